@@ -1,0 +1,175 @@
+//! Response decoders shared by every operation: status checks and JSON
+//! decoding that names the JSON path which failed.
+
+use crate::error::snippet;
+use crate::Error;
+use bytes::Bytes;
+use http::{Response, StatusCode};
+use serde::de::DeserializeOwned;
+
+/// Maps a non-success status to its error: 401/403 → [`Error::Auth`],
+/// 504 → [`Error::ServerTimeout`], anything else → [`Error::Api`].
+///
+/// ```
+/// use alooma_core::{decode, Error};
+/// let resp = http::Response::builder().status(503).body(bytes::Bytes::from("busy")).unwrap();
+/// let err = decode::check_status("get_inputs", &resp).unwrap_err();
+/// assert!(matches!(err, Error::Api { .. }) && err.is_retryable());
+/// ```
+pub fn check_status(operation: &'static str, response: &Response<Bytes>) -> Result<(), Error> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    let snippet = snippet(response.body());
+    Err(match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Error::Auth {
+            operation,
+            status: Some(status),
+            user: None,
+            reason: format!(
+                "the server refused the credentials (check the API key, the user and password, and the account name){}",
+                if snippet.is_empty() { String::new() } else { format!("; body: {snippet}") }
+            ),
+        },
+        StatusCode::GATEWAY_TIMEOUT => Error::ServerTimeout { operation, snippet },
+        _ => Error::Api {
+            operation,
+            status,
+            snippet,
+        },
+    })
+}
+
+/// Decodes a JSON body into `T` after checking the status; a failure names
+/// the JSON path that did not fit (`[2].fields[0].mapping.columnName`).
+///
+/// ```
+/// use alooma_core::{decode, Error};
+/// let resp = http::Response::builder().status(200)
+///     .body(bytes::Bytes::from(r#"[{"name":"a"},{"name":7}]"#)).unwrap();
+/// let err = decode::json::<Vec<alooma_types::EventType>>("get_event_types", resp).unwrap_err();
+/// match err { Error::Decode { path, .. } => assert_eq!(path, "[1].name"), _ => unreachable!() }
+/// ```
+pub fn json<T: DeserializeOwned>(
+    operation: &'static str,
+    response: Response<Bytes>,
+) -> Result<T, Error> {
+    check_status(operation, &response)?;
+    from_slice(operation, response.body())
+}
+
+/// Decodes JSON bytes into `T`, with the failing path in the error.
+pub fn from_slice<T: DeserializeOwned>(operation: &'static str, body: &[u8]) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| decode_error(operation, body, e))?;
+    de.end().map_err(|e| Error::Decode {
+        operation,
+        path: ".".into(),
+        snippet: snippet(body),
+        source: e,
+    })?;
+    Ok(value)
+}
+
+fn decode_error(
+    operation: &'static str,
+    body: &[u8],
+    e: serde_path_to_error::Error<serde_json::Error>,
+) -> Error {
+    let path = e.path().to_string();
+    Error::Decode {
+        operation,
+        path,
+        snippet: snippet(body),
+        source: e.into_inner(),
+    }
+}
+
+/// Checks the status and ignores the body (for calls whose answer carries
+/// nothing the caller needs).
+pub fn empty(operation: &'static str, response: Response<Bytes>) -> Result<(), Error> {
+    check_status(operation, &response)
+}
+
+/// Like [`json`], but an empty (or whitespace-only) body decodes to `None`.
+pub fn json_or_empty<T: DeserializeOwned>(
+    operation: &'static str,
+    response: Response<Bytes>,
+) -> Result<Option<T>, Error> {
+    check_status(operation, &response)?;
+    if response.body().iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    from_slice(operation, response.body()).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &'static str) -> Response<Bytes> {
+        Response::builder()
+            .status(status)
+            .body(Bytes::from_static(body.as_bytes()))
+            .unwrap()
+    }
+
+    #[test]
+    fn malformed_json_is_a_decode_error_not_a_panic() {
+        for body in [
+            "",
+            "{",
+            "[1,2",
+            "<html>502 Bad Gateway</html>",
+            "{\"a\":1} trailing",
+        ] {
+            let err = json::<serde_json::Value>("op", resp(200, body)).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::Decode {
+                        operation: "op",
+                        ..
+                    }
+                ),
+                "{body}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn wrong_type_names_the_path() {
+        let err = json::<Vec<u32>>("op", resp(200, "[1, \"x\"]")).unwrap_err();
+        match err {
+            Error::Decode { path, snippet, .. } => {
+                assert_eq!(path, "[1]");
+                assert_eq!(snippet, "[1, \"x\"]");
+            }
+            e => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn statuses_map_to_their_variants() {
+        assert!(matches!(
+            json::<()>("op", resp(401, "")),
+            Err(Error::Auth { .. })
+        ));
+        assert!(matches!(
+            json::<()>("op", resp(504, "")),
+            Err(Error::ServerTimeout { .. })
+        ));
+        assert!(matches!(
+            json::<()>("op", resp(500, "<html>oops</html>")),
+            Err(Error::Api { status, ref snippet, .. }) if status == 500 && snippet.contains("oops")
+        ));
+    }
+
+    #[test]
+    fn empty_body_is_none() {
+        assert_eq!(json_or_empty::<u8>("op", resp(200, " ")).unwrap(), None);
+        assert_eq!(json_or_empty::<u8>("op", resp(200, "7")).unwrap(), Some(7));
+    }
+}

@@ -1,0 +1,1 @@
+//! Models for the `code_engine` API area.
