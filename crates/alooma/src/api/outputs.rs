@@ -1,0 +1,1 @@
+//! Client methods of the `outputs` area.
