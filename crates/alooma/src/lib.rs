@@ -27,11 +27,13 @@
 #![forbid(unsafe_code)]
 
 mod api;
+pub mod bulk;
 mod client;
 pub mod mock;
 mod settings;
 mod transport;
 
+pub use bulk::BulkReport;
 pub use client::{CallOptions, Client};
 pub use settings::ClientSettings;
 pub use transport::HttpService;
