@@ -1,1 +1,196 @@
-//! Models for the `code_engine` API area.
+//! Code Engine (transforms): [`CodeModule`], [`CodeLanguage`],
+//! [`Requirement`], and the answer of a test run, [`TransformResult`].
+//!
+//! The Code Engine holds Python modules; `main` holds the `transform(event)`
+//! function every event goes through. `GET transform/functions` answers a
+//! list of [`CodeModule`]s; `POST transform/v2/functions` takes one.
+
+use crate::Extra;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+crate::string_enum! {
+    /// The language of a Code Engine module.
+    pub enum CodeLanguage {
+        /// Python (the only language the service runs).
+        Python => "PYTHON",
+    }
+}
+
+/// The name of the module whose `transform(event)` function is run on every event.
+pub const MAIN_MODULE: &str = "main";
+
+/// The code of the default transform, which returns every event unchanged.
+pub const DEFAULT_TRANSFORM_CODE: &str = "def transform(event):\n\treturn event";
+
+/// One Code Engine module: `{"language": "PYTHON", "functionName": "main", "code": "…"}`.
+///
+/// ```
+/// use alooma_types::{CodeLanguage, CodeModule};
+/// let json = r#"{"functionName":"main","code":"def transform(event):\n\treturn event","language":"PYTHON","revision":3}"#;
+/// let m: CodeModule = serde_json::from_str(json).unwrap();
+/// assert_eq!(m.function_name, "main");
+/// assert_eq!(m.language, Some(CodeLanguage::Python));
+/// assert_eq!(m.extra["revision"], 3); // unknown keys are kept
+///
+/// let new = CodeModule::python("helpers", "X = 1");
+/// assert_eq!(serde_json::to_string(&new).unwrap(),
+///            r#"{"language":"PYTHON","functionName":"helpers","code":"X = 1"}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CodeModule {
+    /// The module's language (`PYTHON`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<CodeLanguage>,
+    /// The module's name (`main`, or the name other modules import it by).
+    #[serde(rename = "functionName")]
+    pub function_name: String,
+    /// The module's source code.
+    pub code: String,
+    /// Everything else the server sent, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl CodeModule {
+    /// A Python module called `function_name` with `code`.
+    pub fn python(function_name: impl Into<String>, code: impl Into<String>) -> Self {
+        CodeModule {
+            language: Some(CodeLanguage::Python),
+            function_name: function_name.into(),
+            code: code.into(),
+            extra: Extra::new(),
+        }
+    }
+
+    /// Python modules from a map of module name → code, in name order.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// let modules = alooma_types::CodeModule::from_map(&BTreeMap::from([
+    ///     ("main".to_owned(), "def transform(e):\n\treturn e".to_owned()),
+    /// ]));
+    /// assert_eq!(modules[0].function_name, "main");
+    /// ```
+    pub fn from_map(modules: &BTreeMap<String, String>) -> Vec<CodeModule> {
+        modules
+            .iter()
+            .map(|(name, code)| CodeModule::python(name.clone(), code.clone()))
+            .collect()
+    }
+
+    /// A map of module name → code from a list of modules (a later module
+    /// of the same name wins).
+    pub fn to_map(modules: &[CodeModule]) -> BTreeMap<String, String> {
+        modules
+            .iter()
+            .map(|m| (m.function_name.clone(), m.code.clone()))
+            .collect()
+    }
+}
+
+/// A Python package installed in the Code Engine (`GET code-engine/requirements`):
+/// `{"name": "requests", "version": "2.19.1"}`.
+///
+/// ```
+/// use alooma_types::Requirement;
+/// let r: Vec<Requirement> = serde_json::from_str(r#"[{"name":"requests","version":"2.19.1"}]"#).unwrap();
+/// assert_eq!(r[0].to_string(), "requests==2.19.1");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Requirement {
+    /// The package's name.
+    pub name: String,
+    /// The installed version.
+    pub version: String,
+    /// Everything else the server sent, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Requirement {
+    /// A requirement on `name` at `version`.
+    pub fn new(name: impl Into<String>, version: impl Into<String>) -> Self {
+        Requirement {
+            name: name.into(),
+            version: version.into(),
+            extra: Extra::new(),
+        }
+    }
+
+    /// The requirements in pip's text form: one `name==version` line each,
+    /// joined by `\n` (no trailing newline), as the reference's
+    /// `text_format=True`.
+    ///
+    /// ```
+    /// use alooma_types::Requirement;
+    /// let reqs = [Requirement::new("requests", "2.19.1"), Requirement::new("six", "1.11.0")];
+    /// assert_eq!(Requirement::to_text(&reqs), "requests==2.19.1\nsix==1.11.0");
+    /// ```
+    pub fn to_text(requirements: &[Requirement]) -> String {
+        requirements
+            .iter()
+            .map(Requirement::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl std::fmt::Display for Requirement {
+    /// `name==version`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}=={}", self.name, self.version)
+    }
+}
+
+/// The answer of a test run (`transform/functions/run`,
+/// `transform/v2/functions/run`): `{"output": "…", "result": {…}, "runtime": 3}`.
+///
+/// ```
+/// use alooma_types::TransformResult;
+/// let r: TransformResult = serde_json::from_str(
+///     r#"{"output":"hello\n","result":{"a":1},"runtime":3}"#).unwrap();
+/// assert_eq!(r.output.as_deref(), Some("hello\n"));
+/// assert_eq!(r.event().unwrap()["a"], 1);
+/// assert_eq!(r.runtime_ms(), Some(3.0));
+/// // A transform that drops the event returns `null`:
+/// let dropped: TransformResult = serde_json::from_str(r#"{"result":null}"#).unwrap();
+/// assert!(dropped.event().is_none());
+/// assert_eq!(serde_json::to_string(&dropped).unwrap(), r#"{"result":null}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TransformResult {
+    /// What the transform printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    /// The resulting event; `Some(None)` is an explicit `null` (the
+    /// transform dropped the event), `None` means the key was absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::nullable"
+    )]
+    pub result: Option<Option<serde_json::Value>>,
+    /// How long the run took, in milliseconds (kept as the exact number sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<serde_json::Number>,
+    /// Everything else the server sent (error details …), kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl TransformResult {
+    /// The resulting event, `None` when the transform dropped it (or the
+    /// server sent no result).
+    pub fn event(&self) -> Option<&serde_json::Value> {
+        self.result.as_ref().and_then(Option::as_ref)
+    }
+
+    /// The run time in milliseconds.
+    pub fn runtime_ms(&self) -> Option<f64> {
+        self.runtime.as_ref().and_then(serde_json::Number::as_f64)
+    }
+}

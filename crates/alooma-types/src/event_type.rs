@@ -79,6 +79,34 @@ impl EventType {
     }
 }
 
+impl EventType {
+    /// The body `discard_event_type` sends: the event type `name`, discarded,
+    /// with no fields, in STRICT mode:
+    /// `{"name": name, "mapping": {"isDiscarded": true, "tableName": ""}, "fields": [], "mappingMode": "STRICT"}`.
+    ///
+    /// ```
+    /// use alooma_types::EventType;
+    /// let v = serde_json::to_value(EventType::discarded("clicks")).unwrap();
+    /// assert_eq!(v, serde_json::json!({"name": "clicks",
+    ///     "mapping": {"isDiscarded": true, "tableName": ""},
+    ///     "fields": [], "mappingMode": "STRICT"}));
+    /// ```
+    pub fn discarded(name: impl Into<String>) -> Self {
+        EventType {
+            name: name.into(),
+            mapping: Some(EventTypeMapping {
+                is_discarded: Some(true),
+                table_name: Some(String::new()),
+                schema: None,
+                extra: Extra::new(),
+            }),
+            mapping_mode: Some(MappingMode::Strict),
+            fields: Some(Vec::new()),
+            extra: Extra::new(),
+        }
+    }
+}
+
 /// The event-type level mapping: which table the events load into.
 ///
 /// Wire shape: `{"isDiscarded": false, "tableName": "t", "schema": "public", "readOnly": false}`.
