@@ -1,1 +1,102 @@
-//! Placeholder crate root; filled by its issue.
+//! Offline, pure edits of Alooma event-type mappings: find, add, discard,
+//! unmap and map fields by path, strip `stats`, apply thousands of edits in
+//! one pass, and diff two mappings. No network, no HTTP stack: this crate
+//! depends only on `alooma-types`, `serde`, `serde_json` and `thiserror`.
+//!
+//! # Field paths
+//!
+//! A [`FieldPath`] names a field by its chain of field names, outermost
+//! first, joined by `.`: `a.b.c` is field `c` inside `b` inside the
+//! top-level field `a`. A field name that itself contains a dot or a
+//! backslash is escaped with a backslash: `a\.b` is ONE segment `a.b`, and
+//! `\\` is a backslash. Empty paths, empty segments (`a..b`) and other
+//! escapes (`\x`) are errors. [`FieldPath::from_segments`] builds a path from
+//! raw names without any escaping, and `Display` writes the escaped form,
+//! which always parses back to the same path.
+//!
+//! ```
+//! use alooma_mapping::FieldPath;
+//! let p: FieldPath = r"payload.http\.status".parse()?;
+//! assert_eq!(p.segments(), ["payload", "http.status"]);
+//! assert_eq!(p, FieldPath::from_segments(["payload", "http.status"])?);
+//! # Ok::<(), alooma_mapping::PathError>(())
+//! ```
+//!
+//! # Ownership
+//!
+//! Every edit takes `&mut EventType` and changes it **in place**; none
+//! returns a new mapping (unlike the reference client, whose docs promise a
+//! new mapping while it edits the caller's). Clone first if you need the
+//! original. An edit that fails returns a [`MappingError`] and leaves the
+//! event type unchanged. Keys this SDK does not model, anywhere in the
+//! mapping, survive every edit untouched.
+//!
+//! ```
+//! use alooma_mapping::{discard_field, find_field, map_field, remove_stats, unmap_field, FieldPath};
+//! use alooma_types::{ColumnType, EventType};
+//!
+//! let mut et: EventType = serde_json::from_str(r#"{
+//!     "name": "orders", "stats": {"count": 10}, "fields": [
+//!     {"fieldName": "customer", "mapping": null, "stats": {}, "fields": [
+//!         {"fieldName": "email", "fields": [], "mapping": {"columnName": "email",
+//!          "columnType": {"type": "VARCHAR", "length": 256, "nonNull": false}, "isDiscarded": false}},
+//!         {"fieldName": "phone", "fields": [], "mapping": null}]}]}"#)?;
+//!
+//! let email: FieldPath = "customer.email".parse()?;
+//! discard_field(&mut et, &email)?;
+//! unmap_field(&mut et, &"customer.phone".parse()?)?;
+//! map_field(&mut et, &"customer.address.city".parse()?, "city",
+//!           ColumnType::new("VARCHAR").with_length(64))?;
+//! remove_stats(&mut et);
+//!
+//! assert_eq!(find_field(&et, &email)?.mapping.as_ref().map(|m| m.discarded()), Some(true));
+//! assert!(find_field(&et, &"customer.phone".parse()?).is_err());
+//! assert!(!serde_json::to_string(&et)?.contains("stats"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Batches
+//!
+//! A [`Batch`] applies many edits in ONE walk of the tree (the paths are
+//! grouped segment by segment, like a trie, and only fields on some path are
+//! visited). Its result is exactly that of applying the edits one by one, in
+//! order. It is all or nothing: a read-only validation walk runs first, and
+//! if any edit would fail, [`Batch::apply`] changes nothing and returns a
+//! [`BatchError`] listing EVERY failing edit. No copy of the mapping is made.
+//!
+//! ```
+//! use alooma_mapping::{Batch, FieldPath};
+//! use alooma_types::{ColumnType, EventType};
+//! let mut et = EventType::new("e");
+//! let mut batch = Batch::new();
+//! batch.map("a.x".parse()?, "x", ColumnType::new("INT"))
+//!      .map("a.y".parse()?, "y", ColumnType::new("INT"))
+//!      .discard("a.x".parse()?)
+//!      .unmap("a.y".parse()?);
+//! batch.apply(&mut et)?;
+//! assert_eq!(et.fields()[0].fields.len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Diff
+//!
+//! [`diff`] compares two mappings field by field and prints a readable
+//! review of what was added, removed, remapped, discarded or undiscarded.
+#![forbid(unsafe_code)]
+
+mod batch;
+pub mod diff;
+mod edit;
+mod error;
+mod find;
+pub mod fuzzing;
+mod path;
+mod stats;
+
+pub use batch::{Batch, Edit, EditKind};
+pub use diff::{diff, Change, MappingDiff};
+pub use edit::{discard_field, discard_mapping, map_field, set_mapping_for_field, unmap_field};
+pub use error::{BatchError, BatchFailure, MappingError, PathError};
+pub use find::{add_field, find_field, find_field_mut};
+pub use path::FieldPath;
+pub use stats::{remove_stats, remove_stats_value};
