@@ -1,0 +1,454 @@
+//! The auth layer: an API key on every request, or a login session with a
+//! single-flight re-login.
+//!
+//! - [`Credentials::ApiKey`]: `Authorization: API <key>` (marked sensitive)
+//!   on every request. A 401 is an [`Error::Auth`] (a wrong key or account)
+//!   and is never retried.
+//! - [`Credentials::Login`]: the first call logs in (`POST login`, through
+//!   the same inner stack, so the login is timed and size-limited too) and
+//!   keeps the session cookie; later calls send it. On a 401 the layer logs
+//!   in again once and replays the request once; a second 401 is an
+//!   [`Error::Auth`]. Logins are single-flight: when a burst of calls meets
+//!   an expired session, one of them logs in and the others wait and reuse
+//!   the new session; when that login fails, every call that was waiting for
+//!   it fails with the same error (naming the user, never the password)
+//!   instead of trying the password again.
+//! - Credentials go only to the configured origin: a request whose absolute
+//!   URI is not [`RestRoot::is_same_origin`] is sent without them.
+
+use crate::config::Credentials;
+use crate::meta::operation_name;
+use crate::BoxFuture;
+use alooma_core::{auth::Login, Error, Operation, RestRoot};
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, COOKIE};
+use http::{HeaderValue, Request, Response, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use tower::{Layer, Service, ServiceExt};
+
+/// Layer adding credentials; see the [module docs](self). `Debug` never
+/// shows a secret.
+#[derive(Clone)]
+pub struct AuthLayer {
+    root: Arc<RestRoot>,
+    mode: Mode,
+}
+
+#[derive(Clone)]
+enum Mode {
+    None,
+    ApiKey(HeaderValue),
+    Session(Arc<Session>),
+}
+
+impl fmt::Debug for AuthLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mode = match &self.mode {
+            Mode::None => "None".to_owned(),
+            Mode::ApiKey(_) => "ApiKey(<redacted>)".to_owned(),
+            Mode::Session(s) => format!(
+                "Login {{ username: {:?}, password: <redacted> }}",
+                s.username
+            ),
+        };
+        f.debug_struct("AuthLayer")
+            .field("root", &self.root.prefix())
+            .field("mode", &format_args!("{mode}"))
+            .finish()
+    }
+}
+
+impl AuthLayer {
+    /// A layer adding `credentials` to requests for `root`'s origin.
+    /// Fails with [`Error::Config`] when an API key is not a valid header
+    /// value (the message never shows the key).
+    pub fn new(root: RestRoot, credentials: &Credentials) -> Result<Self, Error> {
+        let mode = match credentials {
+            Credentials::None => Mode::None,
+            Credentials::ApiKey(key) => {
+                let mut value = HeaderValue::from_str(&format!("API {}", key.expose_secret()))
+                    .map_err(|_| Error::Config {
+                        reason: "the API key contains characters not allowed in an HTTP header"
+                            .into(),
+                    })?;
+                value.set_sensitive(true);
+                Mode::ApiKey(value)
+            }
+            Credentials::Login { username, password } => Mode::Session(Arc::new(Session {
+                username: username.clone(),
+                password: password.clone(),
+                login_lock: tokio::sync::Mutex::new(()),
+                state: Mutex::new(SessionState::default()),
+            })),
+        };
+        Ok(AuthLayer {
+            root: Arc::new(root),
+            mode,
+        })
+    }
+
+    /// How many logins the session of this layer has attempted (0 in
+    /// API-key mode).
+    pub fn logins(&self) -> u64 {
+        match &self.mode {
+            Mode::Session(s) => s.lock().attempts,
+            _ => 0,
+        }
+    }
+}
+
+impl<S> Layer<S> for AuthLayer {
+    type Service = Auth<S>;
+    fn layer(&self, inner: S) -> Auth<S> {
+        Auth {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
+
+/// Service made by [`AuthLayer`].
+#[derive(Clone)]
+pub struct Auth<S> {
+    inner: S,
+    layer: AuthLayer,
+}
+
+impl<S> fmt::Debug for Auth<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth").field("layer", &self.layer).finish()
+    }
+}
+
+/// A login session shared by every clone.
+struct Session {
+    username: String,
+    password: SecretString,
+    /// Held while a login is in flight: the single flight.
+    login_lock: tokio::sync::Mutex<()>,
+    state: Mutex<SessionState>,
+}
+
+#[derive(Default)]
+struct SessionState {
+    /// The current session: its generation and its `Cookie` header value.
+    cookie: Option<(u64, HeaderValue)>,
+    /// Logins attempted so far.
+    attempts: u64,
+    /// Successful logins so far (the generation of the newest session).
+    generation: u64,
+    /// The failure of the most recent login, if it failed.
+    failure: Option<Error>,
+}
+
+impl Session {
+    fn lock(&self) -> std::sync::MutexGuard<'_, SessionState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A session newer than `stale` (any session when `stale` is `None`):
+    /// the current one if it is, else the result of a login — this call's
+    /// own, or that of a call which logged in while this one waited.
+    async fn fresh<S>(
+        &self,
+        stale: Option<u64>,
+        seen_attempts: u64,
+        root: &RestRoot,
+        inner: S,
+    ) -> Result<(u64, HeaderValue), Error>
+    where
+        S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Send,
+        S::Future: Send,
+    {
+        let _flight = self.login_lock.lock().await;
+        {
+            let state = self.lock();
+            if let Some((generation, cookie)) = &state.cookie {
+                if Some(*generation) != stale {
+                    return Ok((*generation, cookie.clone()));
+                }
+            }
+            if state.attempts > seen_attempts {
+                if let Some(failure) = &state.failure {
+                    return Err(duplicate(failure));
+                }
+            }
+        }
+        {
+            let mut state = self.lock();
+            state.attempts += 1;
+            state.failure = None;
+        }
+        tracing::info!(user = %self.username, "logging in");
+        let login = Login::new(self.username.clone(), self.password.expose_secret());
+        let result = match login.build().and_then(|req| root.apply(req)) {
+            Ok(req) => match inner.oneshot(req).await {
+                Ok(resp) => login.decode(resp),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        };
+        let mut state = self.lock();
+        match result.and_then(|cookie| {
+            let mut value = HeaderValue::from_str(cookie.expose()).map_err(|_| Error::Auth {
+                operation: "login",
+                status: None,
+                user: Some(self.username.clone()),
+                reason: "the server's session cookie is not a valid header value".into(),
+            })?;
+            value.set_sensitive(true);
+            Ok(value)
+        }) {
+            Ok(cookie) => {
+                state.generation += 1;
+                state.cookie = Some((state.generation, cookie.clone()));
+                Ok((state.generation, cookie))
+            }
+            Err(e) => {
+                tracing::warn!(user = %self.username, error = %e, "login failed");
+                state.cookie = None;
+                state.failure = Some(duplicate(&e));
+                Err(e)
+            }
+        }
+    }
+}
+
+/// A copy of a login failure for the calls that waited on it. Variants
+/// whose source cannot be cloned keep its message.
+fn duplicate(e: &Error) -> Error {
+    match e {
+        Error::Auth {
+            operation,
+            status,
+            user,
+            reason,
+        } => Error::Auth {
+            operation,
+            status: *status,
+            user: user.clone(),
+            reason: reason.clone(),
+        },
+        Error::Timeout {
+            operation,
+            kind,
+            after,
+        } => Error::Timeout {
+            operation,
+            kind: *kind,
+            after: *after,
+        },
+        Error::Connect { operation, source } => Error::Connect {
+            operation,
+            source: source.to_string().into(),
+        },
+        Error::Api {
+            operation,
+            status,
+            snippet,
+        } => Error::Api {
+            operation,
+            status: *status,
+            snippet: snippet.clone(),
+        },
+        Error::ServerTimeout { operation, snippet } => Error::ServerTimeout {
+            operation,
+            snippet: snippet.clone(),
+        },
+        Error::BodyTooLarge { operation, limit } => Error::BodyTooLarge {
+            operation,
+            limit: *limit,
+        },
+        Error::Config { reason } => Error::Config {
+            reason: reason.clone(),
+        },
+        other => Error::Transport {
+            operation: other.operation().unwrap_or("login"),
+            source: other.to_string().into(),
+        },
+    }
+}
+
+impl<S> Service<Request<Bytes>> for Auth<S>
+where
+    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response<Bytes>;
+    type Error = Error;
+    type Future = BoxFuture<Response<Bytes>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut req: Request<Bytes>) -> Self::Future {
+        let inner = self.inner.clone();
+        let root = self.layer.root.clone();
+        let mode = self.layer.mode.clone();
+        let operation = operation_name(&req);
+        Box::pin(async move {
+            let same_origin = root.is_same_origin(req.uri());
+            if !same_origin && !matches!(mode, Mode::None) {
+                tracing::warn!(
+                    "not sending credentials: the request is not for the configured host"
+                );
+            }
+            match mode {
+                Mode::None => inner.oneshot(req).await,
+                _ if !same_origin => inner.oneshot(req).await,
+                Mode::ApiKey(value) => {
+                    req.headers_mut().insert(AUTHORIZATION, value);
+                    let resp = inner.oneshot(req).await?;
+                    if resp.status() == StatusCode::UNAUTHORIZED {
+                        return Err(Error::Auth {
+                            operation,
+                            status: Some(resp.status()),
+                            user: None,
+                            reason: "the server refused the API key (check the key, and that it belongs to the configured account)".into(),
+                        });
+                    }
+                    Ok(resp)
+                }
+                Mode::Session(session) => {
+                    let (current, seen_attempts) = {
+                        let state = session.lock();
+                        (state.cookie.clone(), state.attempts)
+                    };
+                    let (generation, cookie) = match current {
+                        Some(c) => c,
+                        None => {
+                            session
+                                .fresh(None, seen_attempts, &root, inner.clone())
+                                .await?
+                        }
+                    };
+                    let mut replay = req.clone();
+                    req.headers_mut().insert(COOKIE, cookie);
+                    let seen_attempts = session.lock().attempts;
+                    let resp = inner.clone().oneshot(req).await?;
+                    if resp.status() != StatusCode::UNAUTHORIZED {
+                        return Ok(resp);
+                    }
+                    tracing::info!("the session was refused; logging in again");
+                    let (_, cookie) = session
+                        .fresh(Some(generation), seen_attempts, &root, inner.clone())
+                        .await?;
+                    replay.headers_mut().insert(COOKIE, cookie);
+                    let resp = inner.oneshot(replay).await?;
+                    if resp.status() == StatusCode::UNAUTHORIZED {
+                        return Err(Error::Auth {
+                            operation,
+                            status: Some(resp.status()),
+                            user: Some(session.username.clone()),
+                            reason: "the server refused a fresh session (check the account name and the user's access to it)".into(),
+                        });
+                    }
+                    Ok(resp)
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    fn root() -> RestRoot {
+        RestRoot::new("https://h", Some("acme")).unwrap()
+    }
+
+    #[tokio::test]
+    async fn api_key_goes_only_to_the_configured_origin() {
+        let layer = AuthLayer::new(root(), &Credentials::api_key("k-1")).unwrap();
+        assert!(!format!("{layer:?}").contains("k-1"));
+        let svc = layer.layer(tower::service_fn(|req: Request<Bytes>| async move {
+            let auth = req.headers().get(AUTHORIZATION).cloned();
+            let body = auth.map(|v| {
+                assert!(v.is_sensitive());
+                Bytes::copy_from_slice(v.as_bytes())
+            });
+            Ok::<_, Error>(Response::new(body.unwrap_or_default()))
+        }));
+        let req = Request::get("https://h/acme/rest/x")
+            .body(Bytes::new())
+            .unwrap();
+        assert_eq!(svc.clone().oneshot(req).await.unwrap().body(), "API k-1");
+        let req = Request::get("https://evil/acme/rest/x")
+            .body(Bytes::new())
+            .unwrap();
+        assert_eq!(svc.oneshot(req).await.unwrap().body(), "");
+    }
+
+    #[tokio::test]
+    async fn api_key_401_is_an_auth_error() {
+        let calls = Arc::new(AtomicU32::new(0));
+        let c = calls.clone();
+        let svc = AuthLayer::new(root(), &Credentials::api_key("k-1"))
+            .unwrap()
+            .layer(tower::service_fn(move |_req: Request<Bytes>| {
+                c.fetch_add(1, Ordering::SeqCst);
+                async {
+                    Ok::<_, Error>(Response::builder().status(401).body(Bytes::new()).unwrap())
+                }
+            }));
+        let req = Request::get("https://h/acme/rest/x")
+            .body(Bytes::new())
+            .unwrap();
+        let err = svc.oneshot(req).await.unwrap_err();
+        assert!(err.is_auth());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn login_then_replay_once_on_401() {
+        // The server: login sets cookie s<N>; only the newest session is valid,
+        // and the first session expires right after its first use.
+        let logins = Arc::new(AtomicU32::new(0));
+        let l = logins.clone();
+        let layer = AuthLayer::new(root(), &Credentials::login("ops@example.com", "pw-1")).unwrap();
+        assert!(!format!("{layer:?}").contains("pw-1"));
+        let svc = layer.layer(tower::service_fn(move |req: Request<Bytes>| {
+            let l = l.clone();
+            async move {
+                if req.uri().path().ends_with("/login") {
+                    let n = l.fetch_add(1, Ordering::SeqCst) + 1;
+                    return Ok::<_, Error>(
+                        Response::builder()
+                            .header("set-cookie", format!("sid=s{n}; Path=/"))
+                            .body(Bytes::new())
+                            .unwrap(),
+                    );
+                }
+                let cookie = req
+                    .headers()
+                    .get(COOKIE)
+                    .map(|v| v.to_str().unwrap().to_owned());
+                let status = if cookie.as_deref() == Some("sid=s2") {
+                    200
+                } else {
+                    401
+                };
+                Ok(Response::builder()
+                    .status(status)
+                    .body(Bytes::new())
+                    .unwrap())
+            }
+        }));
+        let req = Request::get("https://h/acme/rest/x")
+            .body(Bytes::new())
+            .unwrap();
+        assert_eq!(svc.clone().oneshot(req).await.unwrap().status(), 200);
+        assert_eq!(logins.load(Ordering::SeqCst), 2);
+        let req = Request::get("https://h/acme/rest/x")
+            .body(Bytes::new())
+            .unwrap();
+        assert_eq!(svc.oneshot(req).await.unwrap().status(), 200);
+        assert_eq!(logins.load(Ordering::SeqCst), 2);
+    }
+}

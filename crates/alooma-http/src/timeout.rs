@@ -1,0 +1,242 @@
+//! The two timeout layers of a call (the third, the connect timeout, lives
+//! in the connector: [`crate::client`]).
+//!
+//! - [`TotalTimeoutLayer`] bounds the whole call — every attempt, every
+//!   backoff and `Retry-After` wait, every queue behind a limit — and puts
+//!   the call's [`Deadline`](crate::Deadline) into the request so the retry
+//!   layer never sleeps past it. Expiry: [`Error::Timeout`] with
+//!   [`TimeoutKind::Total`].
+//! - [`AttemptTimeoutLayer`] bounds one attempt: sending, the answer's
+//!   headers *and* its whole body (it sits outside the body-collecting
+//!   layer), so a server that trickles one byte a second cannot hang a call.
+//!   Expiry: [`TimeoutKind::Attempt`].
+//!
+//! The attempt timeout is the call's [`TimeoutOverride`](alooma_core::TimeoutOverride),
+//! else the operation's own ([`OperationMeta::timeout`](alooma_core::OperationMeta::timeout),
+//! `set_mapping`: 300 s), else the configured default. The total deadline
+//! is the configured total, or the attempt timeout when that is longer (an
+//! operation's own long timeout is never cut by the default total).
+
+use crate::meta::{attempt_timeout, operation_name, Deadline};
+use crate::BoxFuture;
+use alooma_core::{Error, TimeoutKind};
+use bytes::Bytes;
+use http::{Request, Response};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::time::Instant;
+use tower::{Layer, Service, ServiceExt};
+
+/// Layer bounding a whole call; see the [module docs](self).
+#[derive(Debug, Clone, Copy)]
+pub struct TotalTimeoutLayer {
+    total: Duration,
+    default_attempt: Duration,
+}
+
+impl TotalTimeoutLayer {
+    /// A deadline of `total` per call; `default_attempt` is the attempt
+    /// timeout used when the request carries neither an override nor an
+    /// operation timeout (the deadline is never shorter than one attempt).
+    pub fn new(total: Duration, default_attempt: Duration) -> Self {
+        TotalTimeoutLayer {
+            total,
+            default_attempt,
+        }
+    }
+}
+
+impl<S> Layer<S> for TotalTimeoutLayer {
+    type Service = TotalTimeout<S>;
+    fn layer(&self, inner: S) -> TotalTimeout<S> {
+        TotalTimeout {
+            inner,
+            layer: *self,
+        }
+    }
+}
+
+/// Service made by [`TotalTimeoutLayer`].
+#[derive(Debug, Clone)]
+pub struct TotalTimeout<S> {
+    inner: S,
+    layer: TotalTimeoutLayer,
+}
+
+impl<S> Service<Request<Bytes>> for TotalTimeout<S>
+where
+    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response<Bytes>;
+    type Error = Error;
+    type Future = BoxFuture<Response<Bytes>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut req: Request<Bytes>) -> Self::Future {
+        let operation = operation_name(&req);
+        let total = self
+            .layer
+            .total
+            .max(attempt_timeout(&req, self.layer.default_attempt));
+        let mut deadline = Instant::now() + total;
+        if let Some(Deadline(earlier)) = req.extensions().get::<Deadline>() {
+            deadline = deadline.min(*earlier);
+        }
+        req.extensions_mut().insert(Deadline(deadline));
+        let inner = self.inner.clone();
+        Box::pin(async move {
+            match tokio::time::timeout_at(deadline, inner.oneshot(req)).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::Timeout {
+                    operation,
+                    kind: TimeoutKind::Total,
+                    after: total,
+                }),
+            }
+        })
+    }
+}
+
+/// Layer bounding one attempt, body included; see the [module docs](self).
+#[derive(Debug, Clone, Copy)]
+pub struct AttemptTimeoutLayer {
+    default: Duration,
+}
+
+impl AttemptTimeoutLayer {
+    /// `default` per attempt unless the request says otherwise.
+    pub fn new(default: Duration) -> Self {
+        AttemptTimeoutLayer { default }
+    }
+}
+
+impl<S> Layer<S> for AttemptTimeoutLayer {
+    type Service = AttemptTimeout<S>;
+    fn layer(&self, inner: S) -> AttemptTimeout<S> {
+        AttemptTimeout {
+            inner,
+            default: self.default,
+        }
+    }
+}
+
+/// Service made by [`AttemptTimeoutLayer`].
+#[derive(Debug, Clone)]
+pub struct AttemptTimeout<S> {
+    inner: S,
+    default: Duration,
+}
+
+impl<S> Service<Request<Bytes>> for AttemptTimeout<S>
+where
+    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response<Bytes>;
+    type Error = Error;
+    type Future = BoxFuture<Response<Bytes>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request<Bytes>) -> Self::Future {
+        let operation = operation_name(&req);
+        let after = attempt_timeout(&req, self.default);
+        let inner = self.inner.clone();
+        Box::pin(async move {
+            match tokio::time::timeout(after, inner.oneshot(req)).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::Timeout {
+                    operation,
+                    kind: TimeoutKind::Attempt,
+                    after,
+                }),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alooma_core::{OperationMeta, RetrySafety, TimeoutOverride};
+
+    fn slow(
+        delay: Duration,
+    ) -> impl Service<
+        Request<Bytes>,
+        Response = Response<Bytes>,
+        Error = Error,
+        Future = impl Send + 'static,
+    > + Clone
+           + Send
+           + 'static {
+        tower::service_fn(move |req: Request<Bytes>| async move {
+            tokio::time::sleep(delay).await;
+            let has_deadline = req.extensions().get::<Deadline>().is_some();
+            Ok::<_, Error>(Response::new(Bytes::from(has_deadline.to_string())))
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn attempt_timeout_fires_and_names_the_operation() {
+        let svc =
+            AttemptTimeoutLayer::new(Duration::from_secs(2)).layer(slow(Duration::from_secs(5)));
+        let mut req = Request::new(Bytes::new());
+        req.extensions_mut()
+            .insert(OperationMeta::new("get_inputs", RetrySafety::Idempotent));
+        let err = svc.clone().oneshot(req).await.unwrap_err();
+        assert!(matches!(
+            err,
+            Error::Timeout { operation: "get_inputs", kind: TimeoutKind::Attempt, after } if after == Duration::from_secs(2)
+        ));
+        // An operation's own timeout wins over the default.
+        let mut req = Request::new(Bytes::new());
+        req.extensions_mut().insert(
+            OperationMeta::new("set_mapping", RetrySafety::Idempotent)
+                .with_timeout(Duration::from_secs(300)),
+        );
+        assert!(svc.clone().oneshot(req).await.is_ok());
+        // A per-call override wins over both.
+        let mut req = Request::new(Bytes::new());
+        req.extensions_mut()
+            .insert(TimeoutOverride(Duration::from_secs(1)));
+        let err = svc.oneshot(req).await.unwrap_err();
+        assert!(matches!(err, Error::Timeout { after, .. } if after == Duration::from_secs(1)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn total_timeout_sets_a_deadline_and_fires() {
+        let layer = TotalTimeoutLayer::new(Duration::from_secs(3), Duration::from_secs(1));
+        let resp = layer
+            .layer(slow(Duration::from_secs(2)))
+            .oneshot(Request::new(Bytes::new()))
+            .await
+            .unwrap();
+        assert_eq!(resp.body(), "true");
+        let err = layer
+            .layer(slow(Duration::from_secs(4)))
+            .oneshot(Request::new(Bytes::new()))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Timeout { kind: TimeoutKind::Total, after, .. } if after == Duration::from_secs(3))
+        );
+        // set_mapping's 300 s attempt is never cut by a shorter total.
+        let mut req = Request::new(Bytes::new());
+        req.extensions_mut().insert(
+            OperationMeta::new("set_mapping", RetrySafety::Idempotent)
+                .with_timeout(Duration::from_secs(300)),
+        );
+        assert!(layer
+            .layer(slow(Duration::from_secs(200)))
+            .oneshot(req)
+            .await
+            .is_ok());
+    }
+}

@@ -1,0 +1,167 @@
+//! [`Transport`]: the whole layer stack as one cheaply cloned service.
+
+use crate::auth::AuthLayer;
+use crate::base_url::BaseUrlLayer;
+use crate::body::CollectBodyLayer;
+use crate::client::HyperClient;
+use crate::config::Config;
+use crate::limit::{ConcurrencyLimitLayer, RateLimitLayer};
+use crate::retry::{RetryBudget, RetryLayer};
+use crate::timeout::{AttemptTimeoutLayer, TotalTimeoutLayer};
+use crate::trace::TraceLayer;
+use crate::BoxFuture;
+use alooma_core::{BoxError, Error, RestRoot};
+use bytes::Bytes;
+use http::{Request, Response};
+use http_body::Body;
+use std::fmt;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use tower::util::BoxCloneSyncService;
+use tower::{Service, ServiceBuilder};
+
+/// The Alooma HTTP transport: a `tower::Service<http::Request<Bytes>>`
+/// taking operation-relative requests (with [`alooma_core::OperationMeta`]
+/// in their extensions) and answering with fully collected bodies.
+///
+/// Cloning is cheap and clones share everything: the connection pool, the
+/// login session, the retry budget and the limits. Non-2xx answers come back
+/// as answers (the operation's decoder turns them into errors), except a 401
+/// the auth layer turns into [`Error::Auth`]. See the [crate docs](crate)
+/// for the layer order.
+///
+/// ```no_run
+/// use alooma_core::{Operation, event_types::GetEventTypes};
+/// use alooma_http::{Config, Transport};
+/// use tower::ServiceExt;
+/// # async fn run() -> Result<(), alooma_core::Error> {
+/// let transport = Transport::new(Config::from_env()?)?;
+/// let op = GetEventTypes;
+/// let answer = transport.oneshot(op.build()?).await?;
+/// let event_types = op.decode(answer)?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Transport {
+    service: BoxCloneSyncService<Request<Bytes>, Response<Bytes>, Error>,
+    config: Arc<Config>,
+    root: Arc<RestRoot>,
+    budget: RetryBudget,
+    auth: AuthLayer,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("root", &self.root.prefix())
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    /// The full stack over hyper-util's pooled client. Validates the
+    /// configuration; does no network I/O.
+    ///
+    /// ```
+    /// use alooma_http::{Config, Transport};
+    /// let t = Transport::new(Config::new().with_base_url("http://127.0.0.1:8080")).unwrap();
+    /// assert_eq!(t.root().prefix(), "http://127.0.0.1:8080/rest");
+    /// assert!(Transport::new(Config::new().with_base_url("http://example.com")).is_err());
+    /// ```
+    pub fn new(config: Config) -> Result<Self, Error> {
+        let client = HyperClient::new(&config)?;
+        Transport::with_service(config, client)
+    }
+
+    /// The same stack over any innermost service that sends one request
+    /// with an absolute URI and answers with a streaming body (a mock in
+    /// tests, another HTTP client, a recording proxy).
+    ///
+    /// ```
+    /// use alooma_http::{Config, Transport};
+    /// use tower::ServiceExt;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let mock = tower::service_fn(|req: http::Request<bytes::Bytes>| async move {
+    ///     let body = http_body_util::Full::new(bytes::Bytes::from(req.uri().to_string()));
+    ///     Ok::<_, alooma_core::Error>(http::Response::new(body))
+    /// });
+    /// let config = Config::new().with_account("acme");
+    /// let t = Transport::with_service(config, mock).unwrap();
+    /// let answer = t.oneshot(http::Request::get("/inputs").body(bytes::Bytes::new()).unwrap()).await.unwrap();
+    /// assert_eq!(answer.body(), "https://app.alooma.com/acme/rest/inputs");
+    /// # });
+    /// ```
+    pub fn with_service<S, B>(config: Config, inner: S) -> Result<Self, Error>
+    where
+        S: Service<Request<Bytes>, Response = Response<B>, Error = Error>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let root = config.validate()?;
+        let auth = AuthLayer::new(root.clone(), &config.credentials)?;
+        let retry = RetryLayer::new(config.retry);
+        let budget = retry.budget().clone();
+        // The fixed layer order, outermost first; see the crate docs.
+        let stack = ServiceBuilder::new()
+            .layer(TraceLayer::new())
+            .layer(TotalTimeoutLayer::new(
+                config.timeouts.total,
+                config.timeouts.attempt,
+            ))
+            .layer(BaseUrlLayer::new(root.clone()))
+            .option_layer(config.concurrency_limit.map(ConcurrencyLimitLayer::new))
+            .layer(retry)
+            .option_layer(config.rate_limit.map(RateLimitLayer::new))
+            .layer(auth.clone())
+            .layer(AttemptTimeoutLayer::new(config.timeouts.attempt))
+            .layer(CollectBodyLayer::new(config.max_body_size))
+            .service(inner);
+        Ok(Transport {
+            service: BoxCloneSyncService::new(stack),
+            config: Arc::new(config),
+            root: Arc::new(root),
+            budget,
+            auth,
+        })
+    }
+
+    /// The REST root requests are joined to.
+    pub fn root(&self) -> &RestRoot {
+        &self.root
+    }
+
+    /// The configuration this transport was built from.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Retry-budget tokens left (shared by every clone).
+    pub fn retry_budget_available(&self) -> u32 {
+        self.budget.available()
+    }
+
+    /// Logins attempted so far by the shared session (0 with an API key).
+    pub fn logins(&self) -> u64 {
+        self.auth.logins()
+    }
+}
+
+impl Service<Request<Bytes>> for Transport {
+    type Response = Response<Bytes>;
+    type Error = Error;
+    type Future = BoxFuture<Response<Bytes>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.service.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<Bytes>) -> Self::Future {
+        self.service.call(req)
+    }
+}
