@@ -1,1 +1,147 @@
-//! Models for the `credits` API area.
+//! Credits and usage: [`CompanyCredits`] (`GET credits/company`),
+//! [`UsedCredits`] (`GET credits/used-credits`) and
+//! [`LoadedEventsSummary`] (`GET events/loaded-events-per-table/summary`).
+//! Keys are snake_case on the wire.
+//!
+//! Amounts are kept as [`serde_json::Number`] so that `170000` stays an
+//! integer and `3.0` a float when encoded again; the `*_f64` accessors give
+//! plain floats.
+
+use crate::Extra;
+use serde::{Deserialize, Serialize};
+use serde_json::Number;
+
+crate::string_enum! {
+    /// How precise `last` of a [`LoadedEventsSummary`] is: seconds for the
+    /// last 2 hours, minutes for the last 4 days, hours for the last 31
+    /// days, days before that.
+    pub enum TimePrecision {
+        /// To the second.
+        Second => "SECOND",
+        /// To the minute.
+        Minute => "MINUTE",
+        /// To the hour.
+        Hour => "HOUR",
+        /// To the day.
+        Day => "DAY",
+    }
+}
+
+/// The company's credits for the current period.
+///
+/// ```
+/// use alooma_types::CompanyCredits;
+/// let c: CompanyCredits = serde_json::from_str(r#"{"company_name":"example.com",
+///     "payment_period":"Annually","start_date":"2018-09-14","subscription_type":"Prepaid",
+///     "total_credits":170000,"used_credits":11851.905976}"#).unwrap();
+/// assert_eq!(c.total_credits_f64(), Some(170000.0));
+/// assert_eq!(serde_json::to_value(&c).unwrap()["total_credits"], 170000);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CompanyCredits {
+    /// The company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+    /// `Annually`, `Monthly` …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_period: Option<String>,
+    /// First day of the period (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Last day of the period (monthly payment only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// `Prepaid`, `On Demand` …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_type: Option<String>,
+    /// Credits of the period (prepaid only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_credits: Option<Number>,
+    /// Credits used in the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_credits: Option<Number>,
+    /// Everything else, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl CompanyCredits {
+    /// `total_credits` as a float.
+    pub fn total_credits_f64(&self) -> Option<f64> {
+        self.total_credits.as_ref().and_then(Number::as_f64)
+    }
+
+    /// `used_credits` as a float.
+    pub fn used_credits_f64(&self) -> Option<f64> {
+        self.used_credits.as_ref().and_then(Number::as_f64)
+    }
+}
+
+/// Credits used on one day by one account (instance).
+///
+/// ```
+/// use alooma_types::UsedCredits;
+/// let u: UsedCredits = serde_json::from_str(
+///     r#"{"date":"2018-10-25","instance_name":"example.com","value":10.4}"#).unwrap();
+/// assert_eq!(u.value_f64(), 10.4);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UsedCredits {
+    /// The day (`YYYY-MM-DD`).
+    pub date: String,
+    /// The account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// Credits used.
+    pub value: Number,
+    /// Everything else, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl UsedCredits {
+    /// `value` as a float.
+    pub fn value_f64(&self) -> f64 {
+        self.value.as_f64().unwrap_or(0.0)
+    }
+}
+
+/// How many events were loaded into one table, and when the last one was.
+///
+/// ```
+/// use alooma_types::{LoadedEventsSummary, TimePrecision};
+/// let s: LoadedEventsSummary = serde_json::from_str(r#"{"count":25,"from_date":"2018-12-13T00:00:00",
+///     "instance_name":"alooma","last":"2018-12-13T00:02:00","precision":"MINUTE",
+///     "table_name":"SAMPLE1.USER_LOG","to_date":"2018-12-13T07:25:18"}"#).unwrap();
+/// assert_eq!((s.count, s.precision), (Some(25), Some(TimePrecision::Minute)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct LoadedEventsSummary {
+    /// The table (`SCHEMA.TABLE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// Events loaded in the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// When the last event was loaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+    /// How precise `last` is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<TimePrecision>,
+    /// The account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// Start of the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_date: Option<String>,
+    /// End of the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_date: Option<String>,
+    /// Everything else, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}

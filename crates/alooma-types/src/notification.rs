@@ -1,1 +1,143 @@
-//! Models for the `notification` API area.
+//! Notifications: [`Notifications`] (what `GET notifications?from=…`
+//! answers), [`Notification`], [`Severity`], and the body of a custom
+//! notification ([`CustomNotification`], [`NotificationLevel`]).
+
+use crate::Extra;
+use serde::{Deserialize, Serialize};
+
+crate::string_enum! {
+    /// How serious a notification is (`severity`, lower case on the wire).
+    pub enum Severity {
+        /// Informational.
+        Info => "info",
+        /// A warning.
+        Warning => "warning",
+        /// An error.
+        Error => "error",
+    }
+}
+
+crate::string_enum! {
+    /// The level of a custom notification (`publish_notification`).
+    pub enum NotificationLevel {
+        /// An error.
+        Error => "ERROR",
+        /// Informational.
+        Info => "INFO",
+    }
+}
+
+/// What `GET notifications?from={epoch}` answers: `{"messages": [...]}`.
+///
+/// ```
+/// use alooma_types::{Notifications, Severity};
+/// let n: Notifications = serde_json::from_str(r#"{"messages":[
+///     {"id":"n+0+1","type":"X","typeDescription":"Input failed","severity":"error",
+///      "message":"m","description":null,"timestamp":1531288180667}]}"#).unwrap();
+/// assert_eq!(n.messages[0].severity, Some(Severity::Error));
+/// assert_eq!(n.messages[0].description, Some(None)); // an explicit null survives
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Notifications {
+    /// The notifications, newest first.
+    #[serde(default)]
+    pub messages: Vec<Notification>,
+    /// Everything else, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Notifications {
+    /// A list of notifications.
+    pub fn new(messages: Vec<Notification>) -> Self {
+        Notifications {
+            messages,
+            extra: Extra::new(),
+        }
+    }
+}
+
+/// One notification, as shown in the dashboard's Notifications pane.
+///
+/// Wire shape: `{"id", "type", "typeDescription", "severity", "message",
+/// "description", "timestamp" (epoch ms), "params", "state", "aggregatedCount"}`.
+/// `params`, `state` and `aggregatedCount` stay in [`extra`](Self::extra).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Notification {
+    /// The notification's id (`alooma-notifications+0+1339`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The notification's type (`METRICS_OUTPUT_EVENTS_LOADED`).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub notification_type: Option<String>,
+    /// A readable name of the type (`Events Loaded to Output`).
+    #[serde(
+        rename = "typeDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_description: Option<String>,
+    /// How serious it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// The message text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// A longer description; `Some(None)` is an explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::nullable"
+    )]
+    pub description: Option<Option<String>>,
+    /// When it was raised, in milliseconds since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+    /// Everything else (`params`, `state`, `aggregatedCount` …), kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Notification {
+    /// Whether the severity is `error`.
+    pub fn is_error(&self) -> bool {
+        self.severity == Some(Severity::Error)
+    }
+}
+
+/// The body of `POST notifications/custom`: `{"level", "description", "data"}`.
+///
+/// ```
+/// use alooma_types::{CustomNotification, NotificationLevel};
+/// let n = CustomNotification::new(NotificationLevel::Error, "nightly load failed",
+///     serde_json::json!({"table": "orders"}));
+/// assert_eq!(serde_json::to_value(&n).unwrap(), serde_json::json!(
+///     {"level": "ERROR", "description": "nightly load failed", "data": {"table": "orders"}}));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CustomNotification {
+    /// The level.
+    pub level: NotificationLevel,
+    /// The text shown as the description.
+    pub description: String,
+    /// Data explaining the description (any JSON).
+    pub data: serde_json::Value,
+}
+
+impl CustomNotification {
+    /// A custom notification.
+    pub fn new(
+        level: NotificationLevel,
+        description: impl Into<String>,
+        data: serde_json::Value,
+    ) -> Self {
+        CustomNotification {
+            level,
+            description: description.into(),
+            data,
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Round trips of the users examples.
+
+mod common;
+use alooma_types::*;
+use common::{check_area, round_trip};
+
+#[test]
+fn users_fixtures_round_trip() {
+    check_area("users", &[("get_users.json", round_trip::<Vec<User>>)]);
+}
