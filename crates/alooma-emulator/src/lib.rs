@@ -1,1 +1,76 @@
-//! Placeholder crate root; filled by its issue.
+//! `alooma-emulator`: an in-memory, stateful Alooma REST API server for
+//! offline development and tests (think moto for boto).
+//!
+//! It is a real HTTP/1.1 server on 127.0.0.1 (hyper 1) that answers every
+//! operation of the wire contract under `/{account}/rest/` and `/rest/`,
+//! with the service's response shapes and state that behaves like the
+//! service: inputs created appear in the structure, mappings set are read
+//! back, dropped tables are gone, and so on.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), alooma_emulator::EmulatorError> {
+//! use alooma_emulator::{Emulator, Fault, Seed};
+//! let emu = Emulator::builder().account("acme").api_key("KEY").seed(Seed::demo()).start().await?;
+//! // Point a client at emu.base_url() with account "acme" and key "KEY".
+//! emu.inject(Fault::drop_connection().path("plumbing"));
+//! # Ok(()) }
+//! ```
+//!
+//! Behaviour worth knowing:
+//! - **Auth**: `Authorization: API <key>` or a session cookie from
+//!   `POST login` (see [`auth`]). A wrong key, no credentials, wrong login,
+//!   or an **account in the path other than the configured one answers
+//!   401** (the reference client reports "Invalid key or check account
+//!   name"). `POST login` is the only endpoint without auth.
+//! - **Paths**: each path segment is percent-decoded exactly once
+//!   (`event-types/a%2Fb` is the event type `a/b`); a trailing `/` is
+//!   ignored. Unknown paths answer 404 with a JSON error body
+//!   `{"status", "error", "message"}`.
+//! - **Bodies**: malformed JSON and wrong JSON shapes answer 400; bodies
+//!   over the limit (64 MiB by default) answer 413. Nothing a client sends
+//!   can crash the server.
+//! - **Transforms are never executed**: test runs answer the sample
+//!   unchanged (or `null` for exactly the event-dropping transform).
+//! - **Metrics** are deterministic series: `from=-Nmin&resolution=Mmin`
+//!   gives `ceil(N/M)` points per name, every fourth point (`i % 4 == 3`)
+//!   is `null`; unknown metric names answer 400.
+//! - **Seeds**: [`Seed`] documents the JSON fixture format; the demo seed
+//!   is `data/demo_seed.json`.
+//! - **Faults and the admin API**: see [`faults`] and [`admin`].
+#![forbid(unsafe_code)]
+
+pub mod admin;
+pub mod auth;
+pub mod faults;
+pub mod seed;
+pub mod state;
+
+mod account;
+mod clock;
+mod code_engine;
+mod emulator;
+mod error;
+mod event_types;
+mod inputs;
+mod metrics;
+mod notifications;
+mod queries;
+mod reply;
+mod request_log;
+mod router;
+mod samples;
+mod secrets;
+mod server;
+mod settings;
+mod structure;
+mod tables;
+
+pub use emulator::{
+    serve, serve_with, Emulator, EmulatorBuilder, EmulatorConfig, DEFAULT_ACCOUNT, DEFAULT_API_KEY,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_PASSWORD, DEFAULT_USERNAME,
+};
+pub use error::EmulatorError;
+pub use faults::{Fault, FaultKind};
+pub use request_log::RequestRecord;
+pub use seed::Seed;
+pub use state::{InputMeta, State, Table};

@@ -1,0 +1,91 @@
+//! Account-wide reads: `repository`, `user/`, `credits/…`, `deployInfo`,
+//! `events/loaded-events-per-table/summary`.
+
+use serde_json::{json, Value};
+
+use crate::reply::{ApiError, Outcome, Reply, Req};
+use crate::state::State;
+
+/// `GET repository` → `{"config_clientName": account}`.
+pub(crate) fn repository(state: &State) -> Outcome {
+    Ok(Reply::json(json!({ "config_clientName": state.account })))
+}
+
+/// `GET user/` → list of users.
+pub(crate) fn users(state: &State) -> Outcome {
+    Ok(Reply::json(json!(state.users)))
+}
+
+/// `GET deployInfo`.
+pub(crate) fn deploy_info(state: &State) -> Outcome {
+    Ok(Reply::json(state.deploy_info.clone()))
+}
+
+/// `GET credits/company`.
+pub(crate) fn company_credits(state: &State) -> Outcome {
+    Ok(Reply::json(state.company_credits.clone()))
+}
+
+/// `GET credits/used-credits?from=YYYY-MM-DD&to=YYYY-MM-DD&all=true`:
+/// rows of this account (of every account with `all`) within the days.
+pub(crate) fn used_credits(state: &State, req: &Req<'_>) -> Outcome {
+    let from = date_param(req, "from", 10)?;
+    let to = date_param(req, "to", 10)?;
+    let all = req.query.flag("all");
+    let rows: Vec<&Value> = state
+        .used_credits
+        .iter()
+        .filter(|r| all || r["instance_name"] == state.account.as_str())
+        .filter(|r| in_range(r["date"].as_str(), from, to))
+        .collect();
+    Ok(Reply::json(json!(rows)))
+}
+
+/// `GET events/loaded-events-per-table/summary?from=…[&to=…][&all=true]`:
+/// rows whose `last` load falls in the range; `from` is required.
+pub(crate) fn loaded_events(state: &State, req: &Req<'_>) -> Outcome {
+    let from = date_param(req, "from", 19)?
+        .ok_or_else(|| ApiError::bad_request("the `from` query parameter is required"))?;
+    let to = date_param(req, "to", 19)?;
+    let all = req.query.flag("all");
+    let rows: Vec<&Value> = state
+        .loaded_events
+        .iter()
+        .filter(|r| all || r["instance_name"] == state.account.as_str())
+        .filter(|r| in_range(r["last"].as_str(), Some(from), to))
+        .collect();
+    Ok(Reply::json(json!(rows)))
+}
+
+/// A date/time query parameter: `YYYY-MM-DD` (len 10) or
+/// `YYYY-MM-DDTHH:MM:SS` (len 19); a shorter date is accepted for the latter.
+fn date_param<'q>(req: &'q Req<'_>, name: &str, len: usize) -> Result<Option<&'q str>, ApiError> {
+    let Some(v) = req.query.get(name) else {
+        return Ok(None);
+    };
+    let ok = (v.len() == len || v.len() == 10)
+        && v.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            10 => b == b'T',
+            13 | 16 => b == b':',
+            _ => b.is_ascii_digit(),
+        });
+    if ok {
+        Ok(Some(v))
+    } else {
+        Err(ApiError::bad_request(format!(
+            "`{name}` must be a date like {}, not {v:?}",
+            if len == 10 {
+                "2018-10-24"
+            } else {
+                "2018-12-13T00:00:00"
+            }
+        )))
+    }
+}
+
+/// ISO strings compare in time order; `to` includes everything starting with it.
+fn in_range(value: Option<&str>, from: Option<&str>, to: Option<&str>) -> bool {
+    let Some(v) = value else { return false };
+    from.map_or(true, |f| v >= f) && to.map_or(true, |t| v <= t || v.starts_with(t))
+}

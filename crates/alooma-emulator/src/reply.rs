@@ -1,0 +1,216 @@
+//! What a handler receives (`Req`) and answers (`Reply` or `ApiError`).
+
+use http::{HeaderName, HeaderValue, StatusCode};
+use serde_json::{json, Map, Value};
+
+/// The parsed query string: decoded `name=value` pairs in request order.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Query {
+    pairs: Vec<(String, String)>,
+}
+
+impl Query {
+    /// Parses a raw query string; `+` is a space and `%XX` is decoded once.
+    pub(crate) fn parse(raw: Option<&str>) -> Self {
+        let pairs = raw
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (decode_query_part(k), decode_query_part(v))
+            })
+            .collect();
+        Self { pairs }
+    }
+
+    /// The first value of `name`.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`, in order.
+    pub(crate) fn all(&self, name: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// `name` read as a boolean flag (`true`/`True`/`1` are true).
+    pub(crate) fn flag(&self, name: &str) -> bool {
+        matches!(self.get(name), Some("true" | "True" | "TRUE" | "1"))
+    }
+}
+
+fn decode_query_part(part: &str) -> String {
+    let spaced = part.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// One API request as the handlers see it.
+pub(crate) struct Req<'a> {
+    /// The decoded query string.
+    pub(crate) query: &'a Query,
+    /// The raw request body.
+    pub(crate) body: &'a [u8],
+}
+
+impl Req<'_> {
+    /// The body as JSON; an empty or malformed body is a 400.
+    pub(crate) fn json(&self) -> Result<Value, ApiError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::bad_request("a JSON request body is required"));
+        }
+        serde_json::from_slice(self.body)
+            .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))
+    }
+
+    /// The body as a JSON object; any other JSON shape is a 400.
+    pub(crate) fn json_object(&self) -> Result<Map<String, Value>, ApiError> {
+        match self.json()? {
+            Value::Object(map) => Ok(map),
+            other => Err(ApiError::bad_request(format!(
+                "the request body must be a JSON object, not {}",
+                kind(&other)
+            ))),
+        }
+    }
+
+    /// The body as a JSON array; any other JSON shape is a 400.
+    pub(crate) fn json_array(&self) -> Result<Vec<Value>, ApiError> {
+        match self.json()? {
+            Value::Array(items) => Ok(items),
+            other => Err(ApiError::bad_request(format!(
+                "the request body must be a JSON array, not {}",
+                kind(&other)
+            ))),
+        }
+    }
+}
+
+/// The JSON kind of a value, for error messages.
+pub(crate) fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A required string member of an object; missing or non-string is a 400.
+pub(crate) fn required_str<'m>(
+    obj: &'m Map<String, Value>,
+    key: &str,
+) -> Result<&'m str, ApiError> {
+    match obj.get(key) {
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "`{key}` must be a string, not {}",
+            kind(other)
+        ))),
+        None => Err(ApiError::bad_request(format!("`{key}` is required"))),
+    }
+}
+
+/// A successful answer.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Option<Value>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl Reply {
+    /// 200 with a JSON body.
+    pub(crate) fn json(body: Value) -> Self {
+        Self {
+            status: StatusCode::OK,
+            body: Some(body),
+            headers: Vec::new(),
+        }
+    }
+
+    /// 200 with an empty body (actions whose answer carries nothing).
+    pub(crate) fn empty() -> Self {
+        Self {
+            status: StatusCode::OK,
+            body: None,
+            headers: Vec::new(),
+        }
+    }
+
+    /// Adds a response header.
+    pub(crate) fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+}
+
+/// A failed answer: a status and a message, sent as a JSON error body.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiError {
+    pub(crate) status: StatusCode,
+    pub(crate) message: String,
+}
+
+impl ApiError {
+    /// An error with any status.
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// 400 Bad Request.
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 404 Not Found.
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// 401 Unauthorized.
+    pub(crate) fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, message)
+    }
+}
+
+/// The JSON body of every error answer.
+pub(crate) fn error_body(status: StatusCode, message: &str) -> Value {
+    json!({
+        "status": status.as_u16(),
+        "error": status.canonical_reason().unwrap_or("Error"),
+        "message": message,
+    })
+}
+
+/// The outcome of a handler.
+pub(crate) type Outcome = Result<Reply, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_decodes_plus_and_percent_and_keeps_repeats() {
+        let q = Query::parse(Some("eventType=a%2Fb+c&status=VALID&status=DROP&flag"));
+        assert_eq!(q.get("eventType"), Some("a/b c"));
+        assert_eq!(q.all("status"), vec!["VALID", "DROP"]);
+        assert_eq!(q.get("flag"), Some(""));
+        assert!(!q.flag("flag"));
+        assert!(Query::parse(Some("all=True")).flag("all"));
+    }
+}

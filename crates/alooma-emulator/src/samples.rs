@@ -1,0 +1,42 @@
+//! Samples: `samples`, `samples/stats`, `status-types`.
+
+use serde_json::{json, Map, Value};
+
+use crate::reply::{Outcome, Reply, Req};
+use crate::state::State;
+
+/// `GET samples?eventType=…&status=…&status=…` → the matching samples.
+pub(crate) fn list(state: &State, req: &Req<'_>) -> Outcome {
+    let event_type = req.query.get("eventType").filter(|t| !t.is_empty());
+    let statuses = req.query.all("status");
+    let list: Vec<&Value> = state
+        .samples
+        .iter()
+        .filter(|s| event_type.map_or(true, |t| s["eventType"] == t))
+        .filter(|s| statuses.is_empty() || statuses.iter().any(|st| s["status"] == *st))
+        .collect();
+    Ok(Reply::json(json!(list)))
+}
+
+/// `GET samples/stats` → event type → status → count.
+pub(crate) fn stats(state: &State) -> Outcome {
+    let mut out = Map::new();
+    for s in &state.samples {
+        let (Some(t), Some(st)) = (s["eventType"].as_str(), s["status"].as_str()) else {
+            continue;
+        };
+        let per_type = out
+            .entry(t.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(per_type) = per_type.as_object_mut() {
+            let n = per_type.get(st).and_then(Value::as_u64).unwrap_or(0);
+            per_type.insert(st.to_owned(), json!(n + 1));
+        }
+    }
+    Ok(Reply::json(Value::Object(out)))
+}
+
+/// `GET status-types` → code → description.
+pub(crate) fn status_types(state: &State) -> Outcome {
+    Ok(Reply::json(state.status_types.clone()))
+}

@@ -1,0 +1,164 @@
+//! Seeds: the initial content of an emulated account.
+//!
+//! # Seed format
+//!
+//! A seed is one JSON object; every key is optional (a missing key means
+//! "empty", or the default noted below) and unknown keys are refused so a
+//! typo does not silently seed nothing:
+//!
+//! | key | JSON | meaning |
+//! |---|---|---|
+//! | `nodes` | list of node objects | structure nodes (`GET plumbing/`); each needs string `id`, `name`, `type`, `category`; `deleted`, `stats`, `configuration`, `state` are filled when missing. Nodes of category `INPUT` (except `RESTREAM`/`AGENT`) are the inputs. System nodes missing from the list (Inputs, Code Engine = `TRANSFORMER`, Restream = `RESTREAM`, Mapper) are added. A `RESTREAM` node's `stats.availbleForRestream` is the restream queue size. |
+//! | `event_types` | list of event types | each needs a string `name`; `fields` (if present) is a list |
+//! | `mapping_mode` | string | default mapping mode, `AUTO_MAP` when absent |
+//! | `modules` | object name → code | Code Engine modules |
+//! | `requirements` | list of `{"name","version"}` | Code Engine requirements |
+//! | `tables` | list of `{"schema","tableName","columns","retention","dependencies"}` | warehouse tables; `dependencies` lists `schema.table` names that depend on this one |
+//! | `schemas` | list of `{"schemaName","default"}` | warehouse schemas |
+//! | `secrets` | object name → string | secrets |
+//! | `settings` | `{"email-notifications": {…}, "s3-retention": {…} or null}` | settings |
+//! | `queries` | list of v2 scheduled-query objects | integer `id` (assigned when absent) |
+//! | `notifications` | list of messages | each with a `timestamp` in epoch milliseconds |
+//! | `users` | list of user objects | `GET user/` |
+//! | `company_credits` | object | `GET credits/company` |
+//! | `used_credits` | list of `{"date","instance_name","value"}` | `GET credits/used-credits`; an `instance_name` of `{{account}}` becomes the account name |
+//! | `loaded_events` | list of summary rows | `GET events/loaded-events-per-table/summary` (`last` is compared with `from`/`to`; `instance_name` as for `used_credits`) |
+//! | `deploy_info` | object | `GET deployInfo` |
+//! | `status_types` | object code → description | `GET status-types` |
+//! | `samples` | list of `{"eventType","status","sample"}` | `GET samples` |
+//!
+//! The built-in demo seed ([`Seed::demo`]) is `data/demo_seed.json` in this
+//! crate and is a complete example of the format.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::state::Table;
+use crate::EmulatorError;
+
+const DEMO_SEED: &str = include_str!("../data/demo_seed.json");
+
+/// The initial content of an emulated account (see the module docs for
+/// the JSON format).
+///
+/// ```
+/// use alooma_emulator::Seed;
+/// let seed = Seed::from_json(r#"{"secrets": {"db_password": "x"}, "mapping_mode": "STRICT"}"#).unwrap();
+/// assert!(Seed::from_json(r#"{"secretz": {}}"#).is_err());
+/// # let _ = seed;
+/// ```
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Seed {
+    pub(crate) nodes: Vec<Value>,
+    pub(crate) event_types: Vec<Value>,
+    pub(crate) mapping_mode: Option<String>,
+    pub(crate) modules: BTreeMap<String, String>,
+    pub(crate) requirements: Vec<Value>,
+    pub(crate) tables: Vec<Table>,
+    pub(crate) schemas: Vec<Value>,
+    pub(crate) secrets: BTreeMap<String, String>,
+    pub(crate) settings: SeedSettings,
+    pub(crate) queries: Vec<Value>,
+    pub(crate) notifications: Vec<Value>,
+    pub(crate) users: Vec<Value>,
+    pub(crate) company_credits: Option<Value>,
+    pub(crate) used_credits: Vec<Value>,
+    pub(crate) loaded_events: Vec<Value>,
+    pub(crate) deploy_info: Option<Value>,
+    pub(crate) status_types: Option<Value>,
+    pub(crate) samples: Vec<Value>,
+}
+
+/// The `settings` part of a seed.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct SeedSettings {
+    #[serde(rename = "email-notifications")]
+    pub(crate) email_notifications: Option<Value>,
+    #[serde(rename = "s3-retention")]
+    pub(crate) s3_retention: Option<Value>,
+}
+
+impl std::fmt::Debug for Seed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Counts only: a seed may hold secret values and input credentials.
+        f.debug_struct("Seed")
+            .field("nodes", &self.nodes.len())
+            .field("event_types", &self.event_types.len())
+            .field("modules", &self.modules.len())
+            .field("tables", &self.tables.len())
+            .field("secrets", &self.secrets.len())
+            .field("queries", &self.queries.len())
+            .field("samples", &self.samples.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Seed {
+    /// An empty account: only the system nodes, no inputs, no output.
+    ///
+    /// ```
+    /// let seed = alooma_emulator::Seed::empty();
+    /// # let _ = seed;
+    /// ```
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    /// The built-in demo account (`data/demo_seed.json`): three inputs, a
+    /// Redshift output, five event types with nested fields, tables and
+    /// schemas, Code Engine modules, samples, scheduled queries,
+    /// notifications, users and credits.
+    ///
+    /// ```
+    /// let seed = alooma_emulator::Seed::demo();
+    /// # let _ = seed;
+    /// ```
+    pub fn demo() -> Self {
+        // The embedded document is checked by this crate's tests; should it
+        // ever fail to parse, an empty account is still a working emulator.
+        Self::from_json(DEMO_SEED).unwrap_or_else(|e| {
+            tracing::error!("built-in demo seed is invalid: {e}");
+            Self::default()
+        })
+    }
+
+    /// The built-in demo seed's JSON text.
+    pub fn demo_json() -> &'static str {
+        DEMO_SEED
+    }
+
+    /// Parses a seed document (format in the module docs).
+    ///
+    /// Structural checks beyond JSON types (node keys, names) happen when an
+    /// emulator starts from the seed.
+    ///
+    /// ```
+    /// let seed = alooma_emulator::Seed::from_json(r#"{"users": [{"email": "a@example.com"}]}"#);
+    /// assert!(seed.is_ok());
+    /// ```
+    pub fn from_json(json: &str) -> Result<Self, EmulatorError> {
+        serde_json::from_str(json).map_err(|e| EmulatorError::Seed(e.to_string()))
+    }
+
+    /// Reads and parses a seed file.
+    ///
+    /// ```no_run
+    /// let seed = alooma_emulator::Seed::from_file("seed.json")?;
+    /// # let _ = seed;
+    /// # Ok::<(), alooma_emulator::EmulatorError>(())
+    /// ```
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, EmulatorError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| EmulatorError::SeedFile {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_json(&text)
+    }
+}

@@ -1,0 +1,186 @@
+//! Warehouse tables and schemas: `tables…`, `schemas`.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+
+use crate::reply::{kind, required_str, ApiError, Outcome, Reply, Req};
+use crate::state::{State, Table};
+
+/// `GET tables[/{schema}][?shallow=true]` → list of tables.
+pub(crate) fn list(state: &State, req: &Req<'_>, schema: Option<&str>) -> Outcome {
+    let schema = schema.map_or_else(|| state.default_schema(), str::to_owned);
+    let shallow = req.query.flag("shallow");
+    let list: Vec<Value> = state
+        .tables
+        .iter()
+        .filter(|t| t.schema == schema)
+        .map(|t| t.to_wire(shallow))
+        .collect();
+    Ok(Reply::json(json!(list)))
+}
+
+/// `GET tables/{schema}/{table}` → one table.
+pub(crate) fn get(state: &State, schema: &str, table: &str) -> Outcome {
+    find(state, schema, table).map(|t| Reply::json(state.tables[t].to_wire(false)))
+}
+
+/// `POST tables/{table}`: create a table in the default schema from a
+/// column list.
+pub(crate) fn create(state: &mut State, req: &Req<'_>, table: &str) -> Outcome {
+    let columns = columns(req)?;
+    let schema = state.default_schema();
+    if find(state, &schema, table).is_ok() {
+        return Err(ApiError::bad_request(format!(
+            "table {schema}.{table} already exists"
+        )));
+    }
+    let t = Table {
+        schema,
+        table_name: table.to_owned(),
+        columns,
+        retention: Value::Null,
+        dependencies: Vec::new(),
+    };
+    let wire = t.to_wire(false);
+    state.tables.push(t);
+    Ok(Reply::json(wire))
+}
+
+/// `PUT tables/{table}`: replace a default-schema table's columns.
+pub(crate) fn alter(state: &mut State, req: &Req<'_>, table: &str) -> Outcome {
+    let columns = columns(req)?;
+    let schema = state.default_schema();
+    let i = find(state, &schema, table)?;
+    state.tables[i].columns = columns;
+    Ok(Reply::json(state.tables[i].to_wire(false)))
+}
+
+/// `DELETE tables/{schema}/{table}[?cascade=true]`.
+///
+/// Without cascade a table with existing dependents is refused (400); with
+/// cascade the dependents are dropped too, transitively.
+pub(crate) fn drop(state: &mut State, req: &Req<'_>, schema: &str, table: &str) -> Outcome {
+    let i = find(state, schema, table)?;
+    let cascade = req.query.flag("cascade");
+    let existing: BTreeSet<String> = state.tables.iter().map(Table::qualified_name).collect();
+    let dependents: Vec<&String> = state.tables[i]
+        .dependencies
+        .iter()
+        .filter(|d| existing.contains(*d))
+        .collect();
+    if !cascade && !dependents.is_empty() {
+        let names: Vec<&str> = dependents.iter().map(|d| d.as_str()).collect();
+        return Err(ApiError::bad_request(format!(
+            "cannot drop table {schema}.{table} because other objects depend on it: {}; use cascade",
+            names.join(", ")
+        )));
+    }
+    let mut doomed = BTreeSet::new();
+    let mut todo = vec![state.tables[i].qualified_name()];
+    while let Some(name) = todo.pop() {
+        if !doomed.insert(name.clone()) {
+            continue;
+        }
+        if let Some(t) = state.tables.iter().find(|t| t.qualified_name() == name) {
+            todo.extend(
+                t.dependencies
+                    .iter()
+                    .filter(|d| existing.contains(*d))
+                    .cloned(),
+            );
+        }
+    }
+    state
+        .tables
+        .retain(|t| !doomed.contains(&t.qualified_name()));
+    for t in &mut state.tables {
+        t.dependencies.retain(|d| !doomed.contains(d));
+    }
+    Ok(Reply::empty())
+}
+
+/// `GET tables/{schema}/{table}/dependencies` → list of `schema.table`.
+pub(crate) fn dependencies(state: &State, schema: &str, table: &str) -> Outcome {
+    let i = find(state, schema, table)?;
+    let existing: BTreeSet<String> = state.tables.iter().map(Table::qualified_name).collect();
+    let deps: Vec<&String> = state.tables[i]
+        .dependencies
+        .iter()
+        .filter(|d| existing.contains(*d))
+        .collect();
+    Ok(Reply::json(json!(deps)))
+}
+
+/// `GET schemas/` → list of `{"schemaName","default"}`.
+pub(crate) fn list_schemas(state: &State) -> Outcome {
+    Ok(Reply::json(json!(state.schemas)))
+}
+
+/// `POST schemas` with `{"schemaName", …}`.
+pub(crate) fn create_schema(state: &mut State, req: &Req<'_>) -> Outcome {
+    let mut body = req.json_object()?;
+    let name = required_str(&body, "schemaName")?.to_owned();
+    if name.is_empty() {
+        return Err(ApiError::bad_request("`schemaName` must not be empty"));
+    }
+    if state
+        .schemas
+        .iter()
+        .any(|s| s["schemaName"] == name.as_str())
+    {
+        return Err(ApiError::bad_request(format!(
+            "schema {name} already exists"
+        )));
+    }
+    let make_default = body.get("default") == Some(&Value::Bool(true));
+    if make_default {
+        for s in &mut state.schemas {
+            if let Some(obj) = s.as_object_mut() {
+                obj.insert("default".into(), json!(false));
+            }
+        }
+    }
+    body.insert("default".into(), json!(make_default));
+    let schema = Value::Object(body);
+    state.schemas.push(schema.clone());
+    Ok(Reply::json(schema))
+}
+
+fn find(state: &State, schema: &str, table: &str) -> Result<usize, ApiError> {
+    state
+        .tables
+        .iter()
+        .position(|t| t.schema == schema && t.table_name == table)
+        .ok_or_else(|| ApiError::not_found(format!("no table {schema}.{table}")))
+}
+
+fn columns(req: &Req<'_>) -> Result<Vec<Value>, ApiError> {
+    let columns = req.json_array()?;
+    if columns.is_empty() {
+        return Err(ApiError::bad_request("a table needs at least one column"));
+    }
+    for (i, c) in columns.iter().enumerate() {
+        let Value::Object(obj) = c else {
+            return Err(ApiError::bad_request(format!(
+                "column {i} must be an object, not {}",
+                kind(c)
+            )));
+        };
+        let name = required_str(obj, "columnName")?;
+        if name.is_empty() {
+            return Err(ApiError::bad_request(format!(
+                "column {i} has an empty name"
+            )));
+        }
+        match obj.get("columnType") {
+            Some(Value::Object(t)) if t.get("type").is_some_and(Value::is_string) => {}
+            _ => {
+                return Err(ApiError::bad_request(format!(
+                    "column {name:?} needs a `columnType` object with a string `type`"
+                )))
+            }
+        }
+    }
+    Ok(columns)
+}
