@@ -1,1 +1,373 @@
-//! Models for the `structure` API area.
+//! The system structure (`GET plumbing/?resolution=1min`): [`Structure`],
+//! its [`Node`]s with their [`NodeStats`], the [`NodeCategory`] enum, and
+//! [`RestreamStats`].
+//!
+//! A node is one box of the pipeline: an input, the Code Engine
+//! (`TRANSFORMER`), the Mapper, the Restream Queue (`RESTREAM`), the output
+//! (`REDSHIFT`, `SNOWFLAKE`, `BIGQUERY`) … `GET inputs` and
+//! `GET plumbing/outputs` answer with the same node objects.
+
+use crate::Extra;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+crate::string_enum! {
+    /// A node's category (`"category"` on the wire).
+    pub enum NodeCategory {
+        /// A data source (including the Restream Queue and agents).
+        Input => "INPUT",
+        /// The warehouse the events load into.
+        Output => "OUTPUT",
+    }
+}
+
+/// Well-known node types (`"type"` on the wire). The list is open (every
+/// input integration has its own type), so [`Node::node_type`] is a plain
+/// string; these constants name the ones the SDK looks for.
+pub mod node_types {
+    /// The Code Engine.
+    pub const TRANSFORMER: &str = "TRANSFORMER";
+    /// The Restream Queue.
+    pub const RESTREAM: &str = "RESTREAM";
+    /// An on-premise agent input.
+    pub const AGENT: &str = "AGENT";
+    /// An Amazon S3 input.
+    pub const S3: &str = "S3";
+    /// A Mixpanel input.
+    pub const MIXPANEL: &str = "MIXPANEL";
+    /// A Salesforce input.
+    pub const SALESFORCE: &str = "SALESFORCE";
+    /// A Redshift output.
+    pub const REDSHIFT: &str = "REDSHIFT";
+    /// A Snowflake output.
+    pub const SNOWFLAKE: &str = "SNOWFLAKE";
+    /// A BigQuery output.
+    pub const BIGQUERY: &str = "BIGQUERY";
+}
+
+/// The whole system: every node of the pipeline.
+///
+/// ```
+/// use alooma_types::Structure;
+/// let s: Structure = serde_json::from_str(r#"{"nodes":[
+///     {"id":"t1","name":"Code Engine","type":"TRANSFORMER","category":"OTHER","deleted":false},
+///     {"id":"r1","name":"Restream","type":"RESTREAM","category":"INPUT","deleted":false,
+///      "stats":{"throughput":0,"latency":0,"availbleForRestream":42}}
+/// ]}"#).unwrap();
+/// assert_eq!(s.first_of_type("RESTREAM").unwrap().id, "r1");
+/// assert_eq!(s.nodes[1].stats.as_ref().unwrap().available_for_restream(), Some(42));
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Structure {
+    /// Every node, in the server's order.
+    #[serde(default)]
+    pub nodes: Vec<Node>,
+    /// Everything else the server sent, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Structure {
+    /// A structure holding `nodes`.
+    pub fn new(nodes: Vec<Node>) -> Self {
+        Structure {
+            nodes,
+            extra: Extra::new(),
+        }
+    }
+
+    /// The first node whose type is `node_type` (exact match), if any.
+    pub fn first_of_type(&self, node_type: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.node_type == node_type)
+    }
+
+    /// Every node called `name` (deleted ones included).
+    pub fn named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+        self.nodes.iter().filter(move |n| n.name == name)
+    }
+}
+
+/// One node of the pipeline.
+///
+/// Wire shape: `{"id", "name", "type", "category", "deleted", "stats",
+/// "configuration", "state"}`. `configuration` differs per node type, so it
+/// stays a JSON object; the server masks passwords in it. `Debug` redacts
+/// configuration values whose key looks like a credential.
+///
+/// ```
+/// use alooma_types::Node;
+/// let n: Node = serde_json::from_str(r#"{"id":"a1","name":"Salesforce","type":"SALESFORCE",
+///     "category":"INPUT","deleted":false,"configuration":{"auto_map":"false"},"state":null}"#).unwrap();
+/// assert!(n.is_input() && !n.is_deleted());
+/// assert_eq!(n.configuration.as_ref().unwrap()["auto_map"], "false");
+/// assert_eq!(serde_json::to_value(&n).unwrap()["state"], serde_json::Value::Null);
+/// ```
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Node {
+    /// The node's id.
+    pub id: String,
+    /// The node's display name.
+    pub name: String,
+    /// The node's type (`S3`, `SALESFORCE`, `RESTREAM`, `TRANSFORMER`,
+    /// `REDSHIFT` …; see [`node_types`]).
+    #[serde(rename = "type")]
+    pub node_type: String,
+    /// `INPUT`, `OUTPUT` …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<NodeCategory>,
+    /// Whether the node was deleted (deleted nodes stay in the structure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// Throughput, latency and (for the Restream Queue) the event count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<NodeStats>,
+    /// The node's type-specific configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<Extra>,
+    /// The node's state; `Some(None)` is an explicit `null`, `None` an absent key.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::nullable"
+    )]
+    pub state: Option<Option<serde_json::Value>>,
+    /// Everything else, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Node {
+    /// A node with an id, a name and a type, and nothing else.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        node_type: impl Into<String>,
+    ) -> Self {
+        Node {
+            id: id.into(),
+            name: name.into(),
+            node_type: node_type.into(),
+            category: None,
+            deleted: None,
+            stats: None,
+            configuration: None,
+            state: None,
+            extra: Extra::new(),
+        }
+    }
+
+    /// Sets the category.
+    pub fn with_category(mut self, category: NodeCategory) -> Self {
+        self.category = Some(category);
+        self
+    }
+
+    /// Sets `deleted`.
+    pub fn with_deleted(mut self, deleted: bool) -> Self {
+        self.deleted = Some(deleted);
+        self
+    }
+
+    /// Sets the stats.
+    pub fn with_stats(mut self, stats: NodeStats) -> Self {
+        self.stats = Some(stats);
+        self
+    }
+
+    /// Sets the configuration.
+    pub fn with_configuration(mut self, configuration: Extra) -> Self {
+        self.configuration = Some(configuration);
+        self
+    }
+
+    /// Whether the node is deleted (`false` when the key is absent).
+    pub fn is_deleted(&self) -> bool {
+        self.deleted.unwrap_or(false)
+    }
+
+    /// Whether the node's category is `INPUT`.
+    pub fn is_input(&self) -> bool {
+        self.category == Some(NodeCategory::Input)
+    }
+}
+
+impl fmt::Debug for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Node")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("node_type", &self.node_type)
+            .field("category", &self.category)
+            .field("deleted", &self.deleted)
+            .field("stats", &self.stats)
+            .field(
+                "configuration",
+                &self.configuration.as_ref().map(RedactedMap),
+            )
+            .field("state", &self.state)
+            .field("extra", &RedactedMap(&self.extra))
+            .finish()
+    }
+}
+
+/// Whether a configuration key names a credential whose value must not be
+/// printed (`password`, `awsSecretAccessKey`, `mixpanelApiKey`, `oauth2`,
+/// `ssh` …).
+pub fn is_sensitive_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    [
+        "password",
+        "secret",
+        "apikey",
+        "api_key",
+        "token",
+        "oauth",
+        "ssh",
+        "credential",
+        "private",
+    ]
+    .iter()
+    .any(|s| k.contains(s))
+}
+
+/// `Debug` for a JSON object whose credential-like values are redacted
+/// (see [`is_sensitive_key`]); nested objects are redacted too.
+///
+/// ```
+/// use alooma_types::RedactedMap;
+/// let m = serde_json::json!({"user":"u","password":"hunter2"});
+/// let text = format!("{:?}", RedactedMap(m.as_object().unwrap()));
+/// assert!(text.contains("\"u\"") && !text.contains("hunter2"));
+/// ```
+pub struct RedactedMap<'a>(pub &'a Extra);
+
+impl fmt::Debug for RedactedMap<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut m = f.debug_map();
+        for (k, v) in self.0 {
+            if is_sensitive_key(k) {
+                m.entry(k, &format_args!("{}", crate::REDACTED));
+            } else if let Some(obj) = v.as_object() {
+                m.entry(k, &RedactedMap(obj));
+            } else {
+                m.entry(k, v);
+            }
+        }
+        m.finish()
+    }
+}
+
+/// A node's statistics.
+///
+/// Numbers are kept as the server sent them (integer or float) so that a
+/// read-then-write returns the same JSON; the accessors give `f64`/`u64`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NodeStats {
+    /// Events per second through the node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<serde_json::Number>,
+    /// Latency in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<serde_json::Number>,
+    /// Events available for restream (Restream Queue only). The server
+    /// spells the key `availbleForRestream`.
+    #[serde(
+        rename = "availbleForRestream",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub availble_for_restream: Option<serde_json::Number>,
+    /// Everything else, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl NodeStats {
+    /// Throughput as a float (`None` when absent).
+    pub fn throughput(&self) -> Option<f64> {
+        self.throughput
+            .as_ref()
+            .and_then(serde_json::Number::as_f64)
+    }
+
+    /// Latency in milliseconds as a float (`None` when absent).
+    pub fn latency(&self) -> Option<f64> {
+        self.latency.as_ref().and_then(serde_json::Number::as_f64)
+    }
+
+    /// Events available for restream (`None` when absent or not a
+    /// non-negative number; a float is truncated).
+    pub fn available_for_restream(&self) -> Option<u64> {
+        let n = self.availble_for_restream.as_ref()?;
+        n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.is_finite() && *f >= 0.0)
+                .map(|f| f as u64)
+        })
+    }
+}
+
+/// What `get_restream_stats` returns: `{"number_of_events": n}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RestreamStats {
+    /// Events available to restream.
+    pub number_of_events: u64,
+    /// Anything else, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl RestreamStats {
+    /// Stats with `number_of_events` events.
+    pub fn new(number_of_events: u64) -> Self {
+        RestreamStats {
+            number_of_events,
+            extra: Extra::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn node_round_trips_nulls_and_integers() {
+        let v = json!({
+            "id": "x", "name": "Restream", "type": "RESTREAM", "category": "INPUT",
+            "deleted": false, "state": null,
+            "stats": {"throughput": 69.9, "latency": 9052, "availbleForRestream": 7, "size": 1},
+            "configuration": {"streaming": "true"}, "future": [1]
+        });
+        let n: Node = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(n.state, Some(None));
+        assert_eq!(n.stats.as_ref().unwrap().latency(), Some(9052.0));
+        assert_eq!(serde_json::to_value(&n).unwrap(), v);
+    }
+
+    #[test]
+    fn debug_redacts_credentials() {
+        let n = Node::new("o", "Redshift", "REDSHIFT").with_configuration(
+            json!({"username": "bob", "password": "pa55", "oauth2": "tok", "ssh": "{\"password\": \"x\"}"})
+                .as_object()
+                .unwrap()
+                .clone(),
+        );
+        let text = format!("{n:?}");
+        assert!(text.contains("bob"));
+        for s in ["pa55", "tok", "\\\"x\\\""] {
+            assert!(!text.contains(s), "{text}");
+        }
+    }
+
+    #[test]
+    fn unknown_category_is_kept() {
+        let c: NodeCategory = serde_json::from_str("\"PROCESSOR\"").unwrap();
+        assert_eq!(c.as_str(), "PROCESSOR");
+    }
+}

@@ -1,0 +1,17 @@
+//! Round trips of the structure (node) examples.
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers in common/ may panic
+
+mod common;
+use alooma_types::*;
+use common::{check_area, round_trip};
+
+#[test]
+fn structure_fixtures_round_trip() {
+    check_area(
+        "structure",
+        &[
+            ("get_redshift_node.json", round_trip::<Node>),
+            ("get_snowflake_node.json", round_trip::<Node>),
+        ],
+    );
+}
