@@ -48,7 +48,7 @@ impl CallOptions {
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(demo()).unwrap();
 /// ```
 #[derive(Debug)]
-pub struct Client<S> {
+pub struct Client<S = alooma_http::Transport> {
     pub(crate) service: S,
     pub(crate) shared: Arc<Shared>,
     pub(crate) options: CallOptions,

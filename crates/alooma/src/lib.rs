@@ -27,12 +27,18 @@
 #![forbid(unsafe_code)]
 
 mod api;
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod builder;
 pub mod bulk;
 mod client;
 pub mod mock;
 mod settings;
 mod transport;
 
+pub use api::mapping::IntoFieldPath;
+pub use api::system::{CleanSystemReport, StepOutcome};
+pub use builder::ClientBuilder;
 pub use bulk::BulkReport;
 pub use client::{CallOptions, Client};
 pub use settings::ClientSettings;
@@ -46,5 +52,7 @@ pub use alooma_core::Error;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 pub use alooma_core as core;
+pub use alooma_http as http_transport;
+pub use alooma_http::{RetryPolicy, Transport};
 pub use alooma_mapping as mapping;
 pub use alooma_types as types;

@@ -1,0 +1,356 @@
+//! [`ClientBuilder`]: configure and build a [`Client`] over the default
+//! transport (`alooma_http::Transport`), optionally wrapped in your own
+//! tower layers.
+
+use crate::settings::ClientSettings;
+use crate::{Client, Error, HttpService};
+use alooma_http::{Config, Credentials, RateLimit, RetryPolicy, Transport};
+use std::time::Duration;
+use tower::layer::util::{Identity, Stack};
+use tower::Layer;
+
+/// Builds a [`Client`]: where to connect, how to authenticate, timeouts,
+/// retries, limits, the composite operations' settings, and extra tower
+/// layers around the transport.
+///
+/// Building never touches the network: the account name (when not set) is
+/// resolved on first use by [`Client::get_account_name`], and the first
+/// connection (and login) happens with the first call. Every problem that can
+/// be found without I/O (an API key together with a password, a malformed
+/// base URL, plain HTTP to a remote host, a zero limit) is an
+/// [`Error::Config`] from [`build`](Self::build).
+///
+/// `Debug` never shows the API key or the password.
+///
+/// ```
+/// use std::time::Duration;
+/// let client = alooma::Client::builder()
+///     .base_url("https://app.alooma.com")
+///     .account("acme")
+///     .api_key("my-api-key")
+///     .attempt_timeout(Duration::from_secs(30))
+///     .total_timeout(Duration::from_secs(120))
+///     .concurrency_limit(16)
+///     .build()?;
+/// # drop(client);
+/// # Ok::<(), alooma::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder<L = Identity> {
+    config: Config,
+    api_key: Option<Credentials>,
+    login: Option<Credentials>,
+    settings: ClientSettings,
+    layer: L,
+}
+
+impl Client {
+    /// A builder for a client over the default transport.
+    ///
+    /// ```no_run
+    /// let client = alooma::Client::builder()
+    ///     .account("acme")
+    ///     .login("ops@example.com", "secret")
+    ///     .build()?;
+    /// # Ok::<(), alooma::Error>(())
+    /// ```
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from the environment: `ALOOMA_BASE_URL`,
+    /// `ALOOMA_ACCOUNT`, `ALOOMA_API_KEY`, `ALOOMA_USERNAME` and
+    /// `ALOOMA_PASSWORD` (see [`ClientBuilder::from_env`]). No network I/O.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), alooma::Error> {
+    /// let client = alooma::Client::from_env()?;
+    /// println!("{} inputs", client.get_event_types().await?.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder::new()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults: the hosted service
+    /// (`https://app.alooma.com`), no account, no credentials, the
+    /// transport's default timeouts and retry policy.
+    ///
+    /// ```
+    /// let builder = alooma::ClientBuilder::new().account("acme");
+    /// assert_eq!(builder.config().account.as_deref(), Some("acme"));
+    /// ```
+    pub fn new() -> Self {
+        ClientBuilder::from_config(Config::default())
+    }
+
+    /// A builder starting from a transport configuration.
+    ///
+    /// ```
+    /// let config = alooma_http::Config::new().with_account("acme");
+    /// let builder = alooma::ClientBuilder::from_config(config);
+    /// assert_eq!(builder.config().account.as_deref(), Some("acme"));
+    /// ```
+    pub fn from_config(mut config: Config) -> Self {
+        let (api_key, login) = match std::mem::take(&mut config.credentials) {
+            key @ Credentials::ApiKey(_) => (Some(key), None),
+            login @ Credentials::Login { .. } => (None, Some(login)),
+            _ => (None, None),
+        };
+        ClientBuilder {
+            config,
+            api_key,
+            login,
+            settings: ClientSettings::default(),
+            layer: Identity::new(),
+        }
+    }
+
+    /// A builder configured from the environment, to adjust further: reads
+    /// `ALOOMA_BASE_URL`, `ALOOMA_ACCOUNT`, `ALOOMA_API_KEY`,
+    /// `ALOOMA_USERNAME` and `ALOOMA_PASSWORD` (with
+    /// `alooma_http::Config::from_env`). An API key together with a
+    /// password is an [`Error::Config`].
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// let client = alooma::ClientBuilder::from_env()?
+    ///     .attempt_timeout(Duration::from_secs(120))
+    ///     .build()?;
+    /// # Ok::<(), alooma::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Self, Error> {
+        Ok(ClientBuilder::from_config(Config::from_env()?))
+    }
+}
+
+impl<L> ClientBuilder<L> {
+    /// The transport configuration so far (credentials are applied at
+    /// [`build`](Self::build)).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The composite operations' settings so far.
+    pub fn client_settings(&self) -> &ClientSettings {
+        &self.settings
+    }
+
+    /// The service's base URL (default `https://app.alooma.com`; a trailing
+    /// `/` is ignored). Plain `http://` is only accepted to a loopback host
+    /// unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.config.base_url = base_url.into();
+        self
+    }
+
+    /// The account name: requests go to `{base}/{account}/rest/`, and
+    /// [`Client::get_account_name`] returns it without a request. Without
+    /// it, requests go to `{base}/rest/` and the name is fetched on first
+    /// use of `get_account_name`.
+    pub fn account(mut self, account: impl Into<String>) -> Self {
+        self.config.account = Some(account.into());
+        self
+    }
+
+    /// Authenticate with an API key (`Authorization: API <key>`). Setting
+    /// both an API key and a login is an [`Error::Config`] at build time.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(Credentials::api_key(key));
+        self
+    }
+
+    /// Authenticate with a user name and password (a login session, renewed
+    /// once on a 401). Setting both an API key and a login is an
+    /// [`Error::Config`] at build time.
+    pub fn login(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.login = Some(Credentials::login(username, password));
+        self
+    }
+
+    /// The connect timeout (TCP and TLS handshake).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.timeouts.connect = timeout;
+        self
+    }
+
+    /// The timeout of one attempt (request, headers and the whole body).
+    /// `set_mapping` keeps its own longer default; a per-call
+    /// [`CallOptions`](crate::CallOptions) timeout overrides both.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.config.timeouts.attempt = timeout;
+        self
+    }
+
+    /// The deadline of a whole call, retries and waits included.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.config.timeouts.total = timeout;
+        self
+    }
+
+    /// The retry policy (attempts, backoff, `Retry-After` cap, budget).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.config.retry = policy;
+        self
+    }
+
+    /// The largest response body accepted, in bytes.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.config.max_body_size = bytes;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.config.user_agent = user_agent.into();
+        self
+    }
+
+    /// At most `limit` calls in flight at once, across every clone of the
+    /// client.
+    pub fn concurrency_limit(mut self, limit: usize) -> Self {
+        self.config.concurrency_limit = Some(limit);
+        self
+    }
+
+    /// At most `requests` requests per `per`, across every clone of the client.
+    pub fn rate_limit(mut self, requests: u32, per: Duration) -> Self {
+        self.config.rate_limit = Some(RateLimit::new(requests, per));
+        self
+    }
+
+    /// Allow plain `http://` to a host that is not loopback (credentials
+    /// would cross the network in clear text).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.config.allow_insecure_http = allow;
+        self
+    }
+
+    /// Replaces the composite operations' settings.
+    pub fn settings(mut self, settings: ClientSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// How long `create_input` waits for the new input to appear.
+    pub fn create_input_deadline(mut self, deadline: Duration) -> Self {
+        self.settings.create_input_deadline = deadline;
+        self
+    }
+
+    /// The first and the longest delay between two polls of `create_input`.
+    pub fn create_input_poll(mut self, first: Duration, max: Duration) -> Self {
+        self.settings.create_input_first_poll = first;
+        self.settings.create_input_max_poll = max;
+        self
+    }
+
+    /// How many deletes `remove_all_inputs` and `delete_all_event_types`
+    /// run at once (at least 1).
+    pub fn bulk_concurrency(mut self, concurrency: usize) -> Self {
+        self.settings.bulk_concurrency = concurrency;
+        self
+    }
+
+    /// Adds a tower layer around the transport (and around the layers added
+    /// before it). Layers see operation-relative requests
+    /// (`/event-types`) with [`OperationMeta`](crate::core::OperationMeta)
+    /// in their extensions, and fully collected responses.
+    ///
+    /// ```
+    /// use tower::ServiceBuilder;
+    /// // Any layer whose service is still an `HttpService` fits, here a
+    /// // tower `ConcurrencyLimit` from `tower` itself.
+    /// let client = alooma::Client::builder()
+    ///     .api_key("k")
+    ///     .layer(tower::limit::ConcurrencyLimitLayer::new(4))
+    ///     .build()?;
+    /// # drop(client);
+    /// # Ok::<(), alooma::Error>(())
+    /// ```
+    pub fn layer<T>(self, layer: T) -> ClientBuilder<Stack<L, T>> {
+        ClientBuilder {
+            config: self.config,
+            api_key: self.api_key,
+            login: self.login,
+            settings: self.settings,
+            layer: Stack::new(self.layer, layer),
+        }
+    }
+
+    /// The transport configuration with the credentials applied, checked.
+    fn finish(mut self) -> Result<(Config, ClientSettings, L), Error> {
+        self.config.credentials = match (self.api_key, self.login) {
+            (Some(_), Some(_)) => return Err(Error::Config {
+                reason:
+                    "both an API key and a login (user name and password) are set; use one of them"
+                        .into(),
+            }),
+            (Some(key), None) => key,
+            (None, Some(login)) => login,
+            (None, None) => Credentials::None,
+        };
+        if self.settings.bulk_concurrency == 0 {
+            return Err(Error::Config {
+                reason: "bulk_concurrency must be at least 1".into(),
+            });
+        }
+        if self.settings.create_input_first_poll.is_zero() {
+            return Err(Error::Config {
+                reason: "the first create_input poll delay must be longer than zero".into(),
+            });
+        }
+        self.config.validate()?;
+        Ok((self.config, self.settings, self.layer))
+    }
+
+    /// Builds the client. No network I/O happens here.
+    ///
+    /// ```
+    /// // Nothing listens on port 9, and that is fine: building does not connect.
+    /// let client = alooma::Client::builder().base_url("http://127.0.0.1:9").build()?;
+    /// # drop(client);
+    /// # Ok::<(), alooma::Error>(())
+    /// ```
+    pub fn build(self) -> Result<Client<L::Service>, Error>
+    where
+        L: Layer<Transport>,
+        L::Service: HttpService,
+    {
+        let (config, settings, layer) = self.finish()?;
+        let account = config.account.clone();
+        let transport = Transport::new(config)?;
+        Ok(Client::from_parts(
+            layer.layer(transport),
+            account,
+            settings,
+        ))
+    }
+
+    /// Builds the client over `layer` instead of [`layer`](Self::layer)
+    /// followed by [`build`](Self::build).
+    ///
+    /// ```
+    /// let client = alooma::Client::builder()
+    ///     .build_with_layer(tower::limit::ConcurrencyLimitLayer::new(4))?;
+    /// # drop(client);
+    /// # Ok::<(), alooma::Error>(())
+    /// ```
+    pub fn build_with_layer<T>(self, layer: T) -> Result<Client<T::Service>, Error>
+    where
+        L: Layer<Transport>,
+        T: Layer<L::Service>,
+        T::Service: HttpService,
+    {
+        self.layer(layer).build()
+    }
+}
