@@ -138,6 +138,10 @@ struct SessionState {
     cookie: Option<(u64, HeaderValue)>,
     /// Logins attempted so far.
     attempts: u64,
+    /// Logins finished so far, successfully or not. A call notes this
+    /// before it waits for a login; a login finishing after that (one in
+    /// flight when the call looked, or one started later) answers for it.
+    finished: u64,
     /// Successful logins so far (the generation of the newest session).
     generation: u64,
     /// The failure of the most recent login, if it failed.
@@ -155,7 +159,7 @@ impl Session {
     async fn fresh<S>(
         &self,
         stale: Option<u64>,
-        seen_attempts: u64,
+        seen_finished: u64,
         root: &RestRoot,
         inner: S,
     ) -> Result<(u64, HeaderValue), Error>
@@ -171,7 +175,7 @@ impl Session {
                     return Ok((*generation, cookie.clone()));
                 }
             }
-            if state.attempts > seen_attempts {
+            if state.finished > seen_finished {
                 if let Some(failure) = &state.failure {
                     return Err(duplicate(failure));
                 }
@@ -192,6 +196,7 @@ impl Session {
             Err(e) => Err(e),
         };
         let mut state = self.lock();
+        state.finished += 1;
         match result.and_then(|cookie| {
             let mut value = HeaderValue::from_str(cookie.expose()).map_err(|_| Error::Auth {
                 operation: "login",
@@ -314,28 +319,28 @@ where
                     Ok(resp)
                 }
                 Mode::Session(session) => {
-                    let (current, seen_attempts) = {
+                    let (current, seen_finished) = {
                         let state = session.lock();
-                        (state.cookie.clone(), state.attempts)
+                        (state.cookie.clone(), state.finished)
                     };
                     let (generation, cookie) = match current {
                         Some(c) => c,
                         None => {
                             session
-                                .fresh(None, seen_attempts, &root, inner.clone())
+                                .fresh(None, seen_finished, &root, inner.clone())
                                 .await?
                         }
                     };
                     let mut replay = req.clone();
                     req.headers_mut().insert(COOKIE, cookie);
-                    let seen_attempts = session.lock().attempts;
+                    let seen_finished = session.lock().finished;
                     let resp = inner.clone().oneshot(req).await?;
                     if resp.status() != StatusCode::UNAUTHORIZED {
                         return Ok(resp);
                     }
                     tracing::info!("the session was refused; logging in again");
                     let (_, cookie) = session
-                        .fresh(Some(generation), seen_attempts, &root, inner.clone())
+                        .fresh(Some(generation), seen_finished, &root, inner.clone())
                         .await?;
                     replay.headers_mut().insert(COOKIE, cookie);
                     let resp = inner.oneshot(replay).await?;
