@@ -1,1 +1,641 @@
-//! Operations of the `code_engine` API area.
+//! Code Engine (transforms): `get_code_engine_code` (deprecated name
+//! `get_all_transforms`), `get_code_engine_module`, `set_code_engine_code`,
+//! `delete_code_engine_module`, `set_transform_to_default`,
+//! `get_code_engine_requirements`, `test_transform`, `test_code_engine_code`,
+//! and the single requests and pure functions the composite
+//! `test_transform_all_samples` / `test_code_engine_all_samples` are made of
+//! ([`GetTransform`], [`GetTransformDefaults`], [`attach_result`]; the sample
+//! side is in [`crate::samples`]).
+
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use alooma_types::{
+    CodeLanguage, CodeModule, Extra, Requirement, Sample, TransformResult, DEFAULT_TRANSFORM_CODE,
+    MAIN_MODULE,
+};
+use bytes::Bytes;
+use http::{Request, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// `GET transform/functions`: every Code Engine module with its code.
+///
+/// The facade's `get_code_engine_code` turns the list into a map of module
+/// name → code ([`CodeModule::to_map`]); `get_code_engine_modules` keeps
+/// the typed list.
+///
+/// ```
+/// use alooma_core::{Operation, code_engine::GetCodeEngineCode};
+/// assert_eq!(GetCodeEngineCode.build().unwrap().uri(), "/transform/functions");
+/// let answer = http::Response::builder().status(200).body(bytes::Bytes::from_static(
+///     br#"[{"functionName":"main","code":"def transform(e):\n\treturn e","language":"PYTHON"}]"#)).unwrap();
+/// assert_eq!(GetCodeEngineCode.decode(answer).unwrap()[0].function_name, "main");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetCodeEngineCode;
+
+impl Operation for GetCodeEngineCode {
+    type Output = Vec<CodeModule>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_code_engine_code", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta())
+            .lit("transform/functions")
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+/// `GET transform/functions`, answering one module's code: a module that is
+/// not in the list is [`Error::NotFound`].
+///
+/// ```
+/// use alooma_core::{Operation, Error, code_engine::GetCodeEngineModule};
+/// let op = GetCodeEngineModule::main();
+/// assert_eq!(op.build().unwrap().uri(), "/transform/functions");
+/// let answer = |body: &'static str| http::Response::builder().status(200)
+///     .body(bytes::Bytes::from_static(body.as_bytes())).unwrap();
+/// assert_eq!(op.decode(answer(r#"[{"functionName":"main","code":"x"}]"#)).unwrap(), "x");
+/// assert!(matches!(op.decode(answer("[]")), Err(Error::NotFound { .. })));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetCodeEngineModule {
+    /// The module's name.
+    pub name: String,
+}
+
+impl GetCodeEngineModule {
+    /// The code of the module called `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        GetCodeEngineModule { name: name.into() }
+    }
+
+    /// The code of the `main` module (the reference's default).
+    pub fn main() -> Self {
+        Self::new(MAIN_MODULE)
+    }
+}
+
+impl Operation for GetCodeEngineModule {
+    type Output = String;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_code_engine_module", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta())
+            .lit("transform/functions")
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        let name = self.meta().name;
+        let modules: Vec<CodeModule> = decode::json(name, response)?;
+        module_code(name, &modules, &self.name)
+    }
+}
+
+/// The code of the module called `name` in `modules`, or
+/// [`Error::NotFound`] (for `operation`) naming the modules that exist.
+///
+/// ```
+/// use alooma_core::code_engine::module_code;
+/// use alooma_types::CodeModule;
+/// let modules = [CodeModule::python("main", "a"), CodeModule::python("util", "b")];
+/// assert_eq!(module_code("op", &modules, "util").unwrap(), "b");
+/// assert!(module_code("op", &modules, "nope").unwrap_err().to_string().contains("main, util"));
+/// ```
+pub fn module_code(
+    operation: &'static str,
+    modules: &[CodeModule],
+    name: &str,
+) -> Result<String, Error> {
+    modules
+        .iter()
+        .rev()
+        .find(|m| m.function_name == name)
+        .map(|m| m.code.clone())
+        .ok_or_else(|| Error::NotFound {
+            operation,
+            what: format!(
+                "the Code Engine has no module named {name:?} (modules: {})",
+                modules
+                    .iter()
+                    .map(|m| m.function_name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
+}
+
+/// The body of one module as `set_code_engine_code` and
+/// `test_code_engine_code` send it: exactly `language`, `functionName`, `code`.
+#[derive(Serialize)]
+struct ModuleBody<'a> {
+    language: &'a CodeLanguage,
+    #[serde(rename = "functionName")]
+    function_name: &'a str,
+    code: &'a str,
+}
+
+const PYTHON: CodeLanguage = CodeLanguage::Python;
+
+fn module_bodies<'a>(
+    operation: &'static str,
+    modules: &'a [CodeModule],
+) -> Result<Vec<ModuleBody<'a>>, Error> {
+    modules
+        .iter()
+        .map(|m| {
+            if m.function_name.is_empty() {
+                return Err(Error::build(
+                    operation,
+                    "a Code Engine module name must not be empty",
+                ));
+            }
+            Ok(ModuleBody {
+                language: m.language.as_ref().unwrap_or(&PYTHON),
+                function_name: &m.function_name,
+                code: &m.code,
+            })
+        })
+        .collect()
+}
+
+/// `POST transform/v2/functions` with a list of
+/// `{"language": "PYTHON", "functionName": name, "code": code}`: defines (or
+/// replaces) the given modules. Modules not listed are left as they are.
+///
+/// A module with an empty name is refused with [`Error::Build`].
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use alooma_core::{Operation, code_engine::SetCodeEngineCode};
+/// let op = SetCodeEngineCode::from_map(&BTreeMap::from([("util".to_owned(), "X = 1".to_owned())]));
+/// let req = op.build().unwrap();
+/// assert_eq!(req.uri(), "/transform/v2/functions");
+/// assert_eq!(&req.body()[..], br#"[{"language":"PYTHON","functionName":"util","code":"X = 1"}]"#);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetCodeEngineCode {
+    /// The modules to define.
+    pub modules: Vec<CodeModule>,
+}
+
+impl SetCodeEngineCode {
+    /// Defines `modules`.
+    pub fn new(modules: Vec<CodeModule>) -> Self {
+        SetCodeEngineCode { modules }
+    }
+
+    /// Defines Python modules from a map of module name → code.
+    pub fn from_map(modules: &BTreeMap<String, String>) -> Self {
+        Self::new(CodeModule::from_map(modules))
+    }
+}
+
+impl Operation for SetCodeEngineCode {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("set_code_engine_code", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let body = module_bodies(self.meta().name, &self.modules)?;
+        RequestSpec::post(self.meta())
+            .lit("transform/v2/functions")
+            .json(&body)
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}
+
+/// `DELETE transform/functions/{name}`: removes one module.
+///
+/// ```
+/// use alooma_core::{Operation, code_engine::DeleteCodeEngineModule};
+/// let req = DeleteCodeEngineModule::new("my/module").build().unwrap();
+/// assert_eq!(req.uri(), "/transform/functions/my%2Fmodule");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteCodeEngineModule {
+    /// The module's name.
+    pub name: String,
+}
+
+impl DeleteCodeEngineModule {
+    /// Removes the module called `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        DeleteCodeEngineModule { name: name.into() }
+    }
+}
+
+impl Operation for DeleteCodeEngineModule {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("delete_code_engine_module", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::delete(self.meta())
+            .lit("transform/functions")
+            .seg(&self.name)
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}
+
+/// The body of `set_transform_to_default`, in the reference's key order.
+#[derive(Serialize)]
+struct DefaultTransformBody {
+    language: CodeLanguage,
+    code: &'static str,
+    #[serde(rename = "functionName")]
+    function_name: &'static str,
+}
+
+/// `POST transform/functions/main` with
+/// `{"language": "PYTHON", "code": "def transform(event):\n\treturn event", "functionName": "main"}`:
+/// resets `main` to the transform that changes nothing.
+///
+/// ```
+/// use alooma_core::{Operation, code_engine::SetTransformToDefault};
+/// let req = SetTransformToDefault.build().unwrap();
+/// assert_eq!(req.uri(), "/transform/functions/main");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SetTransformToDefault;
+
+impl Operation for SetTransformToDefault {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("set_transform_to_default", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::post(self.meta())
+            .lit("transform/functions/main")
+            .json(&DefaultTransformBody {
+                language: CodeLanguage::Python,
+                code: DEFAULT_TRANSFORM_CODE,
+                function_name: MAIN_MODULE,
+            })
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}
+
+/// `GET code-engine/requirements`: the Python packages installed in the
+/// Code Engine. [`Requirement::to_text`] gives pip's `name==version` form.
+///
+/// ```
+/// use alooma_core::{Operation, code_engine::GetCodeEngineRequirements};
+/// let answer = http::Response::builder().status(200)
+///     .body(bytes::Bytes::from_static(br#"[{"name":"six","version":"1.11.0"}]"#)).unwrap();
+/// let reqs = GetCodeEngineRequirements.decode(answer).unwrap();
+/// assert_eq!(alooma_types::Requirement::to_text(&reqs), "six==1.11.0");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetCodeEngineRequirements;
+
+impl Operation for GetCodeEngineRequirements {
+    type Output = Vec<Requirement>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_code_engine_requirements", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta())
+            .lit("code-engine/requirements")
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+/// What `GET transform/functions/{name}` answers: `{"code": "…", …}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ModuleCode {
+    /// The module's code.
+    pub code: String,
+    /// Everything else, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `GET transform/functions/{name}` (the reference's deprecated
+/// `get_transform`): one module's code. `test_transform` uses it to fetch
+/// the deployed `main` when no code is given; when `main` is missing (a
+/// 404) the facade falls back to [`GetTransformDefaults`].
+///
+/// ```
+/// use alooma_core::{Operation, code_engine::GetTransform};
+/// assert_eq!(GetTransform::main().build().unwrap().uri(), "/transform/functions/main");
+/// let answer = http::Response::builder().status(200)
+///     .body(bytes::Bytes::from_static(br#"{"code":"x = 1","functionName":"main"}"#)).unwrap();
+/// assert_eq!(GetTransform::main().decode(answer).unwrap(), "x = 1");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetTransform {
+    /// The module's name.
+    pub name: String,
+}
+
+impl GetTransform {
+    /// The code of the module called `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        GetTransform { name: name.into() }
+    }
+
+    /// The code of `main`.
+    pub fn main() -> Self {
+        Self::new(MAIN_MODULE)
+    }
+}
+
+impl Operation for GetTransform {
+    type Output = String;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_transform", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta())
+            .lit("transform/functions")
+            .seg(&self.name)
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json::<ModuleCode>(self.meta().name, response).map(|m| m.code)
+    }
+}
+
+/// `GET transform/defaults`: the default code per language,
+/// `{"PYTHON": "def transform(event):\n\treturn event"}`; answers the
+/// Python one (missing is [`Error::NotFound`]).
+///
+/// ```
+/// use alooma_core::{Operation, code_engine::GetTransformDefaults};
+/// assert_eq!(GetTransformDefaults.build().unwrap().uri(), "/transform/defaults");
+/// let answer = http::Response::builder().status(200)
+///     .body(bytes::Bytes::from_static(br#"{"PYTHON":"def transform(event):\n\treturn event"}"#)).unwrap();
+/// assert!(GetTransformDefaults.decode(answer).unwrap().starts_with("def transform"));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetTransformDefaults;
+
+impl Operation for GetTransformDefaults {
+    type Output = String;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_transform_defaults", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta())
+            .lit("transform/defaults")
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        let name = self.meta().name;
+        let mut defaults: BTreeMap<String, Value> = decode::json(name, response)?;
+        match defaults.remove(CodeLanguage::Python.as_str()) {
+            Some(Value::String(code)) => Ok(code),
+            _ => Err(Error::NotFound {
+                operation: name,
+                what: "the server sent no default PYTHON transform".into(),
+            }),
+        }
+    }
+}
+
+/// A sample event given to a test run: a JSON value, or JSON text that is
+/// parsed before sending (the reference accepts a dict or a JSON string).
+/// A JSON *string value* is parsed too, as the reference does.
+///
+/// ```
+/// use alooma_core::code_engine::SampleInput;
+/// let a = SampleInput::from(serde_json::json!({"a": 1})).resolve("op").unwrap();
+/// let b = SampleInput::from(r#"{"a": 1}"#).resolve("op").unwrap();
+/// assert_eq!(a, b);
+/// assert!(SampleInput::from("{not json").resolve("op").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SampleInput {
+    /// An event as a JSON value.
+    Event(Value),
+    /// An event as JSON text.
+    Text(String),
+}
+
+impl SampleInput {
+    /// The event as a JSON value; text that is not JSON is [`Error::Build`]
+    /// for `operation`.
+    pub fn resolve(&self, operation: &'static str) -> Result<Value, Error> {
+        let text = match self {
+            SampleInput::Event(Value::String(s)) | SampleInput::Text(s) => s,
+            SampleInput::Event(v) => return Ok(v.clone()),
+        };
+        serde_json::from_str(text).map_err(|e| {
+            Error::build(
+                operation,
+                format!("the sample is a string but not JSON text: {e}"),
+            )
+        })
+    }
+}
+
+impl From<Value> for SampleInput {
+    fn from(v: Value) -> Self {
+        SampleInput::Event(v)
+    }
+}
+
+impl From<&Value> for SampleInput {
+    fn from(v: &Value) -> Self {
+        SampleInput::Event(v.clone())
+    }
+}
+
+impl From<&str> for SampleInput {
+    fn from(s: &str) -> Self {
+        SampleInput::Text(s.to_owned())
+    }
+}
+
+impl From<String> for SampleInput {
+    fn from(s: String) -> Self {
+        SampleInput::Text(s)
+    }
+}
+
+#[derive(Serialize)]
+struct TestTransformBody<'a> {
+    language: CodeLanguage,
+    #[serde(rename = "functionName")]
+    function_name: &'a str,
+    code: &'a str,
+    sample: Value,
+}
+
+/// `POST transform/functions/run` with
+/// `{"language": "PYTHON", "functionName": "main", "code": code, "sample": sample}`:
+/// runs `code` as `main` on one sample, changing nothing deployed. The
+/// facade's `test_transform` fetches the deployed `main` when no code is given.
+///
+/// A sample given as text that is not JSON is [`Error::Build`].
+///
+/// ```
+/// use alooma_core::{Operation, code_engine::TestTransform};
+/// let op = TestTransform::new(r#"{"a":1}"#, "def transform(event):\n\treturn event");
+/// let req = op.build().unwrap();
+/// assert_eq!(req.uri(), "/transform/functions/run");
+/// let answer = http::Response::builder().status(200)
+///     .body(bytes::Bytes::from_static(br#"{"output":"","result":{"a":1},"runtime":2}"#)).unwrap();
+/// assert_eq!(op.decode(answer).unwrap().event().unwrap()["a"], 1);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestTransform {
+    /// The event to run the code on.
+    pub sample: SampleInput,
+    /// The code of `main` to run.
+    pub code: String,
+}
+
+impl TestTransform {
+    /// Runs `code` on `sample`.
+    pub fn new(sample: impl Into<SampleInput>, code: impl Into<String>) -> Self {
+        TestTransform {
+            sample: sample.into(),
+            code: code.into(),
+        }
+    }
+}
+
+impl Operation for TestTransform {
+    type Output = TransformResult;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("test_transform", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let sample = self.sample.resolve(self.meta().name)?;
+        RequestSpec::post(self.meta())
+            .lit("transform/functions/run")
+            .json(&TestTransformBody {
+                language: CodeLanguage::Python,
+                function_name: MAIN_MODULE,
+                code: &self.code,
+                sample,
+            })
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+#[derive(Serialize)]
+struct TestCodeEngineBody<'a> {
+    modules: Vec<ModuleBody<'a>>,
+    sample: Value,
+}
+
+/// `POST transform/v2/functions/run` with
+/// `{"modules": [{"language", "functionName", "code"}…], "sample": sample}`:
+/// runs the given modules on one sample, changing nothing deployed. The
+/// facade's `test_code_engine_code` uses the deployed modules when none are given.
+///
+/// ```
+/// use alooma_core::{Operation, code_engine::TestCodeEngineCode};
+/// use alooma_types::CodeModule;
+/// let op = TestCodeEngineCode::new(serde_json::json!({"a": 1}),
+///     vec![CodeModule::python("main", "def transform(event):\n\treturn event")]);
+/// let req = op.build().unwrap();
+/// assert_eq!(req.uri(), "/transform/v2/functions/run");
+/// let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+/// assert_eq!(body["modules"][0]["functionName"], "main");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestCodeEngineCode {
+    /// The event to run the modules on.
+    pub sample: SampleInput,
+    /// The modules to run (`main` holds `transform(event)`).
+    pub modules: Vec<CodeModule>,
+}
+
+impl TestCodeEngineCode {
+    /// Runs `modules` on `sample`.
+    pub fn new(sample: impl Into<SampleInput>, modules: Vec<CodeModule>) -> Self {
+        TestCodeEngineCode {
+            sample: sample.into(),
+            modules,
+        }
+    }
+}
+
+impl Operation for TestCodeEngineCode {
+    type Output = TransformResult;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("test_code_engine_code", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let name = self.meta().name;
+        let sample = self.sample.resolve(name)?;
+        let modules = module_bodies(name, &self.modules)?;
+        RequestSpec::post(self.meta())
+            .lit("transform/v2/functions/run")
+            .json(&TestCodeEngineBody { modules, sample })
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+/// The answer of the all-samples test helpers for one sample: the sample
+/// with its test run's answer in its `result` key.
+///
+/// ```
+/// use alooma_core::code_engine::attach_result;
+/// use alooma_types::{Sample, TransformResult};
+/// let run: TransformResult = serde_json::from_str(r#"{"result":{"a":2}}"#).unwrap();
+/// let s = attach_result(Sample::new(serde_json::json!({"a": 1})), run);
+/// assert_eq!(serde_json::to_value(&s).unwrap()["result"]["result"]["a"], 2);
+/// ```
+pub fn attach_result(mut sample: Sample, result: TransformResult) -> Sample {
+    sample.result = Some(result);
+    sample
+}

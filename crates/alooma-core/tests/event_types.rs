@@ -1,18 +1,80 @@
 //! Requests (insta snapshots) and decoders of the event-types area.
 //! Snapshots: `tests/snapshots/event_types__<operation>.snap`.
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns may panic
 
 use alooma_core::{event_types::*, render, Error, Operation};
+use alooma_types::{EventType, MappingMode};
 use bytes::Bytes;
+use std::time::Duration;
 
-fn ok(body: &str) -> http::Response<Bytes> {
+fn answer(status: u16, body: &str) -> http::Response<Bytes> {
     http::Response::builder()
-        .status(200)
+        .status(status)
         .body(Bytes::from(body.to_owned()))
         .unwrap()
 }
 
+fn ok(body: &str) -> http::Response<Bytes> {
+    answer(200, body)
+}
+
+/// Bodies that are not the JSON an operation expects: each must be a
+/// `Decode` error, never a panic.
+const MALFORMED: &[&str] = &[
+    "",
+    "{\"name\": \"x\", \"fie",
+    "[1, 2",
+    "<html><body>502 Bad Gateway</body></html>",
+    "null",
+    "42",
+];
+
+fn assert_decode_errors<O: Operation>(op: &O, bodies: &[&str])
+where
+    O::Output: std::fmt::Debug,
+{
+    for body in bodies {
+        match op.decode(ok(body)) {
+            Err(Error::Decode { operation, .. }) => assert_eq!(operation, op.meta().name),
+            other => panic!("{}: {body:?} gave {other:?}", op.meta().name),
+        }
+    }
+}
+
+/// Failed calls are errors (wire.md defect 9: the reference decoded some as
+/// success): 500 → Api, 401 → Auth, 504 → ServerTimeout, an HTML error page
+/// with 502 → Api.
+fn assert_status_errors<O: Operation>(op: &O)
+where
+    O::Output: std::fmt::Debug,
+{
+    let name = op.meta().name;
+    assert!(
+        matches!(op.decode(answer(500, "{\"error\":\"boom\"}")), Err(Error::Api { operation, status, .. }) if operation == name && status == 500)
+    );
+    assert!(matches!(
+        op.decode(answer(401, "")),
+        Err(Error::Auth { .. })
+    ));
+    assert!(matches!(
+        op.decode(answer(504, "")),
+        Err(Error::ServerTimeout { .. })
+    ));
+    assert!(matches!(
+        op.decode(answer(502, "<html>Bad Gateway</html>")),
+        Err(Error::Api { .. })
+    ));
+}
+
 const EVENT_TYPE: &str =
     include_str!("../../alooma-types/tests/fixtures/event_types/get_event_type.json");
+
+/// An event type with `stats` at every level, as `GET event-types/{name}` sends it.
+const WITH_STATS: &str = r#"{"name":"web/clicks","stats":{"count":3},"mappingMode":"AUTO_MAP",
+  "mapping":{"isDiscarded":false,"tableName":"clicks","schema":"public"},
+  "fields":[{"fieldName":"user","stats":{"count":3},"mapping":null,"fields":[
+    {"fieldName":"id","stats":{"count":3},"fields":[],
+     "mapping":{"columnName":"user_id","columnType":{"type":"INT","nonNull":true},"isDiscarded":false}}]}]}"#;
 
 #[test]
 fn get_event_types() {
@@ -21,6 +83,10 @@ fn get_event_types() {
     let list = op.decode(ok(&format!("[{EVENT_TYPE}]"))).unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].name, "MyEventType");
+    assert!(op.decode(ok("[]")).unwrap().is_empty());
+    assert_decode_errors(&op, MALFORMED);
+    assert_decode_errors(&op, &["[{\"name\": 7}]", "{\"name\":\"x\"}"]);
+    assert_status_errors(&op);
 }
 
 #[test]
@@ -33,4 +99,128 @@ fn get_event_type() {
         op.decode(ok("{\"fields\":[]}")),
         Err(Error::Decode { .. })
     ));
+    assert_decode_errors(&op, MALFORMED);
+    assert_status_errors(&op);
+}
+
+#[test]
+fn get_mapping() {
+    let op = GetMapping::new("événement 100%");
+    insta::assert_snapshot!("get_mapping", render(&op.build().unwrap()));
+    let et = op.decode(ok(WITH_STATS)).unwrap();
+    assert_eq!(et.fields()[0].fields[0].field_name, "id");
+    assert_decode_errors(&op, MALFORMED);
+    assert_status_errors(&op);
+    assert!(matches!(
+        GetMapping::new("").build(),
+        Err(Error::Build {
+            operation: "get_mapping",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn set_mapping() {
+    let mapping: EventType = serde_json::from_str(WITH_STATS).unwrap();
+    let op = SetMapping::new(mapping.clone(), "web/clicks");
+    let req = op.build().unwrap();
+    insta::assert_snapshot!("set_mapping", render(&req));
+    // The body is the mapping, unchanged (unknown keys included).
+    let sent: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+    assert_eq!(
+        sent,
+        serde_json::from_str::<serde_json::Value>(WITH_STATS).unwrap()
+    );
+    assert_eq!(op.meta().timeout, Some(Duration::from_secs(300)));
+    assert!(op.meta().retry.is_idempotent());
+    op.decode(ok("")).unwrap();
+    op.decode(ok("{\"anything\": true}")).unwrap();
+    assert_status_errors(&op);
+    assert!(matches!(
+        SetMapping::new(mapping, "").build(),
+        Err(Error::Build { .. })
+    ));
+}
+
+#[test]
+fn discard_event_type() {
+    let op = DiscardEventType::new("old type/v1");
+    let req = op.build().unwrap();
+    insta::assert_snapshot!("discard_event_type", render(&req));
+    let sent: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+    assert_eq!(
+        sent,
+        serde_json::json!({"name": "old type/v1", "mapping": {"isDiscarded": true, "tableName": ""},
+                           "fields": [], "mappingMode": "STRICT"})
+    );
+    assert_eq!(op.meta().timeout, Some(Duration::from_secs(300)));
+    op.decode(ok("")).unwrap();
+    assert_status_errors(&op);
+}
+
+#[test]
+fn delete_event_type() {
+    let op = DeleteEventType::new("a/b?c#d%e");
+    insta::assert_snapshot!("delete_event_type", render(&op.build().unwrap()));
+    op.decode(ok("")).unwrap();
+    assert_status_errors(&op);
+}
+
+#[test]
+fn delete_all_event_types() {
+    // get_event_types, then one delete_event_type per name.
+    let listed = GetEventTypes
+        .decode(ok(
+            r#"[{"name":"clicks"},{"name":"web/orders"},{"name":"..", "state":"NEW"}]"#,
+        ))
+        .unwrap();
+    let names = event_type_names(&listed);
+    assert_eq!(names, ["clicks", "web/orders", ".."]);
+    let rendered: Vec<String> = names
+        .iter()
+        .map(|n| render(&DeleteEventType::new(n.as_str()).build().unwrap()))
+        .collect();
+    insta::assert_snapshot!(
+        "delete_all_event_types",
+        format!(
+            "{}\n{}",
+            render(&GetEventTypes.build().unwrap()),
+            rendered.join("\n")
+        )
+    );
+    assert!(event_type_names(&[]).is_empty());
+}
+
+#[test]
+fn get_mapping_mode() {
+    let op = GetMappingMode;
+    insta::assert_snapshot!("get_mapping_mode", render(&op.build().unwrap()));
+    assert_eq!(op.decode(ok("\"AUTO_MAP\"")).unwrap(), MappingMode::AutoMap);
+    assert_eq!(op.decode(ok("\"STRICT\"")).unwrap(), MappingMode::Strict);
+    assert_eq!(
+        op.decode(ok(" \"SEMI\"\n")).unwrap(),
+        MappingMode::Other("SEMI".into())
+    );
+    assert_decode_errors(&op, MALFORMED);
+    assert_decode_errors(&op, &["STRICT", "[\"STRICT\"]"]);
+    assert_status_errors(&op);
+}
+
+#[test]
+fn set_mapping_mode() {
+    let op = SetMappingMode::new(MappingMode::Flexible);
+    let req = op.build().unwrap();
+    insta::assert_snapshot!("set_mapping_mode", render(&req));
+    assert_eq!(&req.body()[..], b"\"FLEXIBLE\"");
+    assert_eq!(
+        &SetMappingMode::new(MappingMode::Other("NEW_MODE".into()))
+            .build()
+            .unwrap()
+            .body()[..],
+        b"\"NEW_MODE\""
+    );
+    op.decode(ok("")).unwrap();
+    // Defect 9: the reference never checked this call's status.
+    assert_status_errors(&op);
 }

@@ -1,4 +1,5 @@
 //! Round trips of the Code Engine examples.
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns may panic
 
 mod common;
 use common::{check_area, round_trip};

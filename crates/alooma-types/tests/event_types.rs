@@ -1,4 +1,5 @@
 //! Round trips of the event-types examples.
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns may panic
 
 mod common;
 use alooma_types::*;

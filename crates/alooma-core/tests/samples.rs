@@ -1,0 +1,210 @@
+//! Requests (insta snapshots) and decoders of the samples area.
+//! Snapshots: `tests/snapshots/samples__<operation>.snap`.
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns may panic
+
+use alooma_core::{render, samples::*, Error, Operation};
+use bytes::Bytes;
+use serde_json::json;
+
+fn answer(status: u16, body: &str) -> http::Response<Bytes> {
+    http::Response::builder()
+        .status(status)
+        .body(Bytes::from(body.to_owned()))
+        .unwrap()
+}
+
+fn ok(body: &str) -> http::Response<Bytes> {
+    answer(200, body)
+}
+
+const MALFORMED: &[&str] = &[
+    "",
+    "{\"VALID\": \"Va",
+    "<html><body>502 Bad Gateway</body></html>",
+    "null",
+    "17",
+];
+
+fn assert_decode_errors<O: Operation>(op: &O, bodies: &[&str])
+where
+    O::Output: std::fmt::Debug,
+{
+    for body in bodies {
+        match op.decode(ok(body)) {
+            Err(Error::Decode { operation, .. }) => assert_eq!(operation, op.meta().name),
+            other => panic!("{}: {body:?} gave {other:?}", op.meta().name),
+        }
+    }
+}
+
+/// The reference sent the samples calls without the shared error handling,
+/// so a failed call was decoded as data (wire.md defect 9): here it is an error.
+fn assert_status_errors<O: Operation>(op: &O)
+where
+    O::Output: std::fmt::Debug,
+{
+    let name = op.meta().name;
+    assert!(
+        matches!(op.decode(answer(500, "{\"error\":\"boom\"}")), Err(Error::Api { operation, status, .. }) if operation == name && status == 500)
+    );
+    assert!(matches!(
+        op.decode(answer(401, "")),
+        Err(Error::Auth { .. })
+    ));
+    assert!(matches!(
+        op.decode(answer(504, "")),
+        Err(Error::ServerTimeout { .. })
+    ));
+    assert!(matches!(
+        op.decode(answer(502, "<html>Bad Gateway</html>")),
+        Err(Error::Api { .. })
+    ));
+}
+
+const STATUS_CODES: &str =
+    include_str!("../../alooma-types/tests/fixtures/samples/get_samples_status_codes.json");
+
+#[test]
+fn get_samples() {
+    let all = GetSamples::new();
+    let filtered = GetSamples::new()
+        .event_type("web/clicks & more")
+        .statuses(["NO_MAPPING", "DROP"]);
+    insta::assert_snapshot!(
+        "get_samples",
+        format!(
+            "{}\n{}",
+            render(&all.build().unwrap()),
+            render(&filtered.build().unwrap())
+        )
+    );
+    assert_eq!(
+        filtered.build().unwrap().uri(),
+        "/samples?eventType=web%2Fclicks%20%26%20more&status=NO_MAPPING&status=DROP"
+    );
+    let samples = all
+        .decode(ok(&json!([
+            {"eventType": "clicks", "status": "VALID", "sample": {"id": 1, "url": "/"}, "inputLabel": "web"},
+            {"eventType": "clicks", "status": "DROP", "sample": {"id": 2}}
+        ])
+        .to_string()))
+        .unwrap();
+    assert_eq!(samples.len(), 2);
+    assert_eq!(samples[0].sample["url"], "/");
+    assert_eq!(samples[0].extra["inputLabel"], "web");
+    assert_eq!(samples[1].status.as_deref(), Some("DROP"));
+    assert_decode_errors(&all, MALFORMED);
+    assert_decode_errors(&all, &["[{\"eventType\": \"x\"}]", "{\"sample\": {}}"]);
+    assert_status_errors(&all);
+}
+
+/// wire.md defect 2: with status codes but no event type the reference
+/// builds `samples&status=…` (no `?`), and never encodes query values.
+#[test]
+fn get_samples_with_status_codes_only_starts_the_query_with_a_question_mark() {
+    let op = GetSamples::new().status("NO_MAPPING").status("A&B=C");
+    let req = op.build().unwrap();
+    insta::assert_snapshot!("get_samples_status_only", render(&req));
+    assert_eq!(req.uri(), "/samples?status=NO_MAPPING&status=A%26B%3DC");
+    assert_eq!(
+        GetSamples::new()
+            .event_type("clicks")
+            .build()
+            .unwrap()
+            .uri(),
+        "/samples?eventType=clicks"
+    );
+}
+
+#[test]
+fn get_samples_stats() {
+    let op = GetSamplesStats;
+    insta::assert_snapshot!("get_samples_stats", render(&op.build().unwrap()));
+    let stats = op
+        .decode(ok(
+            r#"{"clicks":{"VALID":10,"NO_MAPPING":0},"web/orders":{"DROP":3}}"#,
+        ))
+        .unwrap();
+    assert_eq!(stats["clicks"]["VALID"], 10);
+    assert_eq!(stats["web/orders"]["DROP"], 3);
+    assert!(op.decode(ok("{}")).unwrap().is_empty());
+    assert_decode_errors(&op, MALFORMED);
+    assert_decode_errors(&op, &["{\"clicks\": {\"VALID\": -1}}", "{\"clicks\": 3}"]);
+    assert_status_errors(&op);
+}
+
+#[test]
+fn get_samples_status_codes() {
+    let op = GetSamplesStatusCodes;
+    insta::assert_snapshot!("get_samples_status_codes", render(&op.build().unwrap()));
+    let codes = op.decode(ok(STATUS_CODES)).unwrap();
+    assert_eq!(codes.len(), 5);
+    assert_eq!(codes["NO_MAPPED_FIELDS"], "No mapped fields");
+    assert_decode_errors(&op, MALFORMED);
+    assert_decode_errors(&op, &["{\"VALID\": 1}", "[\"VALID\"]"]);
+    assert_status_errors(&op);
+}
+
+fn stats() -> alooma_types::SamplesStats {
+    serde_json::from_str(
+        r#"{"clicks":{"VALID":2,"NO_MAPPING":1,"DROP":0},"orders":{"VALID":5,"NO_MAPPING":4}}"#,
+    )
+    .unwrap()
+}
+
+fn uris(queries: &[GetSamples]) -> Vec<String> {
+    queries
+        .iter()
+        .map(|q| q.build().unwrap().uri().to_string())
+        .collect()
+}
+
+#[test]
+fn sample_queries_skip_empty_counts() {
+    assert_eq!(
+        uris(&sample_queries(&stats(), None, &[])),
+        [
+            "/samples?eventType=clicks&status=NO_MAPPING",
+            "/samples?eventType=clicks&status=VALID",
+            "/samples?eventType=orders&status=NO_MAPPING",
+            "/samples?eventType=orders&status=VALID",
+        ]
+    );
+}
+
+/// wire.md defect 7: the reference passes one status code where a list is
+/// expected, so its status filter is silently dropped. Here it applies.
+#[test]
+fn sample_queries_apply_the_status_filter() {
+    let valid = ["VALID".to_owned()];
+    assert_eq!(
+        uris(&sample_queries(&stats(), None, &valid)),
+        [
+            "/samples?eventType=clicks&status=VALID",
+            "/samples?eventType=orders&status=VALID"
+        ]
+    );
+    // Several codes, and a code with no samples (DROP: 0) is not fetched.
+    let some = ["NO_MAPPING".to_owned(), "DROP".to_owned()];
+    assert_eq!(
+        uris(&sample_queries(&stats(), Some("clicks"), &some)),
+        ["/samples?eventType=clicks&status=NO_MAPPING"]
+    );
+    // Every query carries exactly one status code.
+    for q in sample_queries(&stats(), None, &valid) {
+        assert_eq!(q.status_codes, ["VALID"]);
+    }
+}
+
+#[test]
+fn sample_queries_apply_the_event_type_filter() {
+    assert_eq!(
+        uris(&sample_queries(&stats(), Some("orders"), &[])),
+        [
+            "/samples?eventType=orders&status=NO_MAPPING",
+            "/samples?eventType=orders&status=VALID"
+        ]
+    );
+    assert!(sample_queries(&stats(), Some("unknown"), &[]).is_empty());
+    assert!(sample_queries(&stats(), None, &["NOPE".to_owned()]).is_empty());
+}
