@@ -3,7 +3,7 @@
 //!
 //! - [`TotalTimeoutLayer`] bounds the whole call — every attempt, every
 //!   backoff and `Retry-After` wait, every queue behind a limit — and puts
-//!   the call's [`Deadline`](crate::Deadline) into the request so the retry
+//!   the call's [`Deadline`] into the request so the retry
 //!   layer never sleeps past it. Expiry: [`Error::Timeout`] with
 //!   [`TimeoutKind::Total`].
 //! - [`AttemptTimeoutLayer`] bounds one attempt: sending, the answer's

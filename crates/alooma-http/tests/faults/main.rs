@@ -1,5 +1,6 @@
 //! Fault-injection tests: the whole transport against a raw, misbehaving
 //! HTTP/1.1 server on loopback (`tests/support`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../support/mod.rs"]
 mod support;
