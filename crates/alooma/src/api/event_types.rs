@@ -1,8 +1,13 @@
-//! Client methods of the event-types area.
+//! Client methods of the event-types area: listing, reading, mapping,
+//! discarding and deleting event types, and the default mapping mode.
 
-use crate::{Client, Error, HttpService};
-use alooma_core::event_types::{GetEventType, GetEventTypes};
-use alooma_types::EventType;
+use crate::{BulkReport, Client, Error, HttpService};
+use alooma_core::event_types::{
+    event_type_names, DeleteEventType, DiscardEventType, GetEventType, GetEventTypes, GetMapping,
+    GetMappingMode, SetMapping, SetMappingMode,
+};
+use alooma_types::{EventType, MappingMode};
+use futures::stream::{self, StreamExt};
 
 impl<S: HttpService> Client<S> {
     /// Every event type in the system, without their fields
@@ -29,5 +34,123 @@ impl<S: HttpService> Client<S> {
     /// ```
     pub async fn get_event_type(&self, name: &str) -> Result<EventType, Error> {
         self.send(GetEventType::new(name)).await
+    }
+
+    /// The mapping of an event type, ready to edit and send back with
+    /// [`set_mapping`](Self::set_mapping): the event type
+    /// (`GET event-types/{name}`) with every `stats` key removed, at every
+    /// depth ([`alooma_mapping::remove_stats`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// use alooma::mapping::{discard_field, FieldPath};
+    /// let mut mapping = client.get_mapping("orders").await?;
+    /// let path: FieldPath = "customer.email".parse().expect("a valid path");
+    /// discard_field(&mut mapping, &path).expect("the field exists");
+    /// client.set_mapping(&mapping, "orders").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_mapping(&self, name: &str) -> Result<EventType, Error> {
+        let mut mapping = self.send(GetMapping::new(name)).await?;
+        alooma_mapping::remove_stats(&mut mapping);
+        Ok(mapping)
+    }
+
+    /// Stores `mapping` as the mapping of the event type `name`
+    /// (`POST event-types/{name}/mapping`). One attempt may take up to
+    /// 300 s by default, as in the reference; override it with
+    /// [`with_options`](Self::with_options).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// let mut mapping = client.get_mapping("orders").await?;
+    /// mapping.mapping_mode = Some(alooma::types::MappingMode::Flexible);
+    /// client.set_mapping(&mapping, "orders").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn set_mapping(&self, mapping: &EventType, name: &str) -> Result<(), Error> {
+        self.send(SetMapping::new(mapping.clone(), name)).await
+    }
+
+    /// Discards a whole event type: its events are no longer loaded
+    /// (a `set_mapping` with `{"name": name, "mapping": {"isDiscarded": true,
+    /// "tableName": ""}, "fields": [], "mappingMode": "STRICT"}`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// client.discard_event_type("debug_events").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn discard_event_type(&self, name: &str) -> Result<(), Error> {
+        self.send(DiscardEventType::new(name)).await
+    }
+
+    /// Deletes an event type (`DELETE event-types/{name}`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// client.delete_event_type("old/clicks").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete_event_type(&self, name: &str) -> Result<(), Error> {
+        self.send(DeleteEventType::new(name)).await
+    }
+
+    /// Deletes every event type: lists them, then deletes them with at most
+    /// `bulk_concurrency` deletes at once (see
+    /// [`ClientSettings`](crate::ClientSettings)).
+    ///
+    /// Every event type is tried; the [`BulkReport`] lists the names deleted
+    /// and every name that failed with its error (the reference stops at
+    /// the first failure). Items are listed in the order they finished. The
+    /// call itself fails only when the list cannot be read.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// let report = client.delete_all_event_types().await?;
+    /// for (name, error) in &report.failed {
+    ///     eprintln!("could not delete {name}: {error}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete_all_event_types(&self) -> Result<BulkReport, Error> {
+        let names = event_type_names(&self.get_event_types().await?);
+        let concurrency = self.shared.settings.bulk_concurrency.max(1);
+        let outcomes: Vec<(String, Result<(), Error>)> = stream::iter(names)
+            .map(|name| async move {
+                let outcome = self.delete_event_type(&name).await;
+                (name, outcome)
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+        Ok(outcomes.into_iter().collect())
+    }
+
+    /// The system's default mapping mode (`GET mapping-mode`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// use alooma::types::MappingMode;
+    /// if client.get_mapping_mode().await? == MappingMode::AutoMap {
+    ///     println!("new fields are mapped automatically");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_mapping_mode(&self) -> Result<MappingMode, Error> {
+        self.send(GetMappingMode).await
+    }
+
+    /// Sets the system's default mapping mode (`POST mapping-mode` with the
+    /// mode as a JSON string). A failed call is an error (the reference
+    /// ignored the answer).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// client.set_mapping_mode(alooma::types::MappingMode::Strict).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn set_mapping_mode(&self, mode: MappingMode) -> Result<(), Error> {
+        self.send(SetMappingMode::new(mode)).await
     }
 }
