@@ -1,0 +1,1 @@
+//! Shared benchmark support: a fast static loopback HTTP server and realistic payloads.
