@@ -1,1 +1,742 @@
-//! Operations of the `inputs` API area.
+//! Inputs: `get_inputs`, `get_input_by_id`, `get_input_by_name`,
+//! `create_input`, `create_s3_input`, `create_mixpanel_input`,
+//! `edit_input`, `pause_input_by_id`, `resume_input_by_id`,
+//! `remove_input`, `remove_all_inputs`, `get_input_sleep_time`,
+//! `set_input_sleep_time`.
+//!
+//! Composite operations are the requests below plus pure functions:
+//! [`filter_inputs`] (`get_inputs`' client-side filters),
+//! [`input_id_by_name`] (`get_input_by_name`), [`new_input_id`]
+//! (`create_input`'s wait for the new node), [`removable_inputs`]
+//! (`remove_all_inputs`). `create_s3_input` and `create_mixpanel_input` are
+//! [`CreateInput`] with a spec from `alooma_types::S3Input` /
+//! `alooma_types::MixpanelInput`.
+
+use crate::auth::SensitiveBody;
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use alooma_types::{node_types, InputDetails, InputSleepTime, InputSpec, Node, Structure};
+use bytes::Bytes;
+use http::{Request, Response};
+use regex::Regex;
+use std::collections::{BTreeMap, HashSet};
+
+/// `GET inputs`: every input. The server answers an object id → input;
+/// the inputs come back as a list ordered by id.
+///
+/// ```
+/// use alooma_core::{Operation, inputs::GetInputs};
+/// assert_eq!(GetInputs.build().unwrap().uri(), "/inputs");
+/// let answer = http::Response::builder().status(200)
+///     .body(bytes::Bytes::from(r#"{"b":{"id":"b","name":"B","type":"S3"},"a":{"id":"a","name":"A","type":"S3"}}"#)).unwrap();
+/// let ids: Vec<_> = GetInputs.decode(answer).unwrap().into_iter().map(|n| n.id).collect();
+/// assert_eq!(ids, ["a", "b"]);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetInputs;
+
+impl Operation for GetInputs {
+    type Output = Vec<Node>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_inputs", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta()).lit("inputs").finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        let by_id: BTreeMap<String, Node> = decode::json(self.meta().name, response)?;
+        Ok(by_id.into_values().collect())
+    }
+}
+
+/// `get_inputs`' client-side filters: a name regex matched at the *start*
+/// of the name (like Python's `re.match`), an exact type, an exact id.
+///
+/// ```
+/// use alooma_core::inputs::InputFilter;
+/// let f = InputFilter::new().name("sales").input_type("SALESFORCE");
+/// assert_eq!(f.name.as_deref(), Some("sales"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InputFilter {
+    /// A regular expression the name must match from its first character.
+    pub name: Option<String>,
+    /// The exact input type.
+    pub input_type: Option<String>,
+    /// The exact input id.
+    pub input_id: Option<String>,
+}
+
+impl InputFilter {
+    /// No filter: every input.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps inputs whose name matches `pattern` at its start.
+    pub fn name(mut self, pattern: impl Into<String>) -> Self {
+        self.name = Some(pattern.into());
+        self
+    }
+
+    /// Keeps inputs of exactly this type.
+    pub fn input_type(mut self, input_type: impl Into<String>) -> Self {
+        self.input_type = Some(input_type.into());
+        self
+    }
+
+    /// Keeps the input with exactly this id.
+    pub fn input_id(mut self, input_id: impl Into<String>) -> Self {
+        self.input_id = Some(input_id.into());
+        self
+    }
+}
+
+/// Applies `get_inputs`' filters. An invalid name regex is
+/// [`Error::Build`]. Empty filter values filter nothing (as in the
+/// reference client).
+///
+/// ```
+/// use alooma_core::inputs::{filter_inputs, InputFilter};
+/// use alooma_types::Node;
+/// let inputs = vec![Node::new("1", "sales_eu", "S3"), Node::new("2", "eu_sales", "S3")];
+/// let kept = filter_inputs(inputs, &InputFilter::new().name("sales")).unwrap();
+/// assert_eq!(kept.len(), 1);
+/// assert_eq!(kept[0].id, "1");
+/// ```
+pub fn filter_inputs(inputs: Vec<Node>, filter: &InputFilter) -> Result<Vec<Node>, Error> {
+    let regex = match filter.name.as_deref().filter(|p| !p.is_empty()) {
+        Some(pattern) => Some(Regex::new(&format!("^(?:{pattern})")).map_err(|e| {
+            Error::build(
+                "get_inputs",
+                format!("the name filter is not a valid regular expression: {e}"),
+            )
+        })?),
+        None => None,
+    };
+    let input_type = filter.input_type.as_deref().filter(|t| !t.is_empty());
+    let input_id = filter.input_id.as_deref().filter(|i| !i.is_empty());
+    Ok(inputs
+        .into_iter()
+        .filter(|n| input_type.map_or(true, |t| n.node_type == t))
+        .filter(|n| regex.as_ref().map_or(true, |r| r.is_match(&n.name)))
+        .filter(|n| input_id.map_or(true, |i| n.id == i))
+        .collect())
+}
+
+/// `get_input_by_name`'s lookup: the id of the first input called exactly
+/// `name`; none is [`Error::NotFound`].
+///
+/// ```
+/// use alooma_core::inputs::input_id_by_name;
+/// use alooma_types::Node;
+/// let inputs = [Node::new("1", "a", "S3"), Node::new("2", "a.b", "S3")];
+/// assert_eq!(input_id_by_name(&inputs, "a.b").unwrap(), "2");
+/// assert!(input_id_by_name(&inputs, "a.").is_err());
+/// ```
+pub fn input_id_by_name(inputs: &[Node], name: &str) -> Result<String, Error> {
+    inputs
+        .iter()
+        .find(|n| n.name == name)
+        .map(|n| n.id.clone())
+        .ok_or_else(|| Error::NotFound {
+            operation: "get_input_by_name",
+            what: format!("no input is called {name:?}"),
+        })
+}
+
+/// `GET inputs/{id}`: one input's job and tasks.
+///
+/// ```
+/// use alooma_core::{Operation, inputs::GetInputById};
+/// assert_eq!(GetInputById::new("a/b").build().unwrap().uri(), "/inputs/a%2Fb");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetInputById {
+    /// The input's id.
+    pub id: String,
+}
+
+impl GetInputById {
+    /// The input with id `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        GetInputById { id: id.into() }
+    }
+}
+
+impl Operation for GetInputById {
+    type Output = InputDetails;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_input_by_id", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta())
+            .lit("inputs")
+            .seg(&self.id)
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+/// `POST plumbing/inputs` (or `POST inputs?validate=false`): creates an
+/// input. Not idempotent: a repeat creates a second input.
+///
+/// The caller's spec is cloned, never changed; with `one_click` (the
+/// default) the body's `configuration.auto_map` is `"true"`. The answer is
+/// the new input's id when the server's answer names one (`{"id": …}`);
+/// otherwise the facade finds it with [`new_input_id`].
+///
+/// ```
+/// use alooma_core::{Operation, inputs::CreateInput};
+/// use alooma_types::InputSpec;
+/// let spec = InputSpec::new("orders", "POSTGRESQL");
+/// let req = CreateInput::new(&spec).build().unwrap();
+/// assert_eq!(req.uri(), "/plumbing/inputs");
+/// let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+/// assert_eq!(body["configuration"]["auto_map"], "true");
+/// assert!(spec.configuration.is_empty()); // the caller's spec is untouched
+/// let req = CreateInput::new(&spec).one_click(false).validate(false).build().unwrap();
+/// assert_eq!(req.uri(), "/inputs?validate=false");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateInput {
+    /// The input to create.
+    pub spec: InputSpec,
+    /// Whether to turn on automatic mapping (`auto_map = "true"`).
+    pub one_click: bool,
+    /// Whether the server validates the configuration first.
+    pub validate: bool,
+}
+
+impl CreateInput {
+    /// Creates `spec` with one-click mapping and validation (the defaults).
+    pub fn new(spec: &InputSpec) -> Self {
+        CreateInput {
+            spec: spec.clone(),
+            one_click: true,
+            validate: true,
+        }
+    }
+
+    /// Sets one-click automatic mapping.
+    pub fn one_click(mut self, one_click: bool) -> Self {
+        self.one_click = one_click;
+        self
+    }
+
+    /// Sets server-side validation.
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+
+    /// The body sent: the spec, with `auto_map` set when one-click.
+    pub fn body(&self) -> InputSpec {
+        let mut body = self.spec.clone();
+        if self.one_click {
+            body.configuration
+                .insert("auto_map".into(), serde_json::Value::from("true"));
+        }
+        body
+    }
+}
+
+impl Operation for CreateInput {
+    type Output = Option<String>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("create_input", RetrySafety::NotIdempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let spec = RequestSpec::post(self.meta());
+        let spec = if self.spec.name.is_empty() {
+            spec.fail("the input needs a name")
+        } else if self.spec.input_type.is_empty() {
+            spec.fail("the input needs a type")
+        } else {
+            spec
+        };
+        let spec = if self.validate {
+            spec.lit("plumbing/inputs")
+        } else {
+            spec.lit("inputs").query("validate", "false")
+        };
+        let mut req = spec.json(&self.body()).finish()?;
+        req.extensions_mut().insert(SensitiveBody);
+        Ok(req)
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        let answer: Option<serde_json::Value> = decode::json_or_empty(self.meta().name, response)
+            .or_else(|e| match e {
+            // The id is a bonus: a 2xx answer that is not JSON still created the input.
+            Error::Decode { .. } => Ok(None),
+            other => Err(other),
+        })?;
+        Ok(answer.as_ref().and_then(created_id))
+    }
+}
+
+/// The new input's id in `create_input`'s answer: a non-empty string (or
+/// number) under `id`, at the top level or under `job`.
+pub fn created_id(answer: &serde_json::Value) -> Option<String> {
+    let id = answer
+        .get("id")
+        .or_else(|| answer.get("job").and_then(|j| j.get("id")))?;
+    match id {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Every node id in the structure: what `create_input` records before it
+/// creates the input.
+pub fn node_ids(structure: &Structure) -> HashSet<String> {
+    structure.nodes.iter().map(|n| n.id.clone()).collect()
+}
+
+/// What a poll of the structure says about the input being created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NewInput {
+    /// No new node of that name yet.
+    NotYet,
+    /// Exactly one new node of that name: its id.
+    Found(String),
+    /// Several new nodes of that name appeared (another client created one
+    /// at the same time): which one is ours cannot be told.
+    Ambiguous(Vec<String>),
+}
+
+/// `create_input`'s wait: the nodes called `name` whose id was not in
+/// `before`. Unlike the reference (which counts nodes by name and may
+/// return another caller's input), an id that existed before is never
+/// returned, and two candidates are reported as ambiguous rather than
+/// guessed.
+///
+/// ```
+/// use alooma_core::inputs::{new_input_id, node_ids, NewInput};
+/// use alooma_types::{Node, Structure};
+/// let before = node_ids(&Structure::new(vec![Node::new("old", "logs", "S3")]));
+/// let now = Structure::new(vec![Node::new("old", "logs", "S3"), Node::new("new", "logs", "S3")]);
+/// assert_eq!(new_input_id(&before, &now, "logs"), NewInput::Found("new".into()));
+/// ```
+pub fn new_input_id(before: &HashSet<String>, structure: &Structure, name: &str) -> NewInput {
+    let mut fresh: Vec<String> = structure
+        .named(name)
+        .filter(|n| !before.contains(&n.id))
+        .map(|n| n.id.clone())
+        .collect();
+    fresh.dedup();
+    match fresh.len() {
+        0 => NewInput::NotYet,
+        1 => NewInput::Found(fresh.remove(0)),
+        _ => NewInput::Ambiguous(fresh),
+    }
+}
+
+/// `remove_all_inputs`' targets: the ids of every `INPUT` node whose type is
+/// not `RESTREAM` or `AGENT`, in the structure's order.
+///
+/// ```
+/// use alooma_core::inputs::removable_inputs;
+/// use alooma_types::{Node, NodeCategory, Structure};
+/// let s = Structure::new(vec![
+///     Node::new("1", "logs", "S3").with_category(NodeCategory::Input),
+///     Node::new("2", "Restream", "RESTREAM").with_category(NodeCategory::Input),
+///     Node::new("3", "Redshift", "REDSHIFT").with_category(NodeCategory::Output),
+/// ]);
+/// assert_eq!(removable_inputs(&s), ["1"]);
+/// ```
+pub fn removable_inputs(structure: &Structure) -> Vec<String> {
+    structure
+        .nodes
+        .iter()
+        .filter(|n| n.is_input())
+        .filter(|n| n.node_type != node_types::RESTREAM && n.node_type != node_types::AGENT)
+        .map(|n| n.id.clone())
+        .collect()
+}
+
+/// `PUT inputs/{id}`: replaces an input's definition. The spec must carry
+/// its id (refused with [`Error::Build`] otherwise). Returns the server's
+/// JSON answer, if any.
+///
+/// ```
+/// use alooma_core::{Operation, inputs::EditInput};
+/// use alooma_types::InputSpec;
+/// let spec = InputSpec::new("pg", "POSTGRESQL");
+/// assert!(EditInput::new(&spec).build().is_err());
+/// let req = EditInput::new(&spec.with_id("i 1")).build().unwrap();
+/// assert_eq!(req.uri(), "/inputs/i%201");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditInput {
+    /// The new definition, with its id.
+    pub spec: InputSpec,
+}
+
+impl EditInput {
+    /// Edits the input `spec.id` to be `spec`.
+    pub fn new(spec: &InputSpec) -> Self {
+        EditInput { spec: spec.clone() }
+    }
+}
+
+impl Operation for EditInput {
+    type Output = Option<serde_json::Value>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("edit_input", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let id = self.spec.id.as_deref().unwrap_or_default();
+        if id.is_empty() {
+            return Err(Error::build(
+                self.meta().name,
+                "the input has no id: an input cannot be edited without its id",
+            ));
+        }
+        let mut req = RequestSpec::put(self.meta())
+            .lit("inputs")
+            .seg(id)
+            .json(&self.spec)
+            .finish()?;
+        req.extensions_mut().insert(SensitiveBody);
+        Ok(req)
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json_or_empty(self.meta().name, response)
+    }
+}
+
+fn pause_request(meta: OperationMeta, id: &str, pause: bool) -> Result<Request<Bytes>, Error> {
+    RequestSpec::put(meta)
+        .lit("inputs")
+        .seg(id)
+        .lit("pause")
+        .query("pause", if pause { "true" } else { "false" })
+        .finish()
+}
+
+/// `PUT inputs/{id}/pause?pause=true` (no body): pauses an input.
+///
+/// ```
+/// use alooma_core::{Operation, inputs::PauseInputById};
+/// assert_eq!(PauseInputById::new("x").build().unwrap().uri(), "/inputs/x/pause?pause=true");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PauseInputById {
+    /// The input's id.
+    pub id: String,
+}
+
+impl PauseInputById {
+    /// Pauses the input with id `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        PauseInputById { id: id.into() }
+    }
+}
+
+impl Operation for PauseInputById {
+    type Output = Option<serde_json::Value>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("pause_input_by_id", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        pause_request(self.meta(), &self.id, true)
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json_or_empty(self.meta().name, response)
+    }
+}
+
+/// `PUT inputs/{id}/pause?pause=false` (no body): resumes a paused input.
+///
+/// ```
+/// use alooma_core::{Operation, inputs::ResumeInputById};
+/// assert_eq!(ResumeInputById::new("x").build().unwrap().uri(), "/inputs/x/pause?pause=false");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResumeInputById {
+    /// The input's id.
+    pub id: String,
+}
+
+impl ResumeInputById {
+    /// Resumes the input with id `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        ResumeInputById { id: id.into() }
+    }
+}
+
+impl Operation for ResumeInputById {
+    type Output = Option<serde_json::Value>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("resume_input_by_id", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        pause_request(self.meta(), &self.id, false)
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json_or_empty(self.meta().name, response)
+    }
+}
+
+/// `POST plumbing/nodes/remove/{id}` (no body): removes an input. Not
+/// idempotent (a repeat after success fails or removes something else).
+///
+/// ```
+/// use alooma_core::{Operation, inputs::RemoveInput};
+/// let req = RemoveInput::new("a?b").build().unwrap();
+/// assert_eq!(req.uri(), "/plumbing/nodes/remove/a%3Fb");
+/// assert!(!RemoveInput::new("x").meta().retry.is_idempotent());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoveInput {
+    /// The input's id.
+    pub id: String,
+}
+
+impl RemoveInput {
+    /// Removes the input with id `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        RemoveInput { id: id.into() }
+    }
+}
+
+impl Operation for RemoveInput {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("remove_input", RetrySafety::NotIdempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::post(self.meta())
+            .lit("plumbing/nodes/remove")
+            .seg(&self.id)
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}
+
+/// `GET inputSleepTime/{id}`: the input's sleep time, from
+/// `{"inputSleepTime": n}`. A failed call is an error (the reference
+/// decoded any answer as success: defect 9).
+///
+/// ```
+/// use alooma_core::{Operation, inputs::GetInputSleepTime};
+/// let op = GetInputSleepTime::new("in1");
+/// assert_eq!(op.build().unwrap().uri(), "/inputSleepTime/in1");
+/// let answer = http::Response::builder().status(200)
+///     .body(bytes::Bytes::from(r#"{"inputSleepTime": 2.5}"#)).unwrap();
+/// assert_eq!(op.decode(answer).unwrap(), 2.5);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetInputSleepTime {
+    /// The input's id.
+    pub id: String,
+}
+
+impl GetInputSleepTime {
+    /// The sleep time of the input with id `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        GetInputSleepTime { id: id.into() }
+    }
+}
+
+impl Operation for GetInputSleepTime {
+    type Output = f64;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_input_sleep_time", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta())
+            .lit("inputSleepTime")
+            .seg(&self.id)
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json::<InputSleepTime>(self.meta().name, response)
+            .map(|t| *t.input_sleep_time.get())
+    }
+}
+
+/// `PUT inputSleepTime/{id}` with the bare JSON number as body. A negative
+/// or non-finite time is refused with [`Error::Build`]. A failed call is an
+/// error (defect 9).
+///
+/// ```
+/// use alooma_core::{Operation, inputs::SetInputSleepTime};
+/// let req = SetInputSleepTime::new("in1", 30.0).build().unwrap();
+/// assert_eq!(req.uri(), "/inputSleepTime/in1");
+/// assert_eq!(&req.body()[..], b"30.0");
+/// assert!(SetInputSleepTime::new("in1", f64::NAN).build().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetInputSleepTime {
+    /// The input's id.
+    pub id: String,
+    /// The new sleep time.
+    pub sleep_time: f64,
+}
+
+impl SetInputSleepTime {
+    /// Sets the sleep time of the input with id `id`.
+    pub fn new(id: impl Into<String>, sleep_time: f64) -> Self {
+        SetInputSleepTime {
+            id: id.into(),
+            sleep_time,
+        }
+    }
+}
+
+impl Operation for SetInputSleepTime {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("set_input_sleep_time", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let spec = RequestSpec::put(self.meta())
+            .lit("inputSleepTime")
+            .seg(&self.id);
+        let spec = if self.sleep_time.is_finite() && self.sleep_time >= 0.0 {
+            spec
+        } else {
+            spec.fail(format!(
+                "the sleep time must be a finite number of at least 0, not {}",
+                self.sleep_time
+            ))
+        };
+        spec.json(&self.sleep_time).finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alooma_types::NodeCategory;
+
+    fn inputs() -> Vec<Node> {
+        vec![
+            Node::new("1", "sales_eu", "SALESFORCE"),
+            Node::new("2", "eu_sales", "SALESFORCE"),
+            Node::new("3", "sales", "S3"),
+        ]
+    }
+
+    #[test]
+    fn name_regex_is_anchored_at_the_start_only() {
+        let ids = |f: InputFilter| -> Vec<String> {
+            filter_inputs(inputs(), &f)
+                .unwrap()
+                .into_iter()
+                .map(|n| n.id)
+                .collect()
+        };
+        assert_eq!(ids(InputFilter::new().name("sales")), ["1", "3"]);
+        assert_eq!(ids(InputFilter::new().name("sal|eu")), ["1", "2", "3"]);
+        assert_eq!(ids(InputFilter::new().name("(?i)SALES_")), ["1"]);
+        assert_eq!(
+            ids(InputFilter::new().name("sales").input_type("S3")),
+            ["3"]
+        );
+        assert_eq!(
+            ids(InputFilter::new().input_type("s3")),
+            Vec::<String>::new()
+        );
+        assert_eq!(ids(InputFilter::new().input_id("2")), ["2"]);
+        assert_eq!(ids(InputFilter::new().name("")), ["1", "2", "3"]);
+        assert!(matches!(
+            filter_inputs(inputs(), &InputFilter::new().name("(")),
+            Err(Error::Build {
+                operation: "get_inputs",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn concurrent_creations_of_one_name_never_swap_ids() {
+        // Defect 10: the reference counted nodes by name; with two creations
+        // of "logs" racing, each could return the other's id.
+        let before = node_ids(&Structure::new(vec![Node::new("a", "logs", "S3")]));
+        let after_both = Structure::new(vec![
+            Node::new("a", "logs", "S3"),
+            Node::new("b", "logs", "S3"),
+            Node::new("c", "logs", "S3"),
+        ]);
+        assert_eq!(
+            new_input_id(&before, &after_both, "logs"),
+            NewInput::Ambiguous(vec!["b".into(), "c".into()])
+        );
+        let before_second = node_ids(&Structure::new(vec![
+            Node::new("a", "logs", "S3"),
+            Node::new("b", "logs", "S3"),
+        ]));
+        assert_eq!(
+            new_input_id(&before_second, &after_both, "logs"),
+            NewInput::Found("c".into())
+        );
+        assert_eq!(
+            new_input_id(&before_second, &after_both, "other"),
+            NewInput::NotYet
+        );
+    }
+
+    #[test]
+    fn created_id_reads_top_level_or_job() {
+        assert_eq!(
+            created_id(&serde_json::json!({"id": "x"})),
+            Some("x".into())
+        );
+        assert_eq!(
+            created_id(&serde_json::json!({"job": {"id": "y"}})),
+            Some("y".into())
+        );
+        assert_eq!(created_id(&serde_json::json!({"id": ""})), None);
+        assert_eq!(created_id(&serde_json::json!([1])), None);
+    }
+
+    #[test]
+    fn remove_all_skips_restream_agent_and_outputs() {
+        let s = Structure::new(vec![
+            Node::new("1", "a", "S3").with_category(NodeCategory::Input),
+            Node::new("2", "agent", "AGENT").with_category(NodeCategory::Input),
+            Node::new("3", "b", "MIXPANEL").with_category(NodeCategory::Input),
+            Node::new("4", "Code Engine", "TRANSFORMER"),
+        ]);
+        assert_eq!(removable_inputs(&s), ["1", "3"]);
+    }
+}

@@ -1,0 +1,173 @@
+//! Requests (insta snapshots) and decoders of the structure area.
+//! Snapshots: `tests/snapshots/structure__<operation>.snap`.
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers
+
+
+use alooma_core::structure::*;
+use alooma_core::{render, Error, Operation};
+use alooma_types::{SinkType, Structure, ALOOMA_PUBLIC_SSH_KEY};
+use bytes::Bytes;
+
+fn answer(status: u16, body: &str) -> http::Response<Bytes> {
+    http::Response::builder()
+        .status(status)
+        .body(Bytes::from(body.to_owned()))
+        .unwrap()
+}
+
+fn ok(body: &str) -> http::Response<Bytes> {
+    answer(200, body)
+}
+
+const REDSHIFT_NODE: &str =
+    include_str!("../../alooma-types/tests/fixtures/structure/get_redshift_node.json");
+const SNOWFLAKE_NODE: &str =
+    include_str!("../../alooma-types/tests/fixtures/structure/get_snowflake_node.json");
+const DEPLOYMENT: &str =
+    include_str!("../../alooma-types/tests/fixtures/deployment/get_deployment_info.json");
+
+/// A structure holding the documented nodes plus a transformer, a restream
+/// queue and two mappers (one deleted).
+fn structure_json() -> String {
+    format!(
+        r#"{{"nodes":[
+        {{"id":"t-1","name":"Code Engine","type":"TRANSFORMER","category":"OTHER","deleted":false,"stats":{{"throughput":12.5,"latency":3}}}},
+        {{"id":"m-1","name":"Mapper","type":"MAPPER","deleted":false,"stats":{{"throughput":7,"latency":1}}}},
+        {{"id":"m-0","name":"Mapper","type":"MAPPER","deleted":true,"stats":{{"throughput":99,"latency":1}}}},
+        {{"id":"r-1","name":"Restream","type":"RESTREAM","category":"INPUT","deleted":false,"stats":{{"throughput":0,"latency":0,"availbleForRestream":314}}}},
+        {REDSHIFT_NODE},
+        {SNOWFLAKE_NODE}
+        ],"resolution":"1min"}}"#
+    )
+}
+
+fn structure() -> Structure {
+    GetStructure.decode(ok(&structure_json())).unwrap()
+}
+
+#[test]
+fn get_structure() {
+    insta::assert_snapshot!("get_structure", render(&GetStructure.build().unwrap()));
+    let s = structure();
+    assert_eq!(s.nodes.len(), 6);
+    assert_eq!(s.extra["resolution"], "1min");
+    let back = serde_json::to_value(&s).unwrap();
+    let original: serde_json::Value = serde_json::from_str(&structure_json()).unwrap();
+    assert_eq!(back, original);
+}
+
+#[test]
+fn get_plumbing() {
+    // The deprecated alias sends exactly get_structure's request.
+    insta::assert_snapshot!("get_plumbing", render(&GetStructure.build().unwrap()));
+}
+
+#[test]
+fn get_transform_node_id() {
+    insta::assert_snapshot!(
+        "get_transform_node_id",
+        render(&GetStructure.build().unwrap())
+    );
+    assert_eq!(transform_node_id(&structure()).unwrap(), "t-1");
+    let none = GetStructure.decode(ok(r#"{"nodes":[]}"#)).unwrap();
+    assert!(matches!(
+        transform_node_id(&none),
+        Err(Error::NotFound { .. })
+    ));
+}
+
+#[test]
+fn get_throughput_by_name() {
+    insta::assert_snapshot!(
+        "get_throughput_by_name",
+        render(&GetStructure.build().unwrap())
+    );
+    assert_eq!(throughput_by_name(&structure(), "Mapper"), [7.0]);
+    assert_eq!(throughput_by_name(&structure(), "Redshift"), [69.9]);
+    assert!(throughput_by_name(&structure(), "Nope").is_empty());
+}
+
+#[test]
+fn get_redshift_node() {
+    insta::assert_snapshot!("get_redshift_node", render(&GetStructure.build().unwrap()));
+    let s = structure();
+    let node = sink_node(&s, &SinkType::Redshift).unwrap();
+    assert_eq!(node.name, "Redshift");
+    assert_eq!(node.configuration.as_ref().unwrap()["port"], "1234");
+    assert_eq!(node.stats.as_ref().unwrap().latency(), Some(9052.0));
+}
+
+#[test]
+fn get_snowflake_node() {
+    insta::assert_snapshot!("get_snowflake_node", render(&GetStructure.build().unwrap()));
+    let s = structure();
+    let node = sink_node(&s, &SinkType::Snowflake).unwrap();
+    assert_eq!(node.id, "<ID>");
+    assert_eq!(
+        node.state.clone().flatten().unwrap()["state"],
+        "CONNECTION_SUCCESSFUL"
+    );
+}
+
+#[test]
+fn get_bigquery_node() {
+    insta::assert_snapshot!("get_bigquery_node", render(&GetStructure.build().unwrap()));
+    assert!(sink_node(&structure(), &SinkType::BigQuery).is_none());
+}
+
+#[test]
+fn get_deployment_info() {
+    insta::assert_snapshot!(
+        "get_deployment_info",
+        render(&GetDeploymentInfo.build().unwrap())
+    );
+    let d = GetDeploymentInfo.decode(ok(DEPLOYMENT)).unwrap();
+    assert_eq!(d.git_branch.as_deref(), Some("origin/master"));
+    assert_eq!(d.build_timestamp.as_deref(), Some("2018-06-13T20:31:54Z"));
+}
+
+#[test]
+fn get_public_ssh_key() {
+    // No request: the key is a constant.
+    insta::assert_snapshot!("get_public_ssh_key", ALOOMA_PUBLIC_SSH_KEY);
+}
+
+#[test]
+fn malformed_answers_are_errors_not_panics() {
+    for body in [
+        "",
+        "{\"nodes\":[",
+        "{\"nodes\":{}}",
+        "<html><body>502 Bad Gateway</body></html>",
+        "[]",
+    ] {
+        let err = GetStructure.decode(ok(body)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Decode {
+                    operation: "get_structure",
+                    ..
+                }
+            ),
+            "{body}: {err}"
+        );
+    }
+    let err = GetStructure
+        .decode(ok(
+            r#"{"nodes":[{"id":"x","name":"n","type":"S3","deleted":"no"}]}"#,
+        ))
+        .unwrap_err();
+    match err {
+        Error::Decode { path, .. } => assert_eq!(path, "nodes[0].deleted"),
+        e => panic!("{e}"),
+    }
+    let err = GetStructure
+        .decode(answer(500, "<html>oops</html>"))
+        .unwrap_err();
+    assert!(matches!(err, Error::Api { .. }), "{err}");
+    let err = GetDeploymentInfo.decode(answer(401, "")).unwrap_err();
+    assert!(err.is_auth());
+    let err = GetDeploymentInfo.decode(ok("[1]")).unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }));
+}
