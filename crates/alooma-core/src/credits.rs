@@ -1,1 +1,252 @@
-//! Operations of the `credits` API area.
+//! Credits and usage: `get_company_credits`, `get_used_credits`,
+//! `get_loaded_events_per_table_summary`.
+//!
+//! Dates (`YYYY-MM-DD`) and timestamps (`YYYY-MM-DDTHH:MM:SS`) are checked
+//! client-side, so a typo is an [`Error::Build`] instead of a confusing
+//! server answer.
+
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use alooma_types::{CompanyCredits, LoadedEventsSummary, UsedCredits};
+use bytes::Bytes;
+use http::{Request, Response};
+
+/// Whether `s` is a calendar date `YYYY-MM-DD` (month 01–12, day 01–31).
+fn is_day(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if !(digits(0..4) && digits(5..7) && digits(8..10)) {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    (1..=12).contains(&num(5..7)) && (1..=31).contains(&num(8..10))
+}
+
+/// Whether `s` is `YYYY-MM-DDTHH:MM:SS`.
+fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 19 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || !is_day(&s[..10]) {
+        return false;
+    }
+    let two = |i: usize, max: u32| {
+        b[i..i + 2].iter().all(u8::is_ascii_digit)
+            && s[i..i + 2].parse::<u32>().is_ok_and(|v| v <= max)
+    };
+    two(11, 23) && two(14, 59) && two(17, 59)
+}
+
+/// `GET credits/company`: the company's credits for the current period.
+///
+/// ```
+/// use alooma_core::{Operation, credits::GetCompanyCredits};
+/// assert_eq!(GetCompanyCredits.build().unwrap().uri(), "/credits/company");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetCompanyCredits;
+
+impl Operation for GetCompanyCredits {
+    type Output = CompanyCredits;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_company_credits", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta())
+            .lit("credits/company")
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+/// `GET credits/used-credits?from=YYYY-MM-DD&to=YYYY-MM-DD&all=true`: the
+/// credits used per day; each parameter only when given.
+///
+/// ```
+/// use alooma_core::{Operation, credits::GetUsedCredits};
+/// assert_eq!(GetUsedCredits::new().build().unwrap().uri(), "/credits/used-credits");
+/// let op = GetUsedCredits::new().from_day("2018-10-24").to_day("2018-10-28").all_accounts(true);
+/// assert_eq!(op.build().unwrap().uri(),
+///            "/credits/used-credits?from=2018-10-24&to=2018-10-28&all=true");
+/// assert!(GetUsedCredits::new().from_day("24/10/2018").build().is_err());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GetUsedCredits {
+    /// First day (`YYYY-MM-DD`); `None`: from the first kept day.
+    pub from_day: Option<String>,
+    /// Last day (`YYYY-MM-DD`); `None`: until today.
+    pub to_day: Option<String>,
+    /// Every account of the company, not just this one.
+    pub all_accounts: bool,
+}
+
+impl GetUsedCredits {
+    /// Every kept day, this account only.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the first day (`YYYY-MM-DD`).
+    pub fn from_day(mut self, day: impl Into<String>) -> Self {
+        self.from_day = Some(day.into());
+        self
+    }
+
+    /// Sets the last day (`YYYY-MM-DD`).
+    pub fn to_day(mut self, day: impl Into<String>) -> Self {
+        self.to_day = Some(day.into());
+        self
+    }
+
+    /// Sets whether every account of the company is included.
+    pub fn all_accounts(mut self, all: bool) -> Self {
+        self.all_accounts = all;
+        self
+    }
+}
+
+impl Operation for GetUsedCredits {
+    type Output = Vec<UsedCredits>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_used_credits", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let mut spec = RequestSpec::get(self.meta()).lit("credits/used-credits");
+        for (what, day) in [("from_day", &self.from_day), ("to_day", &self.to_day)] {
+            if let Some(d) = day.as_deref().filter(|d| !is_day(d)) {
+                spec = spec.fail(format!("{what} `{d}` is not a date in the form YYYY-MM-DD"));
+            }
+        }
+        spec = spec
+            .query_opt("from", self.from_day.as_deref())
+            .query_opt("to", self.to_day.as_deref());
+        if self.all_accounts {
+            spec = spec.query("all", "true");
+        }
+        spec.finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+/// `GET events/loaded-events-per-table/summary?from=…&to=…&all=true`: how
+/// many events were loaded into each table in a period, and when the last
+/// one was. `from` is required; timestamps are `YYYY-MM-DDTHH:MM:SS`.
+///
+/// ```
+/// use alooma_core::{Operation, credits::GetLoadedEventsPerTableSummary};
+/// let op = GetLoadedEventsPerTableSummary::new("2018-12-13T00:00:00").all(true);
+/// assert_eq!(op.build().unwrap().uri(),
+///     "/events/loaded-events-per-table/summary?from=2018-12-13T00%3A00%3A00&all=true");
+/// assert!(GetLoadedEventsPerTableSummary::new("2018-12-13").build().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetLoadedEventsPerTableSummary {
+    /// Start of the period (`YYYY-MM-DDTHH:MM:SS`).
+    pub from: String,
+    /// End of the period; `None`: now.
+    pub to: Option<String>,
+    /// Every account of the company, not just this one.
+    pub all: bool,
+}
+
+impl GetLoadedEventsPerTableSummary {
+    /// From `from` until now, this account only.
+    pub fn new(from: impl Into<String>) -> Self {
+        GetLoadedEventsPerTableSummary {
+            from: from.into(),
+            to: None,
+            all: false,
+        }
+    }
+
+    /// Sets the end of the period (`YYYY-MM-DDTHH:MM:SS`).
+    pub fn to(mut self, to: impl Into<String>) -> Self {
+        self.to = Some(to.into());
+        self
+    }
+
+    /// Sets whether every account of the company is included.
+    pub fn all(mut self, all: bool) -> Self {
+        self.all = all;
+        self
+    }
+}
+
+impl Operation for GetLoadedEventsPerTableSummary {
+    type Output = Vec<LoadedEventsSummary>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new(
+            "get_loaded_events_per_table_summary",
+            RetrySafety::Idempotent,
+        )
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let mut spec = RequestSpec::get(self.meta()).lit("events/loaded-events-per-table/summary");
+        for (what, ts) in [("from", Some(&self.from)), ("to", self.to.as_ref())] {
+            if let Some(t) = ts.filter(|t| !is_timestamp(t)) {
+                spec = spec.fail(format!(
+                    "{what} `{t}` is not a timestamp in the form YYYY-MM-DDTHH:MM:SS"
+                ));
+            }
+        }
+        spec = spec
+            .query("from", &self.from)
+            .query_opt("to", self.to.as_deref());
+        if self.all {
+            spec = spec.query("all", "true");
+        }
+        spec.finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days() {
+        assert!(is_day("2018-10-24"));
+        for bad in [
+            "2018-13-01",
+            "2018-00-10",
+            "2018-1-01",
+            "18-10-24",
+            "2018/10/24",
+            "2018-10-32",
+            "",
+        ] {
+            assert!(!is_day(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn timestamps() {
+        assert!(is_timestamp("2018-12-13T07:25:18"));
+        for bad in [
+            "2018-12-13",
+            "2018-12-13 07:25:18",
+            "2018-12-13T24:00:00",
+            "2018-12-13T07:60:00",
+            "2018-12-13T07:25:18Z",
+            "2018-12-13T07:25",
+        ] {
+            assert!(!is_timestamp(bad), "{bad}");
+        }
+    }
+}

@@ -1,1 +1,123 @@
-//! Operations of the `notifications` API area.
+//! Notifications: `get_notifications`, `publish_notification`, and the pure
+//! `parse_notifications_errors`.
+
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use alooma_types::{CustomNotification, NotificationLevel, Notifications};
+use bytes::Bytes;
+use http::{Request, Response};
+
+/// `GET notifications?from={epoch_seconds}`: the notifications raised since
+/// that time.
+///
+/// ```
+/// use alooma_core::{Operation, notifications::GetNotifications};
+/// assert_eq!(GetNotifications::new(1531280000).build().unwrap().uri(),
+///            "/notifications?from=1531280000");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GetNotifications {
+    /// The oldest notifications to return, in seconds since the epoch.
+    pub from_epoch_seconds: i64,
+}
+
+impl GetNotifications {
+    /// Notifications since `epoch_seconds`.
+    pub fn new(epoch_seconds: i64) -> Self {
+        GetNotifications {
+            from_epoch_seconds: epoch_seconds,
+        }
+    }
+}
+
+impl Operation for GetNotifications {
+    type Output = Notifications;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_notifications", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta())
+            .lit("notifications")
+            .query("from", self.from_epoch_seconds.to_string())
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+/// `POST notifications/custom` with `{"level", "description", "data"}`:
+/// publishes a custom notification. Not idempotent (a retry would publish
+/// it twice). Unlike the reference client, a failed call is an error.
+///
+/// ```
+/// use alooma_core::{Operation, notifications::PublishNotification};
+/// use alooma_types::NotificationLevel;
+/// let op = PublishNotification::new(NotificationLevel::Info, "backfill done",
+///     serde_json::json!({"rows": 10}));
+/// let req = op.build().unwrap();
+/// assert_eq!(req.uri(), "/notifications/custom");
+/// assert_eq!(&req.body()[..], br#"{"level":"INFO","description":"backfill done","data":{"rows":10}}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishNotification {
+    /// The notification to publish.
+    pub notification: CustomNotification,
+}
+
+impl PublishNotification {
+    /// A notification of `level` with a description and explaining data.
+    pub fn new(
+        level: NotificationLevel,
+        description: impl Into<String>,
+        data: serde_json::Value,
+    ) -> Self {
+        PublishNotification {
+            notification: CustomNotification::new(level, description, data),
+        }
+    }
+}
+
+impl Operation for PublishNotification {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("publish_notification", RetrySafety::NotIdempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::post(self.meta())
+            .lit("notifications/custom")
+            .json(&self.notification)
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}
+
+/// `parse_notifications_errors`: the `typeDescription` of every
+/// error-severity notification, in order (the reference client joins them
+/// into one string with `"\n\t"` after each; join them yourself if needed).
+/// An error notification without a `typeDescription` contributes its
+/// `message`, or nothing when it has neither.
+///
+/// ```
+/// use alooma_core::notifications::parse_notifications_errors;
+/// let n = serde_json::from_str(r#"{"messages":[
+///   {"severity":"error","typeDescription":"Input failed"},
+///   {"severity":"info","typeDescription":"Events Loaded to Output"},
+///   {"severity":"error","typeDescription":"Mapping error"}]}"#).unwrap();
+/// assert_eq!(parse_notifications_errors(&n), ["Input failed", "Mapping error"]);
+/// ```
+pub fn parse_notifications_errors(notifications: &Notifications) -> Vec<String> {
+    notifications
+        .messages
+        .iter()
+        .filter(|n| n.is_error())
+        .filter_map(|n| n.type_description.clone().or_else(|| n.message.clone()))
+        .collect()
+}

@@ -1,1 +1,417 @@
-//! Operations of the `queries` API area.
+//! Scheduled (consolidation) queries: `get_queries`,
+//! `get_query_by_event_type`, `get_queries_in_error_state`,
+//! `get_scheduled_queries` (deprecated), `get_scheduled_queries_in_error_state`,
+//! `schedule_default_query`, `schedule_query`, `remove_scheduled_query`,
+//! `run_query`.
+//!
+//! Answers that list queries decode into [`ScheduledQueries`], which
+//! accepts both shapes the service uses (a list, or an object of
+//! id → query).
+
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use alooma_types::{QueryConfiguration, Schedule, ScheduledQueries, ScheduledQuery};
+use bytes::Bytes;
+use http::{Request, Response};
+use serde::Serialize;
+
+/// `GET v2/consolidation`: every scheduled query.
+///
+/// ```
+/// use alooma_core::{Operation, queries::GetQueries};
+/// assert_eq!(GetQueries.build().unwrap().uri(), "/v2/consolidation");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetQueries;
+
+impl Operation for GetQueries {
+    type Output = ScheduledQueries;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_queries", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta())
+            .lit("v2/consolidation")
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+/// `GET v2/consolidation?event_type={t}`: the one scheduled query of an
+/// event type. None, or more than one, is [`Error::NotFound`] (with a
+/// message saying which).
+///
+/// ```
+/// use alooma_core::{Error, Operation, queries::GetQueryByEventType};
+/// let op = GetQueryByEventType::new("web clicks");
+/// assert_eq!(op.build().unwrap().uri(), "/v2/consolidation?event_type=web%20clicks");
+/// let none = http::Response::builder().status(200).body(bytes::Bytes::from("[]")).unwrap();
+/// assert!(matches!(op.decode(none), Err(Error::NotFound { .. })));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetQueryByEventType {
+    /// The event type.
+    pub event_type: String,
+}
+
+impl GetQueryByEventType {
+    /// The scheduled query of `event_type`.
+    pub fn new(event_type: impl Into<String>) -> Self {
+        GetQueryByEventType {
+            event_type: event_type.into(),
+        }
+    }
+}
+
+impl Operation for GetQueryByEventType {
+    type Output = ScheduledQuery;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_query_by_event_type", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let spec = RequestSpec::get(self.meta()).lit("v2/consolidation");
+        let spec = if self.event_type.is_empty() {
+            spec.fail("the event type must not be empty")
+        } else {
+            spec
+        };
+        spec.query("event_type", &self.event_type).finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        let name = self.meta().name;
+        let queries: ScheduledQueries = decode::json(name, response)?;
+        match queries.len() {
+            1 => Ok(queries.into_vec().remove(0)),
+            0 => Err(Error::NotFound {
+                operation: name,
+                what: format!(
+                    "event type `{}` has no scheduled query",
+                    self.event_type
+                ),
+            }),
+            n => Err(Error::NotFound {
+                operation: name,
+                what: format!(
+                    "event type `{}` has {n} scheduled queries (duplicate consolidations); expected exactly one",
+                    self.event_type
+                ),
+            }),
+        }
+    }
+}
+
+/// `get_queries_in_error_state`: the queries with a non-empty
+/// `error_message` (the shape of the collection is kept).
+///
+/// ```
+/// use alooma_core::queries::queries_in_error_state;
+/// let all = serde_json::from_str(r#"[{"state_id":"1","error_message":""},
+///                                    {"state_id":"2","error_message":"timeout"}]"#).unwrap();
+/// let failed = queries_in_error_state(all);
+/// assert_eq!(failed.len(), 1);
+/// assert!(failed.get("2").is_some());
+/// ```
+pub fn queries_in_error_state(mut queries: ScheduledQueries) -> ScheduledQueries {
+    queries.retain(ScheduledQuery::has_error);
+    queries
+}
+
+/// `get_scheduled_queries_in_error_state`: the queries whose status is
+/// present and neither `active` nor `done` (the shape is kept).
+///
+/// ```
+/// use alooma_core::queries::scheduled_queries_in_error_state;
+/// let all = serde_json::from_str(r#"{"1":{"status":"active"},"2":{"status":"done"},
+///                                    "3":{"status":"failed"}}"#).unwrap();
+/// let failed = scheduled_queries_in_error_state(all);
+/// assert_eq!(failed.iter().map(|(id, _)| id.unwrap()).collect::<Vec<_>>(), ["3"]);
+/// ```
+pub fn scheduled_queries_in_error_state(mut queries: ScheduledQueries) -> ScheduledQueries {
+    queries.retain(ScheduledQuery::is_in_error_state);
+    queries
+}
+
+/// `GET consolidation` (deprecated: use [`GetQueries`]): every scheduled
+/// query, as an object of id → query.
+///
+/// ```
+/// use alooma_core::{Operation, queries::GetScheduledQueries};
+/// assert_eq!(GetScheduledQueries.build().unwrap().uri(), "/consolidation");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetScheduledQueries;
+
+impl Operation for GetScheduledQueries {
+    type Output = ScheduledQueries;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_scheduled_queries", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta()).lit("consolidation").finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+/// `POST v2/consolidation` with a configuration: schedules the default
+/// (consolidation) query of an event type. Custom variables are merged into
+/// `configuration.custom_variables` (the caller's configuration is not
+/// changed). Not idempotent. Answers the new scheduled query.
+///
+/// ```
+/// use alooma_core::{Operation, queries::ScheduleDefaultQuery};
+/// use alooma_types::QueryConfiguration;
+/// let vars = serde_json::json!({"webhook": "orders"});
+/// let op = ScheduleDefaultQuery::new(QueryConfiguration::new("orders").frequency(8))
+///     .custom_variables(vars.as_object().unwrap().clone());
+/// let req = op.build().unwrap();
+/// assert_eq!(req.uri(), "/v2/consolidation");
+/// let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+/// assert_eq!(body, serde_json::json!(
+///     {"event_type": "orders", "frequency": 8, "custom_variables": {"webhook": "orders"}}));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduleDefaultQuery {
+    /// The configuration (requires at least the event type and a frequency).
+    pub configuration: QueryConfiguration,
+    /// Variables for webhook-based inputs, merged into the configuration's.
+    pub custom_variables: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ScheduleDefaultQuery {
+    /// Schedules the default query described by `configuration`.
+    pub fn new(configuration: QueryConfiguration) -> Self {
+        ScheduleDefaultQuery {
+            configuration,
+            custom_variables: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds custom variables (later keys win over the configuration's).
+    pub fn custom_variables(mut self, vars: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.custom_variables.extend(vars);
+        self
+    }
+
+    /// The configuration that is sent: custom variables merged in.
+    pub fn body(&self) -> QueryConfiguration {
+        let mut config = self.configuration.clone();
+        if !self.custom_variables.is_empty() {
+            config
+                .custom_variables
+                .get_or_insert_with(serde_json::Map::new)
+                .extend(self.custom_variables.clone());
+        }
+        config
+    }
+}
+
+impl Operation for ScheduleDefaultQuery {
+    type Output = ScheduledQuery;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("schedule_default_query", RetrySafety::NotIdempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let spec = RequestSpec::post(self.meta()).lit("v2/consolidation");
+        let spec = match self.configuration.event_type.as_deref() {
+            None | Some("") => spec.fail("the configuration needs an event_type"),
+            Some(_) => spec,
+        };
+        spec.json(&self.body()).finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+#[derive(Serialize)]
+struct CustomQueryBody<'a> {
+    custom_query: &'a str,
+    event_type: &'a str,
+    avoid_duplicates: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    frequency: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run_at: Option<&'a str>,
+}
+
+/// `POST v2/consolidation/custom`: schedules a custom query.
+///
+/// Body: `{"custom_query", "event_type", "avoid_duplicates": false}` plus
+/// `"frequency"` (hours) or `"run_at"` (cron), from the [`Schedule`]. An
+/// empty event type, query or cron string and zero hours are refused
+/// client-side. Not idempotent. Answers whatever the server sends
+/// (`null` for an empty body).
+///
+/// ```
+/// use alooma_core::{Operation, queries::ScheduleQuery};
+/// use alooma_types::Schedule;
+/// let op = ScheduleQuery::new("orders", "select 1;", Schedule::Every { hours: 8 });
+/// let req = op.build().unwrap();
+/// assert_eq!(req.uri(), "/v2/consolidation/custom");
+/// assert_eq!(&req.body()[..],
+///     br#"{"custom_query":"select 1;","event_type":"orders","avoid_duplicates":false,"frequency":8}"#);
+/// assert!(ScheduleQuery::new("orders", "select 1;", Schedule::Every { hours: 0 }).build().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleQuery {
+    /// The event type the query belongs to (it must exist).
+    pub event_type: String,
+    /// The SQL to run.
+    pub query: String,
+    /// When to run it.
+    pub schedule: Schedule,
+}
+
+impl ScheduleQuery {
+    /// Schedules `query` for `event_type` on `schedule`.
+    pub fn new(
+        event_type: impl Into<String>,
+        query: impl Into<String>,
+        schedule: Schedule,
+    ) -> Self {
+        ScheduleQuery {
+            event_type: event_type.into(),
+            query: query.into(),
+            schedule,
+        }
+    }
+}
+
+impl Operation for ScheduleQuery {
+    type Output = serde_json::Value;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("schedule_query", RetrySafety::NotIdempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let mut spec = RequestSpec::post(self.meta()).lit("v2/consolidation/custom");
+        if self.event_type.is_empty() {
+            spec = spec.fail("the event type must not be empty");
+        }
+        if self.query.trim().is_empty() {
+            spec = spec.fail("the query must not be empty");
+        }
+        let (frequency, run_at) = match &self.schedule {
+            Schedule::Every { hours } => (Some(*hours), None),
+            Schedule::Cron(cron) => (None, Some(cron.as_str())),
+            _ => {
+                spec = spec.fail("this kind of schedule is not supported by this SDK version");
+                (None, None)
+            }
+        };
+        if frequency == Some(0) {
+            spec = spec.fail("the frequency must be at least 1 hour");
+        }
+        if run_at.is_some_and(|c| c.trim().is_empty()) {
+            spec = spec.fail("the run_at cron string must not be empty");
+        }
+        spec.json(&CustomQueryBody {
+            custom_query: &self.query,
+            event_type: &self.event_type,
+            avoid_duplicates: false,
+            frequency,
+            run_at,
+        })
+        .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json_or_empty(self.meta().name, response).map(Option::unwrap_or_default)
+    }
+}
+
+/// `DELETE v2/consolidation/{id}`: removes a scheduled query.
+///
+/// ```
+/// use alooma_core::{Operation, queries::RemoveScheduledQuery};
+/// assert_eq!(RemoveScheduledQuery::new("1234").build().unwrap().uri(), "/v2/consolidation/1234");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoveScheduledQuery {
+    /// The query's id.
+    pub id: String,
+}
+
+impl RemoveScheduledQuery {
+    /// Removes the query with this id.
+    pub fn new(id: impl Into<String>) -> Self {
+        RemoveScheduledQuery { id: id.into() }
+    }
+}
+
+impl Operation for RemoveScheduledQuery {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("remove_scheduled_query", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::delete(self.meta())
+            .lit("v2/consolidation")
+            .seg(&self.id)
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}
+
+/// `POST v2/consolidation/{id}/run`: runs a scheduled query now. Not
+/// idempotent (a retry would run it twice).
+///
+/// ```
+/// use alooma_core::{Operation, queries::RunQuery};
+/// let req = RunQuery::new("1234").build().unwrap();
+/// assert_eq!((req.method().as_str(), req.uri().to_string().as_str()),
+///            ("POST", "/v2/consolidation/1234/run"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunQuery {
+    /// The query's id.
+    pub id: String,
+}
+
+impl RunQuery {
+    /// Runs the query with this id.
+    pub fn new(id: impl Into<String>) -> Self {
+        RunQuery { id: id.into() }
+    }
+}
+
+impl Operation for RunQuery {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("run_query", RetrySafety::NotIdempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::post(self.meta())
+            .lit("v2/consolidation")
+            .seg(&self.id)
+            .lit("run")
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}

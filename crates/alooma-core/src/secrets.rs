@@ -1,1 +1,135 @@
-//! Operations of the `secrets` API area.
+//! Secrets for Code Engine: `get_secrets`, `set_secrets`, `delete_secret`.
+
+use crate::auth::SensitiveBody;
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use alooma_types::Secret;
+use bytes::Bytes;
+use http::{Request, Response};
+use std::collections::BTreeMap;
+
+/// `GET secrets`: the names of the secrets (never their values).
+///
+/// ```
+/// use alooma_core::{Operation, secrets::GetSecrets};
+/// assert_eq!(GetSecrets.build().unwrap().uri(), "/secrets");
+/// let answer = http::Response::builder().status(200)
+///     .body(bytes::Bytes::from(r#"["my_user","my_password"]"#)).unwrap();
+/// assert_eq!(GetSecrets.decode(answer).unwrap(), ["my_user", "my_password"]);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetSecrets;
+
+impl Operation for GetSecrets {
+    type Output = Vec<String>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_secrets", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta()).lit("secrets").finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+/// `PUT secrets` with a JSON object of name → value: creates or updates
+/// secrets. The values are [`Secret`]s: `Debug` of the operation never
+/// shows them, and the request is marked [`SensitiveBody`] so no layer logs
+/// its body.
+///
+/// ```
+/// use alooma_core::{Operation, secrets::SetSecrets};
+/// let op = SetSecrets::new([("my_user", "example"), ("my_password", "12345678")]);
+/// assert!(!format!("{op:?}").contains("12345678"));
+/// let req = op.build().unwrap();
+/// assert_eq!(req.uri(), "/secrets");
+/// assert_eq!(&req.body()[..], br#"{"my_password":"12345678","my_user":"example"}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetSecrets {
+    /// Secret name → value.
+    pub secrets: BTreeMap<String, Secret>,
+}
+
+impl SetSecrets {
+    /// Sets each `(name, value)` pair.
+    pub fn new<I, K, V>(secrets: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<Secret>,
+    {
+        SetSecrets {
+            secrets: secrets
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+}
+
+impl Operation for SetSecrets {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("set_secrets", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let mut spec = RequestSpec::put(self.meta()).lit("secrets");
+        if self.secrets.is_empty() {
+            spec = spec.fail("at least one secret is required");
+        }
+        if self.secrets.keys().any(String::is_empty) {
+            spec = spec.fail("a secret name must not be empty");
+        }
+        let mut req = spec.json(&self.secrets).finish()?;
+        req.extensions_mut().insert(SensitiveBody);
+        Ok(req)
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}
+
+/// `DELETE secrets/{name}`.
+///
+/// ```
+/// use alooma_core::{Operation, secrets::DeleteSecret};
+/// assert_eq!(DeleteSecret::new("db/password").build().unwrap().uri(), "/secrets/db%2Fpassword");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteSecret {
+    /// The secret's name.
+    pub name: String,
+}
+
+impl DeleteSecret {
+    /// Deletes the secret called `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        DeleteSecret { name: name.into() }
+    }
+}
+
+impl Operation for DeleteSecret {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("delete_secret", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::delete(self.meta())
+            .lit("secrets")
+            .seg(&self.name)
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}

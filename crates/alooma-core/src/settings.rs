@@ -1,1 +1,173 @@
-//! Operations of the `settings` API area.
+//! Account settings: `get_settings`, `set_settings_email_notifications`,
+//! `set_s3_retention`, `delete_s3_retention`.
+
+use crate::auth::SensitiveBody;
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use alooma_types::{EmailNotifications, S3Retention, S3RetentionOptions, Secret, Settings};
+use bytes::Bytes;
+use http::{Request, Response};
+
+/// `GET settings/`: the digest e-mail and S3 retention settings.
+///
+/// ```
+/// use alooma_core::{Operation, settings::GetSettings};
+/// assert_eq!(GetSettings.build().unwrap().uri(), "/settings/");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetSettings;
+
+impl Operation for GetSettings {
+    type Output = Settings;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_settings", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta())
+            .lit("settings")
+            .trailing_slash()
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+/// `POST settings/email-notifications`: sets the digest e-mail settings.
+/// [`EmailNotifications::default()`] is the reference's defaults.
+///
+/// ```
+/// use alooma_core::{Operation, settings::SetSettingsEmailNotifications};
+/// let req = SetSettingsEmailNotifications::default().build().unwrap();
+/// assert_eq!(req.uri(), "/settings/email-notifications");
+/// let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+/// assert_eq!(body["digestFrequency"], "DAILY");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SetSettingsEmailNotifications {
+    /// The settings to store.
+    pub settings: EmailNotifications,
+}
+
+impl SetSettingsEmailNotifications {
+    /// Stores `settings`.
+    pub fn new(settings: EmailNotifications) -> Self {
+        SetSettingsEmailNotifications { settings }
+    }
+}
+
+impl Operation for SetSettingsEmailNotifications {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("set_settings_email_notifications", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::post(self.meta())
+            .lit("settings/email-notifications")
+            .json(&self.settings)
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}
+
+/// `POST settings/s3-retention`: stores raw events in your S3 bucket too.
+///
+/// Body keys: awsBucketName, awsAccessKeyId, awsSecretAccessKey,
+/// saveMetadata, gzip, serverSideEncryption, and filePrefix only when given.
+/// The secret key never shows in `Debug`, and the request is marked
+/// [`SensitiveBody`].
+///
+/// ```
+/// use alooma_core::{Operation, settings::SetS3Retention};
+/// use alooma_types::S3RetentionOptions;
+/// let op = SetS3Retention::new("bucket", "AKIAEXAMPLE", "s3cr3t", S3RetentionOptions::default());
+/// assert!(!format!("{op:?}").contains("s3cr3t"));
+/// let body: serde_json::Value = serde_json::from_slice(op.build().unwrap().body()).unwrap();
+/// assert_eq!(body, serde_json::json!({"awsBucketName": "bucket", "awsAccessKeyId": "AKIAEXAMPLE",
+///     "awsSecretAccessKey": "s3cr3t", "saveMetadata": true, "gzip": true,
+///     "serverSideEncryption": true}));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetS3Retention {
+    /// The retention settings.
+    pub retention: S3Retention,
+}
+
+impl SetS3Retention {
+    /// Retention into `bucket` with the given credentials and options.
+    pub fn new(
+        bucket: impl Into<String>,
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<Secret>,
+        options: S3RetentionOptions,
+    ) -> Self {
+        SetS3Retention {
+            retention: S3Retention::new(bucket, access_key_id, secret_access_key, options),
+        }
+    }
+
+    /// Stores an [`S3Retention`] as it is.
+    pub fn from_retention(retention: S3Retention) -> Self {
+        SetS3Retention { retention }
+    }
+}
+
+impl Operation for SetS3Retention {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("set_s3_retention", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let r = &self.retention;
+        let mut spec = RequestSpec::post(self.meta()).lit("settings/s3-retention");
+        if r.aws_bucket_name.is_empty() {
+            spec = spec.fail("the bucket name must not be empty");
+        }
+        if r.aws_access_key_id.is_empty() || r.aws_secret_access_key.is_empty() {
+            spec = spec.fail("the AWS access key id and secret access key are required");
+        }
+        let mut req = spec.json(r).finish()?;
+        req.extensions_mut().insert(SensitiveBody);
+        Ok(req)
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}
+
+/// `DELETE settings/s3-retention`: turns S3 retention off.
+///
+/// ```
+/// use alooma_core::{Operation, settings::DeleteS3Retention};
+/// assert_eq!(DeleteS3Retention.build().unwrap().uri(), "/settings/s3-retention");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeleteS3Retention;
+
+impl Operation for DeleteS3Retention {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("delete_s3_retention", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::delete(self.meta())
+            .lit("settings/s3-retention")
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}

@@ -1,1 +1,394 @@
-//! Operations of the `tables` API area.
+//! Tables and schemas of the output warehouse: `get_tables`,
+//! `get_table_names`, `create_table`, `alter_table`, `drop_table`,
+//! `get_table_dependencies`, `get_schemas`, `create_schema`.
+//!
+//! Every table and schema name is percent-encoded as one path segment (the
+//! reference client sends them raw: defect 3).
+
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use alooma_types::{Column, Schema, Table};
+use bytes::Bytes;
+use http::{Request, Response};
+
+fn tables_path(meta: OperationMeta, schema: Option<&str>) -> RequestSpec {
+    let spec = RequestSpec::get(meta).lit("tables");
+    match schema {
+        Some(s) => spec.seg(s),
+        None => spec,
+    }
+}
+
+/// `GET tables` or `GET tables/{schema}`: the tables with their columns.
+/// (`get_tables(shallow=True)` is [`GetTableNames`].)
+///
+/// ```
+/// use alooma_core::{Operation, tables::GetTables};
+/// assert_eq!(GetTables::new().build().unwrap().uri(), "/tables");
+/// assert_eq!(GetTables::new().schema("my schema").build().unwrap().uri(), "/tables/my%20schema");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GetTables {
+    /// The schema (`None`: the output's default schema).
+    pub schema: Option<String>,
+}
+
+impl GetTables {
+    /// The tables of the default schema.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The tables of `schema` instead.
+    pub fn schema(mut self, schema: impl Into<String>) -> Self {
+        self.schema = Some(schema.into());
+        self
+    }
+}
+
+impl Operation for GetTables {
+    type Output = Vec<Table>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_tables", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        tables_path(self.meta(), self.schema.as_deref()).finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+/// `GET tables?shallow=true` or `GET tables/{schema}?shallow=true`: the
+/// tables with empty `columns`.
+///
+/// ```
+/// use alooma_core::{Operation, tables::GetTableNames};
+/// assert_eq!(GetTableNames::new().build().unwrap().uri(), "/tables?shallow=true");
+/// assert_eq!(GetTableNames::new().schema("a/b").build().unwrap().uri(),
+///            "/tables/a%2Fb?shallow=true");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GetTableNames {
+    /// The schema (`None`: the output's default schema).
+    pub schema: Option<String>,
+}
+
+impl GetTableNames {
+    /// The table names of the default schema.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The table names of `schema` instead.
+    pub fn schema(mut self, schema: impl Into<String>) -> Self {
+        self.schema = Some(schema.into());
+        self
+    }
+}
+
+impl Operation for GetTableNames {
+    type Output = Vec<Table>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_table_names", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        tables_path(self.meta(), self.schema.as_deref())
+            .query("shallow", "true")
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+fn check_columns(spec: RequestSpec, columns: &[Column]) -> RequestSpec {
+    if columns.is_empty() {
+        spec.fail("at least one column is required")
+    } else if columns.iter().any(|c| c.column_name.is_empty()) {
+        spec.fail("a column name must not be empty")
+    } else {
+        spec
+    }
+}
+
+/// `POST tables/{table}` with the column list: creates a table. Not
+/// idempotent. Answers the new table (or nothing).
+///
+/// ```
+/// use alooma_core::{Operation, tables::CreateTable};
+/// use alooma_types::{Column, ColumnType};
+/// let op = CreateTable::new("orders", vec![Column::new("price", ColumnType::new("FLOAT"))]);
+/// let req = op.build().unwrap();
+/// assert_eq!(req.uri(), "/tables/orders");
+/// assert_eq!(req.method(), "POST");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateTable {
+    /// The table's name.
+    pub table: String,
+    /// Its columns.
+    pub columns: Vec<Column>,
+}
+
+impl CreateTable {
+    /// Creates `table` with `columns`.
+    pub fn new(table: impl Into<String>, columns: Vec<Column>) -> Self {
+        CreateTable {
+            table: table.into(),
+            columns,
+        }
+    }
+}
+
+impl Operation for CreateTable {
+    /// The table as the server describes it; `None` when it answers no body.
+    type Output = Option<Table>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("create_table", RetrySafety::NotIdempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let spec = RequestSpec::post(self.meta())
+            .lit("tables")
+            .seg(&self.table);
+        check_columns(spec, &self.columns)
+            .json(&self.columns)
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json_or_empty(self.meta().name, response)
+    }
+}
+
+/// `PUT tables/{table}` with the column list: alters a table.
+///
+/// ```
+/// use alooma_core::{Operation, tables::AlterTable};
+/// use alooma_types::{Column, ColumnType};
+/// let op = AlterTable::new("orders?x", vec![Column::new("price", ColumnType::new("FLOAT"))]);
+/// assert_eq!(op.build().unwrap().uri(), "/tables/orders%3Fx");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlterTable {
+    /// The table's name.
+    pub table: String,
+    /// Its columns, as they should be.
+    pub columns: Vec<Column>,
+}
+
+impl AlterTable {
+    /// Alters `table` to have `columns`.
+    pub fn new(table: impl Into<String>, columns: Vec<Column>) -> Self {
+        AlterTable {
+            table: table.into(),
+            columns,
+        }
+    }
+}
+
+impl Operation for AlterTable {
+    /// The table as the server describes it; `None` when it answers no body.
+    type Output = Option<Table>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("alter_table", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let spec = RequestSpec::put(self.meta()).lit("tables").seg(&self.table);
+        check_columns(spec, &self.columns)
+            .json(&self.columns)
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json_or_empty(self.meta().name, response)
+    }
+}
+
+/// `DELETE tables/{schema}/{table}`, with `?cascade=true` to drop the
+/// table's dependencies too.
+///
+/// ```
+/// use alooma_core::{Operation, tables::DropTable};
+/// assert_eq!(DropTable::new("public", "old").build().unwrap().uri(), "/tables/public/old");
+/// assert_eq!(DropTable::new("public", "old").cascade(true).build().unwrap().uri(),
+///            "/tables/public/old?cascade=true");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DropTable {
+    /// The schema the table is in.
+    pub schema: String,
+    /// The table's name.
+    pub table: String,
+    /// Drop the table's dependencies too.
+    pub cascade: bool,
+}
+
+impl DropTable {
+    /// Drops `schema.table` (without cascading).
+    pub fn new(schema: impl Into<String>, table: impl Into<String>) -> Self {
+        DropTable {
+            schema: schema.into(),
+            table: table.into(),
+            cascade: false,
+        }
+    }
+
+    /// Sets whether dependencies are dropped too.
+    pub fn cascade(mut self, cascade: bool) -> Self {
+        self.cascade = cascade;
+        self
+    }
+}
+
+impl Operation for DropTable {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("drop_table", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let spec = RequestSpec::delete(self.meta())
+            .lit("tables")
+            .seg(&self.schema)
+            .seg(&self.table);
+        if self.cascade {
+            spec.query("cascade", "true").finish()
+        } else {
+            spec.finish()
+        }
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}
+
+/// `GET tables/{schema}/{table}/dependencies`: the objects that depend on
+/// the table.
+///
+/// ```
+/// use alooma_core::{Operation, tables::GetTableDependencies};
+/// assert_eq!(GetTableDependencies::new("public", "orders").build().unwrap().uri(),
+///            "/tables/public/orders/dependencies");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetTableDependencies {
+    /// The schema the table is in.
+    pub schema: String,
+    /// The table's name.
+    pub table: String,
+}
+
+impl GetTableDependencies {
+    /// The dependencies of `schema.table`.
+    pub fn new(schema: impl Into<String>, table: impl Into<String>) -> Self {
+        GetTableDependencies {
+            schema: schema.into(),
+            table: table.into(),
+        }
+    }
+}
+
+impl Operation for GetTableDependencies {
+    type Output = Vec<String>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_table_dependencies", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta())
+            .lit("tables")
+            .seg(&self.schema)
+            .seg(&self.table)
+            .lit("dependencies")
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+/// `GET schemas/`: the schemas of the output.
+///
+/// ```
+/// use alooma_core::{Operation, tables::GetSchemas};
+/// assert_eq!(GetSchemas.build().unwrap().uri(), "/schemas/");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetSchemas;
+
+impl Operation for GetSchemas {
+    type Output = Vec<Schema>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("get_schemas", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::get(self.meta())
+            .lit("schemas")
+            .trailing_slash()
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json(self.meta().name, response)
+    }
+}
+
+/// `POST schemas` with the schema: creates a schema. Not idempotent.
+///
+/// ```
+/// use alooma_core::{Operation, tables::CreateSchema};
+/// use alooma_types::Schema;
+/// let req = CreateSchema::new(Schema::new("staging")).build().unwrap();
+/// assert_eq!(req.uri(), "/schemas");
+/// assert_eq!(&req.body()[..], br#"{"schemaName":"staging"}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateSchema {
+    /// The schema to create.
+    pub schema: Schema,
+}
+
+impl CreateSchema {
+    /// Creates `schema`.
+    pub fn new(schema: Schema) -> Self {
+        CreateSchema { schema }
+    }
+}
+
+impl Operation for CreateSchema {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("create_schema", RetrySafety::NotIdempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let spec = RequestSpec::post(self.meta()).lit("schemas");
+        let spec = if self.schema.schema_name.is_empty() {
+            spec.fail("the schema name must not be empty")
+        } else {
+            spec
+        };
+        spec.json(&self.schema).finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}

@@ -1,0 +1,152 @@
+//! Requests (insta snapshots) and decoders of the credits area.
+//! Snapshots: `tests/snapshots/credits__<operation>.snap`.
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
+
+use alooma_core::{credits::*, render, Error, Operation};
+use alooma_types::TimePrecision;
+use bytes::Bytes;
+
+fn resp(status: u16, body: &str) -> http::Response<Bytes> {
+    http::Response::builder()
+        .status(status)
+        .body(Bytes::from(body.to_owned()))
+        .unwrap()
+}
+
+const COMPANY: &str =
+    include_str!("../../alooma-types/tests/fixtures/credits/get_company_credits.json");
+const MONTHLY: &str =
+    include_str!("../../alooma-types/tests/fixtures/credits/get_company_credits_monthly.json");
+const USED: &str = include_str!("../../alooma-types/tests/fixtures/credits/get_used_credits.json");
+const LOADED: &str = include_str!(
+    "../../alooma-types/tests/fixtures/credits/get_loaded_events_per_table_summary.json"
+);
+
+#[test]
+fn get_company_credits() {
+    let op = GetCompanyCredits;
+    insta::assert_snapshot!("get_company_credits", render(&op.build().unwrap()));
+    let c = op.decode(resp(200, COMPANY)).unwrap();
+    assert_eq!(c.total_credits_f64(), Some(170000.0));
+    assert_eq!(c.used_credits_f64(), Some(11851.905976));
+    let m = op.decode(resp(200, MONTHLY)).unwrap();
+    assert_eq!(m.end_date.as_deref(), Some("2018-11-16"));
+    assert_eq!(m.total_credits, None);
+    for body in [
+        "",
+        "{\"company_name\":",
+        "[]",
+        "{\"used_credits\":\"many\"}",
+        "<html></html>",
+    ] {
+        assert!(
+            matches!(op.decode(resp(200, body)), Err(Error::Decode { .. })),
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn get_used_credits() {
+    assert_eq!(
+        GetUsedCredits::new().build().unwrap().uri(),
+        "/credits/used-credits"
+    );
+    assert_eq!(
+        GetUsedCredits::new()
+            .to_day("2018-10-28")
+            .build()
+            .unwrap()
+            .uri(),
+        "/credits/used-credits?to=2018-10-28"
+    );
+    let op = GetUsedCredits::new()
+        .from_day("2018-10-24")
+        .to_day("2018-10-28")
+        .all_accounts(true);
+    insta::assert_snapshot!("get_used_credits", render(&op.build().unwrap()));
+    let used = op.decode(resp(200, USED)).unwrap();
+    assert_eq!(used.len(), 5);
+    assert_eq!(used[1].value_f64(), 10.4);
+    for bad in ["2018-10-24T00:00:00", "24-10-2018", "2018-10-24&all=true"] {
+        assert!(
+            matches!(
+                GetUsedCredits::new().from_day(bad).build(),
+                Err(Error::Build { .. })
+            ),
+            "{bad}"
+        );
+        assert!(
+            matches!(
+                GetUsedCredits::new().to_day(bad).build(),
+                Err(Error::Build { .. })
+            ),
+            "{bad}"
+        );
+    }
+    for body in [
+        "",
+        "[{\"date\":",
+        "{}",
+        "[{\"date\":\"2018-10-24\"}]",
+        "<html></html>",
+    ] {
+        assert!(
+            matches!(op.decode(resp(200, body)), Err(Error::Decode { .. })),
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn get_loaded_events_per_table_summary() {
+    let op = GetLoadedEventsPerTableSummary::new("2018-12-13T00:00:00")
+        .to("2018-12-13T07:25:18")
+        .all(true);
+    insta::assert_snapshot!(
+        "get_loaded_events_per_table_summary",
+        render(&op.build().unwrap())
+    );
+    assert_eq!(
+        GetLoadedEventsPerTableSummary::new("2018-12-13T00:00:00")
+            .build()
+            .unwrap()
+            .uri(),
+        "/events/loaded-events-per-table/summary?from=2018-12-13T00%3A00%3A00"
+    );
+    let rows = op.decode(resp(200, LOADED)).unwrap();
+    assert_eq!(rows[0].count, Some(25));
+    assert_eq!(rows[1].precision, Some(TimePrecision::Second));
+    for bad in [
+        "",
+        "2018-12-13",
+        "2018-12-13 00:00:00",
+        "2018-12-13T00:00:00Z",
+    ] {
+        assert!(
+            matches!(
+                GetLoadedEventsPerTableSummary::new(bad).build(),
+                Err(Error::Build { .. })
+            ),
+            "{bad}"
+        );
+    }
+    assert!(matches!(
+        GetLoadedEventsPerTableSummary::new("2018-12-13T00:00:00")
+            .to("now")
+            .build(),
+        Err(Error::Build { .. })
+    ));
+    for body in [
+        "",
+        "[{\"count\":",
+        "{}",
+        "[{\"count\":-1}]",
+        "<html></html>",
+    ] {
+        assert!(
+            matches!(op.decode(resp(200, body)), Err(Error::Decode { .. })),
+            "{body}"
+        );
+    }
+}

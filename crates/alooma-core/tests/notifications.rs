@@ -1,0 +1,75 @@
+//! Requests (insta snapshots) and decoders of the notifications area.
+//! Snapshots: `tests/snapshots/notifications__<operation>.snap`.
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
+
+use alooma_core::{notifications::*, render, Error, Operation, RetrySafety};
+use alooma_types::{NotificationLevel, Severity};
+use bytes::Bytes;
+
+fn resp(status: u16, body: &str) -> http::Response<Bytes> {
+    http::Response::builder()
+        .status(status)
+        .body(Bytes::from(body.to_owned()))
+        .unwrap()
+}
+
+const NOTIFICATIONS: &str =
+    include_str!("../../alooma-types/tests/fixtures/notifications/get_notifications.json");
+
+#[test]
+fn get_notifications() {
+    let op = GetNotifications::new(1531280000);
+    insta::assert_snapshot!("get_notifications", render(&op.build().unwrap()));
+    let n = op.decode(resp(200, NOTIFICATIONS)).unwrap();
+    assert_eq!(n.messages.len(), 3);
+    assert_eq!(n.messages[0].severity, Some(Severity::Info));
+    assert_eq!(
+        n.messages[0].id.as_deref(),
+        Some("alooma-notifications+0+1339")
+    );
+    assert_eq!(n.messages[0].timestamp, Some(1531288180667));
+    for body in [
+        "",
+        "{\"messages\":[",
+        "{\"messages\":{}}",
+        "{\"messages\":[{\"timestamp\":\"x\"}]}",
+        "<html>oops</html>",
+    ] {
+        assert!(
+            matches!(op.decode(resp(200, body)), Err(Error::Decode { .. })),
+            "{body}"
+        );
+    }
+    assert!(matches!(
+        op.decode(resp(500, "<html>oops</html>")),
+        Err(Error::Api { .. })
+    ));
+}
+
+#[test]
+fn publish_notification() {
+    let op = PublishNotification::new(
+        NotificationLevel::Error,
+        "nightly export failed",
+        serde_json::json!({"table": "orders", "rows": 0}),
+    );
+    assert_eq!(op.meta().retry, RetrySafety::NotIdempotent);
+    insta::assert_snapshot!("publish_notification", render(&op.build().unwrap()));
+    op.decode(resp(200, "")).unwrap();
+    // Defect 9: the reference decodes a failed publish as success.
+    assert!(matches!(
+        op.decode(resp(400, "bad level")),
+        Err(Error::Api { .. })
+    ));
+    assert!(matches!(op.decode(resp(401, "")), Err(Error::Auth { .. })));
+}
+
+#[test]
+fn parse_notifications_errors_keeps_only_errors() {
+    let mut n: alooma_types::Notifications = serde_json::from_str(NOTIFICATIONS).unwrap();
+    assert!(parse_notifications_errors(&n).is_empty());
+    n.messages[1].severity = Some(Severity::Error);
+    n.messages[1].type_description = Some("Input Failure".into());
+    n.messages[2].severity = Some(Severity::Warning);
+    assert_eq!(parse_notifications_errors(&n), ["Input Failure"]);
+}

@@ -1,0 +1,111 @@
+//! Requests (insta snapshots) and decoders of the settings area.
+//! Snapshots: `tests/snapshots/settings__<operation>.snap`.
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
+
+use alooma_core::{auth::SensitiveBody, render, settings::*, Error, Operation};
+use alooma_types::{DigestFrequency, EmailNotifications, S3RetentionOptions};
+use bytes::Bytes;
+
+fn resp(status: u16, body: &str) -> http::Response<Bytes> {
+    http::Response::builder()
+        .status(status)
+        .body(Bytes::from(body.to_owned()))
+        .unwrap()
+}
+
+const SETTINGS: &str = include_str!("../../alooma-types/tests/fixtures/settings/get_settings.json");
+const DEFAULTS: &str = include_str!(
+    "../../alooma-types/tests/fixtures/settings/set_settings_email_notifications.json"
+);
+
+#[test]
+fn get_settings() {
+    let op = GetSettings;
+    insta::assert_snapshot!("get_settings", render(&op.build().unwrap()));
+    let s = op.decode(resp(200, SETTINGS)).unwrap();
+    let email = s.email_notifications.as_ref().unwrap();
+    assert_eq!(email.digest_frequency, DigestFrequency::Daily);
+    assert_eq!(email.digest_send_hour, Some(20));
+    let s3 = s.s3_retention.clone().flatten().unwrap();
+    assert_eq!(
+        s3.aws_secret_access_key.expose(),
+        "0123456789Puel0J9uQjT4SLbyqQoK/abcdefghi"
+    );
+    assert!(!format!("{s:?}").contains("Puel0J9"));
+    for body in [
+        "",
+        "{\"email-notifications\":",
+        "[]",
+        "{\"s3-retention\":{\"gzip\":1}}",
+        "<html></html>",
+    ] {
+        assert!(
+            matches!(op.decode(resp(200, body)), Err(Error::Decode { .. })),
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn set_settings_email_notifications() {
+    let op = SetSettingsEmailNotifications::default();
+    insta::assert_snapshot!(
+        "set_settings_email_notifications",
+        render(&op.build().unwrap())
+    );
+    let body: serde_json::Value = serde_json::from_slice(op.build().unwrap().body()).unwrap();
+    assert_eq!(
+        body,
+        serde_json::from_str::<serde_json::Value>(DEFAULTS).unwrap()
+    );
+    let mine = SetSettingsEmailNotifications::new(
+        EmailNotifications::default()
+            .recipients(["ops@example.com"])
+            .severities(false, true, true),
+    );
+    let body: serde_json::Value = serde_json::from_slice(mine.build().unwrap().body()).unwrap();
+    assert_eq!(body["recipients"], serde_json::json!(["ops@example.com"]));
+    assert_eq!(body["recipientsChanged"], true);
+    assert_eq!(body["digestInfo"], false);
+    op.decode(resp(200, "")).unwrap();
+    assert!(matches!(
+        op.decode(resp(500, "<html>x</html>")),
+        Err(Error::Api { .. })
+    ));
+}
+
+#[test]
+fn set_s3_retention() {
+    let op = SetS3Retention::new(
+        "alooma-retention",
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        S3RetentionOptions::default()
+            .file_prefix("raw/events")
+            .gzip(false),
+    );
+    assert!(!format!("{op:?}").contains("bPxRfiCY"));
+    let req = op.build().unwrap();
+    assert!(req.extensions().get::<SensitiveBody>().is_some());
+    insta::assert_snapshot!("set_s3_retention", render(&req));
+    let plain = SetS3Retention::new("b", "k", "s", S3RetentionOptions::default());
+    let body: serde_json::Value = serde_json::from_slice(plain.build().unwrap().body()).unwrap();
+    assert!(body.get("filePrefix").is_none());
+    assert!(matches!(
+        SetS3Retention::new("b", "k", "", S3RetentionOptions::default()).build(),
+        Err(Error::Build { .. })
+    ));
+    op.decode(resp(200, "")).unwrap();
+    assert!(matches!(
+        op.decode(resp(400, "bad key")),
+        Err(Error::Api { .. })
+    ));
+}
+
+#[test]
+fn delete_s3_retention() {
+    let op = DeleteS3Retention;
+    insta::assert_snapshot!("delete_s3_retention", render(&op.build().unwrap()));
+    op.decode(resp(200, "")).unwrap();
+    assert!(matches!(op.decode(resp(401, "")), Err(Error::Auth { .. })));
+}
