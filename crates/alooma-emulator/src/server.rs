@@ -8,9 +8,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures::StreamExt;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
-use http_body_util::combinators::BoxBody;
+use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full, Limited, StreamBody};
 use hyper::body::{Frame, Incoming};
 use hyper::server::conn::http1;
@@ -29,7 +30,7 @@ use crate::state::State;
 use crate::{admin, auth};
 
 /// The body type of every response.
-type RespBody = BoxBody<Bytes, std::io::Error>;
+type RespBody = UnsyncBoxBody<Bytes, std::io::Error>;
 
 /// How long shutdown waits for open connections to finish.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -319,19 +320,24 @@ fn respond(outcome: Result<Reply, ApiError>, truncate: bool) -> Response<RespBod
         let declared = bytes.len() + 64;
         builder = builder.header(CONTENT_LENGTH, declared);
         let partial = bytes.slice(..bytes.len() / 2);
-        let frames = vec![
-            Ok(Frame::data(partial)),
-            Err(std::io::Error::other("body truncated by an injected fault")),
-        ];
-        BoxBody::new(StreamBody::new(futures::stream::iter(frames)))
+        // Give hyper time to flush the head and the partial body before the
+        // error aborts the connection.
+        let abort = futures::stream::once(async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Err(std::io::Error::other("body truncated by an injected fault"))
+        });
+        let frames = futures::stream::iter([Ok(Frame::data(partial))]).chain(abort);
+        UnsyncBoxBody::new(StreamBody::new(frames))
     } else {
-        Full::new(bytes).map_err(|never| match never {}).boxed()
+        Full::new(bytes)
+            .map_err(|never| match never {})
+            .boxed_unsync()
     };
     builder.body(body).unwrap_or_else(|_| {
         let mut fallback = Response::new(
             Full::new(Bytes::new())
                 .map_err(|never| match never {})
-                .boxed(),
+                .boxed_unsync(),
         );
         *fallback.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
         fallback

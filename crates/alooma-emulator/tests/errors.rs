@@ -1,4 +1,5 @@
 //! 404/400/413 answers, and garbage never crashes the server.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
@@ -16,19 +17,41 @@ use tokio::net::TcpStream;
 async fn unknown_paths_are_404_with_json() {
     let emu = Emulator::start().await.unwrap();
     get(&emu, "no/such/thing").await.assert_error(404);
-    call(&emu, Method::PATCH, "inputs", None).await.assert_error(404);
+    call(&emu, Method::PATCH, "inputs", None)
+        .await
+        .assert_error(404);
     let key = emu.api_key().unwrap().to_owned();
-    raw(&emu, Method::GET, "/", None, Auth::Key(&key)).await.assert_error(404);
-    raw(&emu, Method::GET, "/acme/notrest/inputs", None, Auth::Key(&key))
+    raw(&emu, Method::GET, "/", None, Auth::Key(&key))
         .await
         .assert_error(404);
-    raw(&emu, Method::GET, "/__emulator/nothing", None, Auth::Key(&key))
-        .await
-        .assert_error(404);
+    raw(
+        &emu,
+        Method::GET,
+        "/acme/notrest/inputs",
+        None,
+        Auth::Key(&key),
+    )
+    .await
+    .assert_error(404);
+    raw(
+        &emu,
+        Method::GET,
+        "/__emulator/nothing",
+        None,
+        Auth::Key(&key),
+    )
+    .await
+    .assert_error(404);
     // A segment that is not UTF-8 once decoded.
-    raw(&emu, Method::GET, "/acme/rest/event-types/%FF%FE", None, Auth::Key(&key))
-        .await
-        .assert_error(400);
+    raw(
+        &emu,
+        Method::GET,
+        "/acme/rest/event-types/%FF%FE",
+        None,
+        Auth::Key(&key),
+    )
+    .await
+    .assert_error(400);
 }
 
 #[tokio::test]
@@ -46,27 +69,71 @@ async fn malformed_and_misshapen_json_is_400() {
         (Method::POST, "transform/v2/functions"),
     ] {
         let target = format!("/acme/rest/{path}");
-        for body in [&b"{not json"[..], b"", b"\xff\xfe", b"[1,2", b"null", b"42", b"\"s\""] {
-            let r = raw(&emu, method.clone(), &target, Some(body.to_vec()), Auth::Key(&key)).await;
+        for body in [
+            &b"{not json"[..],
+            b"",
+            b"\xff\xfe",
+            b"[1,2",
+            b"null",
+            b"42",
+            b"\"s\"",
+        ] {
+            let r = raw(
+                &emu,
+                method.clone(),
+                &target,
+                Some(body.to_vec()),
+                Auth::Key(&key),
+            )
+            .await;
             r.assert_error(400);
         }
     }
     // Right JSON, wrong shape.
-    call(&emu, Method::PUT, "secrets", Some(json!(["a"]))).await.assert_error(400);
-    call(&emu, Method::POST, "tables/t", Some(json!({"a": 1}))).await.assert_error(400);
-    call(&emu, Method::POST, "schemas", Some(json!({"schemaName": 7}))).await.assert_error(400);
+    call(&emu, Method::PUT, "secrets", Some(json!(["a"])))
+        .await
+        .assert_error(400);
+    call(&emu, Method::POST, "tables/t", Some(json!({"a": 1})))
+        .await
+        .assert_error(400);
+    call(
+        &emu,
+        Method::POST,
+        "schemas",
+        Some(json!({"schemaName": 7})),
+    )
+    .await
+    .assert_error(400);
 }
 
 #[tokio::test]
 async fn oversized_bodies_are_413() {
-    let emu = Emulator::builder().max_body_bytes(1024).seed(Seed::empty()).start().await.unwrap();
+    let emu = Emulator::builder()
+        .max_body_bytes(1024)
+        .seed(Seed::empty())
+        .start()
+        .await
+        .unwrap();
     let key = emu.api_key().unwrap().to_owned();
     let big = vec![b' '; 4096];
-    raw(&emu, Method::PUT, "/acme/rest/secrets", Some(big), Auth::Key(&key))
-        .await
-        .assert_error(413);
+    raw(
+        &emu,
+        Method::PUT,
+        "/acme/rest/secrets",
+        Some(big),
+        Auth::Key(&key),
+    )
+    .await
+    .assert_error(413);
     // The server still answers afterwards.
-    let r = raw(&emu, Method::GET, "/acme/rest/secrets", None, Auth::Key(&key)).await;
+    let r = raw(
+        &emu,
+        Method::GET,
+        "/acme/rest/secrets",
+        None,
+        Auth::Key(&key),
+    )
+    .await;
     assert_eq!(r.status, 200);
 
     // A chunked body (no Content-Length) over the limit is 413 too.
@@ -122,13 +189,17 @@ async fn nasty_inputs_never_crash() {
         format!("GET /acme/rest/%%%%/%2/%zz HTTP/1.1\r\nhost: x\r\nauthorization: API {key}\r\n\r\n").into_bytes(),
         format!("PUT /acme/rest/inputSleepTime/%00 HTTP/1.1\r\nhost: x\r\nauthorization: API {key}\r\ncontent-length: 3\r\n\r\n1e9").into_bytes(),
         format!("GET /acme/rest/metrics?metrics=%FF&from=-1min&resolution=0min HTTP/1.1\r\nhost: x\r\nauthorization: API {key}\r\n\r\n").into_bytes(),
-        format!("GET /acme/rest/samples?status&&=&eventType HTTP/1.1\r\nhost: x\r\nauthorization: API\r\ncookie: ;;=;alooma_session\r\n\r\n").into_bytes(),
+        b"GET /acme/rest/samples?status&&=&eventType HTTP/1.1\r\nhost: x\r\nauthorization: API\r\ncookie: ;;=;alooma_session\r\n\r\n".to_vec(),
         (0u8..=255).cycle().take(10_000).collect(),
     ];
     for bytes in &nasty {
         let answer = poke(&emu, bytes).await;
         if !answer.is_empty() {
-            assert!(answer.starts_with(b"HTTP/1.1 "), "{:?}", String::from_utf8_lossy(&answer));
+            assert!(
+                answer.starts_with(b"HTTP/1.1 "),
+                "{:?}",
+                String::from_utf8_lossy(&answer)
+            );
         }
         still_alive(&emu).await;
     }

@@ -1,5 +1,6 @@
 //! Every endpoint family answers with the service's response shape
 //! (against the built-in demo seed).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
@@ -36,7 +37,14 @@ async fn structure_and_nodes() {
 
     // Without the account in the path, and without the trailing slash.
     let key = emu.api_key().unwrap().to_owned();
-    let r = raw(&emu, Method::GET, "/rest/plumbing?resolution=1min", None, Auth::Key(&key)).await;
+    let r = raw(
+        &emu,
+        Method::GET,
+        "/rest/plumbing?resolution=1min",
+        None,
+        Auth::Key(&key),
+    )
+    .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json(), s);
     assert_eq!(r.headers["content-type"], "application/json");
@@ -44,10 +52,21 @@ async fn structure_and_nodes() {
 
 #[tokio::test]
 async fn account_reads() {
-    let emu = Emulator::builder().account("widgets").start().await.unwrap();
-    assert_eq!(get_ok(&emu, "repository").await, json!({"config_clientName": "widgets"}));
+    let emu = Emulator::builder()
+        .account("widgets")
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(
+        get_ok(&emu, "repository").await,
+        json!({"config_clientName": "widgets"})
+    );
     let users = get_ok(&emu, "user/").await;
-    assert!(users.as_array().unwrap().iter().all(|u| u["email"].is_string()));
+    assert!(users
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| u["email"].is_string()));
     let info = get_ok(&emu, "deployInfo").await;
     assert!(info["deploymentName"].is_string());
     assert!(info["gitCommitId"].is_string());
@@ -69,9 +88,15 @@ async fn account_reads() {
         .map(|r| r["date"].as_str().unwrap())
         .collect();
     assert_eq!(dates, ["2024-04-28", "2024-04-29", "2024-04-30"]);
-    get(&emu, "credits/used-credits?from=yesterday").await.assert_error(400);
+    get(&emu, "credits/used-credits?from=yesterday")
+        .await
+        .assert_error(400);
 
-    let loaded = get_ok(&emu, "events/loaded-events-per-table/summary?from=2024-05-01T00:00:00").await;
+    let loaded = get_ok(
+        &emu,
+        "events/loaded-events-per-table/summary?from=2024-05-01T00:00:00",
+    )
+    .await;
     let tables: Vec<&str> = loaded
         .as_array()
         .unwrap()
@@ -85,7 +110,9 @@ async fn account_reads() {
     )
     .await;
     assert_eq!(loaded_all.as_array().unwrap().len(), 2);
-    get(&emu, "events/loaded-events-per-table/summary").await.assert_error(400);
+    get(&emu, "events/loaded-events-per-table/summary")
+        .await
+        .assert_error(400);
 }
 
 #[tokio::test]
@@ -99,10 +126,7 @@ async fn inputs_shapes() {
         assert_eq!(node["category"], "INPUT");
         assert!(node["configuration"].is_object());
     }
-    let id = inputs
-        .values()
-        .find(|n| n["name"] == "salesforce")
-        .unwrap()["id"]
+    let id = inputs.values().find(|n| n["name"] == "salesforce").unwrap()["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -119,7 +143,9 @@ async fn inputs_shapes() {
         json!({"inputSleepTime": 60.0})
     );
     get(&emu, "inputs/no-such-input").await.assert_error(404);
-    get(&emu, "inputSleepTime/no-such-input").await.assert_error(404);
+    get(&emu, "inputSleepTime/no-such-input")
+        .await
+        .assert_error(404);
 }
 
 #[tokio::test]
@@ -141,11 +167,17 @@ async fn event_types_shapes() {
         .iter()
         .find(|f| f["fieldName"] == "user")
         .unwrap();
-    assert!(user["fields"].as_array().unwrap().iter().any(|f| f["fieldName"] == "geo"));
+    assert!(user["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["fieldName"] == "geo"));
     // A name with a slash arrives percent-encoded as one segment.
     let feed = get_ok(&emu, "event-types/partner%2Ffeed").await;
     assert_eq!(feed["name"], "partner/feed");
-    get(&emu, "event-types/partner/feed").await.assert_error(404);
+    get(&emu, "event-types/partner/feed")
+        .await
+        .assert_error(404);
     assert_eq!(get_ok(&emu, "mapping-mode").await, json!("AUTO_MAP"));
 }
 
@@ -154,7 +186,9 @@ async fn code_engine_shapes() {
     let emu = Emulator::start().await.unwrap();
     let fns = get_ok(&emu, "transform/functions").await;
     let fns = fns.as_array().unwrap();
-    assert!(fns.iter().all(|f| f["functionName"].is_string() && f["code"].is_string()));
+    assert!(fns
+        .iter()
+        .all(|f| f["functionName"].is_string() && f["code"].is_string()));
     assert!(fns.iter().any(|f| f["functionName"] == "main"));
     let main = get_ok(&emu, "transform/functions/main").await;
     assert!(main["code"].as_str().unwrap().contains("def transform"));
@@ -168,7 +202,9 @@ async fn code_engine_shapes() {
         .unwrap()
         .iter()
         .all(|r| r["name"].is_string() && r["version"].is_string()));
-    get(&emu, "transform/functions/nope").await.assert_error(404);
+    get(&emu, "transform/functions/nope")
+        .await
+        .assert_error(404);
 }
 
 #[tokio::test]
@@ -184,7 +220,10 @@ async fn transform_test_runs() {
     )
     .await;
     assert_eq!(r["result"], sample);
-    assert!(r["output"].as_str().unwrap().contains("not executed by the emulator"));
+    assert!(r["output"]
+        .as_str()
+        .unwrap()
+        .contains("not executed by the emulator"));
     assert!(r["runtime"].as_f64().unwrap() < 100.0);
 
     let dropped = ok(
@@ -197,7 +236,13 @@ async fn transform_test_runs() {
     assert!(dropped["result"].is_null());
 
     // Without code, the deployed main module is "run".
-    let deployed = ok(&emu, Method::POST, "transform/functions/run", Some(json!({"sample": sample}))).await;
+    let deployed = ok(
+        &emu,
+        Method::POST,
+        "transform/functions/run",
+        Some(json!({"sample": sample})),
+    )
+    .await;
     assert_eq!(deployed["result"], sample);
 
     let v2 = ok(
@@ -220,9 +265,14 @@ async fn transform_test_runs() {
     )
     .await;
     assert_eq!(v2_keep["result"], sample);
-    call(&emu, Method::POST, "transform/functions/run", Some(json!({"code": "x"})))
-        .await
-        .assert_error(400);
+    call(
+        &emu,
+        Method::POST,
+        "transform/functions/run",
+        Some(json!({"code": "x"})),
+    )
+    .await
+    .assert_error(400);
 }
 
 #[tokio::test]
@@ -232,7 +282,11 @@ async fn samples_shapes() {
     assert_eq!(all.as_array().unwrap().len(), 7);
     let pv = get_ok(&emu, "samples?eventType=page_view").await;
     assert_eq!(pv.as_array().unwrap().len(), 3);
-    assert!(pv.as_array().unwrap().iter().all(|s| s["sample"].is_object()));
+    assert!(pv
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["sample"].is_object()));
     let filtered = get_ok(&emu, "samples?eventType=page_view&status=VALID").await;
     assert_eq!(filtered.as_array().unwrap().len(), 2);
     let two = get_ok(&emu, "samples?status=VALID&status=TYPE_MISMATCH").await;
@@ -240,7 +294,10 @@ async fn samples_shapes() {
     let slash = get_ok(&emu, "samples?eventType=partner%2Ffeed").await;
     assert_eq!(slash.as_array().unwrap().len(), 1);
     let stats = get_ok(&emu, "samples/stats").await;
-    assert_eq!(stats["page_view"], json!({"VALID": 2, "UNMAPPED_FIELDS": 1}));
+    assert_eq!(
+        stats["page_view"],
+        json!({"VALID": 2, "UNMAPPED_FIELDS": 1})
+    );
     assert_eq!(stats["checkout"]["TYPE_MISMATCH"], 1);
     let codes = get_ok(&emu, "status-types").await;
     assert_eq!(codes["VALID"], "Valid");
@@ -249,7 +306,11 @@ async fn samples_shapes() {
 #[tokio::test]
 async fn metrics_series() {
     let emu = Emulator::start().await.unwrap();
-    let m = get_ok(&emu, "metrics?metrics=EVENTS_IN_PIPELINE,LATENCY_MAX&from=-60min&resolution=5min").await;
+    let m = get_ok(
+        &emu,
+        "metrics?metrics=EVENTS_IN_PIPELINE,LATENCY_MAX&from=-60min&resolution=5min",
+    )
+    .await;
     let series = m.as_array().unwrap();
     assert_eq!(series.len(), 2);
     assert_eq!(series[0]["target"], "EVENTS_IN_PIPELINE");
@@ -261,12 +322,23 @@ async fn metrics_series() {
         assert_eq!(nulls, 3, "every fourth point is null");
         let stamps: Vec<i64> = points.iter().map(|p| p[1].as_i64().unwrap()).collect();
         assert!(stamps.windows(2).all(|w| w[1] - w[0] == 300));
-        assert!(points.iter().all(|p| p[0].is_null() || p[0].as_f64().unwrap() > 0.0));
+        assert!(points
+            .iter()
+            .all(|p| p[0].is_null() || p[0].as_f64().unwrap() > 0.0));
     }
     // Deterministic values.
-    let again = get_ok(&emu, "metrics?metrics=EVENTS_IN_PIPELINE,LATENCY_MAX&from=-60min&resolution=5min").await;
+    let again = get_ok(
+        &emu,
+        "metrics?metrics=EVENTS_IN_PIPELINE,LATENCY_MAX&from=-60min&resolution=5min",
+    )
+    .await;
     let values = |v: &serde_json::Value| -> Vec<serde_json::Value> {
-        v[0]["datapoints"].as_array().unwrap().iter().map(|p| p[0].clone()).collect()
+        v[0]["datapoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p[0].clone())
+            .collect()
     };
     assert_eq!(values(&m), values(&again));
     // Resolution defaults to the window: one non-null point.
@@ -275,14 +347,25 @@ async fn metrics_series() {
     assert!(one[0]["datapoints"][0][0].is_number());
     // Every known name works.
     let names = "EVENT_SIZE_AVG,EVENT_SIZE_TOTAL,EVENT_PROCESSING_RATE,INCOMING_EVENTS,RESTREAMED_EVENTS,UNMAPPED_EVENTS,IGNORED_EVENTS,ERROR_EVENTS,LOADED_EVENTS_RATE,LATENCY_AVG,LATENCY_PERCENTILE_50,LATENCY_PERCENTILE_95,LATENCY_MAX,EVENTS_IN_PIPELINE,EVENTS_IN_TRANSIT";
-    let all = get_ok(&emu, &format!("metrics?metrics={names}&from=-10min&resolution=1min")).await;
+    let all = get_ok(
+        &emu,
+        &format!("metrics?metrics={names}&from=-10min&resolution=1min"),
+    )
+    .await;
     assert_eq!(all.as_array().unwrap().len(), 15);
-    get(&emu, "metrics?metrics=BOGUS&from=-10min").await.assert_error(400);
-    get(&emu, "metrics?metrics=LATENCY_MAX&from=10min").await.assert_error(400);
-    get(&emu, "metrics?from=-10min").await.assert_error(400);
-    get(&emu, "metrics?metrics=LATENCY_MAX&from=-99999999min&resolution=1min")
+    get(&emu, "metrics?metrics=BOGUS&from=-10min")
         .await
         .assert_error(400);
+    get(&emu, "metrics?metrics=LATENCY_MAX&from=10min")
+        .await
+        .assert_error(400);
+    get(&emu, "metrics?from=-10min").await.assert_error(400);
+    get(
+        &emu,
+        "metrics?metrics=LATENCY_MAX&from=-99999999min&resolution=1min",
+    )
+    .await
+    .assert_error(400);
 }
 
 #[tokio::test]
@@ -291,7 +374,9 @@ async fn notifications_settings_secrets_shapes() {
     let n = get_ok(&emu, "notifications?from=0").await;
     let messages = n["messages"].as_array().unwrap();
     assert_eq!(messages.len(), 3);
-    assert!(messages.iter().all(|m| m["typeDescription"].is_string() && m["severity"].is_string()));
+    assert!(messages
+        .iter()
+        .all(|m| m["typeDescription"].is_string() && m["severity"].is_string()));
     let later = get_ok(&emu, "notifications?from=1714546800").await;
     assert_eq!(later["messages"].as_array().unwrap().len(), 2);
     get(&emu, "notifications?from=soon").await.assert_error(400);
@@ -309,7 +394,10 @@ async fn tables_and_schemas_shapes() {
     let tables = get_ok(&emu, "tables").await;
     let tables = tables.as_array().unwrap();
     assert!(tables.iter().all(|t| t["schema"] == "public"));
-    let pv = tables.iter().find(|t| t["tableName"] == "page_view").unwrap();
+    let pv = tables
+        .iter()
+        .find(|t| t["tableName"] == "page_view")
+        .unwrap();
     assert!(pv["columns"].as_array().unwrap().len() > 3);
     assert!(pv.as_object().unwrap().contains_key("retention"));
     let shallow = get_ok(&emu, "tables?shallow=true").await;
@@ -338,7 +426,9 @@ async fn queries_shapes() {
     let v2 = get_ok(&emu, "v2/consolidation").await;
     let v2 = v2.as_array().unwrap();
     assert_eq!(v2.len(), 2);
-    assert!(v2.iter().all(|q| q["configuration"]["event_type"].is_string()));
+    assert!(v2
+        .iter()
+        .all(|q| q["configuration"]["event_type"].is_string()));
     assert!(v2.iter().any(|q| q["error_message"] != ""));
     let orders = get_ok(&emu, "v2/consolidation?event_type=orders").await;
     assert_eq!(orders.as_array().unwrap().len(), 1);

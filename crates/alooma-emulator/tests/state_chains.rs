@@ -1,4 +1,5 @@
 //! State that behaves like the service: writes are read back.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
@@ -22,7 +23,15 @@ async fn input_lifecycle() {
     let inputs = get_ok(&emu, "inputs").await;
     assert_eq!(inputs[&id]["type"], "S3");
     let s = get_ok(&emu, "plumbing/?resolution=1min").await;
-    assert_eq!(s["nodes"].as_array().unwrap().iter().filter(|n| n["id"] == id.as_str()).count(), 1);
+    assert_eq!(
+        s["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["id"] == id.as_str())
+            .count(),
+        1
+    );
     // An event type of the input's name, with a small mapping.
     let et = get_ok(&emu, "event-types/events%2Fraw").await;
     assert_eq!(et["fields"].as_array().unwrap().len(), 2);
@@ -36,63 +45,150 @@ async fn input_lifecycle() {
     )
     .await;
     assert_eq!(edited["name"], "events_raw");
-    assert_eq!(get_ok(&emu, "inputs").await[&id]["configuration"]["awsBucketName"], "c");
-    call(&emu, Method::PUT, &format!("inputs/{id}"), Some(json!({"id": "other"})))
-        .await
-        .assert_error(400);
-    call(&emu, Method::PUT, &format!("inputs/{id}"), Some(json!({"type": "MYSQL"})))
-        .await
-        .assert_error(400);
+    assert_eq!(
+        get_ok(&emu, "inputs").await[&id]["configuration"]["awsBucketName"],
+        "c"
+    );
+    call(
+        &emu,
+        Method::PUT,
+        &format!("inputs/{id}"),
+        Some(json!({"id": "other"})),
+    )
+    .await
+    .assert_error(400);
+    call(
+        &emu,
+        Method::PUT,
+        &format!("inputs/{id}"),
+        Some(json!({"type": "MYSQL"})),
+    )
+    .await
+    .assert_error(400);
 
     // Paused and resumed.
-    let paused = ok(&emu, Method::PUT, &format!("inputs/{id}/pause?pause=true"), None).await;
+    let paused = ok(
+        &emu,
+        Method::PUT,
+        &format!("inputs/{id}/pause?pause=true"),
+        None,
+    )
+    .await;
     assert_eq!(paused["paused"], true);
     let job = get_ok(&emu, &format!("inputs/{id}")).await;
-    assert_eq!(job["tasks"].as_object().unwrap().values().next().unwrap()["status"], "paused");
-    ok(&emu, Method::PUT, &format!("inputs/{id}/pause?pause=false"), None).await;
+    assert_eq!(
+        job["tasks"].as_object().unwrap().values().next().unwrap()["status"],
+        "paused"
+    );
+    ok(
+        &emu,
+        Method::PUT,
+        &format!("inputs/{id}/pause?pause=false"),
+        None,
+    )
+    .await;
     let job = get_ok(&emu, &format!("inputs/{id}")).await;
     assert_eq!(job["job"]["paused"], false);
-    call(&emu, Method::PUT, &format!("inputs/{id}/pause?pause=maybe"), None)
-        .await
-        .assert_error(400);
+    call(
+        &emu,
+        Method::PUT,
+        &format!("inputs/{id}/pause?pause=maybe"),
+        None,
+    )
+    .await
+    .assert_error(400);
 
     // Sleep time.
-    ok(&emu, Method::PUT, &format!("inputSleepTime/{id}"), Some(json!(2.5))).await;
-    assert_eq!(get_ok(&emu, &format!("inputSleepTime/{id}")).await["inputSleepTime"], 2.5);
-    call(&emu, Method::PUT, &format!("inputSleepTime/{id}"), Some(json!("soon")))
-        .await
-        .assert_error(400);
+    ok(
+        &emu,
+        Method::PUT,
+        &format!("inputSleepTime/{id}"),
+        Some(json!(2.5)),
+    )
+    .await;
+    assert_eq!(
+        get_ok(&emu, &format!("inputSleepTime/{id}")).await["inputSleepTime"],
+        2.5
+    );
+    call(
+        &emu,
+        Method::PUT,
+        &format!("inputSleepTime/{id}"),
+        Some(json!("soon")),
+    )
+    .await
+    .assert_error(400);
 
     // Removed.
-    ok(&emu, Method::POST, &format!("plumbing/nodes/remove/{id}"), None).await;
+    ok(
+        &emu,
+        Method::POST,
+        &format!("plumbing/nodes/remove/{id}"),
+        None,
+    )
+    .await;
     assert!(get_ok(&emu, "inputs").await.get(&id).is_none());
     get(&emu, &format!("inputs/{id}")).await.assert_error(404);
-    call(&emu, Method::POST, &format!("plumbing/nodes/remove/{id}"), None)
-        .await
-        .assert_error(404);
+    call(
+        &emu,
+        Method::POST,
+        &format!("plumbing/nodes/remove/{id}"),
+        None,
+    )
+    .await
+    .assert_error(404);
     // System nodes cannot be removed.
     let restream_id = emu.with_state(|s| {
-        s.nodes.iter().find(|n| n["type"] == "RESTREAM").unwrap()["id"].as_str().unwrap().to_owned()
+        s.nodes.iter().find(|n| n["type"] == "RESTREAM").unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     });
-    call(&emu, Method::POST, &format!("plumbing/nodes/remove/{restream_id}"), None)
-        .await
-        .assert_error(400);
+    call(
+        &emu,
+        Method::POST,
+        &format!("plumbing/nodes/remove/{restream_id}"),
+        None,
+    )
+    .await
+    .assert_error(400);
 }
 
 #[tokio::test]
 async fn create_input_without_validation_and_two_of_one_name() {
-    let emu = Emulator::builder().seed(Seed::empty()).start().await.unwrap();
-    let body = json!({"name": "mix", "type": "MIXPANEL", "configuration": {"fromDate": "2024-01-01"}});
-    let a = ok(&emu, Method::POST, "inputs?validate=false", Some(body.clone())).await;
+    let emu = Emulator::builder()
+        .seed(Seed::empty())
+        .start()
+        .await
+        .unwrap();
+    let body =
+        json!({"name": "mix", "type": "MIXPANEL", "configuration": {"fromDate": "2024-01-01"}});
+    let a = ok(
+        &emu,
+        Method::POST,
+        "inputs?validate=false",
+        Some(body.clone()),
+    )
+    .await;
     let b = ok(&emu, Method::POST, "plumbing/inputs", Some(body)).await;
     assert_ne!(a["id"], b["id"]);
     assert_eq!(get_ok(&emu, "inputs").await.as_object().unwrap().len(), 2);
-    call(&emu, Method::POST, "plumbing/inputs", Some(json!({"type": "S3"})))
-        .await
-        .assert_error(400);
-    call(&emu, Method::POST, "plumbing/inputs", Some(json!({"name": "x", "type": "S3", "configuration": []})))
-        .await
-        .assert_error(400);
+    call(
+        &emu,
+        Method::POST,
+        "plumbing/inputs",
+        Some(json!({"type": "S3"})),
+    )
+    .await
+    .assert_error(400);
+    call(
+        &emu,
+        Method::POST,
+        "plumbing/inputs",
+        Some(json!({"name": "x", "type": "S3", "configuration": []})),
+    )
+    .await
+    .assert_error(400);
 }
 
 #[tokio::test]
@@ -104,32 +200,61 @@ async fn mapping_round_trip_and_event_type_deletion() {
         "mapping": {"columnName": "coupon", "columnType": {"type": "VARCHAR", "length": 32, "nonNull": false}, "isDiscarded": false}
     }));
     et["mappingMode"] = json!("STRICT");
-    ok(&emu, Method::POST, "event-types/checkout/mapping", Some(et.clone())).await;
+    ok(
+        &emu,
+        Method::POST,
+        "event-types/checkout/mapping",
+        Some(et.clone()),
+    )
+    .await;
     let back = get_ok(&emu, "event-types/checkout").await;
     assert_eq!(back["fields"], et["fields"]);
 
     // A name with a slash, decoded once.
     let discard = json!({"name": "partner/feed", "mapping": {"isDiscarded": true, "tableName": ""},
                          "fields": [], "mappingMode": "STRICT"});
-    ok(&emu, Method::POST, "event-types/partner%2Ffeed/mapping", Some(discard)).await;
+    ok(
+        &emu,
+        Method::POST,
+        "event-types/partner%2Ffeed/mapping",
+        Some(discard),
+    )
+    .await;
     let feed = get_ok(&emu, "event-types/partner%2Ffeed").await;
     assert_eq!(feed["mapping"]["isDiscarded"], true);
     assert_eq!(feed["fields"], json!([]));
     assert_eq!(feed["state"], "DISCARDED");
 
     // Wrong shapes.
-    call(&emu, Method::POST, "event-types/checkout/mapping", Some(json!([1])))
-        .await
-        .assert_error(400);
-    call(&emu, Method::POST, "event-types/checkout/mapping", Some(json!({"fields": 3})))
-        .await
-        .assert_error(400);
-    call(&emu, Method::POST, "event-types/checkout/mapping", Some(json!({"mappingMode": "LOOSE"})))
-        .await
-        .assert_error(400);
+    call(
+        &emu,
+        Method::POST,
+        "event-types/checkout/mapping",
+        Some(json!([1])),
+    )
+    .await
+    .assert_error(400);
+    call(
+        &emu,
+        Method::POST,
+        "event-types/checkout/mapping",
+        Some(json!({"fields": 3})),
+    )
+    .await
+    .assert_error(400);
+    call(
+        &emu,
+        Method::POST,
+        "event-types/checkout/mapping",
+        Some(json!({"mappingMode": "LOOSE"})),
+    )
+    .await
+    .assert_error(400);
 
     ok(&emu, Method::DELETE, "event-types/partner%2Ffeed", None).await;
-    get(&emu, "event-types/partner%2Ffeed").await.assert_error(404);
+    get(&emu, "event-types/partner%2Ffeed")
+        .await
+        .assert_error(404);
     call(&emu, Method::DELETE, "event-types/partner%2Ffeed", None)
         .await
         .assert_error(404);
@@ -137,10 +262,17 @@ async fn mapping_round_trip_and_event_type_deletion() {
     // Mapping mode.
     ok(&emu, Method::POST, "mapping-mode", Some(json!("FLEXIBLE"))).await;
     assert_eq!(get_ok(&emu, "mapping-mode").await, json!("FLEXIBLE"));
-    call(&emu, Method::POST, "mapping-mode", Some(json!("LOOSE"))).await.assert_error(400);
-    call(&emu, Method::POST, "mapping-mode", Some(json!({"mode": "STRICT"})))
+    call(&emu, Method::POST, "mapping-mode", Some(json!("LOOSE")))
         .await
         .assert_error(400);
+    call(
+        &emu,
+        Method::POST,
+        "mapping-mode",
+        Some(json!({"mode": "STRICT"})),
+    )
+    .await
+    .assert_error(400);
 }
 
 #[tokio::test]
@@ -178,13 +310,25 @@ async fn code_engine_modules() {
         "def transform(event):\n\treturn event"
     );
     ok(&emu, Method::DELETE, "transform/functions/submodule", None).await;
-    get(&emu, "transform/functions/submodule").await.assert_error(404);
-    call(&emu, Method::POST, "transform/v2/functions", Some(json!([{"functionName": "x"}])))
+    get(&emu, "transform/functions/submodule")
         .await
-        .assert_error(400);
-    call(&emu, Method::POST, "transform/v2/functions", Some(json!({"main": "x"})))
-        .await
-        .assert_error(400);
+        .assert_error(404);
+    call(
+        &emu,
+        Method::POST,
+        "transform/v2/functions",
+        Some(json!([{"functionName": "x"}])),
+    )
+    .await
+    .assert_error(400);
+    call(
+        &emu,
+        Method::POST,
+        "transform/v2/functions",
+        Some(json!({"main": "x"})),
+    )
+    .await
+    .assert_error(400);
 }
 
 #[tokio::test]
@@ -199,39 +343,102 @@ async fn tables_create_alter_drop_cascade() {
     assert_eq!(t["tableName"], "prices");
     assert_eq!(t["schema"], "public");
     assert_eq!(t["columns"], cols);
-    call(&emu, Method::POST, "tables/prices", Some(cols.clone())).await.assert_error(400);
+    call(&emu, Method::POST, "tables/prices", Some(cols.clone()))
+        .await
+        .assert_error(400);
 
     let mut altered = cols.clone();
-    altered.as_array_mut().unwrap().push(json!({"columnName": "qty", "columnType": {"type": "INTEGER", "nonNull": false}}));
+    altered
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"columnName": "qty", "columnType": {"type": "INTEGER", "nonNull": false}}));
     let t = ok(&emu, Method::PUT, "tables/prices", Some(altered.clone())).await;
     assert_eq!(t["columns"].as_array().unwrap().len(), 3);
     let listed = get_ok(&emu, "tables/public").await;
-    let prices = listed.as_array().unwrap().iter().find(|t| t["tableName"] == "prices").unwrap();
+    let prices = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["tableName"] == "prices")
+        .unwrap();
     assert_eq!(prices["columns"], altered);
-    call(&emu, Method::PUT, "tables/nope", Some(altered)).await.assert_error(404);
-    call(&emu, Method::POST, "tables/bad", Some(json!([{"columnName": "x"}]))).await.assert_error(400);
-    call(&emu, Method::POST, "tables/bad", Some(json!({"columnName": "x"}))).await.assert_error(400);
+    call(&emu, Method::PUT, "tables/nope", Some(altered))
+        .await
+        .assert_error(404);
+    call(
+        &emu,
+        Method::POST,
+        "tables/bad",
+        Some(json!([{"columnName": "x"}])),
+    )
+    .await
+    .assert_error(400);
+    call(
+        &emu,
+        Method::POST,
+        "tables/bad",
+        Some(json!({"columnName": "x"})),
+    )
+    .await
+    .assert_error(400);
 
     ok(&emu, Method::DELETE, "tables/public/prices", None).await;
     get(&emu, "tables/public/prices").await.assert_error(404);
 
     // orders ← orders_daily ← analytics.revenue_report.
-    call(&emu, Method::DELETE, "tables/public/orders", None).await.assert_error(400);
+    call(&emu, Method::DELETE, "tables/public/orders", None)
+        .await
+        .assert_error(400);
     assert!(emu.with_state(|s| s.tables.iter().any(|t| t.table_name == "orders")));
-    ok(&emu, Method::DELETE, "tables/public/orders?cascade=true", None).await;
-    let remaining: Vec<String> = emu.with_state(|s| s.tables.iter().map(|t| t.qualified_name()).collect());
-    for gone in ["public.orders", "public.orders_daily", "analytics.revenue_report"] {
-        assert!(!remaining.iter().any(|r| r == gone), "{gone} should be dropped");
+    ok(
+        &emu,
+        Method::DELETE,
+        "tables/public/orders?cascade=true",
+        None,
+    )
+    .await;
+    let remaining: Vec<String> =
+        emu.with_state(|s| s.tables.iter().map(|t| t.qualified_name()).collect());
+    for gone in [
+        "public.orders",
+        "public.orders_daily",
+        "analytics.revenue_report",
+    ] {
+        assert!(
+            !remaining.iter().any(|r| r == gone),
+            "{gone} should be dropped"
+        );
     }
     assert!(remaining.iter().any(|r| r == "analytics.sessions"));
-    call(&emu, Method::DELETE, "tables/public/orders", None).await.assert_error(404);
+    call(&emu, Method::DELETE, "tables/public/orders", None)
+        .await
+        .assert_error(404);
 
     // Schemas.
-    ok(&emu, Method::POST, "schemas", Some(json!({"schemaName": "staging"}))).await;
+    ok(
+        &emu,
+        Method::POST,
+        "schemas",
+        Some(json!({"schemaName": "staging"})),
+    )
+    .await;
     let schemas = get_ok(&emu, "schemas/").await;
-    assert!(schemas.as_array().unwrap().iter().any(|s| s["schemaName"] == "staging" && s["default"] == false));
-    call(&emu, Method::POST, "schemas", Some(json!({"schemaName": "staging"}))).await.assert_error(400);
-    call(&emu, Method::POST, "schemas", Some(json!({"name": "x"}))).await.assert_error(400);
+    assert!(schemas
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["schemaName"] == "staging" && s["default"] == false));
+    call(
+        &emu,
+        Method::POST,
+        "schemas",
+        Some(json!({"schemaName": "staging"})),
+    )
+    .await
+    .assert_error(400);
+    call(&emu, Method::POST, "schemas", Some(json!({"name": "x"})))
+        .await
+        .assert_error(400);
 }
 
 #[tokio::test]
@@ -252,10 +459,19 @@ async fn scheduled_queries_lifecycle() {
     assert_eq!(by_type.as_array().unwrap().len(), 1);
     assert_eq!(by_type[0]["id"], id);
 
-    let ran = ok(&emu, Method::POST, &format!("v2/consolidation/{id}/run"), None).await;
+    let ran = ok(
+        &emu,
+        Method::POST,
+        &format!("v2/consolidation/{id}/run"),
+        None,
+    )
+    .await;
     assert!(ran["last_processing_time"].is_string());
     let listed = get_ok(&emu, "v2/consolidation?event_type=page_view").await;
-    assert_eq!(listed[0]["last_processing_time"], ran["last_processing_time"]);
+    assert_eq!(
+        listed[0]["last_processing_time"],
+        ran["last_processing_time"]
+    );
     assert!(get_ok(&emu, "consolidation").await[id.to_string()].is_object());
 
     let d = ok(
@@ -268,15 +484,38 @@ async fn scheduled_queries_lifecycle() {
     assert_eq!(d["configuration"]["query_type"], "default");
     assert_eq!(d["configuration"]["custom_variables"]["k"], "v");
 
-    ok(&emu, Method::DELETE, &format!("v2/consolidation/{id}"), None).await;
-    assert_eq!(get_ok(&emu, "v2/consolidation?event_type=page_view").await, json!([]));
-    call(&emu, Method::DELETE, &format!("v2/consolidation/{id}"), None).await.assert_error(404);
-    call(&emu, Method::POST, "v2/consolidation/999/run", None).await.assert_error(404);
+    ok(
+        &emu,
+        Method::DELETE,
+        &format!("v2/consolidation/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        get_ok(&emu, "v2/consolidation?event_type=page_view").await,
+        json!([])
+    );
+    call(
+        &emu,
+        Method::DELETE,
+        &format!("v2/consolidation/{id}"),
+        None,
+    )
+    .await
+    .assert_error(404);
+    call(&emu, Method::POST, "v2/consolidation/999/run", None)
+        .await
+        .assert_error(404);
 
     // Neither frequency nor run_at; unknown event type.
-    call(&emu, Method::POST, "v2/consolidation/custom", Some(json!({"custom_query": "x", "event_type": "orders"})))
-        .await
-        .assert_error(400);
+    call(
+        &emu,
+        Method::POST,
+        "v2/consolidation/custom",
+        Some(json!({"custom_query": "x", "event_type": "orders"})),
+    )
+    .await
+    .assert_error(400);
     call(
         &emu,
         Method::POST,
@@ -290,27 +529,50 @@ async fn scheduled_queries_lifecycle() {
 #[tokio::test]
 async fn secrets_settings_notifications() {
     let emu = Emulator::start().await.unwrap();
-    ok(&emu, Method::PUT, "secrets", Some(json!({"my_user": "example", "my_password": "12345678"}))).await;
+    ok(
+        &emu,
+        Method::PUT,
+        "secrets",
+        Some(json!({"my_user": "example", "my_password": "12345678"})),
+    )
+    .await;
     let names = get_ok(&emu, "secrets").await;
     assert!(names.as_array().unwrap().contains(&json!("my_user")));
     ok(&emu, Method::DELETE, "secrets/my_user", None).await;
     let names = get_ok(&emu, "secrets").await;
     assert!(!names.as_array().unwrap().contains(&json!("my_user")));
     assert!(names.as_array().unwrap().contains(&json!("my_password")));
-    call(&emu, Method::DELETE, "secrets/my_user", None).await.assert_error(404);
-    call(&emu, Method::PUT, "secrets", Some(json!({"x": {"nested": 1}}))).await.assert_error(400);
+    call(&emu, Method::DELETE, "secrets/my_user", None)
+        .await
+        .assert_error(404);
+    call(
+        &emu,
+        Method::PUT,
+        "secrets",
+        Some(json!({"x": {"nested": 1}})),
+    )
+    .await
+    .assert_error(400);
     // Values never come back, not even in the state dump.
     assert!(!emu.state_json().to_string().contains("12345678"));
 
     let email = json!({"digestInfo": false, "digestWarning": true, "digestError": true,
                        "digestFrequency": "WEEKLY", "recipientsChanged": true, "recipients": ["a@example.com"]});
-    ok(&emu, Method::POST, "settings/email-notifications", Some(email.clone())).await;
+    ok(
+        &emu,
+        Method::POST,
+        "settings/email-notifications",
+        Some(email.clone()),
+    )
+    .await;
     ok(
         &emu,
         Method::POST,
         "settings/s3-retention",
-        Some(json!({"awsBucketName": "b", "awsAccessKeyId": "AKIA", "awsSecretAccessKey": "s",
-                    "saveMetadata": true, "gzip": true, "serverSideEncryption": true})),
+        Some(
+            json!({"awsBucketName": "b", "awsAccessKeyId": "AKIA", "awsSecretAccessKey": "s",
+                    "saveMetadata": true, "gzip": true, "serverSideEncryption": true}),
+        ),
     )
     .await;
     let settings = get_ok(&emu, "settings/").await;
@@ -318,11 +580,19 @@ async fn secrets_settings_notifications() {
     assert_eq!(settings["s3-retention"]["awsBucketName"], "b");
     ok(&emu, Method::DELETE, "settings/s3-retention", None).await;
     assert!(get_ok(&emu, "settings/").await["s3-retention"].is_null());
-    call(&emu, Method::POST, "settings/s3-retention", Some(json!({"awsBucketName": "b"})))
-        .await
-        .assert_error(400);
+    call(
+        &emu,
+        Method::POST,
+        "settings/s3-retention",
+        Some(json!({"awsBucketName": "b"})),
+    )
+    .await
+    .assert_error(400);
 
-    let before = get_ok(&emu, "notifications?from=0").await["messages"].as_array().unwrap().len();
+    let before = get_ok(&emu, "notifications?from=0").await["messages"]
+        .as_array()
+        .unwrap()
+        .len();
     let published = ok(
         &emu,
         Method::POST,
@@ -339,16 +609,27 @@ async fn secrets_settings_notifications() {
     assert_eq!(recent[0]["typeDescription"], "Custom Notification");
     let all = get_ok(&emu, "notifications?from=0").await;
     assert_eq!(all["messages"].as_array().unwrap().len(), before + 1);
-    call(&emu, Method::POST, "notifications/custom", Some(json!({"level": "loud", "description": "x"})))
-        .await
-        .assert_error(400);
+    call(
+        &emu,
+        Method::POST,
+        "notifications/custom",
+        Some(json!({"level": "loud", "description": "x"})),
+    )
+    .await
+    .assert_error(400);
 }
 
 #[tokio::test]
 async fn restream_output_and_nodes() {
     let emu = Emulator::start().await.unwrap();
     let restream = |s: &Value| -> Value {
-        s["nodes"].as_array().unwrap().iter().find(|n| n["type"] == "RESTREAM").unwrap().clone()
+        s["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["type"] == "RESTREAM")
+            .unwrap()
+            .clone()
     };
     let node = restream(&get_ok(&emu, "plumbing/?resolution=1min").await);
     assert_eq!(node["stats"]["availbleForRestream"], 1250);
@@ -376,20 +657,37 @@ async fn restream_output_and_nodes() {
         &emu,
         Method::PUT,
         &format!("plumbing/nodes/{out_id}"),
-        Some(json!({"configuration": config, "category": "OUTPUT", "id": out_id, "name": "Redshift",
-                    "type": "REDSHIFT", "deleted": false})),
+        Some(
+            json!({"configuration": config, "category": "OUTPUT", "id": out_id, "name": "Redshift",
+                    "type": "REDSHIFT", "deleted": false}),
+        ),
     )
     .await;
     assert_eq!(answer["configuration"]["hostname"], "h");
     assert_eq!(answer["configuration"]["password"], "**********");
-    assert_eq!(get_ok(&emu, "plumbing/outputs").await[0]["configuration"]["databaseName"], "d");
+    assert_eq!(
+        get_ok(&emu, "plumbing/outputs").await[0]["configuration"]["databaseName"],
+        "d"
+    );
     let mut snow = config.clone();
     snow["sinkType"] = json!("SNOWFLAKE");
-    call(&emu, Method::PUT, &format!("plumbing/nodes/{out_id}"), Some(json!({"configuration": snow})))
+    call(
+        &emu,
+        Method::PUT,
+        &format!("plumbing/nodes/{out_id}"),
+        Some(json!({"configuration": snow})),
+    )
+    .await
+    .assert_error(400);
+    call(
+        &emu,
+        Method::PUT,
+        &format!("plumbing/nodes/{out_id}"),
+        Some(json!({"type": "BIGQUERY"})),
+    )
+    .await
+    .assert_error(400);
+    call(&emu, Method::PUT, "plumbing/nodes/nope", Some(json!({})))
         .await
-        .assert_error(400);
-    call(&emu, Method::PUT, &format!("plumbing/nodes/{out_id}"), Some(json!({"type": "BIGQUERY"})))
-        .await
-        .assert_error(400);
-    call(&emu, Method::PUT, "plumbing/nodes/nope", Some(json!({}))).await.assert_error(404);
+        .assert_error(404);
 }

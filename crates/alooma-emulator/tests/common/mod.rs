@@ -32,7 +32,12 @@ impl Resp {
 
     /// Asserts a JSON error body with this status.
     pub fn assert_error(&self, status: u16) {
-        assert_eq!(self.status, status, "body: {}", String::from_utf8_lossy(&self.body));
+        assert_eq!(
+            self.status,
+            status,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
         let v = self.json();
         assert_eq!(v["status"], status);
         assert!(v["message"].is_string());
@@ -55,7 +60,9 @@ pub async fn raw(
     body: Option<Vec<u8>>,
     auth: Auth<'_>,
 ) -> Resp {
-    try_raw(emu, method, target, body, auth).await.expect("request failed")
+    try_raw(emu, method, target, body, auth)
+        .await
+        .expect("request failed")
 }
 
 /// Like `raw`, but returns transport errors.
@@ -101,7 +108,14 @@ pub async fn try_raw(
 pub async fn call(emu: &Emulator, method: Method, path: &str, body: Option<Value>) -> Resp {
     let key = emu.api_key().expect("emulator has a key").to_owned();
     let target = format!("/{}/rest/{path}", emu.account());
-    raw(emu, method, &target, body.map(|b| b.to_string().into_bytes()), Auth::Key(&key)).await
+    raw(
+        emu,
+        method,
+        &target,
+        body.map(|b| b.to_string().into_bytes()),
+        Auth::Key(&key),
+    )
+    .await
 }
 
 pub async fn get(emu: &Emulator, path: &str) -> Resp {
@@ -111,7 +125,12 @@ pub async fn get(emu: &Emulator, path: &str) -> Resp {
 /// GET that must answer 200 with JSON.
 pub async fn get_ok(emu: &Emulator, path: &str) -> Value {
     let r = get(emu, path).await;
-    assert_eq!(r.status, 200, "GET {path}: {}", String::from_utf8_lossy(&r.body));
+    assert_eq!(
+        r.status,
+        200,
+        "GET {path}: {}",
+        String::from_utf8_lossy(&r.body)
+    );
     r.json()
 }
 
