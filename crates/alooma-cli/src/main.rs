@@ -1,1 +1,60 @@
-fn main() {}
+//! `alooma`: drive Alooma data pipelines from the shell, on the `alooma`
+//! facade. Run `alooma --help` for the commands; `alooma demo` walks
+//! through a workflow against an in-process emulator.
+#![forbid(unsafe_code)]
+
+mod cli;
+mod commands;
+mod context;
+mod emulator_cmd;
+mod exit;
+mod output;
+
+use clap::{CommandFactory, FromArgMatches};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let matches = cli::Cli::command().get_matches();
+    let parsed = match cli::Cli::from_arg_matches(&matches) {
+        Ok(parsed) => parsed,
+        Err(e) => e.exit(),
+    };
+    init_tracing(parsed.global.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("alooma: could not start the async runtime: {e}");
+            return ExitCode::from(exit::FAILURE);
+        }
+    };
+    let ctx = context::Ctx::new(parsed.global);
+    match runtime.block_on(commands::run(parsed.command, &ctx, &matches)) {
+        Ok(()) => ExitCode::from(exit::SUCCESS),
+        Err(e) => {
+            eprintln!("alooma: {}", e.message());
+            e.exit_code()
+        }
+    }
+}
+
+/// Logs to standard error: warnings only by default, `-v` info, `-vv`
+/// debug, `-vvv` trace. `RUST_LOG` overrides.
+fn init_tracing(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let default = match verbose {
+        0 => "warn",
+        1 => "warn,alooma=info,alooma_http=info,alooma_core=info",
+        2 => "info,alooma=debug,alooma_http=debug,alooma_core=debug,alooma_emulator=debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .with_target(true)
+        .try_init();
+}

@@ -1,0 +1,93 @@
+//! The command line, as clap types.
+
+use crate::commands;
+use crate::output::Format;
+use clap::{Args, Parser, Subcommand};
+
+/// Drive Alooma data pipelines from the shell.
+///
+/// Connection options also come from the environment: ALOOMA_BASE_URL,
+/// ALOOMA_ACCOUNT, ALOOMA_API_KEY, ALOOMA_USERNAME; the password only from
+/// ALOOMA_PASSWORD or a prompt that does not echo (never a flag).
+///
+/// Output is an aligned table when standard output is a terminal and JSON
+/// when it is piped or redirected; --output chooses explicitly.
+///
+/// Exit codes: 0 success, 1 other failure, 2 usage error, 3 authentication
+/// error, 4 API error, 5 network error.
+#[derive(Debug, Parser)]
+#[command(
+    name = "alooma",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// The service's base URL [default: https://app.alooma.com].
+    #[arg(long, env = "ALOOMA_BASE_URL", global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The account name.
+    #[arg(long, env = "ALOOMA_ACCOUNT", global = true)]
+    pub account: Option<String>,
+    /// Authenticate with this API key.
+    #[arg(
+        long,
+        env = "ALOOMA_API_KEY",
+        global = true,
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub api_key: Option<String>,
+    /// Log in as this user (password from ALOOMA_PASSWORD or a prompt).
+    #[arg(long, env = "ALOOMA_USERNAME", global = true, value_name = "USER")]
+    pub username: Option<String>,
+    /// Output format [default: table on a terminal, json when piped].
+    #[arg(long, short = 'o', global = true, value_enum)]
+    pub output: Option<Format>,
+    /// Give up on each call after this many seconds.
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Answer yes to confirmations of destructive commands.
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
+    /// Log what happens to standard error (-v info, -vv debug, -vvv trace).
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// Every command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Event types: list, read, discard, delete.
+    #[command(subcommand, name = "event-types")]
+    EventTypes(commands::event_types::EventTypesCmd),
+    /// Mappings: read, store, mode, and offline edit and diff.
+    #[command(subcommand)]
+    Mapping(commands::mapping::MappingCmd),
+    /// The Code Engine: modules, tests, requirements.
+    #[command(subcommand, name = "code-engine")]
+    CodeEngine(commands::code_engine::CodeEngineCmd),
+    /// Samples of events.
+    #[command(subcommand)]
+    Samples(commands::samples::SamplesCmd),
+    /// The account name for these credentials.
+    Account,
+    /// Every facade operation and the command that runs it.
+    Operations,
+    /// Shell completion scripts.
+    Completions(commands::completions::CompletionsArgs),
+    /// The local Alooma emulator.
+    #[command(subcommand)]
+    Emulator(crate::emulator_cmd::EmulatorCmd),
+}

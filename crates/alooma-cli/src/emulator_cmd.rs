@@ -1,0 +1,113 @@
+//! `alooma emulator serve`: runs the in-memory Alooma emulator until
+//! Ctrl-C or SIGTERM.
+
+use crate::cli::GlobalArgs;
+use crate::exit::CliError;
+use alooma_emulator::{EmulatorConfig, Seed};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+/// Emulator commands.
+#[derive(Debug, Subcommand)]
+pub enum EmulatorCmd {
+    /// Serve the emulator on 127.0.0.1 until Ctrl-C or SIGTERM.
+    ///
+    /// The account, API key and user name are the global --account,
+    /// --api-key and --username (defaults: acme, emulator-api-key,
+    /// demo@example.com). Prints the base URL on standard output once ready.
+    Serve(ServeArgs),
+}
+
+/// Arguments of `alooma emulator serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The emulated user's password (with --username). This is the
+    /// emulator's own test credential, not a real account's.
+    #[arg(long)]
+    pub password: Option<String>,
+    /// Start from this seed file (JSON) instead of the demo seed.
+    #[arg(long, value_name = "FILE", conflicts_with = "empty")]
+    pub seed: Option<PathBuf>,
+    /// Start with an empty account instead of the demo seed.
+    #[arg(long)]
+    pub empty: bool,
+}
+
+/// Runs an emulator command.
+pub async fn run(cmd: EmulatorCmd, global: &GlobalArgs) -> Result<(), CliError> {
+    match cmd {
+        EmulatorCmd::Serve(args) => serve(args, global).await,
+    }
+}
+
+async fn serve(args: ServeArgs, global: &GlobalArgs) -> Result<(), CliError> {
+    let mut config = EmulatorConfig::default();
+    config.port = args.port;
+    if let Some(account) = &global.account {
+        config.account = account.clone();
+    }
+    if let Some(key) = &global.api_key {
+        config.api_key = Some(key.clone());
+    }
+    match (&global.username, &args.password) {
+        (Some(user), Some(password)) => {
+            config.username = Some(user.clone());
+            config.password = Some(password.clone());
+        }
+        (None, None) => {}
+        _ => {
+            return Err(CliError::usage(
+                "give --username and --password together (the emulated login)",
+            ))
+        }
+    }
+    config.seed = match (&args.seed, args.empty) {
+        (Some(path), _) => Seed::from_file(path)
+            .map_err(|e| CliError::usage(format!("cannot use the seed {}: {e}", path.display())))?,
+        (None, true) => Seed::empty(),
+        (None, false) => Seed::demo(),
+    };
+    let account = config.account.clone();
+    alooma_emulator::serve_with(config, shutdown_signal(), |emu| {
+        let _ = crate::output::write_line(emu.base_url());
+        eprintln!(
+            "alooma emulator: account {account} at {} (REST root {}); Ctrl-C to stop",
+            emu.base_url(),
+            emu.rest_url()
+        );
+    })
+    .await
+    .map_err(|e| {
+        CliError::failed(format!(
+            "the emulator failed: {e} (is the port free? try --port 0)"
+        ))
+    })?;
+    eprintln!("alooma emulator: stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM on Unix.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,146 @@
+//! Exit codes and the command's error type.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | anything else (a failed offline edit, a file error, a partial bulk failure) |
+//! | 2 | usage error (bad arguments, missing credentials, refused confirmation) |
+//! | 3 | authentication failed (wrong API key, account, user name or password) |
+//! | 4 | the API answered with an error (status, undecodable answer, not found, refused arguments) |
+//! | 5 | network error (connection refused, timeout, broken connection) |
+
+use std::fmt;
+use std::process::ExitCode;
+
+/// Success.
+pub const SUCCESS: u8 = 0;
+/// Anything not covered by another code.
+pub const FAILURE: u8 = 1;
+/// Usage errors (clap uses the same code for its own).
+pub const USAGE: u8 = 2;
+/// Authentication errors.
+pub const AUTH: u8 = 3;
+/// API errors: status, decode, not found, build.
+pub const API: u8 = 4;
+/// Network errors: connect, timeout, transport.
+pub const NETWORK: u8 = 5;
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum CliError {
+    /// The command line (or the environment) cannot be used as given.
+    Usage(String),
+    /// A call to the Alooma API failed.
+    Sdk(alooma::Error),
+    /// Anything else, with what to do about it.
+    Failed(String),
+}
+
+impl CliError {
+    /// A usage error.
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError::Usage(message.into())
+    }
+
+    /// A general failure.
+    pub fn failed(message: impl Into<String>) -> Self {
+        CliError::Failed(message.into())
+    }
+
+    /// The process exit code for this error.
+    pub fn code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => USAGE,
+            CliError::Sdk(e) => sdk_code(e),
+            CliError::Failed(_) => FAILURE,
+        }
+    }
+
+    /// What to print to standard error: what happened and what to do.
+    pub fn message(&self) -> String {
+        match self {
+            CliError::Usage(m) => format!("{m}\n(run `alooma --help` for usage)"),
+            CliError::Sdk(e) => format!("{e}\n{}", sdk_hint(e)),
+            CliError::Failed(m) => m.clone(),
+        }
+    }
+
+    /// The exit code as a process [`ExitCode`].
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(self.code())
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl From<alooma::Error> for CliError {
+    fn from(e: alooma::Error) -> Self {
+        CliError::Sdk(e)
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Failed(format!("I/O error: {e}"))
+    }
+}
+
+/// The exit code of an SDK error, by the phase that failed.
+pub fn sdk_code(e: &alooma::Error) -> u8 {
+    use alooma::Error as E;
+    match e {
+        E::Auth { .. } => AUTH,
+        E::Build { .. }
+        | E::Api { .. }
+        | E::ServerTimeout { .. }
+        | E::Decode { .. }
+        | E::NotFound { .. }
+        | E::BodyTooLarge { .. } => API,
+        E::Connect { .. } | E::Timeout { .. } | E::Transport { .. } => NETWORK,
+        E::RetryBudgetExhausted { last, .. } => sdk_code(last),
+        E::Config { .. } => USAGE,
+        _ => FAILURE,
+    }
+}
+
+/// A line telling the user what to do about an SDK error.
+fn sdk_hint(e: &alooma::Error) -> &'static str {
+    match sdk_code(e) {
+        AUTH => "hint: check --api-key (ALOOMA_API_KEY) or --username/ALOOMA_PASSWORD, and --account (ALOOMA_ACCOUNT)",
+        API => "hint: the server refused or did not understand the request; check the names and ids you passed (run with -v for details)",
+        NETWORK => "hint: check --base-url (ALOOMA_BASE_URL), your network, and --timeout; then retry",
+        USAGE => "hint: fix the connection options (--base-url, --account, --api-key or --username)",
+        _ => "hint: run with -vv for details",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_follow_the_phase() {
+        assert_eq!(CliError::usage("x").code(), USAGE);
+        assert_eq!(CliError::failed("x").code(), FAILURE);
+        assert_eq!(sdk_code(&alooma::Error::build("op", "bad")), API);
+        let auth = alooma::Error::Auth {
+            operation: "op",
+            status: None,
+            user: None,
+            reason: "r".into(),
+        };
+        assert_eq!(sdk_code(&auth), AUTH);
+        let wrapped = alooma::Error::RetryBudgetExhausted {
+            operation: "op",
+            attempts: 2,
+            last: Box::new(auth),
+        };
+        assert_eq!(sdk_code(&wrapped), AUTH);
+        let config = alooma::Error::Config { reason: "r".into() };
+        assert_eq!(sdk_code(&config), USAGE);
+    }
+}
