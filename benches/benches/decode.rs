@@ -1,0 +1,132 @@
+//! Benchmark 3: typed decoding (the SDK's own path,
+//! `alooma_core::Operation::decode`, which checks the status and names the
+//! failing JSON path) of the structure, the event-type list and a large
+//! mapping, in MB/s, against `serde_json::from_slice` into
+//! `serde_json::Value` on the same bytes, in the same run. A third variant,
+//! plain `serde_json::from_slice::<T>` without path tracking, shows what
+//! the path tracking costs.
+#![allow(missing_docs, clippy::print_stdout, clippy::expect_used)]
+
+use alooma_benches::payload;
+use alooma_benches::timing::{interleaved, time, verdict};
+use alooma_core::event_types::{GetEventTypes, GetMapping};
+use alooma_core::structure::GetStructure;
+use alooma_core::Operation;
+use bytes::Bytes;
+use criterion::{criterion_group, Criterion, Throughput};
+use serde::de::DeserializeOwned;
+use std::hint::black_box;
+use std::time::Duration;
+
+struct Case {
+    name: &'static str,
+    body: Bytes,
+    typed: fn(&Bytes) -> usize,
+    plain: fn(&Bytes) -> usize,
+}
+
+fn answer(body: &Bytes) -> http::Response<Bytes> {
+    http::Response::new(body.clone())
+}
+
+fn value(body: &Bytes) -> usize {
+    let v: serde_json::Value = serde_json::from_slice(body).expect("value");
+    usize::from(!v.is_null())
+}
+
+fn plain<T: DeserializeOwned>(body: &Bytes) -> usize {
+    let v: T = serde_json::from_slice(body).expect("plain");
+    std::mem::size_of_val(&v)
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "structure_2MB",
+            body: Bytes::from(payload::structure(2_000_000)),
+            typed: |b| {
+                GetStructure
+                    .decode(answer(b))
+                    .expect("structure")
+                    .nodes
+                    .len()
+            },
+            plain: plain::<alooma_types::Structure>,
+        },
+        Case {
+            name: "event_types_200",
+            body: Bytes::from(payload::event_types(200)),
+            typed: |b| GetEventTypes.decode(answer(b)).expect("event types").len(),
+            plain: plain::<Vec<alooma_types::EventType>>,
+        },
+        Case {
+            name: "mapping_20k_leaves",
+            body: Bytes::from(payload::mapping(400, 50)),
+            typed: |b| {
+                GetMapping::new("big_events")
+                    .decode(answer(b))
+                    .expect("mapping")
+                    .fields()
+                    .len()
+            },
+            plain: plain::<alooma_types::EventType>,
+        },
+    ]
+}
+
+fn benches(c: &mut Criterion) {
+    for case in cases() {
+        let mut g = c.benchmark_group(format!("decode_{}", case.name));
+        g.sample_size(10)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(2))
+            .throughput(Throughput::Bytes(case.body.len() as u64));
+        g.bench_function("typed_sdk", |b| {
+            b.iter(|| (case.typed)(black_box(&case.body)))
+        });
+        g.bench_function("typed_plain_serde", |b| {
+            b.iter(|| (case.plain)(black_box(&case.body)))
+        });
+        g.bench_function("value_reference", |b| {
+            b.iter(|| value(black_box(&case.body)))
+        });
+        g.finish();
+    }
+}
+
+fn summary() {
+    println!("\n== decode summary ({}) ==", alooma_benches::machine());
+    for case in cases() {
+        let mb = case.body.len() as f64 / 1e6;
+        // Enough repetitions for ~20 ms a sample.
+        let reps = (20_000_000 / case.body.len()).clamp(1, 1_000);
+        let run = |f: fn(&Bytes) -> usize| {
+            time(|| {
+                for _ in 0..reps {
+                    black_box(f(black_box(&case.body)));
+                }
+            }) / reps as u32
+        };
+        let (typed, value_t) = interleaved(9, || run(case.typed), || run(value));
+        let (plain_t, _) = interleaved(5, || run(case.plain), || Duration::ZERO);
+        let mbs = |d: Duration| mb / d.as_secs_f64();
+        println!(
+            "RESULT decode {}: {:.2} MB; typed (sdk) {:.0} MB/s, typed (plain serde) {:.0} MB/s, Value {:.0} MB/s; typed/Value speed = {:.2} (target > 1: {})",
+            case.name,
+            mb,
+            mbs(typed),
+            mbs(plain_t),
+            mbs(value_t),
+            value_t.as_secs_f64() / typed.as_secs_f64(),
+            verdict(typed < value_t)
+        );
+    }
+}
+
+criterion_group!(group, benches);
+
+fn main() {
+    group();
+    Criterion::default().configure_from_args().final_summary();
+    summary();
+}
