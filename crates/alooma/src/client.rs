@@ -20,7 +20,9 @@ pub struct CallOptions {
 impl CallOptions {
     /// Options with a per-attempt timeout.
     pub fn timeout(timeout: Duration) -> Self {
-        CallOptions { timeout: Some(timeout) }
+        CallOptions {
+            timeout: Some(timeout),
+        }
     }
 }
 
@@ -84,15 +86,45 @@ impl<S: HttpService> Client<S> {
         }
     }
 
+    /// A client over any transport with the given settings of the
+    /// composite operations (polling of `create_input`, concurrency of the
+    /// bulk deletes).
+    ///
+    /// ```
+    /// use alooma::{Client, ClientSettings, mock::MockService};
+    /// let mut settings = ClientSettings::default();
+    /// settings.bulk_concurrency = 1;
+    /// let client = Client::with_service_and_settings(MockService::new(), settings);
+    /// assert_eq!(client.settings().bulk_concurrency, 1);
+    /// ```
+    pub fn with_service_and_settings(
+        service: S,
+        settings: crate::settings::ClientSettings,
+    ) -> Self {
+        Client::from_parts(service, None, settings)
+    }
+
+    /// The settings of the composite operations, shared by every clone.
+    pub fn settings(&self) -> &crate::settings::ClientSettings {
+        &self.shared.settings
+    }
+
     /// A client over `service` with the given shared settings.
-    pub(crate) fn from_parts(service: S, account: Option<String>, settings: crate::settings::ClientSettings) -> Self {
+    pub(crate) fn from_parts(
+        service: S,
+        account: Option<String>,
+        settings: crate::settings::ClientSettings,
+    ) -> Self {
         let cell = match account {
             Some(a) => OnceCell::new_with(Some(a)),
             None => OnceCell::new(),
         };
         Client {
             service,
-            shared: Arc::new(Shared { account: cell, settings }),
+            shared: Arc::new(Shared {
+                account: cell,
+                settings,
+            }),
             options: CallOptions::default(),
         }
     }

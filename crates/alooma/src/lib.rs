@@ -2,15 +2,56 @@
 //!
 //! [`Client`] has every operation of the reference Python client
 //! (`alooma==0.4.16`) under the same method names, so scripts port line by
-//! line. It composes the workspace's crates, each usable on its own:
+//! line:
 //!
-//! - [`types`] (`alooma-types`): serde models of every resource; unknown
-//!   fields are kept, secrets are redacted in `Debug`.
-//! - [`core`] (`alooma-core`): every operation as data, an
-//!   `http::Request` out and a typed result in, with no I/O.
-//! - [`mapping`] (`alooma-mapping`): offline mapping edits by field path.
-//! - `alooma-http`: the default tower transport (base URL → retry → auth →
-//!   timeouts → tracing → hyper with rustls).
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! // ALOOMA_ACCOUNT, ALOOMA_API_KEY (or ALOOMA_USERNAME + ALOOMA_PASSWORD),
+//! // optionally ALOOMA_BASE_URL.
+//! let client = alooma::Client::from_env()?;
+//! let mut orders = client.get_mapping("orders").await?;
+//! client.discard_field(&mut orders, "customer.phone")?;
+//! client.set_mapping(&orders, "orders").await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Layers
+//!
+//! The SDK is a stack of crates, each usable on its own; this crate
+//! composes them and re-exports the lower ones:
+//!
+//! | crate | re-exported as | what it is | use it alone when |
+//! |---|---|---|---|
+//! | `alooma-types` | [`types`] | serde models of every resource; unknown fields kept, secrets redacted in `Debug` | you store or transform Alooma JSON |
+//! | `alooma-mapping` | [`mapping`] | offline mapping edits by field path, batches, diffs | you edit mapping files with no network at all |
+//! | `alooma-core` | [`core`] | every operation as data: an `http::Request` out, a typed result in; no I/O | you bring your own HTTP client or runtime |
+//! | `alooma-http` | [`http_transport`] | the default tower transport: base URL → retry (with a budget) → auth → timeouts → body limit → tracing → hyper with rustls | you want the transport under your own API |
+//! | `alooma` | (this crate) | [`Client`]: one method per operation, composite operations, [`blocking`] | you want the SDK |
+//!
+//! A call goes [`Client`] method → `alooma_core` operation (builds the
+//! request, no I/O) → any [`HttpService`] (by default
+//! [`Transport`], wrapped in the layers you add with
+//! [`ClientBuilder::layer`]) → `alooma_core` decodes the answer into a typed
+//! result or an [`Error`] that says which phase failed.
+//!
+//! # Building a client
+//!
+//! [`Client::builder`] sets the base URL, account, credentials (API key *or*
+//! user name and password), timeouts (connect, per attempt, total), retry
+//! policy, limits and extra tower layers; [`Client::from_env`] reads the
+//! `ALOOMA_*` variables. Building never does network I/O: the account name,
+//! when not configured, is resolved lazily by [`Client::get_account_name`].
+//! A client is cheap to clone; clones share the connection pool, the login
+//! session and the retry budget.
+//!
+//! Without Tokio in your program, enable the `blocking` feature and use
+//! [`blocking::Client`](crate::blocking): `alooma.call(|c| c.get_inputs(…))`
+//! runs any method synchronously.
+//!
+//! # Testing your code
+//!
+//! [`Client::with_service`] takes any [`HttpService`]; [`mock::MockService`]
+//! answers from a script and records every request:
 //!
 //! ```
 //! # async fn demo() -> Result<(), alooma::Error> {
@@ -24,6 +65,12 @@
 //! # Ok(()) }
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(demo()).unwrap();
 //! ```
+//!
+//! # Examples
+//!
+//! `crates/alooma/examples/` holds runnable programs (they read the
+//! `ALOOMA_*` variables): `quick_start`, `mapping_round_trip`,
+//! `create_and_watch_input`, `metrics_dashboard` and `custom_layer`.
 #![forbid(unsafe_code)]
 
 mod api;

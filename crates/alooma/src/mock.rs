@@ -78,7 +78,14 @@ impl MockService {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn add(&self, method: &str, uri: &str, status: u16, body: impl Into<Bytes>, repeat: bool) -> &Self {
+    fn add(
+        &self,
+        method: &str,
+        uri: &str,
+        status: u16,
+        body: impl Into<Bytes>,
+        repeat: bool,
+    ) -> &Self {
         let route = Route {
             method: Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET),
             uri: uri.to_owned(),
@@ -119,9 +126,15 @@ impl MockService {
             uri: uri.clone(),
             headers: parts.headers.clone(),
             body,
-            operation: parts.extensions.get::<alooma_core::OperationMeta>().map(|m| m.name),
+            operation: parts
+                .extensions
+                .get::<alooma_core::OperationMeta>()
+                .map(|m| m.name),
         });
-        let found = state.routes.iter().position(|r| r.method == parts.method && r.uri == uri);
+        let found = state
+            .routes
+            .iter()
+            .position(|r| r.method == parts.method && r.uri == uri);
         let (status, body) = match found {
             Some(i) => {
                 let route = &state.routes[i];
@@ -133,7 +146,10 @@ impl MockService {
             }
             None => (
                 StatusCode::NOT_FOUND,
-                Bytes::from(format!("{{\"error\":\"MockService has no route for {} {uri}\"}}", parts.method)),
+                Bytes::from(format!(
+                    "{{\"error\":\"MockService has no route for {} {uri}\"}}",
+                    parts.method
+                )),
             ),
         };
         let mut response = Response::new(body);

@@ -33,7 +33,10 @@ impl<T> HttpService for T where
 
 /// Turns a transport error into an [`alooma_core::Error`], keeping one that
 /// already is.
-pub(crate) fn into_error(operation: &'static str, error: impl Into<BoxError>) -> alooma_core::Error {
+pub(crate) fn into_error(
+    operation: &'static str,
+    error: impl Into<BoxError>,
+) -> alooma_core::Error {
     let boxed: BoxError = error.into();
     match boxed.downcast::<alooma_core::Error>() {
         Ok(e) => *e,

@@ -1,5 +1,7 @@
 //! `alooma::blocking::Client`: one generic `call` over the async client,
 //! safe construction and drop around async contexts.
+// Test helpers outside #[test] functions may unwrap too.
+#![allow(clippy::unwrap_used, clippy::panic)]
 #![cfg(feature = "blocking")]
 
 use alooma::mock::MockService;

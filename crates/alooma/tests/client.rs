@@ -1,4 +1,6 @@
 //! `Client::builder`, `Client::from_env`, layers, and what clones share.
+// Test helpers outside #[test] functions may unwrap too.
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use alooma::mock::MockService;
 use alooma::{CallOptions, Client, ClientBuilder, ClientSettings, Error};

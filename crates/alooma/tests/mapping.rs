@@ -1,6 +1,8 @@
 //! The client's offline mapping helpers (`discard_field`, `unmap_field`,
 //! `map_field`, `find_field_name`, `add_field`, `set_mapping_for_field`,
 //! `remove_stats`), including the reference client's defects 4, 5 and 6.
+// Test helpers outside #[test] functions may unwrap too.
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use alooma::mapping::{FieldPath, MappingError, PathError};
 use alooma::mock::MockService;
@@ -221,4 +223,50 @@ fn helpers_do_no_io() {
     c.unmap_field(&mut et, "a.b").unwrap();
     c.remove_stats(&mut et);
     assert!(mock.requests().is_empty());
+}
+
+#[tokio::test]
+async fn round_trip_get_edit_set() {
+    let mock = MockService::new();
+    mock.on(
+        "GET",
+        "/event-types/web%2Forders",
+        200,
+        serde_json::to_vec(&orders()).unwrap(),
+    )
+    .on("POST", "/event-types/web%2Forders/mapping", 200, "");
+    let client = Client::with_service(mock.clone());
+    let mut et = client.get_mapping("web/orders").await.unwrap();
+    client.discard_field(&mut et, "customer.email").unwrap();
+    client.unmap_field(&mut et, "customer.address.zip").unwrap();
+    client
+        .map_field(
+            &mut et,
+            "meta.source.ip",
+            "source_ip",
+            ColumnType::new("VARCHAR").with_length(45),
+        )
+        .unwrap();
+    client.set_mapping(&et, "web/orders").await.unwrap();
+
+    let sent = mock.requests()[1].json();
+    assert!(
+        !sent.to_string().contains("stats"),
+        "get_mapping strips stats"
+    );
+    assert_eq!(sent["origInputLabel"], "shop");
+    assert_eq!(
+        sent["fields"][0]["fields"][0]["mapping"]["isDiscarded"],
+        true
+    );
+    assert_eq!(sent["fields"][0]["fields"][1]["fields"], json!([]));
+    assert_eq!(
+        sent["fields"][2],
+        json!({"fieldName": "meta", "mapping": null, "fields": [
+            {"fieldName": "source", "mapping": null, "fields": [
+                {"fieldName": "ip", "fields": [], "mapping": {"columnName": "source_ip",
+                 "isDiscarded": false,
+                 "columnType": {"type": "VARCHAR", "nonNull": false, "length": 45}}}]}]})
+    );
+    assert_eq!(mock.pending(), 0);
 }

@@ -34,20 +34,6 @@ impl StepOutcome {
             StepOutcome::Failed(_) => false,
         }
     }
-
-    fn from_unit<T>(result: Result<T, Error>) -> Self {
-        match result {
-            Ok(_) => StepOutcome::Done,
-            Err(e) => StepOutcome::Failed(e),
-        }
-    }
-
-    fn from_bulk(result: Result<BulkReport, Error>) -> Self {
-        match result {
-            Ok(report) => StepOutcome::Bulk(report),
-            Err(e) => StepOutcome::Failed(e),
-        }
-    }
 }
 
 impl fmt::Display for StepOutcome {
