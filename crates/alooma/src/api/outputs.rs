@@ -1,1 +1,154 @@
-//! Client methods of the `outputs` area.
+//! Client methods of the outputs area: `get_output_node`,
+//! `get_output_config`, `set_output`, `set_redshift_config`,
+//! `set_snowflake_config`, `set_bigquery_config`, `get_redshift_config`,
+//! `get_snowflake_config`, `get_bigquery_config`.
+
+use crate::{Client, Error, HttpService};
+use alooma_core::outputs::{sink_config, GetOutputNode, SetOutput};
+use alooma_types::{
+    BigQueryConfig, Extra, Node, OutputConfig, RedshiftConfig, SinkType, SnowflakeConfig,
+};
+
+impl<S: HttpService> Client<S> {
+    /// The output node (`GET plumbing/outputs`, first element); none is
+    /// [`Error::NotFound`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// let out = client.get_output_node().await?;
+    /// println!("{} ({})", out.name, out.node_type);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_output_node(&self) -> Result<Node, Error> {
+        self.send(GetOutputNode).await
+    }
+
+    /// The output node's configuration (passwords masked by the server).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// if let Some(config) = client.get_output_config().await? {
+    ///     println!("{:?}", config.get("databaseName"));
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_output_config(&self) -> Result<Option<Extra>, Error> {
+        Ok(self.get_output_node().await?.configuration)
+    }
+
+    /// Replaces the output's configuration: reads the output node, then
+    /// `PUT plumbing/nodes/{id}`. Changing the output type is refused
+    /// ([`Error::Build`]) before anything is written; `name` defaults to the
+    /// type's display name and `skipValidation` to `false`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// use alooma::types::BigQueryConfig;
+    /// client.set_output(BigQueryConfig::new("acme-prod", "events"), None).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn set_output(
+        &self,
+        config: impl Into<OutputConfig>,
+        name: Option<&str>,
+    ) -> Result<Option<serde_json::Value>, Error> {
+        let config = config.into();
+        let current = self.get_output_node().await?;
+        self.send(SetOutput::for_node(&current, config, name)?)
+            .await
+    }
+
+    /// Sets a Redshift output's configuration (see [`RedshiftConfig`]'s
+    /// builder for `skip_validation` and the SSH tunnel).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// use alooma::types::{RedshiftConfig, SshTunnel};
+    /// let config = RedshiftConfig::new("rs.example.com", 5439, "public", "dwh", "loader", "pw")
+    ///     .with_ssh(SshTunnel::new("bastion.example.com", 22, "alooma"));
+    /// client.set_redshift_config(config).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn set_redshift_config(
+        &self,
+        config: RedshiftConfig,
+    ) -> Result<Option<serde_json::Value>, Error> {
+        self.set_output(config, None).await
+    }
+
+    /// Sets a Snowflake output's configuration.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// use alooma::types::SnowflakeConfig;
+    /// let config = SnowflakeConfig::new("acme", "LOAD_WH", "PUBLIC", "DWH", "loader", "pw");
+    /// client.set_snowflake_config(config).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn set_snowflake_config(
+        &self,
+        config: SnowflakeConfig,
+    ) -> Result<Option<serde_json::Value>, Error> {
+        self.set_output(config, None).await
+    }
+
+    /// Sets a BigQuery output's configuration.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// use alooma::types::BigQueryConfig;
+    /// client.set_bigquery_config(BigQueryConfig::new("acme-prod", "events").with_skip_validation(true)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn set_bigquery_config(
+        &self,
+        config: BigQueryConfig,
+    ) -> Result<Option<serde_json::Value>, Error> {
+        self.set_output(config, None).await
+    }
+
+    /// The configuration of the first `REDSHIFT` node, if any.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// if let Some(c) = client.get_redshift_config().await? { println!("{}", c.username); }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_redshift_config(&self) -> Result<Option<RedshiftConfig>, Error> {
+        sink_config(
+            "get_redshift_config",
+            &self.get_structure().await?,
+            &SinkType::Redshift,
+        )
+    }
+
+    /// The configuration of the first `SNOWFLAKE` node, if any.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// if let Some(c) = client.get_snowflake_config().await? { println!("{}", c.username); }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_snowflake_config(&self) -> Result<Option<SnowflakeConfig>, Error> {
+        sink_config(
+            "get_snowflake_config",
+            &self.get_structure().await?,
+            &SinkType::Snowflake,
+        )
+    }
+
+    /// The configuration of the first `BIGQUERY` node, if any.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// if let Some(c) = client.get_bigquery_config().await? { println!("{}", c.dataset_name); }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_bigquery_config(&self) -> Result<Option<BigQueryConfig>, Error> {
+        sink_config(
+            "get_bigquery_config",
+            &self.get_structure().await?,
+            &SinkType::BigQuery,
+        )
+    }
+}

@@ -1,1 +1,121 @@
-//! Client methods of the `structure` area.
+//! Client methods of the structure area: `get_structure` (and the
+//! deprecated `get_plumbing`), `get_transform_node_id`,
+//! `get_throughput_by_name`, `get_redshift_node`, `get_snowflake_node`,
+//! `get_bigquery_node`, `get_deployment_info`, `get_public_ssh_key`.
+
+use crate::{Client, Error, HttpService};
+use alooma_core::structure::{
+    sink_node, throughput_by_name, transform_node_id, GetDeploymentInfo, GetStructure,
+};
+use alooma_types::{DeploymentInfo, Node, SinkType, Structure, ALOOMA_PUBLIC_SSH_KEY};
+
+impl<S: HttpService> Client<S> {
+    /// Every input, output and processor of the system
+    /// (`GET plumbing/?resolution=1min`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// for node in client.get_structure().await?.nodes {
+    ///     println!("{} {} ({})", node.id, node.name, node.node_type);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_structure(&self) -> Result<Structure, Error> {
+        self.send(GetStructure).await
+    }
+
+    /// The old name of [`get_structure`](Self::get_structure).
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// let structure = client.get_plumbing().await?;
+    /// # Ok(()) }
+    /// ```
+    #[deprecated(note = "use get_structure")]
+    pub async fn get_plumbing(&self) -> Result<Structure, Error> {
+        self.get_structure().await
+    }
+
+    /// The id of the Code Engine (`TRANSFORMER`) node; none is
+    /// [`Error::NotFound`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// println!("{}", client.get_transform_node_id().await?);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_transform_node_id(&self) -> Result<String, Error> {
+        transform_node_id(&self.get_structure().await?)
+    }
+
+    /// The throughput of every non-deleted node called `name` (`Inputs`,
+    /// `Code Engine`, `Restream`, `Mapper`, `Output` …).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// println!("{:?}", client.get_throughput_by_name("Mapper").await?);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_throughput_by_name(&self, name: &str) -> Result<Vec<f64>, Error> {
+        Ok(throughput_by_name(&self.get_structure().await?, name))
+    }
+
+    async fn first_sink_node(&self, sink: SinkType) -> Result<Option<Node>, Error> {
+        Ok(sink_node(&self.get_structure().await?, &sink).cloned())
+    }
+
+    /// The first `REDSHIFT` node, if any.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// if let Some(node) = client.get_redshift_node().await? { println!("{}", node.id); }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_redshift_node(&self) -> Result<Option<Node>, Error> {
+        self.first_sink_node(SinkType::Redshift).await
+    }
+
+    /// The first `SNOWFLAKE` node, if any.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// if let Some(node) = client.get_snowflake_node().await? { println!("{}", node.id); }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_snowflake_node(&self) -> Result<Option<Node>, Error> {
+        self.first_sink_node(SinkType::Snowflake).await
+    }
+
+    /// The first `BIGQUERY` node, if any.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// if let Some(node) = client.get_bigquery_node().await? { println!("{}", node.id); }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_bigquery_node(&self) -> Result<Option<Node>, Error> {
+        self.first_sink_node(SinkType::BigQuery).await
+    }
+
+    /// The deployment serving the account (`GET deployInfo`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// println!("{:?}", client.get_deployment_info().await?.deployment_name);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_deployment_info(&self) -> Result<DeploymentInfo, Error> {
+        self.send(GetDeploymentInfo).await
+    }
+
+    /// Alooma's public SSH deploy key (a constant; no request is made).
+    ///
+    /// ```
+    /// let client = alooma::Client::with_service(alooma::mock::MockService::new());
+    /// assert!(client.get_public_ssh_key().ends_with("deploy@alooma.io"));
+    /// ```
+    pub fn get_public_ssh_key(&self) -> &'static str {
+        ALOOMA_PUBLIC_SSH_KEY
+    }
+}
