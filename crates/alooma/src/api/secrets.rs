@@ -1,1 +1,47 @@
-//! Client methods of the `secrets` area.
+//! Client methods of the secrets area.
+
+use crate::{Client, Error, HttpService};
+use alooma_core::secrets::{DeleteSecret, GetSecrets, SetSecrets};
+use alooma_types::Secret;
+
+impl<S: HttpService> Client<S> {
+    /// The names of the secrets (`GET secrets`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// let names = client.get_secrets().await?;
+    /// # let _ = names;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_secrets(&self) -> Result<Vec<String>, Error> {
+        self.send(GetSecrets).await
+    }
+
+    /// Creates or updates secrets (`PUT secrets` with name → value). The
+    /// values never appear in logs or `Debug` output.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// client.set_secrets([("my_user", "example"), ("my_password", "12345678")]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn set_secrets<I, K, V>(&self, secrets: I) -> Result<(), Error>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<Secret>,
+    {
+        self.send(SetSecrets::new(secrets)).await
+    }
+
+    /// Deletes a secret (`DELETE secrets/{name}`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// client.delete_secret("my_user").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete_secret(&self, name: &str) -> Result<(), Error> {
+        self.send(DeleteSecret::new(name)).await
+    }
+}

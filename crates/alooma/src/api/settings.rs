@@ -1,1 +1,70 @@
-//! Client methods of the `settings` area.
+//! Client methods of the settings area.
+
+use crate::{Client, Error, HttpService};
+use alooma_core::settings::{
+    DeleteS3Retention, GetSettings, SetS3Retention, SetSettingsEmailNotifications,
+};
+use alooma_types::{EmailNotifications, S3RetentionOptions, Secret, Settings};
+
+impl<S: HttpService> Client<S> {
+    /// The digest e-mail and S3 retention settings (`GET settings/`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// let s = client.get_settings().await?;
+    /// println!("{:?}", s.email_notifications.map(|e| e.recipients));
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_settings(&self) -> Result<Settings, Error> {
+        self.send(GetSettings).await
+    }
+
+    /// Sets the digest e-mail settings (`POST settings/email-notifications`);
+    /// `EmailNotifications::default()` restores the reference's defaults.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// use alooma::types::EmailNotifications;
+    /// client.set_settings_email_notifications(
+    ///     &EmailNotifications::default().recipients(["ops@example.com"])).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn set_settings_email_notifications(
+        &self,
+        settings: &EmailNotifications,
+    ) -> Result<(), Error> {
+        self.send(SetSettingsEmailNotifications::new(settings.clone()))
+            .await
+    }
+
+    /// Stores raw events in your S3 bucket too (`POST settings/s3-retention`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// use alooma::types::S3RetentionOptions;
+    /// client.set_s3_retention("my-bucket", "AKIA…", "secret",
+    ///     S3RetentionOptions::default().file_prefix("raw")).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn set_s3_retention(
+        &self,
+        bucket: &str,
+        access_key: &str,
+        secret_key: impl Into<Secret>,
+        options: S3RetentionOptions,
+    ) -> Result<(), Error> {
+        self.send(SetS3Retention::new(bucket, access_key, secret_key, options))
+            .await
+    }
+
+    /// Turns S3 retention off (`DELETE settings/s3-retention`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// client.delete_s3_retention().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete_s3_retention(&self) -> Result<(), Error> {
+        self.send(DeleteS3Retention).await
+    }
+}

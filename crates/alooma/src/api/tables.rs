@@ -1,1 +1,141 @@
-//! Client methods of the `tables` area.
+//! Client methods of the tables and schemas area (the output warehouse).
+
+use crate::{Client, Error, HttpService};
+use alooma_core::tables::{
+    AlterTable, CreateSchema, CreateTable, DropTable, GetSchemas, GetTableDependencies,
+    GetTableNames, GetTables,
+};
+use alooma_types::{Column, Schema, Table};
+
+impl<S: HttpService> Client<S> {
+    /// The tables of `schema` (`None`: the default schema), with their
+    /// columns (`GET tables[/{schema}]`); `shallow` only lists names, as
+    /// [`get_table_names`](Self::get_table_names).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// for t in client.get_tables(false, Some("public")).await? {
+    ///     println!("{} ({} columns)", t.table_name, t.columns.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_tables(
+        &self,
+        shallow: bool,
+        schema: Option<&str>,
+    ) -> Result<Vec<Table>, Error> {
+        if shallow {
+            return self.get_table_names(schema).await;
+        }
+        let mut op = GetTables::new();
+        op.schema = schema.map(str::to_owned);
+        self.send(op).await
+    }
+
+    /// The tables of `schema` (`None`: the default schema) with empty
+    /// `columns` (`GET tables[/{schema}]?shallow=true`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// let names: Vec<String> = client.get_table_names(None).await?
+    ///     .into_iter().map(|t| t.table_name).collect();
+    /// # let _ = names;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_table_names(&self, schema: Option<&str>) -> Result<Vec<Table>, Error> {
+        let mut op = GetTableNames::new();
+        op.schema = schema.map(str::to_owned);
+        self.send(op).await
+    }
+
+    /// Creates a table (`POST tables/{table}`); answers the table as the
+    /// server describes it, if it sends one. Not retried after it may have
+    /// reached the server.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// use alooma::types::{Column, ColumnType};
+    /// client.create_table("orders", &[
+    ///     Column::new("price", ColumnType::new("FLOAT")),
+    ///     Column::new("event", ColumnType::new("VARCHAR").with_length(256)).dist_key(true).sort_key_index(0),
+    /// ]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_table(
+        &self,
+        table: &str,
+        columns: &[Column],
+    ) -> Result<Option<Table>, Error> {
+        self.send(CreateTable::new(table, columns.to_vec())).await
+    }
+
+    /// Alters a table to have `columns` (`PUT tables/{table}`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// use alooma::types::{Column, ColumnType};
+    /// client.alter_table("orders", &[Column::new("note", ColumnType::new("VARCHAR").with_length(1024))]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn alter_table(
+        &self,
+        table: &str,
+        columns: &[Column],
+    ) -> Result<Option<Table>, Error> {
+        self.send(AlterTable::new(table, columns.to_vec())).await
+    }
+
+    /// Drops `schema.table`, and its dependencies when `cascade`
+    /// (`DELETE tables/{schema}/{table}[?cascade=true]`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// client.drop_table("public", "old_orders", false).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn drop_table(&self, schema: &str, table: &str, cascade: bool) -> Result<(), Error> {
+        self.send(DropTable::new(schema, table).cascade(cascade))
+            .await
+    }
+
+    /// What depends on `schema.table`
+    /// (`GET tables/{schema}/{table}/dependencies`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// let deps = client.get_table_dependencies("public", "orders").await?;
+    /// # let _ = deps;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_table_dependencies(
+        &self,
+        schema: &str,
+        table: &str,
+    ) -> Result<Vec<String>, Error> {
+        self.send(GetTableDependencies::new(schema, table)).await
+    }
+
+    /// The schemas of the output (`GET schemas/`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// let default = client.get_schemas().await?.into_iter().find(|s| s.is_default());
+    /// # let _ = default;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_schemas(&self) -> Result<Vec<Schema>, Error> {
+        self.send(GetSchemas).await
+    }
+
+    /// Creates a schema (`POST schemas`). Not retried after it may have
+    /// reached the server.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// client.create_schema(&alooma::types::Schema::new("staging")).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_schema(&self, schema: &Schema) -> Result<(), Error> {
+        self.send(CreateSchema::new(schema.clone())).await
+    }
+}
