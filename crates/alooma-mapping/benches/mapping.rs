@@ -8,6 +8,7 @@ mod support;
 use criterion::{criterion_group, Criterion};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
+use support::Decoder;
 
 fn benches(c: &mut Criterion) {
     let doc = support::document();
@@ -19,12 +20,19 @@ fn benches(c: &mut Criterion) {
     group.bench_function("floor_value_parse_serialize", |b| {
         b.iter(|| support::floor(black_box(&doc)).map(|s| s.len()))
     });
-    group.bench_function("job_parse_discard_unmap_remove_stats_serialize", |b| {
-        b.iter(|| support::job(black_box(&doc), &batch).map(|s| s.len()).ok())
-    });
-    group.bench_function("parse_event_type_only", |b| {
-        b.iter(|| serde_json::from_str::<alooma_types::EventType>(black_box(&doc)).is_ok())
-    });
+    for decoder in [
+        Decoder::StreamingWithoutStats,
+        Decoder::Streaming,
+        Decoder::Serde,
+    ] {
+        group.bench_function(format!("job_{decoder:?}"), |b| {
+            b.iter(|| {
+                support::job(black_box(&doc), &batch, decoder)
+                    .map(|s| s.len())
+                    .ok()
+            })
+        });
+    }
     group.finish();
 }
 
@@ -43,32 +51,47 @@ fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
 fn ratio() {
     let doc = support::document();
     let batch = support::batch();
-    let edited = support::job(&doc, &batch).unwrap_or_default();
-    assert!(
-        !edited.is_empty() && !edited.contains("\"stats\""),
-        "job output is wrong"
-    );
-    // Interleave so both see the same machine conditions.
+    let decoders = [
+        Decoder::StreamingWithoutStats,
+        Decoder::Streaming,
+        Decoder::Serde,
+    ];
+    let expected = support::job(&doc, &batch, Decoder::Serde).unwrap_or_default();
+    for decoder in decoders {
+        let out = support::job(&doc, &batch, decoder).unwrap_or_default();
+        assert!(
+            out == expected && !out.contains("\"stats\""),
+            "{decoder:?} job output is wrong"
+        );
+    }
+    // Interleave so every variant sees the same machine conditions.
     let mut floor = Duration::MAX;
-    let mut job = Duration::MAX;
+    let mut jobs = [Duration::MAX; 3];
     for _ in 0..5 {
         floor = floor.min(best_of(1, || {
             black_box(support::floor(&doc).map(|s| s.len()).ok());
         }));
-        job = job.min(best_of(1, || {
-            black_box(support::job(&doc, &batch).map(|s| s.len()).ok());
-        }));
+        for (best, decoder) in jobs.iter_mut().zip(decoders) {
+            *best = (*best).min(best_of(1, || {
+                black_box(support::job(&doc, &batch, decoder).map(|s| s.len()).ok());
+            }));
+        }
     }
     println!(
-        "document: {:.1} MB, {} leaf fields",
+        "document: {:.1} MB, {} leaf fields; best of 5 runs each",
         doc.len() as f64 / 1e6,
         support::OBJECTS * support::LEAVES
     );
-    println!("floor (Value parse + serialize): {floor:.2?}");
-    println!("mapping job (parse, discard 2000, unmap 1000, remove_stats, serialize): {job:.2?}");
+    println!("floor (serde_json::Value parse + serialize): {floor:.2?}");
+    for (job, decoder) in jobs.iter().zip(decoders) {
+        println!(
+            "mapping job [{decoder:?}] (parse, discard 2000, unmap 1000, remove_stats, serialize): {job:.2?}, / floor = {:.2}",
+            job.as_secs_f64() / floor.as_secs_f64()
+        );
+    }
     println!(
         "mapping job / floor = {:.2}",
-        job.as_secs_f64() / floor.as_secs_f64()
+        jobs[0].as_secs_f64() / floor.as_secs_f64()
     );
 }
 

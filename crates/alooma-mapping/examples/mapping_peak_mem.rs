@@ -1,7 +1,9 @@
 //! Peak memory of the benchmark's mapping job, read from `/proc/self/status`
 //! (VmHWM, Linux only). Run: `cargo run --release -p alooma-mapping
-//! --example mapping_peak_mem` (add `floor` to measure the Value floor
-//! instead). The document itself is counted: it is generated straight into
+//! --example mapping_peak_mem [fused|streaming|serde|floor]` (default
+//! `fused`: `decode::from_str_without_stats`; `floor` measures a plain
+//! `serde_json::Value` parse + serialize). One mode per process, since the
+//! high-water mark never goes down. The document itself is counted: it is generated straight into
 //! a string before the job runs.
 #![allow(clippy::print_stdout)]
 
@@ -15,14 +17,16 @@ fn vm_kib(key: &str) -> Option<u64> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let floor_mode = std::env::args().nth(1).as_deref() == Some("floor");
+    let mode = std::env::args().nth(1).unwrap_or_else(|| "fused".into());
     let base = vm_kib("VmHWM:").unwrap_or(0);
     let doc = support::document();
     let batch = support::batch();
-    let out_len = if floor_mode {
-        support::floor(&doc)?.len()
-    } else {
-        support::job(&doc, &batch)?.len()
+    let out_len = match mode.as_str() {
+        "floor" => support::floor(&doc)?.len(),
+        "fused" => support::job(&doc, &batch, support::Decoder::StreamingWithoutStats)?.len(),
+        "streaming" => support::job(&doc, &batch, support::Decoder::Streaming)?.len(),
+        "serde" => support::job(&doc, &batch, support::Decoder::Serde)?.len(),
+        other => return Err(format!("unknown mode {other:?}").into()),
     };
     let peak = vm_kib("VmHWM:").ok_or("no VmHWM in /proc/self/status (not Linux?)")?;
     let doc_mb = doc.len() as f64 / 1e6;
@@ -30,11 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base_mb = base as f64 * 1024.0 / 1e6;
     println!(
         "{}: document {doc_mb:.1} MB, output {:.1} MB",
-        if floor_mode {
-            "floor (Value)"
-        } else {
-            "mapping job"
-        },
+        mode,
         out_len as f64 / 1e6
     );
     println!(

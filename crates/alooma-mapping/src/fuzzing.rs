@@ -116,7 +116,20 @@ pub fn mapping_edit(data: &[u8]) -> Result<(), FuzzFailure> {
             "remove_stats_value left a stats key".into()
         })?;
     }
-    let Ok(original) = serde_json::from_str::<EventType>(&text) else {
+    let derived = serde_json::from_str::<EventType>(&text);
+    let fast = crate::decode::from_str(&text);
+    check(derived.as_ref().ok() == fast.as_ref().ok(), || {
+        format!("decode::from_str disagrees with serde: {fast:?} vs {derived:?}")
+    })?;
+    let lean = crate::decode::from_str_without_stats(&text);
+    let stripped = derived.as_ref().ok().cloned().map(|mut et| {
+        remove_stats(&mut et);
+        et
+    });
+    check(lean.as_ref().ok() == stripped.as_ref(), || {
+        format!("decode::from_str_without_stats disagrees: {lean:?} vs {stripped:?}")
+    })?;
+    let Ok(original) = derived else {
         return Ok(());
     };
     let encoded = serde_json::to_string(&original)

@@ -45,7 +45,7 @@ pub fn remove_stats_value(value: &mut Value) {
     }
 }
 
-fn strip_extra(map: &mut Extra) {
+pub(crate) fn strip_extra(map: &mut Extra) {
     if map.is_empty() {
         return;
     }

@@ -1,5 +1,6 @@
 //! Unit tests of every single edit, the batch and the diff, including the
 //! reference client's own examples (api-reference.txt, copied here).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
 
 use alooma_mapping::*;
 use alooma_types::{ColumnType, EventType, Field};
@@ -471,4 +472,37 @@ fn diff_lists_changes_by_path() {
     assert!(back.to_string().contains("- n (and 1 nested field)\n"));
     assert_eq!(d.len(), 7);
     assert!(diff(&before, &before).is_empty());
+}
+
+#[test]
+fn streaming_decoder_matches_serde_on_fixtures_and_errors() {
+    for doc in [NESTED, REFERENCE_EVENT_TYPE] {
+        let serde: EventType = serde_json::from_str(doc).unwrap();
+        assert_eq!(decode::from_str(doc).unwrap(), serde);
+    }
+    for bad in [
+        r#"{"fields":[]}"#,
+        r#"{"name":"a","name":"b"}"#,
+        r#"{"name":"a","fields":[{"fields":[]}]}"#,
+        r#"{"name":"a","fields":[{"fieldName":"x","fields":null}]}"#,
+        r#"{"name":"a","fields":[{"fieldName":"x","mapping":{"columnName":"a","columnName":"b"}}]}"#,
+        r#"{"name":"a","fields":[{"fieldName":"x","mapping":{"columnType":{"nonNull":true}}}]}"#,
+        r#"{"name":"a","fields":[{"fieldName":"x","mapping":{"columnType":{"type":"T","length":-1}}}]}"#,
+        r#"{"name":"a"} trailing"#,
+        r#"["name"]"#,
+    ] {
+        assert!(serde_json::from_str::<EventType>(bad).is_err(), "{bad}");
+        assert!(decode::from_str(bad).is_err(), "{bad}");
+        assert!(decode::from_str_without_stats(bad).is_err(), "{bad}");
+    }
+    let odd = r#"{"name":"a","mapping":null,"fields":[{"fieldName":"x","fields":[],
+        "mapping":{"columnName":null,"columnType":null,"isDiscarded":null,"k":[{"stats":1}]}}]}"#;
+    assert_eq!(
+        decode::from_str(odd).unwrap(),
+        serde_json::from_str::<EventType>(odd).unwrap()
+    );
+    assert_eq!(
+        to_value(&decode::from_str_without_stats(odd).unwrap())["fields"][0]["mapping"],
+        json!({"columnType": null, "k": [{}]})
+    );
 }

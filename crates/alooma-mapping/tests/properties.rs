@@ -1,5 +1,6 @@
 //! Property tests on random mapping trees (unique sibling names, dotted and
 //! backslashed names, null / mapped / discarded mappings, `stats` anywhere).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
 
 use alooma_mapping::*;
 use alooma_types::{ColumnType, EventType, Field};
@@ -250,6 +251,17 @@ proptest! {
         }
         prop_assert_eq!(&after.extra, &et.extra);
         prop_assert_eq!(&after.mapping, &et.mapping);
+    }
+
+    #[test]
+    fn streaming_decoder_matches_serde(et in event_type()) {
+        let json = serde_json::to_string(&et).unwrap();
+        prop_assert_eq!(decode::from_str(&json).unwrap(), et.clone());
+        prop_assert_eq!(decode::from_slice(json.as_bytes()).unwrap(), et.clone());
+        let mut stripped = et;
+        remove_stats(&mut stripped);
+        prop_assert_eq!(decode::from_str_without_stats(&json).unwrap(), stripped.clone());
+        prop_assert_eq!(decode::from_slice_without_stats(json.as_bytes()).unwrap(), stripped);
     }
 
     #[test]
