@@ -1,6 +1,11 @@
 //! Unit tests of every single edit, the batch and the diff, including the
 //! reference client's own examples (api-reference.txt, copied here).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout
+)]
 
 use alooma_mapping::*;
 use alooma_types::{ColumnType, EventType, Field};

@@ -8,7 +8,12 @@
 //! alooma-mapping --release --test fuzz_replay -- --nocapture`. Without
 //! `FUZZ_SECONDS` it runs a small fixed number of cases (well under 2 s), so
 //! plain `cargo test` runs it too. Without `FUZZ_TARGET` both targets run.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout
+)]
 
 use alooma_mapping::fuzzing::{self, FuzzFailure};
 use std::path::Path;

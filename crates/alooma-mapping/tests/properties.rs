@@ -1,6 +1,11 @@
 //! Property tests on random mapping trees (unique sibling names, dotted and
 //! backslashed names, null / mapped / discarded mappings, `stats` anywhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout
+)]
 
 use alooma_mapping::*;
 use alooma_types::{ColumnType, EventType, Field};

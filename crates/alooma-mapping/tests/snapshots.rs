@@ -1,6 +1,11 @@
 //! insta snapshots (pretty JSON) of representative edited mappings.
 //! Snapshots: `tests/snapshots/snapshots__<name>.snap`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout
+)]
 
 use alooma_mapping::*;
 use alooma_types::{ColumnType, EventType};
