@@ -1,5 +1,6 @@
 //! Property: any name reaches the server as exactly one path segment that
 //! decodes back to the name.
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use alooma_core::{event_types::GetEventType, Operation};
 use proptest::prelude::*;

@@ -1,6 +1,7 @@
 //! Shared round-trip check: every example response from the API reference
 //! (copied into `tests/fixtures/<area>/<operation>.json`) decodes into its
 //! model and encodes back to exactly the same JSON.
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
@@ -17,9 +18,10 @@ fn fixtures_dir() -> PathBuf {
 /// Decodes `path` into `T`, encodes it back, and asserts the JSON is unchanged.
 pub fn round_trip<T: DeserializeOwned + Serialize>(path: &Path) {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let original: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let typed: T =
-        serde_json::from_value(original.clone()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let original: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let typed: T = serde_json::from_value(original.clone())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let back = serde_json::to_value(&typed).unwrap();
     assert_eq!(back, original, "{} did not round-trip", path.display());
 }
@@ -37,5 +39,8 @@ pub fn check_area(area: &str, entries: &[Entry]) {
         .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|f| !registered.contains(f.as_str()))
         .collect();
-    assert!(unregistered.is_empty(), "fixtures in {area}/ with no model registered: {unregistered:?}");
+    assert!(
+        unregistered.is_empty(),
+        "fixtures in {area}/ with no model registered: {unregistered:?}"
+    );
 }
