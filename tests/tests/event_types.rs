@@ -1,0 +1,157 @@
+//! Event types and mappings end to end, including names that need
+//! percent-encoding.
+
+use alooma::types::{EventType, MappingMode};
+use alooma::Error;
+use alooma_tests::{client, count, start};
+use serde_json::json;
+
+/// The emulator's stored event type, as JSON.
+fn stored(emu: &alooma_emulator::Emulator, name: &str) -> Option<serde_json::Value> {
+    emu.with_state(|s| s.event_types.get(name).cloned())
+}
+
+#[tokio::test]
+async fn get_event_types_lists_every_type() {
+    let emu = start().await;
+    let c = client(&emu);
+    let mut names: Vec<String> = c
+        .get_event_types()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["Account", "checkout", "orders", "page_view", "partner/feed"]
+    );
+}
+
+#[tokio::test]
+async fn get_event_type_reads_fields_and_stats() {
+    let emu = start().await;
+    let c = client(&emu);
+    let et = c.get_event_type("page_view").await.unwrap();
+    assert_eq!(et.name, "page_view");
+    let names: Vec<&str> = et.fields().iter().map(|f| f.field_name.as_str()).collect();
+    assert_eq!(names, ["url", "referrer", "user", "timestamp"]);
+    // get_event_type keeps stats (get_mapping removes them).
+    assert!(et.extra.contains_key("stats"));
+    let err = c.get_event_type("nope").await.unwrap_err();
+    assert!(
+        matches!(err, Error::NotFound { .. } | Error::Api { .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn get_mapping_removes_stats_at_every_depth() {
+    let emu = start().await;
+    let c = client(&emu);
+    let mapping = c.get_mapping("page_view").await.unwrap();
+    let text = serde_json::to_string(&mapping).unwrap();
+    assert!(!text.contains("\"stats\""), "{text}");
+    assert_eq!(mapping.fields()[2].fields[2].fields[0].field_name, "country");
+    // Only one request: GET event-types/page_view.
+    assert_eq!(count(&emu, "GET", "event-types/page_view"), 1);
+}
+
+#[tokio::test]
+async fn set_mapping_stores_the_mapping() {
+    let emu = start().await;
+    let c = client(&emu);
+    let mut mapping = c.get_mapping("orders").await.unwrap();
+    mapping.mapping_mode = Some(MappingMode::Flexible);
+    c.set_mapping(&mapping, "orders").await.unwrap();
+    let back = c.get_mapping("orders").await.unwrap();
+    assert_eq!(back.mapping_mode, Some(MappingMode::Flexible));
+    assert_eq!(back.fields(), mapping.fields());
+    assert_eq!(stored(&emu, "orders").unwrap()["mappingMode"], "FLEXIBLE");
+    assert_eq!(count(&emu, "POST", "event-types/orders/mapping"), 1);
+}
+
+#[tokio::test]
+async fn discard_event_type_marks_it_discarded() {
+    let emu = start().await;
+    let c = client(&emu);
+    c.discard_event_type("checkout").await.unwrap();
+    let et = c.get_event_type("checkout").await.unwrap();
+    let mapping = et.mapping.clone().unwrap();
+    assert_eq!(mapping.is_discarded, Some(true));
+    assert_eq!(mapping.table_name.as_deref(), Some(""));
+    assert!(et.fields().is_empty());
+    assert_eq!(et.mapping_mode, Some(MappingMode::Strict));
+}
+
+#[tokio::test]
+async fn delete_event_type_removes_it() {
+    let emu = start().await;
+    let c = client(&emu);
+    c.delete_event_type("Account").await.unwrap();
+    assert!(stored(&emu, "Account").is_none());
+    assert!(!c
+        .get_event_types()
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.name == "Account"));
+    assert!(c.delete_event_type("Account").await.is_err());
+}
+
+#[tokio::test]
+async fn delete_all_event_types_empties_the_list() {
+    let emu = start().await;
+    let c = client(&emu);
+    let report = c.delete_all_event_types().await.unwrap();
+    assert!(report.is_success(), "{report}");
+    assert_eq!(report.len(), 5);
+    assert!(c.get_event_types().await.unwrap().is_empty());
+    assert!(emu.with_state(|s| s.event_types.is_empty()));
+    // "partner/feed" was deleted through an encoded path.
+    assert_eq!(count(&emu, "DELETE", "event-types/partner%2Ffeed"), 1);
+}
+
+#[tokio::test]
+async fn mapping_mode_round_trips() {
+    let emu = start().await;
+    let c = client(&emu);
+    assert_eq!(c.get_mapping_mode().await.unwrap(), MappingMode::AutoMap);
+    c.set_mapping_mode(MappingMode::Strict).await.unwrap();
+    assert_eq!(c.get_mapping_mode().await.unwrap(), MappingMode::Strict);
+    assert_eq!(emu.with_state(|s| s.mapping_mode.clone()), "STRICT");
+    c.set_mapping_mode(MappingMode::Flexible).await.unwrap();
+    assert_eq!(c.get_mapping_mode().await.unwrap(), MappingMode::Flexible);
+}
+
+#[tokio::test]
+async fn event_type_names_needing_encoding_round_trip() {
+    let emu = start().await;
+    let c = client(&emu);
+    let name = "web/clicks? été #1";
+    let mut et = EventType::new(name);
+    et.extra.insert("origInputLabel".into(), json!("web"));
+    c.set_mapping(&et, name).await.unwrap();
+    // The emulator decodes each segment once: it stored exactly this name.
+    assert!(stored(&emu, name).is_some());
+    let back = c.get_event_type(name).await.unwrap();
+    assert_eq!(back.name, name);
+    let mapping = c.get_mapping(name).await.unwrap();
+    assert_eq!(mapping.name, name);
+    assert!(c
+        .get_event_types()
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.name == name));
+    c.discard_event_type(name).await.unwrap();
+    assert_eq!(stored(&emu, name).unwrap()["state"], "DISCARDED");
+    c.delete_event_type(name).await.unwrap();
+    assert!(stored(&emu, name).is_none());
+    // Every request used one encoded segment for the name.
+    let encoded = "web%2Fclicks%3F%20%C3%A9t%C3%A9%20%231";
+    assert_eq!(count(&emu, "POST", &format!("event-types/{encoded}/mapping")), 2);
+    assert_eq!(count(&emu, "GET", &format!("event-types/{encoded}")), 2);
+    assert_eq!(count(&emu, "DELETE", &format!("event-types/{encoded}")), 1);
+}
