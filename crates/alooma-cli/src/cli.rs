@@ -69,20 +69,62 @@ pub struct GlobalArgs {
 /// Every command.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Event types: list, read, discard, delete.
+    /// Inputs: list, get, create, edit, pause, resume, remove, sleep time.
+    #[command(subcommand)]
+    Inputs(commands::inputs::InputsCmd),
+    /// The pipeline's structure (nodes).
+    Structure(commands::structure::StructureArgs),
+    /// Event types: list, get, discard, delete.
     #[command(subcommand, name = "event-types")]
     EventTypes(commands::event_types::EventTypesCmd),
-    /// Mappings: read, store, mode, and offline edit and diff.
+    /// Mappings: get, set, mode, and offline edit and diff.
     #[command(subcommand)]
     Mapping(commands::mapping::MappingCmd),
-    /// The Code Engine: modules, tests, requirements.
+    /// The Code Engine: modules, test runs, requirements.
     #[command(subcommand, name = "code-engine")]
     CodeEngine(commands::code_engine::CodeEngineCmd),
+    /// Pipeline metrics.
+    #[command(subcommand)]
+    Metrics(commands::metrics::MetricsCmd),
+    /// Warehouse tables.
+    #[command(subcommand)]
+    Tables(commands::tables::TablesCmd),
+    /// Warehouse schemas.
+    #[command(subcommand)]
+    Schemas(commands::tables::SchemasCmd),
+    /// Scheduled (consolidation) queries.
+    #[command(subcommand)]
+    Queries(commands::queries::QueriesCmd),
+    /// Secrets (values are never printed).
+    #[command(subcommand)]
+    Secrets(commands::secrets::SecretsCmd),
+    /// Settings: e-mail notifications, S3 retention.
+    #[command(subcommand)]
+    Settings(commands::settings::SettingsCmd),
+    /// The Restream Queue.
+    #[command(subcommand)]
+    Restream(commands::restream::RestreamCmd),
+    /// The output (warehouse) node.
+    #[command(subcommand)]
+    Outputs(commands::outputs::OutputsCmd),
+    /// Notifications.
+    #[command(subcommand)]
+    Notifications(commands::notifications::NotificationsCmd),
     /// Samples of events.
     #[command(subcommand)]
     Samples(commands::samples::SamplesCmd),
+    /// Credits and loaded-event summaries.
+    #[command(subcommand)]
+    Credits(commands::credits::CreditsCmd),
+    /// The account's users.
+    Users,
     /// The account name for these credentials.
     Account,
+    /// Whole-system operations.
+    #[command(subcommand)]
+    System(commands::system::SystemCmd),
+    /// Deployment information.
+    Deployment(commands::structure::DeploymentArgs),
     /// Every facade operation and the command that runs it.
     Operations,
     /// Shell completion scripts.

@@ -3,9 +3,21 @@
 
 pub mod code_engine;
 pub mod completions;
+pub mod credits;
 pub mod event_types;
+pub mod inputs;
 pub mod mapping;
+pub mod metrics;
+pub mod notifications;
+pub mod outputs;
+pub mod queries;
+pub mod restream;
 pub mod samples;
+pub mod secrets;
+pub mod settings;
+pub mod structure;
+pub mod system;
+pub mod tables;
 
 use crate::cli::Command;
 use crate::context::Ctx;
@@ -59,12 +71,156 @@ pub const FACADE_OPERATIONS: &[(&str, &str)] = &[
     ("get_samples", "samples list"),
     ("get_samples_stats", "samples stats"),
     ("get_samples_status_codes", "samples status-codes"),
+    // structure
+    ("get_structure", "structure"),
+    ("get_plumbing", "structure --plumbing"),
+    ("get_transform_node_id", "structure --transform-node-id"),
+    (
+        "get_throughput_by_name",
+        "structure --throughput web_events",
+    ),
+    ("get_redshift_node", "structure --node redshift"),
+    ("get_snowflake_node", "structure --node snowflake"),
+    ("get_bigquery_node", "structure --node bigquery"),
+    ("get_deployment_info", "deployment"),
+    // inputs
+    ("get_inputs", "inputs list"),
+    ("get_input_by_id", "inputs get 1234"),
+    ("get_input_by_name", "inputs get --name web_events"),
+    ("create_input", "inputs create spec.json"),
+    ("create_input_with", "inputs create spec.json --no-validate"),
+    (
+        "create_s3_input",
+        "inputs create s3 logs --bucket b --access-key-id AKIA",
+    ),
+    (
+        "create_mixpanel_input",
+        "inputs create mixpanel mp --from-date 2024-01-01",
+    ),
+    ("edit_input", "inputs edit spec.json"),
+    ("pause_input_by_id", "inputs pause 1234"),
+    ("resume_input_by_id", "inputs resume 1234"),
+    ("remove_input", "inputs remove 1234"),
+    ("remove_all_inputs", "inputs remove-all"),
+    ("get_input_sleep_time", "inputs sleep-time 1234"),
+    ("set_input_sleep_time", "inputs sleep-time 1234 30"),
+    // outputs
+    ("get_output_node", "outputs get --node"),
+    ("get_output_config", "outputs get"),
+    ("set_output", "outputs set config.json"),
+    (
+        "set_redshift_config",
+        "outputs set redshift --hostname h --schema s --database d --username u",
+    ),
+    (
+        "set_snowflake_config",
+        "outputs set snowflake --account-name a --warehouse w --schema s --database d --username u",
+    ),
+    (
+        "set_bigquery_config",
+        "outputs set bigquery --project p --dataset d",
+    ),
+    ("get_redshift_config", "outputs get --type redshift"),
+    ("get_snowflake_config", "outputs get --type snowflake"),
+    ("get_bigquery_config", "outputs get --type bigquery"),
+    // restream
+    ("get_restream_queue_size", "restream size"),
+    ("get_restream_stats", "restream stats"),
+    ("start_restream", "restream start"),
+    ("purge_restream_queue", "restream purge"),
+    ("clean_restream_queue", "restream purge --clean"),
+    // metrics
+    (
+        "get_metrics_by_names",
+        "metrics get EVENTS_IN_PIPELINE --minutes 30",
+    ),
+    ("get_incoming_queue_metric", "metrics incoming-queue"),
+    ("get_incoming_events_count", "metrics incoming-events"),
+    ("get_average_event_size", "metrics average-event-size"),
+    ("get_max_latency", "metrics max-latency"),
+    ("get_outputs_metrics", "metrics outputs"),
+    ("get_restream_queue_metrics", "metrics restream-queue"),
+    // notifications
+    ("get_notifications", "notifications list"),
+    (
+        "publish_notification",
+        "notifications publish info deployed",
+    ),
+    // tables and schemas
+    ("get_tables", "tables list"),
+    ("get_table_names", "tables names"),
+    ("create_table", "tables create t --column id:INT"),
+    ("alter_table", "tables alter t --column id:BIGINT"),
+    ("drop_table", "tables drop public t"),
+    ("get_table_dependencies", "tables dependencies public t"),
+    ("get_schemas", "schemas list"),
+    ("create_schema", "schemas create staging"),
+    // queries
+    ("get_queries", "queries list"),
+    ("get_query_by_event_type", "queries get orders"),
+    ("get_queries_in_error_state", "queries list --errors"),
+    ("get_scheduled_queries", "queries list --v1"),
+    (
+        "get_scheduled_queries_in_error_state",
+        "queries list --v1 --errors",
+    ),
+    (
+        "schedule_default_query",
+        "queries schedule-default config.json",
+    ),
+    ("schedule_query", "queries schedule orders SELECT --every 8"),
+    ("remove_scheduled_query", "queries remove 7"),
+    ("run_query", "queries run 7"),
+    // secrets
+    ("get_secrets", "secrets list"),
+    ("set_secrets", "secrets set db_password"),
+    ("delete_secret", "secrets delete db_password"),
+    // settings
+    ("get_settings", "settings get"),
+    (
+        "set_settings_email_notifications",
+        "settings email-notifications",
+    ),
+    (
+        "set_s3_retention",
+        "settings s3-retention --bucket b --access-key-id AKIA",
+    ),
+    ("delete_s3_retention", "settings delete-s3-retention"),
+    // users and credits
+    ("get_users", "users"),
+    ("get_company_credits", "credits company"),
+    ("get_used_credits", "credits used"),
+    (
+        "get_loaded_events_per_table_summary",
+        "credits loaded-events --from 2024-01-01T00:00:00",
+    ),
+    // whole system
+    ("clean_system", "system clean --no-progress"),
+    ("clean_system_with", "system clean"),
 ];
 
 /// Runs a parsed command.
 pub async fn run(command: Command, ctx: &Ctx, matches: &ArgMatches) -> Result<(), CliError> {
     match command {
+        Command::Inputs(cmd) => inputs::run(cmd, ctx).await,
+        Command::Structure(args) => structure::run(args, ctx).await,
+        Command::Deployment(args) => structure::deployment(args, ctx).await,
         Command::EventTypes(cmd) => event_types::run(cmd, ctx).await,
+        Command::Metrics(cmd) => metrics::run(cmd, ctx).await,
+        Command::Tables(cmd) => tables::run(cmd, ctx).await,
+        Command::Schemas(cmd) => tables::run_schemas(cmd, ctx).await,
+        Command::Queries(cmd) => queries::run(cmd, ctx).await,
+        Command::Secrets(cmd) => secrets::run(cmd, ctx).await,
+        Command::Settings(cmd) => settings::run(cmd, ctx).await,
+        Command::Restream(cmd) => restream::run(cmd, ctx).await,
+        Command::Outputs(cmd) => outputs::run(cmd, ctx).await,
+        Command::Notifications(cmd) => notifications::run(cmd, ctx).await,
+        Command::Credits(cmd) => credits::run(cmd, ctx).await,
+        Command::System(cmd) => system::run(cmd, ctx).await,
+        Command::Users => {
+            let users = ctx.client()?.get_users().await?;
+            ctx.out.value(&users)
+        }
         Command::Mapping(cmd) => {
             let edit = matches
                 .subcommand_matches("mapping")
