@@ -132,4 +132,6 @@ pub enum Command {
     /// The local Alooma emulator.
     #[command(subcommand)]
     Emulator(crate::emulator_cmd::EmulatorCmd),
+    /// Walk through a real workflow against an in-process emulator.
+    Demo,
 }

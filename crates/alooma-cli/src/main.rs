@@ -6,6 +6,7 @@
 mod cli;
 mod commands;
 mod context;
+mod demo;
 mod emulator_cmd;
 mod exit;
 mod output;

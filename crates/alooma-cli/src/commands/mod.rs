@@ -240,6 +240,7 @@ pub async fn run(command: Command, ctx: &Ctx, matches: &ArgMatches) -> Result<()
                 .collect();
             ctx.out.columns(&rows, &["operation", "command"])
         }
+        Command::Demo => crate::demo::run().await,
         Command::Completions(args) => completions::run(&args),
         Command::Emulator(cmd) => crate::emulator_cmd::run(cmd, &ctx.global).await,
     }

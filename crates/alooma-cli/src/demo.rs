@@ -1,0 +1,200 @@
+//! `alooma demo`: starts the emulator in-process and walks through a real
+//! workflow against it over HTTP with the real client (the default
+//! transport), printing each step. Any failed step fails the command.
+
+use crate::exit::CliError;
+use crate::output::write_line;
+use alooma::mapping::{diff, Batch, FieldPath};
+use alooma::types::{ColumnType, S3Input, Schedule};
+use alooma::Client;
+use alooma_emulator::Emulator;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+/// The event type whose mapping the demo edits.
+const EVENT_TYPE: &str = "orders";
+
+/// The transform the demo deploys.
+const TRANSFORM: &str = "def transform(event):\n\tevent['seen_by_demo'] = True\n\treturn event\n";
+
+/// Runs the demo.
+pub async fn run() -> Result<(), CliError> {
+    let started = Instant::now();
+    let emu = Emulator::start()
+        .await
+        .map_err(|e| CliError::failed(format!("could not start the emulator: {e}")))?;
+    let key = emu
+        .api_key()
+        .ok_or_else(|| CliError::failed("the emulator has no API key"))?
+        .to_owned();
+    let client = Client::builder()
+        .base_url(emu.base_url())
+        .account(emu.account())
+        .api_key(key)
+        .attempt_timeout(Duration::from_secs(10))
+        .total_timeout(Duration::from_secs(30))
+        .create_input_poll(Duration::from_millis(50), Duration::from_millis(200))
+        .build()?;
+    say(&format!(
+        "alooma demo: an emulated account `{}` at {} (in this process; the real client talks to it over HTTP)",
+        emu.account(),
+        emu.base_url()
+    ))?;
+
+    let result = walk(&client).await;
+    let shutdown = emu.shutdown().await;
+    result?;
+    shutdown.map_err(|e| CliError::failed(format!("the emulator did not stop cleanly: {e}")))?;
+    say(&format!(
+        "\ndemo finished in {:.1} s: every step succeeded",
+        started.elapsed().as_secs_f64()
+    ))
+}
+
+fn say(text: &str) -> Result<(), CliError> {
+    write_line(text)
+}
+
+fn step(n: u32, title: &str) -> Result<(), CliError> {
+    say(&format!("\n== {n}. {title}"))
+}
+
+async fn walk(client: &Client) -> Result<(), CliError> {
+    step(1, "the pipeline's structure (get_structure)")?;
+    let structure = client.get_structure().await?;
+    for node in &structure.nodes {
+        say(&format!(
+            "   {:<10} {:<12} {}",
+            node.category.as_ref().map_or("-", |c| c.as_str()),
+            node.node_type,
+            node.name
+        ))?;
+    }
+
+    step(2, "create an S3 input and wait for it (create_s3_input)")?;
+    let input = S3Input::new(
+        "demo_s3_logs",
+        "AKIADEMOEXAMPLE",
+        "demo-secret-value",
+        "demo-bucket",
+    )
+    .with_prefix("logs/");
+    let id = client.create_s3_input(input).await?;
+    client.get_input_by_id(&id).await?;
+    let listed = client
+        .get_inputs(&alooma::core::inputs::InputFilter::new().name("demo_s3_logs"))
+        .await?;
+    if !listed.iter().any(|n| n.id == id) {
+        return Err(CliError::failed(format!(
+            "the new input {id} is not listed"
+        )));
+    }
+    say(&format!(
+        "   created input demo_s3_logs with id {id}; it is in the structure"
+    ))?;
+
+    step(3, &format!("edit the mapping of `{EVENT_TYPE}` offline (get_mapping, alooma-mapping, diff, set_mapping)"))?;
+    let before = client.get_mapping(EVENT_TYPE).await?;
+    say(&format!("   {} top-level fields", before.fields().len()))?;
+    let mut after = before.clone();
+    let mut batch = Batch::new();
+    batch.discard(path("status")?).map(
+        path("shipping.city")?,
+        "shipping_city",
+        ColumnType::new("VARCHAR").with_length(64),
+    );
+    batch
+        .apply(&mut after)
+        .map_err(|e| CliError::failed(format!("the offline edit failed: {e}")))?;
+    let changes = diff(&before, &after);
+    say("   the change, for review:")?;
+    for line in changes.to_string().lines() {
+        say(&format!("     {line}"))?;
+    }
+    client.set_mapping(&after, EVENT_TYPE).await?;
+    let stored = client.get_mapping(EVENT_TYPE).await?;
+    let left = diff(&after, &stored);
+    if !left.is_empty() {
+        return Err(CliError::failed(format!(
+            "the stored mapping differs from the one sent:\n{left}"
+        )));
+    }
+    say("   stored and read back: identical")?;
+
+    step(4, "deploy a Code Engine module and test it on a sample (set_code_engine_code, test_code_engine_code)")?;
+    let mut modules = client.get_code_engine_code().await?;
+    modules.insert("main".to_owned(), TRANSFORM.to_owned());
+    client.set_code_engine_code(&modules).await?;
+    let deployed = client.get_code_engine_module("main").await?;
+    if deployed != TRANSFORM {
+        return Err(CliError::failed(
+            "the deployed main module is not the one sent",
+        ));
+    }
+    let sample = json!({"id": 42, "status": "paid", "_metadata": {"event_type": EVENT_TYPE}});
+    let run = client.test_code_engine_code(sample.clone(), None).await?;
+    say(&format!("   sample:  {sample}"))?;
+    say(&format!(
+        "   result:  {}",
+        run.result
+            .as_ref()
+            .map(|r| r
+                .as_ref()
+                .map_or("null (dropped)".to_owned(), |v| v.to_string()))
+            .unwrap_or_else(|| "(none)".to_owned())
+    ))?;
+    say("   (the emulator never executes code: it answers the sample unchanged)")?;
+
+    step(5, "read metrics (last hour)")?;
+    let incoming = client.get_incoming_events_count(60).await?;
+    let latency = client.get_max_latency(60).await?;
+    let outputs = client.get_outputs_metrics(60).await?;
+    say(&format!("   incoming events: {incoming:.0}"))?;
+    say(&format!("   max latency:     {latency:.2} s"))?;
+    for (target, sum) in &outputs.sums {
+        say(&format!("   {:<19} {sum:.0}", format!("{target}:")))?;
+    }
+
+    step(6, "schedule a query and run it (schedule_query, run_query)")?;
+    let answer = client
+        .schedule_query(
+            EVENT_TYPE,
+            "INSERT INTO orders_daily SELECT created_at::date, COUNT(*), SUM(amount) FROM orders GROUP BY 1",
+            Schedule::Every { hours: 4 },
+        )
+        .await?;
+    let query_id = match answer.get("id") {
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        _ => {
+            return Err(CliError::failed(format!(
+                "the scheduled query has no id: {answer}"
+            )))
+        }
+    };
+    client.run_query(&query_id).await?;
+    say(&format!(
+        "   scheduled query {query_id} every 4 hours, and ran it once"
+    ))?;
+
+    step(7, "clean up the whole system (clean_system)")?;
+    let report = client
+        .clean_system_with(|s, outcome| {
+            let _ = say(&format!("   {:<33} {outcome}", s.operation()));
+        })
+        .await;
+    if !report.is_success() {
+        return Err(CliError::failed(format!("clean_system failed:\n{report}")));
+    }
+    let left = client.get_event_types().await?.len();
+    let inputs = client
+        .get_inputs(&alooma::core::inputs::InputFilter::new())
+        .await?
+        .len();
+    say(&format!("   left: {left} event types, {inputs} inputs"))?;
+    Ok(())
+}
+
+fn path(text: &str) -> Result<FieldPath, CliError> {
+    FieldPath::parse(text).map_err(|e| CliError::failed(format!("bad demo path {text}: {e}")))
+}
