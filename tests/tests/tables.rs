@@ -1,0 +1,150 @@
+//! Tables and schemas (the output warehouse) end to end, including table
+//! and schema names that need percent-encoding.
+
+use alooma::types::{Column, ColumnType, Schema};
+use alooma_tests::{client, count, requests_to, start};
+
+fn stored_table(emu: &alooma_emulator::Emulator, schema: &str, table: &str) -> Option<alooma_emulator::Table> {
+    emu.with_state(|s| {
+        s.tables
+            .iter()
+            .find(|t| t.schema == schema && t.table_name == table)
+            .cloned()
+    })
+}
+
+fn columns() -> Vec<Column> {
+    vec![
+        Column::new("id", ColumnType::new("BIGINT").with_non_null(true)).primary_key(true),
+        Column::new("name", ColumnType::new("VARCHAR").with_length(64)).sort_key_index(0),
+    ]
+}
+
+#[tokio::test]
+async fn get_tables_lists_default_or_given_schema() {
+    let emu = start().await;
+    let c = client(&emu);
+    let public = c.get_tables(false, None).await.unwrap();
+    let names: Vec<&str> = public.iter().map(|t| t.table_name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["page_view", "checkout", "sf_account", "orders", "orders_daily"]
+    );
+    assert!(!public[0].columns.is_empty());
+    let analytics = c.get_tables(false, Some("analytics")).await.unwrap();
+    let names: Vec<&str> = analytics.iter().map(|t| t.table_name.as_str()).collect();
+    assert_eq!(names, ["revenue_report", "sessions"]);
+    // shallow goes through get_table_names.
+    let shallow = c.get_tables(true, None).await.unwrap();
+    assert_eq!(shallow.len(), 5);
+    assert!(shallow.iter().all(|t| t.columns.is_empty()));
+    assert_eq!(count(&emu, "GET", "tables"), 2);
+    assert_eq!(count(&emu, "GET", "tables/analytics"), 1);
+}
+
+#[tokio::test]
+async fn get_table_names_is_shallow() {
+    let emu = start().await;
+    let c = client(&emu);
+    let names = c.get_table_names(Some("analytics")).await.unwrap();
+    assert_eq!(names.len(), 2);
+    assert!(names.iter().all(|t| t.columns.is_empty()));
+    let reqs = requests_to(&emu, "GET", "tables/analytics");
+    assert_eq!(reqs[0].query.as_deref(), Some("shallow=true"));
+}
+
+#[tokio::test]
+async fn create_table_then_alter_table() {
+    let emu = start().await;
+    let c = client(&emu);
+    c.create_table("customers", &columns()).await.unwrap();
+    let t = stored_table(&emu, "public", "customers").unwrap();
+    assert_eq!(t.columns.len(), 2);
+    assert_eq!(t.columns[0]["columnName"], "id");
+    assert_eq!(t.columns[0]["primaryKey"], true);
+    assert_eq!(t.columns[1]["columnType"]["length"], 64);
+    let mut more = columns();
+    more.push(Column::new("email", ColumnType::new("VARCHAR").with_length(256)));
+    c.alter_table("customers", &more).await.unwrap();
+    let listed = c.get_tables(false, None).await.unwrap();
+    let customers = listed.iter().find(|t| t.table_name == "customers").unwrap();
+    let cols: Vec<&str> = customers.columns.iter().map(|c| c.column_name.as_str()).collect();
+    assert_eq!(cols, ["id", "name", "email"]);
+    // Creating it twice is refused by the server.
+    assert!(c.create_table("customers", &columns()).await.is_err());
+}
+
+#[tokio::test]
+async fn drop_table_with_and_without_cascade() {
+    let emu = start().await;
+    let c = client(&emu);
+    // orders_daily has a dependent view: dropping without cascade fails.
+    assert!(c.drop_table("public", "orders_daily", false).await.is_err());
+    assert!(stored_table(&emu, "public", "orders_daily").is_some());
+    c.drop_table("public", "orders_daily", true).await.unwrap();
+    assert!(stored_table(&emu, "public", "orders_daily").is_none());
+    assert!(stored_table(&emu, "analytics", "revenue_report").is_none());
+    c.drop_table("analytics", "sessions", false).await.unwrap();
+    assert!(stored_table(&emu, "analytics", "sessions").is_none());
+    let drops: Vec<_> = requests_to(&emu, "DELETE", "tables/public/orders_daily")
+        .into_iter()
+        .map(|r| r.query)
+        .collect();
+    assert_eq!(drops, [None, Some("cascade=true".to_owned())]);
+}
+
+#[tokio::test]
+async fn get_table_dependencies_lists_dependents() {
+    let emu = start().await;
+    let c = client(&emu);
+    assert_eq!(
+        c.get_table_dependencies("public", "orders").await.unwrap(),
+        ["public.orders_daily"]
+    );
+    assert!(c
+        .get_table_dependencies("analytics", "sessions")
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn get_schemas_and_create_schema() {
+    let emu = start().await;
+    let c = client(&emu);
+    let schemas = c.get_schemas().await.unwrap();
+    let names: Vec<(&str, bool)> = schemas
+        .iter()
+        .map(|s| (s.schema_name.as_str(), s.is_default()))
+        .collect();
+    assert_eq!(names, [("public", true), ("analytics", false)]);
+    c.create_schema(&Schema::new("staging")).await.unwrap();
+    let schemas = c.get_schemas().await.unwrap();
+    assert!(schemas.iter().any(|s| s.schema_name == "staging"));
+    assert!(emu.with_state(|s| s.schemas.iter().any(|v| v["schemaName"] == "staging")));
+}
+
+#[tokio::test]
+async fn table_and_schema_names_needing_encoding_round_trip() {
+    let emu = start().await;
+    let c = client(&emu);
+    let table = "odd/name? ü";
+    c.create_table(table, &columns()).await.unwrap();
+    assert!(stored_table(&emu, "public", table).is_some());
+    c.alter_table(table, &columns()).await.unwrap();
+    assert!(c
+        .get_table_dependencies("public", table)
+        .await
+        .unwrap()
+        .is_empty());
+    c.drop_table("public", table, false).await.unwrap();
+    assert!(stored_table(&emu, "public", table).is_none());
+    let encoded = "odd%2Fname%3F%20%C3%BC";
+    assert_eq!(count(&emu, "POST", &format!("tables/{encoded}")), 1);
+    assert_eq!(count(&emu, "PUT", &format!("tables/{encoded}")), 1);
+    assert_eq!(count(&emu, "DELETE", &format!("tables/public/{encoded}")), 1);
+    // A schema name with a slash is one segment when listing.
+    c.create_schema(&Schema::new("a/b")).await.unwrap();
+    assert!(c.get_tables(false, Some("a/b")).await.unwrap().is_empty());
+    assert_eq!(count(&emu, "GET", "tables/a%2Fb"), 1);
+}
