@@ -196,6 +196,13 @@ impl<S: HttpService> Client<S> {
     }
 
     /// The async client inside.
+    ///
+    /// ```
+    /// let alooma = alooma::blocking::Client::with_service(alooma::mock::MockService::new())?;
+    /// let async_client: alooma::Client<_> = alooma.client().clone();
+    /// # drop(async_client);
+    /// # Ok::<(), alooma::Error>(())
+    /// ```
     pub fn client(&self) -> &crate::Client<S> {
         &self.inner
     }

@@ -136,11 +136,21 @@ impl ClientBuilder {
 impl<L> ClientBuilder<L> {
     /// The transport configuration so far (credentials are applied at
     /// [`build`](Self::build)).
+    ///
+    /// ```
+    /// let b = alooma::Client::builder().account("acme");
+    /// assert_eq!(b.config().account.as_deref(), Some("acme"));
+    /// ```
     pub fn config(&self) -> &Config {
         &self.config
     }
 
     /// The composite operations' settings so far.
+    ///
+    /// ```
+    /// let b = alooma::Client::builder().bulk_concurrency(2);
+    /// assert_eq!(b.client_settings().bulk_concurrency, 2);
+    /// ```
     pub fn client_settings(&self) -> &ClientSettings {
         &self.settings
     }
@@ -148,6 +158,11 @@ impl<L> ClientBuilder<L> {
     /// The service's base URL (default `https://app.alooma.com`; a trailing
     /// `/` is ignored). Plain `http://` is only accepted to a loopback host
     /// unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    ///
+    /// ```
+    /// let b = alooma::Client::builder().base_url("http://127.0.0.1:8080/");
+    /// assert_eq!(b.config().base_url, "http://127.0.0.1:8080/");
+    /// ```
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.config.base_url = base_url.into();
         self
@@ -157,6 +172,12 @@ impl<L> ClientBuilder<L> {
     /// [`Client::get_account_name`] returns it without a request. Without
     /// it, requests go to `{base}/rest/` and the name is fetched on first
     /// use of `get_account_name`.
+    ///
+    /// ```
+    /// let client = alooma::Client::builder().account("acme").build()?;
+    /// assert_eq!(client.service().root().prefix(), "https://app.alooma.com/acme/rest");
+    /// # Ok::<(), alooma::Error>(())
+    /// ```
     pub fn account(mut self, account: impl Into<String>) -> Self {
         self.config.account = Some(account.into());
         self
@@ -164,6 +185,12 @@ impl<L> ClientBuilder<L> {
 
     /// Authenticate with an API key (`Authorization: API <key>`). Setting
     /// both an API key and a login is an [`Error::Config`] at build time.
+    ///
+    /// ```
+    /// let client = alooma::Client::builder().account("acme").api_key("my-key").build()?;
+    /// assert!(!format!("{client:?}").contains("my-key"));
+    /// # Ok::<(), alooma::Error>(())
+    /// ```
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(Credentials::api_key(key));
         self
@@ -172,12 +199,27 @@ impl<L> ClientBuilder<L> {
     /// Authenticate with a user name and password (a login session, renewed
     /// once on a 401). Setting both an API key and a login is an
     /// [`Error::Config`] at build time.
+    ///
+    /// ```
+    /// let client = alooma::Client::builder()
+    ///     .account("acme")
+    ///     .login("ops@example.com", "secret")
+    ///     .build()?;
+    /// assert!(!format!("{client:?}").contains("secret"));
+    /// # Ok::<(), alooma::Error>(())
+    /// ```
     pub fn login(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
         self.login = Some(Credentials::login(username, password));
         self
     }
 
     /// The connect timeout (TCP and TLS handshake).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = alooma::Client::builder().connect_timeout(Duration::from_secs(5));
+    /// assert_eq!(b.config().timeouts.connect, Duration::from_secs(5));
+    /// ```
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.config.timeouts.connect = timeout;
         self
@@ -186,30 +228,61 @@ impl<L> ClientBuilder<L> {
     /// The timeout of one attempt (request, headers and the whole body).
     /// `set_mapping` keeps its own longer default; a per-call
     /// [`CallOptions`](crate::CallOptions) timeout overrides both.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = alooma::Client::builder().attempt_timeout(Duration::from_secs(30));
+    /// assert_eq!(b.config().timeouts.attempt, Duration::from_secs(30));
+    /// ```
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.config.timeouts.attempt = timeout;
         self
     }
 
     /// The deadline of a whole call, retries and waits included.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = alooma::Client::builder().total_timeout(Duration::from_secs(300));
+    /// assert_eq!(b.config().timeouts.total, Duration::from_secs(300));
+    /// ```
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
         self.config.timeouts.total = timeout;
         self
     }
 
     /// The retry policy (attempts, backoff, `Retry-After` cap, budget).
+    ///
+    /// ```
+    /// let mut policy = alooma::RetryPolicy::default();
+    /// policy.max_attempts = 5;
+    /// let b = alooma::Client::builder().retry_policy(policy);
+    /// assert_eq!(b.config().retry.max_attempts, 5);
+    /// let no_retries = alooma::Client::builder().retry_policy(alooma::RetryPolicy::none());
+    /// assert_eq!(no_retries.config().retry.max_attempts, 1);
+    /// ```
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.config.retry = policy;
         self
     }
 
     /// The largest response body accepted, in bytes.
+    ///
+    /// ```
+    /// let b = alooma::Client::builder().max_body_size(16 * 1024 * 1024);
+    /// assert_eq!(b.config().max_body_size, 16 * 1024 * 1024);
+    /// ```
     pub fn max_body_size(mut self, bytes: usize) -> Self {
         self.config.max_body_size = bytes;
         self
     }
 
     /// The `User-Agent` header.
+    ///
+    /// ```
+    /// let b = alooma::Client::builder().user_agent("nightly-cleanup/1.0");
+    /// assert_eq!(b.config().user_agent, "nightly-cleanup/1.0");
+    /// ```
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.config.user_agent = user_agent.into();
         self
@@ -217,12 +290,23 @@ impl<L> ClientBuilder<L> {
 
     /// At most `limit` calls in flight at once, across every clone of the
     /// client.
+    ///
+    /// ```
+    /// let b = alooma::Client::builder().concurrency_limit(8);
+    /// assert_eq!(b.config().concurrency_limit, Some(8));
+    /// ```
     pub fn concurrency_limit(mut self, limit: usize) -> Self {
         self.config.concurrency_limit = Some(limit);
         self
     }
 
     /// At most `requests` requests per `per`, across every clone of the client.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = alooma::Client::builder().rate_limit(20, Duration::from_secs(1));
+    /// assert_eq!(b.config().rate_limit.map(|r| r.requests), Some(20));
+    /// ```
     pub fn rate_limit(mut self, requests: u32, per: Duration) -> Self {
         self.config.rate_limit = Some(RateLimit::new(requests, per));
         self
@@ -230,24 +314,53 @@ impl<L> ClientBuilder<L> {
 
     /// Allow plain `http://` to a host that is not loopback (credentials
     /// would cross the network in clear text).
+    ///
+    /// ```
+    /// let client = alooma::Client::builder()
+    ///     .base_url("http://alooma.internal:8080")
+    ///     .allow_insecure_http(true)
+    ///     .build()?;
+    /// # drop(client);
+    /// # Ok::<(), alooma::Error>(())
+    /// ```
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.config.allow_insecure_http = allow;
         self
     }
 
     /// Replaces the composite operations' settings.
+    ///
+    /// ```
+    /// let mut settings = alooma::ClientSettings::default();
+    /// settings.bulk_concurrency = 2;
+    /// let b = alooma::Client::builder().settings(settings);
+    /// assert_eq!(b.client_settings().bulk_concurrency, 2);
+    /// ```
     pub fn settings(mut self, settings: ClientSettings) -> Self {
         self.settings = settings;
         self
     }
 
     /// How long `create_input` waits for the new input to appear.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = alooma::Client::builder().create_input_deadline(Duration::from_secs(120));
+    /// assert_eq!(b.client_settings().create_input_deadline, Duration::from_secs(120));
+    /// ```
     pub fn create_input_deadline(mut self, deadline: Duration) -> Self {
         self.settings.create_input_deadline = deadline;
         self
     }
 
     /// The first and the longest delay between two polls of `create_input`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = alooma::Client::builder()
+    ///     .create_input_poll(Duration::from_millis(500), Duration::from_secs(10));
+    /// assert_eq!(b.client_settings().create_input_max_poll, Duration::from_secs(10));
+    /// ```
     pub fn create_input_poll(mut self, first: Duration, max: Duration) -> Self {
         self.settings.create_input_first_poll = first;
         self.settings.create_input_max_poll = max;
@@ -256,6 +369,11 @@ impl<L> ClientBuilder<L> {
 
     /// How many deletes `remove_all_inputs` and `delete_all_event_types`
     /// run at once (at least 1).
+    ///
+    /// ```
+    /// let b = alooma::Client::builder().bulk_concurrency(4);
+    /// assert_eq!(b.client_settings().bulk_concurrency, 4);
+    /// ```
     pub fn bulk_concurrency(mut self, concurrency: usize) -> Self {
         self.settings.bulk_concurrency = concurrency;
         self

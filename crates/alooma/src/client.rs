@@ -19,6 +19,12 @@ pub struct CallOptions {
 
 impl CallOptions {
     /// Options with a per-attempt timeout.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let options = alooma::CallOptions::timeout(Duration::from_secs(600));
+    /// assert_eq!(options.timeout, Some(Duration::from_secs(600)));
+    /// ```
     pub fn timeout(timeout: Duration) -> Self {
         CallOptions {
             timeout: Some(timeout),
@@ -78,6 +84,13 @@ pub(crate) struct Shared {
 impl<S: HttpService> Client<S> {
     /// A client over any transport, with default settings. Requests reach
     /// `service` with URIs relative to the REST root (`/event-types`).
+    ///
+    /// ```
+    /// use alooma::{Client, mock::MockService};
+    /// let mock = MockService::new();
+    /// let client = Client::with_service(mock.clone());
+    /// assert!(client.service().requests().is_empty());
+    /// ```
     pub fn with_service(service: S) -> Self {
         Client {
             service,
@@ -105,6 +118,11 @@ impl<S: HttpService> Client<S> {
     }
 
     /// The settings of the composite operations, shared by every clone.
+    ///
+    /// ```
+    /// let client = alooma::Client::with_service(alooma::mock::MockService::new());
+    /// assert_eq!(client.settings().bulk_concurrency, 8);
+    /// ```
     pub fn settings(&self) -> &crate::settings::ClientSettings {
         &self.shared.settings
     }
@@ -149,6 +167,12 @@ impl<S: HttpService> Client<S> {
     }
 
     /// The underlying transport.
+    ///
+    /// ```
+    /// let client = alooma::Client::builder().account("acme").build()?;
+    /// assert_eq!(client.service().root().account(), Some("acme"));
+    /// # Ok::<(), alooma::Error>(())
+    /// ```
     pub fn service(&self) -> &S {
         &self.service
     }
@@ -183,6 +207,19 @@ impl<S: HttpService> Client<S> {
 
     /// The account name: the configured one, or (once, then cached) the one
     /// the server reports for these credentials (`GET repository`).
+    ///
+    /// ```
+    /// # async fn demo() -> Result<(), alooma::Error> {
+    /// use alooma::{Client, mock::MockService};
+    /// let mock = MockService::new();
+    /// mock.on("GET", "/repository", 200, r#"{"config_clientName": "acme"}"#);
+    /// let client = Client::with_service(mock.clone());
+    /// assert_eq!(client.get_account_name().await?, "acme");
+    /// assert_eq!(client.clone().get_account_name().await?, "acme"); // cached
+    /// assert_eq!(mock.requests().len(), 1);
+    /// # Ok(()) }
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(demo()).unwrap();
+    /// ```
     pub async fn get_account_name(&self) -> Result<String, Error> {
         self.shared
             .account

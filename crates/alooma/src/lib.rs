@@ -26,7 +26,7 @@
 //! | `alooma-mapping` | [`mapping`] | offline mapping edits by field path, batches, diffs | you edit mapping files with no network at all |
 //! | `alooma-core` | [`core`] | every operation as data: an `http::Request` out, a typed result in; no I/O | you bring your own HTTP client or runtime |
 //! | `alooma-http` | [`http_transport`] | the default tower transport: base URL → retry (with a budget) → auth → timeouts → body limit → tracing → hyper with rustls | you want the transport under your own API |
-//! | `alooma` | (this crate) | [`Client`]: one method per operation, composite operations, [`blocking`] | you want the SDK |
+//! | `alooma` | (this crate) | [`Client`]: one method per operation, composite operations, `blocking` | you want the SDK |
 //!
 //! A call goes [`Client`] method → `alooma_core` operation (builds the
 //! request, no I/O) → any [`HttpService`] (by default
@@ -45,7 +45,7 @@
 //! session and the retry budget.
 //!
 //! Without Tokio in your program, enable the `blocking` feature and use
-//! [`blocking::Client`](crate::blocking): `alooma.call(|c| c.get_inputs(…))`
+//! `alooma::blocking::Client`: `alooma.call(|c| c.get_inputs(&filter))`
 //! runs any method synchronously.
 //!
 //! # Testing your code

@@ -27,6 +27,17 @@ pub struct RecordedRequest {
 
 impl RecordedRequest {
     /// The body parsed as JSON (`Value::Null` when empty or not JSON).
+    ///
+    /// ```
+    /// # async fn demo() -> Result<(), alooma::Error> {
+    /// use alooma::{Client, mock::MockService, types::EventType};
+    /// let mock = MockService::new();
+    /// mock.on("POST", "/event-types/e/mapping", 200, "");
+    /// Client::with_service(mock.clone()).set_mapping(&EventType::new("e"), "e").await?;
+    /// assert_eq!(mock.requests()[0].json()["name"], "e");
+    /// # Ok(()) }
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(demo()).unwrap();
+    /// ```
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
     }
@@ -70,6 +81,11 @@ pub struct MockService {
 
 impl MockService {
     /// A mock with no routes.
+    ///
+    /// ```
+    /// let mock = alooma::mock::MockService::new();
+    /// assert_eq!(mock.pending(), 0);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -98,21 +114,57 @@ impl MockService {
     }
 
     /// Answers the next matching request once with `status` and `body`.
+    ///
+    /// ```
+    /// let mock = alooma::mock::MockService::new();
+    /// mock.on("DELETE", "/event-types/a%2Fb", 200, "");
+    /// assert_eq!(mock.pending(), 1);
+    /// ```
     pub fn on(&self, method: &str, uri: &str, status: u16, body: impl Into<Bytes>) -> &Self {
         self.add(method, uri, status, body, false)
     }
 
     /// Answers every matching request with `status` and `body`.
+    ///
+    /// ```
+    /// let mock = alooma::mock::MockService::new();
+    /// mock.always("GET", "/event-types", 200, "[]");
+    /// assert_eq!(mock.pending(), 0); // repeating routes are never used up
+    /// ```
     pub fn always(&self, method: &str, uri: &str, status: u16, body: impl Into<Bytes>) -> &Self {
         self.add(method, uri, status, body, true)
     }
 
     /// Every request received so far, in order.
+    ///
+    /// ```
+    /// # async fn demo() -> Result<(), alooma::Error> {
+    /// use alooma::{Client, mock::MockService};
+    /// let mock = MockService::new();
+    /// mock.on("GET", "/event-types", 200, "[]");
+    /// Client::with_service(mock.clone()).get_event_types().await?;
+    /// let sent = mock.requests();
+    /// assert_eq!((sent[0].method.as_str(), sent[0].uri.as_str()), ("GET", "/event-types"));
+    /// assert_eq!(sent[0].operation, Some("get_event_types"));
+    /// # Ok(()) }
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(demo()).unwrap();
+    /// ```
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.lock().requests.clone()
     }
 
     /// How many one-shot routes have not been used yet.
+    ///
+    /// ```
+    /// # async fn demo() -> Result<(), alooma::Error> {
+    /// use alooma::{Client, mock::MockService};
+    /// let mock = MockService::new();
+    /// mock.on("GET", "/event-types", 200, "[]").on("GET", "/event-types", 200, "[]");
+    /// Client::with_service(mock.clone()).get_event_types().await?;
+    /// assert_eq!(mock.pending(), 1);
+    /// # Ok(()) }
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(demo()).unwrap();
+    /// ```
     pub fn pending(&self) -> usize {
         self.lock().routes.iter().filter(|r| !r.repeat).count()
     }
