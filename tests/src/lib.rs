@@ -118,3 +118,25 @@ pub fn requests_to(emu: &Emulator, method: &str, rest_path: &str) -> Vec<Request
 pub fn count(emu: &Emulator, method: &str, rest_path: &str) -> usize {
     requests_to(emu, method, rest_path).len()
 }
+
+/// Starts an emulator whose only output node is of `output_type`
+/// (`SNOWFLAKE`, `BIGQUERY`, `REDSHIFT` …), with no other content.
+///
+/// # Panics
+///
+/// When the seed is invalid or the emulator cannot start.
+pub async fn start_with_output(output_type: &str) -> Emulator {
+    let seed = serde_json::json!({
+        "nodes": [{
+            "id": "out-1",
+            "name": "Output",
+            "type": output_type,
+            "category": "OUTPUT",
+            "configuration": {"sinkType": output_type},
+        }]
+    });
+    match Seed::from_json(&seed.to_string()) {
+        Ok(seed) => start_with(Emulator::builder().seed(seed)).await,
+        Err(e) => panic!("invalid seed: {e}"),
+    }
+}
