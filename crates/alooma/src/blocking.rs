@@ -20,7 +20,8 @@
 //! function, a spawned task): blocking a runtime's worker thread stalls every
 //! task on it. Creating the client, or calling [`call`](Client::call), while
 //! a Tokio runtime is current returns an [`Error::Config`] instead of
-//! panicking; use the async client there. Dropping the client is always
+//! panicking (this includes `tokio::task::spawn_blocking` closures, where a
+//! runtime is current too); use the async client there. Dropping the client is always
 //! safe, even inside a runtime (its runtime is then shut down in the
 //! background instead of being waited for).
 
