@@ -1,0 +1,117 @@
+//! Shared set-up: an emulator running in a Tokio runtime for the length of
+//! a test, and the real `alooma` binary pointed at it.
+
+#![allow(dead_code)]
+
+use alooma_emulator::{Emulator, Seed};
+use assert_cmd::Command;
+use std::sync::OnceLock;
+use tokio::runtime::Runtime;
+
+/// The API key the test emulators accept.
+pub const KEY: &str = "cli-test-key-5f2e9a7c";
+/// The login user the test emulators accept.
+pub const USER: &str = "ops@example.com";
+/// The login password the test emulators accept.
+pub const PASSWORD: &str = "cli-test-password-8d1b";
+
+fn runtime() -> &'static Runtime {
+    static RT: OnceLock<Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime")
+    })
+}
+
+/// A running emulator (demo seed unless told otherwise).
+pub struct Emu {
+    /// The emulator.
+    pub emu: Emulator,
+}
+
+impl Emu {
+    /// An emulator with the demo seed.
+    pub fn start() -> Self {
+        Self::with_seed(Seed::demo())
+    }
+
+    /// An emulator with `seed`.
+    pub fn with_seed(seed: Seed) -> Self {
+        let emu = runtime()
+            .block_on(
+                Emulator::builder()
+                    .account("acme")
+                    .api_key(KEY)
+                    .credentials(USER, PASSWORD)
+                    .seed(seed)
+                    .start(),
+            )
+            .expect("the emulator starts");
+        Emu { emu }
+    }
+
+    /// The binary with no ALOOMA_* variables from the environment.
+    pub fn bare() -> Command {
+        let mut cmd = Command::cargo_bin("alooma").expect("the alooma binary");
+        for var in [
+            "ALOOMA_BASE_URL",
+            "ALOOMA_ACCOUNT",
+            "ALOOMA_API_KEY",
+            "ALOOMA_USERNAME",
+            "ALOOMA_PASSWORD",
+            "RUST_LOG",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.timeout(std::time::Duration::from_secs(60));
+        cmd
+    }
+
+    /// The binary pointed at this emulator with the API key.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Self::bare();
+        cmd.args([
+            "--base-url",
+            self.emu.base_url(),
+            "--account",
+            "acme",
+            "--api-key",
+            KEY,
+        ]);
+        cmd
+    }
+
+    /// How many event types the emulator holds.
+    pub fn event_type_count(&self) -> usize {
+        self.emu.with_state(|s| s.event_types.len())
+    }
+
+    /// How many inputs the emulator holds.
+    pub fn input_count(&self) -> usize {
+        self.emu.with_state(|s| s.input_meta.len())
+    }
+}
+
+/// Standard output as text.
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Parses standard output as JSON.
+pub fn json(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            stdout(output),
+            stderr(output)
+        )
+    })
+}

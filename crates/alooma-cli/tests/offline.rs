@@ -1,0 +1,243 @@
+//! `alooma mapping edit|diff`: offline, no network, and in-place edits
+//! that never damage the original.
+
+mod common;
+
+use common::{json, stderr, stdout, Emu};
+use std::path::Path;
+
+const MAPPING: &str = r#"{
+  "name": "orders",
+  "mappingMode": "STRICT",
+  "mapping": {"isDiscarded": false, "tableName": "orders", "schema": "public"},
+  "stats": {"count": 10},
+  "fields": [
+    {"fieldName": "customer", "fields": [
+      {"fieldName": "email", "fields": [], "mapping": {"columnName": "email",
+        "columnType": {"type": "VARCHAR", "length": 256, "nonNull": false}, "isDiscarded": false}},
+      {"fieldName": "phone", "fields": [], "mapping": {"columnName": "phone",
+        "columnType": {"type": "VARCHAR", "length": 32, "nonNull": false}, "isDiscarded": false}}
+    ], "mapping": null},
+    {"fieldName": "total", "fields": [], "mapping": {"columnName": "total",
+      "columnType": {"type": "FLOAT", "nonNull": false}, "isDiscarded": false}}
+  ]
+}"#;
+
+fn write_mapping(dir: &Path) -> std::path::PathBuf {
+    let file = dir.join("orders.json");
+    std::fs::write(&file, MAPPING).unwrap();
+    file
+}
+
+fn field<'a>(v: &'a serde_json::Value, path: &[&str]) -> Option<&'a serde_json::Value> {
+    let mut fields = v["fields"].as_array()?;
+    let mut found = None;
+    for name in path {
+        let f = fields.iter().find(|f| f["fieldName"] == *name)?;
+        fields = f["fields"].as_array()?;
+        found = Some(f);
+    }
+    found
+}
+
+#[test]
+fn edit_prints_the_edited_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_mapping(dir.path());
+    // No connection options at all: nothing needs the network.
+    let out = Emu::bare()
+        .args(["mapping", "edit"])
+        .arg(&file)
+        .args(["--discard", "customer.email", "--unmap", "customer.phone"])
+        .args([
+            "--map",
+            "customer.address.city:city:VARCHAR(64)",
+            "--map",
+            "total:total:NUMERIC(12,2) NOT NULL",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(
+        field(&v, &["customer", "email"]).unwrap()["mapping"]["isDiscarded"],
+        true
+    );
+    assert!(field(&v, &["customer", "phone"]).is_none());
+    let city = field(&v, &["customer", "address", "city"]).unwrap();
+    assert_eq!(city["mapping"]["columnName"], "city");
+    assert_eq!(city["mapping"]["columnType"]["length"], 64);
+    let total = &field(&v, &["total"]).unwrap()["mapping"]["columnType"];
+    assert_eq!(
+        (
+            total["type"].as_str(),
+            total["precision"].as_u64(),
+            total["nonNull"].as_bool()
+        ),
+        (Some("NUMERIC"), Some(12), Some(true))
+    );
+    // Unknown keys survive; the input file is untouched.
+    assert_eq!(v["stats"]["count"], 10);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), MAPPING);
+}
+
+#[test]
+fn edits_apply_in_command_line_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_mapping(dir.path());
+    // map then discard: discarded. discard then map: mapped.
+    let out = Emu::bare()
+        .args(["mapping", "edit"])
+        .arg(&file)
+        .args(["--map", "total:t2:INT", "--discard", "total"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        field(&json(&out), &["total"]).unwrap()["mapping"]["isDiscarded"],
+        true
+    );
+    let out = Emu::bare()
+        .args(["mapping", "edit"])
+        .arg(&file)
+        .args(["--discard", "total", "--map", "total:t2:INT"])
+        .output()
+        .unwrap();
+    let v = json(&out);
+    let m = &field(&v, &["total"]).unwrap()["mapping"];
+    assert_eq!(
+        (m["isDiscarded"].as_bool(), m["columnName"].as_str()),
+        (Some(false), Some("t2"))
+    );
+}
+
+#[test]
+fn in_place_edit_rewrites_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_mapping(dir.path());
+    let out = Emu::bare()
+        .args(["mapping", "edit", "--in-place", "--unmap", "customer.phone"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("- customer.phone"),
+        "{}",
+        stderr(&out)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(field(&v, &["customer", "phone"]).is_none());
+    assert!(field(&v, &["customer", "email"]).is_some());
+    // Only the file itself is left in the directory (no temporary files).
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn failed_in_place_edit_leaves_the_file_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_mapping(dir.path());
+    let original = std::fs::read(&file).unwrap();
+    // One good edit, one bad field path: nothing is applied.
+    let out = Emu::bare()
+        .args([
+            "mapping",
+            "edit",
+            "--in-place",
+            "--discard",
+            "total",
+            "--unmap",
+            "customer.fax.number",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("customer.fax.number"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), original);
+    // A malformed path is a usage error, also leaving the file alone.
+    let out = Emu::bare()
+        .args(["mapping", "edit", "--in-place", "--discard", "a..b"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(&file).unwrap(), original);
+    // A file that is not a mapping.
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"name\": ").unwrap();
+    let out = Emu::bare()
+        .args(["mapping", "edit", "--in-place", "--discard", "total"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read(&broken).unwrap(), b"{\"name\": ");
+    // A file that does not exist: error, nothing created.
+    let missing = dir.path().join("missing.json");
+    let out = Emu::bare()
+        .args(["mapping", "edit", "--in-place", "--discard", "total"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!missing.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn diff_shows_each_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = write_mapping(dir.path());
+    let new = dir.path().join("new.json");
+    let out = Emu::bare()
+        .args(["mapping", "edit"])
+        .arg(&old)
+        .args([
+            "--discard",
+            "customer.email",
+            "--unmap",
+            "customer.phone",
+            "--map",
+            "customer.zip:zip:VARCHAR(10)",
+        ])
+        .output()
+        .unwrap();
+    std::fs::write(&new, &out.stdout).unwrap();
+    let out = Emu::bare()
+        .args(["-o", "table", "mapping", "diff"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "x customer.email (was email VARCHAR(256))\n- customer.phone\n+ customer.zip -> zip VARCHAR(10)\n"
+    );
+    let out = Emu::bare()
+        .args(["-o", "json", "mapping", "diff"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)["count"], 3);
+    Emu::bare()
+        .args(["mapping", "diff", "--exit-code"])
+        .arg(&old)
+        .arg(&new)
+        .assert()
+        .code(1);
+    Emu::bare()
+        .args(["-o", "table", "mapping", "diff", "--exit-code"])
+        .arg(&old)
+        .arg(&old)
+        .assert()
+        .success()
+        .stdout("no differences\n");
+}
