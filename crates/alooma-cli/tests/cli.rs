@@ -1,6 +1,8 @@
 //! The real binary against an emulator: output formats, exit codes,
 //! confirmation of destructive commands, and a few workflows.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::{json, stderr, stdout, Emu, KEY};

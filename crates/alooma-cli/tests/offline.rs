@@ -1,6 +1,8 @@
 //! `alooma mapping edit|diff`: offline, no network, and in-place edits
 //! that never damage the original.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::{json, stderr, stdout, Emu};

@@ -1,5 +1,7 @@
 //! Long-running commands: `alooma demo` and `alooma emulator serve`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::{stderr, stdout, Emu};

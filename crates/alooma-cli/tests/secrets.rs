@@ -1,6 +1,8 @@
 //! Secrets never reach the output: API keys, passwords and secret values
 //! are absent from standard output and standard error, even with -vv.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::{stderr, stdout, Emu, KEY, PASSWORD, USER};
