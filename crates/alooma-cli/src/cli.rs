@@ -31,10 +31,10 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options shared by every command.
-#[derive(Debug, Args, Clone)]
+/// Options shared by every command. `Debug` never shows the API key.
+#[derive(Args, Clone)]
 pub struct GlobalArgs {
-    /// The service's base URL [default: https://app.alooma.com].
+    /// The service's base URL [default: the hosted service, app.alooma.com].
     #[arg(long, env = "ALOOMA_BASE_URL", global = true, value_name = "URL")]
     pub base_url: Option<String>,
     /// The account name.
@@ -64,6 +64,21 @@ pub struct GlobalArgs {
     /// Log what happens to standard error (-v info, -vv debug, -vvv trace).
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+impl std::fmt::Debug for GlobalArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GlobalArgs")
+            .field("base_url", &self.base_url)
+            .field("account", &self.account)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("username", &self.username)
+            .field("output", &self.output)
+            .field("timeout", &self.timeout)
+            .field("yes", &self.yes)
+            .field("verbose", &self.verbose)
+            .finish()
+    }
 }
 
 /// Every command.

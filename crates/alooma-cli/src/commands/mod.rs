@@ -281,7 +281,23 @@ pub fn bulk_json(report: &BulkReport) -> Value {
 /// Prints a bulk report; a report with failures is an error (exit code 1
 /// unless every failure has the same class, then that class's code).
 pub fn finish_bulk(ctx: &Ctx, what: &str, report: BulkReport) -> Result<(), CliError> {
-    ctx.out.value(&bulk_json(&report))?;
+    match ctx.out.format() {
+        crate::output::Format::Json => ctx.out.value(&bulk_json(&report))?,
+        crate::output::Format::Table => {
+            let rows: Vec<Value> = report
+                .succeeded
+                .iter()
+                .map(|item| json!({"item": item, "result": "deleted"}))
+                .chain(
+                    report
+                        .failed
+                        .iter()
+                        .map(|(item, e)| json!({"item": item, "result": format!("FAILED: {e}")})),
+                )
+                .collect();
+            ctx.out.columns(&rows, &["item", "result"])?;
+        }
+    }
     if report.is_success() {
         return Ok(());
     }
