@@ -1,5 +1,8 @@
 //! Users and credits end to end.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma_tests::{client, requests_to, start};
 
 #[tokio::test]
@@ -26,7 +29,9 @@ async fn get_used_credits_filters_by_day() {
     let c = client(&emu);
     let own = c.get_used_credits(None, None, false).await.unwrap();
     assert_eq!(own.len(), 5);
-    assert!(own.iter().all(|r| r.instance_name.as_deref() == Some("acme")));
+    assert!(own
+        .iter()
+        .all(|r| r.instance_name.as_deref() == Some("acme")));
     // all_accounts adds the other instances' rows.
     assert_eq!(c.get_used_credits(None, None, true).await.unwrap().len(), 6);
     let some = c

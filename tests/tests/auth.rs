@@ -1,6 +1,9 @@
 //! Authentication end to end: login sessions with transparent re-login,
 //! wrong keys, wrong accounts, wrong passwords.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma::Error;
 use alooma_emulator::Emulator;
 use alooma_tests::{build, builder, client, count, login_client, start, start_with};
@@ -13,7 +16,10 @@ async fn login_session_logs_in_once_and_relogs_in_once_after_expiry() {
     assert_eq!(c.get_secrets().await.unwrap().len(), 2);
     assert_eq!(count(&emu, "POST", "login"), 1);
     // The session works without an API key.
-    assert!(emu.requests().iter().all(|r| r.had_auth || r.path.ends_with("/login")));
+    assert!(emu
+        .requests()
+        .iter()
+        .all(|r| r.had_auth || r.path.ends_with("/login")));
 
     emu.expire_sessions();
     emu.clear_requests();
@@ -23,7 +29,12 @@ async fn login_session_logs_in_once_and_relogs_in_once_after_expiry() {
     let log = emu.requests();
     let summary: Vec<(String, Option<u16>)> = log
         .iter()
-        .map(|r| (format!("{} {}", r.method, r.path.rsplit('/').next().unwrap_or("")), r.status))
+        .map(|r| {
+            (
+                format!("{} {}", r.method, r.path.rsplit('/').next().unwrap_or("")),
+                r.status,
+            )
+        })
         .collect();
     assert_eq!(
         summary,

@@ -1,5 +1,8 @@
 //! Code Engine end to end: modules, requirements and test runs.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma_tests::{client, count, start};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -57,20 +60,21 @@ async fn set_code_engine_code_then_get_code_engine_module() {
     let emu = start().await;
     let c = client(&emu);
     let new = modules(&[
-        ("main", "import helpers\n\ndef transform(event):\n\treturn helpers.fix(event)"),
+        (
+            "main",
+            "import helpers\n\ndef transform(event):\n\treturn helpers.fix(event)",
+        ),
         ("helpers", "def fix(event):\n\treturn event"),
     ]);
     c.set_code_engine_code(&new).await.unwrap();
-    assert_eq!(
-        c.get_code_engine_module("main").await.unwrap(),
-        new["main"]
-    );
+    assert_eq!(c.get_code_engine_module("main").await.unwrap(), new["main"]);
     assert_eq!(
         c.get_code_engine_module("helpers").await.unwrap(),
         new["helpers"]
     );
     assert_eq!(
-        emu.with_state(|s| s.modules.get("helpers").cloned()).as_deref(),
+        emu.with_state(|s| s.modules.get("helpers").cloned())
+            .as_deref(),
         Some(new["helpers"].as_str())
     );
     assert_eq!(count(&emu, "POST", "transform/v2/functions"), 1);
@@ -83,7 +87,11 @@ async fn delete_code_engine_module_removes_it() {
     let emu = start().await;
     let c = client(&emu);
     c.delete_code_engine_module("utils").await.unwrap();
-    assert!(!c.get_code_engine_code().await.unwrap().contains_key("utils"));
+    assert!(!c
+        .get_code_engine_code()
+        .await
+        .unwrap()
+        .contains_key("utils"));
     assert!(emu.with_state(|s| !s.modules.contains_key("utils")));
     assert!(c.delete_code_engine_module("utils").await.is_err());
 }
@@ -110,7 +118,10 @@ async fn set_transform_to_default_resets_main() {
     let emu = start().await;
     let c = client(&emu);
     c.set_transform_to_default().await.unwrap();
-    assert_eq!(c.get_code_engine_module("main").await.unwrap(), DEFAULT_CODE);
+    assert_eq!(
+        c.get_code_engine_module("main").await.unwrap(),
+        DEFAULT_CODE
+    );
     assert_eq!(count(&emu, "POST", "transform/functions/main"), 1);
 }
 
@@ -150,9 +161,15 @@ async fn test_transform_runs_given_or_deployed_code() {
     let emu = start().await;
     let c = client(&emu);
     let sample = json!({"a": 1, "_metadata": {"event_type": "x"}});
-    let kept = c.test_transform(sample.clone(), Some(DEFAULT_CODE)).await.unwrap();
+    let kept = c
+        .test_transform(sample.clone(), Some(DEFAULT_CODE))
+        .await
+        .unwrap();
     assert_eq!(kept.event(), Some(&sample));
-    let dropped = c.test_transform(sample.clone(), Some(DROP_CODE)).await.unwrap();
+    let dropped = c
+        .test_transform(sample.clone(), Some(DROP_CODE))
+        .await
+        .unwrap();
     assert_eq!(dropped.event(), None);
     // Without code, the deployed main module is read first.
     let deployed = c.test_transform(sample.clone(), None).await.unwrap();

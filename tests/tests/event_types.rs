@@ -1,6 +1,9 @@
 //! Event types and mappings end to end, including names that need
 //! percent-encoding.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma::types::{EventType, MappingMode};
 use alooma::Error;
 use alooma_tests::{client, count, start};
@@ -53,7 +56,10 @@ async fn get_mapping_removes_stats_at_every_depth() {
     let mapping = c.get_mapping("page_view").await.unwrap();
     let text = serde_json::to_string(&mapping).unwrap();
     assert!(!text.contains("\"stats\""), "{text}");
-    assert_eq!(mapping.fields()[2].fields[2].fields[0].field_name, "country");
+    assert_eq!(
+        mapping.fields()[2].fields[2].fields[0].field_name,
+        "country"
+    );
     // Only one request: GET event-types/page_view.
     assert_eq!(count(&emu, "GET", "event-types/page_view"), 1);
 }
@@ -151,7 +157,10 @@ async fn event_type_names_needing_encoding_round_trip() {
     assert!(stored(&emu, name).is_none());
     // Every request used one encoded segment for the name.
     let encoded = "web%2Fclicks%3F%20%C3%A9t%C3%A9%20%231";
-    assert_eq!(count(&emu, "POST", &format!("event-types/{encoded}/mapping")), 2);
+    assert_eq!(
+        count(&emu, "POST", &format!("event-types/{encoded}/mapping")),
+        2
+    );
     assert_eq!(count(&emu, "GET", &format!("event-types/{encoded}")), 2);
     assert_eq!(count(&emu, "DELETE", &format!("event-types/{encoded}")), 1);
 }

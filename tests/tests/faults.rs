@@ -1,6 +1,9 @@
 //! Faults injected in the emulator: retries of idempotent calls, no
 //! retries of non-idempotent ones, broken connections and bodies.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma::types::InputSpec;
 use alooma::Error;
 use alooma_emulator::Fault;
@@ -49,7 +52,11 @@ async fn dropped_connection_on_create_input_is_an_error_seen_at_most_once() {
     let emu = start().await;
     let c = client(&emu);
     let inputs_before = emu.with_state(|s| s.input_meta.len());
-    emu.inject(Fault::drop_connection().method("POST").path("plumbing/inputs"));
+    emu.inject(
+        Fault::drop_connection()
+            .method("POST")
+            .path("plumbing/inputs"),
+    );
     let err = c
         .create_input(&InputSpec::new("dropped", "RESTAPI"))
         .await
@@ -139,7 +146,11 @@ async fn server_504_is_a_server_timeout() {
     let emu = start().await;
     let mut policy = alooma_tests::fast_retries();
     policy.max_attempts = 1;
-    let c = build(builder(&emu).api_key(emu.api_key().unwrap()).retry_policy(policy));
+    let c = build(
+        builder(&emu)
+            .api_key(emu.api_key().unwrap())
+            .retry_policy(policy),
+    );
     emu.inject(Fault::status(504).path("deployInfo"));
     let err = c.get_deployment_info().await.unwrap_err();
     assert!(matches!(err, Error::ServerTimeout { .. }), "{err:?}");

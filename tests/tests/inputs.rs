@@ -1,6 +1,9 @@
 //! Inputs end to end: every input operation against the emulator, checked
 //! by reading the state back.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma::core::inputs::{CreateInput, InputFilter};
 use alooma::types::{Delimited, InputSpec, MixpanelInput, S3FileFormat, S3Input};
 use alooma::Error;
@@ -29,7 +32,10 @@ async fn get_inputs_lists_and_filters() {
     all.sort();
     assert_eq!(all, ["orders_db", "salesforce", "web_events"]);
 
-    let by_name = c.get_inputs(&InputFilter::new().name("sales")).await.unwrap();
+    let by_name = c
+        .get_inputs(&InputFilter::new().name("sales"))
+        .await
+        .unwrap();
     assert_eq!(by_name.len(), 1);
     assert_eq!(by_name[0].id, SALESFORCE);
     // The name is a regex matched at the start only.
@@ -219,10 +225,7 @@ async fn remove_input_removes_node() {
     let emu = start().await;
     let c = client(&emu);
     c.remove_input(SALESFORCE).await.unwrap();
-    let still_there = emu.with_state(|s| {
-        s.node(SALESFORCE)
-            .is_some_and(|n| n["deleted"] != true)
-    });
+    let still_there = emu.with_state(|s| s.node(SALESFORCE).is_some_and(|n| n["deleted"] != true));
     assert!(!still_there);
     let names: Vec<String> = c
         .get_inputs(&InputFilter::new())
@@ -245,11 +248,7 @@ async fn remove_all_inputs_keeps_restream() {
     let report = c.remove_all_inputs().await.unwrap();
     assert!(report.is_success(), "{report}");
     assert_eq!(report.len(), 3);
-    assert!(c
-        .get_inputs(&InputFilter::new())
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(c.get_inputs(&InputFilter::new()).await.unwrap().is_empty());
     let structure = c.get_structure().await.unwrap();
     assert!(structure
         .nodes

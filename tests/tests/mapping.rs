@@ -2,6 +2,9 @@
 //! mapping read with `get_mapping`, stored with `set_mapping`, and checked
 //! by reading it back from the emulator.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma::mapping::MappingError;
 use alooma::types::{ColumnType, EventType, Field};
 use alooma::Client;
@@ -47,7 +50,9 @@ async fn find_field_name_finds_and_adds_nested_fields() {
     c.find_field_name(&mut et, "device.os.name", true).unwrap();
     let back = store_and_reload(&c, &et, "page_view").await;
     let mut back = back;
-    assert!(c.find_field_name(&mut back, "device.os.name", false).is_ok());
+    assert!(c
+        .find_field_name(&mut back, "device.os.name", false)
+        .is_ok());
     assert_eq!(
         stored_field(&emu, "page_view", &["device", "os", "name"]).unwrap()["mapping"],
         json!(null)

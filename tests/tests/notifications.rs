@@ -1,5 +1,8 @@
 //! Notifications end to end.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma::types::NotificationLevel;
 use alooma_tests::{client, count, requests_to, start};
 use serde_json::json;
@@ -53,5 +56,8 @@ async fn parse_notifications_errors_lists_error_types() {
         .collect();
     let errors = c.parse_notifications_errors(&listed);
     assert_eq!(errors, expected);
-    assert!(errors.contains(&"Custom Notification".to_owned()), "{errors:?}");
+    assert!(
+        errors.contains(&"Custom Notification".to_owned()),
+        "{errors:?}"
+    );
 }

@@ -1,5 +1,8 @@
 //! Outputs end to end: reading and setting the output node's configuration.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma::types::{BigQueryConfig, RedshiftConfig, SnowflakeConfig};
 use alooma::Error;
 use alooma_tests::{client, count, start, start_with_output};
@@ -32,7 +35,10 @@ async fn get_output_config_is_the_node_configuration() {
     let emu = start().await;
     let c = client(&emu);
     let config = c.get_output_config().await.unwrap().unwrap();
-    assert_eq!(config["hostname"], "warehouse.example.redshift.amazonaws.com");
+    assert_eq!(
+        config["hostname"],
+        "warehouse.example.redshift.amazonaws.com"
+    );
     assert_eq!(config["sinkType"], "REDSHIFT");
 }
 
@@ -46,22 +52,35 @@ async fn set_output_replaces_the_configuration() {
     assert_eq!(node["name"], "Warehouse");
     assert_eq!(node["configuration"]["hostname"], "new-host");
     assert_eq!(node["configuration"]["skipValidation"], false);
-    assert_eq!(count(&emu, "PUT", &format!("plumbing/nodes/{REDSHIFT_ID}")), 1);
+    assert_eq!(
+        count(&emu, "PUT", &format!("plumbing/nodes/{REDSHIFT_ID}")),
+        1
+    );
     // Changing the sink type is refused before any PUT.
     let err = c
         .set_output(BigQueryConfig::new("p", "d"), None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Build { .. }), "{err:?}");
-    assert_eq!(count(&emu, "PUT", &format!("plumbing/nodes/{REDSHIFT_ID}")), 1);
+    assert_eq!(
+        count(&emu, "PUT", &format!("plumbing/nodes/{REDSHIFT_ID}")),
+        1
+    );
 }
 
 #[tokio::test]
 async fn set_redshift_config_then_get_redshift_config() {
     let emu = start().await;
     let c = client(&emu);
-    let config = RedshiftConfig::new("rs.example.com", 5439, "public", "analytics", "loader", "pw")
-        .with_skip_validation(true);
+    let config = RedshiftConfig::new(
+        "rs.example.com",
+        5439,
+        "public",
+        "analytics",
+        "loader",
+        "pw",
+    )
+    .with_skip_validation(true);
     c.set_redshift_config(config).await.unwrap();
     let node = output_node(&emu);
     // The name defaults to the type's display name.
@@ -95,7 +114,11 @@ async fn set_snowflake_config_then_get_snowflake_config() {
     assert_eq!(back.account_name, "acct");
     // The demo account has no Snowflake output.
     let demo = start().await;
-    assert!(client(&demo).get_snowflake_config().await.unwrap().is_none());
+    assert!(client(&demo)
+        .get_snowflake_config()
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[tokio::test]

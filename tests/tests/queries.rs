@@ -1,5 +1,8 @@
 //! Scheduled (consolidation) queries end to end.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma::types::{QueryConfiguration, Schedule};
 use alooma::Error;
 use alooma_tests::{client, count, requests_to, start};
@@ -83,7 +86,10 @@ async fn schedule_default_query_merges_custom_variables() {
     let mut vars = serde_json::Map::new();
     vars.insert("lookback_days".into(), json!(3));
     let q = c
-        .schedule_default_query(&QueryConfiguration::new("page_view").frequency(6), Some(vars))
+        .schedule_default_query(
+            &QueryConfiguration::new("page_view").frequency(6),
+            Some(vars),
+        )
         .await
         .unwrap();
     let id: u64 = q.id().unwrap().parse().unwrap();
@@ -128,7 +134,10 @@ async fn run_query_updates_processing_times() {
     c.run_query("2").await.unwrap();
     let after = stored(&emu, 2).unwrap();
     assert_eq!(after["status"], "active");
-    assert_ne!(after["last_processing_time"], before["last_processing_time"]);
+    assert_ne!(
+        after["last_processing_time"],
+        before["last_processing_time"]
+    );
     assert_eq!(count(&emu, "POST", "v2/consolidation/2/run"), 1);
     assert!(c.run_query("999").await.is_err());
 }

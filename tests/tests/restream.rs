@@ -1,5 +1,8 @@
 //! The Restream Queue end to end.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma_tests::{client, count, start};
 
 const RESTREAM_ID: &str = "5b1c6d2e-0a41-4f7e-9c11-000000000003";
@@ -29,7 +32,10 @@ async fn start_restream_turns_streaming_on() {
     assert_eq!(restream_node(&emu)["configuration"]["streaming"], "false");
     c.start_restream().await.unwrap();
     assert_eq!(restream_node(&emu)["configuration"]["streaming"], "true");
-    assert_eq!(count(&emu, "PUT", &format!("plumbing/nodes/{RESTREAM_ID}")), 1);
+    assert_eq!(
+        count(&emu, "PUT", &format!("plumbing/nodes/{RESTREAM_ID}")),
+        1
+    );
     // Without a RESTREAM node it is an error.
     emu.with_state_mut(|s| s.nodes.retain(|n| n["type"] != "RESTREAM"));
     assert!(c.start_restream().await.is_err());

@@ -1,5 +1,8 @@
 //! Samples end to end.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma_tests::{client, requests_to, start};
 
 #[tokio::test]

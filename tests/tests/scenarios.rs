@@ -1,6 +1,9 @@
 //! Scenario chains: several operations in a row, each step checked by
 //! reading the state back through the client and the emulator.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma::core::inputs::InputFilter;
 use alooma::mapping::{discard_field, map_field, FieldPath};
 use alooma::types::{ColumnType, EmailNotifications, InputSpec, S3RetentionOptions, Schedule};
@@ -12,7 +15,8 @@ async fn input_lifecycle_create_list_edit_pause_resume_remove() {
     let emu = start().await;
     let c = client(&emu);
     // Create.
-    let spec = InputSpec::new("events_api", "RESTAPI").with_config("input_default_schema", "public");
+    let spec =
+        InputSpec::new("events_api", "RESTAPI").with_config("input_default_schema", "public");
     let id = c.create_input(&spec).await.unwrap();
     // Listed.
     let listed = c
@@ -29,7 +33,10 @@ async fn input_lifecycle_create_list_edit_pause_resume_remove() {
         .with_config("input_default_schema", "analytics");
     c.edit_input(&edited).await.unwrap();
     let job = c.get_input_by_id(&id).await.unwrap().job;
-    assert_eq!(job.configuration.unwrap()["input_default_schema"], "analytics");
+    assert_eq!(
+        job.configuration.unwrap()["input_default_schema"],
+        "analytics"
+    );
     // Paused, then resumed.
     c.pause_input_by_id(&id).await.unwrap();
     let details = c.get_input_by_id(&id).await.unwrap();
@@ -89,7 +96,9 @@ async fn mapping_round_trip_get_edit_offline_set_get() {
     assert_eq!(back.fields(), mapping.fields());
     let r = c.find_field_name(&mut back, "referrer", false).unwrap();
     assert!(r.mapping.as_ref().unwrap().discarded());
-    let city = c.find_field_name(&mut back, "user.geo.city", false).unwrap();
+    let city = c
+        .find_field_name(&mut back, "user.geo.city", false)
+        .unwrap();
     let city_mapping = city.mapping.as_ref().unwrap();
     assert_eq!(city_mapping.column_name.as_deref(), Some("city"));
     assert_eq!(city_mapping.column_type().unwrap().length, Some(200));
@@ -106,7 +115,10 @@ async fn code_engine_set_then_read_each_module() {
     let emu = start().await;
     let c = client(&emu);
     let modules: BTreeMap<String, String> = [
-        ("main".to_owned(), "def transform(event):\n\treturn event".to_owned()),
+        (
+            "main".to_owned(),
+            "def transform(event):\n\treturn event".to_owned(),
+        ),
         ("lib/geo".to_owned(), "COUNTRIES = {}".to_owned()),
     ]
     .into();
@@ -147,7 +159,10 @@ async fn scheduled_query_schedule_list_run_remove() {
     let after = c.get_queries().await.unwrap();
     let ran = after.get(&id).unwrap();
     assert_ne!(ran.last_processing_time, before_run);
-    assert_eq!(count(&emu, "POST", &format!("v2/consolidation/{id}/run")), 1);
+    assert_eq!(
+        count(&emu, "POST", &format!("v2/consolidation/{id}/run")),
+        1
+    );
     c.remove_scheduled_query(&id).await.unwrap();
     let remaining = c.get_queries().await.unwrap();
     assert_eq!(remaining.len(), 2);
@@ -159,7 +174,9 @@ async fn clean_system_leaves_a_clean_system() {
     let emu = start().await;
     let c = client(&emu);
     // Dirty the system first, through the client.
-    c.create_input(&InputSpec::new("extra", "RESTAPI")).await.unwrap();
+    c.create_input(&InputSpec::new("extra", "RESTAPI"))
+        .await
+        .unwrap();
     c.set_s3_retention("bucket", "AKIA", "secret", S3RetentionOptions::default())
         .await
         .unwrap();

@@ -1,5 +1,8 @@
 //! Secrets end to end, including secret names that need percent-encoding.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma_tests::{client, count, start};
 
 #[tokio::test]
@@ -24,7 +27,8 @@ async fn set_secrets_stores_values() {
         ["api_token", "db_password", "partner_api_token"]
     );
     assert_eq!(
-        emu.with_state(|s| s.secrets.get("db_password").cloned()).as_deref(),
+        emu.with_state(|s| s.secrets.get("db_password").cloned())
+            .as_deref(),
         Some("new-pw")
     );
     assert_eq!(count(&emu, "PUT", "secrets"), 1);
@@ -49,5 +53,8 @@ async fn secret_names_needing_encoding_round_trip() {
     c.delete_secret(name).await.unwrap();
     assert!(!c.get_secrets().await.unwrap().iter().any(|n| n == name));
     assert!(emu.with_state(|s| !s.secrets.contains_key(name)));
-    assert_eq!(count(&emu, "DELETE", "secrets/aws%2Fkey%3F%20prod%20%C3%BC"), 1);
+    assert_eq!(
+        count(&emu, "DELETE", "secrets/aws%2Fkey%3F%20prod%20%C3%BC"),
+        1
+    );
 }

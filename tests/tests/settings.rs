@@ -1,5 +1,8 @@
 //! Settings (digest e-mails, S3 retention) end to end.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma::types::{DigestFrequency, EmailNotifications, S3RetentionOptions};
 use alooma_tests::{client, count, start};
 use serde_json::json;
@@ -27,7 +30,10 @@ async fn set_settings_email_notifications_stores_them() {
     let back = c.get_settings().await.unwrap().email_notifications.unwrap();
     assert_eq!(back.recipients, ["a@example.com", "b@example.com"]);
     assert!(!back.digest_info);
-    assert_eq!(back.digest_frequency, DigestFrequency::Other("WEEKLY".into()));
+    assert_eq!(
+        back.digest_frequency,
+        DigestFrequency::Other("WEEKLY".into())
+    );
     let stored = emu.with_state(|s| s.email_notifications.clone());
     assert_eq!(stored["digestInfo"], false);
     assert_eq!(stored["recipientsChanged"], true);
@@ -41,7 +47,9 @@ async fn set_s3_retention_then_delete_s3_retention() {
         "archive-bucket",
         "AKIARETAIN",
         "retention-secret",
-        S3RetentionOptions::default().file_prefix("raw/").gzip(false),
+        S3RetentionOptions::default()
+            .file_prefix("raw/")
+            .gzip(false),
     )
     .await
     .unwrap();
@@ -53,7 +61,13 @@ async fn set_s3_retention_then_delete_s3_retention() {
     assert_eq!(stored["gzip"], false);
     assert_eq!(stored["saveMetadata"], true);
     assert_eq!(stored["serverSideEncryption"], true);
-    let back = c.get_settings().await.unwrap().s3_retention.flatten().unwrap();
+    let back = c
+        .get_settings()
+        .await
+        .unwrap()
+        .s3_retention
+        .flatten()
+        .unwrap();
     assert_eq!(back.aws_bucket_name, "archive-bucket");
     assert_eq!(back.file_prefix.as_deref(), Some("raw/"));
     c.delete_s3_retention().await.unwrap();

@@ -1,5 +1,8 @@
 //! System structure and nodes end to end.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma_tests::{client, count, requests_to, start, start_empty};
 
 #[tokio::test]
@@ -43,7 +46,10 @@ async fn get_transform_node_id_finds_the_transformer() {
 async fn get_throughput_by_name_reads_live_nodes() {
     let emu = start().await;
     let c = client(&emu);
-    assert_eq!(c.get_throughput_by_name("web_events").await.unwrap(), [52.4]);
+    assert_eq!(
+        c.get_throughput_by_name("web_events").await.unwrap(),
+        [52.4]
+    );
     assert!(c
         .get_throughput_by_name("no_such_node")
         .await

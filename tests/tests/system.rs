@@ -1,5 +1,8 @@
 //! The whole-system operation end to end: `clean_system` and its report.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma::core::system::CleanSystemStep;
 use alooma::StepOutcome;
 use alooma_tests::{client, count, start};

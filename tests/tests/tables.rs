@@ -1,10 +1,17 @@
 //! Tables and schemas (the output warehouse) end to end, including table
 //! and schema names that need percent-encoding.
 
+// An integration test file: unwrap/expect/panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use alooma::types::{Column, ColumnType, Schema};
 use alooma_tests::{client, count, requests_to, start};
 
-fn stored_table(emu: &alooma_emulator::Emulator, schema: &str, table: &str) -> Option<alooma_emulator::Table> {
+fn stored_table(
+    emu: &alooma_emulator::Emulator,
+    schema: &str,
+    table: &str,
+) -> Option<alooma_emulator::Table> {
     emu.with_state(|s| {
         s.tables
             .iter()
@@ -28,7 +35,13 @@ async fn get_tables_lists_default_or_given_schema() {
     let names: Vec<&str> = public.iter().map(|t| t.table_name.as_str()).collect();
     assert_eq!(
         names,
-        ["page_view", "checkout", "sf_account", "orders", "orders_daily"]
+        [
+            "page_view",
+            "checkout",
+            "sf_account",
+            "orders",
+            "orders_daily"
+        ]
     );
     assert!(!public[0].columns.is_empty());
     let analytics = c.get_tables(false, Some("analytics")).await.unwrap();
@@ -64,11 +77,18 @@ async fn create_table_then_alter_table() {
     assert_eq!(t.columns[0]["primaryKey"], true);
     assert_eq!(t.columns[1]["columnType"]["length"], 64);
     let mut more = columns();
-    more.push(Column::new("email", ColumnType::new("VARCHAR").with_length(256)));
+    more.push(Column::new(
+        "email",
+        ColumnType::new("VARCHAR").with_length(256),
+    ));
     c.alter_table("customers", &more).await.unwrap();
     let listed = c.get_tables(false, None).await.unwrap();
     let customers = listed.iter().find(|t| t.table_name == "customers").unwrap();
-    let cols: Vec<&str> = customers.columns.iter().map(|c| c.column_name.as_str()).collect();
+    let cols: Vec<&str> = customers
+        .columns
+        .iter()
+        .map(|c| c.column_name.as_str())
+        .collect();
     assert_eq!(cols, ["id", "name", "email"]);
     // Creating it twice is refused by the server.
     assert!(c.create_table("customers", &columns()).await.is_err());
@@ -142,7 +162,10 @@ async fn table_and_schema_names_needing_encoding_round_trip() {
     let encoded = "odd%2Fname%3F%20%C3%BC";
     assert_eq!(count(&emu, "POST", &format!("tables/{encoded}")), 1);
     assert_eq!(count(&emu, "PUT", &format!("tables/{encoded}")), 1);
-    assert_eq!(count(&emu, "DELETE", &format!("tables/public/{encoded}")), 1);
+    assert_eq!(
+        count(&emu, "DELETE", &format!("tables/public/{encoded}")),
+        1
+    );
     // A schema name with a slash is one segment when listing.
     c.create_schema(&Schema::new("a/b")).await.unwrap();
     assert!(c.get_tables(false, Some("a/b")).await.unwrap().is_empty());
