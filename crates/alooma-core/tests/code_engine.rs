@@ -2,22 +2,13 @@
 //! Snapshots: `tests/snapshots/code_engine__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns may panic
 
+mod common;
+use common::*;
+
 use alooma_core::{code_engine::*, render, samples::*, Error, Operation};
 use alooma_types::{CodeModule, Requirement, Sample};
-use bytes::Bytes;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-
-fn answer(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
-
-fn ok(body: &str) -> http::Response<Bytes> {
-    answer(200, body)
-}
 
 const MALFORMED: &[&str] = &[
     "",
@@ -26,41 +17,6 @@ const MALFORMED: &[&str] = &[
     "null",
     "true",
 ];
-
-fn assert_decode_errors<O: Operation>(op: &O, bodies: &[&str])
-where
-    O::Output: std::fmt::Debug,
-{
-    for body in bodies {
-        match op.decode(ok(body)) {
-            Err(Error::Decode { operation, .. }) => assert_eq!(operation, op.meta().name),
-            other => panic!("{}: {body:?} gave {other:?}", op.meta().name),
-        }
-    }
-}
-
-/// Failed calls are errors, never decoded as success (wire.md defect 9).
-fn assert_status_errors<O: Operation>(op: &O)
-where
-    O::Output: std::fmt::Debug,
-{
-    let name = op.meta().name;
-    assert!(
-        matches!(op.decode(answer(500, "{\"error\":\"boom\"}")), Err(Error::Api { operation, status, .. }) if operation == name && status == 500)
-    );
-    assert!(matches!(
-        op.decode(answer(403, "")),
-        Err(Error::Auth { .. })
-    ));
-    assert!(matches!(
-        op.decode(answer(504, "")),
-        Err(Error::ServerTimeout { .. })
-    ));
-    assert!(matches!(
-        op.decode(answer(502, "<html>Bad Gateway</html>")),
-        Err(Error::Api { .. })
-    ));
-}
 
 /// The module list `GET transform/functions` answers, built from the
 /// reference's examples (the submodule of `get_code_engine_module`).
@@ -332,7 +288,7 @@ const STATS: &str = r#"{"clicks":{"VALID":2,"NO_MAPPING":1,"DROP":0},"web orders
 /// count, one run per sample. Renders every request the helper makes for
 /// event type `web orders` and status codes [VALID, NO_MAPPED_FIELDS],
 /// given scripted samples.
-fn all_samples_requests(run: impl Fn(&Sample) -> http::Request<Bytes>) -> String {
+fn all_samples_requests(run: impl Fn(&Sample) -> http::Request<bytes::Bytes>) -> String {
     let stats = GetSamplesStats.decode(ok(STATS)).unwrap();
     let codes = ["VALID".to_owned(), "NO_MAPPED_FIELDS".to_owned()];
     let queries = sample_queries(&stats, Some("web orders"), &codes);

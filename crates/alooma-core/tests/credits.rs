@@ -2,16 +2,11 @@
 //! Snapshots: `tests/snapshots/credits__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
 
+mod common;
+use common::*;
+
 use alooma_core::{credits::*, render, Error, Operation};
 use alooma_types::TimePrecision;
-use bytes::Bytes;
-
-fn resp(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
 
 const COMPANY: &str =
     include_str!("../../alooma-types/tests/fixtures/credits/get_company_credits.json");
@@ -26,10 +21,10 @@ const LOADED: &str = include_str!(
 fn get_company_credits() {
     let op = GetCompanyCredits;
     insta::assert_snapshot!("get_company_credits", render(&op.build().unwrap()));
-    let c = op.decode(resp(200, COMPANY)).unwrap();
+    let c = op.decode(answer(200, COMPANY)).unwrap();
     assert_eq!(c.total_credits_f64(), Some(170000.0));
     assert_eq!(c.used_credits_f64(), Some(11851.905976));
-    let m = op.decode(resp(200, MONTHLY)).unwrap();
+    let m = op.decode(answer(200, MONTHLY)).unwrap();
     assert_eq!(m.end_date.as_deref(), Some("2018-11-16"));
     assert_eq!(m.total_credits, None);
     for body in [
@@ -40,7 +35,7 @@ fn get_company_credits() {
         "<html></html>",
     ] {
         assert!(
-            matches!(op.decode(resp(200, body)), Err(Error::Decode { .. })),
+            matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"
         );
     }
@@ -65,7 +60,7 @@ fn get_used_credits() {
         .to_day("2018-10-28")
         .all_accounts(true);
     insta::assert_snapshot!("get_used_credits", render(&op.build().unwrap()));
-    let used = op.decode(resp(200, USED)).unwrap();
+    let used = op.decode(answer(200, USED)).unwrap();
     assert_eq!(used.len(), 5);
     assert_eq!(used[1].value_f64(), 10.4);
     for bad in ["2018-10-24T00:00:00", "24-10-2018", "2018-10-24&all=true"] {
@@ -92,7 +87,7 @@ fn get_used_credits() {
         "<html></html>",
     ] {
         assert!(
-            matches!(op.decode(resp(200, body)), Err(Error::Decode { .. })),
+            matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"
         );
     }
@@ -114,7 +109,7 @@ fn get_loaded_events_per_table_summary() {
             .uri(),
         "/events/loaded-events-per-table/summary?from=2018-12-13T00%3A00%3A00"
     );
-    let rows = op.decode(resp(200, LOADED)).unwrap();
+    let rows = op.decode(answer(200, LOADED)).unwrap();
     assert_eq!(rows[0].count, Some(25));
     assert_eq!(rows[1].precision, Some(TimePrecision::Second));
     for bad in [
@@ -145,7 +140,7 @@ fn get_loaded_events_per_table_summary() {
         "<html></html>",
     ] {
         assert!(
-            matches!(op.decode(resp(200, body)), Err(Error::Decode { .. })),
+            matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"
         );
     }

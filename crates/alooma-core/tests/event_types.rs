@@ -2,21 +2,12 @@
 //! Snapshots: `tests/snapshots/event_types__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns may panic
 
+mod common;
+use common::*;
+
 use alooma_core::{event_types::*, render, Error, Operation};
 use alooma_types::{EventType, MappingMode};
-use bytes::Bytes;
 use std::time::Duration;
-
-fn answer(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
-
-fn ok(body: &str) -> http::Response<Bytes> {
-    answer(200, body)
-}
 
 /// Bodies that are not the JSON an operation expects: each must be a
 /// `Decode` error, never a panic.
@@ -28,43 +19,6 @@ const MALFORMED: &[&str] = &[
     "null",
     "42",
 ];
-
-fn assert_decode_errors<O: Operation>(op: &O, bodies: &[&str])
-where
-    O::Output: std::fmt::Debug,
-{
-    for body in bodies {
-        match op.decode(ok(body)) {
-            Err(Error::Decode { operation, .. }) => assert_eq!(operation, op.meta().name),
-            other => panic!("{}: {body:?} gave {other:?}", op.meta().name),
-        }
-    }
-}
-
-/// Failed calls are errors (wire.md defect 9: the reference decoded some as
-/// success): 500 → Api, 401 → Auth, 504 → ServerTimeout, an HTML error page
-/// with 502 → Api.
-fn assert_status_errors<O: Operation>(op: &O)
-where
-    O::Output: std::fmt::Debug,
-{
-    let name = op.meta().name;
-    assert!(
-        matches!(op.decode(answer(500, "{\"error\":\"boom\"}")), Err(Error::Api { operation, status, .. }) if operation == name && status == 500)
-    );
-    assert!(matches!(
-        op.decode(answer(401, "")),
-        Err(Error::Auth { .. })
-    ));
-    assert!(matches!(
-        op.decode(answer(504, "")),
-        Err(Error::ServerTimeout { .. })
-    ));
-    assert!(matches!(
-        op.decode(answer(502, "<html>Bad Gateway</html>")),
-        Err(Error::Api { .. })
-    ));
-}
 
 const EVENT_TYPE: &str =
     include_str!("../../alooma-types/tests/fixtures/event_types/get_event_type.json");

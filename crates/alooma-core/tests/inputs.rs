@@ -2,23 +2,13 @@
 //! Snapshots: `tests/snapshots/inputs__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers
 
+mod common;
+use common::*;
 
 use alooma_core::inputs::*;
 use alooma_core::structure::GetStructure;
 use alooma_core::{render, Error, Operation};
 use alooma_types::{Delimited, InputSpec, LoadFiles, MixpanelInput, S3FileFormat, S3Input};
-use bytes::Bytes;
-
-fn answer(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
-
-fn ok(body: &str) -> http::Response<Bytes> {
-    answer(200, body)
-}
 
 const INPUT: &str = include_str!("../../alooma-types/tests/fixtures/inputs/get_inputs.json");
 const INPUT_DETAILS: &str =

@@ -2,16 +2,11 @@
 //! Snapshots: `tests/snapshots/metrics__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
 
+mod common;
+use common::*;
+
 use alooma_core::{metrics::*, render, Error, Operation};
 use alooma_types::MetricName;
-use bytes::Bytes;
-
-fn resp(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
 
 const SERIES: &str =
     include_str!("../../alooma-types/tests/fixtures/metrics/get_metrics_by_names.json");
@@ -26,11 +21,11 @@ where
         "{\"target\":1}",
         "[{\"target\":\"X\",\"datapoints\":[[1]]}]",
     ] {
-        let err = op.decode(resp(200, body)).unwrap_err();
+        let err = op.decode(answer(200, body)).unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{body}: {err}");
     }
     let err = op
-        .decode(resp(502, "<html><body>Bad Gateway</body></html>"))
+        .decode(answer(502, "<html><body>Bad Gateway</body></html>"))
         .unwrap_err();
     assert!(matches!(err, Error::Api { .. }), "{err}");
 }
@@ -47,7 +42,7 @@ fn get_metrics_by_names() {
     )
     .resolution(10);
     insta::assert_snapshot!("get_metrics_by_names", render(&op.build().unwrap()));
-    let series = op.decode(resp(200, SERIES)).unwrap();
+    let series = op.decode(answer(200, SERIES)).unwrap();
     assert_eq!(series[0].target, MetricName::EventSizeAvg);
     assert_eq!(series[0].datapoints[0].value(), Some(22984.973548689137));
     assert_eq!(series[0].datapoints[0].epoch(), Some(1529073369));
@@ -80,7 +75,7 @@ fn get_incoming_queue_metric() {
     );
     insta::assert_snapshot!("get_incoming_queue_metric", render(&op.build().unwrap()));
     let s = op
-        .decode(resp(
+        .decode(answer(
             200,
             r#"[{"target":"EVENTS_IN_PIPELINE","datapoints":[[null,1],[12,2],[30,3],[null,4]]}]"#,
         ))
@@ -97,7 +92,7 @@ fn get_incoming_events_count() {
     );
     insta::assert_snapshot!("get_incoming_events_count", render(&op.build().unwrap()));
     let s = op
-        .decode(resp(
+        .decode(answer(
             200,
             r#"[{"target":"INCOMING_EVENTS","datapoints":[[55000,1],[null,2],[960.0,3]]}]"#,
         ))
@@ -110,7 +105,7 @@ fn get_average_event_size() {
     let op =
         GetMetricsByNames::for_helper("get_average_event_size", [MetricName::EventSizeAvg], 100);
     insta::assert_snapshot!("get_average_event_size", render(&op.build().unwrap()));
-    let s = op.decode(resp(200, SERIES)).unwrap();
+    let s = op.decode(answer(200, SERIES)).unwrap();
     assert_eq!(average_event_size(&s), 22984.973548689137);
 }
 
@@ -119,7 +114,7 @@ fn get_max_latency() {
     let op = GetMetricsByNames::for_helper("get_max_latency", [MetricName::LatencyMax], 100);
     insta::assert_snapshot!("get_max_latency", render(&op.build().unwrap()));
     let s = op
-        .decode(resp(
+        .decode(answer(
             200,
             r#"[{"target":"LATENCY_MAX","datapoints":[[309576,1],[null,2],[1200.5,3]]}]"#,
         ))
@@ -127,7 +122,7 @@ fn get_max_latency() {
     assert_eq!(max_latency(&s), 309.576);
     // Defect 8: the reference's error text is a malformed tuple; ours names
     // the helper and the cause in one sentence.
-    let err = op.decode(resp(500, "boom")).unwrap_err();
+    let err = op.decode(answer(500, "boom")).unwrap_err();
     assert_eq!(
         err.to_string(),
         "get_max_latency: the server answered HTTP 500; body: boom"
@@ -139,7 +134,7 @@ fn get_outputs_metrics() {
     let op = GetMetricsByNames::for_helper("get_outputs_metrics", OUTPUTS_METRICS, 100);
     insta::assert_snapshot!("get_outputs_metrics", render(&op.build().unwrap()));
     let s = op
-        .decode(resp(
+        .decode(answer(
             200,
             r#"[{"target":"UNMAPPED_EVENTS","datapoints":[[20656,1]]},
                 {"target":"IGNORED_EVENTS","datapoints":[[15.0,1],[null,2]]},
@@ -162,7 +157,7 @@ fn get_restream_queue_metrics() {
     );
     insta::assert_snapshot!("get_restream_queue_metrics", render(&op.build().unwrap()));
     let s = op
-        .decode(resp(
+        .decode(answer(
             200,
             r#"[{"target":"EVENTS_IN_TRANSIT","datapoints":[[null,1],[8,2]]}]"#,
         ))
@@ -170,14 +165,14 @@ fn get_restream_queue_metrics() {
     assert_eq!(restream_queue_metrics(&s), Some(8.0));
     // Defect 8: a series with no values is not a failure.
     let empty = op
-        .decode(resp(
+        .decode(answer(
             200,
             r#"[{"target":"EVENTS_IN_TRANSIT","datapoints":[[null,1]]}]"#,
         ))
         .unwrap();
     assert_eq!(restream_queue_metrics(&empty), None);
     assert_eq!(
-        restream_queue_metrics(&op.decode(resp(200, "[]")).unwrap()),
+        restream_queue_metrics(&op.decode(answer(200, "[]")).unwrap()),
         None
     );
 }

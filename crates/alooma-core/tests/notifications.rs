@@ -2,16 +2,11 @@
 //! Snapshots: `tests/snapshots/notifications__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
 
+mod common;
+use common::*;
+
 use alooma_core::{notifications::*, render, Error, Operation, RetrySafety};
 use alooma_types::{NotificationLevel, Severity};
-use bytes::Bytes;
-
-fn resp(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
 
 const NOTIFICATIONS: &str =
     include_str!("../../alooma-types/tests/fixtures/notifications/get_notifications.json");
@@ -20,7 +15,7 @@ const NOTIFICATIONS: &str =
 fn get_notifications() {
     let op = GetNotifications::new(1531280000);
     insta::assert_snapshot!("get_notifications", render(&op.build().unwrap()));
-    let n = op.decode(resp(200, NOTIFICATIONS)).unwrap();
+    let n = op.decode(answer(200, NOTIFICATIONS)).unwrap();
     assert_eq!(n.messages.len(), 3);
     assert_eq!(n.messages[0].severity, Some(Severity::Info));
     assert_eq!(
@@ -36,12 +31,12 @@ fn get_notifications() {
         "<html>oops</html>",
     ] {
         assert!(
-            matches!(op.decode(resp(200, body)), Err(Error::Decode { .. })),
+            matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"
         );
     }
     assert!(matches!(
-        op.decode(resp(500, "<html>oops</html>")),
+        op.decode(answer(500, "<html>oops</html>")),
         Err(Error::Api { .. })
     ));
 }
@@ -55,13 +50,16 @@ fn publish_notification() {
     );
     assert_eq!(op.meta().retry, RetrySafety::NotIdempotent);
     insta::assert_snapshot!("publish_notification", render(&op.build().unwrap()));
-    op.decode(resp(200, "")).unwrap();
+    op.decode(answer(200, "")).unwrap();
     // Defect 9: the reference decodes a failed publish as success.
     assert!(matches!(
-        op.decode(resp(400, "bad level")),
+        op.decode(answer(400, "bad level")),
         Err(Error::Api { .. })
     ));
-    assert!(matches!(op.decode(resp(401, "")), Err(Error::Auth { .. })));
+    assert!(matches!(
+        op.decode(answer(401, "")),
+        Err(Error::Auth { .. })
+    ));
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! Snapshots: `tests/snapshots/outputs__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers
 
+mod common;
+use common::*;
 
 use alooma_core::outputs::*;
 use alooma_core::structure::GetStructure;
@@ -10,18 +12,6 @@ use alooma_types::{
     BigQueryConfig, Node, OutputConfig, RedshiftConfig, SinkType, SnowflakeConfig, SshTunnel,
     Structure,
 };
-use bytes::Bytes;
-
-fn answer(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
-
-fn ok(body: &str) -> http::Response<Bytes> {
-    answer(200, body)
-}
 
 const OUTPUT_NODE: &str =
     include_str!("../../alooma-types/tests/fixtures/outputs/get_output_node.json");

@@ -2,16 +2,11 @@
 //! Snapshots: `tests/snapshots/queries__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
 
+mod common;
+use common::*;
+
 use alooma_core::{queries::*, render, Error, Operation, RetrySafety};
 use alooma_types::{QueryConfiguration, QueryStatus, Schedule, ScheduledQueries};
-use bytes::Bytes;
-
-fn resp(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
 
 const QUERIES: &str = include_str!("../../alooma-types/tests/fixtures/queries/get_queries.json");
 
@@ -33,12 +28,12 @@ where
         "<html>x</html>",
     ] {
         assert!(
-            matches!(op.decode(resp(200, body)), Err(Error::Decode { .. })),
+            matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"
         );
     }
     assert!(matches!(
-        op.decode(resp(500, "<html>x</html>")),
+        op.decode(answer(500, "<html>x</html>")),
         Err(Error::Api { .. })
     ));
 }
@@ -47,14 +42,16 @@ where
 fn get_queries() {
     let op = GetQueries;
     insta::assert_snapshot!("get_queries", render(&op.build().unwrap()));
-    let by_id = op.decode(resp(200, QUERIES)).unwrap();
+    let by_id = op.decode(answer(200, QUERIES)).unwrap();
     let q = by_id.get("1234").unwrap();
     assert_eq!(q.status, Some(QueryStatus::Active));
     assert_eq!(
         q.configuration.as_ref().unwrap().frequency_hours(),
         Some(8.0)
     );
-    let list = op.decode(resp(200, &format!("[{}]", one_query()))).unwrap();
+    let list = op
+        .decode(answer(200, &format!("[{}]", one_query())))
+        .unwrap();
     assert!(matches!(list, ScheduledQueries::List(_)));
     assert_eq!(list.iter().next().unwrap().0.as_deref(), Some("1234"));
     bad_bodies(&op);
@@ -64,16 +61,18 @@ fn get_queries() {
 fn get_query_by_event_type() {
     let op = GetQueryByEventType::new("web/clicks & more");
     insta::assert_snapshot!("get_query_by_event_type", render(&op.build().unwrap()));
-    let q = op.decode(resp(200, &format!("[{}]", one_query()))).unwrap();
+    let q = op
+        .decode(answer(200, &format!("[{}]", one_query())))
+        .unwrap();
     assert_eq!(q.state_id.as_deref(), Some("1234"));
-    let one_by_id = op.decode(resp(200, QUERIES)).unwrap();
+    let one_by_id = op.decode(answer(200, QUERIES)).unwrap();
     assert_eq!(one_by_id.state_id.as_deref(), Some("1234"));
-    match op.decode(resp(200, "[]")).unwrap_err() {
+    match op.decode(answer(200, "[]")).unwrap_err() {
         Error::NotFound { what, .. } => assert!(what.contains("no scheduled query"), "{what}"),
         e => panic!("{e}"),
     }
     let two = format!("[{0},{0}]", one_query());
-    match op.decode(resp(200, &two)).unwrap_err() {
+    match op.decode(answer(200, &two)).unwrap_err() {
         Error::NotFound { what, .. } => assert!(what.contains("2 scheduled queries"), "{what}"),
         e => panic!("{e}"),
     }
@@ -85,7 +84,7 @@ fn get_queries_in_error_state() {
     let op = GetQueries;
     insta::assert_snapshot!("get_queries_in_error_state", render(&op.build().unwrap()));
     let all = op
-        .decode(resp(
+        .decode(answer(
             200,
             r#"[{"state_id":"1","error_message":""},{"state_id":"2","error_message":null},
                 {"state_id":"3","error_message":"relation does not exist"},{"state_id":"4"}]"#,
@@ -100,7 +99,7 @@ fn get_queries_in_error_state() {
 fn get_scheduled_queries() {
     let op = GetScheduledQueries;
     insta::assert_snapshot!("get_scheduled_queries", render(&op.build().unwrap()));
-    let all = op.decode(resp(200, QUERIES)).unwrap();
+    let all = op.decode(answer(200, QUERIES)).unwrap();
     assert!(matches!(all, ScheduledQueries::ById(_)));
     bad_bodies(&op);
 }
@@ -113,7 +112,7 @@ fn get_scheduled_queries_in_error_state() {
         render(&op.build().unwrap())
     );
     let all = op
-        .decode(resp(
+        .decode(answer(
             200,
             r#"{"1":{"status":"active"},"2":{"status":"done"},"3":{"status":"failed"},"4":{}}"#,
         ))
@@ -135,14 +134,14 @@ fn schedule_default_query() {
     insta::assert_snapshot!("schedule_default_query", render(&op.build().unwrap()));
     // The caller's configuration is not changed.
     assert_eq!(op.configuration, config);
-    let q = op.decode(resp(200, &one_query())).unwrap();
+    let q = op.decode(answer(200, &one_query())).unwrap();
     assert_eq!(q.state_id.as_deref(), Some("1234"));
     assert!(matches!(
-        op.decode(resp(200, "[")),
+        op.decode(answer(200, "[")),
         Err(Error::Decode { .. })
     ));
     assert!(matches!(
-        op.decode(resp(400, "no event type")),
+        op.decode(answer(400, "no event type")),
         Err(Error::Api { .. })
     ));
     let no_type = ScheduleDefaultQuery::new(QueryConfiguration::default());
@@ -173,14 +172,14 @@ fn schedule_query() {
     ] {
         assert!(matches!(bad.build(), Err(Error::Build { .. })), "{bad:?}");
     }
-    assert_eq!(op.decode(resp(200, "")).unwrap(), serde_json::Value::Null);
-    assert_eq!(op.decode(resp(200, r#"{"id":7}"#)).unwrap()["id"], 7);
+    assert_eq!(op.decode(answer(200, "")).unwrap(), serde_json::Value::Null);
+    assert_eq!(op.decode(answer(200, r#"{"id":7}"#)).unwrap()["id"], 7);
     assert!(matches!(
-        op.decode(resp(200, "{")),
+        op.decode(answer(200, "{")),
         Err(Error::Decode { .. })
     ));
     assert!(matches!(
-        op.decode(resp(500, "<html>x</html>")),
+        op.decode(answer(500, "<html>x</html>")),
         Err(Error::Api { .. })
     ));
 }
@@ -189,8 +188,8 @@ fn schedule_query() {
 fn remove_scheduled_query() {
     let op = RemoveScheduledQuery::new("12/34");
     insta::assert_snapshot!("remove_scheduled_query", render(&op.build().unwrap()));
-    op.decode(resp(200, "")).unwrap();
-    assert!(matches!(op.decode(resp(404, "")), Err(Error::Api { .. })));
+    op.decode(answer(200, "")).unwrap();
+    assert!(matches!(op.decode(answer(404, "")), Err(Error::Api { .. })));
 }
 
 #[test]
@@ -198,9 +197,9 @@ fn run_query() {
     let op = RunQuery::new("1234");
     assert_eq!(op.meta().retry, RetrySafety::NotIdempotent);
     insta::assert_snapshot!("run_query", render(&op.build().unwrap()));
-    op.decode(resp(200, "")).unwrap();
+    op.decode(answer(200, "")).unwrap();
     assert!(matches!(
-        op.decode(resp(504, "")),
+        op.decode(answer(504, "")),
         Err(Error::ServerTimeout { .. })
     ));
 }

@@ -2,19 +2,13 @@
 //! Snapshots: `tests/snapshots/restream__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers
 
+mod common;
+use common::*;
 
 use alooma_core::restream::*;
 use alooma_core::structure::GetStructure;
 use alooma_core::{render, Error, Operation};
 use alooma_types::Structure;
-use bytes::Bytes;
-
-fn answer(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
 
 fn structure(stats: &str) -> Structure {
     GetStructure

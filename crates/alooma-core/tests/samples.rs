@@ -2,20 +2,11 @@
 //! Snapshots: `tests/snapshots/samples__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns may panic
 
-use alooma_core::{render, samples::*, Error, Operation};
-use bytes::Bytes;
+mod common;
+use common::*;
+
+use alooma_core::{render, samples::*, Operation};
 use serde_json::json;
-
-fn answer(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
-
-fn ok(body: &str) -> http::Response<Bytes> {
-    answer(200, body)
-}
 
 const MALFORMED: &[&str] = &[
     "",
@@ -24,42 +15,6 @@ const MALFORMED: &[&str] = &[
     "null",
     "17",
 ];
-
-fn assert_decode_errors<O: Operation>(op: &O, bodies: &[&str])
-where
-    O::Output: std::fmt::Debug,
-{
-    for body in bodies {
-        match op.decode(ok(body)) {
-            Err(Error::Decode { operation, .. }) => assert_eq!(operation, op.meta().name),
-            other => panic!("{}: {body:?} gave {other:?}", op.meta().name),
-        }
-    }
-}
-
-/// The reference sent the samples calls without the shared error handling,
-/// so a failed call was decoded as data (wire.md defect 9): here it is an error.
-fn assert_status_errors<O: Operation>(op: &O)
-where
-    O::Output: std::fmt::Debug,
-{
-    let name = op.meta().name;
-    assert!(
-        matches!(op.decode(answer(500, "{\"error\":\"boom\"}")), Err(Error::Api { operation, status, .. }) if operation == name && status == 500)
-    );
-    assert!(matches!(
-        op.decode(answer(401, "")),
-        Err(Error::Auth { .. })
-    ));
-    assert!(matches!(
-        op.decode(answer(504, "")),
-        Err(Error::ServerTimeout { .. })
-    ));
-    assert!(matches!(
-        op.decode(answer(502, "<html>Bad Gateway</html>")),
-        Err(Error::Api { .. })
-    ));
-}
 
 const STATUS_CODES: &str =
     include_str!("../../alooma-types/tests/fixtures/samples/get_samples_status_codes.json");

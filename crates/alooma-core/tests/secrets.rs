@@ -2,28 +2,23 @@
 //! Snapshots: `tests/snapshots/secrets__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
 
-use alooma_core::{auth::SensitiveBody, render, secrets::*, Error, Operation};
-use bytes::Bytes;
+mod common;
+use common::*;
 
-fn resp(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
+use alooma_core::{auth::SensitiveBody, render, secrets::*, Error, Operation};
 
 #[test]
 fn get_secrets() {
     let op = GetSecrets;
     insta::assert_snapshot!("get_secrets", render(&op.build().unwrap()));
     assert_eq!(
-        op.decode(resp(200, r#"["my_user", "my_password"]"#))
+        op.decode(answer(200, r#"["my_user", "my_password"]"#))
             .unwrap(),
         ["my_user", "my_password"]
     );
     for body in ["", "[\"a\"", "{\"a\":1}", "[1]", "<html></html>"] {
         assert!(
-            matches!(op.decode(resp(200, body)), Err(Error::Decode { .. })),
+            matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"
         );
     }
@@ -40,9 +35,9 @@ fn set_secrets() {
     let req = op.build().unwrap();
     assert!(req.extensions().get::<SensitiveBody>().is_some());
     insta::assert_snapshot!("set_secrets", render(&req));
-    op.decode(resp(204, "")).unwrap();
+    op.decode(answer(204, "")).unwrap();
     assert!(matches!(
-        op.decode(resp(500, "<html>x</html>")),
+        op.decode(answer(500, "<html>x</html>")),
         Err(Error::Api { .. })
     ));
     let none: [(&str, &str); 0] = [];
@@ -57,9 +52,9 @@ fn delete_secret() {
     // Defect 3: the reference sends secret names raw.
     let op = DeleteSecret::new("db/pass word?#%é");
     insta::assert_snapshot!("delete_secret", render(&op.build().unwrap()));
-    op.decode(resp(200, "")).unwrap();
+    op.decode(answer(200, "")).unwrap();
     assert!(matches!(
-        op.decode(resp(404, "no such secret")),
+        op.decode(answer(404, "no such secret")),
         Err(Error::Api { .. })
     ));
     assert!(matches!(

@@ -2,16 +2,11 @@
 //! Snapshots: `tests/snapshots/settings__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
 
+mod common;
+use common::*;
+
 use alooma_core::{auth::SensitiveBody, render, settings::*, Error, Operation};
 use alooma_types::{DigestFrequency, EmailNotifications, S3RetentionOptions};
-use bytes::Bytes;
-
-fn resp(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
 
 const SETTINGS: &str = include_str!("../../alooma-types/tests/fixtures/settings/get_settings.json");
 const DEFAULTS: &str = include_str!(
@@ -22,7 +17,7 @@ const DEFAULTS: &str = include_str!(
 fn get_settings() {
     let op = GetSettings;
     insta::assert_snapshot!("get_settings", render(&op.build().unwrap()));
-    let s = op.decode(resp(200, SETTINGS)).unwrap();
+    let s = op.decode(answer(200, SETTINGS)).unwrap();
     let email = s.email_notifications.as_ref().unwrap();
     assert_eq!(email.digest_frequency, DigestFrequency::Daily);
     assert_eq!(email.digest_send_hour, Some(20));
@@ -40,7 +35,7 @@ fn get_settings() {
         "<html></html>",
     ] {
         assert!(
-            matches!(op.decode(resp(200, body)), Err(Error::Decode { .. })),
+            matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"
         );
     }
@@ -67,9 +62,9 @@ fn set_settings_email_notifications() {
     assert_eq!(body["recipients"], serde_json::json!(["ops@example.com"]));
     assert_eq!(body["recipientsChanged"], true);
     assert_eq!(body["digestInfo"], false);
-    op.decode(resp(200, "")).unwrap();
+    op.decode(answer(200, "")).unwrap();
     assert!(matches!(
-        op.decode(resp(500, "<html>x</html>")),
+        op.decode(answer(500, "<html>x</html>")),
         Err(Error::Api { .. })
     ));
 }
@@ -95,9 +90,9 @@ fn set_s3_retention() {
         SetS3Retention::new("b", "k", "", S3RetentionOptions::default()).build(),
         Err(Error::Build { .. })
     ));
-    op.decode(resp(200, "")).unwrap();
+    op.decode(answer(200, "")).unwrap();
     assert!(matches!(
-        op.decode(resp(400, "bad key")),
+        op.decode(answer(400, "bad key")),
         Err(Error::Api { .. })
     ));
 }
@@ -106,6 +101,9 @@ fn set_s3_retention() {
 fn delete_s3_retention() {
     let op = DeleteS3Retention;
     insta::assert_snapshot!("delete_s3_retention", render(&op.build().unwrap()));
-    op.decode(resp(200, "")).unwrap();
-    assert!(matches!(op.decode(resp(401, "")), Err(Error::Auth { .. })));
+    op.decode(answer(200, "")).unwrap();
+    assert!(matches!(
+        op.decode(answer(401, "")),
+        Err(Error::Auth { .. })
+    ));
 }

@@ -2,22 +2,12 @@
 //! Snapshots: `tests/snapshots/structure__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers
 
+mod common;
+use common::*;
 
 use alooma_core::structure::*;
 use alooma_core::{render, Error, Operation};
 use alooma_types::{SinkType, Structure, ALOOMA_PUBLIC_SSH_KEY};
-use bytes::Bytes;
-
-fn answer(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
-
-fn ok(body: &str) -> http::Response<Bytes> {
-    answer(200, body)
-}
 
 const REDSHIFT_NODE: &str =
     include_str!("../../alooma-types/tests/fixtures/structure/get_redshift_node.json");

@@ -2,16 +2,11 @@
 //! Snapshots: `tests/snapshots/tables__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
 
+mod common;
+use common::*;
+
 use alooma_core::{render, tables::*, Error, Operation, RetrySafety};
 use alooma_types::{Column, ColumnType, Schema};
-use bytes::Bytes;
-
-fn resp(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
 
 const TABLES: &str = include_str!("../../alooma-types/tests/fixtures/tables/get_tables.json");
 const TABLE_NAMES: &str =
@@ -30,12 +25,12 @@ where
 {
     for body in ["", "[", "{}", "[1]", "<html><title>502</title></html>"] {
         assert!(
-            matches!(op.decode(resp(200, body)), Err(Error::Decode { .. })),
+            matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"
         );
     }
     assert!(matches!(
-        op.decode(resp(500, "<html>err</html>")),
+        op.decode(answer(500, "<html>err</html>")),
         Err(Error::Api { .. })
     ));
 }
@@ -45,7 +40,7 @@ fn get_tables() {
     assert_eq!(GetTables::new().build().unwrap().uri(), "/tables");
     let op = GetTables::new().schema(ODD);
     insta::assert_snapshot!("get_tables", render(&op.build().unwrap()));
-    let tables = op.decode(resp(200, TABLES)).unwrap();
+    let tables = op.decode(answer(200, TABLES)).unwrap();
     assert_eq!(tables[0].table_name, "user");
     assert_eq!(tables[0].columns[0].column_type.length, Some(256));
     assert_eq!(tables[0].columns[0].sub_columns, Some(None));
@@ -60,7 +55,7 @@ fn get_table_names() {
     );
     let op = GetTableNames::new().schema(ODD);
     insta::assert_snapshot!("get_table_names", render(&op.build().unwrap()));
-    let tables = op.decode(resp(200, TABLE_NAMES)).unwrap();
+    let tables = op.decode(answer(200, TABLE_NAMES)).unwrap();
     assert_eq!(tables[0].table_name, "TABLE1");
     assert!(tables[0].columns.is_empty());
     bad_list_bodies(&op);
@@ -74,16 +69,20 @@ fn create_table() {
     let table =
         format!(r#"{{"tableName":"t","schema":"public","columns":{COLUMNS},"retention":null}}"#);
     assert_eq!(
-        op.decode(resp(200, &table)).unwrap().unwrap().columns.len(),
+        op.decode(answer(200, &table))
+            .unwrap()
+            .unwrap()
+            .columns
+            .len(),
         2
     );
-    assert_eq!(op.decode(resp(201, "")).unwrap(), None);
+    assert_eq!(op.decode(answer(201, "")).unwrap(), None);
     assert!(matches!(
-        op.decode(resp(200, "{\"tableName\":")),
+        op.decode(answer(200, "{\"tableName\":")),
         Err(Error::Decode { .. })
     ));
     assert!(matches!(
-        op.decode(resp(409, "exists")),
+        op.decode(answer(409, "exists")),
         Err(Error::Api { .. })
     ));
     assert!(matches!(
@@ -103,9 +102,9 @@ fn alter_table() {
     let op = AlterTable::new("orders 2018", cols);
     assert_eq!(op.meta().retry, RetrySafety::Idempotent);
     insta::assert_snapshot!("alter_table", render(&op.build().unwrap()));
-    assert_eq!(op.decode(resp(200, " ")).unwrap(), None);
+    assert_eq!(op.decode(answer(200, " ")).unwrap(), None);
     assert!(matches!(
-        op.decode(resp(200, "[]")),
+        op.decode(answer(200, "[]")),
         Err(Error::Decode { .. })
     ));
 }
@@ -118,9 +117,9 @@ fn drop_table() {
     );
     let op = DropTable::new("my schema", "a/b?cascade=false").cascade(true);
     insta::assert_snapshot!("drop_table", render(&op.build().unwrap()));
-    op.decode(resp(200, "")).unwrap();
+    op.decode(answer(200, "")).unwrap();
     assert!(matches!(
-        op.decode(resp(400, "has dependencies")),
+        op.decode(answer(400, "has dependencies")),
         Err(Error::Api { .. })
     ));
 }
@@ -130,7 +129,7 @@ fn get_table_dependencies() {
     let op = GetTableDependencies::new("public", "a/b");
     insta::assert_snapshot!("get_table_dependencies", render(&op.build().unwrap()));
     assert_eq!(
-        op.decode(resp(200, r#"["public.v_orders", "public.v_daily"]"#))
+        op.decode(answer(200, r#"["public.v_orders", "public.v_daily"]"#))
             .unwrap(),
         ["public.v_orders", "public.v_daily"]
     );
@@ -141,7 +140,7 @@ fn get_table_dependencies() {
 fn get_schemas() {
     let op = GetSchemas;
     insta::assert_snapshot!("get_schemas", render(&op.build().unwrap()));
-    let schemas = op.decode(resp(200, SCHEMAS)).unwrap();
+    let schemas = op.decode(answer(200, SCHEMAS)).unwrap();
     assert!(schemas[0].is_default() && !schemas[1].is_default());
     assert_eq!(schemas[1].schema_name, "TESTSCHEMA");
     bad_list_bodies(&op);
@@ -152,8 +151,8 @@ fn create_schema() {
     let op = CreateSchema::new(Schema::new("staging é"));
     assert_eq!(op.meta().retry, RetrySafety::NotIdempotent);
     insta::assert_snapshot!("create_schema", render(&op.build().unwrap()));
-    op.decode(resp(200, "{}")).unwrap();
-    assert!(matches!(op.decode(resp(500, "")), Err(Error::Api { .. })));
+    op.decode(answer(200, "{}")).unwrap();
+    assert!(matches!(op.decode(answer(500, "")), Err(Error::Api { .. })));
     assert!(matches!(
         CreateSchema::new(Schema::new("")).build(),
         Err(Error::Build { .. })

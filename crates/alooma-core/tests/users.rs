@@ -2,22 +2,17 @@
 //! Snapshots: `tests/snapshots/users__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
 
-use alooma_core::{render, users::*, Error, Operation};
-use bytes::Bytes;
+mod common;
+use common::*;
 
-fn resp(status: u16, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .body(Bytes::from(body.to_owned()))
-        .unwrap()
-}
+use alooma_core::{render, users::*, Error, Operation};
 
 #[test]
 fn get_users() {
     let op = GetUsers;
     insta::assert_snapshot!("get_users", render(&op.build().unwrap()));
     let users = op
-        .decode(resp(
+        .decode(answer(
             200,
             include_str!("../../alooma-types/tests/fixtures/users/get_users.json"),
         ))
@@ -33,9 +28,12 @@ fn get_users() {
         "<html>login</html>",
     ] {
         assert!(
-            matches!(op.decode(resp(200, body)), Err(Error::Decode { .. })),
+            matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"
         );
     }
-    assert!(matches!(op.decode(resp(403, "")), Err(Error::Auth { .. })));
+    assert!(matches!(
+        op.decode(answer(403, "")),
+        Err(Error::Auth { .. })
+    ));
 }

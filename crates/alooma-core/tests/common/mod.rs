@@ -1,0 +1,60 @@
+//! Helpers shared by the per-area request/decoder tests: canned answers and
+//! the checks every operation's decoder must pass.
+#![allow(clippy::unwrap_used, clippy::panic, dead_code)]
+
+use alooma_core::{Error, Operation};
+use bytes::Bytes;
+
+/// An answer with `status` and `body`.
+pub fn answer(status: u16, body: &str) -> http::Response<Bytes> {
+    http::Response::builder()
+        .status(status)
+        .body(Bytes::from(body.to_owned()))
+        .unwrap()
+}
+
+/// A `200 OK` answer with `body`.
+pub fn ok(body: &str) -> http::Response<Bytes> {
+    answer(200, body)
+}
+
+/// Each body must decode to `Error::Decode` naming the operation, never a
+/// panic and never a success.
+pub fn assert_decode_errors<O: Operation>(op: &O, bodies: &[&str])
+where
+    O::Output: std::fmt::Debug,
+{
+    for body in bodies {
+        match op.decode(ok(body)) {
+            Err(Error::Decode { operation, .. }) => assert_eq!(operation, op.meta().name),
+            other => panic!("{}: {body:?} gave {other:?}", op.meta().name),
+        }
+    }
+}
+
+/// Failed calls are errors (wire.md defect 9: the reference decoded some as
+/// success): 500 → Api, 401/403 → Auth, 504 → ServerTimeout, an HTML error
+/// page with 502 → Api.
+pub fn assert_status_errors<O: Operation>(op: &O)
+where
+    O::Output: std::fmt::Debug,
+{
+    let name = op.meta().name;
+    assert!(
+        matches!(op.decode(answer(500, "{\"error\":\"boom\"}")), Err(Error::Api { operation, status, .. }) if operation == name && status == 500)
+    );
+    for status in [401, 403] {
+        assert!(matches!(
+            op.decode(answer(status, "")),
+            Err(Error::Auth { .. })
+        ));
+    }
+    assert!(matches!(
+        op.decode(answer(504, "")),
+        Err(Error::ServerTimeout { .. })
+    ));
+    assert!(matches!(
+        op.decode(answer(502, "<html>Bad Gateway</html>")),
+        Err(Error::Api { .. })
+    ));
+}
