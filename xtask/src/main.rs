@@ -133,7 +133,14 @@ fn snapshots() -> Result<()> {
 }
 
 fn fuzz(rest: &[String]) -> Result<()> {
-    ensure_installed("cargo-fuzz", "cargo-fuzz")?;
+    // cargo-fuzz needs a nightly toolchain; where either is missing (or
+    // cannot be installed), the stable replay harness runs the same targets.
+    let nightly = Command::new("rustup")
+        .args(["run", "nightly", "rustc", "--version"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    let libfuzzer = nightly && ensure_installed("cargo-fuzz", "cargo-fuzz").is_ok();
     let targets: Vec<String> = match rest.first() {
         Some(t) => vec![t.clone()],
         None => vec!["field_path".into(), "mapping_edit".into()],
@@ -149,8 +156,8 @@ fn fuzz(rest: &[String]) -> Result<()> {
             "--",
             &format!("-max_total_time={secs}"),
         ]);
-        if run(&format!("cargo fuzz run {t}"), f).is_err() {
-            // No nightly toolchain: fall back to the stable-built replay harness.
+        if !libfuzzer || run(&format!("cargo fuzz run {t}"), f).is_err() {
+            // No nightly toolchain or no cargo-fuzz: the stable-built replay harness.
             let mut replay = cargo();
             replay
                 .args([
