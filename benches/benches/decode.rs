@@ -13,7 +13,7 @@ use alooma_core::event_types::{GetEventTypes, GetMapping};
 use alooma_core::structure::GetStructure;
 use alooma_core::Operation;
 use bytes::Bytes;
-use criterion::{criterion_group, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, SamplingMode, Throughput};
 use serde::de::DeserializeOwned;
 use std::hint::black_box;
 use std::time::Duration;
@@ -78,8 +78,9 @@ fn benches(c: &mut Criterion) {
     for case in cases() {
         let mut g = c.benchmark_group(format!("decode_{}", case.name));
         g.sample_size(10)
-            .warm_up_time(Duration::from_millis(500))
-            .measurement_time(Duration::from_secs(2))
+            .sampling_mode(SamplingMode::Flat)
+            .warm_up_time(Duration::from_millis(300))
+            .measurement_time(Duration::from_secs(1))
             .throughput(Throughput::Bytes(case.body.len() as u64));
         g.bench_function("typed_sdk", |b| {
             b.iter(|| (case.typed)(black_box(&case.body)))
@@ -107,7 +108,7 @@ fn summary() {
                 }
             }) / reps as u32
         };
-        let (typed, value_t) = interleaved(9, || run(case.typed), || run(value));
+        let (typed, value_t) = interleaved(7, || run(case.typed), || run(value));
         let (plain_t, _) = interleaved(5, || run(case.plain), || Duration::ZERO);
         let mbs = |d: Duration| mb / d.as_secs_f64();
         println!(
@@ -123,7 +124,11 @@ fn summary() {
     }
 }
 
-criterion_group!(group, benches);
+criterion_group! {
+    name = group;
+    config = Criterion::default().without_plots();
+    targets = benches
+}
 
 fn main() {
     group();

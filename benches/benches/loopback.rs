@@ -13,7 +13,7 @@ use alooma_benches::floor::Floor;
 use alooma_benches::server::{Routes, StaticServer};
 use alooma_benches::timing::{interleaved, ratio, verdict};
 use alooma_benches::{client_runtime, payload, sdk_client};
-use criterion::{criterion_group, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, SamplingMode, Throughput};
 use futures::StreamExt;
 use std::time::{Duration, Instant};
 use tokio::runtime::Runtime;
@@ -21,7 +21,7 @@ use tokio::runtime::Runtime;
 /// Event types in the list.
 const EVENT_TYPES: usize = 200;
 /// Calls per timed batch of the concurrency benchmark.
-const BATCH: usize = 256;
+const BATCH: usize = 128;
 /// Calls in flight.
 const LEVELS: [usize; 3] = [1, 8, 64];
 /// The target ratio SDK / floor.
@@ -83,9 +83,9 @@ async fn floor_batch(floor: &Floor, in_flight: usize, calls: usize) {
 fn benches(c: &mut Criterion) {
     let s = setup();
     let mut seq = c.benchmark_group("get_event_types_sequential");
-    seq.sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
+    seq.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
         .throughput(Throughput::Bytes(s.body_len as u64));
     seq.bench_function("sdk", |b| {
         b.to_async(&s.rt)
@@ -99,7 +99,8 @@ fn benches(c: &mut Criterion) {
 
     let mut conc = c.benchmark_group("get_event_types_in_flight");
     conc.sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_secs(2))
         .throughput(Throughput::Elements(BATCH as u64));
     for k in LEVELS {
@@ -131,8 +132,8 @@ fn benches(c: &mut Criterion) {
 
 fn summary() {
     let s = setup();
-    const ROUNDS: usize = 9;
-    const SEQ_CALLS: usize = 200;
+    const ROUNDS: usize = 7;
+    const SEQ_CALLS: usize = 100;
     println!("\n== loopback summary ({}) ==", alooma_benches::machine());
     println!(
         "get_event_types: {EVENT_TYPES} event types, {} bytes of JSON; median of {ROUNDS} interleaved rounds",
@@ -194,7 +195,11 @@ fn summary() {
     }
 }
 
-criterion_group!(group, benches);
+criterion_group! {
+    name = group;
+    config = Criterion::default().without_plots();
+    targets = benches
+}
 
 fn main() {
     group();

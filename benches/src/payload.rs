@@ -18,7 +18,11 @@ pub fn event_types(count: usize) -> String {
             s.push(',');
         }
         let input = i % 7;
-        let state = if i.is_multiple_of(11) { "NOT_MAPPED" } else { "MAPPED" };
+        let state = if i.is_multiple_of(11) {
+            "NOT_MAPPED"
+        } else {
+            "MAPPED"
+        };
         let discarded = i.is_multiple_of(13);
         let _ = write!(
             s,
