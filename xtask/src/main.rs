@@ -179,10 +179,173 @@ fn fuzz(rest: &[String]) -> Result<()> {
 }
 
 fn bench(rest: &[String]) -> Result<()> {
-    let mut b = cargo();
-    b.args(["bench", "--workspace"]);
-    if rest.iter().any(|a| a == "--reference") {
-        b.env("ALOOMA_BENCH_REFERENCE", "1");
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+
+    /// Runs `cmd`, echoing its output, and returns the summary lines
+    /// (`RESULT …`, and the mapping benchmark's `… / floor = …`).
+    fn run_collect(what: &str, mut cmd: Command) -> Result<Vec<String>> {
+        eprintln!("\n==> {what}");
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("could not start: {what}"))?;
+        let mut found = Vec::new();
+        if let Some(out) = child.stdout.take() {
+            for line in BufReader::new(out).lines() {
+                let line = line?;
+                eprintln!("{line}");
+                if line.starts_with("RESULT") || line.starts_with("mapping job / floor") {
+                    found.push(line);
+                }
+            }
+        }
+        let status = child.wait()?;
+        if !status.success() {
+            bail!("{what} failed ({status})");
+        }
+        Ok(found)
     }
-    run("cargo bench", b)
+
+    /// `nproc` and the CPU model of `/proc/cpuinfo`.
+    fn machine() -> String {
+        let cpus = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0);
+        let model = std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|info| {
+                info.lines()
+                    .find(|l| l.starts_with("model name"))
+                    .and_then(|l| l.split_once(':'))
+                    .map(|(_, m)| m.trim().to_owned())
+            })
+            .unwrap_or_else(|| "unknown CPU".into());
+        format!("nproc {cpus}, {model}")
+    }
+
+    /// The reference Python client (alooma==0.4.16 from PyPI, in a
+    /// temporary virtualenv) against the same static server as the SDK:
+    /// sequential `get_event_types` for a few seconds each.
+    fn reference() -> Result<String> {
+        const SECONDS: &str = "5";
+        let python = ["python3", "python"]
+            .into_iter()
+            .find(|p| {
+                Command::new(p)
+                    .args(["-m", "pip", "--version"])
+                    .output()
+                    .map(|o| o.status.success())
+                    .unwrap_or(false)
+            })
+            .context("--reference needs python3 with pip")?;
+        let mut build = cargo();
+        build.args([
+            "build",
+            "--profile",
+            "bench",
+            "-p",
+            "alooma-benches",
+            "--bin",
+            "reference_server",
+        ]);
+        run("build the reference server", build)?;
+        let dir = std::env::temp_dir().join(format!("alooma-bench-ref-{}", std::process::id()));
+        let result = (|| -> Result<String> {
+            let mut venv = Command::new(python);
+            venv.args(["-m", "venv"]).arg(&dir);
+            run("python3 -m venv", venv)?;
+            let bin = dir.join("bin");
+            let mut pip = Command::new(bin.join("pip"));
+            pip.args(["install", "--quiet", "alooma==0.4.16"]);
+            run("pip install alooma==0.4.16", pip)?;
+            let script = dir.join("reference_loop.py");
+            std::fs::write(
+                &script,
+                "import sys, time\nimport alooma\n\
+                 url, secs = sys.argv[1], float(sys.argv[2])\n\
+                 c = alooma.Client(api_key='bench-api-key', account_name='bench', base_url=url)\n\
+                 assert len(c.get_event_types()) == 200\n\
+                 n, start = 0, time.perf_counter()\n\
+                 while time.perf_counter() - start < secs:\n    c.get_event_types()\n    n += 1\n\
+                 print('%.1f %d' % (n / (time.perf_counter() - start), n))\n",
+            )?;
+            let server_bin = root().join("target/release/reference_server");
+            let mut server = Command::new(&server_bin)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .with_context(|| format!("could not start {}", server_bin.display()))?;
+            let outcome = (|| -> Result<String> {
+                let mut lines =
+                    BufReader::new(server.stdout.take().context("server stdout")?).lines();
+                let first = lines.next().context("the server printed nothing")??;
+                let url = first
+                    .strip_prefix("URL ")
+                    .context("no URL line")?
+                    .to_owned();
+                eprintln!("\n==> reference client: {SECONDS} s of sequential get_event_types against {url}");
+                let py = Command::new(bin.join("python"))
+                    .arg(&script)
+                    .args([&url, SECONDS])
+                    .output()?;
+                if !py.status.success() {
+                    bail!(
+                        "the reference loop failed: {}",
+                        String::from_utf8_lossy(&py.stderr)
+                    );
+                }
+                let py_out = String::from_utf8_lossy(&py.stdout).trim().to_owned();
+                let reference: f64 = py_out
+                    .split_whitespace()
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .context("no calls/s from the reference loop")?;
+                eprintln!(
+                    "==> SDK: {SECONDS} s of sequential get_event_types against the same server"
+                );
+                let mut stdin = server.stdin.take().context("server stdin")?;
+                writeln!(stdin, "sdk {SECONDS}")?;
+                stdin.flush()?;
+                let answer = lines.next().context("no SDK answer")??;
+                drop(stdin);
+                let sdk: f64 = answer
+                    .strip_prefix("SDK ")
+                    .and_then(|a| a.split_whitespace().next())
+                    .and_then(|v| v.parse().ok())
+                    .with_context(|| format!("unexpected answer {answer:?}"))?;
+                let ratio = sdk / reference;
+                Ok(format!(
+                    "RESULT reference: SDK {sdk:.0} calls/s, alooma==0.4.16 (Python {}) {reference:.0} calls/s, SDK/reference = {ratio:.1} x (target >= 5: {})",
+                    Command::new(bin.join("python"))
+                        .arg("--version")
+                        .output()
+                        .map(|o| String::from_utf8_lossy(&o.stdout).trim().trim_start_matches("Python ").to_owned())
+                        .unwrap_or_default(),
+                    if ratio >= 5.0 { "ok" } else { "MISSED" }
+                ))
+            })();
+            let _ = server.kill();
+            let _ = server.wait();
+            outcome
+        })();
+        let _ = std::fs::remove_dir_all(&dir);
+        result
+    }
+
+    let mut results = Vec::new();
+    let mut sdk = cargo();
+    sdk.args(["bench", "-p", "alooma-benches"]);
+    results.extend(run_collect("cargo bench -p alooma-benches", sdk)?);
+    let mut mapping = cargo();
+    mapping.args(["bench", "-p", "alooma-mapping", "--bench", "mapping"]);
+    results.extend(run_collect("cargo bench -p alooma-mapping", mapping)?);
+    if rest.iter().any(|a| a == "--reference") {
+        results.push(reference()?);
+    }
+    eprintln!("\n==> summary ({})", machine());
+    for line in &results {
+        eprintln!("{line}");
+    }
+    Ok(())
 }
