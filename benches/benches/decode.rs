@@ -99,8 +99,8 @@ fn summary() {
     println!("\n== decode summary ({}) ==", alooma_benches::machine());
     for case in cases() {
         let mb = case.body.len() as f64 / 1e6;
-        // Enough repetitions for ~20 ms a sample.
-        let reps = (20_000_000 / case.body.len()).clamp(1, 1_000);
+        // Enough repetitions for 5 MB of JSON a sample.
+        let reps = (5_000_000 / case.body.len()).clamp(1, 1_000);
         let run = |f: fn(&Bytes) -> usize| {
             time(|| {
                 for _ in 0..reps {
@@ -108,8 +108,8 @@ fn summary() {
                 }
             }) / reps as u32
         };
-        let (typed, value_t) = interleaved(7, || run(case.typed), || run(value));
-        let (plain_t, _) = interleaved(5, || run(case.plain), || Duration::ZERO);
+        let (typed, value_t) = interleaved(5, || run(case.typed), || run(value));
+        let (plain_t, _) = interleaved(3, || run(case.plain), || Duration::ZERO);
         let mbs = |d: Duration| mb / d.as_secs_f64();
         println!(
             "RESULT decode {}: {:.2} MB; typed (sdk) {:.0} MB/s, typed (plain serde) {:.0} MB/s, Value {:.0} MB/s; typed/Value speed = {:.2} (target > 1: {})",
@@ -126,7 +126,7 @@ fn summary() {
 
 criterion_group! {
     name = group;
-    config = Criterion::default().without_plots();
+    config = Criterion::default().without_plots().nresamples(10_000);
     targets = benches
 }
 

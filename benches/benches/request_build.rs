@@ -92,7 +92,7 @@ fn summary() {
 
 criterion_group! {
     name = group;
-    config = Criterion::default().without_plots();
+    config = Criterion::default().without_plots().nresamples(10_000);
     targets = benches
 }
 

@@ -239,17 +239,14 @@ fn bench(rest: &[String]) -> Result<()> {
                     .unwrap_or(false)
             })
             .context("--reference needs python3 with pip")?;
-        let mut build = cargo();
-        build.args([
-            "build",
-            "--profile",
-            "bench",
-            "-p",
-            "alooma-benches",
-            "--bin",
-            "reference_server",
-        ]);
-        run("build the reference server", build)?;
+        // `cargo bench -p alooma-benches` (run just before) built it.
+        let server_bin = root().join("target/release/reference_server");
+        if !server_bin.exists() {
+            bail!(
+                "{} is missing: run `cargo bench -p alooma-benches --no-run`",
+                server_bin.display()
+            );
+        }
         let dir = std::env::temp_dir().join(format!("alooma-bench-ref-{}", std::process::id()));
         let result = (|| -> Result<String> {
             let mut venv = Command::new(python);
@@ -270,7 +267,6 @@ fn bench(rest: &[String]) -> Result<()> {
                  while time.perf_counter() - start < secs:\n    c.get_event_types()\n    n += 1\n\
                  print('%.1f %d' % (n / (time.perf_counter() - start), n))\n",
             )?;
-            let server_bin = root().join("target/release/reference_server");
             let mut server = Command::new(&server_bin)
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
