@@ -329,11 +329,35 @@ fn bench(rest: &[String]) -> Result<()> {
         result
     }
 
+    /// `cargo` without the variables `cargo run` set for xtask itself
+    /// (`CARGO_PKG_NAME` …): build scripts that watch them (ring's) would
+    /// otherwise rebuild on every switch between `cargo bench` and
+    /// `cargo xtask bench`.
+    fn clean_cargo() -> Command {
+        let mut c = cargo();
+        for (key, _) in std::env::vars_os() {
+            let k = key.to_string_lossy();
+            if [
+                "CARGO_PKG_",
+                "CARGO_MANIFEST_",
+                "CARGO_CRATE_",
+                "CARGO_BIN_",
+                "CARGO_PRIMARY_",
+            ]
+            .iter()
+            .any(|p| k.starts_with(p))
+            {
+                c.env_remove(&key);
+            }
+        }
+        c
+    }
+
     let mut results = Vec::new();
-    let mut sdk = cargo();
+    let mut sdk = clean_cargo();
     sdk.args(["bench", "-p", "alooma-benches"]);
     results.extend(run_collect("cargo bench -p alooma-benches", sdk)?);
-    let mut mapping = cargo();
+    let mut mapping = clean_cargo();
     mapping.args(["bench", "-p", "alooma-mapping", "--bench", "mapping"]);
     results.extend(run_collect("cargo bench -p alooma-mapping", mapping)?);
     if rest.iter().any(|a| a == "--reference") {
