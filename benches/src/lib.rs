@@ -71,8 +71,10 @@ mod tests {
 
     #[test]
     fn reads_proc_status() {
-        let hwm = proc_status_bytes("VmHWM").unwrap();
+        // RSS first: other test threads may allocate between the reads, and
+        // the high-water mark read later is at least any earlier RSS.
         let rss = proc_status_bytes("VmRSS").unwrap();
+        let hwm = proc_status_bytes("VmHWM").unwrap();
         assert!(hwm >= rss && rss > 0);
         assert!(proc_status_bytes("NoSuchField").is_none());
         assert!(machine().contains("CPUs"));
