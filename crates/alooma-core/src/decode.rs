@@ -60,7 +60,21 @@ pub fn json<T: DeserializeOwned>(
 }
 
 /// Decodes JSON bytes into `T`, with the failing path in the error.
+///
+/// The common case (the body fits) runs plain serde at full speed; only a
+/// body that fails is decoded a second time with path tracking, to name
+/// the JSON path in the error. The error is the same either way.
 pub fn from_slice<T: DeserializeOwned>(operation: &'static str, body: &[u8]) -> Result<T, Error> {
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(_) => from_slice_tracked(operation, body),
+    }
+}
+
+fn from_slice_tracked<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+) -> Result<T, Error> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let value =
         serde_path_to_error::deserialize(&mut de).map_err(|e| decode_error(operation, body, e))?;

@@ -1,7 +1,7 @@
 //! [`ColumnType`]: the warehouse type of a mapped field or a table column.
 
 use crate::Extra;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A warehouse column type, as used in field mappings and table columns.
 ///
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 /// let json = serde_json::to_value(&t).unwrap();
 /// assert_eq!(json, serde_json::json!({"type": "VARCHAR", "nonNull": false, "length": 256}));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ColumnType {
     /// The SQL type name: `VARCHAR`, `FLOAT`, `TIMESTAMP`, `BOOLEAN` …
@@ -33,6 +33,15 @@ pub struct ColumnType {
     /// Attributes this SDK does not model, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+crate::extra::deserialize_with_extra! {
+    ColumnType {
+    type_name: "type" [required],
+    non_null: "nonNull" [default],
+    length: "length" [default],
+    truncate: "truncate" [default],
+    }
 }
 
 impl ColumnType {

@@ -7,7 +7,7 @@
 //! top-level field `a`.
 
 use crate::{ColumnType, Extra};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 crate::string_enum! {
     /// How new fields of an event type are mapped (`GET mapping-mode`).
@@ -31,7 +31,7 @@ crate::string_enum! {
 /// assert_eq!(et.name, "clicks");
 /// assert_eq!(et.extra["state"], "MAPPED"); // unknown keys are kept
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EventType {
     /// The event type's name.
@@ -54,6 +54,15 @@ pub struct EventType {
     /// `origInputLabel` …), kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+crate::extra::deserialize_with_extra! {
+    EventType {
+    name: "name" [required],
+    mapping: "mapping" [default],
+    mapping_mode: "mappingMode" [default],
+    fields: "fields" [default],
+    }
 }
 
 impl EventType {
@@ -110,7 +119,7 @@ impl EventType {
 /// The event-type level mapping: which table the events load into.
 ///
 /// Wire shape: `{"isDiscarded": false, "tableName": "t", "schema": "public", "readOnly": false}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct EventTypeMapping {
     /// Whether the whole event type is discarded.
@@ -131,12 +140,20 @@ pub struct EventTypeMapping {
     pub extra: Extra,
 }
 
+crate::extra::deserialize_with_extra! {
+    EventTypeMapping {
+    is_discarded: "isDiscarded" [default],
+    table_name: "tableName" [default],
+    schema: "schema" [default],
+    }
+}
+
 /// One field of an event type, possibly with nested fields.
 ///
 /// Wire shape: `{"fieldName": "a", "fields": [...], "mapping": null | {...}}`.
 /// `fields` and `mapping` are always sent (`[]` / `null` when empty), as the
 /// service and the reference client do.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Field {
     /// The field's name (one path segment; may itself contain a dot).
@@ -151,6 +168,14 @@ pub struct Field {
     /// Everything else (`stats`, `fieldType` …), kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+crate::extra::deserialize_with_extra! {
+    Field {
+    field_name: "fieldName" [required],
+    fields: "fields" [default],
+    mapping: "mapping" [default],
+    }
 }
 
 impl Field {
@@ -168,7 +193,7 @@ impl Field {
 /// How one field maps to a warehouse column.
 ///
 /// Wire shape: `{"columnName": "c", "columnType": {...} | null, "isDiscarded": false}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct FieldMapping {
     /// The target column's name (`""` when discarded).
@@ -197,6 +222,14 @@ pub struct FieldMapping {
     /// Everything else (`subFields`, `machineGenerated` …), kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+crate::extra::deserialize_with_extra! {
+    FieldMapping {
+    column_name: "columnName" [default],
+    column_type: "columnType" [nullable],
+    is_discarded: "isDiscarded" [default],
+    }
 }
 
 impl FieldMapping {

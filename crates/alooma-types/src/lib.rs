@@ -25,6 +25,8 @@
 
 mod macros;
 #[doc(hidden)]
+pub mod extra;
+#[doc(hidden)]
 pub mod nullable;
 
 pub mod code_engine;

@@ -57,7 +57,7 @@ pub mod node_types {
 /// assert_eq!(s.first_of_type("RESTREAM").unwrap().id, "r1");
 /// assert_eq!(s.nodes[1].stats.as_ref().unwrap().available_for_restream(), Some(42));
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Structure {
     /// Every node, in the server's order.
@@ -66,6 +66,12 @@ pub struct Structure {
     /// Everything else the server sent, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+crate::extra::deserialize_with_extra! {
+    Structure {
+    nodes: "nodes" [default],
+    }
 }
 
 impl Structure {
@@ -103,7 +109,7 @@ impl Structure {
 /// assert_eq!(n.configuration.as_ref().unwrap()["auto_map"], "false");
 /// assert_eq!(serde_json::to_value(&n).unwrap()["state"], serde_json::Value::Null);
 /// ```
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Node {
     /// The node's id.
@@ -136,6 +142,19 @@ pub struct Node {
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+crate::extra::deserialize_with_extra! {
+    Node {
+    id: "id" [required],
+    name: "name" [required],
+    node_type: "type" [required],
+    category: "category" [default],
+    deleted: "deleted" [default],
+    stats: "stats" [default],
+    configuration: "configuration" [default],
+    state: "state" [nullable],
+    }
 }
 
 impl Node {
@@ -263,7 +282,7 @@ impl fmt::Debug for RedactedMap<'_> {
 ///
 /// Numbers are kept as the server sent them (integer or float) so that a
 /// read-then-write returns the same JSON; the accessors give `f64`/`u64`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct NodeStats {
     /// Events per second through the node.
@@ -283,6 +302,14 @@ pub struct NodeStats {
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+crate::extra::deserialize_with_extra! {
+    NodeStats {
+    throughput: "throughput" [default],
+    latency: "latency" [default],
+    availble_for_restream: "availbleForRestream" [default],
+    }
 }
 
 impl NodeStats {

@@ -1,0 +1,172 @@
+//! One-pass decoding for models that keep unknown keys in an [`Extra`] map.
+//!
+//! `#[serde(flatten)]` makes serde buffer every object into an intermediate
+//! tree before decoding it: twice the work and several times the memory on
+//! large answers (a structure of tens of megabytes, a big mapping). The
+//! [`deserialize_with_extra!`] macro generates instead a visitor that decodes
+//! each known key straight into its field and each unknown key into
+//! `extra`, in one streaming pass, with the same results and errors as the
+//! derived implementation (missing required keys, duplicate known keys).
+//! Serialization keeps the derived implementation.
+//!
+//! [`Extra`]: crate::Extra
+
+use serde::de::{DeserializeSeed, Deserializer, Error, Visitor};
+use std::fmt;
+
+/// A key of a JSON object: one of the model's known keys, or another one.
+#[doc(hidden)]
+pub enum Key {
+    /// A key the model decodes into a field.
+    Known(&'static str),
+    /// A key kept verbatim in `extra`.
+    Unknown(String),
+}
+
+/// Reads an object key without allocating when it is a known one.
+#[doc(hidden)]
+pub struct KeySeed(pub &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: Error>(self, key: &str) -> Result<Key, E> {
+        Ok(match self.0.iter().find(|k| **k == key) {
+            Some(known) => Key::Known(known),
+            None => Key::Unknown(key.to_owned()),
+        })
+    }
+
+    fn visit_string<E: Error>(self, key: String) -> Result<Key, E> {
+        Ok(match self.0.iter().find(|k| **k == key) {
+            Some(known) => Key::Known(known),
+            None => Key::Unknown(key),
+        })
+    }
+}
+
+/// Implements `Deserialize` for a struct with a `pub extra: Extra` field.
+///
+/// Each field is listed with its wire name and its kind: `required` (must be
+/// present), `default` (absent → `Default::default()`, as `#[serde(default)]`)
+/// or `nullable` (an `Option<Option<T>>` decoded with
+/// [`nullable`](crate::nullable): absent → `None`, `null` → `Some(None)`).
+macro_rules! deserialize_with_extra {
+    ($ty:ident { $($field:ident : $wire:literal [$kind:ident]),+ $(,)? }) => {
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[$($wire),+];
+                struct ModelVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for ModelVisitor {
+                    type Value = $ty;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a JSON object (", stringify!($ty), ")"))
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$ty, A::Error> {
+                        $( let mut $field = None; )+
+                        let mut extra = $crate::Extra::new();
+                        while let Some(key) = map.next_key_seed($crate::extra::KeySeed(FIELDS))? {
+                            match key {
+                                $crate::extra::Key::Known(name) => match name {
+                                    $( $wire => {
+                                        if $field.is_some() {
+                                            return Err(<A::Error as ::serde::de::Error>::duplicate_field($wire));
+                                        }
+                                        $field = Some(map.next_value()?);
+                                    } )+
+                                    other => {
+                                        extra.insert(other.to_owned(), map.next_value()?);
+                                    }
+                                },
+                                $crate::extra::Key::Unknown(name) => {
+                                    extra.insert(name, map.next_value()?);
+                                }
+                            }
+                        }
+                        Ok($ty {
+                            $( $field: $crate::extra::deserialize_with_extra!(@finish $kind, $field, $wire, A), )+
+                            extra,
+                        })
+                    }
+                }
+                deserializer.deserialize_map(ModelVisitor)
+            }
+        }
+    };
+    (@finish required, $f:ident, $wire:literal, $a:ident) => {
+        $f.ok_or_else(|| <$a::Error as ::serde::de::Error>::missing_field($wire))?
+    };
+    (@finish default, $f:ident, $wire:literal, $a:ident) => {
+        $f.unwrap_or_default()
+    };
+    (@finish nullable, $f:ident, $wire:literal, $a:ident) => {
+        $f
+    };
+}
+
+pub(crate) use deserialize_with_extra;
+
+#[cfg(test)]
+mod tests {
+    use crate::{EventType, Field, Node};
+    use serde_json::json;
+
+    #[test]
+    fn known_keys_go_to_fields_and_unknown_keys_to_extra() {
+        let f: Field = serde_json::from_value(json!({
+            "fieldName": "a", "fields": [], "mapping": null, "stats": {"n": 1}, "x": [1]
+        }))
+        .unwrap();
+        assert_eq!(f.field_name, "a");
+        assert_eq!(f.extra["stats"], json!({"n": 1}));
+        assert_eq!(f.extra["x"], json!([1]));
+    }
+
+    #[test]
+    fn escaped_keys_are_still_recognised() {
+        let f: Field = serde_json::from_str(r#"{"field\u004eame":"a","fields":[]}"#).unwrap();
+        assert_eq!(f.field_name, "a");
+        assert!(f.extra.is_empty());
+    }
+
+    #[test]
+    fn missing_and_duplicate_keys_are_errors() {
+        let e = serde_json::from_str::<Field>(r#"{"fields":[]}"#).unwrap_err();
+        assert!(e.to_string().contains("missing field `fieldName`"), "{e}");
+        let e = serde_json::from_str::<Field>(r#"{"fieldName":"a","fieldName":"b"}"#).unwrap_err();
+        assert!(e.to_string().contains("duplicate field `fieldName`"), "{e}");
+        let e = serde_json::from_str::<Node>(r#"{"id":"1","name":"n","type":7}"#).unwrap_err();
+        assert!(e.to_string().contains("invalid type"), "{e}");
+        let e = serde_json::from_str::<EventType>("[1]").unwrap_err();
+        assert!(e.to_string().contains("a JSON object (EventType)"), "{e}");
+    }
+
+    #[test]
+    fn defaults_and_nullable_match_the_derived_semantics() {
+        let et: EventType = serde_json::from_str(r#"{"name":"e","mapping":null}"#).unwrap();
+        assert_eq!(et.mapping, None);
+        assert_eq!(et.fields, None);
+        let n: Node =
+            serde_json::from_str(r#"{"id":"1","name":"n","type":"S3","state":null}"#).unwrap();
+        assert_eq!(n.state, Some(None));
+        let n: Node = serde_json::from_str(r#"{"id":"1","name":"n","type":"S3"}"#).unwrap();
+        assert_eq!(n.state, None);
+        assert_eq!(
+            serde_json::to_value(&n).unwrap(),
+            json!({"id":"1","name":"n","type":"S3"})
+        );
+    }
+}
