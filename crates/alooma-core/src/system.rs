@@ -58,11 +58,15 @@ impl CleanSystemStep {
     /// What the step does, for people.
     pub fn description(self) -> &'static str {
         match self {
-            CleanSystemStep::SetTransformToDefault => "reset the Code Engine to the default transform",
+            CleanSystemStep::SetTransformToDefault => {
+                "reset the Code Engine to the default transform"
+            }
             CleanSystemStep::PurgeRestreamQueue => "purge the Restream Queue",
             CleanSystemStep::RemoveAllInputs => "remove every input",
             CleanSystemStep::DeleteAllEventTypes => "delete every event type",
-            CleanSystemStep::ResetEmailNotifications => "reset e-mail notification settings to the defaults",
+            CleanSystemStep::ResetEmailNotifications => {
+                "reset e-mail notification settings to the defaults"
+            }
             CleanSystemStep::DeleteS3Retention => "delete the S3 retention settings",
         }
     }

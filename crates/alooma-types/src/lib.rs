@@ -23,9 +23,9 @@
 //! ```
 #![forbid(unsafe_code)]
 
-mod macros;
 #[doc(hidden)]
 pub mod extra;
+mod macros;
 #[doc(hidden)]
 pub mod nullable;
 

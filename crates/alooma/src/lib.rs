@@ -103,3 +103,8 @@ pub use alooma_http as http_transport;
 pub use alooma_http::{RetryPolicy, Transport};
 pub use alooma_mapping as mapping;
 pub use alooma_types as types;
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
