@@ -3,7 +3,7 @@
 //! `#[serde(flatten)]` makes serde buffer every object into an intermediate
 //! tree before decoding it: twice the work and several times the memory on
 //! large answers (a structure of tens of megabytes, a big mapping). The
-//! [`deserialize_with_extra!`] macro generates instead a visitor that decodes
+//! `deserialize_with_extra!` macro generates instead a visitor that decodes
 //! each known key straight into its field and each unknown key into
 //! `extra`, in one streaming pass, with the same results and errors as the
 //! derived implementation (missing required keys, duplicate known keys).
