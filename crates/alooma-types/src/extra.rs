@@ -16,6 +16,7 @@ use std::fmt;
 
 /// A key of a JSON object: one of the model's known keys, or another one.
 #[doc(hidden)]
+#[non_exhaustive]
 pub enum Key {
     /// A key the model decodes into a field.
     Known(&'static str),
