@@ -1,14 +1,13 @@
 //! Fast decoding of large mappings: [`from_str`] and
 //! [`from_str_without_stats`].
 //!
-//! `serde_json::from_str::<EventType>` works, but the models keep unknown
-//! keys in flattened maps, which makes serde buffer every object before
-//! decoding it: slow and memory-hungry on mappings of tens of megabytes.
-//! These functions decode the same JSON into the same [`EventType`] (same
-//! result, same errors for missing or duplicate known keys) in one streaming
-//! pass. [`from_str_without_stats`] additionally skips every `stats` value
-//! while parsing, so it never allocates them: it equals `from_str` followed
-//! by [`remove_stats`](crate::remove_stats).
+//! [`from_str`] and [`from_slice`] are `serde_json` into [`EventType`], whose
+//! `Deserialize` (in `alooma-types`) already decodes in one streaming pass.
+//! [`from_str_without_stats`] adds what only an editor needs: it skips every
+//! `stats` value while parsing, so a mapping of tens of megabytes never holds
+//! them in memory. It equals `from_str` followed by
+//! [`remove_stats`](crate::remove_stats), with the same errors for missing or
+//! duplicate known keys.
 
 use alooma_types::{ColumnType, EventType, EventTypeMapping, Extra, Field, FieldMapping};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -17,8 +16,7 @@ use std::fmt;
 
 /// Decodes an event type (with its fields) from JSON text.
 ///
-/// Same result as `serde_json::from_str::<EventType>`, faster and with less
-/// memory on large mappings.
+/// The same as `serde_json::from_str::<EventType>`.
 ///
 /// ```
 /// let json = r#"{"name":"e","stats":{"n":1},"fields":[{"fieldName":"a","fields":[],"mapping":null}]}"#;
@@ -27,7 +25,7 @@ use std::fmt;
 /// assert_eq!(fast, slow);
 /// ```
 pub fn from_str(json: &str) -> Result<EventType, serde_json::Error> {
-    decode(serde_json::Deserializer::from_str(json), false)
+    serde_json::from_str(json)
 }
 
 /// Like [`from_str`], then [`remove_stats`](crate::remove_stats), in one
@@ -42,44 +40,37 @@ pub fn from_str(json: &str) -> Result<EventType, serde_json::Error> {
 /// assert_eq!(et, expected);
 /// ```
 pub fn from_str_without_stats(json: &str) -> Result<EventType, serde_json::Error> {
-    decode(serde_json::Deserializer::from_str(json), true)
+    decode(serde_json::Deserializer::from_str(json))
 }
 
 /// [`from_str`] on bytes.
 pub fn from_slice(json: &[u8]) -> Result<EventType, serde_json::Error> {
-    decode(serde_json::Deserializer::from_slice(json), false)
+    serde_json::from_slice(json)
 }
 
 /// [`from_str_without_stats`] on bytes.
 pub fn from_slice_without_stats(json: &[u8]) -> Result<EventType, serde_json::Error> {
-    decode(serde_json::Deserializer::from_slice(json), true)
+    decode(serde_json::Deserializer::from_slice(json))
 }
 
 fn decode<'de, R: serde_json::de::Read<'de>>(
     mut de: serde_json::Deserializer<R>,
-    drop_stats: bool,
 ) -> Result<EventType, serde_json::Error> {
-    let et = EventTypeSeed { drop_stats }.deserialize(&mut de)?;
+    let et = EventTypeSeed.deserialize(&mut de)?;
     de.end()?;
     Ok(et)
 }
 
-/// Reads the value of an unknown key into `extra` (or skips a `stats` value).
+/// Reads the value of an unknown key into `extra`, or skips a `stats` value.
 fn extra_entry<'de, A: MapAccess<'de>>(
     map: &mut A,
     extra: &mut Extra,
     key: String,
-    drop_stats: bool,
 ) -> Result<(), A::Error> {
-    if drop_stats {
-        if key == "stats" {
-            map.next_value::<IgnoredAny>()?;
-        } else {
-            let value = map.next_value_seed(ValueSeed)?;
-            extra.insert(key, value);
-        }
+    if key == "stats" {
+        map.next_value::<IgnoredAny>()?;
     } else {
-        let value = map.next_value::<Value>()?;
+        let value = map.next_value_seed(ValueSeed)?;
         extra.insert(key, value);
     }
     Ok(())
@@ -94,9 +85,7 @@ fn once<T, E: de::Error>(slot: &mut Option<T>, name: &'static str, value: T) -> 
 }
 
 #[derive(Clone, Copy)]
-struct EventTypeSeed {
-    drop_stats: bool,
-}
+struct EventTypeSeed;
 
 impl<'de> DeserializeSeed<'de> for EventTypeSeed {
     type Value = EventType;
@@ -121,19 +110,17 @@ impl<'de> Visitor<'de> for EventTypeSeed {
                 "name" => once(&mut name, "name", map.next_value::<String>()?)?,
                 "mapping" => {
                     let mut m = map.next_value::<Option<EventTypeMapping>>()?;
-                    if self.drop_stats {
-                        if let Some(m) = m.as_mut() {
-                            crate::stats::strip_extra(&mut m.extra);
-                        }
+                    if let Some(m) = m.as_mut() {
+                        crate::stats::strip_extra(&mut m.extra);
                     }
                     once(&mut mapping, "mapping", m)?
                 }
                 "mappingMode" => once(&mut mode, "mappingMode", map.next_value()?)?,
                 "fields" => {
-                    let f = map.next_value_seed(OptionSeed(FieldsSeed(self.drop_stats)))?;
+                    let f = map.next_value_seed(OptionSeed(FieldsSeed))?;
                     once(&mut fields, "fields", f)?
                 }
-                _ => extra_entry(&mut map, &mut extra, key, self.drop_stats)?,
+                _ => extra_entry(&mut map, &mut extra, key)?,
             }
         }
         let mut et = EventType::new(name.ok_or_else(|| de::Error::missing_field("name"))?);
@@ -172,7 +159,7 @@ impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for OptionSeed<S> {
 }
 
 #[derive(Clone, Copy)]
-struct FieldsSeed(bool);
+struct FieldsSeed;
 
 impl<'de> DeserializeSeed<'de> for FieldsSeed {
     type Value = Vec<Field>;
@@ -188,7 +175,7 @@ impl<'de> Visitor<'de> for FieldsSeed {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Field>, A::Error> {
         let mut fields = Vec::new();
-        while let Some(field) = seq.next_element_seed(FieldSeed(self.0))? {
+        while let Some(field) = seq.next_element_seed(FieldSeed)? {
             fields.push(field);
         }
         fields.shrink_to_fit();
@@ -197,7 +184,7 @@ impl<'de> Visitor<'de> for FieldsSeed {
 }
 
 #[derive(Clone, Copy)]
-struct FieldSeed(bool);
+struct FieldSeed;
 
 impl<'de> DeserializeSeed<'de> for FieldSeed {
     type Value = Field;
@@ -219,17 +206,13 @@ impl<'de> Visitor<'de> for FieldSeed {
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "fieldName" => once(&mut name, "fieldName", map.next_value::<String>()?)?,
-                "fields" => once(
-                    &mut fields,
-                    "fields",
-                    map.next_value_seed(FieldsSeed(self.0))?,
-                )?,
+                "fields" => once(&mut fields, "fields", map.next_value_seed(FieldsSeed)?)?,
                 "mapping" => once(
                     &mut mapping,
                     "mapping",
-                    map.next_value_seed(OptionSeed(MappingSeed(self.0)))?,
+                    map.next_value_seed(OptionSeed(MappingSeed))?,
                 )?,
-                _ => extra_entry(&mut map, &mut extra, key, self.0)?,
+                _ => extra_entry(&mut map, &mut extra, key)?,
             }
         }
         let mut field = Field::new(name.ok_or_else(|| de::Error::missing_field("fieldName"))?);
@@ -241,7 +224,7 @@ impl<'de> Visitor<'de> for FieldSeed {
 }
 
 #[derive(Clone, Copy)]
-struct MappingSeed(bool);
+struct MappingSeed;
 
 impl<'de> DeserializeSeed<'de> for MappingSeed {
     type Value = FieldMapping;
@@ -266,13 +249,13 @@ impl<'de> Visitor<'de> for MappingSeed {
                 }
                 "columnType" => {
                     twice(&mut seen[1], "columnType")?;
-                    m.column_type = Some(map.next_value_seed(OptionSeed(ColumnTypeSeed(self.0)))?);
+                    m.column_type = Some(map.next_value_seed(OptionSeed(ColumnTypeSeed))?);
                 }
                 "isDiscarded" => {
                     twice(&mut seen[2], "isDiscarded")?;
                     m.is_discarded = map.next_value()?;
                 }
-                _ => extra_entry(&mut map, &mut m.extra, key, self.0)?,
+                _ => extra_entry(&mut map, &mut m.extra, key)?,
             }
         }
         Ok(m)
@@ -287,7 +270,7 @@ fn twice<E: de::Error>(seen: &mut bool, name: &'static str) -> Result<(), E> {
 }
 
 #[derive(Clone, Copy)]
-struct ColumnTypeSeed(bool);
+struct ColumnTypeSeed;
 
 impl<'de> DeserializeSeed<'de> for ColumnTypeSeed {
     type Value = ColumnType;
@@ -313,7 +296,7 @@ impl<'de> Visitor<'de> for ColumnTypeSeed {
                 "nonNull" => once(&mut non_null, "nonNull", map.next_value::<bool>()?)?,
                 "length" => once(&mut length, "length", map.next_value::<Option<u64>>()?)?,
                 "truncate" => once(&mut truncate, "truncate", map.next_value::<Option<bool>>()?)?,
-                _ => extra_entry(&mut map, &mut extra, key, self.0)?,
+                _ => extra_entry(&mut map, &mut extra, key)?,
             }
         }
         let mut t = ColumnType::new(type_name.ok_or_else(|| de::Error::missing_field("type"))?);
@@ -377,7 +360,7 @@ impl<'de> Visitor<'de> for ValueSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            extra_entry(&mut map, &mut object, key, true)?;
+            extra_entry(&mut map, &mut object, key)?;
         }
         Ok(Value::Object(object))
     }
