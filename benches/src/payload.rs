@@ -157,7 +157,16 @@ mod tests {
         let list: Vec<EventType> = serde_json::from_str(&body).unwrap();
         assert_eq!(list.len(), 200);
         assert_eq!(list[5].name, "input_5.event_type_0005");
-        assert_eq!(list[5].extra["state"], "MAPPED");
+        assert_eq!(list[5].state, Some(alooma_types::EventTypeState::Mapped));
+        assert!(
+            list.iter().all(|et| et.extra.is_empty()),
+            "every key is typed"
+        );
+        let back = serde_json::to_value(&list).unwrap();
+        assert_eq!(
+            back,
+            serde_json::from_str::<serde_json::Value>(&body).unwrap()
+        );
     }
 
     #[test]

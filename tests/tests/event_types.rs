@@ -41,7 +41,7 @@ async fn get_event_type_reads_fields_and_stats() {
     let names: Vec<&str> = et.fields().iter().map(|f| f.field_name.as_str()).collect();
     assert_eq!(names, ["url", "referrer", "user", "timestamp"]);
     // get_event_type keeps stats (get_mapping removes them).
-    assert!(et.extra.contains_key("stats"));
+    assert!(et.stats().and_then(|s| s.count).is_some());
     let err = c.get_event_type("nope").await.unwrap_err();
     assert!(
         matches!(err, Error::NotFound { .. } | Error::Api { .. }),

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 
 use alooma_core::{event_types::*, render, Error, Operation};
-use alooma_types::{EventType, MappingMode};
+use alooma_types::{EventType, EventTypeState, MappingMode};
 use std::time::Duration;
 
 /// Bodies that are not the JSON an operation expects: each must be a
@@ -48,7 +48,7 @@ fn get_event_type() {
     let op = GetEventType::new("web/clicks?v=2 #1");
     insta::assert_snapshot!("get_event_type", render(&op.build().unwrap()));
     let et = op.decode(ok(EVENT_TYPE)).unwrap();
-    assert_eq!(et.extra["state"], "MAPPED");
+    assert_eq!(et.state, Some(EventTypeState::Mapped));
     assert!(matches!(
         op.decode(ok("{\"fields\":[]}")),
         Err(Error::Decode { .. })

@@ -9,7 +9,7 @@
 //! [`remove_stats`](crate::remove_stats), with the same errors for missing or
 //! duplicate known keys.
 
-use alooma_types::{ColumnType, EventType, EventTypeMapping, Extra, Field, FieldMapping};
+use alooma_types::{ColumnType, EventType, EventTypeStats, Extra, Field, FieldMapping};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -101,25 +101,39 @@ impl<'de> Visitor<'de> for EventTypeSeed {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EventType, A::Error> {
         let mut name = None;
-        let mut mapping: Option<Option<EventTypeMapping>> = None;
+        let mut mapping = None;
         let mut mode = None;
         let mut fields: Option<Option<Vec<Field>>> = None;
+        let mut auto_error: Option<Option<Value>> = None;
+        // The other typed keys decode (and fail) exactly as in
+        // `EventType`'s own `Deserialize`; `stats` is checked, then dropped.
+        let mut state = None;
+        let mut stats: Option<Option<EventTypeStats>> = None;
+        let mut label = None;
+        let mut default_mode = None;
+        let mut consolidation = None;
+        let mut urls = None;
         let mut extra = Extra::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "name" => once(&mut name, "name", map.next_value::<String>()?)?,
-                "mapping" => {
-                    let mut m = map.next_value::<Option<EventTypeMapping>>()?;
-                    if let Some(m) = m.as_mut() {
-                        crate::stats::strip_extra(&mut m.extra);
-                    }
-                    once(&mut mapping, "mapping", m)?
-                }
+                "mapping" => once(&mut mapping, "mapping", map.next_value()?)?,
                 "mappingMode" => once(&mut mode, "mappingMode", map.next_value()?)?,
                 "fields" => {
                     let f = map.next_value_seed(OptionSeed(FieldsSeed))?;
                     once(&mut fields, "fields", f)?
                 }
+                "state" => once(&mut state, "state", map.next_value()?)?,
+                "stats" => once(&mut stats, "stats", map.next_value()?)?,
+                "origInputLabel" => once(&mut label, "origInputLabel", map.next_value()?)?,
+                "autoMappingError" => once(&mut auto_error, "autoMappingError", map.next_value()?)?,
+                "usingDefaultMappingMode" => once(
+                    &mut default_mode,
+                    "usingDefaultMappingMode",
+                    map.next_value()?,
+                )?,
+                "consolidation" => once(&mut consolidation, "consolidation", map.next_value()?)?,
+                "schemaUrls" => once(&mut urls, "schemaUrls", map.next_value()?)?,
                 _ => extra_entry(&mut map, &mut extra, key)?,
             }
         }
@@ -127,7 +141,14 @@ impl<'de> Visitor<'de> for EventTypeSeed {
         et.mapping = mapping.flatten();
         et.mapping_mode = mode.flatten();
         et.fields = fields.flatten();
+        et.state = state.flatten();
+        et.orig_input_label = label.flatten();
+        et.auto_mapping_error = auto_error;
+        et.using_default_mapping_mode = default_mode.flatten();
+        et.consolidation = consolidation.flatten();
+        et.schema_urls = urls.flatten();
         et.extra = extra;
+        crate::stats::strip_event_type_level(&mut et);
         Ok(et)
     }
 }

@@ -19,12 +19,31 @@ use serde_json::Value;
 /// assert!(!serde_json::to_string(&et).unwrap().contains("stats"));
 /// ```
 pub fn remove_stats(event_type: &mut EventType) {
+    strip_event_type_level(event_type);
+    if let Some(fields) = event_type.fields.as_mut() {
+        strip_fields(fields);
+    }
+}
+
+/// [`remove_stats`] on everything but the fields: the event type's own
+/// `stats`, and every `stats` key inside its other values.
+pub(crate) fn strip_event_type_level(event_type: &mut EventType) {
+    event_type.stats = None;
     strip_extra(&mut event_type.extra);
     if let Some(mapping) = event_type.mapping.as_mut() {
         strip_extra(&mut mapping.extra);
     }
-    if let Some(fields) = event_type.fields.as_mut() {
-        strip_fields(fields);
+    if let Some(Some(error)) = event_type.auto_mapping_error.as_mut() {
+        remove_stats_value(error);
+    }
+    if let Some(consolidation) = event_type.consolidation.as_mut() {
+        strip_extra(&mut consolidation.extra);
+        if let Some(Some(keys)) = consolidation.consolidation_keys.as_mut() {
+            remove_stats_value(keys);
+        }
+    }
+    if let Some(urls) = event_type.schema_urls.as_mut() {
+        urls.iter_mut().for_each(remove_stats_value);
     }
 }
 

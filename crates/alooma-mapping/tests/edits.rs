@@ -495,6 +495,10 @@ fn streaming_decoder_matches_serde_on_fixtures_and_errors() {
         r#"{"name":"a","fields":[{"fieldName":"x","mapping":{"columnType":{"type":"T","length":-1}}}]}"#,
         r#"{"name":"a"} trailing"#,
         r#"["name"]"#,
+        r#"{"name":"a","stats":5}"#,
+        r#"{"name":"a","stats":null,"stats":null}"#,
+        r#"{"name":"a","state":7}"#,
+        r#"{"name":"a","consolidation":{"viewSchema":[]}}"#,
     ] {
         assert!(serde_json::from_str::<EventType>(bad).is_err(), "{bad}");
         assert!(decode::from_str(bad).is_err(), "{bad}");
@@ -510,4 +514,20 @@ fn streaming_decoder_matches_serde_on_fixtures_and_errors() {
         to_value(&decode::from_str_without_stats(odd).unwrap())["fields"][0]["mapping"],
         json!({"columnType": null, "k": [{}]})
     );
+}
+
+#[test]
+fn typed_event_type_keys_lose_their_stats_too() {
+    let doc = r#"{"name":"a","stats":{"count":3},"state":"MAPPED","origInputLabel":"in",
+        "autoMappingError":{"stats":1,"why":"x"},"usingDefaultMappingMode":false,
+        "consolidation":{"viewSchema":null,"consolidationKeys":[{"stats":2,"k":"id"}],"stats":{}},
+        "schemaUrls":[{"stats":0,"url":"u"}],"mapping":{"readOnly":true,"stats":4},"fields":[]}"#;
+    let expected = json!({"name":"a","state":"MAPPED","origInputLabel":"in",
+        "autoMappingError":{"why":"x"},"usingDefaultMappingMode":false,
+        "consolidation":{"viewSchema":null,"consolidationKeys":[{"k":"id"}]},
+        "schemaUrls":[{"url":"u"}],"mapping":{"readOnly":true},"fields":[]});
+    let mut plain: EventType = serde_json::from_str(doc).unwrap();
+    remove_stats(&mut plain);
+    assert_eq!(to_value(&plain), expected);
+    assert_eq!(decode::from_str_without_stats(doc).unwrap(), plain);
 }

@@ -21,15 +21,36 @@ crate::string_enum! {
     }
 }
 
+crate::string_enum! {
+    /// An event type's state (`"state"` on the wire).
+    pub enum EventTypeState {
+        /// Mapped: events load into the event type's table.
+        Mapped => "MAPPED",
+        /// Not mapped yet: events wait in the Restream Queue.
+        NotMapped => "NOT_MAPPED",
+        /// Discarded: events are dropped.
+        Discarded => "DISCARDED",
+    }
+}
+
 /// An event type with its mapping and fields.
 ///
+/// Wire shape (`GET event-types/{name}`; the list omits `fields`):
+/// `{"name", "mapping", "mappingMode", "fields", "state", "stats",
+/// "origInputLabel", "autoMappingError", "usingDefaultMappingMode",
+/// "consolidation", "schemaUrls"}`. Keys that are absent stay absent and
+/// `null`s stay `null` when the event type is sent back.
+///
 /// ```
-/// use alooma_types::EventType;
+/// use alooma_types::{EventType, EventTypeState};
 /// let json = r#"{"name":"clicks","mapping":{"isDiscarded":false,"tableName":"clicks"},
-///                "mappingMode":"STRICT","fields":[],"state":"MAPPED"}"#;
+///                "mappingMode":"STRICT","fields":[],"state":"MAPPED",
+///                "stats":{"count":12,"lastSeen":"2018-10-09T11:26:06.016Z"},"colour":"blue"}"#;
 /// let et: EventType = serde_json::from_str(json).unwrap();
 /// assert_eq!(et.name, "clicks");
-/// assert_eq!(et.extra["state"], "MAPPED"); // unknown keys are kept
+/// assert_eq!(et.state, Some(EventTypeState::Mapped));
+/// assert_eq!(et.stats().and_then(|s| s.count), Some(12));
+/// assert_eq!(et.extra["colour"], "blue"); // unknown keys are kept
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -50,8 +71,50 @@ pub struct EventType {
     /// The top-level fields. `GET event-types` (the list) omits them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<Field>>,
-    /// Everything else the server sent (`state`, `stats`, `consolidation`,
-    /// `origInputLabel` …), kept verbatim.
+    /// `MAPPED`, `NOT_MAPPED`, `DISCARDED` …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<EventTypeState>,
+    /// How many events arrived and when the last one did; `Some(None)` is
+    /// an explicit `null` (no events yet), `None` an absent key.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::nullable"
+    )]
+    pub stats: Option<Option<EventTypeStats>>,
+    /// The label of the input the event type came from.
+    #[serde(
+        rename = "origInputLabel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub orig_input_label: Option<String>,
+    /// Why automatic mapping failed, if it did (`null` when it did not).
+    #[serde(
+        rename = "autoMappingError",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::nullable"
+    )]
+    pub auto_mapping_error: Option<Option<serde_json::Value>>,
+    /// Whether the event type follows the system's default mapping mode.
+    #[serde(
+        rename = "usingDefaultMappingMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub using_default_mapping_mode: Option<bool>,
+    /// Where the event type is consolidated, if it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consolidation: Option<Consolidation>,
+    /// Schema URLs (`[]` for most event types).
+    #[serde(
+        rename = "schemaUrls",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub schema_urls: Option<Vec<serde_json::Value>>,
+    /// Everything else the server sent, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -62,6 +125,91 @@ crate::extra::deserialize_with_extra! {
     mapping: "mapping" [default],
     mapping_mode: "mappingMode" [default],
     fields: "fields" [default],
+    state: "state" [default],
+    stats: "stats" [nullable],
+    orig_input_label: "origInputLabel" [default],
+    auto_mapping_error: "autoMappingError" [nullable],
+    using_default_mapping_mode: "usingDefaultMappingMode" [default],
+    consolidation: "consolidation" [default],
+    schema_urls: "schemaUrls" [default],
+    }
+}
+
+/// An event type's counters (`"stats"` of an event type).
+///
+/// Wire shape: `{"count": 1234, "lastSeen": "2018-10-09T11:26:06.016Z"}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
+pub struct EventTypeStats {
+    /// How many events of this type arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// When the last one arrived (ISO 8601, as the server wrote it).
+    #[serde(rename = "lastSeen", default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+    /// Everything else, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::extra::deserialize_with_extra! {
+    EventTypeStats {
+    count: "count" [default],
+    last_seen: "lastSeen" [default],
+    }
+}
+
+/// Where an event type is consolidated (`"consolidation"` of an event type).
+///
+/// Wire shape: `{"consolidatedSchema": null, "consolidatedTableName": null,
+/// "viewSchema": null, "consolidationKeys": null}`; each key keeps `null`
+/// apart from absent.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
+pub struct Consolidation {
+    /// The schema of the consolidated table.
+    #[serde(
+        rename = "consolidatedSchema",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::nullable"
+    )]
+    pub consolidated_schema: Option<Option<String>>,
+    /// The consolidated table.
+    #[serde(
+        rename = "consolidatedTableName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::nullable"
+    )]
+    pub consolidated_table_name: Option<Option<String>>,
+    /// The schema of the consolidation view.
+    #[serde(
+        rename = "viewSchema",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::nullable"
+    )]
+    pub view_schema: Option<Option<String>>,
+    /// The keys the consolidation deduplicates on.
+    #[serde(
+        rename = "consolidationKeys",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::nullable"
+    )]
+    pub consolidation_keys: Option<Option<serde_json::Value>>,
+    /// Everything else, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::extra::deserialize_with_extra! {
+    Consolidation {
+    consolidated_schema: "consolidatedSchema" [nullable],
+    consolidated_table_name: "consolidatedTableName" [nullable],
+    view_schema: "viewSchema" [nullable],
+    consolidation_keys: "consolidationKeys" [nullable],
     }
 }
 
@@ -73,8 +221,20 @@ impl EventType {
             mapping: None,
             mapping_mode: None,
             fields: None,
+            state: None,
+            stats: None,
+            orig_input_label: None,
+            auto_mapping_error: None,
+            using_default_mapping_mode: None,
+            consolidation: None,
+            schema_urls: None,
             extra: Extra::new(),
         }
+    }
+
+    /// The event type's counters, when the server sent some (not `null`).
+    pub fn stats(&self) -> Option<&EventTypeStats> {
+        self.stats.as_ref().and_then(Option::as_ref)
     }
 
     /// The top-level fields (empty when the server sent none).
@@ -106,12 +266,11 @@ impl EventType {
             mapping: Some(EventTypeMapping {
                 is_discarded: Some(true),
                 table_name: Some(String::new()),
-                schema: None,
-                extra: Extra::new(),
+                ..EventTypeMapping::default()
             }),
             mapping_mode: Some(MappingMode::Strict),
             fields: Some(Vec::new()),
-            extra: Extra::new(),
+            ..EventType::new("")
         }
     }
 }
@@ -135,7 +294,10 @@ pub struct EventTypeMapping {
     /// The target schema.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
-    /// Everything else (`readOnly` …), kept verbatim.
+    /// Whether the mapping is read-only.
+    #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -145,6 +307,7 @@ crate::extra::deserialize_with_extra! {
     is_discarded: "isDiscarded" [default],
     table_name: "tableName" [default],
     schema: "schema" [default],
+    read_only: "readOnly" [default],
     }
 }
 
@@ -285,6 +448,66 @@ mod tests {
             Some(None)
         );
         assert_eq!(serde_json::to_value(&et).unwrap(), v);
+    }
+
+    #[test]
+    fn documented_keys_are_typed_and_round_trip() {
+        let v = json!({
+            "autoMappingError": null, "stats": {"count": 7, "lastSeen": "2018-10-09T11:26:06.016Z", "bytes": 9},
+            "name": "MyEventType", "fields": [], "origInputLabel": "MyEventTYpe",
+            "consolidation": {"consolidatedSchema": null, "consolidatedTableName": "t_c",
+                              "viewSchema": null, "consolidationKeys": ["id"], "x": 1},
+            "mapping": {"isDiscarded": true, "tableName": "", "readOnly": false, "schema": "public"},
+            "state": "NOT_MAPPED", "usingDefaultMappingMode": true, "mappingMode": "STRICT",
+            "schemaUrls": [], "colour": "blue"
+        });
+        let et: EventType = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(et.state, Some(EventTypeState::NotMapped));
+        assert_eq!(et.stats().unwrap().count, Some(7));
+        assert_eq!(et.stats().unwrap().extra["bytes"], 9);
+        assert_eq!(et.orig_input_label.as_deref(), Some("MyEventTYpe"));
+        assert_eq!(et.auto_mapping_error, Some(None));
+        assert_eq!(et.using_default_mapping_mode, Some(true));
+        let c = et.consolidation.as_ref().unwrap();
+        assert_eq!(c.consolidated_schema, Some(None));
+        assert_eq!(c.consolidated_table_name, Some(Some("t_c".into())));
+        assert_eq!(c.consolidation_keys, Some(Some(json!(["id"]))));
+        assert_eq!(et.mapping.as_ref().unwrap().read_only, Some(false));
+        assert_eq!(et.extra.len(), 1, "only the unknown key is in extra");
+        assert_eq!(serde_json::to_value(&et).unwrap(), v);
+    }
+
+    #[test]
+    fn null_and_absent_stats_stay_apart() {
+        let null: EventType = serde_json::from_str(r#"{"name":"a","stats":null}"#).unwrap();
+        assert_eq!(null.stats, Some(None));
+        assert!(null.stats().is_none());
+        assert_eq!(
+            serde_json::to_string(&null).unwrap(),
+            r#"{"name":"a","stats":null}"#
+        );
+        let absent: EventType = serde_json::from_str(r#"{"name":"a"}"#).unwrap();
+        assert_eq!(absent.stats, None);
+        assert_eq!(serde_json::to_string(&absent).unwrap(), r#"{"name":"a"}"#);
+        let unknown_state: EventType =
+            serde_json::from_str(r#"{"name":"a","state":"HALF_MAPPED"}"#).unwrap();
+        assert_eq!(
+            unknown_state.state,
+            Some(EventTypeState::Other("HALF_MAPPED".into()))
+        );
+    }
+
+    #[test]
+    fn wrong_types_in_typed_keys_are_errors() {
+        for bad in [
+            r#"{"name":"a","stats":5}"#,
+            r#"{"name":"a","stats":{"count":"many"}}"#,
+            r#"{"name":"a","usingDefaultMappingMode":"yes"}"#,
+            r#"{"name":"a","consolidation":{"viewSchema":3}}"#,
+            r#"{"name":"a","state":"MAPPED","state":"MAPPED"}"#,
+        ] {
+            assert!(serde_json::from_str::<EventType>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -32,7 +32,7 @@ async fn get_event_types_and_get_event_type() {
     let list = client.get_event_types().await.unwrap();
     assert_eq!(list[0].name, "MyEventType");
     let et = client.get_event_type("web/clicks? v2").await.unwrap();
-    assert_eq!(et.extra["origInputLabel"], "MyEventTYpe");
+    assert_eq!(et.orig_input_label.as_deref(), Some("MyEventTYpe"));
     assert_eq!(
         sent(&mock),
         ["GET /event-types", "GET /event-types/web%2Fclicks%3F%20v2"]
