@@ -26,7 +26,8 @@ fn main() -> Result<()> {
                  test                 what CI runs: fmt, clippy -D warnings, tests (snapshots locked), docs, demo\n  \
                  snapshots            run the snapshot tests and review changed snapshots\n  \
                  fuzz [target] [secs] run a fuzz target (needs nightly + cargo-fuzz; not in CI)\n  \
-                 bench [--reference]  run the benchmarks and print ratios to their floors"
+                 bench [--reference]  run the benchmarks and print ratios to their floors\n  \
+                 bench --reference-only  only the comparison with the reference Python client"
             );
             if task == "help" || task == "--help" {
                 Ok(())
@@ -226,9 +227,12 @@ fn bench(rest: &[String]) -> Result<()> {
 
     /// The reference Python client (alooma==0.4.16 from PyPI, in a
     /// temporary virtualenv) against the same static server as the SDK:
-    /// sequential `get_event_types` for a few seconds each.
+    /// sequential `get_event_types`, in alternating rounds (Python, SDK,
+    /// Python, SDK …) so that both see the same machine load; the ratio is
+    /// the median of the rounds' ratios.
     fn reference() -> Result<String> {
-        const SECONDS: &str = "5";
+        const ROUNDS: usize = 7;
+        const SECONDS: &str = "2";
         let python = ["python3", "python"]
             .into_iter()
             .find(|p| {
@@ -257,21 +261,23 @@ fn bench(rest: &[String]) -> Result<()> {
             pip.args(["install", "--quiet", "alooma==0.4.16"]);
             run("pip install alooma==0.4.16", pip)?;
             let script = dir.join("reference_loop.py");
+            // Reads a number of seconds per line, runs the loop that long
+            // and answers `{calls per second} {calls}`.
             std::fs::write(
                 &script,
                 "import sys, time\nimport alooma\n\
-                 url, secs = sys.argv[1], float(sys.argv[2])\n\
-                 c = alooma.Client(api_key='bench-api-key', account_name='bench', base_url=url)\n\
+                 c = alooma.Client(api_key='bench-api-key', account_name='bench', base_url=sys.argv[1])\n\
                  assert len(c.get_event_types()) == 200\n\
-                 n, start = 0, time.perf_counter()\n\
-                 while time.perf_counter() - start < secs:\n    c.get_event_types()\n    n += 1\n\
-                 print('%.1f %d' % (n / (time.perf_counter() - start), n))\n",
+                 for line in sys.stdin:\n    secs = float(line)\n    n, start = 0, time.perf_counter()\n\
+                 \x20   while time.perf_counter() - start < secs:\n        c.get_event_types()\n        n += 1\n\
+                 \x20   print('%.1f %d' % (n / (time.perf_counter() - start), n), flush=True)\n",
             )?;
             let mut server = Command::new(&server_bin)
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .spawn()
                 .with_context(|| format!("could not start {}", server_bin.display()))?;
+            let mut py = None;
             let outcome = (|| -> Result<String> {
                 let mut lines =
                     BufReader::new(server.stdout.take().context("server stdout")?).lines();
@@ -280,47 +286,70 @@ fn bench(rest: &[String]) -> Result<()> {
                     .strip_prefix("URL ")
                     .context("no URL line")?
                     .to_owned();
-                eprintln!("\n==> reference client: {SECONDS} s of sequential get_event_types against {url}");
-                let py = Command::new(bin.join("python"))
-                    .arg(&script)
-                    .args([&url, SECONDS])
-                    .output()?;
-                if !py.status.success() {
-                    bail!(
-                        "the reference loop failed: {}",
-                        String::from_utf8_lossy(&py.stderr)
-                    );
-                }
-                let py_out = String::from_utf8_lossy(&py.stdout).trim().to_owned();
-                let reference: f64 = py_out
-                    .split_whitespace()
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .context("no calls/s from the reference loop")?;
-                eprintln!(
-                    "==> SDK: {SECONDS} s of sequential get_event_types against the same server"
+                let child = py.insert(
+                    Command::new(bin.join("python"))
+                        .arg(&script)
+                        .arg(&url)
+                        .stdin(Stdio::piped())
+                        .stdout(Stdio::piped())
+                        .spawn()
+                        .context("could not start the reference loop")?,
                 );
-                let mut stdin = server.stdin.take().context("server stdin")?;
-                writeln!(stdin, "sdk {SECONDS}")?;
-                stdin.flush()?;
-                let answer = lines.next().context("no SDK answer")??;
-                drop(stdin);
-                let sdk: f64 = answer
-                    .strip_prefix("SDK ")
-                    .and_then(|a| a.split_whitespace().next())
-                    .and_then(|v| v.parse().ok())
-                    .with_context(|| format!("unexpected answer {answer:?}"))?;
-                let ratio = sdk / reference;
+                let mut py_in = child.stdin.take().context("python stdin")?;
+                let mut py_out =
+                    BufReader::new(child.stdout.take().context("python stdout")?).lines();
+                let mut sdk_in = server.stdin.take().context("server stdin")?;
+                eprintln!(
+                    "\n==> reference client vs SDK against {url}: {ROUNDS} alternating rounds of {SECONDS} s of sequential get_event_types"
+                );
+                let rate = |line: Option<std::io::Result<String>>, prefix: &str| -> Result<f64> {
+                    let line = line.context("no answer (did the loop fail?)")??;
+                    line.strip_prefix(prefix)
+                        .and_then(|a| a.split_whitespace().next())
+                        .and_then(|v| v.parse().ok())
+                        .with_context(|| format!("unexpected answer {line:?}"))
+                };
+                let (mut pys, mut sdks, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+                for round in 1..=ROUNDS {
+                    writeln!(py_in, "{SECONDS}")?;
+                    py_in.flush()?;
+                    let reference = rate(py_out.next(), "")?;
+                    writeln!(sdk_in, "sdk {SECONDS}")?;
+                    sdk_in.flush()?;
+                    let sdk = rate(lines.next(), "SDK ")?;
+                    eprintln!(
+                        "round {round}: alooma==0.4.16 {reference:.0} calls/s, SDK {sdk:.0} calls/s, ratio {:.1}",
+                        sdk / reference
+                    );
+                    pys.push(reference);
+                    sdks.push(sdk);
+                    ratios.push(sdk / reference);
+                }
+                drop(py_in);
+                drop(sdk_in);
+                let median = |v: &mut Vec<f64>| {
+                    v.sort_by(f64::total_cmp);
+                    v[v.len() / 2]
+                };
+                let ratio = median(&mut ratios);
                 Ok(format!(
-                    "RESULT reference: SDK {sdk:.0} calls/s, alooma==0.4.16 (Python {}) {reference:.0} calls/s, SDK/reference = {ratio:.1} x (target >= 5: {})",
+                    "RESULT reference: SDK {:.0} calls/s, alooma==0.4.16 (Python {}) {:.0} calls/s (medians of {ROUNDS} alternating rounds), SDK/reference = {ratio:.1} x, median of the rounds' ratios (range {:.1}..{:.1}; target >= 5: {})",
+                    median(&mut sdks),
                     Command::new(bin.join("python"))
                         .arg("--version")
                         .output()
                         .map(|o| String::from_utf8_lossy(&o.stdout).trim().trim_start_matches("Python ").to_owned())
                         .unwrap_or_default(),
+                    median(&mut pys),
+                    ratios[0],
+                    ratios[ratios.len() - 1],
                     if ratio >= 5.0 { "ok" } else { "MISSED" }
                 ))
             })();
+            if let Some(mut child) = py {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
             let _ = server.kill();
             let _ = server.wait();
             outcome
@@ -354,13 +383,20 @@ fn bench(rest: &[String]) -> Result<()> {
     }
 
     let mut results = Vec::new();
-    let mut sdk = clean_cargo();
-    sdk.args(["bench", "-p", "alooma-benches"]);
-    results.extend(run_collect("cargo bench -p alooma-benches", sdk)?);
-    let mut mapping = clean_cargo();
-    mapping.args(["bench", "-p", "alooma-mapping", "--bench", "mapping"]);
-    results.extend(run_collect("cargo bench -p alooma-mapping", mapping)?);
-    if rest.iter().any(|a| a == "--reference") {
+    let only_reference = rest.iter().any(|a| a == "--reference-only");
+    if only_reference {
+        let mut build = clean_cargo();
+        build.args(["bench", "-p", "alooma-benches", "--no-run"]);
+        run("cargo bench -p alooma-benches --no-run", build)?;
+    } else {
+        let mut sdk = clean_cargo();
+        sdk.args(["bench", "-p", "alooma-benches"]);
+        results.extend(run_collect("cargo bench -p alooma-benches", sdk)?);
+        let mut mapping = clean_cargo();
+        mapping.args(["bench", "-p", "alooma-mapping", "--bench", "mapping"]);
+        results.extend(run_collect("cargo bench -p alooma-mapping", mapping)?);
+    }
+    if only_reference || rest.iter().any(|a| a == "--reference") {
         results.push(reference()?);
     }
     eprintln!("\n==> summary ({})", machine());

@@ -11,52 +11,6 @@
 //!
 //! [`Extra`]: crate::Extra
 
-use serde::de::{DeserializeSeed, Deserializer, Error, Visitor};
-use std::fmt;
-
-/// A key of a JSON object: one of the model's known keys, or another one.
-#[doc(hidden)]
-#[non_exhaustive]
-pub enum Key {
-    /// A key the model decodes into a field.
-    Known(&'static str),
-    /// A key kept verbatim in `extra`.
-    Unknown(String),
-}
-
-/// Reads an object key without allocating when it is a known one.
-#[doc(hidden)]
-pub struct KeySeed(pub &'static [&'static str]);
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Key;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl Visitor<'_> for KeySeed {
-    type Value = Key;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object key")
-    }
-
-    fn visit_str<E: Error>(self, key: &str) -> Result<Key, E> {
-        Ok(match self.0.iter().find(|k| **k == key) {
-            Some(known) => Key::Known(known),
-            None => Key::Unknown(key.to_owned()),
-        })
-    }
-
-    fn visit_string<E: Error>(self, key: String) -> Result<Key, E> {
-        Ok(match self.0.iter().find(|k| **k == key) {
-            Some(known) => Key::Known(known),
-            None => Key::Unknown(key),
-        })
-    }
-}
-
 /// Implements `Deserialize` for a struct with a `pub extra: Extra` field.
 ///
 /// Each field is listed with its wire name and its kind: `required` (must be
@@ -67,7 +21,42 @@ macro_rules! deserialize_with_extra {
     ($ty:ident { $($field:ident : $wire:literal [$kind:ident]),+ $(,)? }) => {
         impl<'de> ::serde::Deserialize<'de> for $ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[$($wire),+];
+                /// An object key: one of the model's (read without
+                /// allocating), or another one for `extra`.
+                #[allow(non_camel_case_types)]
+                enum Key {
+                    $( $field, )+
+                    Unknown(String),
+                }
+                struct KeyVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
+                    type Value = Key;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("an object key")
+                    }
+
+                    fn visit_str<E: ::serde::de::Error>(self, key: &str) -> Result<Key, E> {
+                        Ok(match key {
+                            $( $wire => Key::$field, )+
+                            other => Key::Unknown(other.to_owned()),
+                        })
+                    }
+
+                    fn visit_string<E: ::serde::de::Error>(self, key: String) -> Result<Key, E> {
+                        Ok(match key.as_str() {
+                            $( $wire => Key::$field, )+
+                            _ => Key::Unknown(key),
+                        })
+                    }
+                }
+                impl<'de> ::serde::de::DeserializeSeed<'de> for KeyVisitor {
+                    type Value = Key;
+                    fn deserialize<K: ::serde::Deserializer<'de>>(self, d: K) -> Result<Key, K::Error> {
+                        d.deserialize_str(self)
+                    }
+                }
+
                 struct ModelVisitor;
                 impl<'de> ::serde::de::Visitor<'de> for ModelVisitor {
                     type Value = $ty;
@@ -79,20 +68,15 @@ macro_rules! deserialize_with_extra {
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$ty, A::Error> {
                         $( let mut $field = None; )+
                         let mut extra = $crate::Extra::new();
-                        while let Some(key) = map.next_key_seed($crate::extra::KeySeed(FIELDS))? {
+                        while let Some(key) = map.next_key_seed(KeyVisitor)? {
                             match key {
-                                $crate::extra::Key::Known(name) => match name {
-                                    $( $wire => {
-                                        if $field.is_some() {
-                                            return Err(<A::Error as ::serde::de::Error>::duplicate_field($wire));
-                                        }
-                                        $field = Some(map.next_value()?);
-                                    } )+
-                                    other => {
-                                        extra.insert(other.to_owned(), map.next_value()?);
+                                $( Key::$field => {
+                                    if $field.is_some() {
+                                        return Err(<A::Error as ::serde::de::Error>::duplicate_field($wire));
                                     }
-                                },
-                                $crate::extra::Key::Unknown(name) => {
+                                    $field = Some(map.next_value()?);
+                                } )+
+                                Key::Unknown(name) => {
                                     extra.insert(name, map.next_value()?);
                                 }
                             }
