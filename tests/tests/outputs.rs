@@ -36,10 +36,10 @@ async fn get_output_config_is_the_node_configuration() {
     let c = client(&emu);
     let config = c.get_output_config().await.unwrap().unwrap();
     assert_eq!(
-        config["hostname"],
+        config.get("hostname").unwrap(),
         "warehouse.example.redshift.amazonaws.com"
     );
-    assert_eq!(config["sinkType"], "REDSHIFT");
+    assert_eq!(config.get("sinkType").unwrap(), "REDSHIFT");
 }
 
 #[tokio::test]

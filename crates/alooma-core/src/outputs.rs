@@ -174,11 +174,15 @@ pub fn sink_config<T: DeserializeOwned>(
     let Some(config) = sink_node(structure, sink).and_then(|n| n.configuration.as_ref()) else {
         return Ok(None);
     };
-    let value = serde_json::Value::Object(config.clone());
-    serde_path_to_error::deserialize(value)
+    let text = config.to_json();
+    let mut de = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut de)
         .map(Some)
         .map_err(|e| {
-            let keys: Vec<&str> = config.keys().map(String::as_str).collect();
+            let keys: Vec<String> = config
+                .to_map()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
             Error::Decode {
                 operation,
                 path: e.path().to_string(),

@@ -41,7 +41,10 @@ fn get_output_node() {
         .decode(ok(&format!("[{OUTPUT_NODE}]")))
         .unwrap();
     assert_eq!(n.node_type, "REDSHIFT");
-    assert_eq!(n.configuration.as_ref().unwrap()["sinkType"], "REDSHIFT");
+    assert_eq!(
+        n.configuration.as_ref().unwrap().get("sinkType").unwrap(),
+        "REDSHIFT"
+    );
     assert!(matches!(
         GetOutputNode.decode(ok("[]")),
         Err(Error::NotFound {
@@ -70,7 +73,7 @@ fn get_output_config() {
         .unwrap();
     let expected: serde_json::Value = serde_json::from_str(OUTPUT_NODE).unwrap();
     assert_eq!(
-        serde_json::Value::Object(n.configuration.unwrap()),
+        serde_json::to_value(n.configuration.unwrap()).unwrap(),
         expected["configuration"]
     );
 }

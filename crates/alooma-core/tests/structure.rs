@@ -83,7 +83,10 @@ fn get_redshift_node() {
     let s = structure();
     let node = sink_node(&s, &SinkType::Redshift).unwrap();
     assert_eq!(node.name, "Redshift");
-    assert_eq!(node.configuration.as_ref().unwrap()["port"], "1234");
+    assert_eq!(
+        node.configuration.as_ref().unwrap().get("port").unwrap(),
+        "1234"
+    );
     assert_eq!(node.stats.as_ref().unwrap().latency(), Some(9052.0));
 }
 

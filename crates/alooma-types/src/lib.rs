@@ -31,6 +31,7 @@ pub mod nullable;
 
 pub mod code_engine;
 pub mod column;
+pub mod configuration;
 pub mod credits;
 pub mod deployment;
 pub mod event_type;
@@ -48,6 +49,7 @@ pub mod user;
 
 pub use code_engine::*;
 pub use column::*;
+pub use configuration::*;
 pub use credits::*;
 pub use deployment::*;
 pub use event_type::*;

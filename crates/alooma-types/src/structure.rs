@@ -7,7 +7,7 @@
 //! (`REDSHIFT`, `SNOWFLAKE`, `BIGQUERY`) … `GET inputs` and
 //! `GET plumbing/outputs` answer with the same node objects.
 
-use crate::Extra;
+use crate::{Configuration, Extra};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -98,15 +98,16 @@ impl Structure {
 ///
 /// Wire shape: `{"id", "name", "type", "category", "deleted", "stats",
 /// "configuration", "state"}`. `configuration` differs per node type, so it
-/// stays a JSON object; the server masks passwords in it. `Debug` redacts
-/// configuration values whose key looks like a credential.
+/// stays a JSON object (a compact [`Configuration`]); the server masks
+/// passwords in it. `Debug` redacts configuration values whose key looks
+/// like a credential.
 ///
 /// ```
 /// use alooma_types::Node;
 /// let n: Node = serde_json::from_str(r#"{"id":"a1","name":"Salesforce","type":"SALESFORCE",
 ///     "category":"INPUT","deleted":false,"configuration":{"auto_map":"false"},"state":null}"#).unwrap();
 /// assert!(n.is_input() && !n.is_deleted());
-/// assert_eq!(n.configuration.as_ref().unwrap()["auto_map"], "false");
+/// assert_eq!(n.configuration.as_ref().unwrap().get("auto_map").unwrap(), "false");
 /// assert_eq!(serde_json::to_value(&n).unwrap()["state"], serde_json::Value::Null);
 /// ```
 #[derive(Clone, PartialEq, Serialize)]
@@ -131,7 +132,7 @@ pub struct Node {
     pub stats: Option<NodeStats>,
     /// The node's type-specific configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<Extra>,
+    pub configuration: Option<Configuration>,
     /// The node's state; `Some(None)` is an explicit `null`, `None` an absent key.
     #[serde(
         default,
@@ -195,9 +196,9 @@ impl Node {
         self
     }
 
-    /// Sets the configuration.
-    pub fn with_configuration(mut self, configuration: Extra) -> Self {
-        self.configuration = Some(configuration);
+    /// Sets the configuration (a [`Configuration`], or an [`Extra`] map).
+    pub fn with_configuration(mut self, configuration: impl Into<Configuration>) -> Self {
+        self.configuration = Some(configuration.into());
         self
     }
 
@@ -221,10 +222,7 @@ impl fmt::Debug for Node {
             .field("category", &self.category)
             .field("deleted", &self.deleted)
             .field("stats", &self.stats)
-            .field(
-                "configuration",
-                &self.configuration.as_ref().map(RedactedMap),
-            )
+            .field("configuration", &self.configuration)
             .field("state", &self.state)
             .field("extra", &RedactedMap(&self.extra))
             .finish()

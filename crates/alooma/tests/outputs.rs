@@ -34,7 +34,7 @@ async fn get_output_node_and_config() {
     let client = Client::with_service(mock.clone());
     assert_eq!(client.get_output_node().await.unwrap().name, "Redshift");
     let config = client.get_output_config().await.unwrap().unwrap();
-    assert_eq!(config["port"], "1234");
+    assert_eq!(config.get("port").unwrap(), "1234");
     assert!(mock
         .requests()
         .iter()

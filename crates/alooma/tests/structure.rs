@@ -83,7 +83,10 @@ async fn get_throughput_by_name() {
 async fn get_sink_nodes() {
     let (_, client) = client();
     let rs = client.get_redshift_node().await.unwrap().unwrap();
-    assert_eq!(rs.configuration.unwrap()["databaseName"], "<DATABASE>");
+    assert_eq!(
+        rs.configuration.unwrap().get("databaseName").unwrap(),
+        "<DATABASE>"
+    );
     assert!(client.get_snowflake_node().await.unwrap().is_none());
     assert!(client.get_bigquery_node().await.unwrap().is_none());
 }

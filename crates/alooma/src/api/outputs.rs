@@ -6,7 +6,7 @@
 use crate::{Client, Error, HttpService};
 use alooma_core::outputs::{sink_config, GetOutputNode, SetOutput};
 use alooma_types::{
-    BigQueryConfig, Extra, Node, OutputConfig, RedshiftConfig, SinkType, SnowflakeConfig,
+    BigQueryConfig, Configuration, Node, OutputConfig, RedshiftConfig, SinkType, SnowflakeConfig,
 };
 
 impl<S: HttpService> Client<S> {
@@ -32,7 +32,7 @@ impl<S: HttpService> Client<S> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn get_output_config(&self) -> Result<Option<Extra>, Error> {
+    pub async fn get_output_config(&self) -> Result<Option<Configuration>, Error> {
         Ok(self.get_output_node().await?.configuration)
     }
 
