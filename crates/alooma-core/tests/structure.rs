@@ -155,6 +155,24 @@ fn malformed_answers_are_errors_not_panics() {
         Error::Decode { path, .. } => assert_eq!(path, "nodes[0].deleted"),
         e => panic!("{e}"),
     }
+    // Configurations (kept as text) neither hide a later error's path nor
+    // accept anything but an object.
+    for (body, want) in [
+        (
+            r#"{"nodes":[{"id":"a","name":"n","type":"S3","configuration":{"k":[1,{"x":2}]}},
+                         {"id":"b","name":"m","type":"S3","configuration":{},"deleted":7}]}"#,
+            "nodes[1].deleted",
+        ),
+        (
+            r#"{"nodes":[{"id":"a","name":"n","type":"S3","configuration":[1]}]}"#,
+            "nodes[0].configuration",
+        ),
+    ] {
+        match GetStructure.decode(ok(body)).unwrap_err() {
+            Error::Decode { path, .. } => assert_eq!(path, want, "{body}"),
+            e => panic!("{e}"),
+        }
+    }
     let err = GetStructure
         .decode(answer(500, "<html>oops</html>"))
         .unwrap_err();
