@@ -231,8 +231,8 @@ fn bench(rest: &[String]) -> Result<()> {
     /// Python, SDK …) so that both see the same machine load; the ratio is
     /// the median of the rounds' ratios.
     fn reference() -> Result<String> {
-        const ROUNDS: usize = 7;
-        const SECONDS: &str = "2";
+        const ROUNDS: usize = 11;
+        const SECONDS: &str = "1.5";
         let python = ["python3", "python"]
             .into_iter()
             .find(|p| {

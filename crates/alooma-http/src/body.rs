@@ -81,12 +81,11 @@ where
                 }
             }
             let (parts, body) = resp.into_parts();
-            let capacity = declared
-                .and_then(|l| usize::try_from(l).ok())
-                .unwrap_or(0)
-                .min(limit)
-                .min(1 << 20);
-            let mut buf = BytesMut::with_capacity(capacity);
+            // The frames are slices of hyper's read buffer: keep them (no
+            // copy) and join them once at the end; a body that came in one
+            // frame is not copied at all.
+            let mut frames: Vec<Bytes> = Vec::new();
+            let mut total = 0usize;
             let mut body = std::pin::pin!(body);
             while let Some(frame) = body.frame().await {
                 let frame = frame.map_err(|e| Error::Transport {
@@ -94,13 +93,27 @@ where
                     source: e.into(),
                 })?;
                 if let Ok(data) = frame.into_data() {
-                    if buf.len() + data.len() > limit {
+                    total += data.len();
+                    if total > limit {
                         return Err(too_large);
                     }
-                    buf.extend_from_slice(&data);
+                    if !data.is_empty() {
+                        frames.push(data);
+                    }
                 }
             }
-            Ok(Response::from_parts(parts, buf.freeze()))
+            let body = match frames.len() {
+                0 => Bytes::new(),
+                1 => frames.pop().unwrap_or_default(),
+                _ => {
+                    let mut buf = BytesMut::with_capacity(total);
+                    for frame in frames.drain(..) {
+                        buf.extend_from_slice(&frame);
+                    }
+                    buf.freeze()
+                }
+            };
+            Ok(Response::from_parts(parts, body))
         })
     }
 }
@@ -178,5 +191,38 @@ mod tests {
             }));
         let err = svc.oneshot(Request::new(Bytes::new())).await.unwrap_err();
         assert!(matches!(err, Error::Transport { .. }), "{err}");
+    }
+
+    #[tokio::test]
+    async fn frames_are_joined_and_a_single_frame_is_not_copied() {
+        static ONE: &[u8] = b"{\"one\":\"frame\"}";
+        let svc = |frames: Vec<&'static [u8]>| {
+            CollectBodyLayer::new(1000).layer(tower::service_fn(move |_req: Request<Bytes>| {
+                let frames = frames.clone();
+                async move {
+                    let stream = StreamBody::new(futures::stream::iter(
+                        frames
+                            .into_iter()
+                            .map(|f| Ok::<_, BoxError>(Frame::data(Bytes::from_static(f)))),
+                    ));
+                    Ok::<_, Error>(Response::new(stream))
+                }
+            }))
+        };
+        let resp = svc(vec![ONE])
+            .oneshot(Request::new(Bytes::new()))
+            .await
+            .unwrap();
+        assert_eq!(resp.body().as_ptr(), ONE.as_ptr(), "one frame: no copy");
+        let resp = svc(vec![b"[1,", b"", b"2,", b"3]"])
+            .oneshot(Request::new(Bytes::new()))
+            .await
+            .unwrap();
+        assert_eq!(resp.body(), "[1,2,3]");
+        let resp = svc(vec![])
+            .oneshot(Request::new(Bytes::new()))
+            .await
+            .unwrap();
+        assert!(resp.body().is_empty());
     }
 }
