@@ -516,5 +516,15 @@ mod tests {
         assert_eq!(m, MappingMode::Other("SEMI_AUTO".into()));
         assert_eq!(serde_json::to_string(&m).unwrap(), "\"SEMI_AUTO\"");
         assert_eq!(MappingMode::KNOWN.len(), 3);
+        // Escaped (owned), borrowed and `Value` strings all decode; other
+        // JSON types are errors naming the enum.
+        let m: MappingMode = serde_json::from_str(r#""\u0053TRICT""#).unwrap();
+        assert_eq!(m, MappingMode::Strict);
+        let m: MappingMode = serde_json::from_value(json!("FLEXIBLE")).unwrap();
+        assert_eq!(m, MappingMode::Flexible);
+        let m: MappingMode = serde_json::from_value(json!("NEW")).unwrap();
+        assert_eq!(m, MappingMode::Other("NEW".into()));
+        let e = serde_json::from_str::<MappingMode>("7").unwrap_err();
+        assert!(e.to_string().contains("a string (MappingMode)"), "{e}");
     }
 }

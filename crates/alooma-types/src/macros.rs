@@ -90,8 +90,27 @@ macro_rules! string_enum {
 
         impl<'de> $crate::__private::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let s = <::std::borrow::Cow<'de, str> as $crate::__private::Deserialize>::deserialize(d)?;
-                ::std::result::Result::Ok($name::from(s.as_ref()))
+                // Reads the string in place: only an unknown value allocates.
+                struct StrVisitor;
+                impl<'de> $crate::__private::Visitor<'de> for StrVisitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a string (", stringify!($name), ")"))
+                    }
+
+                    fn visit_str<E: $crate::__private::de::Error>(self, s: &str) -> ::std::result::Result<$name, E> {
+                        ::std::result::Result::Ok($name::from(s))
+                    }
+
+                    fn visit_string<E: $crate::__private::de::Error>(self, s: ::std::string::String) -> ::std::result::Result<$name, E> {
+                        ::std::result::Result::Ok(match s.as_str() {
+                            $( $wire => $name::$variant, )+
+                            _ => $name::Other(s),
+                        })
+                    }
+                }
+                d.deserialize_str(StrVisitor)
             }
         }
     };
