@@ -1,6 +1,8 @@
 //! The floor: a bare hyper-util client with keep-alive that fetches a URL
-//! and decodes the body with `serde_json::from_slice` into the same types
-//! the SDK returns. No layers, no retries, no timeouts, no tracing.
+//! and decodes the body with serde_json into the same types the SDK
+//! returns, the fastest plain way (the body's UTF-8 checked once, then
+//! `serde_json::from_str`, as the SDK does). No layers, no retries, no
+//! timeouts, no tracing.
 
 use bytes::Bytes;
 use http::{HeaderValue, Request, Uri};
@@ -44,6 +46,6 @@ impl Floor {
             return Err(format!("status {}", resp.status()).into());
         }
         let body = resp.into_body().collect().await?.to_bytes();
-        Ok(serde_json::from_slice(&body)?)
+        Ok(serde_json::from_str(std::str::from_utf8(&body)?)?)
     }
 }
