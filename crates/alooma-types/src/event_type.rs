@@ -119,6 +119,9 @@ pub struct EventType {
     pub extra: Extra,
 }
 
+// alooma-mapping's stats-skipping decoder (`decode.rs`, `EventTypeSeed`)
+// reads these same keys: a key added here goes there too (its tests
+// compare the two decoders).
 crate::extra::deserialize_with_extra! {
     EventType {
     name: "name" [required],
