@@ -171,9 +171,15 @@ impl Serialize for Configuration {
 impl<'de> Deserialize<'de> for Configuration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = Box::<RawValue>::deserialize(d)?;
-        if !raw.get().starts_with('{') {
+        let text = raw.get();
+        if !text.starts_with('{') {
+            // The start of what came instead, cut on a character boundary.
+            let end = (0..=text.len().min(20))
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0);
             return Err(de::Error::invalid_type(
-                de::Unexpected::Other(raw.get().get(..20).unwrap_or(raw.get())),
+                de::Unexpected::Other(&text[..end]),
                 &"a JSON object (a node configuration)",
             ));
         }
@@ -285,6 +291,10 @@ mod tests {
         let long = format!("\"{}\"", "x".repeat(100));
         let e = serde_json::from_str::<Configuration>(&long).unwrap_err();
         assert!(e.to_string().contains("a JSON object"), "{e}");
+        assert!(!e.to_string().contains(&"x".repeat(20)), "cut short: {e}");
+        let wide = format!("\"{}\"", "é".repeat(50));
+        let e = serde_json::from_str::<Configuration>(&wide).unwrap_err();
+        assert!(e.to_string().contains("ééé"), "{e}");
     }
 
     #[test]
