@@ -61,15 +61,18 @@ impl Operation for GetEventType {
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("event-types")
-            .seg(&self.name)
-            .finish()
+        event_type_request(self.meta(), &self.name)
     }
 
     fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
         decode::json(self.meta().name, response)
     }
+}
+
+/// `GET event-types/{name}`: the one request behind both
+/// [`GetEventType`] and [`GetMapping`], under each one's own metadata.
+fn event_type_request(meta: OperationMeta, name: &str) -> Result<Request<Bytes>, Error> {
+    RequestSpec::get(meta).lit("event-types").seg(name).finish()
 }
 
 /// `GET event-types/{name}` under the name `get_mapping`: the event type
@@ -105,10 +108,7 @@ impl Operation for GetMapping {
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("event-types")
-            .seg(&self.name)
-            .finish()
+        event_type_request(self.meta(), &self.name)
     }
 
     fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {

@@ -68,14 +68,12 @@ async fn attempt_timeout_fires_on_slow_headers() {
         "/rest/inputs",
         Behavior::json(200, "[]").delayed(Duration::from_secs(3)),
     );
-    let mut c = config(&server);
-    c.retry = RetryPolicy::none();
-    c.timeouts = timeouts(
+    let t = no_retry(
+        &server,
         Duration::from_secs(1),
         Duration::from_millis(300),
         Duration::from_secs(10),
     );
-    let t = Transport::new(c).unwrap();
     let start = Instant::now();
     let err = call(&t, get_inputs()).await.unwrap_err();
     assert!(
@@ -103,14 +101,12 @@ async fn a_per_call_override_replaces_the_attempt_timeout() {
         "/rest/inputs",
         Behavior::json(200, "[]").delayed(Duration::from_millis(600)),
     );
-    let mut c = config(&server);
-    c.retry = RetryPolicy::none();
-    c.timeouts = timeouts(
+    let t = no_retry(
+        &server,
         Duration::from_secs(1),
         Duration::from_millis(200),
         Duration::from_millis(300),
     );
-    let t = Transport::new(c).unwrap();
     assert!(call(&t, get_inputs()).await.is_err());
     let mut req = get_inputs();
     req.extensions_mut()
@@ -128,14 +124,12 @@ async fn a_trickled_body_is_cut_by_the_attempt_timeout() {
             every: Duration::from_millis(100),
         },
     );
-    let mut c = config(&server);
-    c.retry = RetryPolicy::none();
-    c.timeouts = timeouts(
+    let t = no_retry(
+        &server,
         Duration::from_secs(1),
         Duration::from_millis(500),
         Duration::from_secs(10),
     );
-    let t = Transport::new(c).unwrap();
     let start = Instant::now();
     let err = call(&t, get_inputs()).await.unwrap_err();
     assert!(
@@ -242,18 +236,30 @@ async fn set_mapping_carries_its_own_longer_timeout() {
         "/rest/slow",
         Behavior::json(200, "{}").delayed(Duration::from_millis(500)),
     );
-    let mut c = config(&server);
-    c.retry = RetryPolicy::none();
-    c.timeouts = timeouts(
+    let t = no_retry(
+        &server,
         Duration::from_secs(1),
         Duration::from_millis(200),
         Duration::from_millis(200),
     );
-    let t = Transport::new(c).unwrap();
     let mut req = request("POST", "/slow", "set_mapping", RetrySafety::Idempotent);
     req.extensions_mut().insert(
         OperationMeta::new("set_mapping", RetrySafety::Idempotent)
             .with_timeout(Duration::from_secs(3)),
     );
     assert_eq!(call(&t, req).await.unwrap().status(), 200);
+}
+
+/// A transport to `server` that never retries, with these timeouts
+/// (connect, attempt, total).
+fn no_retry(
+    server: &TestServer,
+    connect: Duration,
+    attempt: Duration,
+    total: Duration,
+) -> Transport {
+    let mut c = config(server);
+    c.retry = RetryPolicy::none();
+    c.timeouts = timeouts(connect, attempt, total);
+    Transport::new(c).unwrap()
 }
