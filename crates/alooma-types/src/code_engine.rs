@@ -5,7 +5,7 @@
 //! function every event goes through. `GET transform/functions` answers a
 //! list of [`CodeModule`]s; `POST transform/v2/functions` takes one.
 
-use crate::Extra;
+use crate::{Extra, Lenient, Maybe};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -26,11 +26,11 @@ pub const DEFAULT_TRANSFORM_CODE: &str = "def transform(event):\n\treturn event"
 /// One Code Engine module: `{"language": "PYTHON", "functionName": "main", "code": "…"}`.
 ///
 /// ```
-/// use alooma_types::{CodeLanguage, CodeModule};
+/// use alooma_types::{CodeLanguage, CodeModule, Maybe};
 /// let json = r#"{"functionName":"main","code":"def transform(event):\n\treturn event","language":"PYTHON","revision":3}"#;
 /// let m: CodeModule = serde_json::from_str(json).unwrap();
 /// assert_eq!(m.function_name, "main");
-/// assert_eq!(m.language, Some(CodeLanguage::Python));
+/// assert_eq!(m.language, Maybe::Value(CodeLanguage::Python));
 /// assert_eq!(m.extra["revision"], 3); // unknown keys are kept
 ///
 /// let new = CodeModule::python("helpers", "X = 1");
@@ -41,25 +41,31 @@ pub const DEFAULT_TRANSFORM_CODE: &str = "def transform(event):\n\treturn event"
 #[non_exhaustive]
 pub struct CodeModule {
     /// The module's language (`PYTHON`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<CodeLanguage>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub language: Maybe<CodeLanguage>,
     /// The module's name (`main`, or the name other modules import it by).
     #[serde(rename = "functionName")]
     pub function_name: String,
-    /// The module's source code.
-    pub code: String,
+    /// The module's source code (`""` where a module has none).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub code: Maybe<String>,
     /// Everything else the server sent, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 impl CodeModule {
+    /// The module's code (`""` when it has none).
+    pub fn code(&self) -> &str {
+        self.code.as_deref().unwrap_or("")
+    }
+
     /// A Python module called `function_name` with `code`.
     pub fn python(function_name: impl Into<String>, code: impl Into<String>) -> Self {
         CodeModule {
-            language: Some(CodeLanguage::Python),
+            language: Maybe::Value(CodeLanguage::Python),
             function_name: function_name.into(),
-            code: code.into(),
+            code: Maybe::Value(code.into()),
             extra: Extra::new(),
         }
     }
@@ -85,7 +91,7 @@ impl CodeModule {
     pub fn to_map(modules: &[CodeModule]) -> BTreeMap<String, String> {
         modules
             .iter()
-            .map(|m| (m.function_name.clone(), m.code.clone()))
+            .map(|m| (m.function_name.clone(), m.code().to_owned()))
             .collect()
     }
 }
@@ -103,8 +109,10 @@ impl CodeModule {
 pub struct Requirement {
     /// The package's name.
     pub name: String,
-    /// The installed version.
-    pub version: String,
+    /// The installed version (a requirement without one is written as
+    /// its bare name).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub version: Maybe<String>,
     /// Everything else the server sent, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -115,7 +123,7 @@ impl Requirement {
     pub fn new(name: impl Into<String>, version: impl Into<String>) -> Self {
         Requirement {
             name: name.into(),
-            version: version.into(),
+            version: Maybe::Value(version.into()),
             extra: Extra::new(),
         }
     }
@@ -139,9 +147,12 @@ impl Requirement {
 }
 
 impl std::fmt::Display for Requirement {
-    /// `name==version`.
+    /// `name==version`, or `name` when there is no version.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}=={}", self.name, self.version)
+        match self.version.as_deref() {
+            Some(v) => write!(f, "{}=={v}", self.name),
+            None => f.write_str(&self.name),
+        }
     }
 }
 
@@ -164,19 +175,14 @@ impl std::fmt::Display for Requirement {
 #[non_exhaustive]
 pub struct TransformResult {
     /// What the transform printed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output: Option<String>,
-    /// The resulting event; `Some(None)` is an explicit `null` (the
-    /// transform dropped the event), `None` means the key was absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
-    )]
-    pub result: Option<Option<serde_json::Value>>,
-    /// How long the run took, in milliseconds (kept as the exact number sent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime: Option<serde_json::Number>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub output: Maybe<String>,
+    /// The resulting event; `null` when the transform dropped the event.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub result: Maybe<serde_json::Value>,
+    /// How long the run took, in milliseconds (kept as sent).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub runtime: Maybe<Lenient<f64>>,
     /// Everything else the server sent (error details …), kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -186,11 +192,11 @@ impl TransformResult {
     /// The resulting event, `None` when the transform dropped it (or the
     /// server sent no result).
     pub fn event(&self) -> Option<&serde_json::Value> {
-        self.result.as_ref().and_then(Option::as_ref)
+        self.result.get()
     }
 
     /// The run time in milliseconds.
     pub fn runtime_ms(&self) -> Option<f64> {
-        self.runtime.as_ref().and_then(serde_json::Number::as_f64)
+        self.runtime.get().map(|r| *r.get())
     }
 }

@@ -7,9 +7,9 @@
 //! integer and `3.0` a float when encoded again; the `*_f64` accessors give
 //! plain floats.
 
-use crate::Extra;
+use crate::{Extra, Lenient, Maybe};
 use serde::{Deserialize, Serialize};
-use serde_json::Number;
+
 
 crate::string_enum! {
     /// How precise `last` of a [`LoadedEventsSummary`] is: seconds for the
@@ -41,26 +41,26 @@ crate::string_enum! {
 #[non_exhaustive]
 pub struct CompanyCredits {
     /// The company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub company_name: Maybe<String>,
     /// `Annually`, `Monthly` …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_period: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub payment_period: Maybe<String>,
     /// First day of the period (`YYYY-MM-DD`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub start_date: Maybe<String>,
     /// Last day of the period (monthly payment only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub end_date: Maybe<String>,
     /// `Prepaid`, `On Demand` …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub subscription_type: Maybe<String>,
     /// Credits of the period (prepaid only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_credits: Option<Number>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub total_credits: Maybe<Lenient<f64>>,
     /// Credits used in the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub used_credits: Option<Number>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub used_credits: Maybe<Lenient<f64>>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -69,12 +69,12 @@ pub struct CompanyCredits {
 impl CompanyCredits {
     /// `total_credits` as a float.
     pub fn total_credits_f64(&self) -> Option<f64> {
-        self.total_credits.as_ref().and_then(Number::as_f64)
+        self.total_credits.get().map(|n| *n.get())
     }
 
     /// `used_credits` as a float.
     pub fn used_credits_f64(&self) -> Option<f64> {
-        self.used_credits.as_ref().and_then(Number::as_f64)
+        self.used_credits.get().map(|n| *n.get())
     }
 }
 
@@ -90,21 +90,23 @@ impl CompanyCredits {
 #[non_exhaustive]
 pub struct UsedCredits {
     /// The day (`YYYY-MM-DD`).
-    pub date: String,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub date: Maybe<String>,
     /// The account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub instance_name: Maybe<String>,
     /// Credits used.
-    pub value: Number,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub value: Maybe<Lenient<f64>>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 impl UsedCredits {
-    /// `value` as a float.
+    /// `value` as a float (`0.0` when absent or `null`).
     pub fn value_f64(&self) -> f64 {
-        self.value.as_f64().unwrap_or(0.0)
+        self.value.get().map_or(0.0, |v| *v.get())
     }
 }
 
@@ -115,32 +117,33 @@ impl UsedCredits {
 /// let s: LoadedEventsSummary = serde_json::from_str(r#"{"count":25,"from_date":"2018-12-13T00:00:00",
 ///     "instance_name":"alooma","last":"2018-12-13T00:02:00","precision":"MINUTE",
 ///     "table_name":"SAMPLE1.USER_LOG","to_date":"2018-12-13T07:25:18"}"#).unwrap();
-/// assert_eq!((s.count, s.precision), (Some(25), Some(TimePrecision::Minute)));
+/// assert_eq!(s.count.get().map(|c| *c.get()), Some(25));
+/// assert_eq!(s.precision.get(), Some(&TimePrecision::Minute));
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LoadedEventsSummary {
     /// The table (`SCHEMA.TABLE`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub table_name: Maybe<String>,
     /// Events loaded in the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<u64>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub count: Maybe<Lenient<u64>>,
     /// When the last event was loaded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub last: Maybe<String>,
     /// How precise `last` is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub precision: Option<TimePrecision>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub precision: Maybe<TimePrecision>,
     /// The account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub instance_name: Maybe<String>,
     /// Start of the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub from_date: Maybe<String>,
     /// End of the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub to_date: Maybe<String>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,

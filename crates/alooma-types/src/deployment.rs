@@ -1,7 +1,7 @@
 //! The deployment (`GET deployInfo`): [`DeploymentInfo`], and Alooma's
 //! public deploy key [`ALOOMA_PUBLIC_SSH_KEY`].
 
-use crate::Extra;
+use crate::{Extra, Maybe};
 use serde::{Deserialize, Serialize};
 
 /// Alooma's public SSH deploy key: add it to `authorized_keys` on an SSH
@@ -32,33 +32,33 @@ pub struct DeploymentInfo {
     #[serde(
         rename = "deploymentName",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub deployment_name: Option<String>,
+    pub deployment_name: Maybe<String>,
     /// The git branch deployed.
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Maybe::is_absent")]
+    pub git_branch: Maybe<String>,
     /// The git commit deployed.
     #[serde(
         rename = "gitCommitId",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub git_commit_id: Option<String>,
+    pub git_commit_id: Maybe<String>,
     /// The e-mail of the commit's author.
     #[serde(
         rename = "gitAuthorEmail",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub git_author_email: Option<String>,
+    pub git_author_email: Maybe<String>,
     /// When the deployed build was made (`2018-06-13T20:31:54Z`).
     #[serde(
         rename = "buildTimestamp",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub build_timestamp: Option<String>,
+    pub build_timestamp: Maybe<String>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,

@@ -6,7 +6,7 @@
 //! client's words). Fields nest: `a.b.c` is field `c` inside `b` inside the
 //! top-level field `a`.
 
-use crate::{ColumnType, Extra};
+use crate::{ColumnType, Extra, Lenient, Maybe};
 use serde::Serialize;
 
 crate::string_enum! {
@@ -38,18 +38,19 @@ crate::string_enum! {
 /// Wire shape (`GET event-types/{name}`; the list omits `fields`):
 /// `{"name", "mapping", "mappingMode", "fields", "state", "stats",
 /// "origInputLabel", "autoMappingError", "usingDefaultMappingMode",
-/// "consolidation", "schemaUrls"}`. Keys that are absent stay absent and
-/// `null`s stay `null` when the event type is sent back.
+/// "consolidation", "schemaUrls", "inputObjects"}`. Only `name` is
+/// required; every other key may be absent or `null`, and is sent back the
+/// way it came.
 ///
 /// ```
-/// use alooma_types::{EventType, EventTypeState};
+/// use alooma_types::{EventType, EventTypeState, Maybe};
 /// let json = r#"{"name":"clicks","mapping":{"isDiscarded":false,"tableName":"clicks"},
 ///                "mappingMode":"STRICT","fields":[],"state":"MAPPED",
 ///                "stats":{"count":12,"lastSeen":"2018-10-09T11:26:06.016Z"},"colour":"blue"}"#;
 /// let et: EventType = serde_json::from_str(json).unwrap();
 /// assert_eq!(et.name, "clicks");
-/// assert_eq!(et.state, Some(EventTypeState::Mapped));
-/// assert_eq!(et.stats().and_then(|s| s.count), Some(12));
+/// assert_eq!(et.state, Maybe::Value(EventTypeState::Mapped));
+/// assert_eq!(et.stats().and_then(|s| s.count()), Some(12));
 /// assert_eq!(et.extra["colour"], "blue"); // unknown keys are kept
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -58,62 +59,65 @@ pub struct EventType {
     /// The event type's name.
     pub name: String,
     /// Where the event type is loaded (table, schema, discarded or not).
-    /// The event-type list omits it for some types; `None` means absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mapping: Option<EventTypeMapping>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub mapping: Maybe<EventTypeMapping>,
     /// The mapping mode of this event type.
     #[serde(
         rename = "mappingMode",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub mapping_mode: Option<MappingMode>,
+    pub mapping_mode: Maybe<MappingMode>,
     /// The top-level fields. `GET event-types` (the list) omits them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<Field>>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub fields: Maybe<Vec<Field>>,
     /// `MAPPED`, `NOT_MAPPED`, `DISCARDED` …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<EventTypeState>,
-    /// How many events arrived and when the last one did; `Some(None)` is
-    /// an explicit `null` (no events yet), `None` an absent key.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
-    )]
-    pub stats: Option<Option<EventTypeStats>>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub state: Maybe<EventTypeState>,
+    /// How many events arrived and when the last one did (`null`: none yet).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub stats: Maybe<EventTypeStats>,
     /// The label of the input the event type came from.
     #[serde(
         rename = "origInputLabel",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub orig_input_label: Option<String>,
-    /// Why automatic mapping failed, if it did (`null` when it did not).
+    pub orig_input_label: Maybe<String>,
+    /// Why automatic mapping failed, if it did (`null` when it did not);
+    /// free-form, kept as JSON.
     #[serde(
         rename = "autoMappingError",
         default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub auto_mapping_error: Option<Option<serde_json::Value>>,
+    pub auto_mapping_error: Maybe<serde_json::Value>,
     /// Whether the event type follows the system's default mapping mode.
     #[serde(
         rename = "usingDefaultMappingMode",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub using_default_mapping_mode: Option<bool>,
+    pub using_default_mapping_mode: Maybe<Lenient<bool>>,
     /// Where the event type is consolidated, if it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consolidation: Option<Consolidation>,
-    /// Schema URLs (`[]` for most event types).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub consolidation: Maybe<Consolidation>,
+    /// Schema URLs (`[]` for most event types); kept as JSON.
     #[serde(
         rename = "schemaUrls",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub schema_urls: Option<Vec<serde_json::Value>>,
+    pub schema_urls: Maybe<Vec<serde_json::Value>>,
+    /// The input objects (tables, collections, reports …) whose events
+    /// make up this event type. Undocumented: its shape depends on the
+    /// input, so it is kept as the JSON it is on the wire.
+    #[serde(
+        rename = "inputObjects",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
+    pub input_objects: Maybe<serde_json::Value>,
     /// Everything else the server sent, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -125,16 +129,17 @@ pub struct EventType {
 crate::extra::deserialize_with_extra! {
     EventType {
     name: "name" [required],
-    mapping: "mapping" [default],
-    mapping_mode: "mappingMode" [default],
-    fields: "fields" [default],
-    state: "state" [default],
-    stats: "stats" [nullable],
-    orig_input_label: "origInputLabel" [default],
-    auto_mapping_error: "autoMappingError" [nullable],
-    using_default_mapping_mode: "usingDefaultMappingMode" [default],
-    consolidation: "consolidation" [default],
-    schema_urls: "schemaUrls" [default],
+    mapping: "mapping" [optional],
+    mapping_mode: "mappingMode" [optional],
+    fields: "fields" [optional],
+    state: "state" [optional],
+    stats: "stats" [optional],
+    orig_input_label: "origInputLabel" [optional],
+    auto_mapping_error: "autoMappingError" [optional],
+    using_default_mapping_mode: "usingDefaultMappingMode" [optional],
+    consolidation: "consolidation" [optional],
+    schema_urls: "schemaUrls" [optional],
+    input_objects: "inputObjects" [optional],
     }
 }
 
@@ -144,12 +149,12 @@ crate::extra::deserialize_with_extra! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct EventTypeStats {
-    /// How many events of this type arrived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<u64>,
+    /// How many events of this type arrived (a number or a numeric string).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub count: Maybe<Lenient<u64>>,
     /// When the last one arrived (ISO 8601, as the server wrote it).
-    #[serde(rename = "lastSeen", default, skip_serializing_if = "Option::is_none")]
-    pub last_seen: Option<String>,
+    #[serde(rename = "lastSeen", default, skip_serializing_if = "Maybe::is_absent")]
+    pub last_seen: Maybe<String>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -157,16 +162,32 @@ pub struct EventTypeStats {
 
 crate::extra::deserialize_with_extra! {
     EventTypeStats {
-    count: "count" [default],
-    last_seen: "lastSeen" [default],
+    count: "count" [optional],
+    last_seen: "lastSeen" [optional],
     }
 }
 
-/// Where an event type is consolidated (`"consolidation"` of an event type).
+impl EventTypeStats {
+    /// The event count, when there is one.
+    pub fn count(&self) -> Option<u64> {
+        self.count.get().map(|c| *c.get())
+    }
+}
+
+/// Where an event type is consolidated (`"consolidation"` of an event
+/// type): the consolidated table on top of the event type's `_log` table.
 ///
 /// Wire shape: `{"consolidatedSchema": null, "consolidatedTableName": null,
 /// "viewSchema": null, "consolidationKeys": null}`; each key keeps `null`
 /// apart from absent.
+///
+/// ```
+/// use alooma_types::Consolidation;
+/// let c = Consolidation::new("public", "orders", ["id"]);
+/// assert_eq!(serde_json::to_value(&c).unwrap(), serde_json::json!({
+///     "consolidatedSchema": "public", "consolidatedTableName": "orders",
+///     "consolidationKeys": ["id"]}));
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Consolidation {
@@ -174,34 +195,30 @@ pub struct Consolidation {
     #[serde(
         rename = "consolidatedSchema",
         default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub consolidated_schema: Option<Option<String>>,
+    pub consolidated_schema: Maybe<String>,
     /// The consolidated table.
     #[serde(
         rename = "consolidatedTableName",
         default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub consolidated_table_name: Option<Option<String>>,
+    pub consolidated_table_name: Maybe<String>,
     /// The schema of the consolidation view.
     #[serde(
         rename = "viewSchema",
         default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub view_schema: Option<Option<String>>,
-    /// The keys the consolidation deduplicates on.
+    pub view_schema: Maybe<String>,
+    /// The columns the consolidation deduplicates on.
     #[serde(
         rename = "consolidationKeys",
         default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub consolidation_keys: Option<Option<serde_json::Value>>,
+    pub consolidation_keys: Maybe<Vec<String>>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -209,45 +226,73 @@ pub struct Consolidation {
 
 crate::extra::deserialize_with_extra! {
     Consolidation {
-    consolidated_schema: "consolidatedSchema" [nullable],
-    consolidated_table_name: "consolidatedTableName" [nullable],
-    view_schema: "viewSchema" [nullable],
-    consolidation_keys: "consolidationKeys" [nullable],
+    consolidated_schema: "consolidatedSchema" [optional],
+    consolidated_table_name: "consolidatedTableName" [optional],
+    view_schema: "viewSchema" [optional],
+    consolidation_keys: "consolidationKeys" [optional],
+    }
+}
+
+impl Consolidation {
+    /// A consolidation into `schema.table`, deduplicating on `keys`.
+    pub fn new<I, S>(schema: impl Into<String>, table: impl Into<String>, keys: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Consolidation {
+            consolidated_schema: Maybe::Value(schema.into()),
+            consolidated_table_name: Maybe::Value(table.into()),
+            view_schema: Maybe::Absent,
+            consolidation_keys: Maybe::Value(keys.into_iter().map(Into::into).collect()),
+            extra: Extra::new(),
+        }
     }
 }
 
 impl EventType {
-    /// An event type with the given name, no fields and no mapping.
+    /// An event type with the given name, and no other key.
     pub fn new(name: impl Into<String>) -> Self {
         EventType {
             name: name.into(),
-            mapping: None,
-            mapping_mode: None,
-            fields: None,
-            state: None,
-            stats: None,
-            orig_input_label: None,
-            auto_mapping_error: None,
-            using_default_mapping_mode: None,
-            consolidation: None,
-            schema_urls: None,
+            mapping: Maybe::Absent,
+            mapping_mode: Maybe::Absent,
+            fields: Maybe::Absent,
+            state: Maybe::Absent,
+            stats: Maybe::Absent,
+            orig_input_label: Maybe::Absent,
+            auto_mapping_error: Maybe::Absent,
+            using_default_mapping_mode: Maybe::Absent,
+            consolidation: Maybe::Absent,
+            schema_urls: Maybe::Absent,
+            input_objects: Maybe::Absent,
             extra: Extra::new(),
         }
     }
 
     /// The event type's counters, when the server sent some (not `null`).
     pub fn stats(&self) -> Option<&EventTypeStats> {
-        self.stats.as_ref().and_then(Option::as_ref)
+        self.stats.get()
     }
 
     /// The top-level fields (empty when the server sent none).
     pub fn fields(&self) -> &[Field] {
-        self.fields.as_deref().unwrap_or(&[])
+        self.fields.get().map_or(&[], Vec::as_slice)
     }
 
     /// The top-level fields, creating the list if the server sent none.
     pub fn fields_mut(&mut self) -> &mut Vec<Field> {
         self.fields.get_or_insert_with(Vec::new)
+    }
+
+    /// The event-type level mapping, created (empty) if there is none.
+    pub fn mapping_mut(&mut self) -> &mut EventTypeMapping {
+        self.mapping.get_or_insert_with(EventTypeMapping::default)
+    }
+
+    /// The table the events load into, when one is set.
+    pub fn table_name(&self) -> Option<&str> {
+        self.mapping.get().and_then(|m| m.table_name.as_deref())
     }
 }
 
@@ -265,22 +310,22 @@ impl EventType {
     /// ```
     pub fn discarded(name: impl Into<String>) -> Self {
         EventType {
-            name: name.into(),
-            mapping: Some(EventTypeMapping {
-                is_discarded: Some(true),
-                table_name: Some(String::new()),
+            mapping: Maybe::Value(EventTypeMapping {
+                is_discarded: Maybe::Value(Lenient::new(true)),
+                table_name: Maybe::Value(String::new()),
                 ..EventTypeMapping::default()
             }),
-            mapping_mode: Some(MappingMode::Strict),
-            fields: Some(Vec::new()),
-            ..EventType::new("")
+            mapping_mode: Maybe::Value(MappingMode::Strict),
+            fields: Maybe::Value(Vec::new()),
+            ..EventType::new(name)
         }
     }
 }
 
 /// The event-type level mapping: which table the events load into.
 ///
-/// Wire shape: `{"isDiscarded": false, "tableName": "t", "schema": "public", "readOnly": false}`.
+/// Wire shape: `{"isDiscarded": false, "tableName": "t", "schema": "public",
+/// "readOnly": false, "outputId": "…", "outputHint": …}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct EventTypeMapping {
@@ -288,18 +333,25 @@ pub struct EventTypeMapping {
     #[serde(
         rename = "isDiscarded",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub is_discarded: Option<bool>,
+    pub is_discarded: Maybe<Lenient<bool>>,
     /// The target table.
-    #[serde(rename = "tableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
+    #[serde(rename = "tableName", default, skip_serializing_if = "Maybe::is_absent")]
+    pub table_name: Maybe<String>,
     /// The target schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub schema: Maybe<String>,
     /// Whether the mapping is read-only.
-    #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(rename = "readOnly", default, skip_serializing_if = "Maybe::is_absent")]
+    pub read_only: Maybe<Lenient<bool>>,
+    /// The id of the output node the events load into (a string id).
+    #[serde(rename = "outputId", default, skip_serializing_if = "Maybe::is_absent")]
+    pub output_id: Maybe<String>,
+    /// A hint about the output (undocumented; kept as the JSON it is on
+    /// the wire).
+    #[serde(rename = "outputHint", default, skip_serializing_if = "Maybe::is_absent")]
+    pub output_hint: Maybe<serde_json::Value>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -307,18 +359,38 @@ pub struct EventTypeMapping {
 
 crate::extra::deserialize_with_extra! {
     EventTypeMapping {
-    is_discarded: "isDiscarded" [default],
-    table_name: "tableName" [default],
-    schema: "schema" [default],
-    read_only: "readOnly" [default],
+    is_discarded: "isDiscarded" [optional],
+    table_name: "tableName" [optional],
+    schema: "schema" [optional],
+    read_only: "readOnly" [optional],
+    output_id: "outputId" [optional],
+    output_hint: "outputHint" [optional],
+    }
+}
+
+impl EventTypeMapping {
+    /// A mapping into `schema.table_name`, not discarded.
+    pub fn table(schema: impl Into<String>, table_name: impl Into<String>) -> Self {
+        EventTypeMapping {
+            is_discarded: Maybe::Value(Lenient::new(false)),
+            table_name: Maybe::Value(table_name.into()),
+            schema: Maybe::Value(schema.into()),
+            ..EventTypeMapping::default()
+        }
+    }
+
+    /// Whether the event type is discarded (`false` when absent or `null`).
+    pub fn discarded(&self) -> bool {
+        self.is_discarded.get().is_some_and(|b| *b.get())
     }
 }
 
 /// One field of an event type, possibly with nested fields.
 ///
 /// Wire shape: `{"fieldName": "a", "fields": [...], "mapping": null | {...}}`.
-/// `fields` and `mapping` are always sent (`[]` / `null` when empty), as the
-/// service and the reference client do.
+/// Only `fieldName` is required. The service sends `fields` and `mapping`
+/// on every field (`[]` / `null` when empty), and [`Field::new`] does the
+/// same; a field read without them is written back without them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Field {
@@ -326,11 +398,11 @@ pub struct Field {
     #[serde(rename = "fieldName")]
     pub field_name: String,
     /// Nested fields.
-    #[serde(default)]
-    pub fields: Vec<Field>,
-    /// The field's column mapping, `None` (JSON `null`) when unmapped.
-    #[serde(default)]
-    pub mapping: Option<FieldMapping>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub fields: Maybe<Vec<Field>>,
+    /// The field's column mapping (`null` when unmapped).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub mapping: Maybe<FieldMapping>,
     /// Everything else (`stats`, `fieldType` …), kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -339,8 +411,8 @@ pub struct Field {
 crate::extra::deserialize_with_extra! {
     Field {
     field_name: "fieldName" [required],
-    fields: "fields" [default],
-    mapping: "mapping" [default],
+    fields: "fields" [optional],
+    mapping: "mapping" [optional],
     }
 }
 
@@ -349,16 +421,35 @@ impl Field {
     pub fn new(field_name: impl Into<String>) -> Self {
         Field {
             field_name: field_name.into(),
-            fields: Vec::new(),
-            mapping: None,
+            fields: Maybe::Value(Vec::new()),
+            mapping: Maybe::Null,
             extra: Extra::new(),
         }
+    }
+
+    /// The nested fields (empty when there are none).
+    pub fn children(&self) -> &[Field] {
+        self.fields.get().map_or(&[], Vec::as_slice)
+    }
+
+    /// The nested fields, creating the list if the field has none.
+    pub fn children_mut(&mut self) -> &mut Vec<Field> {
+        self.fields.get_or_insert_with(Vec::new)
+    }
+
+    /// The field's mapping, when it has one (not `null`).
+    pub fn field_mapping(&self) -> Option<&FieldMapping> {
+        self.mapping.get()
     }
 }
 
 /// How one field maps to a warehouse column.
 ///
-/// Wire shape: `{"columnName": "c", "columnType": {...} | null, "isDiscarded": false}`.
+/// Wire shape: `{"columnName": "c", "columnType": {...} | null,
+/// "isDiscarded": false, "machineGenerated": false, "subFields": null}`.
+/// The service writes `machineGenerated` (whether its auto-mapper made the
+/// mapping) and `subFields` on every mapping; [`FieldMapping::mapped`]
+/// writes them too, as a hand-made mapping.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct FieldMapping {
@@ -366,57 +457,91 @@ pub struct FieldMapping {
     #[serde(
         rename = "columnName",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub column_name: Option<String>,
-    /// The target column's type; `Some(None)` is an explicit `null`
-    /// (a discarded field), `None` means the key is absent.
+    pub column_name: Maybe<String>,
+    /// The target column's type (`null` for a discarded field).
     #[serde(
         rename = "columnType",
         default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub column_type: Option<Option<ColumnType>>,
+    pub column_type: Maybe<ColumnType>,
     /// Whether the field is discarded.
     #[serde(
         rename = "isDiscarded",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub is_discarded: Option<bool>,
-    /// Everything else (`subFields`, `machineGenerated` …), kept verbatim.
+    pub is_discarded: Maybe<Lenient<bool>>,
+    /// Whether the service's auto-mapper made this mapping (`false` for a
+    /// mapping set by hand).
+    #[serde(
+        rename = "machineGenerated",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
+    pub machine_generated: Maybe<Lenient<bool>>,
+    /// The sub-fields of a field mapped as a whole (`null` on most
+    /// mappings). Undocumented; kept as the JSON it is on the wire.
+    #[serde(rename = "subFields", default, skip_serializing_if = "Maybe::is_absent")]
+    pub sub_fields: Maybe<serde_json::Value>,
+    /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 crate::extra::deserialize_with_extra! {
     FieldMapping {
-    column_name: "columnName" [default],
-    column_type: "columnType" [nullable],
-    is_discarded: "isDiscarded" [default],
+    column_name: "columnName" [optional],
+    column_type: "columnType" [optional],
+    is_discarded: "isDiscarded" [optional],
+    machine_generated: "machineGenerated" [optional],
+    sub_fields: "subFields" [optional],
     }
 }
 
 impl FieldMapping {
-    /// A mapping to `column_name` of type `column_type`, not discarded.
+    /// A hand-made mapping to `column_name` of type `column_type`, not
+    /// discarded, with the keys the service writes on every mapping:
+    /// `{"columnName", "columnType", "isDiscarded": false,
+    /// "machineGenerated": false, "subFields": null}`.
     pub fn mapped(column_name: impl Into<String>, column_type: ColumnType) -> Self {
         FieldMapping {
-            column_name: Some(column_name.into()),
-            column_type: Some(Some(column_type)),
-            is_discarded: Some(false),
+            column_name: Maybe::Value(column_name.into()),
+            column_type: Maybe::Value(column_type),
+            is_discarded: Maybe::Value(Lenient::new(false)),
+            machine_generated: Maybe::Value(Lenient::new(false)),
+            sub_fields: Maybe::Null,
             extra: Extra::new(),
         }
     }
 
     /// The column type, if one is set.
     pub fn column_type(&self) -> Option<&ColumnType> {
-        self.column_type.as_ref().and_then(Option::as_ref)
+        self.column_type.get()
     }
 
-    /// Whether the field is discarded (`false` when the key is absent).
+    /// The column type to change in place, created (without a type name)
+    /// if there is none.
+    pub fn column_type_mut(&mut self) -> &mut ColumnType {
+        self.column_type.get_or_insert_with(ColumnType::empty)
+    }
+
+    /// Whether the field is discarded (`false` when absent or `null`).
     pub fn discarded(&self) -> bool {
-        self.is_discarded.unwrap_or(false)
+        self.is_discarded.get().is_some_and(|b| *b.get())
+    }
+
+    /// Whether the service's auto-mapper made this mapping.
+    pub fn is_machine_generated(&self) -> bool {
+        self.machine_generated.get().is_some_and(|b| *b.get())
+    }
+
+    /// Marks the mapping as set by hand: `machineGenerated` becomes `false`
+    /// (in its wire form) where the key is present, and is added otherwise.
+    pub fn mark_hand_made(&mut self) {
+        crate::column::set_lenient(&mut self.machine_generated, false);
     }
 }
 
@@ -429,27 +554,29 @@ mod tests {
     fn nested_fields_round_trip_exactly() {
         let v = json!({
             "name": "orders",
-            "mapping": {"isDiscarded": false, "tableName": "orders", "schema": "public", "readOnly": false},
+            "mapping": {"isDiscarded": false, "tableName": "orders", "schema": "public", "readOnly": false,
+                        "outputId": "o1", "outputHint": null},
             "mappingMode": "FLEXIBLE",
             "stats": null,
+            "inputObjects": {"in1": ["orders"]},
             "fields": [
                 {"fieldName": "a", "stats": {"count": 3}, "mapping": null, "fields": [
                     {"fieldName": "b.c", "fields": [], "mapping": {
-                        "columnName": "a_b", "isDiscarded": false, "machineGenerated": true,
-                        "columnType": {"type": "VARCHAR", "length": 256, "nonNull": true, "truncate": false, "x": 1}}},
-                    {"fieldName": "d", "fields": [], "mapping": {"columnName": "", "isDiscarded": true, "columnType": null}}
+                        "columnName": "a_b", "isDiscarded": false, "machineGenerated": true, "subFields": null,
+                        "columnType": {"type": "VARCHAR", "length": "256", "nonNull": true, "truncate": false, "x": 1}}},
+                    {"fieldName": "d", "fields": [], "mapping": {"columnName": "", "isDiscarded": true, "columnType": null}},
+                    {"fieldName": "e"}
                 ]}
             ]
         });
         let et: EventType = serde_json::from_value(v.clone()).unwrap();
-        assert_eq!(
-            et.fields()[0].fields[1]
-                .mapping
-                .as_ref()
-                .unwrap()
-                .column_type,
-            Some(None)
-        );
+        let a = &et.fields()[0];
+        assert_eq!(a.children()[1].mapping.get().unwrap().column_type, Maybe::Null);
+        let bc = a.children()[0].field_mapping().unwrap();
+        assert!(bc.is_machine_generated());
+        assert_eq!(bc.column_type().unwrap().length(), Some(256));
+        assert_eq!(a.children()[2].fields, Maybe::Absent);
+        assert_eq!(et.mapping.get().unwrap().output_id.as_deref(), Some("o1"));
         assert_eq!(serde_json::to_value(&et).unwrap(), v);
     }
 
@@ -461,42 +588,42 @@ mod tests {
             "consolidation": {"consolidatedSchema": null, "consolidatedTableName": "t_c",
                               "viewSchema": null, "consolidationKeys": ["id"], "x": 1},
             "mapping": {"isDiscarded": true, "tableName": "", "readOnly": false, "schema": "public"},
-            "state": "NOT_MAPPED", "usingDefaultMappingMode": true, "mappingMode": "STRICT",
+            "state": "NOT_MAPPED", "usingDefaultMappingMode": "true", "mappingMode": "STRICT",
             "schemaUrls": [], "colour": "blue"
         });
         let et: EventType = serde_json::from_value(v.clone()).unwrap();
-        assert_eq!(et.state, Some(EventTypeState::NotMapped));
-        assert_eq!(et.stats().unwrap().count, Some(7));
+        assert_eq!(et.state, Maybe::Value(EventTypeState::NotMapped));
+        assert_eq!(et.stats().unwrap().count(), Some(7));
         assert_eq!(et.stats().unwrap().extra["bytes"], 9);
         assert_eq!(et.orig_input_label.as_deref(), Some("MyEventTYpe"));
-        assert_eq!(et.auto_mapping_error, Some(None));
-        assert_eq!(et.using_default_mapping_mode, Some(true));
-        let c = et.consolidation.as_ref().unwrap();
-        assert_eq!(c.consolidated_schema, Some(None));
-        assert_eq!(c.consolidated_table_name, Some(Some("t_c".into())));
-        assert_eq!(c.consolidation_keys, Some(Some(json!(["id"]))));
-        assert_eq!(et.mapping.as_ref().unwrap().read_only, Some(false));
+        assert_eq!(et.auto_mapping_error, Maybe::Null);
+        assert_eq!(et.using_default_mapping_mode.get().map(|b| *b.get()), Some(true));
+        let c = et.consolidation.get().unwrap();
+        assert_eq!(c.consolidated_schema, Maybe::Null);
+        assert_eq!(c.consolidated_table_name.as_deref(), Some("t_c"));
+        assert_eq!(c.consolidation_keys.get(), Some(&vec!["id".to_owned()]));
+        assert!(et.mapping.get().unwrap().discarded());
         assert_eq!(et.extra.len(), 1, "only the unknown key is in extra");
         assert_eq!(serde_json::to_value(&et).unwrap(), v);
     }
 
     #[test]
-    fn null_and_absent_stats_stay_apart() {
+    fn null_and_absent_stay_apart() {
         let null: EventType = serde_json::from_str(r#"{"name":"a","stats":null}"#).unwrap();
-        assert_eq!(null.stats, Some(None));
+        assert_eq!(null.stats, Maybe::Null);
         assert!(null.stats().is_none());
         assert_eq!(
             serde_json::to_string(&null).unwrap(),
             r#"{"name":"a","stats":null}"#
         );
         let absent: EventType = serde_json::from_str(r#"{"name":"a"}"#).unwrap();
-        assert_eq!(absent.stats, None);
+        assert_eq!(absent.stats, Maybe::Absent);
         assert_eq!(serde_json::to_string(&absent).unwrap(), r#"{"name":"a"}"#);
         let unknown_state: EventType =
             serde_json::from_str(r#"{"name":"a","state":"HALF_MAPPED"}"#).unwrap();
         assert_eq!(
             unknown_state.state,
-            Some(EventTypeState::Other("HALF_MAPPED".into()))
+            Maybe::Value(EventTypeState::Other("HALF_MAPPED".into()))
         );
     }
 
@@ -508,9 +635,25 @@ mod tests {
             r#"{"name":"a","usingDefaultMappingMode":"yes"}"#,
             r#"{"name":"a","consolidation":{"viewSchema":3}}"#,
             r#"{"name":"a","state":"MAPPED","state":"MAPPED"}"#,
+            r#"{"name":"a","fields":[{"fieldName":"x","mapping":{"columnType":{"length":"long"}}}]}"#,
+            r#"{"mapping":{}}"#,
         ] {
             assert!(serde_json::from_str::<EventType>(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn new_mappings_carry_the_service_defaults() {
+        let m = FieldMapping::mapped("c", ColumnType::new("INT"));
+        assert_eq!(
+            serde_json::to_value(&m).unwrap(),
+            json!({"columnName": "c", "columnType": {"type": "INT", "nonNull": false},
+                   "isDiscarded": false, "machineGenerated": false, "subFields": null})
+        );
+        let mut auto: FieldMapping =
+            serde_json::from_value(json!({"machineGenerated": "true"})).unwrap();
+        auto.mark_hand_made();
+        assert_eq!(serde_json::to_value(&auto).unwrap(), json!({"machineGenerated": "false"}));
     }
 
     #[test]

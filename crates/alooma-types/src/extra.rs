@@ -14,9 +14,8 @@
 /// Implements `Deserialize` for a struct with a `pub extra: Extra` field.
 ///
 /// Each field is listed with its wire name and its kind: `required` (must be
-/// present), `default` (absent → `Default::default()`, as `#[serde(default)]`)
-/// or `nullable` (an `Option<Option<T>>` decoded with
-/// [`nullable`](crate::nullable): absent → `None`, `null` → `Some(None)`).
+/// present) or `optional` (a [`Maybe`](crate::Maybe): absent → `Absent`,
+/// `null` → `Null`, as `#[serde(default)]` does).
 macro_rules! deserialize_with_extra {
     ($ty:ident { $($field:ident : $wire:literal [$kind:ident]),+ $(,)? }) => {
         impl<'de> ::serde::Deserialize<'de> for $ty {
@@ -94,11 +93,8 @@ macro_rules! deserialize_with_extra {
     (@finish required, $f:ident, $wire:literal, $a:ident) => {
         $f.ok_or_else(|| <$a::Error as ::serde::de::Error>::missing_field($wire))?
     };
-    (@finish default, $f:ident, $wire:literal, $a:ident) => {
+    (@finish optional, $f:ident, $wire:literal, $a:ident) => {
         $f.unwrap_or_default()
-    };
-    (@finish nullable, $f:ident, $wire:literal, $a:ident) => {
-        $f
     };
 }
 
@@ -106,7 +102,7 @@ pub(crate) use deserialize_with_extra;
 
 #[cfg(test)]
 mod tests {
-    use crate::{EventType, Field, Node};
+    use crate::{EventType, Field, Maybe, Node};
     use serde_json::json;
 
     #[test]
@@ -140,15 +136,15 @@ mod tests {
     }
 
     #[test]
-    fn defaults_and_nullable_match_the_derived_semantics() {
+    fn optional_keys_keep_null_apart_from_absent() {
         let et: EventType = serde_json::from_str(r#"{"name":"e","mapping":null}"#).unwrap();
-        assert_eq!(et.mapping, None);
-        assert_eq!(et.fields, None);
+        assert_eq!(et.mapping, Maybe::Null);
+        assert_eq!(et.fields, Maybe::Absent);
         let n: Node =
             serde_json::from_str(r#"{"id":"1","name":"n","type":"S3","state":null}"#).unwrap();
-        assert_eq!(n.state, Some(None));
+        assert_eq!(n.state, Maybe::Null);
         let n: Node = serde_json::from_str(r#"{"id":"1","name":"n","type":"S3"}"#).unwrap();
-        assert_eq!(n.state, None);
+        assert_eq!(n.state, Maybe::Absent);
         assert_eq!(
             serde_json::to_value(&n).unwrap(),
             json!({"id":"1","name":"n","type":"S3"})

@@ -6,7 +6,7 @@
 //! [`Node`](crate::Node).
 
 use crate::structure::RedactedMap;
-use crate::{Extra, Lenient, Secret};
+use crate::{Extra, Lenient, Maybe, Secret};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -58,20 +58,23 @@ fn push_ascii_json(out: &mut String, v: &serde_json::Value) {
 /// assert_eq!(v["configuration"]["hostname"], "db.example.com");
 /// assert!(v.get("id").is_none());
 /// ```
+///
+/// Read from a file (`alooma inputs edit spec.json`), only `name` and
+/// `type` are required; every other key is sent back as it was read.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InputSpec {
     /// The input's id: required by `edit_input`, absent when creating.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub id: Maybe<String>,
     /// The input's name.
     pub name: String,
     /// The input's type (`S3`, `MIXPANEL`, `POSTGRESQL` …).
     #[serde(rename = "type")]
     pub input_type: String,
     /// The type-specific configuration.
-    #[serde(default)]
-    pub configuration: Extra,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub configuration: Maybe<Extra>,
     /// Anything else to send, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -81,17 +84,17 @@ impl InputSpec {
     /// An input called `name` of type `input_type`, with an empty configuration.
     pub fn new(name: impl Into<String>, input_type: impl Into<String>) -> Self {
         InputSpec {
-            id: None,
+            id: Maybe::Absent,
             name: name.into(),
             input_type: input_type.into(),
-            configuration: Extra::new(),
+            configuration: Maybe::Value(Extra::new()),
             extra: Extra::new(),
         }
     }
 
     /// Sets the id (for `edit_input`).
     pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
+        self.id = Maybe::Value(id.into());
         self
     }
 
@@ -101,8 +104,21 @@ impl InputSpec {
         key: impl Into<String>,
         value: impl Into<serde_json::Value>,
     ) -> Self {
-        self.configuration.insert(key.into(), value.into());
+        self.configuration_mut().insert(key.into(), value.into());
         self
+    }
+
+    /// The configuration (empty when there is none).
+    pub fn config(&self) -> &Extra {
+        static EMPTY: std::sync::OnceLock<Extra> = std::sync::OnceLock::new();
+        self.configuration
+            .get()
+            .unwrap_or_else(|| EMPTY.get_or_init(Extra::new))
+    }
+
+    /// The configuration to change, created if there is none.
+    pub fn configuration_mut(&mut self) -> &mut Extra {
+        self.configuration.get_or_insert_with(Extra::new)
     }
 }
 
@@ -112,7 +128,7 @@ impl fmt::Debug for InputSpec {
             .field("id", &self.id)
             .field("name", &self.name)
             .field("input_type", &self.input_type)
-            .field("configuration", &RedactedMap(&self.configuration))
+            .field("configuration", &self.configuration.get().map(RedactedMap))
             .field("extra", &RedactedMap(&self.extra))
             .finish()
     }
@@ -270,7 +286,7 @@ impl FromStr for S3FileFormat {
 ///     .with_prefix("2024/")
 ///     .with_file_format(S3FileFormat::Delimited(Delimited::new()))
 ///     .into_spec();
-/// let c = &spec.configuration;
+/// let c = spec.config();
 /// assert_eq!(c["awsAccessKeyId"], "AKIAEXAMPLE");
 /// assert_eq!(c["fileFormat"], r#"{"type": "delimited", "delimiter": ","}"#);
 /// assert!(!format!("{spec:?}").contains("s3cr3t"));
@@ -351,7 +367,7 @@ impl S3Input {
 /// use alooma_types::MixpanelInput;
 /// let spec = MixpanelInput::new("key", "secret", "2024-01-01", "mixpanel").into_spec();
 /// assert_eq!(spec.input_type, "MIXPANEL");
-/// assert_eq!(spec.configuration["fromDate"], "2024-01-01");
+/// assert_eq!(spec.config()["fromDate"], "2024-01-01");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -394,41 +410,68 @@ impl MixpanelInput {
 
 /// What `GET inputs/{id}` answers: the input's job and its tasks.
 ///
+/// Every key is optional: real answers have come with a `job` that has no
+/// `name`, and a job without tasks.
+///
 /// ```
 /// use alooma_types::InputDetails;
 /// let d: InputDetails = serde_json::from_str(r#"{"job":{"id":"a3ef","name":"SFDC","type":"SALESFORCE",
 ///     "configuration":{}},"tasks":{"42bcb":{"id":"a3ef54","status":"active","type":"SALESFORCE"}}}"#).unwrap();
-/// assert_eq!(d.job.name, "SFDC");
-/// assert_eq!(d.tasks["42bcb"].status.as_deref(), Some("active"));
+/// assert_eq!(d.job.get().unwrap().name.as_deref(), Some("SFDC"));
+/// assert_eq!(d.tasks()["42bcb"].status.as_deref(), Some("active"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InputDetails {
     /// The input's definition.
-    pub job: InputJob,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub job: Maybe<InputJob>,
     /// The input's tasks, by task state id.
-    #[serde(default)]
-    pub tasks: BTreeMap<String, InputTask>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub tasks: Maybe<BTreeMap<String, InputTask>>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
+impl InputDetails {
+    /// The tasks (none when the answer had no `tasks`).
+    pub fn tasks(&self) -> &BTreeMap<String, InputTask> {
+        static EMPTY: BTreeMap<String, InputTask> = BTreeMap::new();
+        self.tasks.get().unwrap_or(&EMPTY)
+    }
+}
+
 /// An input's definition (`job` of [`InputDetails`]).
+///
+/// Wire shape: `{"id", "name", "type", "configuration", "validated",
+/// "paused", "created_at"}`; every key is optional.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InputJob {
     /// The input's id.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub id: Maybe<String>,
     /// The input's name.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub name: Maybe<String>,
     /// The input's type.
-    #[serde(rename = "type")]
-    pub input_type: String,
+    #[serde(rename = "type", default, skip_serializing_if = "Maybe::is_absent")]
+    pub input_type: Maybe<String>,
     /// The input's configuration; `Debug` redacts credentials in it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<Extra>,
-    /// Everything else (`validated`, `created_at` …), kept verbatim.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub configuration: Maybe<Extra>,
+    /// Whether the service validated the input's configuration.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub validated: Maybe<Lenient<bool>>,
+    /// Whether the input is paused.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub paused: Maybe<Lenient<bool>>,
+    /// When the input was created (ISO 8601 as the server wrote it,
+    /// `2018-10-03T18:22:26.400436`).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub created_at: Maybe<String>,
+    /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -439,10 +482,10 @@ impl fmt::Debug for InputJob {
             .field("id", &self.id)
             .field("name", &self.name)
             .field("input_type", &self.input_type)
-            .field(
-                "configuration",
-                &self.configuration.as_ref().map(RedactedMap),
-            )
+            .field("configuration", &self.configuration.get().map(RedactedMap))
+            .field("validated", &self.validated)
+            .field("paused", &self.paused)
+            .field("created_at", &self.created_at)
             .field("extra", &RedactedMap(&self.extra))
             .finish()
     }
@@ -453,23 +496,23 @@ impl fmt::Debug for InputJob {
 #[non_exhaustive]
 pub struct InputTask {
     /// The task's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub id: Maybe<String>,
     /// The input's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub name: Maybe<String>,
     /// The input's type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub input_type: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Maybe::is_absent")]
+    pub input_type: Maybe<String>,
     /// `active`, `paused` …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub status: Maybe<String>,
     /// The last error, `""` when none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub error_message: Maybe<String>,
     /// How many errors occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_count: Option<u64>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub error_count: Maybe<Lenient<u64>>,
     /// Everything else (`task_state`, `last_success_time` …), kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -509,11 +552,25 @@ mod tests {
                     .with_escape_char("\\"),
             ))
             .into_spec();
-        assert_eq!(spec.configuration["awsAccessKeyId"], "AKIA123");
+        assert_eq!(spec.config()["awsAccessKeyId"], "AKIA123");
         assert_eq!(
-            spec.configuration["fileFormat"],
+            spec.config()["fileFormat"],
             r#"{"type": "delimited", "delimiter": ",", "quoteChar": "\"", "escapeChar": "\\"}"#
         );
-        assert_eq!(spec.configuration["awsSecretAccessKey"], "sec");
+        assert_eq!(spec.config()["awsSecretAccessKey"], "sec");
+    }
+
+    #[test]
+    fn sparse_details_decode_and_round_trip() {
+        use serde_json::json;
+        for v in [
+            json!({"job": {"id": "a", "type": "S3"}, "tasks": {}}),
+            json!({"job": {"validated": "true", "paused": false, "created_at": "2018-10-03T18:22:26.400436"}}),
+            json!({"job": null, "tasks": null}),
+            json!({}),
+        ] {
+            let d: InputDetails = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&d).unwrap(), v);
+        }
     }
 }

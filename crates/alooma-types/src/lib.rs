@@ -4,33 +4,61 @@
 //! is shared by the request builder (`alooma-core`), the offline mapping
 //! editor (`alooma-mapping`), the emulator and the facade (`alooma`).
 //!
-//! Conventions every model follows:
-//! - Field names match the wire exactly (camelCase on most resources,
-//!   snake_case on scheduled queries and credits, as the service sends them).
-//! - Every object keeps the keys it does not model in a flattened
-//!   [`Extra`] map, so decoding then encoding returns the same JSON: a read
-//!   followed by a write never drops data the server sent.
-//! - Enums of known wire values ([`MappingMode`], [`MetricName`], …) have an
-//!   `Other(String)` fallback instead of failing on values added later.
-//! - Credentials are [`Secret`]s: `Debug` prints a redaction marker, while
-//!   serialization still sends the real value.
-//! - Free-form objects that come by the thousand (a node's
-//!   [`Configuration`]) keep the server's text and are read on demand, so a
-//!   structure of 200,000 nodes decodes in about 1.5× its size.
+//! # Decoding policy
+//!
+//! Real answers and real users' files are messier than the documentation:
+//! keys are missing, tools write numbers as strings, `null` and "absent"
+//! both occur and mean different things. Every model follows the same four
+//! rules, so that **a read followed by a write gives back exactly what was
+//! read**:
+//!
+//! 1. **Required only when nothing can work without it.** An event type's
+//!    `name`, a field's `fieldName`, a node's `id`, a metric series'
+//!    `target`, a Code Engine module's `functionName`, a requirement's
+//!    `name`, an input spec's `name` and `type`, and `inputSleepTime` are
+//!    required. Every other key is optional.
+//! 2. **`null` is not absent.** Every optional key is a [`Maybe`]:
+//!    [`Maybe::Absent`], [`Maybe::Null`] or [`Maybe::Value`]. Encoding
+//!    writes back whichever was read.
+//! 3. **A scalar is written in the form it was read.** Numbers and bools
+//!    that tools also write as strings (`"length": "1024"`,
+//!    `"skipValidation": "false"`, `"port": "5439"`) are [`Lenient`]: both
+//!    forms decode, the typed accessors (`column_type.length()` →
+//!    `Option<u64>`) give the value, and encoding gives back the same form.
+//!    Numbers keep their exact JSON spelling (an integer stays an integer).
+//! 4. **Wrong types stay errors.** A value that reads as nothing the key
+//!    can hold (`"length": "long"`, `"fields": 5`) fails to decode, and
+//!    every decoder of the SDK (online, offline, CLI) names its JSON path.
+//!
+//! Besides, every object keeps the keys it does not model in an [`Extra`]
+//! map, sent back unchanged; enums of known wire values ([`MappingMode`],
+//! [`MetricName`], …) have an `Other(String)` fallback; keys whose meaning
+//! is not documented are typed as the JSON they are on the wire and say so.
+//!
+//! Credentials are [`Secret`]s: `Debug` prints a redaction marker, while
+//! serialization still sends the real value. Free-form objects that come by
+//! the thousand (a node's [`Configuration`]) keep the server's text and are
+//! read on demand, so a structure of 200,000 nodes decodes in about 1.5× its
+//! size.
 //!
 //! ```
-//! use alooma_types::EventType;
-//! let et: EventType = serde_json::from_str(r#"{"name":"clicks","fields":[],"brandNew":1}"#).unwrap();
+//! use alooma_types::{EventType, Maybe};
+//! let json = r#"{"name":"clicks","fields":[{"fieldName":"url","mapping":{"columnName":"url",
+//!   "columnType":{"type":"VARCHAR","length":"1024","truncate":null}}}],"brandNew":1}"#;
+//! let et: EventType = serde_json::from_str(json).unwrap();
+//! let column = et.fields()[0].field_mapping().unwrap().column_type().unwrap();
+//! assert_eq!(column.length(), Some(1024));
+//! assert_eq!(column.truncate, Maybe::Null);
 //! let back = serde_json::to_value(&et).unwrap();
-//! assert_eq!(back["brandNew"], 1);
+//! assert_eq!(back, serde_json::from_str::<serde_json::Value>(json).unwrap());
 //! ```
 #![forbid(unsafe_code)]
 
 #[doc(hidden)]
 pub mod extra;
 mod macros;
-#[doc(hidden)]
-pub mod nullable;
+mod lenient;
+mod maybe;
 
 pub mod code_engine;
 pub mod column;
@@ -57,6 +85,8 @@ pub use credits::*;
 pub use deployment::*;
 pub use event_type::*;
 pub use input::*;
+pub use lenient::{Lenient, LenientScalar};
+pub use maybe::Maybe;
 pub use metric::*;
 pub use notification::*;
 pub use output::*;

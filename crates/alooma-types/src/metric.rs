@@ -5,7 +5,7 @@
 //! `[{"target": "EVENT_SIZE_AVG", "datapoints": [[22984.97, 1529073369], [null, 1529073429]]}]`.
 //! A datapoint's value is `null` when the metric had no sample in that slot.
 
-use crate::Extra;
+use crate::{Extra, Maybe};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Number;
 
@@ -119,8 +119,8 @@ pub struct MetricSeries {
     /// The metric's name.
     pub target: MetricName,
     /// The points, oldest first.
-    #[serde(default)]
-    pub datapoints: Vec<Datapoint>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub datapoints: Maybe<Vec<Datapoint>>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -131,14 +131,19 @@ impl MetricSeries {
     pub fn new(target: MetricName, datapoints: Vec<Datapoint>) -> Self {
         MetricSeries {
             target,
-            datapoints,
+            datapoints: Maybe::Value(datapoints),
             extra: Extra::new(),
         }
     }
 
+    /// The points (none when the series had no `datapoints`).
+    pub fn points(&self) -> &[Datapoint] {
+        self.datapoints.get().map_or(&[], Vec::as_slice)
+    }
+
     /// The non-null values, in order.
     pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
-        self.datapoints.iter().filter_map(Datapoint::value)
+        self.points().iter().filter_map(Datapoint::value)
     }
 }
 

@@ -2,7 +2,7 @@
 //! answers), [`Notification`], [`Severity`], and the body of a custom
 //! notification ([`CustomNotification`], [`NotificationLevel`]).
 
-use crate::Extra;
+use crate::{Extra, Lenient, Maybe};
 use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
@@ -30,19 +30,19 @@ crate::string_enum! {
 /// What `GET notifications?from={epoch}` answers: `{"messages": [...]}`.
 ///
 /// ```
-/// use alooma_types::{Notifications, Severity};
+/// use alooma_types::{Maybe, Notifications, Severity};
 /// let n: Notifications = serde_json::from_str(r#"{"messages":[
 ///     {"id":"n+0+1","type":"X","typeDescription":"Input failed","severity":"error",
 ///      "message":"m","description":null,"timestamp":1531288180667}]}"#).unwrap();
-/// assert_eq!(n.messages[0].severity, Some(Severity::Error));
-/// assert_eq!(n.messages[0].description, Some(None)); // an explicit null survives
+/// assert_eq!(n.messages()[0].severity, Maybe::Value(Severity::Error));
+/// assert_eq!(n.messages()[0].description, Maybe::Null); // an explicit null survives
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Notifications {
     /// The notifications, newest first.
-    #[serde(default)]
-    pub messages: Vec<Notification>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub messages: Maybe<Vec<Notification>>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -52,9 +52,14 @@ impl Notifications {
     /// A list of notifications.
     pub fn new(messages: Vec<Notification>) -> Self {
         Notifications {
-            messages,
+            messages: Maybe::Value(messages),
             extra: Extra::new(),
         }
+    }
+
+    /// The notifications (none when the answer had no `messages`).
+    pub fn messages(&self) -> &[Notification] {
+        self.messages.get().map_or(&[], Vec::as_slice)
     }
 }
 
@@ -67,34 +72,30 @@ impl Notifications {
 #[non_exhaustive]
 pub struct Notification {
     /// The notification's id (`alooma-notifications+0+1339`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub id: Maybe<String>,
     /// The notification's type (`METRICS_OUTPUT_EVENTS_LOADED`).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub notification_type: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Maybe::is_absent")]
+    pub notification_type: Maybe<String>,
     /// A readable name of the type (`Events Loaded to Output`).
     #[serde(
         rename = "typeDescription",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub type_description: Option<String>,
+    pub type_description: Maybe<String>,
     /// How serious it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Severity>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub severity: Maybe<Severity>,
     /// The message text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// A longer description; `Some(None)` is an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
-    )]
-    pub description: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub message: Maybe<String>,
+    /// A longer description.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub description: Maybe<String>,
     /// When it was raised, in milliseconds since the epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<i64>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub timestamp: Maybe<Lenient<i64>>,
     /// Everything else (`params`, `state`, `aggregatedCount` …), kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -103,7 +104,7 @@ pub struct Notification {
 impl Notification {
     /// Whether the severity is `error`.
     pub fn is_error(&self) -> bool {
-        self.severity == Some(Severity::Error)
+        self.severity == Maybe::Value(Severity::Error)
     }
 }
 

@@ -5,11 +5,9 @@
 //! [`Lenient`] for values the server sends either typed or as strings.
 
 use crate::structure::RedactedMap;
-use crate::{Extra, NodeCategory, Secret};
-use serde::de::{DeserializeOwned, Error as _};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::{Extra, Lenient, Maybe, NodeCategory, Secret};
+use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
-use std::str::FromStr;
 
 crate::string_enum! {
     /// The kind of output (`"sinkType"` in a configuration, `"type"` on the node).
@@ -46,104 +44,6 @@ impl SinkType {
     /// [`SinkType::Redshift`]); unknown names keep their upper-cased spelling.
     pub fn from_any_case(s: &str) -> Self {
         SinkType::from(s.to_ascii_uppercase().as_str())
-    }
-}
-
-/// A value the server sends sometimes typed (`false`, `5439`) and sometimes
-/// as a string (`"false"`, `"1234"`). Both decode; encoding gives back the
-/// form that was decoded, and values built in code are sent typed.
-///
-/// ```
-/// use alooma_types::Lenient;
-/// let a: Lenient<bool> = serde_json::from_str("\"false\"").unwrap();
-/// let b: Lenient<u16> = serde_json::from_str("5439").unwrap();
-/// assert!(!*a.get() && a.is_quoted());
-/// assert_eq!(*b.get(), 5439);
-/// assert_eq!(serde_json::to_string(&a).unwrap(), "\"false\"");
-/// assert_eq!(serde_json::to_string(&Lenient::new(true)).unwrap(), "true");
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Lenient<T> {
-    value: T,
-    quoted: bool,
-}
-
-impl<T> Lenient<T> {
-    /// A value sent typed (`true`, `5439`).
-    pub fn new(value: T) -> Self {
-        Lenient {
-            value,
-            quoted: false,
-        }
-    }
-
-    /// A value sent as a string (`"true"`, `"5439"`).
-    pub fn quoted(value: T) -> Self {
-        Lenient {
-            value,
-            quoted: true,
-        }
-    }
-
-    /// The value.
-    pub fn get(&self) -> &T {
-        &self.value
-    }
-
-    /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> T {
-        self.value
-    }
-
-    /// Whether the value is (or was received) a string.
-    pub fn is_quoted(&self) -> bool {
-        self.quoted
-    }
-}
-
-impl<T> From<T> for Lenient<T> {
-    fn from(value: T) -> Self {
-        Lenient::new(value)
-    }
-}
-
-impl<T: fmt::Debug> fmt::Debug for Lenient<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.value.fmt(f)
-    }
-}
-
-impl<T: Serialize + fmt::Display> Serialize for Lenient<T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.quoted {
-            s.collect_str(&self.value)
-        } else {
-            self.value.serialize(s)
-        }
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum LenientRaw<T> {
-    Typed(T),
-    Text(String),
-}
-
-impl<'de, T> Deserialize<'de> for Lenient<T>
-where
-    T: DeserializeOwned + FromStr,
-    T::Err: fmt::Display,
-{
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match LenientRaw::<T>::deserialize(d)? {
-            LenientRaw::Typed(v) => Ok(Lenient::new(v)),
-            LenientRaw::Text(s) => s
-                .trim()
-                .parse()
-                .map(Lenient::quoted)
-                .map_err(|e| D::Error::custom(format!("invalid value {s:?}: {e}"))),
-        }
     }
 }
 
@@ -227,32 +127,32 @@ impl SshTunnel {
 #[non_exhaustive]
 pub struct RedshiftConfig {
     /// The cluster's host name.
-    pub hostname: String,
-    /// The cluster's port (the server may send it as a string).
-    pub port: Lenient<u16>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub hostname: Maybe<String>,
+    /// The cluster's port (a number, or the string the server stores).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub port: Maybe<Lenient<u16>>,
     /// The schema events load into.
-    #[serde(rename = "schemaName")]
-    pub schema_name: String,
+    #[serde(rename = "schemaName", default, skip_serializing_if = "Maybe::is_absent")]
+    pub schema_name: Maybe<String>,
     /// The database.
-    #[serde(rename = "databaseName")]
-    pub database_name: String,
+    #[serde(rename = "databaseName", default, skip_serializing_if = "Maybe::is_absent")]
+    pub database_name: Maybe<String>,
     /// The database user.
-    pub username: String,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub username: Maybe<String>,
     /// The password (the server answers with a mask).
-    pub password: Secret,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub password: Maybe<Secret>,
     /// Whether the server skips checking the connection.
-    #[serde(
-        rename = "skipValidation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub skip_validation: Option<Lenient<bool>>,
+    #[serde(rename = "skipValidation", default, skip_serializing_if = "Maybe::is_absent")]
+    pub skip_validation: Maybe<Lenient<bool>>,
     /// `REDSHIFT` (absent in the node's stored configuration).
-    #[serde(rename = "sinkType", default, skip_serializing_if = "Option::is_none")]
-    pub sink_type: Option<SinkType>,
+    #[serde(rename = "sinkType", default, skip_serializing_if = "Maybe::is_absent")]
+    pub sink_type: Maybe<SinkType>,
     /// The SSH tunnel as a JSON string (see [`SshTunnel::to_json_string`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssh: Option<Secret>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub ssh: Maybe<Secret>,
     /// Everything else (`cron` …), kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -269,22 +169,22 @@ impl RedshiftConfig {
         password: impl Into<Secret>,
     ) -> Self {
         RedshiftConfig {
-            hostname: hostname.into(),
-            port: Lenient::new(port),
-            schema_name: schema_name.into(),
-            database_name: database_name.into(),
-            username: username.into(),
-            password: password.into(),
-            skip_validation: Some(Lenient::new(false)),
-            sink_type: Some(SinkType::Redshift),
-            ssh: None,
+            hostname: Maybe::Value(hostname.into()),
+            port: Maybe::Value(Lenient::new(port)),
+            schema_name: Maybe::Value(schema_name.into()),
+            database_name: Maybe::Value(database_name.into()),
+            username: Maybe::Value(username.into()),
+            password: Maybe::Value(password.into()),
+            skip_validation: Maybe::Value(Lenient::new(false)),
+            sink_type: Maybe::Value(SinkType::Redshift),
+            ssh: Maybe::Absent,
             extra: Extra::new(),
         }
     }
 
     /// Sets `skipValidation`.
     pub fn with_skip_validation(mut self, skip: bool) -> Self {
-        self.skip_validation = Some(Lenient::new(skip));
+        self.skip_validation = Maybe::Value(Lenient::new(skip));
         self
     }
 
@@ -292,8 +192,13 @@ impl RedshiftConfig {
     /// username ([`SshTunnel::is_complete`]) is not sent, as in the
     /// reference client.
     pub fn with_ssh(mut self, tunnel: SshTunnel) -> Self {
-        self.ssh = tunnel.is_complete().then(|| tunnel.to_json_string());
+        self.ssh = Maybe::from_option(tunnel.is_complete().then(|| tunnel.to_json_string()));
         self
+    }
+
+    /// The port as a number, in either wire form.
+    pub fn port(&self) -> Option<u16> {
+        self.port.get().map(|p| *p.get())
     }
 }
 
@@ -310,31 +215,29 @@ impl RedshiftConfig {
 #[non_exhaustive]
 pub struct SnowflakeConfig {
     /// The warehouse.
-    #[serde(rename = "warehouseName")]
-    pub warehouse_name: String,
+    #[serde(rename = "warehouseName", default, skip_serializing_if = "Maybe::is_absent")]
+    pub warehouse_name: Maybe<String>,
     /// The Snowflake account.
-    #[serde(rename = "accountName")]
-    pub account_name: String,
+    #[serde(rename = "accountName", default, skip_serializing_if = "Maybe::is_absent")]
+    pub account_name: Maybe<String>,
     /// The schema events load into.
-    #[serde(rename = "schemaName")]
-    pub schema_name: String,
+    #[serde(rename = "schemaName", default, skip_serializing_if = "Maybe::is_absent")]
+    pub schema_name: Maybe<String>,
     /// The database.
-    #[serde(rename = "databaseName")]
-    pub database_name: String,
+    #[serde(rename = "databaseName", default, skip_serializing_if = "Maybe::is_absent")]
+    pub database_name: Maybe<String>,
     /// The user.
-    pub username: String,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub username: Maybe<String>,
     /// The password (the server answers with a mask).
-    pub password: Secret,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub password: Maybe<Secret>,
     /// Whether the server skips checking the connection.
-    #[serde(
-        rename = "skipValidation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub skip_validation: Option<Lenient<bool>>,
+    #[serde(rename = "skipValidation", default, skip_serializing_if = "Maybe::is_absent")]
+    pub skip_validation: Maybe<Lenient<bool>>,
     /// `SNOWFLAKE` (absent in the node's stored configuration).
-    #[serde(rename = "sinkType", default, skip_serializing_if = "Option::is_none")]
-    pub sink_type: Option<SinkType>,
+    #[serde(rename = "sinkType", default, skip_serializing_if = "Maybe::is_absent")]
+    pub sink_type: Maybe<SinkType>,
     /// Everything else (`cron` …), kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -351,21 +254,21 @@ impl SnowflakeConfig {
         password: impl Into<Secret>,
     ) -> Self {
         SnowflakeConfig {
-            warehouse_name: warehouse_name.into(),
-            account_name: account_name.into(),
-            schema_name: schema_name.into(),
-            database_name: database_name.into(),
-            username: username.into(),
-            password: password.into(),
-            skip_validation: Some(Lenient::new(false)),
-            sink_type: Some(SinkType::Snowflake),
+            warehouse_name: Maybe::Value(warehouse_name.into()),
+            account_name: Maybe::Value(account_name.into()),
+            schema_name: Maybe::Value(schema_name.into()),
+            database_name: Maybe::Value(database_name.into()),
+            username: Maybe::Value(username.into()),
+            password: Maybe::Value(password.into()),
+            skip_validation: Maybe::Value(Lenient::new(false)),
+            sink_type: Maybe::Value(SinkType::Snowflake),
             extra: Extra::new(),
         }
     }
 
     /// Sets `skipValidation`.
     pub fn with_skip_validation(mut self, skip: bool) -> Self {
-        self.skip_validation = Some(Lenient::new(skip));
+        self.skip_validation = Maybe::Value(Lenient::new(skip));
         self
     }
 }
@@ -382,21 +285,17 @@ impl SnowflakeConfig {
 #[non_exhaustive]
 pub struct BigQueryConfig {
     /// The Google Cloud project.
-    #[serde(rename = "projectName")]
-    pub project_name: String,
+    #[serde(rename = "projectName", default, skip_serializing_if = "Maybe::is_absent")]
+    pub project_name: Maybe<String>,
     /// The dataset events load into.
-    #[serde(rename = "datasetName")]
-    pub dataset_name: String,
+    #[serde(rename = "datasetName", default, skip_serializing_if = "Maybe::is_absent")]
+    pub dataset_name: Maybe<String>,
     /// Whether the server skips checking the connection.
-    #[serde(
-        rename = "skipValidation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub skip_validation: Option<Lenient<bool>>,
+    #[serde(rename = "skipValidation", default, skip_serializing_if = "Maybe::is_absent")]
+    pub skip_validation: Maybe<Lenient<bool>>,
     /// `BIGQUERY` (absent in the node's stored configuration).
-    #[serde(rename = "sinkType", default, skip_serializing_if = "Option::is_none")]
-    pub sink_type: Option<SinkType>,
+    #[serde(rename = "sinkType", default, skip_serializing_if = "Maybe::is_absent")]
+    pub sink_type: Maybe<SinkType>,
     /// Everything else (`oauth2`, `cron` …), kept verbatim; `Debug`
     /// redacts credentials in it.
     #[serde(flatten)]
@@ -407,17 +306,17 @@ impl BigQueryConfig {
     /// A configuration with `skipValidation: false` and `sinkType: BIGQUERY`.
     pub fn new(project_name: impl Into<String>, dataset_name: impl Into<String>) -> Self {
         BigQueryConfig {
-            project_name: project_name.into(),
-            dataset_name: dataset_name.into(),
-            skip_validation: Some(Lenient::new(false)),
-            sink_type: Some(SinkType::BigQuery),
+            project_name: Maybe::Value(project_name.into()),
+            dataset_name: Maybe::Value(dataset_name.into()),
+            skip_validation: Maybe::Value(Lenient::new(false)),
+            sink_type: Maybe::Value(SinkType::BigQuery),
             extra: Extra::new(),
         }
     }
 
     /// Sets `skipValidation`.
     pub fn with_skip_validation(mut self, skip: bool) -> Self {
-        self.skip_validation = Some(Lenient::new(skip));
+        self.skip_validation = Maybe::Value(Lenient::new(skip));
         self
     }
 }
@@ -480,13 +379,13 @@ impl OutputConfig {
     pub fn with_default_skip_validation(mut self) -> Self {
         match &mut self {
             OutputConfig::Redshift(c) => {
-                c.skip_validation.get_or_insert(Lenient::new(false));
+                c.skip_validation.get_or_insert_with(|| Lenient::new(false));
             }
             OutputConfig::Snowflake(c) => {
-                c.skip_validation.get_or_insert(Lenient::new(false));
+                c.skip_validation.get_or_insert_with(|| Lenient::new(false));
             }
             OutputConfig::BigQuery(c) => {
-                c.skip_validation.get_or_insert(Lenient::new(false));
+                c.skip_validation.get_or_insert_with(|| Lenient::new(false));
             }
             OutputConfig::Custom(m) => {
                 m.entry("skipValidation")
@@ -587,22 +486,31 @@ mod tests {
         let v = json!({"username": "u", "skipValidation": "false", "hostname": "h",
             "databaseName": "d", "schemaName": "public", "password": "**********", "port": "1234"});
         let c: RedshiftConfig = serde_json::from_value(v.clone()).unwrap();
-        assert_eq!(*c.port.get(), 1234);
-        assert_eq!(c.skip_validation.map(|s| *s.get()), Some(false));
+        assert_eq!(c.port(), Some(1234));
+        assert_eq!(c.skip_validation.get().map(|s| *s.get()), Some(false));
         assert_eq!(serde_json::to_value(&c).unwrap(), v);
     }
 
     #[test]
-    fn bad_lenient_text_is_an_error() {
-        assert!(serde_json::from_str::<Lenient<u16>>("\"port\"").is_err());
-        assert!(serde_json::from_str::<Lenient<bool>>("1").is_err());
+    fn sparse_stored_configs_decode_and_round_trip() {
+        for v in [
+            json!({"hostname": "h", "port": 5439, "username": "u"}),
+            json!({"hostname": null, "schemaName": null}),
+            json!({}),
+        ] {
+            let c: RedshiftConfig = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&c).unwrap(), v);
+            let c: SnowflakeConfig = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&c).unwrap(), v);
+        }
+        assert!(serde_json::from_value::<RedshiftConfig>(json!({"port": "port"})).is_err());
     }
 
     #[test]
     fn ssh_needs_server_port_and_username() {
         let c = RedshiftConfig::new("h", 5439, "s", "d", "u", "p")
             .with_ssh(SshTunnel::new("", 22, "alooma"));
-        assert!(c.ssh.is_none());
+        assert!(c.ssh.is_absent());
         let c = RedshiftConfig::new("h", 5439, "s", "d", "u", "p")
             .with_ssh(SshTunnel::new("b", 2222, "al").with_password("sshpw"));
         assert_eq!(

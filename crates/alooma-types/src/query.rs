@@ -2,7 +2,7 @@
 //! [`QueryConfiguration`], the [`ScheduledQueries`] collection and the
 //! [`Schedule`] of a custom query. Keys are snake_case on the wire.
 
-use crate::Extra;
+use crate::{Extra, Lenient, Maybe};
 use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -18,69 +18,102 @@ crate::string_enum! {
     }
 }
 
-/// One scheduled query.
+/// One scheduled (consolidation) query, as `GET v2/consolidation` and
+/// `GET consolidation` answer it.
 ///
-/// Wire shape (abridged): `{"status": "active", "error_message": "",
-/// "error_count": 0, "state_id": "1234", "configuration": {...},
-/// "next_processing_time": "…", "last_success_time": "…", …}`.
-/// Keys not modelled (`error_stack`, `module_name`, `consolidation_query` …)
-/// stay in [`extra`](Self::extra).
+/// The v1 listing nests what the query runs under `configuration`; the v2
+/// answers carry it at the top level (`event_type`, `query_type`,
+/// `schedule`, `is_active`, `consolidation_query` …). Both shapes decode into
+/// this one type, every key optional and `null` kept apart from absent.
+/// Keys whose meaning is not documented are typed as they are on the wire
+/// and say so.
 ///
 /// ```
-/// use alooma_types::{QueryStatus, ScheduledQuery};
+/// use alooma_types::{Maybe, QueryStatus, ScheduledQuery};
 /// let q: ScheduledQuery = serde_json::from_str(
 ///     r#"{"status":"active","error_message":"","state_id":"1234",
 ///         "configuration":{"event_type":"orders","frequency":8,"run_at":null}}"#).unwrap();
-/// assert_eq!(q.status, Some(QueryStatus::Active));
+/// assert_eq!(q.status, Maybe::Value(QueryStatus::Active));
 /// assert!(!q.has_error());
 /// assert_eq!(q.id(), Some("1234".to_owned()));
+/// assert_eq!(q.event_type(), Some("orders"));
+///
+/// let v2: ScheduledQuery = serde_json::from_str(
+///     r#"{"id":17,"event_type":"orders","query_type":"incremental","is_active":true,
+///         "schedule":"0 3 * * *","consolidation_query":"select 1"}"#).unwrap();
+/// assert_eq!(v2.id(), Some("17".to_owned()));
+/// assert_eq!(v2.event_type(), Some("orders"));
+/// assert_eq!(v2.is_active(), Some(true));
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ScheduledQuery {
+    /// The query's id (a number in v2 answers; kept as sent).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub id: Maybe<QueryId>,
+    /// The event type the query belongs to (v2; v1 nests it in `configuration`).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub event_type: Maybe<String>,
+    /// `custom`, `default`, `incremental`, `full` … as the client sent it.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub query_type: Maybe<String>,
+    /// When the query runs (v2). Undocumented: a cron string in the answers seen, kept as the JSON it is on the wire.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub schedule: Maybe<serde_json::Value>,
+    /// Whether the query is scheduled to run (v2).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub is_active: Maybe<Lenient<bool>>,
+    /// The SQL the service runs.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub consolidation_query: Maybe<String>,
+    /// The SQL of a custom query (v2; v1 nests it in `configuration`).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub custom_query: Maybe<String>,
+    /// Hours between runs (v2), kept exactly as sent.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub frequency: Maybe<serde_json::Number>,
+    /// A cron-like schedule (v2).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub run_at: Maybe<String>,
+    /// Whether loading avoids duplicates (v2).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub avoid_duplicates: Maybe<Lenient<bool>>,
+    /// Variables for webhook-based inputs (v2).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub custom_variables: Maybe<Extra>,
     /// The query's state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<QueryStatus>,
-    /// The last error (`""` when none); `Some(None)` is an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
-    )]
-    pub error_message: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub status: Maybe<QueryStatus>,
+    /// The last error (`""` when none).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub error_message: Maybe<String>,
+    /// The last error's stack trace (`""` when none).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub error_stack: Maybe<String>,
     /// How many runs failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_count: Option<u64>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub error_count: Maybe<Lenient<u64>>,
     /// The query's state id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub state_id: Maybe<String>,
     /// The deployment it runs on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment_name: Option<String>,
-    /// What and when it runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<QueryConfiguration>,
-    /// When it runs next (ISO 8601); `Some(None)` is an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
-    )]
-    pub next_processing_time: Option<Option<String>>,
-    /// When it last ran; `Some(None)` is an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
-    )]
-    pub last_processing_time: Option<Option<String>>,
-    /// When it last succeeded; `Some(None)` is an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
-    )]
-    pub last_success_time: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub deployment_name: Maybe<String>,
+    /// The service module that runs it.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub module_name: Maybe<String>,
+    /// What and when it runs (v1).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub configuration: Maybe<QueryConfiguration>,
+    /// When it runs next (ISO 8601).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub next_processing_time: Maybe<String>,
+    /// When it last ran.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub last_processing_time: Maybe<String>,
+    /// When it last succeeded.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub last_success_time: Maybe<String>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -89,30 +122,105 @@ pub struct ScheduledQuery {
 impl ScheduledQuery {
     /// Whether the query has a non-empty `error_message`.
     pub fn has_error(&self) -> bool {
-        matches!(&self.error_message, Some(Some(m)) if !m.is_empty())
+        self.error().is_some()
     }
 
     /// The error message, if one is set and non-empty.
     pub fn error(&self) -> Option<&str> {
-        self.error_message
-            .as_ref()
-            .and_then(Option::as_deref)
-            .filter(|m| !m.is_empty())
+        self.error_message.as_deref().filter(|m| !m.is_empty())
     }
 
     /// Whether the status is present and neither `active` nor `done`.
     pub fn is_in_error_state(&self) -> bool {
-        matches!(&self.status, Some(s) if *s != QueryStatus::Active && *s != QueryStatus::Done)
+        matches!(&self.status, Maybe::Value(s) if *s != QueryStatus::Active && *s != QueryStatus::Done)
     }
 
-    /// The query's id: an `id` key when the server sends one (string or
-    /// number), else `state_id`.
+    /// The query's id: `id` when the server sends one (string or number),
+    /// else `state_id`.
     pub fn id(&self) -> Option<String> {
-        match self.extra.get("id") {
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
-            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-            _ => self.state_id.clone(),
+        match &self.id {
+            Maybe::Value(id) => Some(id.to_string()),
+            _ => self.state_id.get().cloned(),
         }
+    }
+
+    /// The event type: the top-level key (v2), else `configuration`'s (v1).
+    pub fn event_type(&self) -> Option<&str> {
+        self.event_type.as_deref().or_else(|| {
+            self.configuration
+                .get()
+                .and_then(|c| c.event_type.as_deref())
+        })
+    }
+
+    /// The query type: the top-level key (v2), else `configuration`'s (v1).
+    pub fn query_type(&self) -> Option<&str> {
+        self.query_type.as_deref().or_else(|| {
+            self.configuration
+                .get()
+                .and_then(|c| c.query_type.as_deref())
+        })
+    }
+
+    /// `is_active` as a bool, when present.
+    pub fn is_active(&self) -> Option<bool> {
+        self.is_active.get().map(|b| *b.get())
+    }
+}
+
+/// The id of a scheduled query: a number on the wire (`17`), sometimes a
+/// string (`"17"`). It is written back as it was read, and displays as its
+/// text either way.
+///
+/// ```
+/// use alooma_types::QueryId;
+/// let n: QueryId = serde_json::from_str("17").unwrap();
+/// let s: QueryId = serde_json::from_str("\"17\"").unwrap();
+/// assert_eq!((n.to_string(), s.to_string()), ("17".to_owned(), "17".to_owned()));
+/// assert_eq!(serde_json::to_string(&s).unwrap(), "\"17\"");
+/// assert_eq!(QueryId::from(17u64), n);
+/// assert_eq!(QueryId::from("17"), s);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum QueryId {
+    /// A numeric id.
+    Number(serde_json::Number),
+    /// A textual id.
+    Text(String),
+}
+
+impl fmt::Display for QueryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueryId::Number(n) => write!(f, "{n}"),
+            QueryId::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+impl From<u64> for QueryId {
+    fn from(n: u64) -> Self {
+        QueryId::Number(n.into())
+    }
+}
+
+impl From<&str> for QueryId {
+    fn from(s: &str) -> Self {
+        QueryId::Text(s.to_owned())
+    }
+}
+
+impl From<String> for QueryId {
+    fn from(s: String) -> Self {
+        QueryId::Text(s)
+    }
+}
+
+impl From<&String> for QueryId {
+    fn from(s: &String) -> Self {
+        QueryId::Text(s.clone())
     }
 }
 
@@ -129,33 +237,27 @@ impl ScheduledQuery {
 #[non_exhaustive]
 pub struct QueryConfiguration {
     /// The event type the query belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// `custom` for a custom query; absent or another value for a default one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub query_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub event_type: Maybe<String>,
+    /// `custom` for a custom query; `default`, `incremental`, `full` … otherwise, kept as sent.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub query_type: Maybe<String>,
     /// The SQL of a custom query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_query: Option<String>,
-    /// Hours between runs (a JSON number, kept exactly as sent);
-    /// `Some(None)` is an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
-    )]
-    pub frequency: Option<Option<serde_json::Number>>,
-    /// A cron-like schedule; `Some(None)` is an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
-    )]
-    pub run_at: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub custom_query: Maybe<String>,
+    /// Hours between runs (a JSON number, kept exactly as sent).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub frequency: Maybe<serde_json::Number>,
+    /// A cron-like schedule.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub run_at: Maybe<String>,
     /// Variables for webhook-based inputs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_variables: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Everything else (`deployment_name` …), kept verbatim.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub custom_variables: Maybe<Extra>,
+    /// The deployment the query runs on.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub deployment_name: Maybe<String>,
+    /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -164,20 +266,20 @@ impl QueryConfiguration {
     /// A configuration for `event_type` with nothing else set.
     pub fn new(event_type: impl Into<String>) -> Self {
         QueryConfiguration {
-            event_type: Some(event_type.into()),
+            event_type: Maybe::Value(event_type.into()),
             ..Self::default()
         }
     }
 
     /// Sets `frequency` (hours between runs).
     pub fn frequency(mut self, hours: u32) -> Self {
-        self.frequency = Some(Some(serde_json::Number::from(hours)));
+        self.frequency = Maybe::Value(serde_json::Number::from(hours));
         self
     }
 
     /// Sets `run_at` (a cron-like string).
     pub fn run_at(mut self, cron: impl Into<String>) -> Self {
-        self.run_at = Some(Some(cron.into()));
+        self.run_at = Maybe::Value(cron.into());
         self
     }
 
@@ -189,10 +291,7 @@ impl QueryConfiguration {
 
     /// `frequency` as a number of hours, when set.
     pub fn frequency_hours(&self) -> Option<f64> {
-        self.frequency
-            .as_ref()
-            .and_then(Option::as_ref)
-            .and_then(serde_json::Number::as_f64)
+        self.frequency.get().and_then(serde_json::Number::as_f64)
     }
 }
 
@@ -362,6 +461,9 @@ mod tests {
     fn both_shapes_round_trip() {
         for v in [
             json!([{"status": "active", "error_message": null}, {"status": "failed", "id": 7}]),
+            json!([{"id": "8", "event_type": "e", "query_type": "incremental", "schedule": {"cron": "x"},
+                    "is_active": "false", "frequency": 1.5, "custom_variables": null, "x": 1},
+                   {"error_count": "3", "configuration": {"query_type": "full", "frequency": null}}]),
             json!({"1": {"status": "done"}, "2": {"status": "failed", "error_message": "x"}}),
         ] {
             let qs: ScheduledQueries = serde_json::from_value(v.clone()).unwrap();

@@ -4,7 +4,7 @@
 //! The service keeps a few recent events of every (event type, status)
 //! pair; the Code Engine test helpers run the transform on them.
 
-use crate::{Extra, TransformResult};
+use crate::{Extra, Maybe, TransformResult};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -26,7 +26,7 @@ pub type StatusCodes = BTreeMap<String, String>;
 /// let s: Sample = serde_json::from_str(
 ///     r#"{"eventType":"clicks","status":"VALID","sample":{"url":"/"},"inputLabel":"web"}"#).unwrap();
 /// assert_eq!(s.event_type.as_deref(), Some("clicks"));
-/// assert_eq!(s.sample["url"], "/");
+/// assert_eq!(s.sample.get().unwrap()["url"], "/");
 /// assert_eq!(s.extra["inputLabel"], "web"); // unknown keys are kept
 /// assert!(s.result.is_none());
 /// ```
@@ -34,16 +34,17 @@ pub type StatusCodes = BTreeMap<String, String>;
 #[non_exhaustive]
 pub struct Sample {
     /// The event type the sample belongs to.
-    #[serde(rename = "eventType", default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
+    #[serde(rename = "eventType", default, skip_serializing_if = "Maybe::is_absent")]
+    pub event_type: Maybe<String>,
     /// The event's status code (`VALID`, `NO_MAPPING` …; see `get_samples_status_codes`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub status: Maybe<String>,
     /// The event itself.
-    pub sample: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub sample: Maybe<serde_json::Value>,
     /// The test run's answer, added by the all-samples test helpers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<TransformResult>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub result: Maybe<TransformResult>,
     /// Everything else the server sent, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -53,10 +54,10 @@ impl Sample {
     /// A sample holding `event`, with no type, status or result.
     pub fn new(event: serde_json::Value) -> Self {
         Sample {
-            event_type: None,
-            status: None,
-            sample: event,
-            result: None,
+            event_type: Maybe::Absent,
+            status: Maybe::Absent,
+            sample: Maybe::Value(event),
+            result: Maybe::Absent,
             extra: Extra::new(),
         }
     }

@@ -1,7 +1,7 @@
 //! Account settings: [`Settings`] (`GET settings/`), the digest e-mail
 //! settings ([`EmailNotifications`]) and S3 retention ([`S3Retention`]).
 
-use crate::{Extra, Secret};
+use crate::{Extra, Lenient, Maybe, Secret};
 use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
@@ -19,39 +19,27 @@ crate::string_enum! {
 /// let s: Settings = serde_json::from_str(r#"{"email-notifications":{"digestInfo":true,
 ///     "digestWarning":true,"digestError":true,"digestFrequency":"DAILY",
 ///     "recipientsChanged":false,"recipients":[]}}"#).unwrap();
-/// assert!(s.email_notifications.unwrap().digest_error);
+/// assert!(s.email_notifications.get().unwrap().digest_error());
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Settings {
     /// The digest e-mail settings.
-    #[serde(
-        rename = "email-notifications",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_notifications: Option<EmailNotifications>,
-    /// The S3 retention settings; `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "s3-retention",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
-    )]
-    pub s3_retention: Option<Option<S3Retention>>,
+    #[serde(rename = "email-notifications", default, skip_serializing_if = "Maybe::is_absent")]
+    pub email_notifications: Maybe<EmailNotifications>,
+    /// The S3 retention settings (`null` when there are none).
+    #[serde(rename = "s3-retention", default, skip_serializing_if = "Maybe::is_absent")]
+    pub s3_retention: Maybe<S3Retention>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
-fn yes() -> bool {
-    true
-}
-
 /// Digest e-mail settings (`POST settings/email-notifications`).
 ///
 /// [`Default`] is exactly the reference client's
-/// `DEFAULT_SETTINGS_EMAIL_NOTIFICATIONS`.
+/// `DEFAULT_SETTINGS_EMAIL_NOTIFICATIONS`. Read from the server, every key
+/// is optional and is written back as it was read.
 ///
 /// ```
 /// use alooma_types::EmailNotifications;
@@ -59,74 +47,62 @@ fn yes() -> bool {
 ///     "digestInfo": true, "digestWarning": true, "digestError": true,
 ///     "digestFrequency": "DAILY", "recipientsChanged": false, "recipients": []}));
 /// let mine = EmailNotifications::default().recipients(["ops@example.com"]);
-/// assert!(mine.recipients_changed);
+/// assert_eq!(mine.recipients_changed.get().map(|b| *b.get()), Some(true));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EmailNotifications {
     /// Include informational notifications.
-    #[serde(rename = "digestInfo", default = "yes")]
-    pub digest_info: bool,
+    #[serde(rename = "digestInfo", default, skip_serializing_if = "Maybe::is_absent")]
+    pub digest_info: Maybe<Lenient<bool>>,
     /// Include warnings.
-    #[serde(rename = "digestWarning", default = "yes")]
-    pub digest_warning: bool,
+    #[serde(rename = "digestWarning", default, skip_serializing_if = "Maybe::is_absent")]
+    pub digest_warning: Maybe<Lenient<bool>>,
     /// Include errors.
-    #[serde(rename = "digestError", default = "yes")]
-    pub digest_error: bool,
+    #[serde(rename = "digestError", default, skip_serializing_if = "Maybe::is_absent")]
+    pub digest_error: Maybe<Lenient<bool>>,
     /// How often the digest is sent.
-    #[serde(rename = "digestFrequency", default = "daily")]
-    pub digest_frequency: DigestFrequency,
-    /// Whether the recipients differ from the default ones.
-    #[serde(rename = "recipientsChanged", default)]
-    pub recipients_changed: bool,
+    #[serde(rename = "digestFrequency", default, skip_serializing_if = "Maybe::is_absent")]
+    pub digest_frequency: Maybe<DigestFrequency>,
+    /// Whether `recipients` replaces the current list.
+    #[serde(rename = "recipientsChanged", default, skip_serializing_if = "Maybe::is_absent")]
+    pub recipients_changed: Maybe<Lenient<bool>>,
     /// Who gets the digest.
-    #[serde(default)]
-    pub recipients: Vec<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub recipients: Maybe<Vec<String>>,
     /// The hour the digest is sent at.
-    #[serde(
-        rename = "digestSendHour",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub digest_send_hour: Option<u32>,
-    /// The time zone of `digestSendHour` (`PST`).
-    #[serde(
-        rename = "digestEmailsTimeZone",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub digest_emails_time_zone: Option<String>,
-    /// How many notifications one digest holds at most.
-    #[serde(
-        rename = "notificationsInDigest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub notifications_in_digest: Option<u32>,
+    #[serde(rename = "digestSendHour", default, skip_serializing_if = "Maybe::is_absent")]
+    pub digest_send_hour: Maybe<Lenient<u32>>,
+    /// The time zone of `digestSendHour`.
+    #[serde(rename = "digestEmailsTimeZone", default, skip_serializing_if = "Maybe::is_absent")]
+    pub digest_emails_time_zone: Maybe<String>,
+    /// How many notifications a digest lists.
+    #[serde(rename = "notificationsInDigest", default, skip_serializing_if = "Maybe::is_absent")]
+    pub notifications_in_digest: Maybe<Lenient<u32>>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
-fn daily() -> DigestFrequency {
-    DigestFrequency::Daily
-}
-
 impl Default for EmailNotifications {
     fn default() -> Self {
         EmailNotifications {
-            digest_info: true,
-            digest_warning: true,
-            digest_error: true,
-            digest_frequency: DigestFrequency::Daily,
-            recipients_changed: false,
-            recipients: Vec::new(),
-            digest_send_hour: None,
-            digest_emails_time_zone: None,
-            notifications_in_digest: None,
+            digest_info: Maybe::Value(Lenient::new(true)),
+            digest_warning: Maybe::Value(Lenient::new(true)),
+            digest_error: Maybe::Value(Lenient::new(true)),
+            digest_frequency: Maybe::Value(DigestFrequency::Daily),
+            recipients_changed: Maybe::Value(Lenient::new(false)),
+            recipients: Maybe::Value(Vec::new()),
+            digest_send_hour: Maybe::Absent,
+            digest_emails_time_zone: Maybe::Absent,
+            notifications_in_digest: Maybe::Absent,
             extra: Extra::new(),
         }
     }
+}
+
+fn flag(v: &Maybe<Lenient<bool>>) -> bool {
+    v.get().is_some_and(|b| *b.get())
 }
 
 impl EmailNotifications {
@@ -136,23 +112,43 @@ impl EmailNotifications {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.recipients = recipients.into_iter().map(Into::into).collect();
-        self.recipients_changed = true;
+        self.recipients = Maybe::Value(recipients.into_iter().map(Into::into).collect());
+        crate::column::set_lenient(&mut self.recipients_changed, true);
         self
     }
 
     /// Sets which severities the digest includes.
     pub fn severities(mut self, info: bool, warning: bool, error: bool) -> Self {
-        self.digest_info = info;
-        self.digest_warning = warning;
-        self.digest_error = error;
+        crate::column::set_lenient(&mut self.digest_info, info);
+        crate::column::set_lenient(&mut self.digest_warning, warning);
+        crate::column::set_lenient(&mut self.digest_error, error);
         self
     }
 
     /// Sets how often the digest is sent.
     pub fn frequency(mut self, frequency: DigestFrequency) -> Self {
-        self.digest_frequency = frequency;
+        self.digest_frequency = Maybe::Value(frequency);
         self
+    }
+
+    /// Whether informational notifications are included.
+    pub fn digest_info(&self) -> bool {
+        flag(&self.digest_info)
+    }
+
+    /// Whether warnings are included.
+    pub fn digest_warning(&self) -> bool {
+        flag(&self.digest_warning)
+    }
+
+    /// Whether errors are included.
+    pub fn digest_error(&self) -> bool {
+        flag(&self.digest_error)
+    }
+
+    /// The recipients (none when absent).
+    pub fn recipient_list(&self) -> &[String] {
+        self.recipients.get().map_or(&[], Vec::as_slice)
     }
 }
 
@@ -175,30 +171,26 @@ impl EmailNotifications {
 #[non_exhaustive]
 pub struct S3Retention {
     /// The bucket retention files go to.
-    #[serde(rename = "awsBucketName")]
-    pub aws_bucket_name: String,
+    #[serde(rename = "awsBucketName", default, skip_serializing_if = "Maybe::is_absent")]
+    pub aws_bucket_name: Maybe<String>,
     /// An access key with permission to list and write files there.
-    #[serde(rename = "awsAccessKeyId")]
-    pub aws_access_key_id: String,
+    #[serde(rename = "awsAccessKeyId", default, skip_serializing_if = "Maybe::is_absent")]
+    pub aws_access_key_id: Maybe<String>,
     /// The access key's secret.
-    #[serde(rename = "awsSecretAccessKey")]
-    pub aws_secret_access_key: Secret,
-    /// Files go under `s3://bucket/prefix/`.
-    #[serde(
-        rename = "filePrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub file_prefix: Option<String>,
-    /// Store the events with their metadata.
-    #[serde(rename = "saveMetadata", default = "yes")]
-    pub save_metadata: bool,
-    /// Gzip the files.
-    #[serde(default = "yes")]
-    pub gzip: bool,
-    /// Use S3 server-side encryption.
-    #[serde(rename = "serverSideEncryption", default = "yes")]
-    pub server_side_encryption: bool,
+    #[serde(rename = "awsSecretAccessKey", default, skip_serializing_if = "Maybe::is_absent")]
+    pub aws_secret_access_key: Maybe<Secret>,
+    /// A prefix for the files' names.
+    #[serde(rename = "filePrefix", default, skip_serializing_if = "Maybe::is_absent")]
+    pub file_prefix: Maybe<String>,
+    /// Whether event metadata is saved too.
+    #[serde(rename = "saveMetadata", default, skip_serializing_if = "Maybe::is_absent")]
+    pub save_metadata: Maybe<Lenient<bool>>,
+    /// Whether files are gzipped.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub gzip: Maybe<Lenient<bool>>,
+    /// Whether S3 encrypts the files.
+    #[serde(rename = "serverSideEncryption", default, skip_serializing_if = "Maybe::is_absent")]
+    pub server_side_encryption: Maybe<Lenient<bool>>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -213,13 +205,13 @@ impl S3Retention {
         options: S3RetentionOptions,
     ) -> Self {
         S3Retention {
-            aws_bucket_name: bucket.into(),
-            aws_access_key_id: access_key_id.into(),
-            aws_secret_access_key: secret_access_key.into(),
-            file_prefix: options.file_prefix,
-            save_metadata: options.save_metadata,
-            gzip: options.gzip,
-            server_side_encryption: options.server_side_encryption,
+            aws_bucket_name: Maybe::Value(bucket.into()),
+            aws_access_key_id: Maybe::Value(access_key_id.into()),
+            aws_secret_access_key: Maybe::Value(secret_access_key.into()),
+            file_prefix: Maybe::from_option(options.file_prefix),
+            save_metadata: Maybe::Value(Lenient::new(options.save_metadata)),
+            gzip: Maybe::Value(Lenient::new(options.gzip)),
+            server_side_encryption: Maybe::Value(Lenient::new(options.server_side_encryption)),
             extra: Extra::new(),
         }
     }

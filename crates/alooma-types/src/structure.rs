@@ -7,7 +7,7 @@
 //! (`REDSHIFT`, `SNOWFLAKE`, `BIGQUERY`) … `GET inputs` and
 //! `GET plumbing/outputs` answer with the same node objects.
 
-use crate::{Configuration, Extra};
+use crate::{Configuration, Extra, Lenient, Maybe};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -55,14 +55,14 @@ pub mod node_types {
 ///      "stats":{"throughput":0,"latency":0,"availbleForRestream":42}}
 /// ]}"#).unwrap();
 /// assert_eq!(s.first_of_type("RESTREAM").unwrap().id, "r1");
-/// assert_eq!(s.nodes[1].stats.as_ref().unwrap().available_for_restream(), Some(42));
+/// assert_eq!(s.nodes()[1].stats.get().unwrap().available_for_restream(), Some(42));
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Structure {
     /// Every node, in the server's order.
-    #[serde(default)]
-    pub nodes: Vec<Node>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub nodes: Maybe<Vec<Node>>,
     /// Everything else the server sent, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -70,7 +70,7 @@ pub struct Structure {
 
 crate::extra::deserialize_with_extra! {
     Structure {
-    nodes: "nodes" [default],
+    nodes: "nodes" [optional],
     }
 }
 
@@ -78,26 +78,36 @@ impl Structure {
     /// A structure holding `nodes`.
     pub fn new(nodes: Vec<Node>) -> Self {
         Structure {
-            nodes,
+            nodes: Maybe::Value(nodes),
             extra: Extra::new(),
         }
     }
 
+    /// Every node (none when the answer had no `nodes`).
+    pub fn nodes(&self) -> &[Node] {
+        self.nodes.get().map_or(&[], Vec::as_slice)
+    }
+
+    /// The nodes, consuming the structure.
+    pub fn into_nodes(self) -> Vec<Node> {
+        self.nodes.into_option().unwrap_or_default()
+    }
+
     /// The first node whose type is `node_type` (exact match), if any.
     pub fn first_of_type(&self, node_type: &str) -> Option<&Node> {
-        self.nodes.iter().find(|n| n.node_type == node_type)
+        self.nodes().iter().find(|n| n.node_type() == Some(node_type))
     }
 
     /// Every node called `name` (deleted ones included).
     pub fn named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
-        self.nodes.iter().filter(move |n| n.name == name)
+        self.nodes().iter().filter(move |n| n.name() == Some(name))
     }
 }
 
 /// One node of the pipeline.
 ///
 /// Wire shape: `{"id", "name", "type", "category", "deleted", "stats",
-/// "configuration", "state"}`. `configuration` differs per node type, so it
+/// "configuration", "state"}`. Only `id` is required. `configuration` differs per node type, so it
 /// stays a JSON object (a compact [`Configuration`]); the server masks
 /// passwords in it. `Debug` redacts configuration values whose key looks
 /// like a credential.
@@ -107,7 +117,7 @@ impl Structure {
 /// let n: Node = serde_json::from_str(r#"{"id":"a1","name":"Salesforce","type":"SALESFORCE",
 ///     "category":"INPUT","deleted":false,"configuration":{"auto_map":"false"},"state":null}"#).unwrap();
 /// assert!(n.is_input() && !n.is_deleted());
-/// assert_eq!(n.configuration.as_ref().unwrap().get("auto_map").unwrap(), "false");
+/// assert_eq!(n.configuration.get().unwrap().get("auto_map").unwrap(), "false");
 /// assert_eq!(serde_json::to_value(&n).unwrap()["state"], serde_json::Value::Null);
 /// ```
 #[derive(Clone, PartialEq, Serialize)]
@@ -116,30 +126,27 @@ pub struct Node {
     /// The node's id.
     pub id: String,
     /// The node's display name.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub name: Maybe<String>,
     /// The node's type (`S3`, `SALESFORCE`, `RESTREAM`, `TRANSFORMER`,
     /// `REDSHIFT` …; see [`node_types`]).
-    #[serde(rename = "type")]
-    pub node_type: String,
+    #[serde(rename = "type", default, skip_serializing_if = "Maybe::is_absent")]
+    pub node_type: Maybe<String>,
     /// `INPUT`, `OUTPUT` …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<NodeCategory>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub category: Maybe<NodeCategory>,
     /// Whether the node was deleted (deleted nodes stay in the structure).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub deleted: Maybe<Lenient<bool>>,
     /// Throughput, latency and (for the Restream Queue) the event count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stats: Option<NodeStats>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub stats: Maybe<NodeStats>,
     /// The node's type-specific configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<Configuration>,
-    /// The node's state; `Some(None)` is an explicit `null`, `None` an absent key.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
-    )]
-    pub state: Option<Option<serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub configuration: Maybe<Configuration>,
+    /// The node's state; free-form, kept as JSON.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub state: Maybe<serde_json::Value>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -148,13 +155,13 @@ pub struct Node {
 crate::extra::deserialize_with_extra! {
     Node {
     id: "id" [required],
-    name: "name" [required],
-    node_type: "type" [required],
-    category: "category" [default],
-    deleted: "deleted" [default],
-    stats: "stats" [default],
-    configuration: "configuration" [default],
-    state: "state" [nullable],
+    name: "name" [optional],
+    node_type: "type" [optional],
+    category: "category" [optional],
+    deleted: "deleted" [optional],
+    stats: "stats" [optional],
+    configuration: "configuration" [optional],
+    state: "state" [optional],
     }
 }
 
@@ -167,49 +174,59 @@ impl Node {
     ) -> Self {
         Node {
             id: id.into(),
-            name: name.into(),
-            node_type: node_type.into(),
-            category: None,
-            deleted: None,
-            stats: None,
-            configuration: None,
-            state: None,
+            name: Maybe::Value(name.into()),
+            node_type: Maybe::Value(node_type.into()),
+            category: Maybe::Absent,
+            deleted: Maybe::Absent,
+            stats: Maybe::Absent,
+            configuration: Maybe::Absent,
+            state: Maybe::Absent,
             extra: Extra::new(),
         }
     }
 
+    /// The node's display name, when it has one.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The node's type, when it has one.
+    pub fn node_type(&self) -> Option<&str> {
+        self.node_type.as_deref()
+    }
+
     /// Sets the category.
     pub fn with_category(mut self, category: NodeCategory) -> Self {
-        self.category = Some(category);
+        self.category = Maybe::Value(category);
         self
     }
 
     /// Sets `deleted`.
     pub fn with_deleted(mut self, deleted: bool) -> Self {
-        self.deleted = Some(deleted);
+        self.deleted = Maybe::Value(Lenient::new(deleted));
         self
     }
 
     /// Sets the stats.
     pub fn with_stats(mut self, stats: NodeStats) -> Self {
-        self.stats = Some(stats);
+        self.stats = Maybe::Value(stats);
         self
     }
 
     /// Sets the configuration (a [`Configuration`], or an [`Extra`] map).
     pub fn with_configuration(mut self, configuration: impl Into<Configuration>) -> Self {
-        self.configuration = Some(configuration.into());
+        self.configuration = Maybe::Value(configuration.into());
         self
     }
 
-    /// Whether the node is deleted (`false` when the key is absent).
+    /// Whether the node is deleted (`false` when absent or `null`).
     pub fn is_deleted(&self) -> bool {
-        self.deleted.unwrap_or(false)
+        self.deleted.get().is_some_and(|d| *d.get())
     }
 
     /// Whether the node's category is `INPUT`.
     pub fn is_input(&self) -> bool {
-        self.category == Some(NodeCategory::Input)
+        self.category == Maybe::Value(NodeCategory::Input)
     }
 }
 
@@ -278,25 +295,26 @@ impl fmt::Debug for RedactedMap<'_> {
 
 /// A node's statistics.
 ///
-/// Numbers are kept as the server sent them (integer or float) so that a
-/// read-then-write returns the same JSON; the accessors give `f64`/`u64`.
+/// Numbers are kept as the server sent them (integer, float, or a numeric
+/// string) so that a read-then-write returns the same JSON; the accessors
+/// give `f64`/`u64`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct NodeStats {
     /// Events per second through the node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub throughput: Option<serde_json::Number>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub throughput: Maybe<Lenient<f64>>,
     /// Latency in milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency: Option<serde_json::Number>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub latency: Maybe<Lenient<f64>>,
     /// Events available for restream (Restream Queue only). The server
     /// spells the key `availbleForRestream`.
     #[serde(
         rename = "availbleForRestream",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Maybe::is_absent"
     )]
-    pub availble_for_restream: Option<serde_json::Number>,
+    pub availble_for_restream: Maybe<Lenient<f64>>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -304,34 +322,30 @@ pub struct NodeStats {
 
 crate::extra::deserialize_with_extra! {
     NodeStats {
-    throughput: "throughput" [default],
-    latency: "latency" [default],
-    availble_for_restream: "availbleForRestream" [default],
+    throughput: "throughput" [optional],
+    latency: "latency" [optional],
+    availble_for_restream: "availbleForRestream" [optional],
     }
 }
 
 impl NodeStats {
     /// Throughput as a float (`None` when absent).
     pub fn throughput(&self) -> Option<f64> {
-        self.throughput
-            .as_ref()
-            .and_then(serde_json::Number::as_f64)
+        self.throughput.get().map(|n| *n.get())
     }
 
     /// Latency in milliseconds as a float (`None` when absent).
     pub fn latency(&self) -> Option<f64> {
-        self.latency.as_ref().and_then(serde_json::Number::as_f64)
+        self.latency.get().map(|n| *n.get())
     }
 
     /// Events available for restream (`None` when absent or not a
     /// non-negative number; a float is truncated).
     pub fn available_for_restream(&self) -> Option<u64> {
-        let n = self.availble_for_restream.as_ref()?;
-        n.as_u64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.is_finite() && *f >= 0.0)
-                .map(|f| f as u64)
-        })
+        let n = self.availble_for_restream.get()?;
+        Some(*n.get())
+            .filter(|f| f.is_finite() && *f >= 0.0)
+            .map(|f| f as u64)
     }
 }
 
@@ -370,8 +384,8 @@ mod tests {
             "configuration": {"streaming": "true"}, "future": [1]
         });
         let n: Node = serde_json::from_value(v.clone()).unwrap();
-        assert_eq!(n.state, Some(None));
-        assert_eq!(n.stats.as_ref().unwrap().latency(), Some(9052.0));
+        assert_eq!(n.state, Maybe::Null);
+        assert_eq!(n.stats.get().unwrap().latency(), Some(9052.0));
         assert_eq!(serde_json::to_value(&n).unwrap(), v);
     }
 

@@ -1,41 +1,42 @@
 //! Tables and schemas of the output warehouse: [`Table`], [`Column`] and
 //! [`Schema`].
 
-use crate::{ColumnType, Extra};
+use crate::{ColumnType, Extra, Lenient, Maybe};
 use serde::{Deserialize, Serialize};
 
-/// A warehouse table (`GET tables`, `GET tables/{schema}`).
+/// A warehouse table (`GET tables`, `GET tables/{schema}`), and what
+/// `create_table` / `alter_table` answer ("a dict representation of the
+/// table", which has been `{}`).
 ///
 /// Wire shape: `{"tableName", "schema", "columns": [...], "retention": null}`.
-/// A shallow listing (`?shallow=true`) sends `"columns": []`.
+/// A shallow listing (`?shallow=true`) sends `"columns": []`. Every key is
+/// optional and `null` stays apart from absent.
 ///
 /// ```
-/// use alooma_types::Table;
+/// use alooma_types::{Maybe, Table};
 /// let t: Table = serde_json::from_str(
 ///     r#"{"retention":null,"tableName":"user","columns":[],"schema":"public"}"#).unwrap();
-/// assert_eq!(t.table_name, "user");
-/// assert_eq!(t.retention, Some(None));
+/// assert_eq!(t.name(), Some("user"));
+/// assert_eq!(t.retention, Maybe::Null);
 /// assert_eq!(serde_json::to_value(&t).unwrap()["retention"], serde_json::Value::Null);
+/// let empty: Table = serde_json::from_str("{}").unwrap();
+/// assert_eq!(serde_json::to_string(&empty).unwrap(), "{}");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Table {
     /// The table's name.
-    #[serde(rename = "tableName")]
-    pub table_name: String,
+    #[serde(rename = "tableName", default, skip_serializing_if = "Maybe::is_absent")]
+    pub table_name: Maybe<String>,
     /// The schema the table is in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema: Option<String>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub schema: Maybe<String>,
     /// The columns (empty in a shallow listing).
-    #[serde(default)]
-    pub columns: Vec<Column>,
-    /// The retention setting; `Some(None)` is an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
-    )]
-    pub retention: Option<Option<serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub columns: Maybe<Vec<Column>>,
+    /// The retention setting (free-form, kept as JSON).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub retention: Maybe<serde_json::Value>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -49,17 +50,23 @@ impl Table {
         columns: Vec<Column>,
     ) -> Self {
         Table {
-            table_name: table_name.into(),
-            schema: Some(schema.into()),
-            columns,
-            retention: None,
+            table_name: Maybe::Value(table_name.into()),
+            schema: Maybe::Value(schema.into()),
+            columns: Maybe::Value(columns),
+            retention: Maybe::Absent,
             extra: Extra::new(),
         }
     }
-}
 
-fn no_sort_key() -> i64 {
-    -1
+    /// The table's name, when the answer has one.
+    pub fn name(&self) -> Option<&str> {
+        self.table_name.as_deref()
+    }
+
+    /// The columns (none when the answer had no `columns`).
+    pub fn columns(&self) -> &[Column] {
+        self.columns.get().map_or(&[], Vec::as_slice)
+    }
 }
 
 /// A table column: what `create_table` and `alter_table` send, and what
@@ -67,7 +74,8 @@ fn no_sort_key() -> i64 {
 ///
 /// Wire shape: `{"columnName", "columnType": {"type", "length"?, "nonNull"},
 /// "distKey", "primaryKey", "sortKeyIndex"}`; the server also sends
-/// `subColumnsMap` and `subColumns` (usually `null`), which are kept.
+/// `subColumnsMap` and `subColumns` (usually `null`). Every key is
+/// optional; [`Column::new`] writes the five the reference documents.
 ///
 /// ```
 /// use alooma_types::{Column, ColumnType};
@@ -82,36 +90,26 @@ fn no_sort_key() -> i64 {
 #[non_exhaustive]
 pub struct Column {
     /// The column's name.
-    #[serde(rename = "columnName")]
-    pub column_name: String,
+    #[serde(rename = "columnName", default, skip_serializing_if = "Maybe::is_absent")]
+    pub column_name: Maybe<String>,
     /// The column's type.
-    #[serde(rename = "columnType")]
-    pub column_type: ColumnType,
+    #[serde(rename = "columnType", default, skip_serializing_if = "Maybe::is_absent")]
+    pub column_type: Maybe<ColumnType>,
     /// Whether this is the distribution key.
-    #[serde(rename = "distKey", default)]
-    pub dist_key: bool,
+    #[serde(rename = "distKey", default, skip_serializing_if = "Maybe::is_absent")]
+    pub dist_key: Maybe<Lenient<bool>>,
     /// Whether this is (part of) the primary key.
-    #[serde(rename = "primaryKey", default)]
-    pub primary_key: bool,
+    #[serde(rename = "primaryKey", default, skip_serializing_if = "Maybe::is_absent")]
+    pub primary_key: Maybe<Lenient<bool>>,
     /// Position in the sort key, `-1` when not part of it.
-    #[serde(rename = "sortKeyIndex", default = "no_sort_key")]
-    pub sort_key_index: i64,
-    /// Sub-columns by name; `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "subColumnsMap",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
-    )]
-    pub sub_columns_map: Option<Option<serde_json::Value>>,
-    /// Sub-columns; `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "subColumns",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
-    )]
-    pub sub_columns: Option<Option<serde_json::Value>>,
+    #[serde(rename = "sortKeyIndex", default, skip_serializing_if = "Maybe::is_absent")]
+    pub sort_key_index: Maybe<Lenient<i64>>,
+    /// Sub-columns by name (free-form, kept as JSON).
+    #[serde(rename = "subColumnsMap", default, skip_serializing_if = "Maybe::is_absent")]
+    pub sub_columns_map: Maybe<serde_json::Value>,
+    /// Sub-columns (free-form, kept as JSON).
+    #[serde(rename = "subColumns", default, skip_serializing_if = "Maybe::is_absent")]
+    pub sub_columns: Maybe<serde_json::Value>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -121,32 +119,37 @@ impl Column {
     /// A column that is neither a distribution, primary nor sort key.
     pub fn new(column_name: impl Into<String>, column_type: ColumnType) -> Self {
         Column {
-            column_name: column_name.into(),
-            column_type,
-            dist_key: false,
-            primary_key: false,
-            sort_key_index: -1,
-            sub_columns_map: None,
-            sub_columns: None,
+            column_name: Maybe::Value(column_name.into()),
+            column_type: Maybe::Value(column_type),
+            dist_key: Maybe::Value(Lenient::new(false)),
+            primary_key: Maybe::Value(Lenient::new(false)),
+            sort_key_index: Maybe::Value(Lenient::new(-1)),
+            sub_columns_map: Maybe::Absent,
+            sub_columns: Maybe::Absent,
             extra: Extra::new(),
         }
     }
 
+    /// The column's name, when it has one.
+    pub fn name(&self) -> Option<&str> {
+        self.column_name.as_deref()
+    }
+
     /// Sets `distKey`.
     pub fn dist_key(mut self, dist_key: bool) -> Self {
-        self.dist_key = dist_key;
+        crate::column::set_lenient(&mut self.dist_key, dist_key);
         self
     }
 
     /// Sets `primaryKey`.
     pub fn primary_key(mut self, primary_key: bool) -> Self {
-        self.primary_key = primary_key;
+        crate::column::set_lenient(&mut self.primary_key, primary_key);
         self
     }
 
     /// Sets `sortKeyIndex` (`-1`: not in the sort key).
     pub fn sort_key_index(mut self, index: i64) -> Self {
-        self.sort_key_index = index;
+        crate::column::set_lenient(&mut self.sort_key_index, index);
         self
     }
 }
@@ -165,11 +168,11 @@ impl Column {
 #[non_exhaustive]
 pub struct Schema {
     /// The schema's name.
-    #[serde(rename = "schemaName")]
-    pub schema_name: String,
+    #[serde(rename = "schemaName", default, skip_serializing_if = "Maybe::is_absent")]
+    pub schema_name: Maybe<String>,
     /// Whether it is the output's default schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<bool>,
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub default: Maybe<Lenient<bool>>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -179,14 +182,38 @@ impl Schema {
     /// A schema called `schema_name` (what `create_schema` sends).
     pub fn new(schema_name: impl Into<String>) -> Self {
         Schema {
-            schema_name: schema_name.into(),
-            default: None,
+            schema_name: Maybe::Value(schema_name.into()),
+            default: Maybe::Absent,
             extra: Extra::new(),
         }
     }
 
-    /// Whether this is the default schema (`false` when the key is absent).
+    /// The schema's name, when it has one.
+    pub fn name(&self) -> Option<&str> {
+        self.schema_name.as_deref()
+    }
+
+    /// Whether this is the default schema (`false` when absent or `null`).
     pub fn is_default(&self) -> bool {
-        self.default.unwrap_or(false)
+        self.default.get().is_some_and(|d| *d.get())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sparse_tables_and_columns_round_trip() {
+        for v in [
+            json!({}),
+            json!({"tableName": "t", "columns": [{"columnName": "c"}, {}], "retention": null}),
+            json!({"columns": [{"columnName": "c", "columnType": {"type": "VARCHAR", "length": "64"},
+                                "distKey": "false", "sortKeyIndex": "-1", "subColumns": null}]}),
+        ] {
+            let t: Table = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&t).unwrap(), v);
+        }
     }
 }

@@ -1,0 +1,336 @@
+//! [`Lenient`]: a number or a bool that real tools also write as a string,
+//! kept in the form it was read.
+
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// A scalar the server stores in whatever form a client sent it: a number
+/// (`1024`) or a numeric string (`"1024"`), a bool (`false`) or its text
+/// (`"false"`, `"True"`).
+///
+/// Both forms decode; [`get`](Self::get) gives the typed value. Encoding
+/// gives back exactly the form that was decoded: a string stays that
+/// string, an integer written for a float field stays an integer (`45`, not
+/// `45.0`). A value built in code ([`new`](Self::new), `From<T>`) is sent
+/// typed; [`quoted`](Self::quoted) sends it as a string. Text that reads as
+/// no value of `T` (`"port"` for a number) is a decode error.
+///
+/// ```
+/// use alooma_types::Lenient;
+/// let a: Lenient<bool> = serde_json::from_str("\"false\"").unwrap();
+/// let b: Lenient<u16> = serde_json::from_str("5439").unwrap();
+/// let c: Lenient<f64> = serde_json::from_str("45").unwrap();
+/// assert!(!*a.get() && a.is_quoted());
+/// assert_eq!(*b.get(), 5439);
+/// assert_eq!(serde_json::to_string(&a).unwrap(), "\"false\"");
+/// assert_eq!(serde_json::to_string(&c).unwrap(), "45");
+/// assert_eq!(serde_json::to_string(&Lenient::new(true)).unwrap(), "true");
+/// assert!(serde_json::from_str::<Lenient<u16>>("\"port\"").is_err());
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct Lenient<T> {
+    value: T,
+    form: Form,
+}
+
+/// How a [`Lenient`] value is written.
+#[derive(Clone, PartialEq)]
+enum Form {
+    /// As `T` serializes itself.
+    Native,
+    /// As this JSON number (an integer read into a float, `1` read into a bool).
+    Number(serde_json::Number),
+    /// As this exact string.
+    Text(Box<str>),
+}
+
+impl<T> Lenient<T> {
+    /// A value sent typed (`true`, `5439`).
+    pub fn new(value: T) -> Self {
+        Lenient {
+            value,
+            form: Form::Native,
+        }
+    }
+
+    /// The value.
+    pub fn get(&self) -> &T {
+        &self.value
+    }
+
+    /// The value, consuming the wrapper.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// Whether the value is (or was received as) a string.
+    pub fn is_quoted(&self) -> bool {
+        matches!(self.form, Form::Text(_))
+    }
+
+    /// The exact text the value was read from, when it was a string.
+    pub fn text(&self) -> Option<&str> {
+        match &self.form {
+            Form::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl<T: fmt::Display> Lenient<T> {
+    /// A value sent as a string (`"true"`, `"5439"`).
+    pub fn quoted(value: T) -> Self {
+        let text = value.to_string().into_boxed_str();
+        Lenient {
+            value,
+            form: Form::Text(text),
+        }
+    }
+
+    /// Replaces the value, keeping the form: a value read as a string is
+    /// written as a string again.
+    pub fn set(&mut self, value: T) {
+        self.form = match self.form {
+            Form::Text(_) => Form::Text(value.to_string().into_boxed_str()),
+            _ => Form::Native,
+        };
+        self.value = value;
+    }
+}
+
+impl<T: Default> Default for Lenient<T> {
+    fn default() -> Self {
+        Lenient::new(T::default())
+    }
+}
+
+impl<T> From<T> for Lenient<T> {
+    fn from(value: T) -> Self {
+        Lenient::new(value)
+    }
+}
+
+impl<T: Eq> Eq for Lenient<T> {}
+
+impl<T: fmt::Debug> fmt::Debug for Lenient<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.form {
+            Form::Text(t) => write!(f, "{:?} (as {t:?})", self.value),
+            _ => self.value.fmt(f),
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Lenient<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.form {
+            Form::Native => self.value.serialize(s),
+            Form::Number(n) => n.serialize(s),
+            Form::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
+/// A scalar type a [`Lenient`] can hold: how it reads from each JSON form.
+pub trait LenientScalar: Sized {
+    /// What the value is, for error messages ("a number", "a bool").
+    const EXPECTING: &'static str;
+    /// The value of a JSON number, if it is one of `Self`. The second item
+    /// is whether the number must be kept to be written back as read.
+    fn from_number(n: &serde_json::Number) -> Option<(Self, bool)>;
+    /// The value of a JSON bool, if `Self` reads bools.
+    fn from_bool(_b: bool) -> Option<Self> {
+        None
+    }
+    /// The value of a string, if it reads as one of `Self`.
+    fn from_text(s: &str) -> Option<Self>;
+}
+
+macro_rules! lenient_int {
+    ($($t:ty),+) => {$(
+        impl LenientScalar for $t {
+            const EXPECTING: &'static str = concat!("an integer (", stringify!($t), ")");
+            fn from_number(n: &serde_json::Number) -> Option<(Self, bool)> {
+                if let Some(u) = n.as_u64() {
+                    return <$t>::try_from(u).ok().map(|v| (v, false));
+                }
+                if let Some(i) = n.as_i64() {
+                    return <$t>::try_from(i).ok().map(|v| (v, false));
+                }
+                // A float with no fraction (`1024.0`): read, and kept as read.
+                let f = n.as_f64()?;
+                if f.fract() == 0.0 && f >= <$t>::MIN as f64 && f <= <$t>::MAX as f64 {
+                    Some((f as $t, true))
+                } else {
+                    None
+                }
+            }
+            fn from_text(s: &str) -> Option<Self> {
+                let s = s.trim();
+                s.parse().ok().or_else(|| {
+                    let n: serde_json::Number = s.parse().ok()?;
+                    Self::from_number(&n).map(|(v, _)| v)
+                })
+            }
+        }
+    )+};
+}
+
+lenient_int!(u8, u16, u32, u64, i32, i64);
+
+impl LenientScalar for f64 {
+    const EXPECTING: &'static str = "a number";
+    fn from_number(n: &serde_json::Number) -> Option<(Self, bool)> {
+        // Kept as read, so that `45` is not written back as `45.0`.
+        n.as_f64().map(|f| (f, true))
+    }
+    fn from_text(s: &str) -> Option<Self> {
+        s.trim().parse().ok().filter(|f: &f64| f.is_finite())
+    }
+}
+
+impl LenientScalar for bool {
+    const EXPECTING: &'static str = "a bool";
+    fn from_number(n: &serde_json::Number) -> Option<(Self, bool)> {
+        match n.as_u64() {
+            Some(0) => Some((false, true)),
+            Some(1) => Some((true, true)),
+            _ => None,
+        }
+    }
+    fn from_bool(b: bool) -> Option<Self> {
+        Some(b)
+    }
+    fn from_text(s: &str) -> Option<Self> {
+        match s.trim() {
+            t if t.eq_ignore_ascii_case("true") => Some(true),
+            t if t.eq_ignore_ascii_case("false") => Some(false),
+            _ => None,
+        }
+    }
+}
+
+struct LenientVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T: LenientScalar> LenientVisitor<T> {
+    fn number<E: de::Error>(n: serde_json::Number) -> Result<Lenient<T>, E> {
+        match T::from_number(&n) {
+            Some((value, false)) => Ok(Lenient::new(value)),
+            Some((value, true)) => Ok(Lenient {
+                value,
+                form: Form::Number(n),
+            }),
+            None => Err(E::custom(format_args!(
+                "invalid value {n}: expected {}",
+                T::EXPECTING
+            ))),
+        }
+    }
+
+    fn text<E: de::Error>(s: &str) -> Result<Lenient<T>, E> {
+        match T::from_text(s) {
+            Some(value) => Ok(Lenient {
+                value,
+                form: Form::Text(s.into()),
+            }),
+            None => Err(E::custom(format_args!(
+                "invalid value {s:?}: expected {} or a string holding one",
+                T::EXPECTING
+            ))),
+        }
+    }
+}
+
+impl<'de, T: LenientScalar> Visitor<'de> for LenientVisitor<T> {
+    type Value = Lenient<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} or a string holding one", T::EXPECTING)
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
+        T::from_bool(b)
+            .map(Lenient::new)
+            .ok_or_else(|| E::invalid_type(de::Unexpected::Bool(b), &self))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Self::number(v.into())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Self::number(v.into())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        match serde_json::Number::from_f64(v) {
+            Some(n) => Self::number(n),
+            None => Err(E::invalid_value(de::Unexpected::Float(v), &self)),
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Self::text(s)
+    }
+}
+
+impl<'de, T: LenientScalar> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LenientVisitor(std::marker::PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip<T: LenientScalar + Serialize>(json: &str) -> String {
+        let v: Lenient<T> = serde_json::from_str(json).unwrap();
+        serde_json::to_string(&v).unwrap()
+    }
+
+    #[test]
+    fn every_form_is_written_as_read() {
+        for json in ["1024", "\"1024\"", "\" 38 \"", "1024.0"] {
+            assert_eq!(round_trip::<u64>(json), json);
+        }
+        for json in ["45", "45.5", "\"45\"", "-3"] {
+            assert_eq!(round_trip::<f64>(json), json);
+        }
+        for json in ["true", "\"false\"", "\"True\"", "1", "0"] {
+            assert_eq!(round_trip::<bool>(json), json);
+        }
+    }
+
+    #[test]
+    fn typed_values() {
+        let v: Lenient<u64> = serde_json::from_str("\" 38 \"").unwrap();
+        assert_eq!(*v.get(), 38);
+        assert_eq!(v.text(), Some(" 38 "));
+        let b: Lenient<bool> = serde_json::from_str("\"True\"").unwrap();
+        assert!(*b.get());
+    }
+
+    #[test]
+    fn impossible_values_are_errors() {
+        for bad in ["\"x\"", "-1", "1.5", "true", "null", "[]", "{}", "\"1e400\""] {
+            assert!(serde_json::from_str::<Lenient<u64>>(bad).is_err(), "{bad}");
+        }
+        for bad in ["\"yes\"", "2", "\"\""] {
+            assert!(serde_json::from_str::<Lenient<bool>>(bad).is_err(), "{bad}");
+        }
+        assert!(serde_json::from_str::<Lenient<u16>>("70000").is_err());
+        assert!(serde_json::from_str::<Lenient<f64>>("\"NaN\"").is_err());
+    }
+
+    #[test]
+    fn set_keeps_the_form() {
+        let mut v: Lenient<u64> = serde_json::from_str("\"10\"").unwrap();
+        v.set(20);
+        assert_eq!(serde_json::to_string(&v).unwrap(), "\"20\"");
+        let mut v: Lenient<u64> = serde_json::from_str("10").unwrap();
+        v.set(20);
+        assert_eq!(serde_json::to_string(&v).unwrap(), "20");
+    }
+}

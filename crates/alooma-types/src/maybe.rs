@@ -1,0 +1,228 @@
+//! [`Maybe`]: an optional wire value that keeps "absent" apart from `null`.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A key of a JSON object that may be absent, `null`, or hold a value.
+///
+/// Real answers use both forms and both matter: a mapping whose
+/// `"length": null` comes back without the key is not the mapping that was
+/// read. Every optional key of every model is a `Maybe`, so a read followed
+/// by a write gives back whichever form was read.
+///
+/// Fields of this type are declared with
+/// `#[serde(default, skip_serializing_if = "Maybe::is_absent")]`: an absent
+/// key decodes to [`Maybe::Absent`] and is not written; `null` decodes to
+/// [`Maybe::Null`] and is written as `null`.
+///
+/// The accessors read like `Option`'s: [`get`](Self::get) (or
+/// [`as_ref`](Self::as_ref)) is `Some` only for a value, and
+/// [`is_some`](Self::is_some) asks the same question.
+///
+/// ```
+/// use alooma_types::Maybe;
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct T {
+///     #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+///     length: Maybe<u64>,
+/// }
+/// for json in [r#"{}"#, r#"{"length":null}"#, r#"{"length":5}"#] {
+///     let t: T = serde_json::from_str(json).unwrap();
+///     assert_eq!(serde_json::to_string(&t).unwrap(), json);
+/// }
+/// let t: T = serde_json::from_str(r#"{"length":null}"#).unwrap();
+/// assert!(t.length.is_null() && t.length.get().is_none());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Maybe<T> {
+    /// The key is not in the object.
+    #[default]
+    Absent,
+    /// The key is there with the value `null`.
+    Null,
+    /// The key is there with a value.
+    Value(T),
+}
+
+impl<T> Maybe<T> {
+    /// Whether the key is absent.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Maybe::Absent)
+    }
+
+    /// Whether the key is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Maybe::Null)
+    }
+
+    /// Whether the key holds a value (neither absent nor `null`).
+    pub fn is_some(&self) -> bool {
+        matches!(self, Maybe::Value(_))
+    }
+
+    /// Whether the key holds no value (absent or `null`).
+    pub fn is_none(&self) -> bool {
+        !self.is_some()
+    }
+
+    /// The value, if there is one.
+    pub fn get(&self) -> Option<&T> {
+        match self {
+            Maybe::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The value, if there is one (the same as [`get`](Self::get)).
+    pub fn as_ref(&self) -> Option<&T> {
+        self.get()
+    }
+
+    /// The value to change in place, if there is one.
+    pub fn as_mut(&mut self) -> Option<&mut T> {
+        match self {
+            Maybe::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The value, consuming `self`.
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Maybe::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The value, or `default` when there is none.
+    pub fn unwrap_or(self, default: T) -> T {
+        self.into_option().unwrap_or(default)
+    }
+
+    /// The value, inserting `f()` first when there is none (absent or `null`).
+    pub fn get_or_insert_with(&mut self, f: impl FnOnce() -> T) -> &mut T {
+        if let Maybe::Value(v) = self {
+            return v;
+        }
+        self.insert(f())
+    }
+
+    /// Sets the value and returns it to change in place.
+    pub fn insert(&mut self, value: T) -> &mut T {
+        *self = Maybe::Value(value);
+        match self {
+            Maybe::Value(v) => v,
+            Maybe::Absent | Maybe::Null => unreachable!("a value was just stored"),
+        }
+    }
+
+    /// Sets the value, returning the previous state.
+    pub fn replace(&mut self, value: T) -> Maybe<T> {
+        std::mem::replace(self, Maybe::Value(value))
+    }
+
+    /// Takes the state out, leaving the key absent.
+    pub fn take(&mut self) -> Maybe<T> {
+        std::mem::take(self)
+    }
+
+    /// Maps the value, keeping absent and `null` as they are.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Maybe<U> {
+        match self {
+            Maybe::Absent => Maybe::Absent,
+            Maybe::Null => Maybe::Null,
+            Maybe::Value(v) => Maybe::Value(f(v)),
+        }
+    }
+
+    /// A `Maybe` of a reference to the value.
+    pub fn by_ref(&self) -> Maybe<&T> {
+        match self {
+            Maybe::Absent => Maybe::Absent,
+            Maybe::Null => Maybe::Null,
+            Maybe::Value(v) => Maybe::Value(v),
+        }
+    }
+
+    /// `Some(value)` becomes a value, `None` an absent key.
+    pub fn from_option(value: Option<T>) -> Self {
+        match value {
+            Some(v) => Maybe::Value(v),
+            None => Maybe::Absent,
+        }
+    }
+}
+
+impl<T: std::ops::Deref> Maybe<T> {
+    /// The value through `Deref` (`&str` for a `Maybe<String>`).
+    pub fn as_deref(&self) -> Option<&T::Target> {
+        self.get().map(|v| &**v)
+    }
+}
+
+impl<T: Copy> Maybe<&T> {
+    /// Copies the referenced value.
+    pub fn copied(self) -> Maybe<T> {
+        self.map(|v| *v)
+    }
+}
+
+impl<T> From<T> for Maybe<T> {
+    fn from(value: T) -> Self {
+        Maybe::Value(value)
+    }
+}
+
+impl<T> From<Maybe<T>> for Option<T> {
+    fn from(value: Maybe<T>) -> Self {
+        value.into_option()
+    }
+}
+
+impl<T: Serialize> Serialize for Maybe<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Maybe::Value(v) => v.serialize(s),
+            // An absent key is skipped by `skip_serializing_if`; written
+            // anyway (in a list, say), it can only be `null`.
+            Maybe::Null | Maybe::Absent => s.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Maybe<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(d)? {
+            Some(v) => Maybe::Value(v),
+            None => Maybe::Null,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accessors() {
+        let mut m: Maybe<String> = Maybe::Null;
+        assert!(m.is_null() && m.is_none() && !m.is_absent());
+        assert_eq!(m.as_deref(), None);
+        m.get_or_insert_with(|| "x".into()).push('y');
+        assert_eq!(m.as_deref(), Some("xy"));
+        assert_eq!(m.take(), Maybe::Value("xy".to_owned()));
+        assert!(m.is_absent());
+        assert_eq!(Maybe::from_option(Some(1)), Maybe::Value(1));
+        assert_eq!(Maybe::<u8>::from_option(None), Maybe::Absent);
+        assert_eq!(Maybe::Value(2).map(|v| v * 2), Maybe::Value(4));
+        assert_eq!(Option::from(Maybe::Value(3)), Some(3));
+    }
+
+    #[test]
+    fn wrong_types_are_errors() {
+        assert!(serde_json::from_str::<Maybe<u64>>("\"x\"").is_err());
+        assert_eq!(
+            serde_json::from_str::<Maybe<u64>>("null").unwrap(),
+            Maybe::Null
+        );
+    }
+}
