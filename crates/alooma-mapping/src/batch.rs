@@ -293,7 +293,7 @@ impl Op<'_> {
 
 /// One level of fields: read-only (validation) or mutable (application).
 enum Level<'t> {
-    Read(&'t Vec<Field>),
+    Read(&'t [Field]),
     Write(&'t mut Vec<Field>),
 }
 
@@ -483,14 +483,14 @@ fn descend(
     let ops = std::mem::take(pending);
     let children = match (current, level) {
         (Current::Existing(i), Level::Write(fields)) => {
-            fields.get_mut(i).map(|f| Level::Write(&mut f.fields))
+            fields.get_mut(i).map(|f| Level::Write(f.children_mut()))
         }
         (Current::Existing(i), Level::Read(fields)) => {
-            fields.get(i).map(|f| Level::Read(&f.fields))
+            fields.get(i).map(|f| Level::Read(f.children()))
         }
         (Current::Created(c), _) => created
             .get_mut(c)
-            .map(|(_, f, _)| Level::Write(&mut f.fields)),
+            .map(|(_, f, _)| Level::Write(f.children_mut())),
         (Current::Missing, _) => None,
     };
     if let Some(children) = children {

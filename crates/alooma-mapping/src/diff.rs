@@ -2,7 +2,7 @@
 //! an edit before `set_mapping`.
 
 use crate::FieldPath;
-use alooma_types::{ColumnType, EventType, EventTypeMapping, Field, FieldMapping};
+use alooma_types::{ColumnType, EventType, EventTypeMapping, Field, FieldMapping, TruncateValue};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -126,8 +126,8 @@ pub fn diff(before: &EventType, after: &EventType) -> MappingDiff {
     let mut changes = Vec::new();
     if before.mapping != after.mapping {
         changes.push(Change::EventTypeRemapped {
-            from: before.mapping.clone(),
-            to: after.mapping.clone(),
+            from: before.mapping.get().cloned(),
+            to: after.mapping.get().cloned(),
         });
     }
     let mut field_changes = Vec::new();
@@ -164,15 +164,15 @@ fn diff_level(parent: &[String], before: &[Field], after: &[Field], out: &mut Ve
             .and_then(|&i| after.get(i).map(|f| (i, f)));
         match new {
             None => out.push(Change::Removed {
-                nested: count(&old.fields),
+                nested: count(old.children()),
                 path,
             }),
             Some((i, new)) => {
                 if let Some(m) = matched.get_mut(i) {
                     *m = true;
                 }
-                compare(&path, old.mapping.as_ref(), new.mapping.as_ref(), out);
-                diff_level(path.segments(), &old.fields, &new.fields, out);
+                compare(&path, old.mapping.get(), new.mapping.get(), out);
+                diff_level(path.segments(), old.children(), new.children(), out);
             }
         }
     }
@@ -196,19 +196,19 @@ fn occurrence_keys(fields: &[Field]) -> Vec<(&str, usize)> {
 }
 
 fn count(fields: &[Field]) -> usize {
-    fields.iter().map(|f| 1 + count(&f.fields)).sum()
+    fields.iter().map(|f| 1 + count(f.children())).sum()
 }
 
 fn added(parent: &[String], field: &Field, out: &mut Vec<Change>) {
     let Some(path) = path_of(parent, &field.field_name) else {
         return;
     };
-    for child in &field.fields {
+    for child in field.children() {
         added(path.segments(), child, out);
     }
     out.push(Change::Added {
         path,
-        mapping: field.mapping.clone(),
+        mapping: field.mapping.get().cloned(),
     });
 }
 
@@ -264,19 +264,27 @@ struct ShowType<'a>(&'a ColumnType);
 impl fmt::Display for ShowType<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let t = self.0;
-        f.write_str(&t.type_name)?;
+        f.write_str(t.sql_type().unwrap_or("?"))?;
         let mut attrs: Vec<String> = Vec::new();
-        if let Some(length) = t.length {
+        if let Some(length) = t.length() {
             attrs.push(length.to_string());
         }
-        if let Some(truncate) = t.truncate.filter(|t| *t) {
-            attrs.push(format!("truncate={truncate}"));
+        if let Some(precision) = t.precision() {
+            attrs.push(format!("precision={precision}"));
+        }
+        if let Some(scale) = t.scale() {
+            attrs.push(format!("scale={scale}"));
+        }
+        match t.truncate.get() {
+            Some(TruncateValue::Number(n)) => attrs.push(format!("truncate={}", n.get())),
+            Some(v) if v.as_bool() == Some(true) => attrs.push("truncate=true".into()),
+            _ => {}
         }
         attrs.extend(t.extra.iter().map(|(k, v)| format!("{k}={v}")));
         if !attrs.is_empty() {
             write!(f, "({})", attrs.join(", "))?;
         }
-        if t.non_null {
+        if t.non_null() {
             f.write_str(" NOT NULL")?;
         }
         Ok(())
@@ -289,9 +297,9 @@ impl fmt::Display for ShowTable<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             None => f.write_str("none"),
-            Some(m) if m.is_discarded == Some(true) => f.write_str("discarded"),
+            Some(m) if m.discarded() => f.write_str("discarded"),
             Some(m) => {
-                if let Some(schema) = &m.schema {
+                if let Some(schema) = m.schema.get() {
                     write!(f, "{schema}.")?;
                 }
                 f.write_str(m.table_name.as_deref().unwrap_or("?"))

@@ -6,13 +6,15 @@
 
 use crate::find::{locate_mut, not_found};
 use crate::{find_field_mut, FieldPath, MappingError};
-use alooma_types::{ColumnType, EventType, Field, FieldMapping};
+use alooma_types::{ColumnType, EventType, Field, FieldMapping, Lenient, Maybe};
 
 /// Discards the field at `path`, in place.
 ///
 /// Its mapping becomes `{...existing keys kept..., "isDiscarded": true,
-/// "columnName": "", "columnType": null}`; a `null` mapping becomes an
-/// object first. Discarding twice is the same as once.
+/// "columnName": "", "columnType": null}` and, as a hand edit, loses its
+/// `machineGenerated: true`; a `null` mapping becomes a new mapping first
+/// (with the service's `machineGenerated: false` and `subFields: null`).
+/// Discarding twice is the same as once.
 ///
 /// ```
 /// use alooma_mapping::discard_field;
@@ -23,9 +25,9 @@ use alooma_types::{ColumnType, EventType, Field, FieldMapping};
 ///          "columnType":{"type":"INT","nonNull":false},"machineGenerated":true}}]}]}"#).unwrap();
 /// discard_field(&mut et, &"a.b".parse().unwrap()).unwrap();
 /// assert_eq!(
-///     serde_json::to_value(&et.fields()[0].fields[0].mapping).unwrap(),
+///     serde_json::to_value(&et.fields()[0].children()[0].mapping).unwrap(),
 ///     serde_json::json!({"columnName": "", "columnType": null, "isDiscarded": true,
-///                        "machineGenerated": true})
+///                        "machineGenerated": false})
 /// );
 /// ```
 pub fn discard_field(event_type: &mut EventType, path: &FieldPath) -> Result<(), MappingError> {
@@ -48,7 +50,7 @@ pub fn discard_field(event_type: &mut EventType, path: &FieldPath) -> Result<(),
 /// let removed = unmap_field(&mut et, &path).unwrap();
 /// assert_eq!(removed.field_name, "c");
 /// assert!(find_field(&et, &path).is_err());
-/// assert!(et.fields()[0].fields[0].fields.is_empty());
+/// assert!(et.fields()[0].children()[0].children().is_empty());
 /// ```
 pub fn unmap_field(event_type: &mut EventType, path: &FieldPath) -> Result<Field, MappingError> {
     let Some(level) = event_type.fields.as_mut() else {
@@ -57,9 +59,11 @@ pub fn unmap_field(event_type: &mut EventType, path: &FieldPath) -> Result<Field
     let siblings = match path.parent() {
         None => level,
         Some(parent) => {
-            &mut locate_mut(level, &parent, false)
-                .map_err(|e| renamed(e, path))?
-                .fields
+            let parent_field = locate_mut(level, &parent, false).map_err(|e| renamed(e, path))?;
+            match parent_field.fields.as_mut() {
+                Some(children) => children,
+                None => return Err(not_found(path, path.len() - 1)),
+            }
         }
     };
     match siblings.iter().position(|f| f.field_name == path.name()) {
@@ -72,7 +76,8 @@ pub fn unmap_field(event_type: &mut EventType, path: &FieldPath) -> Result<Field
 /// every missing parent) first if needed. Returns the mapped field.
 ///
 /// The mapping becomes `{"columnName", "columnType": {"type", "nonNull",
-/// ...attributes}, "isDiscarded": false}`; see [`set_mapping_for_field`].
+/// ...attributes}, "isDiscarded": false, "machineGenerated": false,
+/// "subFields": null}`; see [`set_mapping_for_field`].
 ///
 /// ```
 /// use alooma_mapping::{find_field, map_field};
@@ -83,6 +88,7 @@ pub fn unmap_field(event_type: &mut EventType, path: &FieldPath) -> Result<Field
 /// assert_eq!(
 ///     serde_json::to_value(&find_field(&et, &path).unwrap().mapping).unwrap(),
 ///     serde_json::json!({"columnName": "user_name", "isDiscarded": false,
+///                        "machineGenerated": false, "subFields": null,
 ///                        "columnType": {"type": "VARCHAR", "nonNull": false, "length": 256}})
 /// );
 /// ```
@@ -101,8 +107,12 @@ pub fn map_field<'a>(
 /// column_type, "isDiscarded": false}`, in place.
 ///
 /// Type attributes (`length`, `truncate`, `precision` …) travel inside
-/// [`ColumnType`]. Keys of an existing mapping that this SDK does not model
-/// (`machineGenerated`, `subFields` …) are kept, so unknown data survives.
+/// [`ColumnType`]. A field without a mapping gets a new one with the keys
+/// the service writes on every mapping (`"machineGenerated": false,
+/// "subFields": null`). An existing mapping keeps its other keys, and a
+/// `machineGenerated: true` becomes `false`: the mapping is now set by hand.
+/// Values keep their wire form (an `isDiscarded` read as `"true"` is
+/// written `"false"`).
 ///
 /// ```
 /// use alooma_mapping::set_mapping_for_field;
@@ -115,7 +125,8 @@ pub fn map_field<'a>(
 /// assert_eq!(
 ///     serde_json::to_value(&f.mapping).unwrap(),
 ///     serde_json::json!({"columnName": "price", "isDiscarded": false, "columnType":
-///         {"type": "NUMERIC", "nonNull": true, "precision": 12, "scale": 2}})
+///         {"type": "NUMERIC", "nonNull": true, "precision": 12, "scale": 2},
+///         "machineGenerated": false, "subFields": null})
 /// );
 /// ```
 pub fn set_mapping_for_field(
@@ -123,15 +134,16 @@ pub fn set_mapping_for_field(
     column_name: impl Into<String>,
     column_type: ColumnType,
 ) {
-    let mapping = field.mapping.get_or_insert_with(FieldMapping::default);
-    mapping.column_name = Some(column_name.into());
-    mapping.column_type = Some(Some(column_type));
-    mapping.is_discarded = Some(false);
+    let mapping = mapping_for_edit(field);
+    mapping.column_name = Maybe::Value(column_name.into());
+    mapping.column_type = Maybe::Value(column_type);
+    set_flag(&mut mapping.is_discarded, false);
 }
 
 /// Discards one field's mapping, in place: `isDiscarded: true`,
-/// `columnName: ""`, `columnType: null`, other keys kept (a `null` mapping
-/// becomes an object first).
+/// `columnName: ""`, `columnType: null`, other keys kept, `machineGenerated`
+/// cleared (a `null` mapping becomes a new mapping first, as in
+/// [`set_mapping_for_field`]).
 ///
 /// ```
 /// use alooma_mapping::discard_mapping;
@@ -139,13 +151,32 @@ pub fn set_mapping_for_field(
 /// let mut f = Field::new("x");
 /// discard_mapping(&mut f);
 /// assert_eq!(serde_json::to_value(&f.mapping).unwrap(),
-///     serde_json::json!({"columnName": "", "columnType": null, "isDiscarded": true}));
+///     serde_json::json!({"columnName": "", "columnType": null, "isDiscarded": true,
+///                        "machineGenerated": false, "subFields": null}));
 /// ```
 pub fn discard_mapping(field: &mut Field) {
-    let mapping = field.mapping.get_or_insert_with(FieldMapping::default);
-    mapping.is_discarded = Some(true);
-    mapping.column_name = Some(String::new());
-    mapping.column_type = Some(None);
+    let mapping = mapping_for_edit(field);
+    set_flag(&mut mapping.is_discarded, true);
+    mapping.column_name = Maybe::Value(String::new());
+    mapping.column_type = Maybe::Null;
+}
+
+/// The field's mapping, about to be edited by hand: a new one (with the
+/// service's defaults) when there is none; an existing one loses its
+/// `machineGenerated: true`.
+pub(crate) fn mapping_for_edit(field: &mut Field) -> &mut FieldMapping {
+    if let Some(mapping) = field.mapping.as_mut() {
+        mapping.mark_hand_made();
+    }
+    field.mapping.get_or_insert_with(FieldMapping::hand_made)
+}
+
+/// Sets a bool, keeping the form it was read in.
+fn set_flag(slot: &mut Maybe<Lenient<bool>>, value: bool) {
+    match slot.as_mut() {
+        Some(flag) => flag.set(value),
+        None => *slot = Maybe::Value(Lenient::new(value)),
+    }
 }
 
 /// A not-found error on a parent path, reported against the full path.

@@ -29,7 +29,7 @@ pub fn find_field<'a>(
     for (depth, segment) in path.segments().iter().enumerate() {
         match level.iter().find(|f| f.field_name == *segment) {
             Some(field) => {
-                level = &field.fields;
+                level = field.children();
                 found = Some(field);
             }
             None => return Err(not_found(path, depth)),
@@ -98,13 +98,20 @@ pub(crate) fn locate_mut<'a>(
         if depth == last {
             return Ok(field);
         }
-        level = &mut field.fields;
+        level = if add_if_missing {
+            field.children_mut()
+        } else {
+            match field.fields.as_mut() {
+                Some(children) => children,
+                None => return Err(not_found(path, depth + 1)),
+            }
+        };
     }
     Err(not_found(path, 0))
 }
 
 /// Appends a new field `{"fieldName": name, "fields": [], "mapping": null}`
-/// to `parent` (an event type's `fields_mut()` or a field's `fields`) and
+/// to `parent` (an event type's `fields_mut()` or a field's `children_mut()`) and
 /// returns it. Like the reference client, it does not check for an existing
 /// field of that name; use [`find_field_mut`] with `add_if_missing` for
 /// find-or-add.
@@ -114,8 +121,8 @@ pub(crate) fn locate_mut<'a>(
 /// use alooma_types::EventType;
 /// let mut et = EventType::new("e");
 /// let a = add_field(et.fields_mut(), "a");
-/// add_field(&mut a.fields, "b");
-/// assert_eq!(et.fields()[0].fields[0].field_name, "b");
+/// add_field(a.children_mut(), "b");
+/// assert_eq!(et.fields()[0].children()[0].field_name, "b");
 /// ```
 pub fn add_field(parent: &mut Vec<Field>, field_name: impl Into<String>) -> &mut Field {
     let index = parent.len();

@@ -233,7 +233,7 @@ fn collect_paths(parent: Option<&FieldPath>, fields: &[Field], out: &mut Vec<Fie
         };
         if let Ok(path) = path {
             out.push(path.clone());
-            collect_paths(Some(&path), &field.fields, out);
+            collect_paths(Some(&path), field.children(), out);
         }
     }
 }

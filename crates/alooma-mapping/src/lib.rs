@@ -49,7 +49,7 @@
 //!           ColumnType::new("VARCHAR").with_length(64))?;
 //! remove_stats(&mut et);
 //!
-//! assert_eq!(find_field(&et, &email)?.mapping.as_ref().map(|m| m.discarded()), Some(true));
+//! assert_eq!(find_field(&et, &email)?.mapping.get().map(|m| m.discarded()), Some(true));
 //! assert!(find_field(&et, &"customer.phone".parse()?).is_err());
 //! assert!(!serde_json::to_string(&et)?.contains("stats"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -74,7 +74,7 @@
 //!      .discard("a.x".parse()?)
 //!      .unmap("a.y".parse()?);
 //! batch.apply(&mut et)?;
-//! assert_eq!(et.fields()[0].fields.len(), 1);
+//! assert_eq!(et.fields()[0].children().len(), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -98,7 +98,7 @@
 //! batch.discard("a".parse()?);
 //! batch.apply(&mut et)?;
 //! let out = serde_json::to_string(&et)?;
-//! assert_eq!(out, r#"{"name":"e","fields":[{"fieldName":"a","fields":[],"mapping":{"columnName":"","columnType":null,"isDiscarded":true}}]}"#);
+//! assert_eq!(out, r#"{"name":"e","fields":[{"fieldName":"a","fields":[],"mapping":{"columnName":"","columnType":null,"isDiscarded":true,"machineGenerated":false,"subFields":null}}]}"#);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -1,7 +1,7 @@
 //! [`remove_stats`]: strip every `stats` key, recursively (what the
 //! reference client's `get_mapping` does before a mapping is edited).
 
-use alooma_types::{ColumnType, EventType, Extra, Field, FieldMapping};
+use alooma_types::{ColumnType, EventType, Extra, Field, FieldMapping, Maybe};
 use serde_json::Value;
 
 /// Removes every `stats` key anywhere in the event type, in place: at the
@@ -19,31 +19,28 @@ use serde_json::Value;
 /// assert!(!serde_json::to_string(&et).unwrap().contains("stats"));
 /// ```
 pub fn remove_stats(event_type: &mut EventType) {
-    strip_event_type_level(event_type);
+    event_type.stats = Maybe::Absent;
+    strip_extra(&mut event_type.extra);
+    if let Some(mapping) = event_type.mapping.as_mut() {
+        strip_extra(&mut mapping.extra);
+        strip_maybe(&mut mapping.output_hint);
+    }
+    strip_maybe(&mut event_type.auto_mapping_error);
+    strip_maybe(&mut event_type.input_objects);
+    if let Some(consolidation) = event_type.consolidation.as_mut() {
+        strip_extra(&mut consolidation.extra);
+    }
+    if let Some(urls) = event_type.schema_urls.as_mut() {
+        urls.iter_mut().for_each(remove_stats_value);
+    }
     if let Some(fields) = event_type.fields.as_mut() {
         strip_fields(fields);
     }
 }
 
-/// [`remove_stats`] on everything but the fields: the event type's own
-/// `stats`, and every `stats` key inside its other values.
-pub(crate) fn strip_event_type_level(event_type: &mut EventType) {
-    event_type.stats = None;
-    strip_extra(&mut event_type.extra);
-    if let Some(mapping) = event_type.mapping.as_mut() {
-        strip_extra(&mut mapping.extra);
-    }
-    if let Some(Some(error)) = event_type.auto_mapping_error.as_mut() {
-        remove_stats_value(error);
-    }
-    if let Some(consolidation) = event_type.consolidation.as_mut() {
-        strip_extra(&mut consolidation.extra);
-        if let Some(Some(keys)) = consolidation.consolidation_keys.as_mut() {
-            remove_stats_value(keys);
-        }
-    }
-    if let Some(urls) = event_type.schema_urls.as_mut() {
-        urls.iter_mut().for_each(remove_stats_value);
+fn strip_maybe(value: &mut Maybe<Value>) {
+    if let Some(v) = value.as_mut() {
+        remove_stats_value(v);
     }
 }
 
@@ -78,13 +75,16 @@ fn strip_fields(fields: &mut [Field]) {
         if let Some(mapping) = field.mapping.as_mut() {
             strip_mapping(mapping);
         }
-        strip_fields(&mut field.fields);
+        if let Some(children) = field.fields.as_mut() {
+            strip_fields(children);
+        }
     }
 }
 
 fn strip_mapping(mapping: &mut FieldMapping) {
     strip_extra(&mut mapping.extra);
-    if let Some(Some(column_type)) = mapping.column_type.as_mut() {
+    strip_maybe(&mut mapping.sub_fields);
+    if let Some(column_type) = mapping.column_type.as_mut() {
         strip_column_type(column_type);
     }
 }

@@ -78,7 +78,8 @@ fn reference_get_event_type_example_remove_stats_and_edit() {
     )
     .unwrap();
     expected["fields"] = json!([{"fieldName": "id", "fields": [], "mapping": {
-        "columnName": "id", "columnType": {"type": "BIGINT", "nonNull": true}, "isDiscarded": false}}]);
+        "columnName": "id", "columnType": {"type": "BIGINT", "nonNull": true}, "isDiscarded": false,
+        "machineGenerated": false, "subFields": null}}]);
     assert_eq!(to_value(&et), expected);
 }
 
@@ -135,21 +136,21 @@ fn find_mut_adds_every_missing_level() {
             {"fieldName": "deeper", "fields": [], "mapping": null}], "mapping": null})
     );
     // Finding an existing path adds nothing.
-    let n = et.fields()[1].fields.len();
+    let n = et.fields()[1].children().len();
     find_field_mut(&mut et, &p("b.c"), true).unwrap();
-    assert_eq!(et.fields()[1].fields.len(), n);
+    assert_eq!(et.fields()[1].children().len(), n);
     // No `fields` at all: created on demand, only when adding.
     let mut bare = EventType::new("x");
     assert!(find_field_mut(&mut bare, &p("a"), false).is_err());
     assert!(bare.fields.is_none());
     find_field_mut(&mut bare, &p("a.b"), true).unwrap();
-    assert_eq!(bare.fields()[0].fields[0].field_name, "b");
+    assert_eq!(bare.fields()[0].children()[0].field_name, "b");
 }
 
 #[test]
 fn add_field_appends_a_new_unmapped_field() {
     let mut et = nested();
-    let f = add_field(&mut et.fields_mut()[1].fields, "x.y");
+    let f = add_field(et.fields_mut()[1].children_mut(), "x.y");
     assert_eq!(
         serde_json::to_value(&*f).unwrap(),
         json!({"fieldName": "x.y", "fields": [], "mapping": null})
@@ -164,14 +165,15 @@ fn discard_keeps_unknown_keys_and_handles_null_mapping() {
     assert_eq!(
         to_value(&et)["fields"][1]["fields"][0],
         json!({"fieldName": "c", "fields": [], "stats": {"count": 3},
-               "mapping": {"columnName": "", "isDiscarded": true, "machineGenerated": true,
+               "mapping": {"columnName": "", "isDiscarded": true, "machineGenerated": false,
                            "subFields": null, "columnType": null}})
     );
-    // A null mapping becomes an object first.
+    // A null mapping becomes a new mapping first, with the service's defaults.
     discard_field(&mut et, &p(r"b.d\.e")).unwrap();
     assert_eq!(
         to_value(&et)["fields"][1]["fields"][1]["mapping"],
-        json!({"columnName": "", "columnType": null, "isDiscarded": true})
+        json!({"columnName": "", "columnType": null, "isDiscarded": true,
+               "machineGenerated": false, "subFields": null})
     );
     // Idempotent.
     let once = to_value(&et);
@@ -191,13 +193,13 @@ fn unmap_at_every_depth() {
         unmap_field(&mut et, &p("b.payload.id")).unwrap().field_name,
         "id"
     );
-    assert!(find_field(&et, &p("b.payload")).unwrap().fields.is_empty());
+    assert!(find_field(&et, &p("b.payload")).unwrap().children().is_empty());
     assert_eq!(
         unmap_field(&mut et, &p(r"b.d\.e")).unwrap().field_name,
         "d.e"
     );
     let names: Vec<_> = et.fields()[0]
-        .fields
+        .children()
         .iter()
         .map(|f| f.field_name.as_str())
         .collect();
@@ -236,7 +238,7 @@ fn map_sets_the_wire_shape_and_keeps_unknown_mapping_keys() {
     .unwrap();
     assert_eq!(
         to_value(&et)["fields"][1]["fields"][0]["mapping"],
-        json!({"columnName": "c_text", "isDiscarded": false, "machineGenerated": true, "subFields": null,
+        json!({"columnName": "c_text", "isDiscarded": false, "machineGenerated": false, "subFields": null,
                "columnType": {"type": "VARCHAR", "nonNull": true, "length": 1024}})
     );
     // Map a new nested path with a dotted name: every level is created.
@@ -246,7 +248,8 @@ fn map_sets_the_wire_shape_and_keeps_unknown_mapping_keys() {
         to_value(&et)["fields"][2],
         json!({"fieldName": "new", "mapping": null, "fields": [
             {"fieldName": "ver.2", "fields": [], "mapping": {
-                "columnName": "v2", "columnType": {"type": "FLOAT", "nonNull": false}, "isDiscarded": false}}]})
+                "columnName": "v2", "columnType": {"type": "FLOAT", "nonNull": false}, "isDiscarded": false,
+                "machineGenerated": false, "subFields": null}}]})
     );
 }
 
@@ -257,7 +260,8 @@ fn set_mapping_for_field_on_a_null_mapping() {
     assert_eq!(
         serde_json::to_value(&f).unwrap(),
         json!({"fieldName": "x", "fields": [], "mapping": {"columnName": "x",
-               "columnType": {"type": "TIMESTAMP", "nonNull": false}, "isDiscarded": false}})
+               "columnType": {"type": "TIMESTAMP", "nonNull": false}, "isDiscarded": false,
+               "machineGenerated": false, "subFields": null}})
     );
 }
 
@@ -331,7 +335,7 @@ fn batch_applies_in_order_like_one_by_one() {
         .collect();
     // Created fields are appended in the order of the edits that created them.
     assert_eq!(names, ["b", "n", "a"]);
-    assert_eq!(batched.fields()[0].fields[0].field_name, "z");
+    assert_eq!(batched.fields()[0].children()[0].field_name, "z");
 }
 
 #[test]
@@ -429,7 +433,7 @@ fn batch_on_event_type_without_fields() {
     Batch::from_iter([Edit::Add(p("a")), Edit::Unmap(p("a"))])
         .apply(&mut bare)
         .unwrap();
-    assert_eq!(bare.fields, Some(vec![]));
+    assert_eq!(bare.fields, alooma_types::Maybe::Value(vec![]));
     assert!(Batch::new().apply(&mut bare).is_ok());
 }
 
@@ -460,7 +464,7 @@ fn diff_lists_changes_by_path() {
         ColumnType::new("VARCHAR").with_length(10),
     )
     .unwrap();
-    after.mapping.as_mut().unwrap().table_name = Some("orders_v2".into());
+    after.mapping.as_mut().unwrap().table_name = alooma_types::Maybe::Value("orders_v2".into());
     let d = diff(&before, &after);
     assert_eq!(
         d.to_string(),
@@ -489,20 +493,24 @@ fn streaming_decoder_matches_serde_on_fixtures_and_errors() {
         r#"{"fields":[]}"#,
         r#"{"name":"a","name":"b"}"#,
         r#"{"name":"a","fields":[{"fields":[]}]}"#,
-        r#"{"name":"a","fields":[{"fieldName":"x","fields":null}]}"#,
         r#"{"name":"a","fields":[{"fieldName":"x","mapping":{"columnName":"a","columnName":"b"}}]}"#,
-        r#"{"name":"a","fields":[{"fieldName":"x","mapping":{"columnType":{"nonNull":true}}}]}"#,
+        r#"{"name":"a","fields":[{"fieldName":"x","mapping":{"columnType":{"nonNull":"maybe"}}}]}"#,
+        r#"{"name":"a","fields":[{"fieldName":"x","fields":7}]}"#,
         r#"{"name":"a","fields":[{"fieldName":"x","mapping":{"columnType":{"type":"T","length":-1}}}]}"#,
         r#"{"name":"a"} trailing"#,
         r#"["name"]"#,
-        r#"{"name":"a","stats":5}"#,
-        r#"{"name":"a","stats":null,"stats":null}"#,
         r#"{"name":"a","state":7}"#,
         r#"{"name":"a","consolidation":{"viewSchema":[]}}"#,
     ] {
         assert!(serde_json::from_str::<EventType>(bad).is_err(), "{bad}");
         assert!(decode::from_str(bad).is_err(), "{bad}");
         assert!(decode::from_str_without_stats(bad).is_err(), "{bad}");
+    }
+    // `stats` values are skipped unread by the stats-less decoder: a
+    // malformed one is no error there (it is dropped either way).
+    for bad_stats in [r#"{"name":"a","stats":5}"#, r#"{"name":"a","stats":null,"stats":null}"#] {
+        assert!(decode::from_str(bad_stats).is_err(), "{bad_stats}");
+        assert_eq!(decode::from_str_without_stats(bad_stats).unwrap(), EventType::new("a"));
     }
     let odd = r#"{"name":"a","mapping":null,"fields":[{"fieldName":"x","fields":[],
         "mapping":{"columnName":null,"columnType":null,"isDiscarded":null,"k":[{"stats":1}]}}]}"#;
@@ -512,19 +520,30 @@ fn streaming_decoder_matches_serde_on_fixtures_and_errors() {
     );
     assert_eq!(
         to_value(&decode::from_str_without_stats(odd).unwrap())["fields"][0]["mapping"],
-        json!({"columnType": null, "k": [{}]})
+        json!({"columnName": null, "columnType": null, "isDiscarded": null, "k": [{}]})
     );
+    // Sparse documents the service and real tools wrote decode, and round-trip.
+    for sparse in [
+        r#"{"name":"a","fields":[{"fieldName":"x","fields":null}]}"#,
+        r#"{"name":"a","fields":[{"fieldName":"x","mapping":{"columnType":{"nonNull":true}}}]}"#,
+        r#"{"name":"a","fields":[{"fieldName":"x"}]}"#,
+    ] {
+        let et = decode::from_str(sparse).unwrap();
+        assert_eq!(to_value(&et), serde_json::from_str::<Value>(sparse).unwrap());
+    }
 }
 
 #[test]
 fn typed_event_type_keys_lose_their_stats_too() {
     let doc = r#"{"name":"a","stats":{"count":3},"state":"MAPPED","origInputLabel":"in",
         "autoMappingError":{"stats":1,"why":"x"},"usingDefaultMappingMode":false,
-        "consolidation":{"viewSchema":null,"consolidationKeys":[{"stats":2,"k":"id"}],"stats":{}},
+        "consolidation":{"viewSchema":null,"consolidationKeys":["id"],"stats":{}},
+        "inputObjects":{"in":[{"stats":2,"k":"id"}]},
         "schemaUrls":[{"stats":0,"url":"u"}],"mapping":{"readOnly":true,"stats":4},"fields":[]}"#;
     let expected = json!({"name":"a","state":"MAPPED","origInputLabel":"in",
         "autoMappingError":{"why":"x"},"usingDefaultMappingMode":false,
-        "consolidation":{"viewSchema":null,"consolidationKeys":[{"k":"id"}]},
+        "consolidation":{"viewSchema":null,"consolidationKeys":["id"]},
+        "inputObjects":{"in":[{"k":"id"}]},
         "schemaUrls":[{"url":"u"}],"mapping":{"readOnly":true},"fields":[]});
     let mut plain: EventType = serde_json::from_str(doc).unwrap();
     remove_stats(&mut plain);

@@ -89,7 +89,7 @@ fn all_paths(et: &EventType) -> Vec<FieldPath> {
                 Some(p) => p.child(f.field_name.clone()).unwrap(),
             };
             out.push(path.clone());
-            go(Some(&path), &f.fields, out);
+            go(Some(&path), f.children(), out);
         }
     }
     let mut out = Vec::new();
@@ -178,7 +178,7 @@ proptest! {
         let path = pick(&et, c.existing, &c.index, &c.random);
         let t = ColumnType::new("NUMERIC").with_attribute("scale", 2.into());
         map_field(&mut et, &path, c.column.clone(), t.clone()).unwrap();
-        let m = find_field(&et, &path).unwrap().mapping.clone().unwrap();
+        let m = find_field(&et, &path).unwrap().mapping.clone().into_option().unwrap();
         prop_assert_eq!(m.column_name.as_deref(), Some(c.column.as_str()));
         prop_assert_eq!(m.column_type(), Some(&t));
         prop_assert!(!m.discarded());
@@ -196,9 +196,9 @@ proptest! {
         if first.is_err() {
             prop_assert_eq!(&once, &et);
         } else {
-            let m = find_field(&once, &path).unwrap().mapping.clone().unwrap();
+            let m = find_field(&once, &path).unwrap().mapping.clone().into_option().unwrap();
             prop_assert!(m.discarded());
-            prop_assert_eq!(m.column_type, Some(None));
+            prop_assert_eq!(m.column_type, alooma_types::Maybe::Null);
         }
     }
 

@@ -511,9 +511,18 @@ impl FieldMapping {
             column_name: Maybe::Value(column_name.into()),
             column_type: Maybe::Value(column_type),
             is_discarded: Maybe::Value(Lenient::new(false)),
+            ..FieldMapping::hand_made()
+        }
+    }
+
+    /// A new mapping made by hand, with only the keys the service writes on
+    /// every mapping: `{"machineGenerated": false, "subFields": null}` (the
+    /// edit that creates it sets the rest).
+    pub fn hand_made() -> Self {
+        FieldMapping {
             machine_generated: Maybe::Value(Lenient::new(false)),
             sub_fields: Maybe::Null,
-            extra: Extra::new(),
+            ..FieldMapping::default()
         }
     }
 
@@ -539,9 +548,11 @@ impl FieldMapping {
     }
 
     /// Marks the mapping as set by hand: `machineGenerated` becomes `false`
-    /// (in its wire form) where the key is present, and is added otherwise.
+    /// (in its wire form). A mapping without the key is left without it.
     pub fn mark_hand_made(&mut self) {
-        crate::column::set_lenient(&mut self.machine_generated, false);
+        if let Some(flag) = self.machine_generated.as_mut() {
+            flag.set(false);
+        }
     }
 }
 
@@ -654,6 +665,9 @@ mod tests {
             serde_json::from_value(json!({"machineGenerated": "true"})).unwrap();
         auto.mark_hand_made();
         assert_eq!(serde_json::to_value(&auto).unwrap(), json!({"machineGenerated": "false"}));
+        let mut bare = FieldMapping::default();
+        bare.mark_hand_made();
+        assert_eq!(serde_json::to_value(&bare).unwrap(), json!({}));
     }
 
     #[test]
