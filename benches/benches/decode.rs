@@ -49,7 +49,7 @@ fn cases() -> Vec<Case> {
                 GetStructure
                     .decode(answer(b))
                     .expect("structure")
-                    .nodes
+                    .nodes()
                     .len()
             },
             plain: plain::<alooma_types::Structure>,

@@ -157,7 +157,7 @@ mod tests {
         let list: Vec<EventType> = serde_json::from_str(&body).unwrap();
         assert_eq!(list.len(), 200);
         assert_eq!(list[5].name, "input_5.event_type_0005");
-        assert_eq!(list[5].state, Some(alooma_types::EventTypeState::Mapped));
+        assert_eq!(list[5].state, alooma_types::Maybe::Value(alooma_types::EventTypeState::Mapped));
         assert!(
             list.iter().all(|et| et.extra.is_empty()),
             "every key is typed"
@@ -174,7 +174,7 @@ mod tests {
         let body = structure(200_000);
         assert!(body.len() >= 200_000 && body.len() < 201_000);
         let s: Structure = serde_json::from_str(&body).unwrap();
-        assert!(s.nodes.len() > 400);
+        assert!(s.nodes().len() > 400);
         assert_eq!(s.first_of_type("TRANSFORMER").unwrap().name, "Code Engine");
         assert_eq!(s.extra["graph"]["version"], 3);
     }
@@ -184,8 +184,8 @@ mod tests {
         let body = mapping(20, 10);
         let et: EventType = serde_json::from_str(&body).unwrap();
         assert_eq!(et.fields().len(), 20);
-        assert_eq!(et.fields()[3].fields.len(), 10);
-        let leaf = &et.fields()[3].fields[4];
+        assert_eq!(et.fields()[3].children().len(), 10);
+        let leaf = &et.fields()[3].children()[4];
         assert_eq!(
             leaf.mapping.as_ref().unwrap().column_name.as_deref(),
             Some("obj_0003_f_04")

@@ -57,7 +57,7 @@ async fn get_mapping_removes_stats_at_every_depth() {
     let text = serde_json::to_string(&mapping).unwrap();
     assert!(!text.contains("\"stats\""), "{text}");
     assert_eq!(
-        mapping.fields()[2].fields[2].fields[0].field_name,
+        mapping.fields()[2].children()[2].children()[0].field_name,
         "country"
     );
     // Only one request: GET event-types/page_view.
@@ -72,7 +72,7 @@ async fn set_mapping_stores_the_mapping() {
     mapping.mapping_mode = Some(MappingMode::Flexible);
     c.set_mapping(&mapping, "orders").await.unwrap();
     let back = c.get_mapping("orders").await.unwrap();
-    assert_eq!(back.mapping_mode, Some(MappingMode::Flexible));
+    assert_eq!(back.mapping_mode, alooma_types::Maybe::Value(MappingMode::Flexible));
     assert_eq!(back.fields(), mapping.fields());
     assert_eq!(stored(&emu, "orders").unwrap()["mappingMode"], "FLEXIBLE");
     assert_eq!(count(&emu, "POST", "event-types/orders/mapping"), 1);
@@ -88,7 +88,7 @@ async fn discard_event_type_marks_it_discarded() {
     assert_eq!(mapping.is_discarded, Some(true));
     assert_eq!(mapping.table_name.as_deref(), Some(""));
     assert!(et.fields().is_empty());
-    assert_eq!(et.mapping_mode, Some(MappingMode::Strict));
+    assert_eq!(et.mapping_mode, alooma_types::Maybe::Value(MappingMode::Strict));
 }
 
 #[tokio::test]

@@ -111,7 +111,7 @@ async fn create_input_appears_in_structure_and_inputs() {
         .get_structure()
         .await
         .unwrap()
-        .nodes
+        .nodes()
         .iter()
         .any(|n| n.id == id));
     // validate=true (default): POST plumbing/inputs, exactly once.
@@ -251,7 +251,7 @@ async fn remove_all_inputs_keeps_restream() {
     assert!(c.get_inputs(&InputFilter::new()).await.unwrap().is_empty());
     let structure = c.get_structure().await.unwrap();
     assert!(structure
-        .nodes
+        .nodes()
         .iter()
         .any(|n| n.node_type == "RESTREAM" && !n.is_deleted()));
 }

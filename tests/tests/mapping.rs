@@ -140,16 +140,16 @@ async fn add_field_appends_unmapped_fields() {
     let c = client(&emu);
     let mut et = c.get_mapping("orders").await.unwrap();
     let coupon = c.add_field(et.fields_mut(), "coupon");
-    c.add_field(&mut coupon.fields, "code");
+    c.add_field(coupon.children_mut(), "code");
     let back = store_and_reload(&c, &et, "orders").await;
     let coupon: &Field = back
         .fields()
         .iter()
         .find(|f| f.field_name == "coupon")
         .unwrap();
-    assert_eq!(coupon.fields.len(), 1);
-    assert_eq!(coupon.fields[0].field_name, "code");
-    assert!(coupon.fields[0].mapping.is_none());
+    assert_eq!(coupon.children().len(), 1);
+    assert_eq!(coupon.children()[0].field_name, "code");
+    assert!(coupon.children()[0].mapping.is_none());
     assert!(stored_field(&emu, "orders", &["coupon", "code"]).is_some());
 }
 

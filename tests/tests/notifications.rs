@@ -12,10 +12,10 @@ async fn get_notifications_filters_by_time() {
     let emu = start().await;
     let c = client(&emu);
     let all = c.get_notifications(0).await.unwrap();
-    assert_eq!(all.messages.len(), 3);
+    assert_eq!(all.messages().len(), 3);
     // 2024-05-01T08:00:00Z: only the newest message.
     let recent = c.get_notifications(1_714_550_400).await.unwrap();
-    assert_eq!(recent.messages.len(), 1);
+    assert_eq!(recent.messages().len(), 1);
     let reqs = requests_to(&emu, "GET", "notifications");
     assert_eq!(reqs[1].query.as_deref(), Some("from=1714550400"));
 }
@@ -36,7 +36,7 @@ async fn publish_notification_is_listed_back() {
     assert_eq!(stored["severity"], "error");
     assert_eq!(stored["data"], json!({"job": "nightly", "code": 7}));
     let listed = c.get_notifications(0).await.unwrap();
-    assert_eq!(listed.messages.len(), 4);
+    assert_eq!(listed.messages().len(), 4);
     assert_eq!(count(&emu, "POST", "notifications/custom"), 1);
 }
 
@@ -49,7 +49,7 @@ async fn parse_notifications_errors_lists_error_types() {
         .unwrap();
     let listed = c.get_notifications(0).await.unwrap();
     let expected: Vec<String> = listed
-        .messages
+        .messages()
         .iter()
         .filter(|m| m.is_error())
         .filter_map(|m| m.type_description.clone())

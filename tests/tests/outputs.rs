@@ -12,7 +12,7 @@ const REDSHIFT_ID: &str = "5b1c6d2e-0a41-4f7e-9c11-000000000005";
 
 fn output_node(emu: &alooma_emulator::Emulator) -> serde_json::Value {
     emu.with_state(|s| {
-        s.nodes
+        s.nodes()
             .iter()
             .find(|n| n["category"] == "OUTPUT")
             .cloned()

@@ -188,7 +188,7 @@ async fn clean_system_leaves_a_clean_system() {
     assert!(c.get_inputs(&InputFilter::new()).await.unwrap().is_empty());
     let structure = c.get_structure().await.unwrap();
     let inputs: Vec<&str> = structure
-        .nodes
+        .nodes()
         .iter()
         .filter(|n| n.is_input())
         .map(|n| n.node_type.as_str())

@@ -57,14 +57,14 @@ fn main() -> Result<(), BoxError> {
             // The server still holds its copy of the body, as in the baseline.
             let retained = rss()?;
             drop(server);
-            (body_len, structure.nodes.len(), baseline, peak, retained)
+            (body_len, structure.nodes().len(), baseline, peak, retained)
         }
         "decode" => {
             let body = Bytes::from(payload::structure(target));
             let body_len = body.len();
             let structure = GetStructure.decode(http::Response::new(body))?;
             let peak = hwm()?;
-            (body_len, structure.nodes.len(), start, peak, rss()?)
+            (body_len, structure.nodes().len(), start, peak, rss()?)
         }
         "value" => {
             let body = Bytes::from(payload::structure(target));

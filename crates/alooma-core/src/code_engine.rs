@@ -121,7 +121,7 @@ pub fn module_code(
         .iter()
         .rev()
         .find(|m| m.function_name == name)
-        .map(|m| m.code.clone())
+        .map(|m| m.code().to_owned())
         .ok_or_else(|| Error::NotFound {
             operation,
             what: format!(
@@ -163,7 +163,7 @@ fn module_bodies<'a>(
             Ok(ModuleBody {
                 language: m.language.as_ref().unwrap_or(&PYTHON),
                 function_name: &m.function_name,
-                code: &m.code,
+                code: m.code(),
             })
         })
         .collect()
@@ -636,6 +636,6 @@ impl Operation for TestCodeEngineCode {
 /// assert_eq!(serde_json::to_value(&s).unwrap()["result"]["result"]["a"], 2);
 /// ```
 pub fn attach_result(mut sample: Sample, result: TransformResult) -> Sample {
-    sample.result = Some(result);
+    sample.result = alooma_types::Maybe::Value(result);
     sample
 }

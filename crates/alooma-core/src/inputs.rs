@@ -121,8 +121,12 @@ pub fn filter_inputs(inputs: Vec<Node>, filter: &InputFilter) -> Result<Vec<Node
     let input_id = filter.input_id.as_deref().filter(|i| !i.is_empty());
     Ok(inputs
         .into_iter()
-        .filter(|n| input_type.map_or(true, |t| n.node_type == t))
-        .filter(|n| regex.as_ref().map_or(true, |r| r.is_match(&n.name)))
+        .filter(|n| input_type.map_or(true, |t| n.node_type() == Some(t)))
+        .filter(|n| {
+            regex
+                .as_ref()
+                .map_or(true, |r| n.name().is_some_and(|name| r.is_match(name)))
+        })
         .filter(|n| input_id.map_or(true, |i| n.id == i))
         .collect())
 }
@@ -140,7 +144,7 @@ pub fn filter_inputs(inputs: Vec<Node>, filter: &InputFilter) -> Result<Vec<Node
 pub fn input_id_by_name(inputs: &[Node], name: &str) -> Result<String, Error> {
     inputs
         .iter()
-        .find(|n| n.name == name)
+        .find(|n| n.name() == Some(name))
         .map(|n| n.id.clone())
         .ok_or_else(|| Error::NotFound {
             operation: "get_input_by_name",
@@ -202,7 +206,7 @@ impl Operation for GetInputById {
 /// assert_eq!(req.uri(), "/plumbing/inputs");
 /// let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
 /// assert_eq!(body["configuration"]["auto_map"], "true");
-/// assert!(spec.configuration.is_empty()); // the caller's spec is untouched
+/// assert!(spec.config().is_empty()); // the caller's spec is untouched
 /// let req = CreateInput::new(&spec).one_click(false).validate(false).build().unwrap();
 /// assert_eq!(req.uri(), "/inputs?validate=false");
 /// ```
@@ -242,7 +246,7 @@ impl CreateInput {
     pub fn body(&self) -> InputSpec {
         let mut body = self.spec.clone();
         if self.one_click {
-            body.configuration
+            body.configuration_mut()
                 .insert("auto_map".into(), serde_json::Value::from("true"));
         }
         body
@@ -302,7 +306,7 @@ pub fn created_id(answer: &serde_json::Value) -> Option<String> {
 /// Every node id in the structure: what `create_input` records before it
 /// creates the input.
 pub fn node_ids(structure: &Structure) -> HashSet<String> {
-    structure.nodes.iter().map(|n| n.id.clone()).collect()
+    structure.nodes().iter().map(|n| n.id.clone()).collect()
 }
 
 /// What a poll of the structure says about the input being created.
@@ -360,10 +364,12 @@ pub fn new_input_id(before: &HashSet<String>, structure: &Structure, name: &str)
 /// ```
 pub fn removable_inputs(structure: &Structure) -> Vec<String> {
     structure
-        .nodes
+        .nodes()
         .iter()
         .filter(|n| n.is_input())
-        .filter(|n| n.node_type != node_types::RESTREAM && n.node_type != node_types::AGENT)
+        .filter(|n| {
+            n.node_type() != Some(node_types::RESTREAM) && n.node_type() != Some(node_types::AGENT)
+        })
         .map(|n| n.id.clone())
         .collect()
 }

@@ -115,9 +115,14 @@ impl Operation for PublishNotification {
 /// ```
 pub fn parse_notifications_errors(notifications: &Notifications) -> Vec<String> {
     notifications
-        .messages
+        .messages()
         .iter()
         .filter(|n| n.is_error())
-        .filter_map(|n| n.type_description.clone().or_else(|| n.message.clone()))
+        .filter_map(|n| {
+            n.type_description
+                .get()
+                .or_else(|| n.message.get())
+                .cloned()
+        })
         .collect()
 }

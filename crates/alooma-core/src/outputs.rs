@@ -93,7 +93,7 @@ impl SetOutput {
         name: Option<&str>,
     ) -> Result<Self, Error> {
         const OP: &str = "set_output";
-        let current_type = SinkType::from_any_case(&current.node_type);
+        let current_type = SinkType::from_any_case(current.node_type().unwrap_or_default());
         let desired = config
             .sink_type()
             .ok_or_else(|| Error::build(OP, "the output configuration has no string `sinkType`"))?;
@@ -164,7 +164,7 @@ impl Operation for SetOutput {
 ///   "configuration":{"hostname":"h","port":"5439","schemaName":"public","databaseName":"d",
 ///   "username":"u","password":"**********","skipValidation":"false"}}]}"#).unwrap();
 /// let c: RedshiftConfig = sink_config("get_redshift_config", &s, &SinkType::Redshift).unwrap().unwrap();
-/// assert_eq!(*c.port.get(), 5439);
+/// assert_eq!(c.port(), Some(5439));
 /// ```
 pub fn sink_config<T: DeserializeOwned>(
     operation: &'static str,

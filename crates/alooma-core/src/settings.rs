@@ -129,10 +129,13 @@ impl Operation for SetS3Retention {
     fn build(&self) -> Result<Request<Bytes>, Error> {
         let r = &self.retention;
         let mut spec = RequestSpec::post(self.meta()).lit("settings/s3-retention");
-        if r.aws_bucket_name.is_empty() {
+        let blank = |v: Option<&str>| v.map_or(true, str::is_empty);
+        if blank(r.aws_bucket_name.as_deref()) {
             spec = spec.fail("the bucket name must not be empty");
         }
-        if r.aws_access_key_id.is_empty() || r.aws_secret_access_key.is_empty() {
+        if blank(r.aws_access_key_id.as_deref())
+            || blank(r.aws_secret_access_key.get().map(Secret::expose))
+        {
             spec = spec.fail("the AWS access key id and secret access key are required");
         }
         let mut req = spec.json(r).finish()?;

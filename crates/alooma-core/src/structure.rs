@@ -20,7 +20,7 @@ use http::{Request, Response};
 /// assert_eq!(GetStructure.build().unwrap().uri(), "/plumbing/?resolution=1min");
 /// let answer = http::Response::builder().status(200)
 ///     .body(bytes::Bytes::from(r#"{"nodes":[{"id":"t","name":"Code Engine","type":"TRANSFORMER"}]}"#)).unwrap();
-/// assert_eq!(GetStructure.decode(answer).unwrap().nodes[0].id, "t");
+/// assert_eq!(GetStructure.decode(answer).unwrap().nodes()[0].id, "t");
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetStructure;
@@ -149,7 +149,7 @@ mod tests {
     #[test]
     fn throughput_skips_deleted_and_other_names() {
         let mut stats = NodeStats::default();
-        stats.throughput = Some(serde_json::Number::from(3));
+        stats.throughput = alooma_types::Maybe::Value(3.0.into());
         let s = Structure::new(vec![
             Node::new("a", "Output", "REDSHIFT").with_stats(stats.clone()),
             Node::new("b", "Output", "REDSHIFT")

@@ -55,7 +55,7 @@ fn get_code_engine_code() {
     assert_decode_errors(&op, MALFORMED);
     assert_decode_errors(
         &op,
-        &["[{\"functionName\": \"main\"}]", "{\"main\": \"x\"}"],
+        &["[{\"functionName\": \"main\", \"code\": 7}]", "{\"main\": \"x\"}"],
     );
     assert_status_errors(&op);
 }
@@ -163,7 +163,7 @@ fn get_code_engine_requirements() {
     assert_decode_errors(&op, MALFORMED);
     assert_decode_errors(
         &op,
-        &["[{\"name\": \"x\"}]", "[{\"name\": \"x\", \"version\": 2}]"],
+        &["[{\"version\": \"1\"}]", "[{\"name\": \"x\", \"version\": 2}]"],
     );
     assert_status_errors(&op);
 }
@@ -252,7 +252,7 @@ fn test_transform() {
         .decode(ok(r#"{"output":"","result":null,"runtime":0.5}"#))
         .unwrap();
     assert!(dropped.event().is_none());
-    assert_eq!(dropped.result, Some(None));
+    assert_eq!(dropped.result, alooma_types::Maybe::Null);
     assert_decode_errors(&op, MALFORMED);
     assert_decode_errors(&op, &["{\"output\": 3}", "{\"runtime\": \"fast\"}"]);
     // Defect 9: the reference decoded a failed test run as a result.
@@ -314,14 +314,14 @@ fn test_transform_all_samples() {
     let code = "def transform(event):\n\treturn event";
     insta::assert_snapshot!(
         "test_transform_all_samples",
-        all_samples_requests(|s| TestTransform::new(&s.sample, code).build().unwrap())
+        all_samples_requests(|s| TestTransform::new(s.event(), code).build().unwrap())
     );
     // Each sample comes back with a `result` key added.
     let sample: Sample = serde_json::from_value(
         json!({"eventType": "clicks", "status": "VALID", "sample": {"id": 1}}),
     )
     .unwrap();
-    let result = TestTransform::new(&sample.sample, code)
+    let result = TestTransform::new(sample.event(), code)
         .decode(ok(RUN_ANSWER))
         .unwrap();
     let with = attach_result(sample, result);
@@ -338,7 +338,7 @@ fn test_code_engine_all_samples() {
     )];
     insta::assert_snapshot!(
         "test_code_engine_all_samples",
-        all_samples_requests(|s| TestCodeEngineCode::new(&s.sample, modules.clone())
+        all_samples_requests(|s| TestCodeEngineCode::new(s.event(), modules.clone())
             .build()
             .unwrap())
     );

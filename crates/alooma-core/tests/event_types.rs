@@ -48,7 +48,7 @@ fn get_event_type() {
     let op = GetEventType::new("web/clicks?v=2 #1");
     insta::assert_snapshot!("get_event_type", render(&op.build().unwrap()));
     let et = op.decode(ok(EVENT_TYPE)).unwrap();
-    assert_eq!(et.state, Some(EventTypeState::Mapped));
+    assert_eq!(et.state, alooma_types::Maybe::Value(EventTypeState::Mapped));
     assert!(matches!(
         op.decode(ok("{\"fields\":[]}")),
         Err(Error::Decode { .. })
@@ -62,7 +62,7 @@ fn get_mapping() {
     let op = GetMapping::new("événement 100%");
     insta::assert_snapshot!("get_mapping", render(&op.build().unwrap()));
     let et = op.decode(ok(WITH_STATS)).unwrap();
-    assert_eq!(et.fields()[0].fields[0].field_name, "id");
+    assert_eq!(et.fields()[0].children()[0].field_name, "id");
     assert_decode_errors(&op, MALFORMED);
     assert_status_errors(&op);
     assert!(matches!(

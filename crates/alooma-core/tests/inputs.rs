@@ -57,15 +57,20 @@ fn get_input_by_id() {
     let op = GetInputById::new(ODD);
     insta::assert_snapshot!("get_input_by_id", render(&op.build().unwrap()));
     let d = op.decode(ok(INPUT_DETAILS)).unwrap();
-    assert_eq!(d.job.input_type, "SALESFORCE");
-    assert_eq!(d.tasks["42bcb"].error_count, Some(1876));
+    assert_eq!(d.job.get().unwrap().input_type, "SALESFORCE");
+    assert_eq!(d.tasks()["42bcb"].error_count.get().map(|c| *c.get()), Some(1876));
     assert!(matches!(
         op.decode(answer(404, "{\"error\":\"no such input\"}")),
         Err(Error::Api { .. })
     ));
+    // Sparse answers decode (a job without a name, no job at all) …
+    let sparse = op.decode(ok("{\"job\":{\"id\":\"a3ef\",\"type\":\"S3\"},\"tasks\":{}}")).unwrap();
+    assert!(sparse.job.get().unwrap().name.is_absent());
+    assert!(op.decode(ok("{\"tasks\":{}}")).unwrap().job.is_absent());
+    // … and wrong types stay errors.
     assert!(matches!(
-        op.decode(ok("{\"tasks\":{}}")),
-        Err(Error::Decode { .. })
+        op.decode(ok("{\"job\":{\"name\":7}}")),
+        Err(Error::Decode { ref path, .. }) if path == "job.name"
     ));
     assert!(matches!(
         GetInputById::new("").build(),
@@ -103,7 +108,7 @@ fn create_input() {
     assert!(!op.meta().retry.is_idempotent());
     insta::assert_snapshot!("create_input", render(&req));
     assert!(
-        spec.configuration.get("auto_map").is_none(),
+        spec.config().get("auto_map").is_none(),
         "the caller's spec is unchanged"
     );
     let no_validate = CreateInput::new(&spec).one_click(false).validate(false);

@@ -44,8 +44,8 @@ fn get_metrics_by_names() {
     insta::assert_snapshot!("get_metrics_by_names", render(&op.build().unwrap()));
     let series = op.decode(answer(200, SERIES)).unwrap();
     assert_eq!(series[0].target, MetricName::EventSizeAvg);
-    assert_eq!(series[0].datapoints[0].value(), Some(22984.973548689137));
-    assert_eq!(series[0].datapoints[0].epoch(), Some(1529073369));
+    assert_eq!(series[0].points()[0].value(), Some(22984.973548689137));
+    assert_eq!(series[0].points()[0].epoch(), Some(1529073369));
     malformed_is_an_error(&op);
 }
 

@@ -6,6 +6,7 @@ mod common;
 use common::*;
 
 use alooma_core::{notifications::*, render, Error, Operation, RetrySafety};
+use alooma_types::Maybe;
 use alooma_types::{NotificationLevel, Severity};
 
 const NOTIFICATIONS: &str =
@@ -16,13 +17,13 @@ fn get_notifications() {
     let op = GetNotifications::new(1531280000);
     insta::assert_snapshot!("get_notifications", render(&op.build().unwrap()));
     let n = op.decode(answer(200, NOTIFICATIONS)).unwrap();
-    assert_eq!(n.messages.len(), 3);
-    assert_eq!(n.messages[0].severity, Some(Severity::Info));
+    assert_eq!(n.messages().len(), 3);
+    assert_eq!(n.messages()[0].severity, Maybe::Value(Severity::Info));
     assert_eq!(
-        n.messages[0].id.as_deref(),
+        n.messages()[0].id.as_deref(),
         Some("alooma-notifications+0+1339")
     );
-    assert_eq!(n.messages[0].timestamp, Some(1531288180667));
+    assert_eq!(n.messages()[0].timestamp.get().map(|t| *t.get()), Some(1531288180667));
     for body in [
         "",
         "{\"messages\":[",
@@ -66,8 +67,9 @@ fn publish_notification() {
 fn parse_notifications_errors_keeps_only_errors() {
     let mut n: alooma_types::Notifications = serde_json::from_str(NOTIFICATIONS).unwrap();
     assert!(parse_notifications_errors(&n).is_empty());
-    n.messages[1].severity = Some(Severity::Error);
-    n.messages[1].type_description = Some("Input Failure".into());
-    n.messages[2].severity = Some(Severity::Warning);
+    let messages = n.messages.as_mut().unwrap();
+    messages[1].severity = Maybe::Value(Severity::Error);
+    messages[1].type_description = Maybe::Value("Input Failure".into());
+    messages[2].severity = Maybe::Value(Severity::Warning);
     assert_eq!(parse_notifications_errors(&n), ["Input Failure"]);
 }

@@ -73,7 +73,7 @@ fn get_output_config() {
         .unwrap();
     let expected: serde_json::Value = serde_json::from_str(OUTPUT_NODE).unwrap();
     assert_eq!(
-        serde_json::to_value(n.configuration.unwrap()).unwrap(),
+        serde_json::to_value(n.configuration.into_option().unwrap()).unwrap(),
         expected["configuration"]
     );
 }
@@ -88,8 +88,8 @@ fn get_redshift_config() {
     let c: RedshiftConfig = sink_config("get_redshift_config", &s, &SinkType::Redshift)
         .unwrap()
         .unwrap();
-    assert_eq!(*c.port.get(), 1234);
-    assert_eq!(c.password.expose(), "**********");
+    assert_eq!(c.port(), Some(1234));
+    assert_eq!(c.password.get().unwrap().expose(), "**********");
     assert_eq!(
         serde_json::to_value(&c).unwrap(),
         serde_json::from_str::<serde_json::Value>(REDSHIFT_CONFIG).unwrap()
@@ -117,7 +117,7 @@ fn get_snowflake_config() {
     assert_eq!(c.extra["cron"], "*/15 * * * *");
     let err = sink_config::<SnowflakeConfig>(
         "get_snowflake_config",
-        &structure_with("SNOWFLAKE", r#"{"username":"u"}"#),
+        &structure_with("SNOWFLAKE", r#"{"username":["u"]}"#),
         &SinkType::Snowflake,
     )
     .unwrap_err();
@@ -144,7 +144,7 @@ fn get_bigquery_config() {
         .unwrap()
         .unwrap();
     assert_eq!(c.project_name, "examplecom-112211");
-    assert_eq!(c.skip_validation.map(|v| *v.get()), Some(true));
+    assert_eq!(c.skip_validation.get().map(|v| *v.get()), Some(true));
     assert!(
         !format!("{c:?}").contains(" ... "),
         "oauth2 must be redacted"

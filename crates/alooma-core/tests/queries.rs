@@ -44,7 +44,7 @@ fn get_queries() {
     insta::assert_snapshot!("get_queries", render(&op.build().unwrap()));
     let by_id = op.decode(answer(200, QUERIES)).unwrap();
     let q = by_id.get("1234").unwrap();
-    assert_eq!(q.status, Some(QueryStatus::Active));
+    assert_eq!(q.status, alooma_types::Maybe::Value(QueryStatus::Active));
     assert_eq!(
         q.configuration.as_ref().unwrap().frequency_hours(),
         Some(8.0)
@@ -127,7 +127,7 @@ fn get_scheduled_queries_in_error_state() {
 #[test]
 fn schedule_default_query() {
     let mut config = QueryConfiguration::new("orders/v2").frequency(8);
-    config.custom_variables = Some(serde_json::from_str(r#"{"keep":"me","over":"old"}"#).unwrap());
+    config.custom_variables = alooma_types::Maybe::Value(serde_json::from_str(r#"{"keep":"me","over":"old"}"#).unwrap());
     let op = ScheduleDefaultQuery::new(config.clone())
         .custom_variables(serde_json::from_str(r#"{"over":"new","webhook":"w"}"#).unwrap());
     assert_eq!(op.meta().retry, RetrySafety::NotIdempotent);

@@ -45,11 +45,11 @@ fn get_samples() {
         .to_string()))
         .unwrap();
     assert_eq!(samples.len(), 2);
-    assert_eq!(samples[0].sample["url"], "/");
+    assert_eq!(samples[0].event()["url"], "/");
     assert_eq!(samples[0].extra["inputLabel"], "web");
     assert_eq!(samples[1].status.as_deref(), Some("DROP"));
     assert_decode_errors(&all, MALFORMED);
-    assert_decode_errors(&all, &["[{\"eventType\": \"x\"}]", "{\"sample\": {}}"]);
+    assert_decode_errors(&all, &["[{\"eventType\": 7}]", "{\"sample\": {}}"]);
     assert_status_errors(&all);
 }
 

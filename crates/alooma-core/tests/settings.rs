@@ -6,6 +6,7 @@ mod common;
 use common::*;
 
 use alooma_core::{auth::SensitiveBody, render, settings::*, Error, Operation};
+use alooma_types::Maybe;
 use alooma_types::{DigestFrequency, EmailNotifications, S3RetentionOptions};
 
 const SETTINGS: &str = include_str!("../../alooma-types/tests/fixtures/settings/get_settings.json");
@@ -19,11 +20,11 @@ fn get_settings() {
     insta::assert_snapshot!("get_settings", render(&op.build().unwrap()));
     let s = op.decode(answer(200, SETTINGS)).unwrap();
     let email = s.email_notifications.as_ref().unwrap();
-    assert_eq!(email.digest_frequency, DigestFrequency::Daily);
-    assert_eq!(email.digest_send_hour, Some(20));
-    let s3 = s.s3_retention.clone().flatten().unwrap();
+    assert_eq!(email.digest_frequency, Maybe::Value(DigestFrequency::Daily));
+    assert_eq!(email.digest_send_hour.get().map(|h| *h.get()), Some(20));
+    let s3 = s.s3_retention.clone().into_option().unwrap();
     assert_eq!(
-        s3.aws_secret_access_key.expose(),
+        s3.aws_secret_access_key.get().unwrap().expose(),
         "0123456789Puel0J9uQjT4SLbyqQoK/abcdefghi"
     );
     assert!(!format!("{s:?}").contains("Puel0J9"));

@@ -39,7 +39,7 @@ fn structure() -> Structure {
 fn get_structure() {
     insta::assert_snapshot!("get_structure", render(&GetStructure.build().unwrap()));
     let s = structure();
-    assert_eq!(s.nodes.len(), 6);
+    assert_eq!(s.nodes().len(), 6);
     assert_eq!(s.extra["resolution"], "1min");
     let back = serde_json::to_value(&s).unwrap();
     let original: serde_json::Value = serde_json::from_str(&structure_json()).unwrap();
@@ -97,7 +97,7 @@ fn get_snowflake_node() {
     let node = sink_node(&s, &SinkType::Snowflake).unwrap();
     assert_eq!(node.id, "<ID>");
     assert_eq!(
-        node.state.clone().flatten().unwrap()["state"],
+        node.state.clone().into_option().unwrap()["state"],
         "CONNECTION_SUCCESSFUL"
     );
 }

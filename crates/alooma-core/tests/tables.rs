@@ -42,8 +42,8 @@ fn get_tables() {
     insta::assert_snapshot!("get_tables", render(&op.build().unwrap()));
     let tables = op.decode(answer(200, TABLES)).unwrap();
     assert_eq!(tables[0].table_name, "user");
-    assert_eq!(tables[0].columns[0].column_type.length, Some(256));
-    assert_eq!(tables[0].columns[0].sub_columns, Some(None));
+    assert_eq!(tables[0].columns()[0].column_type.get().unwrap().length(), Some(256));
+    assert_eq!(tables[0].columns()[0].sub_columns, alooma_types::Maybe::Null);
     bad_list_bodies(&op);
 }
 
@@ -57,7 +57,7 @@ fn get_table_names() {
     insta::assert_snapshot!("get_table_names", render(&op.build().unwrap()));
     let tables = op.decode(answer(200, TABLE_NAMES)).unwrap();
     assert_eq!(tables[0].table_name, "TABLE1");
-    assert!(tables[0].columns.is_empty());
+    assert!(tables[0].columns().is_empty());
     bad_list_bodies(&op);
 }
 
@@ -72,7 +72,7 @@ fn create_table() {
         op.decode(answer(200, &table))
             .unwrap()
             .unwrap()
-            .columns
+            .columns()
             .len(),
         2
     );

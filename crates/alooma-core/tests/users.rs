@@ -19,11 +19,11 @@ fn get_users() {
         .unwrap();
     assert_eq!(users.len(), 2);
     assert_eq!(users[1].email, "user2@example.com");
-    assert_eq!(users[0].is_pending, Some(false));
+    assert_eq!(users[0].is_pending.get().map(|p| *p.get()), Some(false));
     for body in [
         "",
         "[{\"email\":",
-        "[{\"first_name\":null}]",
+        "[{\"email\":null,\"first_name\":5}]",
         "{}",
         "<html>login</html>",
     ] {

@@ -39,7 +39,7 @@ pub struct Lenient<T> {
 enum Form {
     /// As `T` serializes itself.
     Native,
-    /// As this JSON number (an integer read into a float, `1` read into a bool).
+    /// As this JSON number (an integer read into a float, say).
     Number(serde_json::Number),
     /// As this exact string.
     Text(Box<str>),
@@ -192,12 +192,9 @@ impl LenientScalar for f64 {
 
 impl LenientScalar for bool {
     const EXPECTING: &'static str = "a bool";
-    fn from_number(n: &serde_json::Number) -> Option<(Self, bool)> {
-        match n.as_u64() {
-            Some(0) => Some((false, true)),
-            Some(1) => Some((true, true)),
-            _ => None,
-        }
+    fn from_number(_n: &serde_json::Number) -> Option<(Self, bool)> {
+        // A bool is a bool or its text; `0` / `1` are numbers, not bools.
+        None
     }
     fn from_bool(b: bool) -> Option<Self> {
         Some(b)
@@ -298,7 +295,7 @@ mod tests {
         for json in ["45", "45.5", "\"45\"", "-3"] {
             assert_eq!(round_trip::<f64>(json), json);
         }
-        for json in ["true", "\"false\"", "\"True\"", "1", "0"] {
+        for json in ["true", "\"false\"", "\"True\""] {
             assert_eq!(round_trip::<bool>(json), json);
         }
     }
@@ -317,7 +314,7 @@ mod tests {
         for bad in ["\"x\"", "-1", "1.5", "true", "null", "[]", "{}", "\"1e400\""] {
             assert!(serde_json::from_str::<Lenient<u64>>(bad).is_err(), "{bad}");
         }
-        for bad in ["\"yes\"", "2", "\"\""] {
+        for bad in ["\"yes\"", "2", "1", "0", "\"\""] {
             assert!(serde_json::from_str::<Lenient<bool>>(bad).is_err(), "{bad}");
         }
         assert!(serde_json::from_str::<Lenient<u16>>("70000").is_err());

@@ -178,6 +178,20 @@ impl<T> From<Maybe<T>> for Option<T> {
     }
 }
 
+/// `maybe == "text"` is true only for that value.
+impl PartialEq<str> for Maybe<String> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_deref() == Some(other)
+    }
+}
+
+/// `maybe == "text"` is true only for that value.
+impl PartialEq<&str> for Maybe<String> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_deref() == Some(*other)
+    }
+}
+
 impl<T: Serialize> Serialize for Maybe<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -215,6 +229,8 @@ mod tests {
         assert_eq!(Maybe::<u8>::from_option(None), Maybe::Absent);
         assert_eq!(Maybe::Value(2).map(|v| v * 2), Maybe::Value(4));
         assert_eq!(Option::from(Maybe::Value(3)), Some(3));
+        assert!(Maybe::Value("a".to_owned()) == "a");
+        assert!(Maybe::<String>::Null != "a");
     }
 
     #[test]

@@ -51,6 +51,12 @@ pub struct Sample {
 }
 
 impl Sample {
+    /// The event (`null` when the sample has none).
+    pub fn event(&self) -> &serde_json::Value {
+        static NULL: serde_json::Value = serde_json::Value::Null;
+        self.sample.get().unwrap_or(&NULL)
+    }
+
     /// A sample holding `event`, with no type, status or result.
     pub fn new(event: serde_json::Value) -> Self {
         Sample {

@@ -190,7 +190,7 @@ fn add_field_and_set_mapping_for_field() {
     let c = client();
     let mut et = EventType::new("e");
     let parent = c.add_field(et.fields_mut(), "a");
-    let child = c.add_field(&mut parent.fields, "b");
+    let child = c.add_field(parent.children_mut(), "b");
     c.set_mapping_for_field(child, "a_b", ColumnType::new("BOOLEAN").with_non_null(true));
     assert_eq!(
         value(&et)["fields"],

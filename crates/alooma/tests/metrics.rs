@@ -33,7 +33,7 @@ async fn get_metrics_by_names() {
         )
         .await
         .unwrap();
-    assert_eq!(s[0].datapoints[0].value(), Some(22984.973548689137));
+    assert_eq!(s[0].points()[0].value(), Some(22984.973548689137));
     assert_eq!(mock.requests()[0].operation, Some("get_metrics_by_names"));
 
     let (client, mock) = client_with(

@@ -16,7 +16,7 @@ async fn get_notifications_and_parse_errors() {
     mock.on("GET", "/notifications?from=1531280000", 200, with_error);
     let client = Client::with_service(mock.clone());
     let n = client.get_notifications(1531280000).await.unwrap();
-    assert_eq!(n.messages.len(), 3);
+    assert_eq!(n.messages().len(), 3);
     assert_eq!(
         client.parse_notifications_errors(&n),
         ["Events Loaded to Output"]

@@ -30,7 +30,7 @@ fn client() -> (MockService, Client<MockService>) {
 async fn get_structure_and_the_deprecated_alias() {
     let (mock, client) = client();
     let s = client.get_structure().await.unwrap();
-    assert_eq!(s.nodes.len(), 4);
+    assert_eq!(s.nodes().len(), 4);
     #[allow(deprecated)]
     let p = client.get_plumbing().await.unwrap();
     assert_eq!(p, s);

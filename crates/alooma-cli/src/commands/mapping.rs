@@ -173,7 +173,7 @@ pub fn field_rows(mapping: &EventType) -> Vec<Value> {
                 "type": m.and_then(|m| m.column_type()).map(show_type).unwrap_or_default(),
                 "discarded": m.is_some_and(|m| m.discarded()),
             }));
-            walk(&field.fields, Some(&path), rows);
+            walk(field.children(), Some(&path), rows);
         }
     }
     let mut rows = Vec::new();

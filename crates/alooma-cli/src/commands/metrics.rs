@@ -77,7 +77,7 @@ pub async fn run(cmd: MetricsCmd, ctx: &Ctx) -> Result<(), CliError> {
                     let rows: Vec<Value> = series
                         .iter()
                         .flat_map(|s| {
-                            s.datapoints.iter().map(move |d| {
+                            s.points().iter().map(move |d| {
                                 json!({"target": s.target, "epoch": d.epoch(), "value": d.value()})
                             })
                         })

@@ -227,7 +227,7 @@ impl<S: HttpService> Client<S> {
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
     /// for s in client.test_transform_all_samples(Some("clicks"), &["VALID", "NO_MAPPING"]).await? {
-    ///     println!("{} -> {:?}", s.sample, s.result.as_ref().and_then(|r| r.event()));
+    ///     println!("{} -> {:?}", s.event(), s.result.get().and_then(|r| r.event()));
     /// }
     /// # Ok(()) }
     /// ```
@@ -278,11 +278,11 @@ impl<S: HttpService> Client<S> {
             .map(|sample| async move {
                 let result = match runner {
                     Runner::Transform(code) => {
-                        self.send(TestTransform::new(&sample.sample, code.as_str()))
+                        self.send(TestTransform::new(sample.event(), code.as_str()))
                             .await?
                     }
                     Runner::Modules(modules) => {
-                        self.send(TestCodeEngineCode::new(&sample.sample, modules.clone()))
+                        self.send(TestCodeEngineCode::new(sample.event(), modules.clone()))
                             .await?
                     }
                 };

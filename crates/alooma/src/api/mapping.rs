@@ -174,7 +174,7 @@ impl<S> Client<S> {
     /// # fn demo(client: alooma::Client) {
     /// let mut et = alooma::types::EventType::new("orders");
     /// let customer = client.add_field(et.fields_mut(), "customer");
-    /// client.add_field(&mut customer.fields, "email");
+    /// client.add_field(customer.children_mut(), "email");
     /// # }
     /// ```
     pub fn add_field<'a>(
