@@ -157,7 +157,10 @@ mod tests {
         let list: Vec<EventType> = serde_json::from_str(&body).unwrap();
         assert_eq!(list.len(), 200);
         assert_eq!(list[5].name, "input_5.event_type_0005");
-        assert_eq!(list[5].state, alooma_types::Maybe::Value(alooma_types::EventTypeState::Mapped));
+        assert_eq!(
+            list[5].state,
+            alooma_types::Maybe::Value(alooma_types::EventTypeState::Mapped)
+        );
         assert!(
             list.iter().all(|et| et.extra.is_empty()),
             "every key is typed"

@@ -38,7 +38,7 @@ async fn get_used_credits_filters_by_day() {
         .get_used_credits(Some("2024-04-28"), Some("2024-04-29"), true)
         .await
         .unwrap();
-    let days: Vec<&str> = some.iter().map(|r| r.date.as_str()).collect();
+    let days: Vec<&str> = some.iter().map(|r| r.date.as_deref().unwrap()).collect();
     assert_eq!(days, ["2024-04-28", "2024-04-29"]);
     let queries: Vec<_> = requests_to(&emu, "GET", "credits/used-credits")
         .into_iter()
@@ -65,7 +65,8 @@ async fn get_loaded_events_per_table_summary_reads_rows() {
     assert_eq!(rows.len(), 2);
     assert!(rows
         .iter()
-        .any(|r| r.table_name.as_deref() == Some("PUBLIC.PAGE_VIEW") && r.count == Some(25000)));
+        .any(|r| r.table_name.as_deref() == Some("PUBLIC.PAGE_VIEW")
+            && r.count.get().map(|c| *c.get()) == Some(25000)));
     // `all` adds other instances' tables.
     let all = c
         .get_loaded_events_per_table_summary("2024-05-01T00:00:00", None, true)

@@ -38,7 +38,7 @@ async fn get_code_engine_modules_keeps_language() {
     let modules = c.get_code_engine_modules().await.unwrap();
     assert_eq!(modules.len(), 2);
     let utils = modules.iter().find(|m| m.function_name == "utils").unwrap();
-    assert!(utils.code.contains("normalize_email"));
+    assert!(utils.code().contains("normalize_email"));
     assert_eq!(
         utils.language.as_ref().map(|l| l.to_string()).as_deref(),
         Some("PYTHON")
@@ -132,7 +132,7 @@ async fn get_code_engine_requirements_lists_packages() {
     let reqs = c.get_code_engine_requirements().await.unwrap();
     let pairs: Vec<(&str, &str)> = reqs
         .iter()
-        .map(|r| (r.name.as_str(), r.version.as_str()))
+        .map(|r| (r.name.as_str(), r.version.as_deref().unwrap_or("")))
         .collect();
     assert_eq!(
         pairs,
@@ -225,7 +225,7 @@ async fn test_transform_all_samples_filters_by_type_and_status() {
     assert_eq!(valid.len(), 2);
     for s in &valid {
         assert_eq!(s.status.as_deref(), Some("VALID"));
-        assert_eq!(s.result.as_ref().unwrap().event(), Some(&s.sample));
+        assert_eq!(s.result.get().unwrap().event(), Some(s.event()));
     }
 }
 

@@ -41,7 +41,7 @@ async fn get_event_type_reads_fields_and_stats() {
     let names: Vec<&str> = et.fields().iter().map(|f| f.field_name.as_str()).collect();
     assert_eq!(names, ["url", "referrer", "user", "timestamp"]);
     // get_event_type keeps stats (get_mapping removes them).
-    assert!(et.stats().and_then(|s| s.count).is_some());
+    assert!(et.stats().and_then(|s| s.count()).is_some());
     let err = c.get_event_type("nope").await.unwrap_err();
     assert!(
         matches!(err, Error::NotFound { .. } | Error::Api { .. }),
@@ -69,10 +69,13 @@ async fn set_mapping_stores_the_mapping() {
     let emu = start().await;
     let c = client(&emu);
     let mut mapping = c.get_mapping("orders").await.unwrap();
-    mapping.mapping_mode = Some(MappingMode::Flexible);
+    mapping.mapping_mode = alooma_types::Maybe::Value(MappingMode::Flexible);
     c.set_mapping(&mapping, "orders").await.unwrap();
     let back = c.get_mapping("orders").await.unwrap();
-    assert_eq!(back.mapping_mode, alooma_types::Maybe::Value(MappingMode::Flexible));
+    assert_eq!(
+        back.mapping_mode,
+        alooma_types::Maybe::Value(MappingMode::Flexible)
+    );
     assert_eq!(back.fields(), mapping.fields());
     assert_eq!(stored(&emu, "orders").unwrap()["mappingMode"], "FLEXIBLE");
     assert_eq!(count(&emu, "POST", "event-types/orders/mapping"), 1);
@@ -84,11 +87,14 @@ async fn discard_event_type_marks_it_discarded() {
     let c = client(&emu);
     c.discard_event_type("checkout").await.unwrap();
     let et = c.get_event_type("checkout").await.unwrap();
-    let mapping = et.mapping.clone().unwrap();
-    assert_eq!(mapping.is_discarded, Some(true));
+    let mapping = et.mapping.clone().into_option().unwrap();
+    assert!(mapping.discarded());
     assert_eq!(mapping.table_name.as_deref(), Some(""));
     assert!(et.fields().is_empty());
-    assert_eq!(et.mapping_mode, alooma_types::Maybe::Value(MappingMode::Strict));
+    assert_eq!(
+        et.mapping_mode,
+        alooma_types::Maybe::Value(MappingMode::Strict)
+    );
 }
 
 #[tokio::test]

@@ -27,7 +27,7 @@ async fn get_inputs_lists_and_filters() {
         .await
         .unwrap()
         .into_iter()
-        .map(|n| n.name)
+        .map(|n| n.name.into_option().unwrap())
         .collect();
     all.sort();
     assert_eq!(all, ["orders_db", "salesforce", "web_events"]);
@@ -65,10 +65,10 @@ async fn get_input_by_id_reports_job_and_task() {
     let emu = start().await;
     let c = client(&emu);
     let details = c.get_input_by_id(WEB_EVENTS).await.unwrap();
-    assert_eq!(details.job.id, WEB_EVENTS);
-    assert_eq!(details.job.name, "web_events");
-    assert_eq!(details.job.input_type, "RESTAPI");
-    assert_eq!(details.tasks.len(), 1);
+    assert_eq!(details.job.get().unwrap().id, WEB_EVENTS);
+    assert_eq!(details.job.get().unwrap().name, "web_events");
+    assert_eq!(details.job.get().unwrap().input_type, "RESTAPI");
+    assert_eq!(details.tasks().len(), 1);
     let missing = c.get_input_by_id("no-such-input").await.unwrap_err();
     assert!(
         matches!(missing, Error::Api { .. } | Error::NotFound { .. }),
@@ -81,8 +81,8 @@ async fn get_input_by_name_finds_exact_name() {
     let emu = start().await;
     let c = client(&emu);
     let details = c.get_input_by_name("orders_db").await.unwrap();
-    assert_eq!(details.job.name, "orders_db");
-    assert_eq!(details.job.input_type, "POSTGRESQL");
+    assert_eq!(details.job.get().unwrap().name, "orders_db");
+    assert_eq!(details.job.get().unwrap().input_type, "POSTGRESQL");
     let err = c.get_input_by_name("orders").await.unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
 }
@@ -191,7 +191,7 @@ async fn edit_input_changes_configuration() {
         .with_config("tables", "public.orders");
     c.edit_input(&spec).await.unwrap();
     let details = c.get_input_by_name("orders_db").await.unwrap();
-    let config = details.job.configuration.unwrap();
+    let config = details.job.get().unwrap().configuration.get().unwrap();
     assert_eq!(config["tables"], "public.orders");
     // A spec without id is refused before any request.
     let before = emu.requests().len();
@@ -209,12 +209,24 @@ async fn pause_and_resume_input() {
     let c = client(&emu);
     c.pause_input_by_id(WEB_EVENTS).await.unwrap();
     assert!(emu.with_state(|s| s.input_meta[WEB_EVENTS].paused));
-    let job = c.get_input_by_id(WEB_EVENTS).await.unwrap().job;
-    assert_eq!(job.extra["paused"], true);
+    let job = c
+        .get_input_by_id(WEB_EVENTS)
+        .await
+        .unwrap()
+        .job
+        .into_option()
+        .unwrap();
+    assert_eq!(job.paused.get().map(|p| *p.get()), Some(true));
     c.resume_input_by_id(WEB_EVENTS).await.unwrap();
     assert!(!emu.with_state(|s| s.input_meta[WEB_EVENTS].paused));
-    let job = c.get_input_by_id(WEB_EVENTS).await.unwrap().job;
-    assert_eq!(job.extra["paused"], false);
+    let job = c
+        .get_input_by_id(WEB_EVENTS)
+        .await
+        .unwrap()
+        .job
+        .into_option()
+        .unwrap();
+    assert_eq!(job.paused.get().map(|p| *p.get()), Some(false));
     let pauses = alooma_tests::requests_to(&emu, "PUT", &format!("inputs/{WEB_EVENTS}/pause"));
     let queries: Vec<_> = pauses.iter().map(|r| r.query.as_deref()).collect();
     assert_eq!(queries, [Some("pause=true"), Some("pause=false")]);
@@ -232,7 +244,7 @@ async fn remove_input_removes_node() {
         .await
         .unwrap()
         .into_iter()
-        .map(|n| n.name)
+        .filter_map(|n| n.name.into_option())
         .collect();
     assert!(!names.contains(&"salesforce".to_owned()), "{names:?}");
     assert_eq!(

@@ -41,7 +41,7 @@ async fn find_field_name_finds_and_adds_nested_fields() {
         .find_field_name(&mut et, "user.geo.country", false)
         .unwrap();
     assert_eq!(
-        country.mapping.as_ref().unwrap().column_name.as_deref(),
+        country.mapping.get().unwrap().column_name.as_deref(),
         Some("user_geo_country")
     );
     let missing = c.find_field_name(&mut et, "user.geo.zip", false);
@@ -110,7 +110,9 @@ async fn map_field_maps_a_new_nested_path() {
         json!({
             "columnName": "customer_city",
             "columnType": {"type": "VARCHAR", "nonNull": false, "length": 64},
-            "isDiscarded": false
+            "isDiscarded": false,
+            "machineGenerated": false,
+            "subFields": null
         })
     );
 }

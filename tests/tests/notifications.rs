@@ -52,7 +52,7 @@ async fn parse_notifications_errors_lists_error_types() {
         .messages()
         .iter()
         .filter(|m| m.is_error())
-        .filter_map(|m| m.type_description.clone())
+        .filter_map(|m| m.type_description.clone().into_option())
         .collect();
     let errors = c.parse_notifications_errors(&listed);
     assert_eq!(errors, expected);

@@ -12,7 +12,7 @@ const REDSHIFT_ID: &str = "5b1c6d2e-0a41-4f7e-9c11-000000000005";
 
 fn output_node(emu: &alooma_emulator::Emulator) -> serde_json::Value {
     emu.with_state(|s| {
-        s.nodes()
+        s.nodes
             .iter()
             .find(|n| n["category"] == "OUTPUT")
             .cloned()
@@ -89,7 +89,7 @@ async fn set_redshift_config_then_get_redshift_config() {
     assert_eq!(node["configuration"]["skipValidation"], true);
     let back = c.get_redshift_config().await.unwrap().unwrap();
     assert_eq!(back.hostname, "rs.example.com");
-    assert_eq!(*back.port.get(), 5439);
+    assert_eq!(back.port(), Some(5439));
     assert_eq!(back.database_name, "analytics");
 }
 

@@ -30,7 +30,7 @@ async fn get_query_by_event_type_finds_exactly_one() {
     let c = client(&emu);
     let q = c.get_query_by_event_type("orders").await.unwrap();
     assert_eq!(
-        q.configuration.as_ref().unwrap().event_type.as_deref(),
+        q.configuration.get().unwrap().event_type.as_deref(),
         Some("orders")
     );
     let none = c.get_query_by_event_type("page_view").await.unwrap_err();

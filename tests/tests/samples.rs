@@ -22,7 +22,7 @@ async fn get_samples_filters_by_type_and_statuses() {
         .unwrap();
     let mut types: Vec<_> = statuses
         .iter()
-        .filter_map(|s| s.event_type.clone())
+        .filter_map(|s| s.event_type.clone().into_option())
         .collect();
     types.sort();
     assert_eq!(types, ["checkout", "partner/feed"]);

@@ -25,31 +25,52 @@ async fn input_lifecycle_create_list_edit_pause_resume_remove() {
         .unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].id, id);
-    assert_eq!(c.get_input_by_name("events_api").await.unwrap().job.id, id);
+    assert_eq!(
+        c.get_input_by_name("events_api")
+            .await
+            .unwrap()
+            .job
+            .get()
+            .unwrap()
+            .id,
+        id.as_str()
+    );
     // Edited.
     let edited = spec
         .clone()
         .with_id(&id)
         .with_config("input_default_schema", "analytics");
     c.edit_input(&edited).await.unwrap();
-    let job = c.get_input_by_id(&id).await.unwrap().job;
+    let job = c
+        .get_input_by_id(&id)
+        .await
+        .unwrap()
+        .job
+        .into_option()
+        .unwrap();
     assert_eq!(
-        job.configuration.unwrap()["input_default_schema"],
+        job.configuration.into_option().unwrap()["input_default_schema"],
         "analytics"
     );
     // Paused, then resumed.
     c.pause_input_by_id(&id).await.unwrap();
     let details = c.get_input_by_id(&id).await.unwrap();
-    assert_eq!(details.job.extra["paused"], true);
+    assert_eq!(
+        details.job.get().unwrap().paused.get().map(|p| *p.get()),
+        Some(true)
+    );
     assert!(details
-        .tasks
+        .tasks()
         .values()
         .all(|t| t.status.as_deref() == Some("paused")));
     c.resume_input_by_id(&id).await.unwrap();
     let details = c.get_input_by_id(&id).await.unwrap();
-    assert_eq!(details.job.extra["paused"], false);
+    assert_eq!(
+        details.job.get().unwrap().paused.get().map(|p| *p.get()),
+        Some(false)
+    );
     assert!(details
-        .tasks
+        .tasks()
         .values()
         .all(|t| t.status.as_deref() == Some("active")));
     // Removed.
@@ -95,17 +116,17 @@ async fn mapping_round_trip_get_edit_offline_set_get() {
     let mut back = c.get_mapping("page_view").await.unwrap();
     assert_eq!(back.fields(), mapping.fields());
     let r = c.find_field_name(&mut back, "referrer", false).unwrap();
-    assert!(r.mapping.as_ref().unwrap().discarded());
+    assert!(r.mapping.get().unwrap().discarded());
     let city = c
         .find_field_name(&mut back, "user.geo.city", false)
         .unwrap();
-    let city_mapping = city.mapping.as_ref().unwrap();
+    let city_mapping = city.mapping.get().unwrap();
     assert_eq!(city_mapping.column_name.as_deref(), Some("city"));
-    assert_eq!(city_mapping.column_type().unwrap().length, Some(200));
+    assert_eq!(city_mapping.column_type().unwrap().length(), Some(200));
     assert!(c.find_field_name(&mut back, "user.email", false).is_err());
     let device = c.find_field_name(&mut back, "device.type", false).unwrap();
     assert_eq!(
-        device.mapping.as_ref().unwrap().column_name.as_deref(),
+        device.mapping.get().unwrap().column_name.as_deref(),
         Some("device_type")
     );
 }
@@ -147,7 +168,7 @@ async fn scheduled_query_schedule_list_run_remove() {
     let listed = c.get_queries().await.unwrap();
     assert_eq!(listed.len(), 3);
     let q = listed.get(&id).unwrap();
-    let config = q.configuration.as_ref().unwrap();
+    let config = q.configuration.get().unwrap();
     assert_eq!(config.event_type.as_deref(), Some("page_view"));
     assert_eq!(
         config.custom_query.as_deref(),
@@ -191,7 +212,7 @@ async fn clean_system_leaves_a_clean_system() {
         .nodes()
         .iter()
         .filter(|n| n.is_input())
-        .map(|n| n.node_type.as_str())
+        .map(|n| n.node_type.as_deref().unwrap())
         .collect();
     assert_eq!(inputs, ["RESTREAM"]);
     assert_eq!(c.get_restream_queue_size().await.unwrap(), 0);
@@ -205,10 +226,10 @@ async fn clean_system_leaves_a_clean_system() {
     // Default e-mail settings, no S3 retention.
     let settings = c.get_settings().await.unwrap();
     assert_eq!(
-        settings.email_notifications.unwrap(),
+        settings.email_notifications.into_option().unwrap(),
         EmailNotifications::default()
     );
-    assert_eq!(settings.s3_retention, Some(None));
+    assert!(settings.s3_retention.is_null());
     // And the same, read from the emulator's state.
     let state = emu.state_json();
     assert_eq!(state["event_types"], serde_json::json!({}));

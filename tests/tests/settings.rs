@@ -12,10 +12,10 @@ async fn get_settings_reads_both_sections() {
     let emu = start().await;
     let c = client(&emu);
     let settings = c.get_settings().await.unwrap();
-    let email = settings.email_notifications.unwrap();
-    assert_eq!(email.recipients, ["ops@example.com"]);
-    assert_eq!(email.digest_send_hour, Some(20));
-    assert_eq!(settings.s3_retention, Some(None));
+    let email = settings.email_notifications.into_option().unwrap();
+    assert_eq!(email.recipient_list(), ["ops@example.com"]);
+    assert_eq!(email.digest_send_hour.get().map(|h| *h.get()), Some(20));
+    assert!(settings.s3_retention.is_null());
 }
 
 #[tokio::test]
@@ -27,12 +27,18 @@ async fn set_settings_email_notifications_stores_them() {
         .severities(false, true, true)
         .frequency(DigestFrequency::Other("WEEKLY".into()));
     c.set_settings_email_notifications(&wanted).await.unwrap();
-    let back = c.get_settings().await.unwrap().email_notifications.unwrap();
-    assert_eq!(back.recipients, ["a@example.com", "b@example.com"]);
-    assert!(!back.digest_info);
+    let back = c
+        .get_settings()
+        .await
+        .unwrap()
+        .email_notifications
+        .into_option()
+        .unwrap();
+    assert_eq!(back.recipient_list(), ["a@example.com", "b@example.com"]);
+    assert!(!back.digest_info());
     assert_eq!(
         back.digest_frequency,
-        DigestFrequency::Other("WEEKLY".into())
+        alooma_types::Maybe::Value(DigestFrequency::Other("WEEKLY".into()))
     );
     let stored = emu.with_state(|s| s.email_notifications.clone());
     assert_eq!(stored["digestInfo"], false);
@@ -66,7 +72,7 @@ async fn set_s3_retention_then_delete_s3_retention() {
         .await
         .unwrap()
         .s3_retention
-        .flatten()
+        .into_option()
         .unwrap();
     assert_eq!(back.aws_bucket_name, "archive-bucket");
     assert_eq!(back.file_prefix.as_deref(), Some("raw/"));

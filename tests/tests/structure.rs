@@ -10,9 +10,13 @@ async fn get_structure_lists_every_node() {
     let emu = start().await;
     let c = client(&emu);
     let structure = c.get_structure().await.unwrap();
-    let expected = emu.with_state(|s| s.nodes().len());
+    let expected = emu.with_state(|s| s.nodes.len());
     assert_eq!(structure.nodes().len(), expected);
-    let names: Vec<&str> = structure.nodes().iter().map(|n| n.name.as_str()).collect();
+    let names: Vec<&str> = structure
+        .nodes()
+        .iter()
+        .map(|n| n.name.as_deref().unwrap())
+        .collect();
     assert!(names.contains(&"web_events") && names.contains(&"Redshift"));
     let reqs = requests_to(&emu, "GET", "plumbing/");
     assert_eq!(reqs.len(), 1);

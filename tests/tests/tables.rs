@@ -32,7 +32,10 @@ async fn get_tables_lists_default_or_given_schema() {
     let emu = start().await;
     let c = client(&emu);
     let public = c.get_tables(false, None).await.unwrap();
-    let names: Vec<&str> = public.iter().map(|t| t.table_name.as_str()).collect();
+    let names: Vec<&str> = public
+        .iter()
+        .map(|t| t.table_name.as_deref().unwrap())
+        .collect();
     assert_eq!(
         names,
         [
@@ -43,14 +46,17 @@ async fn get_tables_lists_default_or_given_schema() {
             "orders_daily"
         ]
     );
-    assert!(!public[0].columns.is_empty());
+    assert!(!public[0].columns().is_empty());
     let analytics = c.get_tables(false, Some("analytics")).await.unwrap();
-    let names: Vec<&str> = analytics.iter().map(|t| t.table_name.as_str()).collect();
+    let names: Vec<&str> = analytics
+        .iter()
+        .map(|t| t.table_name.as_deref().unwrap())
+        .collect();
     assert_eq!(names, ["revenue_report", "sessions"]);
     // shallow goes through get_table_names.
     let shallow = c.get_tables(true, None).await.unwrap();
     assert_eq!(shallow.len(), 5);
-    assert!(shallow.iter().all(|t| t.columns.is_empty()));
+    assert!(shallow.iter().all(|t| t.columns().is_empty()));
     assert_eq!(count(&emu, "GET", "tables"), 2);
     assert_eq!(count(&emu, "GET", "tables/analytics"), 1);
 }
@@ -61,7 +67,7 @@ async fn get_table_names_is_shallow() {
     let c = client(&emu);
     let names = c.get_table_names(Some("analytics")).await.unwrap();
     assert_eq!(names.len(), 2);
-    assert!(names.iter().all(|t| t.columns.is_empty()));
+    assert!(names.iter().all(|t| t.columns().is_empty()));
     let reqs = requests_to(&emu, "GET", "tables/analytics");
     assert_eq!(reqs[0].query.as_deref(), Some("shallow=true"));
 }
@@ -85,9 +91,9 @@ async fn create_table_then_alter_table() {
     let listed = c.get_tables(false, None).await.unwrap();
     let customers = listed.iter().find(|t| t.table_name == "customers").unwrap();
     let cols: Vec<&str> = customers
-        .columns
+        .columns()
         .iter()
-        .map(|c| c.column_name.as_str())
+        .map(|c| c.column_name.as_deref().unwrap())
         .collect();
     assert_eq!(cols, ["id", "name", "email"]);
     // Creating it twice is refused by the server.
@@ -135,7 +141,7 @@ async fn get_schemas_and_create_schema() {
     let schemas = c.get_schemas().await.unwrap();
     let names: Vec<(&str, bool)> = schemas
         .iter()
-        .map(|s| (s.schema_name.as_str(), s.is_default()))
+        .map(|s| (s.schema_name.as_deref().unwrap(), s.is_default()))
         .collect();
     assert_eq!(names, [("public", true), ("analytics", false)]);
     c.create_schema(&Schema::new("staging")).await.unwrap();

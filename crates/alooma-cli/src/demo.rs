@@ -62,12 +62,12 @@ fn step(n: u32, title: &str) -> Result<(), CliError> {
 async fn walk(client: &Client) -> Result<(), CliError> {
     step(1, "the pipeline's structure (get_structure)")?;
     let structure = client.get_structure().await?;
-    for node in &structure.nodes {
+    for node in structure.nodes() {
         say(&format!(
             "   {:<10} {:<12} {}",
-            node.category.as_ref().map_or("-", |c| c.as_str()),
-            node.node_type,
-            node.name
+            node.category.get().map_or("-", |c| c.as_str()),
+            node.node_type().unwrap_or("-"),
+            node.name().unwrap_or("-")
         ))?;
     }
 
@@ -136,12 +136,11 @@ async fn walk(client: &Client) -> Result<(), CliError> {
     say(&format!("   sample:  {sample}"))?;
     say(&format!(
         "   result:  {}",
-        run.result
-            .as_ref()
-            .map(|r| r
-                .as_ref()
-                .map_or("null (dropped)".to_owned(), |v| v.to_string()))
-            .unwrap_or_else(|| "(none)".to_owned())
+        match &run.result {
+            alooma::types::Maybe::Value(v) => v.to_string(),
+            alooma::types::Maybe::Null => "null (dropped)".to_owned(),
+            alooma::types::Maybe::Absent => "(none)".to_owned(),
+        }
     ))?;
     say("   (the emulator never executes code: it answers the sample unchanged)")?;
 

@@ -55,7 +55,10 @@ fn get_code_engine_code() {
     assert_decode_errors(&op, MALFORMED);
     assert_decode_errors(
         &op,
-        &["[{\"functionName\": \"main\", \"code\": 7}]", "{\"main\": \"x\"}"],
+        &[
+            "[{\"functionName\": \"main\", \"code\": 7}]",
+            "{\"main\": \"x\"}",
+        ],
     );
     assert_status_errors(&op);
 }
@@ -163,7 +166,10 @@ fn get_code_engine_requirements() {
     assert_decode_errors(&op, MALFORMED);
     assert_decode_errors(
         &op,
-        &["[{\"version\": \"1\"}]", "[{\"name\": \"x\", \"version\": 2}]"],
+        &[
+            "[{\"version\": \"1\"}]",
+            "[{\"name\": \"x\", \"version\": 2}]",
+        ],
     );
     assert_status_errors(&op);
 }

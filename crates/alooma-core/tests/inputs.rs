@@ -58,13 +58,20 @@ fn get_input_by_id() {
     insta::assert_snapshot!("get_input_by_id", render(&op.build().unwrap()));
     let d = op.decode(ok(INPUT_DETAILS)).unwrap();
     assert_eq!(d.job.get().unwrap().input_type, "SALESFORCE");
-    assert_eq!(d.tasks()["42bcb"].error_count.get().map(|c| *c.get()), Some(1876));
+    assert_eq!(
+        d.tasks()["42bcb"].error_count.get().map(|c| *c.get()),
+        Some(1876)
+    );
     assert!(matches!(
         op.decode(answer(404, "{\"error\":\"no such input\"}")),
         Err(Error::Api { .. })
     ));
     // Sparse answers decode (a job without a name, no job at all) …
-    let sparse = op.decode(ok("{\"job\":{\"id\":\"a3ef\",\"type\":\"S3\"},\"tasks\":{}}")).unwrap();
+    let sparse = op
+        .decode(ok(
+            "{\"job\":{\"id\":\"a3ef\",\"type\":\"S3\"},\"tasks\":{}}",
+        ))
+        .unwrap();
     assert!(sparse.job.get().unwrap().name.is_absent());
     assert!(op.decode(ok("{\"tasks\":{}}")).unwrap().job.is_absent());
     // … and wrong types stay errors.

@@ -23,7 +23,10 @@ fn get_notifications() {
         n.messages()[0].id.as_deref(),
         Some("alooma-notifications+0+1339")
     );
-    assert_eq!(n.messages()[0].timestamp.get().map(|t| *t.get()), Some(1531288180667));
+    assert_eq!(
+        n.messages()[0].timestamp.get().map(|t| *t.get()),
+        Some(1531288180667)
+    );
     for body in [
         "",
         "{\"messages\":[",

@@ -127,7 +127,8 @@ fn get_scheduled_queries_in_error_state() {
 #[test]
 fn schedule_default_query() {
     let mut config = QueryConfiguration::new("orders/v2").frequency(8);
-    config.custom_variables = alooma_types::Maybe::Value(serde_json::from_str(r#"{"keep":"me","over":"old"}"#).unwrap());
+    config.custom_variables =
+        alooma_types::Maybe::Value(serde_json::from_str(r#"{"keep":"me","over":"old"}"#).unwrap());
     let op = ScheduleDefaultQuery::new(config.clone())
         .custom_variables(serde_json::from_str(r#"{"over":"new","webhook":"w"}"#).unwrap());
     assert_eq!(op.meta().retry, RetrySafety::NotIdempotent);

@@ -42,8 +42,14 @@ fn get_tables() {
     insta::assert_snapshot!("get_tables", render(&op.build().unwrap()));
     let tables = op.decode(answer(200, TABLES)).unwrap();
     assert_eq!(tables[0].table_name, "user");
-    assert_eq!(tables[0].columns()[0].column_type.get().unwrap().length(), Some(256));
-    assert_eq!(tables[0].columns()[0].sub_columns, alooma_types::Maybe::Null);
+    assert_eq!(
+        tables[0].columns()[0].column_type.get().unwrap().length(),
+        Some(256)
+    );
+    assert_eq!(
+        tables[0].columns()[0].sub_columns,
+        alooma_types::Maybe::Null
+    );
     bad_list_bodies(&op);
 }
 

@@ -424,7 +424,10 @@ mod tests {
     #[test]
     fn errors_name_the_path_in_both_decoders() {
         let json = r#"{"name":"e","fields":[{"fieldName":"a","fields":[{"fieldName":"b","mapping":{"columnType":{"length":"x"}}}]}]}"#;
-        for e in [from_str(json).unwrap_err(), from_str_without_stats(json).unwrap_err()] {
+        for e in [
+            from_str(json).unwrap_err(),
+            from_str_without_stats(json).unwrap_err(),
+        ] {
             assert_eq!(e.path(), "fields[0].fields[0].mapping.columnType.length");
             assert!(e.line() == 1 && e.column() > 0, "{e}");
         }

@@ -46,6 +46,14 @@ pub enum MappingError {
         /// How many leading segments matched (0: not even the top-level field).
         matched: usize,
     },
+    /// The field at `path` is not mapped to a column (its mapping is
+    /// `null`, has no column type, or is discarded), so a column attribute
+    /// cannot change.
+    #[error("field `{path}` is not mapped to a column (map it first)")]
+    NotMapped {
+        /// The field.
+        path: FieldPath,
+    },
 }
 
 impl MappingError {
@@ -63,7 +71,7 @@ impl MappingError {
     pub fn deepest_match(&self) -> Option<FieldPath> {
         match self {
             MappingError::NotFound { path, matched } => path.prefix(*matched),
-            MappingError::Path(_) => None,
+            MappingError::Path(_) | MappingError::NotMapped { .. } => None,
         }
     }
 }
@@ -123,7 +131,7 @@ impl BatchError {
     /// The paths that failed, in batch order.
     pub fn paths(&self) -> impl Iterator<Item = &FieldPath> {
         self.failures.iter().filter_map(|f| match &f.error {
-            MappingError::NotFound { path, .. } => Some(path),
+            MappingError::NotFound { path, .. } | MappingError::NotMapped { path } => Some(path),
             MappingError::Path(_) => None,
         })
     }

@@ -130,6 +130,28 @@ pub fn add_field(parent: &mut Vec<Field>, field_name: impl Into<String>) -> &mut
     &mut parent[index]
 }
 
+/// Calls `visit` on every field at any depth, parents before children, with
+/// its path (fields whose name cannot make a path are skipped).
+pub(crate) fn each_field(event_type: &EventType, mut visit: impl FnMut(&FieldPath, &Field)) {
+    fn walk(
+        fields: &[Field],
+        parent: Option<&FieldPath>,
+        visit: &mut dyn FnMut(&FieldPath, &Field),
+    ) {
+        for field in fields {
+            let path = match parent {
+                Some(p) => p.child(field.field_name.clone()),
+                None => FieldPath::from_segments([field.field_name.clone()]),
+            };
+            if let Ok(path) = path {
+                visit(&path, field);
+                walk(field.children(), Some(&path), visit);
+            }
+        }
+    }
+    walk(event_type.fields(), None, &mut visit);
+}
+
 pub(crate) fn not_found(path: &FieldPath, matched: usize) -> MappingError {
     MappingError::NotFound {
         path: path.clone(),

@@ -102,6 +102,30 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Tables, consolidations, columns
+//!
+//! Edits that real tools made by hand have a function each: the target
+//! table ([`set_table`]), the consolidation ([`set_consolidation`]), the
+//! switch to the `_log` table with a consolidation on top
+//! ([`use_log_table`]), one attribute of a mapped column ([`set_column`]
+//! with a [`ColumnChange`]), a copy for another event type name
+//! ([`copy_mapping`]), and a check of column types against a warehouse's
+//! type list ([`Warehouse::check`], [`check_column_types`]). Column types
+//! parse from and print as SQL ([`parse_column_type`], [`column_type_sql`]).
+//!
+//! ```
+//! use alooma_mapping::{map_field, parse_column_type, set_column, use_log_table, ColumnChange, Warehouse};
+//! use alooma_types::EventType;
+//! let mut et = EventType::new("orders");
+//! let id = "id".parse()?;
+//! map_field(&mut et, &id, "id", parse_column_type("BIGINT NOT NULL")?)?;
+//! set_column(&mut et, &id, &ColumnChange::Type("INT8".into()))?;
+//! use_log_table(&mut et, "public", ["id"]);
+//! assert_eq!(et.table_name(), Some("orders_log"));
+//! assert!(alooma_mapping::check_column_types(&et, Warehouse::Redshift).is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Diff
 //!
 //! [`diff()`] compares two mappings field by field and prints a readable
@@ -109,6 +133,7 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+mod column;
 pub mod decode;
 pub mod diff;
 mod edit;
@@ -117,11 +142,17 @@ mod find;
 pub mod fuzzing;
 mod path;
 mod stats;
+mod table;
 
 pub use batch::{Batch, Edit, EditKind};
+pub use column::{
+    check_column_types, column_type_sql, parse_column_type, set_column, ColumnChange,
+    ColumnTypeError, Warehouse,
+};
 pub use diff::{diff, Change, MappingDiff};
 pub use edit::{discard_field, discard_mapping, map_field, set_mapping_for_field, unmap_field};
 pub use error::{BatchError, BatchFailure, MappingError, PathError};
 pub use find::{add_field, find_field, find_field_mut};
 pub use path::FieldPath;
 pub use stats::{remove_stats, remove_stats_value};
+pub use table::{copy_mapping, set_consolidation, set_table, use_log_table, LOG_SUFFIX};

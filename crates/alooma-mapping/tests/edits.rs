@@ -193,7 +193,10 @@ fn unmap_at_every_depth() {
         unmap_field(&mut et, &p("b.payload.id")).unwrap().field_name,
         "id"
     );
-    assert!(find_field(&et, &p("b.payload")).unwrap().children().is_empty());
+    assert!(find_field(&et, &p("b.payload"))
+        .unwrap()
+        .children()
+        .is_empty());
     assert_eq!(
         unmap_field(&mut et, &p(r"b.d\.e")).unwrap().field_name,
         "d.e"
@@ -508,9 +511,15 @@ fn streaming_decoder_matches_serde_on_fixtures_and_errors() {
     }
     // `stats` values are skipped unread by the stats-less decoder: a
     // malformed one is no error there (it is dropped either way).
-    for bad_stats in [r#"{"name":"a","stats":5}"#, r#"{"name":"a","stats":null,"stats":null}"#] {
+    for bad_stats in [
+        r#"{"name":"a","stats":5}"#,
+        r#"{"name":"a","stats":null,"stats":null}"#,
+    ] {
         assert!(decode::from_str(bad_stats).is_err(), "{bad_stats}");
-        assert_eq!(decode::from_str_without_stats(bad_stats).unwrap(), EventType::new("a"));
+        assert_eq!(
+            decode::from_str_without_stats(bad_stats).unwrap(),
+            EventType::new("a")
+        );
     }
     let odd = r#"{"name":"a","mapping":null,"fields":[{"fieldName":"x","fields":[],
         "mapping":{"columnName":null,"columnType":null,"isDiscarded":null,"k":[{"stats":1}]}}]}"#;
@@ -529,7 +538,10 @@ fn streaming_decoder_matches_serde_on_fixtures_and_errors() {
         r#"{"name":"a","fields":[{"fieldName":"x"}]}"#,
     ] {
         let et = decode::from_str(sparse).unwrap();
-        assert_eq!(to_value(&et), serde_json::from_str::<Value>(sparse).unwrap());
+        assert_eq!(
+            to_value(&et),
+            serde_json::from_str::<Value>(sparse).unwrap()
+        );
     }
 }
 

@@ -292,13 +292,17 @@ mod tests {
             json!({"truncate": "sometimes"}),
             json!({"type": 7}),
         ] {
-            assert!(serde_json::from_value::<ColumnType>(bad.clone()).is_err(), "{bad}");
+            assert!(
+                serde_json::from_value::<ColumnType>(bad.clone()).is_err(),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn setters_keep_the_form() {
-        let mut t: ColumnType = serde_json::from_value(json!({"type": "VARCHAR", "length": "64"})).unwrap();
+        let mut t: ColumnType =
+            serde_json::from_value(json!({"type": "VARCHAR", "length": "64"})).unwrap();
         t.set_length(128);
         assert_eq!(serde_json::to_value(&t).unwrap()["length"], "128");
     }

@@ -10,7 +10,6 @@
 use crate::{Extra, Lenient, Maybe};
 use serde::{Deserialize, Serialize};
 
-
 crate::string_enum! {
     /// How precise `last` of a [`LoadedEventsSummary`] is: seconds for the
     /// last 2 hours, minutes for the last 4 days, hours for the last 31

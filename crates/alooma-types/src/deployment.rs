@@ -36,7 +36,11 @@ pub struct DeploymentInfo {
     )]
     pub deployment_name: Maybe<String>,
     /// The git branch deployed.
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "gitBranch",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub git_branch: Maybe<String>,
     /// The git commit deployed.
     #[serde(

@@ -337,7 +337,11 @@ pub struct EventTypeMapping {
     )]
     pub is_discarded: Maybe<Lenient<bool>>,
     /// The target table.
-    #[serde(rename = "tableName", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "tableName",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub table_name: Maybe<String>,
     /// The target schema.
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]
@@ -350,7 +354,11 @@ pub struct EventTypeMapping {
     pub output_id: Maybe<String>,
     /// A hint about the output (undocumented; kept as the JSON it is on
     /// the wire).
-    #[serde(rename = "outputHint", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "outputHint",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub output_hint: Maybe<serde_json::Value>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
@@ -484,7 +492,11 @@ pub struct FieldMapping {
     pub machine_generated: Maybe<Lenient<bool>>,
     /// The sub-fields of a field mapped as a whole (`null` on most
     /// mappings). Undocumented; kept as the JSON it is on the wire.
-    #[serde(rename = "subFields", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "subFields",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub sub_fields: Maybe<serde_json::Value>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
@@ -582,7 +594,10 @@ mod tests {
         });
         let et: EventType = serde_json::from_value(v.clone()).unwrap();
         let a = &et.fields()[0];
-        assert_eq!(a.children()[1].mapping.get().unwrap().column_type, Maybe::Null);
+        assert_eq!(
+            a.children()[1].mapping.get().unwrap().column_type,
+            Maybe::Null
+        );
         let bc = a.children()[0].field_mapping().unwrap();
         assert!(bc.is_machine_generated());
         assert_eq!(bc.column_type().unwrap().length(), Some(256));
@@ -608,7 +623,10 @@ mod tests {
         assert_eq!(et.stats().unwrap().extra["bytes"], 9);
         assert_eq!(et.orig_input_label.as_deref(), Some("MyEventTYpe"));
         assert_eq!(et.auto_mapping_error, Maybe::Null);
-        assert_eq!(et.using_default_mapping_mode.get().map(|b| *b.get()), Some(true));
+        assert_eq!(
+            et.using_default_mapping_mode.get().map(|b| *b.get()),
+            Some(true)
+        );
         let c = et.consolidation.get().unwrap();
         assert_eq!(c.consolidated_schema, Maybe::Null);
         assert_eq!(c.consolidated_table_name.as_deref(), Some("t_c"));
@@ -664,7 +682,10 @@ mod tests {
         let mut auto: FieldMapping =
             serde_json::from_value(json!({"machineGenerated": "true"})).unwrap();
         auto.mark_hand_made();
-        assert_eq!(serde_json::to_value(&auto).unwrap(), json!({"machineGenerated": "false"}));
+        assert_eq!(
+            serde_json::to_value(&auto).unwrap(),
+            json!({"machineGenerated": "false"})
+        );
         let mut bare = FieldMapping::default();
         bare.mark_hand_made();
         assert_eq!(serde_json::to_value(&bare).unwrap(), json!({}));

@@ -311,7 +311,16 @@ mod tests {
 
     #[test]
     fn impossible_values_are_errors() {
-        for bad in ["\"x\"", "-1", "1.5", "true", "null", "[]", "{}", "\"1e400\""] {
+        for bad in [
+            "\"x\"",
+            "-1",
+            "1.5",
+            "true",
+            "null",
+            "[]",
+            "{}",
+            "\"1e400\"",
+        ] {
             assert!(serde_json::from_str::<Lenient<u64>>(bad).is_err(), "{bad}");
         }
         for bad in ["\"yes\"", "2", "1", "0", "\"\""] {

@@ -56,8 +56,8 @@
 
 #[doc(hidden)]
 pub mod extra;
-mod macros;
 mod lenient;
+mod macros;
 mod maybe;
 
 pub mod code_engine;

@@ -178,6 +178,25 @@ impl<T> From<Maybe<T>> for Option<T> {
     }
 }
 
+/// Shows the value; `null` shows as `null`, an absent key as nothing (the
+/// empty string), so a report can print a field without unpacking it.
+///
+/// ```
+/// use alooma_types::Maybe;
+/// assert_eq!(Maybe::Value("orders").to_string(), "orders");
+/// assert_eq!(Maybe::<&str>::Null.to_string(), "null");
+/// assert_eq!(Maybe::<&str>::Absent.to_string(), "");
+/// ```
+impl<T: std::fmt::Display> std::fmt::Display for Maybe<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Maybe::Value(v) => v.fmt(f),
+            Maybe::Null => f.write_str("null"),
+            Maybe::Absent => Ok(()),
+        }
+    }
+}
+
 /// `maybe == "text"` is true only for that value.
 impl PartialEq<str> for Maybe<String> {
     fn eq(&self, other: &str) -> bool {

@@ -133,10 +133,18 @@ pub struct RedshiftConfig {
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub port: Maybe<Lenient<u16>>,
     /// The schema events load into.
-    #[serde(rename = "schemaName", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "schemaName",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub schema_name: Maybe<String>,
     /// The database.
-    #[serde(rename = "databaseName", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "databaseName",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub database_name: Maybe<String>,
     /// The database user.
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]
@@ -145,7 +153,11 @@ pub struct RedshiftConfig {
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub password: Maybe<Secret>,
     /// Whether the server skips checking the connection.
-    #[serde(rename = "skipValidation", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "skipValidation",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub skip_validation: Maybe<Lenient<bool>>,
     /// `REDSHIFT` (absent in the node's stored configuration).
     #[serde(rename = "sinkType", default, skip_serializing_if = "Maybe::is_absent")]
@@ -215,16 +227,32 @@ impl RedshiftConfig {
 #[non_exhaustive]
 pub struct SnowflakeConfig {
     /// The warehouse.
-    #[serde(rename = "warehouseName", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "warehouseName",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub warehouse_name: Maybe<String>,
     /// The Snowflake account.
-    #[serde(rename = "accountName", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "accountName",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub account_name: Maybe<String>,
     /// The schema events load into.
-    #[serde(rename = "schemaName", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "schemaName",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub schema_name: Maybe<String>,
     /// The database.
-    #[serde(rename = "databaseName", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "databaseName",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub database_name: Maybe<String>,
     /// The user.
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]
@@ -233,7 +261,11 @@ pub struct SnowflakeConfig {
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub password: Maybe<Secret>,
     /// Whether the server skips checking the connection.
-    #[serde(rename = "skipValidation", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "skipValidation",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub skip_validation: Maybe<Lenient<bool>>,
     /// `SNOWFLAKE` (absent in the node's stored configuration).
     #[serde(rename = "sinkType", default, skip_serializing_if = "Maybe::is_absent")]
@@ -285,13 +317,25 @@ impl SnowflakeConfig {
 #[non_exhaustive]
 pub struct BigQueryConfig {
     /// The Google Cloud project.
-    #[serde(rename = "projectName", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "projectName",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub project_name: Maybe<String>,
     /// The dataset events load into.
-    #[serde(rename = "datasetName", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "datasetName",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub dataset_name: Maybe<String>,
     /// Whether the server skips checking the connection.
-    #[serde(rename = "skipValidation", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "skipValidation",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub skip_validation: Maybe<Lenient<bool>>,
     /// `BIGQUERY` (absent in the node's stored configuration).
     #[serde(rename = "sinkType", default, skip_serializing_if = "Maybe::is_absent")]

@@ -34,7 +34,11 @@ pub type StatusCodes = BTreeMap<String, String>;
 #[non_exhaustive]
 pub struct Sample {
     /// The event type the sample belongs to.
-    #[serde(rename = "eventType", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "eventType",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub event_type: Maybe<String>,
     /// The event's status code (`VALID`, `NO_MAPPING` …; see `get_samples_status_codes`).
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]

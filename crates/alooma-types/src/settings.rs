@@ -25,10 +25,18 @@ crate::string_enum! {
 #[non_exhaustive]
 pub struct Settings {
     /// The digest e-mail settings.
-    #[serde(rename = "email-notifications", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "email-notifications",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub email_notifications: Maybe<EmailNotifications>,
     /// The S3 retention settings (`null` when there are none).
-    #[serde(rename = "s3-retention", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "s3-retention",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub s3_retention: Maybe<S3Retention>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
@@ -53,31 +61,63 @@ pub struct Settings {
 #[non_exhaustive]
 pub struct EmailNotifications {
     /// Include informational notifications.
-    #[serde(rename = "digestInfo", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "digestInfo",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub digest_info: Maybe<Lenient<bool>>,
     /// Include warnings.
-    #[serde(rename = "digestWarning", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "digestWarning",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub digest_warning: Maybe<Lenient<bool>>,
     /// Include errors.
-    #[serde(rename = "digestError", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "digestError",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub digest_error: Maybe<Lenient<bool>>,
     /// How often the digest is sent.
-    #[serde(rename = "digestFrequency", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "digestFrequency",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub digest_frequency: Maybe<DigestFrequency>,
     /// Whether `recipients` replaces the current list.
-    #[serde(rename = "recipientsChanged", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "recipientsChanged",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub recipients_changed: Maybe<Lenient<bool>>,
     /// Who gets the digest.
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub recipients: Maybe<Vec<String>>,
     /// The hour the digest is sent at.
-    #[serde(rename = "digestSendHour", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "digestSendHour",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub digest_send_hour: Maybe<Lenient<u32>>,
     /// The time zone of `digestSendHour`.
-    #[serde(rename = "digestEmailsTimeZone", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "digestEmailsTimeZone",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub digest_emails_time_zone: Maybe<String>,
     /// How many notifications a digest lists.
-    #[serde(rename = "notificationsInDigest", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "notificationsInDigest",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub notifications_in_digest: Maybe<Lenient<u32>>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
@@ -171,25 +211,49 @@ impl EmailNotifications {
 #[non_exhaustive]
 pub struct S3Retention {
     /// The bucket retention files go to.
-    #[serde(rename = "awsBucketName", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "awsBucketName",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub aws_bucket_name: Maybe<String>,
     /// An access key with permission to list and write files there.
-    #[serde(rename = "awsAccessKeyId", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "awsAccessKeyId",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub aws_access_key_id: Maybe<String>,
     /// The access key's secret.
-    #[serde(rename = "awsSecretAccessKey", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "awsSecretAccessKey",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub aws_secret_access_key: Maybe<Secret>,
     /// A prefix for the files' names.
-    #[serde(rename = "filePrefix", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "filePrefix",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub file_prefix: Maybe<String>,
     /// Whether event metadata is saved too.
-    #[serde(rename = "saveMetadata", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "saveMetadata",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub save_metadata: Maybe<Lenient<bool>>,
     /// Whether files are gzipped.
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub gzip: Maybe<Lenient<bool>>,
     /// Whether S3 encrypts the files.
-    #[serde(rename = "serverSideEncryption", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "serverSideEncryption",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub server_side_encryption: Maybe<Lenient<bool>>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]

@@ -95,7 +95,9 @@ impl Structure {
 
     /// The first node whose type is `node_type` (exact match), if any.
     pub fn first_of_type(&self, node_type: &str) -> Option<&Node> {
-        self.nodes().iter().find(|n| n.node_type() == Some(node_type))
+        self.nodes()
+            .iter()
+            .find(|n| n.node_type() == Some(node_type))
     }
 
     /// Every node called `name` (deleted ones included).

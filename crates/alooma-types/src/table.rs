@@ -26,7 +26,11 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct Table {
     /// The table's name.
-    #[serde(rename = "tableName", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "tableName",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub table_name: Maybe<String>,
     /// The schema the table is in.
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]
@@ -90,25 +94,49 @@ impl Table {
 #[non_exhaustive]
 pub struct Column {
     /// The column's name.
-    #[serde(rename = "columnName", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "columnName",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub column_name: Maybe<String>,
     /// The column's type.
-    #[serde(rename = "columnType", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "columnType",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub column_type: Maybe<ColumnType>,
     /// Whether this is the distribution key.
     #[serde(rename = "distKey", default, skip_serializing_if = "Maybe::is_absent")]
     pub dist_key: Maybe<Lenient<bool>>,
     /// Whether this is (part of) the primary key.
-    #[serde(rename = "primaryKey", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "primaryKey",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub primary_key: Maybe<Lenient<bool>>,
     /// Position in the sort key, `-1` when not part of it.
-    #[serde(rename = "sortKeyIndex", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "sortKeyIndex",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub sort_key_index: Maybe<Lenient<i64>>,
     /// Sub-columns by name (free-form, kept as JSON).
-    #[serde(rename = "subColumnsMap", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "subColumnsMap",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub sub_columns_map: Maybe<serde_json::Value>,
     /// Sub-columns (free-form, kept as JSON).
-    #[serde(rename = "subColumns", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "subColumns",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub sub_columns: Maybe<serde_json::Value>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
@@ -168,7 +196,11 @@ impl Column {
 #[non_exhaustive]
 pub struct Schema {
     /// The schema's name.
-    #[serde(rename = "schemaName", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "schemaName",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub schema_name: Maybe<String>,
     /// Whether it is the output's default schema.
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]

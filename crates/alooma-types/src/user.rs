@@ -27,7 +27,11 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub last_name: Maybe<String>,
     /// Whether the invitation is not yet accepted.
-    #[serde(rename = "isPending", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(
+        rename = "isPending",
+        default,
+        skip_serializing_if = "Maybe::is_absent"
+    )]
     pub is_pending: Maybe<Lenient<bool>>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]

@@ -37,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let throughput = client.get_throughput_by_name(name).await?;
         println!(
             "[{round}/{rounds}] {} task(s), throughput {throughput:?}",
-            details.tasks.len()
+            details.tasks().len()
         );
         if round < rounds {
             tokio::time::sleep(Duration::from_secs(10)).await;

@@ -386,7 +386,7 @@ async fn test_code_engine_all_samples_without_filters_tests_every_nonempty_pair(
         .unwrap();
     assert_eq!(results.len(), 4);
     assert!(results.iter().all(|s| s.result.is_some()));
-    let ids: Vec<Value> = results.iter().map(|s| s.sample["id"].clone()).collect();
+    let ids: Vec<Value> = results.iter().map(|s| s.event()["id"].clone()).collect();
     assert_eq!(ids, [json!(1), json!(2), json!(3), json!(4)]);
     let runs: Vec<Value> = mock
         .requests()

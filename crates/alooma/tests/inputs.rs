@@ -93,13 +93,25 @@ async fn get_input_by_id_and_name() {
         .on("GET", "/inputs/b%202", 200, INPUT_DETAILS)
         .on("GET", "/inputs", 200, inputs_answer());
     let client = Client::with_service(mock.clone());
-    assert_eq!(client.get_input_by_id("a/b").await.unwrap().job.id, "a3ef");
+    assert_eq!(
+        client
+            .get_input_by_id("a/b")
+            .await
+            .unwrap()
+            .job
+            .get()
+            .unwrap()
+            .id,
+        "a3ef"
+    );
     assert_eq!(
         client
             .get_input_by_name("Salesforce EU")
             .await
             .unwrap()
             .job
+            .get()
+            .unwrap()
             .name,
         "SFDC_test"
     );
@@ -140,7 +152,7 @@ async fn create_input_returns_the_id_the_server_names() {
     let spec = InputSpec::new("orders", "POSTGRESQL").with_config("hostname", "db");
     assert_eq!(client.create_input(&spec).await.unwrap(), "new-1");
     assert!(
-        spec.configuration.get("auto_map").is_none(),
+        spec.config().get("auto_map").is_none(),
         "the caller's data is not mutated"
     );
     let reqs = mock.requests();

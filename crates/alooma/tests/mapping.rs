@@ -52,7 +52,7 @@ fn discard_field_edits_the_callers_event_type_in_place() {
     let v = value(&et);
     assert_eq!(
         v["fields"][0]["fields"][0]["mapping"],
-        json!({"columnName": "", "columnType": null, "isDiscarded": true, "machineGenerated": true})
+        json!({"columnName": "", "columnType": null, "isDiscarded": true, "machineGenerated": false})
     );
     // Everything else is untouched, unknown keys included.
     assert_eq!(v["origInputLabel"], "shop");
@@ -67,7 +67,8 @@ fn discard_field_on_a_null_mapping_creates_one() {
         .unwrap();
     assert_eq!(
         value(&et)["fields"][0]["fields"][1]["fields"][0]["mapping"],
-        json!({"columnName": "", "columnType": null, "isDiscarded": true})
+        json!({"columnName": "", "columnType": null, "isDiscarded": true,
+               "machineGenerated": false, "subFields": null})
     );
 }
 
@@ -92,6 +93,7 @@ fn map_field_creates_a_new_nested_path() {
         json!({"fieldName": "billing", "mapping": null, "fields": [
             {"fieldName": "city", "fields": [], "mapping": {
                 "columnName": "billing_city", "isDiscarded": false,
+                "machineGenerated": false, "subFields": null,
                 "columnType": {"type": "VARCHAR", "nonNull": false, "length": 64}}}]})
     );
 }
@@ -111,7 +113,7 @@ fn map_field_remaps_an_existing_field_keeping_unknown_keys() {
         .unwrap();
     assert_eq!(
         value(&et)["fields"][0]["fields"][0]["mapping"],
-        json!({"columnName": "contact", "isDiscarded": false, "machineGenerated": true,
+        json!({"columnName": "contact", "isDiscarded": false, "machineGenerated": false,
                "columnType": {"type": "VARCHAR", "nonNull": true, "length": 512}})
     );
 }
@@ -160,7 +162,7 @@ fn find_field_name_walks_and_optionally_adds() {
     let path: FieldPath = "customer.email".parse().unwrap();
     let email = c.find_field_name(&mut et, &path, false).unwrap();
     assert_eq!(
-        email.mapping.as_ref().unwrap().column_name.as_deref(),
+        email.mapping.get().unwrap().column_name.as_deref(),
         Some("email")
     );
     let added = c
@@ -182,7 +184,7 @@ fn field_names_with_dots_are_escaped_in_paths() {
     assert_eq!(et.fields()[0].field_name, "http.status");
     c.discard_field(&mut et, FieldPath::from_segments(["http.status"]).unwrap())
         .unwrap();
-    assert!(et.fields()[0].mapping.as_ref().unwrap().discarded());
+    assert!(et.fields()[0].mapping.get().unwrap().discarded());
 }
 
 #[test]
@@ -196,11 +198,15 @@ fn add_field_and_set_mapping_for_field() {
         value(&et)["fields"],
         json!([{"fieldName": "a", "mapping": null, "fields": [
             {"fieldName": "b", "fields": [], "mapping": {"columnName": "a_b", "isDiscarded": false,
+                "machineGenerated": false, "subFields": null,
                 "columnType": {"type": "BOOLEAN", "nonNull": true}}}]}])
     );
     let mut lone = Field::new("x");
     c.set_mapping_for_field(&mut lone, "x", ColumnType::new("INT"));
-    assert_eq!(lone.mapping.unwrap().column_name.as_deref(), Some("x"));
+    assert_eq!(
+        lone.mapping.get().unwrap().column_name.as_deref(),
+        Some("x")
+    );
 }
 
 #[test]
@@ -265,7 +271,7 @@ async fn round_trip_get_edit_set() {
         json!({"fieldName": "meta", "mapping": null, "fields": [
             {"fieldName": "source", "mapping": null, "fields": [
                 {"fieldName": "ip", "fields": [], "mapping": {"columnName": "source_ip",
-                 "isDiscarded": false,
+                 "isDiscarded": false, "machineGenerated": false, "subFields": null,
                  "columnType": {"type": "VARCHAR", "nonNull": false, "length": 45}}}]}]})
     );
     assert_eq!(mock.pending(), 0);

@@ -142,7 +142,7 @@ async fn get_sink_configs() {
     let client = Client::with_service(mock);
     let sf = client.get_snowflake_config().await.unwrap().unwrap();
     assert_eq!(sf.account_name, "<ACCOUNT NAME>");
-    assert_eq!(sf.skip_validation.map(|v| *v.get()), Some(false));
+    assert_eq!(sf.skip_validation.get().map(|v| *v.get()), Some(false));
     let bq = client.get_bigquery_config().await.unwrap().unwrap();
     assert_eq!(bq.dataset_name, "MyBQ");
     assert!(client.get_redshift_config().await.unwrap().is_none());

@@ -79,7 +79,7 @@ async fn schedule_default_query_merges_custom_variables() {
         mock.requests()[0].json(),
         json!({"event_type": "orders", "frequency": 8, "custom_variables": {"webhook": "w"}})
     );
-    assert_eq!(config.custom_variables, None);
+    assert!(config.custom_variables.is_absent());
 }
 
 #[tokio::test]

@@ -33,7 +33,7 @@ async fn get_samples_query_forms() {
         );
     let client = Client::with_service(mock.clone());
     let all = client.get_samples(None, &[]).await.unwrap();
-    assert_eq!(all[0].sample, json!({"a": 1}));
+    assert_eq!(all[0].event(), &json!({"a": 1}));
     assert_eq!(all[0].event_type.as_deref(), Some("web clicks"));
     client.get_samples(Some("web clicks"), &[]).await.unwrap();
     client

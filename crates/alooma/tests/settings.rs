@@ -17,7 +17,10 @@ async fn get_settings() {
     );
     let s = Client::with_service(mock).get_settings().await.unwrap();
     assert_eq!(
-        s.email_notifications.unwrap().recipients,
+        s.email_notifications
+            .into_option()
+            .unwrap()
+            .recipient_list(),
         ["user@example.com"]
     );
     assert!(!format!("{:?}", s.s3_retention).contains("Puel0J9"));

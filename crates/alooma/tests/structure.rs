@@ -84,7 +84,11 @@ async fn get_sink_nodes() {
     let (_, client) = client();
     let rs = client.get_redshift_node().await.unwrap().unwrap();
     assert_eq!(
-        rs.configuration.unwrap().get("databaseName").unwrap(),
+        rs.configuration
+            .into_option()
+            .unwrap()
+            .get("databaseName")
+            .unwrap(),
         "<DATABASE>"
     );
     assert!(client.get_snowflake_node().await.unwrap().is_none());

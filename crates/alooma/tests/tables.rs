@@ -28,7 +28,7 @@ async fn get_tables_and_get_table_names() {
     let client = Client::with_service(mock.clone());
     assert_eq!(
         client.get_tables(false, None).await.unwrap()[0]
-            .columns
+            .columns()
             .len(),
         1
     );
@@ -41,7 +41,7 @@ async fn get_tables_and_get_table_names() {
         "TABLE1"
     );
     assert!(client.get_table_names(None).await.unwrap()[0]
-        .columns
+        .columns()
         .is_empty());
     assert_eq!(
         sent(&mock),
@@ -68,7 +68,7 @@ async fn create_table_and_alter_table() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(created.columns, columns);
+    assert_eq!(created.columns, alooma_types::Maybe::Value(columns.clone()));
     let mut more = columns.clone();
     more.push(Column::new(
         "note",

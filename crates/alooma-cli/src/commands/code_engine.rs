@@ -165,7 +165,7 @@ pub async fn run(cmd: CodeEngineCmd, ctx: &Ctx) -> Result<(), CliError> {
                                 "eventType": s.event_type,
                                 "status": s.status,
                                 "sample": s.sample,
-                                "result": s.result.as_ref().and_then(|r| r.result.clone()),
+                                "result": s.result.get().map(|r| &r.result),
                             })
                         })
                         .collect();

@@ -3,7 +3,10 @@
 
 use crate::context::Ctx;
 use crate::exit::CliError;
-use alooma::mapping::{diff, Batch, FieldPath};
+use alooma::mapping::{
+    check_column_types, column_type_sql, copy_mapping, diff, parse_column_type, set_column,
+    set_consolidation, set_table, use_log_table, Batch, ColumnChange, FieldPath, Warehouse,
+};
 use alooma::types::{ColumnType, EventType, Field, MappingMode};
 use clap::{ArgMatches, Args, Subcommand};
 use serde_json::{json, Value};
@@ -47,8 +50,10 @@ pub enum MappingCmd {
 /// Arguments of `alooma mapping edit`.
 ///
 /// Field paths join field names with `.` (`customer.address.city`); a dot
-/// inside a name is written `\.`. Edits apply in command-line order, all or
-/// nothing.
+/// inside a name is written `\.`. The field edits (--discard, --unmap,
+/// --map) apply in command-line order, then --set, then the event-type
+/// edits (--table, --consolidate, --log-table, --rename), then the
+/// --warehouse check: all or nothing.
 #[derive(Debug, Args)]
 pub struct EditArgs {
     /// The mapping file (JSON, as `mapping get` prints it).
@@ -63,6 +68,30 @@ pub struct EditArgs {
     /// `id:id:INT NOT NULL`.
     #[arg(long, value_name = "PATH:COLUMN:TYPE")]
     pub map: Vec<String>,
+    /// Change one attribute of a mapped column in place: `a.b:length=512`,
+    /// `a.b:type=BIGINT`, `a.b:nullable=false`, `a.b:truncate=true`,
+    /// `a.b:column=new_name`.
+    #[arg(long = "set", value_name = "PATH:ATTRIBUTE=VALUE")]
+    pub set: Vec<String>,
+    /// Load the event type into SCHEMA.TABLE (and stop discarding it).
+    #[arg(long, value_name = "SCHEMA.TABLE")]
+    pub table: Option<String>,
+    /// Consolidate into SCHEMA.TABLE, deduplicating on the comma-separated
+    /// KEYS: `public.orders:id`.
+    #[arg(long, value_name = "SCHEMA.TABLE:KEYS")]
+    pub consolidate: Option<String>,
+    /// Load into the `<table>_log` table of SCHEMA and consolidate into
+    /// `<table>`, deduplicating on KEYS: `public:id,updated_at`.
+    #[arg(long, value_name = "SCHEMA:KEYS", conflicts_with = "consolidate")]
+    pub log_table: Option<String>,
+    /// Write the mapping for another event type, NAME (the body's `name`
+    /// becomes NAME; the source's read-only keys are left out).
+    #[arg(long, value_name = "NAME")]
+    pub rename: Option<String>,
+    /// Refuse the result unless every mapped column type exists in this
+    /// warehouse (redshift, snowflake, bigquery).
+    #[arg(long, value_name = "WAREHOUSE")]
+    pub warehouse: Option<String>,
     /// Rewrite FILE (through a temporary file and a rename, so a failure
     /// never damages it) instead of printing the result.
     #[arg(long)]
@@ -166,11 +195,11 @@ pub fn field_rows(mapping: &EventType) -> Vec<Value> {
                 None => FieldPath::from_segments([field.field_name.clone()]),
             };
             let Ok(path) = path else { continue };
-            let m = field.mapping.as_ref();
+            let m = field.field_mapping();
             rows.push(json!({
                 "path": path.to_string(),
-                "column": m.and_then(|m| m.column_name.clone()).unwrap_or_default(),
-                "type": m.and_then(|m| m.column_type()).map(show_type).unwrap_or_default(),
+                "column": m.and_then(|m| m.column_name.as_deref()).unwrap_or_default(),
+                "type": m.and_then(|m| m.column_type()).map(column_type_sql).unwrap_or_default(),
                 "discarded": m.is_some_and(|m| m.discarded()),
             }));
             walk(field.children(), Some(&path), rows);
@@ -181,82 +210,11 @@ pub fn field_rows(mapping: &EventType) -> Vec<Value> {
     rows
 }
 
-/// `VARCHAR(256) NOT NULL`.
-fn show_type(t: &ColumnType) -> String {
-    let mut s = t.type_name.clone();
-    if let Some(len) = t.length {
-        s.push_str(&format!("({len})"));
-    } else if let Some(p) = t.extra.get("precision") {
-        match t.extra.get("scale") {
-            Some(scale) => s.push_str(&format!("({p},{scale})")),
-            None => s.push_str(&format!("({p})")),
-        }
-    }
-    if t.non_null {
-        s.push_str(" NOT NULL");
-    }
-    s
-}
-
-/// Parses a column type: `INT`, `VARCHAR(256)`, `NUMERIC(12,2)`, with an
-/// optional ` NOT NULL`.
-pub fn parse_column_type(text: &str) -> Result<ColumnType, String> {
-    let mut t = text.trim();
-    let mut non_null = false;
-    let upper = t.to_ascii_uppercase();
-    if let Some(stripped) = upper.strip_suffix("NOT NULL") {
-        non_null = true;
-        t = t[..stripped.len()].trim_end();
-    }
-    let (name, args) = match t.find('(') {
-        Some(open) => {
-            let Some(inner) = t[open + 1..].strip_suffix(')') else {
-                return Err(format!("{text:?}: a type's attributes end with `)`"));
-            };
-            (t[..open].trim(), Some(inner))
-        }
-        None => (t, None),
-    };
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ' ')
-    {
-        return Err(format!(
-            "{text:?}: not a column type (e.g. VARCHAR(256), INT, NUMERIC(12,2))"
-        ));
-    }
-    let mut column = ColumnType::new(name.to_ascii_uppercase()).with_non_null(non_null);
-    if let Some(args) = args {
-        let numbers: Result<Vec<u64>, _> =
-            args.split(',').map(|a| a.trim().parse::<u64>()).collect();
-        let numbers =
-            numbers.map_err(|_| format!("{text:?}: type attributes are whole numbers"))?;
-        let char_type = [
-            "VARCHAR",
-            "CHAR",
-            "CHARACTER",
-            "CHARACTER VARYING",
-            "NVARCHAR",
-            "NCHAR",
-            "TEXT",
-            "STRING",
-        ]
-        .contains(&column.type_name.as_str());
-        column = match numbers.as_slice() {
-            [len] if char_type => column.with_length(*len),
-            [p] => column.with_attribute("precision", json!(p)),
-            [p, s] if !char_type => column
-                .with_attribute("precision", json!(p))
-                .with_attribute("scale", json!(s)),
-            _ => return Err(format!("{text:?}: too many type attributes")),
-        };
-    }
-    Ok(column)
-}
-
 /// Parses `PATH:COLUMN:TYPE`.
-fn parse_map(spec: &str) -> Result<(FieldPath, String, ColumnType), CliError> {
+fn parse_map(
+    spec: &str,
+    warehouse: Option<Warehouse>,
+) -> Result<(FieldPath, String, ColumnType), CliError> {
     let mut parts = spec.rsplitn(3, ':');
     let (Some(ty), Some(column), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(CliError::usage(format!(
@@ -269,6 +227,10 @@ fn parse_map(spec: &str) -> Result<(FieldPath, String, ColumnType), CliError> {
         )));
     }
     let ty = parse_column_type(ty).map_err(|e| CliError::usage(format!("--map: {e}")))?;
+    if let Some(w) = warehouse {
+        w.check(&ty)
+            .map_err(|e| CliError::usage(format!("--map {spec:?}: {e}")))?;
+    }
     Ok((parse_path("--map", path)?, column.to_owned(), ty))
 }
 
@@ -276,9 +238,64 @@ fn parse_path(flag: &str, text: &str) -> Result<FieldPath, CliError> {
     FieldPath::parse(text).map_err(|e| CliError::usage(format!("{flag} {text:?}: {e}")))
 }
 
+/// `--warehouse`, parsed.
+fn warehouse(args: &EditArgs) -> Result<Option<Warehouse>, CliError> {
+    args.warehouse
+        .as_deref()
+        .map(|w| w.parse().map_err(CliError::usage))
+        .transpose()
+}
+
+/// Parses `--set PATH:ATTRIBUTE=VALUE` (split at the last `:` before `=`).
+fn parse_set(spec: &str) -> Result<(FieldPath, ColumnChange), CliError> {
+    let usage = || {
+        CliError::usage(format!(
+            "--set {spec:?}: expected PATH:ATTRIBUTE=VALUE, e.g. customer.email:length=512"
+        ))
+    };
+    let eq = spec.find('=').ok_or_else(usage)?;
+    let colon = spec[..eq].rfind(':').ok_or_else(usage)?;
+    let change = spec[colon + 1..]
+        .parse()
+        .map_err(|e| CliError::usage(format!("--set: {e}")))?;
+    Ok((parse_path("--set", &spec[..colon])?, change))
+}
+
+/// Parses `SCHEMA.TABLE`.
+fn parse_table(text: &str) -> Result<(String, String), CliError> {
+    match text.split_once('.') {
+        Some((schema, table)) if !schema.is_empty() && !table.is_empty() => {
+            Ok((schema.to_owned(), table.to_owned()))
+        }
+        _ => Err(CliError::usage(format!(
+            "{text:?}: expected SCHEMA.TABLE, e.g. public.orders"
+        ))),
+    }
+}
+
+/// Parses `TARGET:KEY1,KEY2` (at least one key).
+fn parse_with_keys(flag: &str, text: &str) -> Result<(String, Vec<String>), CliError> {
+    let (target, keys) = text
+        .rsplit_once(':')
+        .ok_or_else(|| CliError::usage(format!("{flag} {text:?}: expected TARGET:KEY[,KEY…]")))?;
+    let keys: Vec<String> = keys
+        .split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if target.is_empty() || keys.is_empty() {
+        return Err(CliError::usage(format!(
+            "{flag} {text:?}: expected TARGET:KEY[,KEY…] with at least one key"
+        )));
+    }
+    Ok((target.to_owned(), keys))
+}
+
 /// The edits in command-line order (by their positions in `matches`; in
 /// the order discard, unmap, map when positions are unknown).
 pub fn batch(args: &EditArgs, matches: Option<&ArgMatches>) -> Result<Batch, CliError> {
+    let warehouse = warehouse(args)?;
     enum Pending<'a> {
         Discard(&'a str),
         Unmap(&'a str),
@@ -318,7 +335,7 @@ pub fn batch(args: &EditArgs, matches: Option<&ArgMatches>) -> Result<Batch, Cli
             Pending::Discard(p) => batch.discard(parse_path("--discard", p)?),
             Pending::Unmap(p) => batch.unmap(parse_path("--unmap", p)?),
             Pending::Map(spec) => {
-                let (path, column, ty) = parse_map(spec)?;
+                let (path, column, ty) = parse_map(spec, warehouse)?;
                 batch.map(path, column, ty)
             }
         };
@@ -330,9 +347,33 @@ pub fn batch(args: &EditArgs, matches: Option<&ArgMatches>) -> Result<Batch, Cli
 /// file atomically.
 fn edit(args: &EditArgs, matches: Option<&ArgMatches>) -> Result<(), CliError> {
     let batch = batch(args, matches)?;
-    if batch.is_empty() {
+    let sets = args
+        .set
+        .iter()
+        .map(|s| parse_set(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let table = args.table.as_deref().map(parse_table).transpose()?;
+    let consolidate = args
+        .consolidate
+        .as_deref()
+        .map(|s| parse_with_keys("--consolidate", s))
+        .transpose()?;
+    let log_table = args
+        .log_table
+        .as_deref()
+        .map(|s| parse_with_keys("--log-table", s))
+        .transpose()?;
+    let warehouse = warehouse(args)?;
+    if batch.is_empty()
+        && sets.is_empty()
+        && table.is_none()
+        && consolidate.is_none()
+        && log_table.is_none()
+        && args.rename.is_none()
+        && warehouse.is_none()
+    {
         return Err(CliError::usage(
-            "no edits: give at least one --discard, --unmap or --map",
+            "no edits: give at least one --discard, --unmap, --map, --set, --table, --consolidate, --log-table, --rename or --warehouse",
         ));
     }
     let text = super::read_text(&args.file)?;
@@ -348,6 +389,34 @@ fn edit(args: &EditArgs, matches: Option<&ArgMatches>) -> Result<(), CliError> {
             "no edit was applied: {e} (check the field paths against `alooma mapping get`)"
         ))
     })?;
+    for (path, change) in &sets {
+        set_column(&mut mapping, path, change)
+            .map_err(|e| CliError::failed(format!("no edit was applied: --set {path}: {e}")))?;
+    }
+    if let Some((schema, name)) = &table {
+        set_table(&mut mapping, schema, name);
+    }
+    if let Some((target, keys)) = &consolidate {
+        let (schema, name) = parse_table(target)?;
+        set_consolidation(&mut mapping, &schema, &name, keys);
+    }
+    if let Some((schema, keys)) = &log_table {
+        use_log_table(&mut mapping, schema, keys);
+    }
+    if let Some(name) = &args.rename {
+        mapping = copy_mapping(&mapping, name);
+    }
+    if let Some(w) = warehouse {
+        let bad = check_column_types(&mapping, w);
+        if !bad.is_empty() {
+            let lines: Vec<String> = bad.iter().map(|(p, e)| format!("  {p}: {e}")).collect();
+            return Err(CliError::failed(format!(
+                "no edit was applied: {} column type(s) do not exist in {w}:\n{}",
+                bad.len(),
+                lines.join("\n")
+            )));
+        }
+    }
     let mut json = serde_json::to_string_pretty(&mapping)
         .map_err(|e| CliError::failed(format!("could not write the mapping: {e}")))?;
     json.push('\n');
@@ -404,30 +473,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn column_types_parse() {
-        let t = parse_column_type("varchar(256)").unwrap();
+    fn set_table_and_key_specs_parse() {
+        let (path, change) = parse_set("a.b:length=5").unwrap();
+        assert_eq!(path.segments(), ["a", "b"]);
+        assert_eq!(change, ColumnChange::Length(5));
+        let (path, change) = parse_set("a:b:column=x:y").unwrap();
+        assert_eq!(path.segments(), ["a:b"]);
+        assert_eq!(change, ColumnChange::ColumnName("x:y".into()));
+        assert!(parse_set("a.b=5").is_err());
         assert_eq!(
-            (t.type_name.as_str(), t.length, t.non_null),
-            ("VARCHAR", Some(256), false)
+            parse_table("public.orders").unwrap(),
+            ("public".into(), "orders".into())
         );
-        let t = parse_column_type("NUMERIC(12,2) NOT NULL").unwrap();
-        assert_eq!(t.extra.get("precision"), Some(&json!(12)));
-        assert_eq!(t.extra.get("scale"), Some(&json!(2)));
-        assert!(t.non_null);
-        assert_eq!(show_type(&t), "NUMERIC(12,2) NOT NULL");
-        assert!(parse_column_type("VARCHAR(x)").is_err());
-        assert!(parse_column_type("VARCHAR(1").is_err());
-        assert!(parse_column_type("").is_err());
+        assert!(parse_table("orders").is_err());
+        assert_eq!(
+            parse_with_keys("--consolidate", "public.orders:id, ts").unwrap(),
+            ("public.orders".into(), vec!["id".into(), "ts".into()])
+        );
+        assert!(parse_with_keys("--consolidate", "public.orders:").is_err());
     }
 
     #[test]
     fn map_specs_split_from_the_right() {
-        let (path, column, ty) = parse_map(r"a.b\.c:col:INT").unwrap();
+        let (path, column, ty) = parse_map(r"a.b\.c:col:INT", None).unwrap();
         assert_eq!(path.segments(), ["a", "b.c"]);
         assert_eq!(column, "col");
-        assert_eq!(ty.type_name, "INT");
-        assert!(parse_map("a.b:INT").is_err());
-        assert!(parse_map("a::INT").is_err());
+        assert_eq!(ty.sql_type(), Some("INT"));
+        assert!(parse_map("a.b:INT", None).is_err());
+        assert!(parse_map("a::INT", None).is_err());
+        assert!(parse_map("a:a:VARCHAR2(5)", Some(Warehouse::Redshift)).is_err());
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! `alooma tables …` and `alooma schemas …`: the output warehouse.
 
-use super::mapping::parse_column_type;
 use crate::context::Ctx;
 use crate::exit::CliError;
+use alooma::mapping::parse_column_type;
 use alooma::types::{Column, Schema};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;

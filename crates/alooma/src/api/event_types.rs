@@ -64,7 +64,7 @@ impl<S: HttpService> Client<S> {
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
     /// let mut mapping = client.get_mapping("orders").await?;
-    /// mapping.mapping_mode = Some(alooma::types::MappingMode::Flexible);
+    /// mapping.mapping_mode = alooma::types::MappingMode::Flexible.into();
     /// client.set_mapping(&mapping, "orders").await?;
     /// # Ok(()) }
     /// ```

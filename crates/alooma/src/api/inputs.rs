@@ -36,7 +36,7 @@ impl<S: HttpService> Client<S> {
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
     /// let input = client.get_input_by_id("aae13-bd1221").await?;
-    /// println!("{}", input.job.input_type);
+    /// println!("{}", input.job.get().map_or("?", |job| job.input_type.as_deref().unwrap_or("?")));
     /// # Ok(()) }
     /// ```
     pub async fn get_input_by_id(&self, id: &str) -> Result<InputDetails, Error> {
@@ -49,7 +49,7 @@ impl<S: HttpService> Client<S> {
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
     /// let input = client.get_input_by_name("My_Input").await?;
-    /// println!("{} tasks", input.tasks.len());
+    /// println!("{} tasks", input.tasks().len());
     /// # Ok(()) }
     /// ```
     pub async fn get_input_by_name(&self, name: &str) -> Result<InputDetails, Error> {

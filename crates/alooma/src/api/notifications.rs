@@ -11,7 +11,7 @@ impl<S: HttpService> Client<S> {
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
     /// let n = client.get_notifications(1531280000).await?;
-    /// for m in &n.messages {
+    /// for m in n.messages() {
     ///     println!("{:?}: {:?}", m.severity, m.message);
     /// }
     /// # Ok(()) }

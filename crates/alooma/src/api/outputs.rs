@@ -33,7 +33,7 @@ impl<S: HttpService> Client<S> {
     /// # Ok(()) }
     /// ```
     pub async fn get_output_config(&self) -> Result<Option<Configuration>, Error> {
-        Ok(self.get_output_node().await?.configuration)
+        Ok(self.get_output_node().await?.configuration.into_option())
     }
 
     /// Replaces the output's configuration: reads the output node, then

@@ -15,7 +15,7 @@ impl<S: HttpService> Client<S> {
     ///
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// for node in client.get_structure().await?.nodes {
+    /// for node in client.get_structure().await?.nodes() {
     ///     println!("{} {} ({})", node.id, node.name, node.node_type);
     /// }
     /// # Ok(()) }

@@ -15,7 +15,7 @@ impl<S: HttpService> Client<S> {
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
     /// for t in client.get_tables(false, Some("public")).await? {
-    ///     println!("{} ({} columns)", t.table_name, t.columns.len());
+    ///     println!("{} ({} columns)", t.table_name, t.columns().len());
     /// }
     /// # Ok(()) }
     /// ```
@@ -38,7 +38,7 @@ impl<S: HttpService> Client<S> {
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
     /// let names: Vec<String> = client.get_table_names(None).await?
-    ///     .into_iter().map(|t| t.table_name).collect();
+    ///     .into_iter().filter_map(|t| t.table_name.into_option()).collect();
     /// # let _ = names;
     /// # Ok(()) }
     /// ```
