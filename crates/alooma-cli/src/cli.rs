@@ -61,6 +61,10 @@ pub struct GlobalArgs {
     /// Answer yes to confirmations of destructive commands.
     #[arg(long, short = 'y', global = true)]
     pub yes: bool,
+    /// Print secrets' real values instead of "<redacted>" (for a round trip
+    /// that must send them back unchanged; keep the output private).
+    #[arg(long, global = true)]
+    pub show_secrets: bool,
     /// Log what happens to standard error (-v info, -vv debug, -vvv trace).
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -76,6 +80,7 @@ impl std::fmt::Debug for GlobalArgs {
             .field("output", &self.output)
             .field("timeout", &self.timeout)
             .field("yes", &self.yes)
+            .field("show_secrets", &self.show_secrets)
             .field("verbose", &self.verbose)
             .finish()
     }

@@ -24,10 +24,8 @@ impl Ctx {
     /// A context for the parsed global options.
     pub fn new(global: GlobalArgs) -> Self {
         let format = global.output.unwrap_or_else(Format::detect);
-        Ctx {
-            global,
-            out: Output::new(format),
-        }
+        let out = Output::new(format).showing_secrets(global.show_secrets);
+        Ctx { global, out }
     }
 
     /// Builds the API client from the connection options. No network I/O.

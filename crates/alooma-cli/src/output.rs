@@ -3,7 +3,9 @@
 //!
 //! Every value is turned into JSON first; keys that hold secrets
 //! (passwords, API keys, secret keys, tokens) are replaced by
-//! `"<redacted>"` before anything is printed, in both formats.
+//! `"<redacted>"` before anything is printed, in both formats, unless
+//! `--show-secrets` asks for the real values (the redaction contract:
+//! [`alooma::types::redact_value`]).
 
 use crate::exit::CliError;
 use comfy_table::{presets, ContentArrangement, Table};
@@ -37,14 +39,12 @@ impl Format {
 /// The longest cell text in a table before it is cut with `…`.
 const MAX_CELL: usize = 60;
 
-/// What replaces a secret value.
-pub const REDACTED: &str = "<redacted>";
-
 /// Writes results to standard output in the chosen format.
 #[derive(Debug, Clone)]
 pub struct Output {
     format: Format,
     progress: bool,
+    show_secrets: bool,
 }
 
 impl Output {
@@ -54,7 +54,14 @@ impl Output {
         Output {
             format,
             progress: std::io::stderr().is_terminal(),
+            show_secrets: false,
         }
+    }
+
+    /// The same output, printing secrets' real values (`--show-secrets`).
+    pub fn showing_secrets(mut self, show: bool) -> Self {
+        self.show_secrets = show;
+        self
     }
 
     /// The chosen format.
@@ -76,7 +83,9 @@ impl Output {
     ) -> Result<(), CliError> {
         let mut json = serde_json::to_value(value)
             .map_err(|e| CliError::failed(format!("could not render the result: {e}")))?;
-        redact(&mut json);
+        if !self.show_secrets {
+            alooma::types::redact_value(&mut json);
+        }
         let text = match self.format {
             Format::Json => serde_json::to_string_pretty(&json)
                 .map_err(|e| CliError::failed(format!("could not render the result: {e}")))?,
@@ -150,40 +159,6 @@ pub fn write_line(text: &str) -> Result<(), CliError> {
                 Err(CliError::from(e))
             }
         })
-}
-
-/// Whether a JSON key names a secret.
-pub fn is_secret_key(key: &str) -> bool {
-    let k: String = key
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    k.contains("password")
-        || k.contains("secret")
-        || k.contains("apikey")
-        || k.contains("token")
-        || k.contains("accesskey")
-        || k.contains("privatekey")
-        || k == "cookie"
-}
-
-/// Replaces the value of every secret key, at any depth, with
-/// [`REDACTED`] (null values stay null).
-pub fn redact(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map.iter_mut() {
-                if is_secret_key(key) && !v.is_null() {
-                    *v = Value::String(REDACTED.into());
-                } else {
-                    redact(v);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact),
-        _ => {}
-    }
 }
 
 /// A cell's text: strings as is, `null` empty, anything nested as compact
@@ -294,7 +269,7 @@ mod tests {
     fn secrets_are_redacted_at_any_depth() {
         let mut v = json!({"name": "s3", "configuration": {"awsSecretAccessKey": "SECRET",
             "awsAccessKeyId": "AKIA", "password": null, "nested": [{"api_key": "K"}]}});
-        redact(&mut v);
+        alooma::types::redact_value(&mut v);
         let text = v.to_string();
         assert!(!text.contains("SECRET"));
         assert!(!text.contains("AKIA"));

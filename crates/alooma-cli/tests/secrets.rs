@@ -146,3 +146,164 @@ fn input_secrets_are_redacted_in_output() {
         assert_clean(&out, &[secret, KEY]);
     }
 }
+
+const ORDERS_DB: &str = "7f0e2a10-3c55-4b8d-a2f4-0000000000a3";
+
+/// Stores real secrets in the emulator's state: the orders_db input's
+/// password and the output's password.
+fn with_real_secrets(emu: &Emu) {
+    emu.emu.with_state_mut(|s| {
+        let input = s.node_mut(ORDERS_DB).unwrap();
+        input["configuration"]["password"] = "pg-real-secret-41".into();
+        let output = s
+            .nodes
+            .iter_mut()
+            .find(|n| n["category"] == "OUTPUT")
+            .unwrap();
+        output["configuration"]["password"] = "rs-real-secret-77".into();
+    });
+}
+
+fn stored(emu: &Emu, id: Option<&str>) -> serde_json::Value {
+    emu.emu.with_state(|s| match id {
+        Some(id) => s.node(id).unwrap()["configuration"].clone(),
+        None => {
+            s.nodes.iter().find(|n| n["category"] == "OUTPUT").unwrap()["configuration"].clone()
+        }
+    })
+}
+
+#[test]
+fn input_get_edit_round_trip_keeps_the_stored_password() {
+    let emu = Emu::start();
+    with_real_secrets(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spec.json");
+    // `inputs get ID -o json > spec.json`: the password is redacted.
+    let out = emu
+        .cmd()
+        .args(["-o", "json", "inputs", "get", ORDERS_DB])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["job"]["configuration"]["password"], "<redacted>");
+    assert_clean(&out, &["pg-real-secret-41"]);
+    // Change the port, then `inputs edit spec.json`.
+    doc["job"]["configuration"]["port"] = 6543.into();
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let out = emu
+        .cmd()
+        .args(["inputs", "edit"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let config = stored(&emu, Some(ORDERS_DB));
+    assert_eq!(config["port"], 6543);
+    assert_eq!(config["password"], "pg-real-secret-41");
+
+    // The spec form ({"id", "name", "type", "configuration"}) works the same.
+    let spec = serde_json::json!({"id": ORDERS_DB, "name": "orders_db", "type": "POSTGRESQL",
+        "configuration": {"hostname": "h2", "password": "<redacted>"}});
+    std::fs::write(&file, spec.to_string()).unwrap();
+    emu.cmd()
+        .args(["inputs", "edit"])
+        .arg(&file)
+        .assert()
+        .success();
+    let config = stored(&emu, Some(ORDERS_DB));
+    assert_eq!(
+        (config["hostname"].as_str(), config["password"].as_str()),
+        (Some("h2"), Some("pg-real-secret-41"))
+    );
+}
+
+#[test]
+fn a_placeholder_without_a_current_value_is_refused_and_nothing_is_sent() {
+    let emu = Emu::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spec.json");
+    let spec = serde_json::json!({"id": ORDERS_DB, "name": "orders_db", "type": "POSTGRESQL",
+        "configuration": {"apiToken": "<redacted>"}});
+    std::fs::write(&file, spec.to_string()).unwrap();
+    let out = emu
+        .cmd()
+        .args(["inputs", "edit"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("configuration.apiToken"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(emu.emu.requests().iter().all(|r| r.method != "PUT"));
+    // Creating from a redacted spec has no current value at all.
+    let create = serde_json::json!({"name": "new_db", "type": "POSTGRESQL",
+        "configuration": {"password": "<redacted>"}});
+    std::fs::write(&file, create.to_string()).unwrap();
+    let out = emu
+        .cmd()
+        .args(["inputs", "create"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("configuration.password"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(emu.emu.requests().iter().all(|r| r.method != "POST"));
+}
+
+#[test]
+fn output_get_set_round_trip_keeps_the_stored_password() {
+    let emu = Emu::start();
+    with_real_secrets(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("output.json");
+    let out = emu
+        .cmd()
+        .args(["-o", "json", "outputs", "get"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_clean(&out, &["rs-real-secret-77"]);
+    let mut config: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(config["password"], "<redacted>");
+    config["port"] = "5440".into();
+    std::fs::write(&file, config.to_string()).unwrap();
+    let out = emu
+        .cmd()
+        .args(["outputs", "set"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stored = stored(&emu, None);
+    assert_eq!(stored["port"], "5440");
+    assert_eq!(stored["password"], "rs-real-secret-77");
+}
+
+#[test]
+fn show_secrets_prints_real_values() {
+    let emu = Emu::start();
+    with_real_secrets(&emu);
+    let out = emu
+        .cmd()
+        .args(["-o", "json", "--show-secrets", "inputs", "get", ORDERS_DB])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        json_of(&out)["job"]["configuration"]["password"],
+        "pg-real-secret-41"
+    );
+}
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap()
+}

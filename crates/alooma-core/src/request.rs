@@ -36,6 +36,28 @@ pub fn encode_component(value: &str) -> String {
     utf8_percent_encode(value, COMPONENT).to_string()
 }
 
+/// The first secret key of a JSON body whose value is the redaction
+/// placeholder. The common case (the placeholder text is nowhere in the
+/// body) costs one substring scan; only a body that contains it is parsed.
+fn redacted_secret(body: &[u8]) -> Option<String> {
+    let needle = alooma_types::REDACTED.as_bytes();
+    let mut found = false;
+    let mut rest = body;
+    // `<` is rare in JSON: look for the placeholder only where one starts.
+    while let Some(i) = rest.iter().position(|&b| b == b'<') {
+        if rest[i..].starts_with(needle) {
+            found = true;
+            break;
+        }
+        rest = &rest[i + 1..];
+    }
+    if !found {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    alooma_types::redacted_paths(&value).into_iter().next()
+}
+
 /// A request under construction: method, path, query, body and metadata.
 ///
 /// Literal path parts come from the operation ([`lit`](Self::lit)); caller
@@ -166,9 +188,23 @@ impl RequestSpec {
     }
 
     /// Sets a JSON body (and `Content-Type: application/json`).
+    ///
+    /// A body that carries the redaction placeholder
+    /// ([`REDACTED`](alooma_types::REDACTED)) as the value of a secret key is
+    /// refused: printed output redacts secrets, and sending that output
+    /// back would overwrite the real value (see
+    /// [`restore_redacted`](alooma_types::restore_redacted)).
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(Bytes::from(bytes)),
+            Ok(bytes) => {
+                if let Some(path) = redacted_secret(&bytes) {
+                    return self.fail(format!(
+                        "`{path}` holds the redaction placeholder {:?} instead of a value; put back the real value (alooma_types::restore_redacted, or print it with --show-secrets) or leave the key out",
+                        alooma_types::REDACTED
+                    ));
+                }
+                self.body = Some(Bytes::from(bytes));
+            }
             Err(e) => {
                 if self.error.is_none() {
                     self.error = Some(Error::build(
@@ -240,6 +276,26 @@ mod tests {
             .finish()
             .unwrap();
         assert_eq!(req.uri(), "/metrics?metrics=A,B&from=-10min&x=a%26b%3Dc");
+    }
+
+    #[test]
+    fn a_redaction_placeholder_at_a_secret_key_is_refused() {
+        let meta = OperationMeta::new("edit_input", RetrySafety::Idempotent);
+        let body = serde_json::json!({"configuration": {"password": "<redacted>"}});
+        let err = RequestSpec::put(meta)
+            .lit("inputs")
+            .json(&body)
+            .finish()
+            .unwrap_err();
+        assert!(matches!(err, Error::Build { .. }), "{err}");
+        assert!(err.to_string().contains("configuration.password"), "{err}");
+        // The same text anywhere else (a sample event, a description) is data.
+        let body = serde_json::json!({"description": "<redacted>", "sample": {"x": "<redacted>"}});
+        assert!(RequestSpec::post(meta)
+            .lit("n")
+            .json(&body)
+            .finish()
+            .is_ok());
     }
 
     #[test]

@@ -5,20 +5,39 @@ use serde_json::{json, Value};
 use crate::reply::{kind, ApiError, Outcome, Reply, Req};
 use crate::state::{is_user_input, State};
 
-/// Mask the service puts over output passwords.
+/// Mask the service puts over output passwords in its answers. The real
+/// password is stored; a configuration sent back with the mask keeps it.
 const MASK: &str = "**********";
+
+/// A node as the service shows it: an output's password masked.
+fn shown(node: &Value) -> Value {
+    let mut node = node.clone();
+    if node["category"] == "OUTPUT" {
+        if let Some(pw) = node
+            .get_mut("configuration")
+            .and_then(|c| c.get_mut("password"))
+        {
+            if pw.as_str().is_some_and(|s| !s.is_empty()) {
+                *pw = json!(MASK);
+            }
+        }
+    }
+    node
+}
 
 /// `GET plumbing/?resolution=…` → `{"nodes": […]}`.
 pub(crate) fn get_structure(state: &State) -> Outcome {
-    Ok(Reply::json(json!({ "nodes": state.nodes })))
+    let nodes: Vec<Value> = state.nodes.iter().map(shown).collect();
+    Ok(Reply::json(json!({ "nodes": nodes })))
 }
 
 /// `GET plumbing/outputs` → the OUTPUT nodes.
 pub(crate) fn get_outputs(state: &State) -> Outcome {
-    let outputs: Vec<&Value> = state
+    let outputs: Vec<Value> = state
         .nodes
         .iter()
         .filter(|n| n["category"] == "OUTPUT")
+        .map(shown)
         .collect();
     Ok(Reply::json(json!(outputs)))
 }
@@ -63,10 +82,12 @@ pub(crate) fn put_node(state: &mut State, req: &Req<'_>, id: &str) -> Outcome {
                     )));
                 }
             }
-            if let Some(pw) = config.get_mut("password") {
-                if pw.as_str().is_some_and(|s| !s.is_empty()) {
-                    *pw = json!(MASK);
-                }
+            if config.get("password").and_then(Value::as_str) == Some(MASK) {
+                // The mask the service answered with: keep the stored password.
+                match node["configuration"].get("password").cloned() {
+                    Some(stored) => config.insert("password".into(), stored),
+                    None => config.remove("password"),
+                };
             }
             node["configuration"] = Value::Object(config);
         } else if let Some(existing) = node["configuration"].as_object_mut() {
@@ -81,7 +102,7 @@ pub(crate) fn put_node(state: &mut State, req: &Req<'_>, id: &str) -> Outcome {
         };
         node["name"] = json!(name);
     }
-    Ok(Reply::json(node.clone()))
+    Ok(Reply::json(shown(node)))
 }
 
 /// `POST plumbing/nodes/remove/{id}`: remove an input node.

@@ -7,7 +7,7 @@
 //! (`REDSHIFT`, `SNOWFLAKE`, `BIGQUERY`) … `GET inputs` and
 //! `GET plumbing/outputs` answer with the same node objects.
 
-use crate::{Configuration, Extra, Lenient, Maybe};
+use crate::{is_sensitive_key, Configuration, Extra, Lenient, Maybe};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -246,26 +246,6 @@ impl fmt::Debug for Node {
             .field("extra", &RedactedMap(&self.extra))
             .finish()
     }
-}
-
-/// Whether a configuration key names a credential whose value must not be
-/// printed (`password`, `awsSecretAccessKey`, `mixpanelApiKey`, `oauth2`,
-/// `ssh` …).
-pub fn is_sensitive_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    [
-        "password",
-        "secret",
-        "apikey",
-        "api_key",
-        "token",
-        "oauth",
-        "ssh",
-        "credential",
-        "private",
-    ]
-    .iter()
-    .any(|s| k.contains(s))
 }
 
 /// `Debug` for a JSON object whose credential-like values are redacted

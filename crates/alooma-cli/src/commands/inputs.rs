@@ -5,7 +5,7 @@ use crate::exit::CliError;
 use alooma::core::inputs::{CreateInput, InputFilter};
 use alooma::types::{Delimited, InputSpec, LoadFiles, MixpanelInput, S3FileFormat, S3Input};
 use clap::{Args, Subcommand};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::path::PathBuf;
 
 /// Input commands.
@@ -158,14 +158,26 @@ pub async fn run(cmd: InputsCmd, ctx: &Ctx) -> Result<(), CliError> {
         }
         InputsCmd::Create(args) => create(args, ctx).await,
         InputsCmd::Edit { file } => {
-            let spec: InputSpec = super::read_json(&file)?;
-            if spec.id.is_none() {
+            let mut doc = spec_document(super::read_json(&file)?);
+            let Some(id) = doc.get("id").and_then(Value::as_str).map(str::to_owned) else {
                 return Err(CliError::usage(format!(
                     "{}: the spec needs the input's \"id\" (see `alooma inputs list`)",
                     file.display()
                 )));
-            }
-            let answer = ctx.client()?.edit_input(&spec).await?;
+            };
+            let client = ctx.client()?;
+            super::restore_secrets(&mut doc, &file, || async {
+                let job = client.get_input_by_id(&id).await?.job;
+                serde_json::to_value(job).map_err(|e| CliError::failed(e.to_string()))
+            })
+            .await?;
+            let spec: InputSpec = serde_json::from_value(doc).map_err(|e| {
+                CliError::failed(format!(
+                    "{} is not an input spec ({{\"id\", \"name\", \"type\", \"configuration\"}}): {e}",
+                    file.display()
+                ))
+            })?;
+            let answer = client.edit_input(&spec).await?;
             answer_or_done(ctx, answer, &format!("edited input {}", spec.name))
         }
         InputsCmd::Pause { id } => {
@@ -205,6 +217,24 @@ pub async fn run(cmd: InputsCmd, ctx: &Ctx) -> Result<(), CliError> {
             ctx.out
                 .done(&format!("input {id} sleeps {t} s between runs"))
         }
+    }
+}
+
+/// The spec in a document: the document itself, or, for what `alooma
+/// inputs get` prints (`{"job": …, "tasks": …}`), its job without the
+/// service's status keys (`created_at`, `validated`, `paused`).
+fn spec_document(doc: Value) -> Value {
+    match doc {
+        Value::Object(mut map) if !map.contains_key("name") && map.contains_key("job") => {
+            let mut job = map.remove("job").unwrap_or(Value::Null);
+            if let Some(job) = job.as_object_mut() {
+                for key in ["created_at", "validated", "paused"] {
+                    job.remove(key);
+                }
+            }
+            job
+        }
+        other => other,
     }
 }
 

@@ -266,6 +266,29 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, CliEr
     })
 }
 
+/// Puts back the service's current value of every secret that `doc` holds
+/// as the redaction placeholder (the redaction contract: output redacts
+/// secrets, and a document made from that output must not send the
+/// placeholder back). `current` fetches the resource as the service holds
+/// it now; it runs only when there is a placeholder. A placeholder without
+/// a current value is refused, naming the key.
+pub async fn restore_secrets<F, Fut>(
+    doc: &mut Value,
+    source: &Path,
+    current: F,
+) -> Result<(), CliError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Value, CliError>>,
+{
+    if alooma::types::redacted_paths(doc).is_empty() {
+        return Ok(());
+    }
+    let current = current().await?;
+    alooma::types::restore_redacted(doc, &current)
+        .map_err(|e| CliError::usage(format!("{}: {e}; nothing was sent", source.display())))
+}
+
 /// A bulk report as JSON: `{"succeeded": [...], "failed": [{"item", "error"}]}`.
 pub fn bulk_json(report: &BulkReport) -> Value {
     json!({

@@ -4,9 +4,7 @@
 use super::structure::Warehouse;
 use crate::context::{read_secret, Ctx};
 use crate::exit::CliError;
-use alooma::types::{
-    BigQueryConfig, Extra, OutputConfig, RedshiftConfig, SnowflakeConfig, SshTunnel,
-};
+use alooma::types::{BigQueryConfig, OutputConfig, RedshiftConfig, SnowflakeConfig, SshTunnel};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -200,7 +198,21 @@ async fn set(args: SetArgs, ctx: &Ctx) -> Result<(), CliError> {
             client.set_bigquery_config(config).await?
         }
         (None, Some(file)) => {
-            let config: Extra = super::read_json(&file)?;
+            let mut doc: serde_json::Value = super::read_json(&file)?;
+            super::restore_secrets(&mut doc, &file, || async {
+                let current = client.get_output_config().await?;
+                let map = current.map(|c| c.to_map()).transpose().map_err(|e| {
+                    CliError::failed(format!("could not read the current configuration: {e}"))
+                })?;
+                Ok(map.map(serde_json::Value::Object).unwrap_or_default())
+            })
+            .await?;
+            let serde_json::Value::Object(config) = doc else {
+                return Err(CliError::usage(format!(
+                    "{}: an output configuration is a JSON object",
+                    file.display()
+                )));
+            };
             client
                 .set_output(OutputConfig::Custom(config), args.name.as_deref())
                 .await?
