@@ -48,8 +48,8 @@ async fn get_used_credits_filters_by_day() {
         queries,
         [
             None,
-            Some("all=true".to_owned()),
-            Some("from=2024-04-28&to=2024-04-29&all=true".to_owned())
+            Some("all=True".to_owned()),
+            Some("from=2024-04-28&to=2024-04-29&all=True".to_owned())
         ]
     );
 }

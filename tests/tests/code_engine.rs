@@ -246,3 +246,33 @@ async fn test_code_engine_all_samples_runs_deployed_modules() {
         .all(|s| s.result.as_ref().is_some_and(|r| r.event().is_none())));
     assert_eq!(count(&emu, "POST", "transform/v2/functions/run"), 5);
 }
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn deprecated_transform_calls_read_set_and_delete_one_module() {
+    let emu = start().await;
+    let c = client(&emu);
+    c.set_transform("def transform(event):\n\treturn None", "drop all")
+        .await
+        .unwrap();
+    assert_eq!(
+        c.get_transform("drop all").await.unwrap(),
+        "def transform(event):\n\treturn None"
+    );
+    assert_eq!(count(&emu, "POST", "transform/functions/drop%20all"), 1);
+    c.delete_transform("drop all").await.unwrap();
+    assert!(emu.with_state(|s| !s.modules.contains_key("drop all")));
+    // Without a deployed `main`, get_transform("main") falls back to the
+    // service's default transform, as the reference did.
+    c.delete_code_engine_module("main").await.unwrap();
+    assert_eq!(
+        c.get_transform("main").await.unwrap(),
+        "def transform(event):\n\treturn event"
+    );
+    assert_eq!(count(&emu, "GET", "transform/defaults"), 1);
+    assert!(c
+        .get_transform("drop all")
+        .await
+        .unwrap_err()
+        .is_not_found());
+}

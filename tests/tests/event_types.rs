@@ -170,3 +170,41 @@ async fn event_type_names_needing_encoding_round_trip() {
     assert_eq!(count(&emu, "GET", &format!("event-types/{encoded}")), 2);
     assert_eq!(count(&emu, "DELETE", &format!("event-types/{encoded}")), 1);
 }
+
+#[tokio::test]
+async fn auto_map_event_type_maps_the_unmapped_fields() {
+    let emu = start().await;
+    let c = client(&emu);
+    let mut et = c.get_mapping("orders").await.unwrap();
+    c.add_field(et.fields_mut(), "coupon");
+    c.set_mapping(&et, "orders").await.unwrap();
+    let answer = c.auto_map_event_type("orders").await.unwrap().unwrap();
+    assert_eq!(answer["name"], "orders");
+    let back = c.get_mapping("orders").await.unwrap();
+    let coupon = back
+        .fields()
+        .iter()
+        .find(|f| f.field_name == "coupon")
+        .unwrap();
+    let m = coupon.field_mapping().unwrap();
+    assert!(m.is_machine_generated());
+    assert_eq!(m.column_name.as_deref(), Some("coupon"));
+    assert!(c
+        .auto_map_event_type("missing")
+        .await
+        .unwrap_err()
+        .is_not_found());
+}
+
+#[tokio::test]
+async fn clear_event_type_stats_resets_the_counters() {
+    let emu = start().await;
+    let c = client(&emu);
+    emu.with_state_mut(|s| {
+        s.event_types.get_mut("orders").unwrap()["stats"] = json!({"count": 12, "lastSeen": "x"});
+    });
+    c.clear_event_type_stats("orders").await.unwrap();
+    let et = c.get_event_type("orders").await.unwrap();
+    assert!(et.stats.is_null());
+    assert_eq!(count(&emu, "DELETE", "event-types/orders/clear-stats"), 1);
+}

@@ -105,11 +105,13 @@ async fn set_snowflake_config_then_get_snowflake_config() {
         node["configuration"],
         json!({
             "accountName": "acct", "warehouseName": "wh", "schemaName": "PUBLIC",
-            "databaseName": "DB", "username": "user", "password": "**********",
+            "databaseName": "DB", "username": "user", "password": "pw",
             "skipValidation": false, "sinkType": "SNOWFLAKE"
         })
     );
     let back = c.get_snowflake_config().await.unwrap().unwrap();
+    // The service stores the password and answers a mask in its place.
+    assert_eq!(back.password.get().unwrap().expose(), "**********");
     assert_eq!(back.warehouse_name, "wh");
     assert_eq!(back.account_name, "acct");
     // The demo account has no Snowflake output.
@@ -140,4 +142,20 @@ async fn set_bigquery_config_then_get_bigquery_config() {
     assert_eq!(back.dataset_name, "events");
     let demo = start().await;
     assert!(client(&demo).get_bigquery_config().await.unwrap().is_none());
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn set_output_config_stores_the_reference_keys() {
+    let emu = start_with_output("MEMSQL").await;
+    let c = client(&emu);
+    let config = RedshiftConfig::new("mem-host", 3306, "s", "db", "loader", "pw");
+    c.set_output_config(config, "memsql", Some("MemSQL"))
+        .await
+        .unwrap();
+    let node = output_node(&emu);
+    assert_eq!(node["name"], "MemSQL");
+    assert_eq!(node["configuration"]["sinkType"], "MEMSQL");
+    assert_eq!(node["configuration"]["hostname"], "mem-host");
+    assert_eq!(node["configuration"]["password"], "pw");
 }

@@ -177,3 +177,23 @@ async fn table_and_schema_names_needing_encoding_round_trip() {
     assert!(c.get_tables(false, Some("a/b")).await.unwrap().is_empty());
     assert_eq!(count(&emu, "GET", "tables/a%2Fb"), 1);
 }
+
+#[tokio::test]
+async fn create_table_in_schema_creates_it_there() {
+    let emu = start().await;
+    let c = client(&emu);
+    c.create_schema(&Schema::new("staging")).await.unwrap();
+    let created = c
+        .create_table_in_schema("staging", "orders copy", &columns())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(created.schema.as_deref(), Some("staging"));
+    assert!(stored_table(&emu, "staging", "orders copy").is_some());
+    assert_eq!(count(&emu, "POST", "tables/staging/orders%20copy"), 1);
+    assert!(c
+        .create_table_in_schema("nope", "t", &columns())
+        .await
+        .unwrap_err()
+        .is_not_found());
+}

@@ -260,13 +260,84 @@ impl Operation for DeleteCodeEngineModule {
     }
 }
 
-/// The body of `set_transform_to_default`, in the reference's key order.
+/// The body of `set_transform` and `set_transform_to_default`, in the
+/// reference's key order: `{"language", "code", "functionName"}`.
 #[derive(Serialize)]
-struct DefaultTransformBody {
+struct TransformBody<'a> {
     language: CodeLanguage,
-    code: &'static str,
+    code: &'a str,
     #[serde(rename = "functionName")]
-    function_name: &'static str,
+    function_name: &'a str,
+}
+
+/// `POST transform/functions/{module}` with `{"language": "PYTHON", "code",
+/// "functionName": module}`: the reference's deprecated `set_transform`,
+/// which deploys one module's code (the current API is
+/// [`SetCodeEngineCode`]).
+fn transform_request(
+    meta: OperationMeta,
+    module: &str,
+    code: &str,
+) -> Result<Request<Bytes>, Error> {
+    let spec = RequestSpec::post(meta)
+        .lit("transform/functions")
+        .seg(module);
+    let spec = if module.is_empty() {
+        spec.fail("a Code Engine module name must not be empty")
+    } else {
+        spec
+    };
+    spec.json(&TransformBody {
+        language: CodeLanguage::Python,
+        code,
+        function_name: module,
+    })
+    .finish()
+}
+
+/// `POST transform/functions/{module}` with `{"language": "PYTHON", "code",
+/// "functionName": module}`: the reference's deprecated `set_transform`
+/// (the current call is [`SetCodeEngineCode`]).
+///
+/// ```
+/// use alooma_core::{Operation, code_engine::SetTransform};
+/// let req = SetTransform::new("def transform(e):\n\treturn e", "main").build().unwrap();
+/// assert_eq!(req.uri(), "/transform/functions/main");
+/// let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+/// assert_eq!(body["functionName"], "main");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetTransform {
+    /// The module's code.
+    pub code: String,
+    /// The module's name (`main` in the reference's default).
+    pub module: String,
+}
+
+impl SetTransform {
+    /// Deploys `code` as the module `module`.
+    pub fn new(code: impl Into<String>, module: impl Into<String>) -> Self {
+        SetTransform {
+            code: code.into(),
+            module: module.into(),
+        }
+    }
+}
+
+impl Operation for SetTransform {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("set_transform", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        transform_request(self.meta(), &self.module, &self.code)
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
 }
 
 /// `POST transform/functions/main` with
@@ -289,14 +360,7 @@ impl Operation for SetTransformToDefault {
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::post(self.meta())
-            .lit("transform/functions/main")
-            .json(&DefaultTransformBody {
-                language: CodeLanguage::Python,
-                code: DEFAULT_TRANSFORM_CODE,
-                function_name: MAIN_MODULE,
-            })
-            .finish()
+        transform_request(self.meta(), MAIN_MODULE, DEFAULT_TRANSFORM_CODE)
     }
 
     fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {

@@ -64,7 +64,7 @@ impl Operation for GetCompanyCredits {
     }
 }
 
-/// `GET credits/used-credits?from=YYYY-MM-DD&to=YYYY-MM-DD&all=true`: the
+/// `GET credits/used-credits?from=YYYY-MM-DD&to=YYYY-MM-DD&all=True`: the
 /// credits used per day; each parameter only when given.
 ///
 /// ```
@@ -72,7 +72,7 @@ impl Operation for GetCompanyCredits {
 /// assert_eq!(GetUsedCredits::new().build().unwrap().uri(), "/credits/used-credits");
 /// let op = GetUsedCredits::new().from_day("2018-10-24").to_day("2018-10-28").all_accounts(true);
 /// assert_eq!(op.build().unwrap().uri(),
-///            "/credits/used-credits?from=2018-10-24&to=2018-10-28&all=true");
+///            "/credits/used-credits?from=2018-10-24&to=2018-10-28&all=True");
 /// assert!(GetUsedCredits::new().from_day("24/10/2018").build().is_err());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -81,7 +81,9 @@ pub struct GetUsedCredits {
     pub from_day: Option<String>,
     /// Last day (`YYYY-MM-DD`); `None`: until today.
     pub to_day: Option<String>,
-    /// Every account of the company, not just this one.
+    /// Every account of the company, not just this one: sent as
+    /// `all=True`, the text the reference client (Python's `str(True)`)
+    /// sent; nothing is sent when false, as in the reference.
     pub all_accounts: bool,
 }
 
@@ -128,7 +130,7 @@ impl Operation for GetUsedCredits {
             .query_opt("from", self.from_day.as_deref())
             .query_opt("to", self.to_day.as_deref());
         if self.all_accounts {
-            spec = spec.query("all", "true");
+            spec = spec.query("all", "True");
         }
         spec.finish()
     }
@@ -138,7 +140,7 @@ impl Operation for GetUsedCredits {
     }
 }
 
-/// `GET events/loaded-events-per-table/summary?from=…&to=…&all=true`: how
+/// `GET events/loaded-events-per-table/summary?from=…&to=…&all=True`: how
 /// many events were loaded into each table in a period, and when the last
 /// one was. `from` is required; timestamps are `YYYY-MM-DDTHH:MM:SS`.
 ///
@@ -146,7 +148,7 @@ impl Operation for GetUsedCredits {
 /// use alooma_core::{Operation, credits::GetLoadedEventsPerTableSummary};
 /// let op = GetLoadedEventsPerTableSummary::new("2018-12-13T00:00:00").all(true);
 /// assert_eq!(op.build().unwrap().uri(),
-///     "/events/loaded-events-per-table/summary?from=2018-12-13T00%3A00%3A00&all=true");
+///     "/events/loaded-events-per-table/summary?from=2018-12-13T00%3A00%3A00&all=True");
 /// assert!(GetLoadedEventsPerTableSummary::new("2018-12-13").build().is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +157,8 @@ pub struct GetLoadedEventsPerTableSummary {
     pub from: String,
     /// End of the period; `None`: now.
     pub to: Option<String>,
-    /// Every account of the company, not just this one.
+    /// Every account of the company, not just this one (`all=True`, as the
+    /// reference sent it; nothing when false).
     pub all: bool,
 }
 
@@ -205,7 +208,7 @@ impl Operation for GetLoadedEventsPerTableSummary {
             .query("from", &self.from)
             .query_opt("to", self.to.as_deref());
         if self.all {
-            spec = spec.query("all", "true");
+            spec = spec.query("all", "True");
         }
         spec.finish()
     }

@@ -252,6 +252,60 @@ impl Error {
         matches!(self, Error::Auth { .. })
     }
 
+    /// Whether what was asked for does not exist: an HTTP 404, or an answer
+    /// that lacks it ([`Error::NotFound`]: no input of that name, no
+    /// RESTREAM node …). Both shapes answer the same question.
+    ///
+    /// ```
+    /// use alooma_core::Error;
+    /// let e = Error::Api { operation: "get_event_type", status: http::StatusCode::NOT_FOUND, snippet: String::new() };
+    /// assert!(e.is_not_found());
+    /// assert!(Error::NotFound { operation: "get_input_by_name", what: "no input".into() }.is_not_found());
+    /// ```
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Error::NotFound { .. } => true,
+            Error::Api { status, .. } => *status == StatusCode::NOT_FOUND,
+            _ => false,
+        }
+    }
+
+    /// Whether the server answered with an error status (other than an
+    /// authentication refusal or its own timeout).
+    pub fn is_api(&self) -> bool {
+        matches!(self, Error::Api { .. })
+    }
+
+    /// Whether the answer could not be decoded.
+    pub fn is_decode(&self) -> bool {
+        matches!(self, Error::Decode { .. })
+    }
+
+    /// Whether a time limit ran out: connect, attempt or total deadline on
+    /// this side, or the server's own (504).
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Timeout { .. } | Error::ServerTimeout { .. } => true,
+            Error::RetryBudgetExhausted { last, .. } => last.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// Whether no connection to the server could be made.
+    pub fn is_connect(&self) -> bool {
+        match self {
+            Error::Connect { .. } => true,
+            Error::RetryBudgetExhausted { last, .. } => last.is_connect(),
+            _ => false,
+        }
+    }
+
+    /// Whether the request was refused on this side before anything was
+    /// sent (a bad argument).
+    pub fn is_build(&self) -> bool {
+        matches!(self, Error::Build { .. })
+    }
+
     /// A client-side validation error for `operation`.
     pub fn build(operation: &'static str, reason: impl Into<String>) -> Self {
         Error::Build {

@@ -1,7 +1,9 @@
 //! Event types and mappings: `get_event_types`, `get_event_type`,
 //! `get_mapping`, `set_mapping`, `discard_event_type`, `delete_event_type`,
 //! `delete_all_event_types` (as [`DeleteEventType`] per name of
-//! [`event_type_names`]), `get_mapping_mode`, `set_mapping_mode`.
+//! [`event_type_names`]), `get_mapping_mode`, `set_mapping_mode`; and two
+//! endpoints real users' code called beyond the reference client:
+//! `auto_map_event_type` and `clear_event_type_stats`.
 
 use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
 use alooma_types::{EventType, MappingMode};
@@ -210,6 +212,92 @@ impl Operation for DiscardEventType {
             .seg(&self.name)
             .lit("mapping")
             .json(&EventType::discarded(self.name.clone()))
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::empty(self.meta().name, response)
+    }
+}
+
+/// `POST event-types/{name}/auto-map` (beyond the reference client: real
+/// users' code called it): asks the service to map the event type's
+/// unmapped fields automatically. Not idempotent. Answers what the service
+/// answers (the event type, in the emulator), or nothing.
+///
+/// ```
+/// use alooma_core::{Operation, event_types::AutoMapEventType};
+/// let req = AutoMapEventType::new("web clicks").build().unwrap();
+/// assert_eq!((req.method().as_str(), req.uri().to_string().as_str()),
+///            ("POST", "/event-types/web%20clicks/auto-map"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoMapEventType {
+    /// The event type's name.
+    pub name: String,
+}
+
+impl AutoMapEventType {
+    /// Auto-maps the event type called `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        AutoMapEventType { name: name.into() }
+    }
+}
+
+impl Operation for AutoMapEventType {
+    type Output = Option<serde_json::Value>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("auto_map_event_type", RetrySafety::NotIdempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::post(self.meta())
+            .lit("event-types")
+            .seg(&self.name)
+            .lit("auto-map")
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json_or_empty(self.meta().name, response)
+    }
+}
+
+/// `DELETE event-types/{name}/clear-stats` (beyond the reference client:
+/// real users' code called it): resets the event type's counters.
+///
+/// ```
+/// use alooma_core::{Operation, event_types::ClearEventTypeStats};
+/// let req = ClearEventTypeStats::new("a/b").build().unwrap();
+/// assert_eq!((req.method().as_str(), req.uri().to_string().as_str()),
+///            ("DELETE", "/event-types/a%2Fb/clear-stats"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClearEventTypeStats {
+    /// The event type's name.
+    pub name: String,
+}
+
+impl ClearEventTypeStats {
+    /// Clears the counters of the event type called `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        ClearEventTypeStats { name: name.into() }
+    }
+}
+
+impl Operation for ClearEventTypeStats {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("clear_event_type_stats", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::delete(self.meta())
+            .lit("event-types")
+            .seg(&self.name)
+            .lit("clear-stats")
             .finish()
     }
 

@@ -593,31 +593,103 @@ impl Operation for GetInputSleepTime {
     }
 }
 
-/// `PUT inputSleepTime/{id}` with the bare JSON number as body. A negative
-/// or non-finite time is refused with [`Error::Build`]. A failed call is an
-/// error (defect 9).
+/// A sleep time as the caller gave it: an integer is sent as an integer
+/// (`45`), a float as a float (`45.5`), as the reference client sends the
+/// number it was given.
+///
+/// ```
+/// use alooma_core::inputs::SleepTime;
+/// assert_eq!(serde_json::to_string(&SleepTime::from(45)).unwrap(), "45");
+/// assert_eq!(serde_json::to_string(&SleepTime::from(45.5)).unwrap(), "45.5");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum SleepTime {
+    /// A whole number.
+    Integer(i64),
+    /// A number with a fraction (or written as a float).
+    Float(f64),
+}
+
+impl SleepTime {
+    /// The value as a float.
+    pub fn as_f64(self) -> f64 {
+        match self {
+            SleepTime::Integer(i) => i as f64,
+            SleepTime::Float(f) => f,
+        }
+    }
+}
+
+impl serde::Serialize for SleepTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            SleepTime::Integer(i) => s.serialize_i64(*i),
+            SleepTime::Float(f) => s.serialize_f64(*f),
+        }
+    }
+}
+
+impl std::fmt::Display for SleepTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SleepTime::Integer(i) => write!(f, "{i}"),
+            SleepTime::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+macro_rules! sleep_time_from {
+    ($variant:ident: $($t:ty),+) => {$(
+        impl From<$t> for SleepTime {
+            fn from(v: $t) -> Self {
+                SleepTime::$variant(v.into())
+            }
+        }
+    )+};
+}
+sleep_time_from!(Integer: i8, i16, i32, i64, u8, u16, u32);
+sleep_time_from!(Float: f32, f64);
+
+impl std::str::FromStr for SleepTime {
+    type Err = String;
+    /// `45` is an integer, `45.0` and `45.5` are floats.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        s.parse::<i64>()
+            .map(SleepTime::Integer)
+            .or_else(|_| s.parse::<f64>().map(SleepTime::Float))
+            .map_err(|_| format!("{s:?} is not a number of seconds"))
+    }
+}
+
+/// `PUT inputSleepTime/{id}` with the bare JSON number as body, in the form
+/// given (`45` or `45.5`). A negative or non-finite time is refused with
+/// [`Error::Build`]. A failed call is an error (defect 9).
 ///
 /// ```
 /// use alooma_core::{Operation, inputs::SetInputSleepTime};
-/// let req = SetInputSleepTime::new("in1", 30.0).build().unwrap();
+/// let req = SetInputSleepTime::new("in1", 30).build().unwrap();
 /// assert_eq!(req.uri(), "/inputSleepTime/in1");
-/// assert_eq!(&req.body()[..], b"30.0");
+/// assert_eq!(&req.body()[..], b"30");
+/// assert_eq!(&SetInputSleepTime::new("in1", 30.5).build().unwrap().body()[..], b"30.5");
 /// assert!(SetInputSleepTime::new("in1", f64::NAN).build().is_err());
+/// assert!(SetInputSleepTime::new("in1", -1).build().is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetInputSleepTime {
     /// The input's id.
     pub id: String,
     /// The new sleep time.
-    pub sleep_time: f64,
+    pub sleep_time: SleepTime,
 }
 
 impl SetInputSleepTime {
     /// Sets the sleep time of the input with id `id`.
-    pub fn new(id: impl Into<String>, sleep_time: f64) -> Self {
+    pub fn new(id: impl Into<String>, sleep_time: impl Into<SleepTime>) -> Self {
         SetInputSleepTime {
             id: id.into(),
-            sleep_time,
+            sleep_time: sleep_time.into(),
         }
     }
 }
@@ -633,7 +705,8 @@ impl Operation for SetInputSleepTime {
         let spec = RequestSpec::put(self.meta())
             .lit("inputSleepTime")
             .seg(&self.id);
-        let spec = if self.sleep_time.is_finite() && self.sleep_time >= 0.0 {
+        let t = self.sleep_time.as_f64();
+        let spec = if t.is_finite() && t >= 0.0 {
             spec
         } else {
             spec.fail(format!(

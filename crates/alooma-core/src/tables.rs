@@ -1,6 +1,8 @@
 //! Tables and schemas of the output warehouse: `get_tables`,
 //! `get_table_names`, `create_table`, `alter_table`, `drop_table`,
-//! `get_table_dependencies`, `get_schemas`, `create_schema`.
+//! `get_table_dependencies`, `get_schemas`, `create_schema`; and
+//! `create_table_in_schema` (`POST tables/{schema}/{table}`), which real
+//! users' code called beyond the reference client.
 //!
 //! Every table and schema name is percent-encoded as one path segment (the
 //! reference client sends them raw: defect 3).
@@ -157,6 +159,61 @@ impl Operation for CreateTable {
     fn build(&self) -> Result<Request<Bytes>, Error> {
         let spec = RequestSpec::post(self.meta())
             .lit("tables")
+            .seg(&self.table);
+        check_columns(spec, &self.columns)
+            .json(&self.columns)
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        decode::json_or_empty(self.meta().name, response)
+    }
+}
+
+/// `POST tables/{schema}/{table}` with the column list (beyond the
+/// reference client: real users' code called it): creates a table in a
+/// schema other than the output's default. Not idempotent.
+///
+/// ```
+/// use alooma_core::{Operation, tables::CreateTableInSchema};
+/// use alooma_types::{Column, ColumnType};
+/// let op = CreateTableInSchema::new("staging", "orders", vec![Column::new("id", ColumnType::new("INT"))]);
+/// let req = op.build().unwrap();
+/// assert_eq!((req.method().as_str(), req.uri().to_string().as_str()), ("POST", "/tables/staging/orders"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateTableInSchema {
+    /// The schema.
+    pub schema: String,
+    /// The table's name.
+    pub table: String,
+    /// Its columns.
+    pub columns: Vec<Column>,
+}
+
+impl CreateTableInSchema {
+    /// Creates `schema.table` with `columns`.
+    pub fn new(schema: impl Into<String>, table: impl Into<String>, columns: Vec<Column>) -> Self {
+        CreateTableInSchema {
+            schema: schema.into(),
+            table: table.into(),
+            columns,
+        }
+    }
+}
+
+impl Operation for CreateTableInSchema {
+    /// The table as the server describes it; `None` when it answers no body.
+    type Output = Option<Table>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("create_table_in_schema", RetrySafety::NotIdempotent)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        let spec = RequestSpec::post(self.meta())
+            .lit("tables")
+            .seg(&self.schema)
             .seg(&self.table);
         check_columns(spec, &self.columns)
             .json(&self.columns)

@@ -151,6 +151,20 @@ fn set_transform_to_default() {
 }
 
 #[test]
+fn set_transform() {
+    let op = SetTransform::new("def transform(event):\n\treturn None", "my/module");
+    let req = op.build().unwrap();
+    insta::assert_snapshot!("set_transform", render(&req));
+    assert_eq!(
+        &req.body()[..],
+        br#"{"language":"PYTHON","code":"def transform(event):\n\treturn None","functionName":"my/module"}"#
+    );
+    assert!(SetTransform::new("x", "").build().is_err());
+    op.decode(ok("")).unwrap();
+    assert_status_errors(&op);
+}
+
+#[test]
 fn get_code_engine_requirements() {
     let op = GetCodeEngineRequirements;
     insta::assert_snapshot!("get_code_engine_requirements", render(&op.build().unwrap()));

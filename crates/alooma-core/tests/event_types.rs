@@ -5,7 +5,7 @@
 mod common;
 use common::*;
 
-use alooma_core::{event_types::*, render, Error, Operation};
+use alooma_core::{event_types::*, render, Error, Operation, RetrySafety};
 use alooma_types::{EventType, EventTypeState, MappingMode};
 use std::time::Duration;
 
@@ -117,6 +117,29 @@ fn discard_event_type() {
 fn delete_event_type() {
     let op = DeleteEventType::new("a/b?c#d%e");
     insta::assert_snapshot!("delete_event_type", render(&op.build().unwrap()));
+    op.decode(ok("")).unwrap();
+    assert_status_errors(&op);
+}
+
+#[test]
+fn auto_map_event_type() {
+    let op = AutoMapEventType::new("a/b?c#d%e");
+    assert_eq!(op.meta().retry, RetrySafety::NotIdempotent);
+    insta::assert_snapshot!("auto_map_event_type", render(&op.build().unwrap()));
+    assert_eq!(op.decode(ok("")).unwrap(), None);
+    assert_eq!(
+        op.decode(ok(r#"{"name":"a/b?c#d%e","state":"MAPPED"}"#))
+            .unwrap()
+            .unwrap()["state"],
+        "MAPPED"
+    );
+    assert_status_errors(&op);
+}
+
+#[test]
+fn clear_event_type_stats() {
+    let op = ClearEventTypeStats::new("a/b?c#d%e");
+    insta::assert_snapshot!("clear_event_type_stats", render(&op.build().unwrap()));
     op.decode(ok("")).unwrap();
     assert_status_errors(&op);
 }

@@ -268,6 +268,16 @@ fn set_input_sleep_time() {
         op.decode(answer(400, "bad")),
         Err(Error::Api { .. })
     ));
+    // The number goes out as given: an integer stays an integer (the
+    // reference sends `45`, not `45.0`).
+    assert_eq!(
+        &SetInputSleepTime::new("x", 45).build().unwrap().body()[..],
+        b"45"
+    );
+    assert_eq!(
+        &SetInputSleepTime::new("x", 45.0).build().unwrap().body()[..],
+        b"45.0"
+    );
     assert!(SetInputSleepTime::new("x", -1.0).build().is_err());
     assert!(SetInputSleepTime::new("x", f64::INFINITY).build().is_err());
 }

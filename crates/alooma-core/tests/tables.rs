@@ -68,6 +68,20 @@ fn get_table_names() {
 }
 
 #[test]
+fn create_table_in_schema() {
+    let op = CreateTableInSchema::new("stag ing", ODD, columns());
+    assert_eq!(op.meta().retry, RetrySafety::NotIdempotent);
+    insta::assert_snapshot!("create_table_in_schema", render(&op.build().unwrap()));
+    assert_eq!(
+        op.decode(answer(200, "{}")).unwrap(),
+        Some(serde_json::from_str("{}").unwrap())
+    );
+    assert_eq!(op.decode(answer(201, "")).unwrap(), None);
+    assert!(CreateTableInSchema::new("s", "t", vec![]).build().is_err());
+    assert_status_errors(&op);
+}
+
+#[test]
 fn create_table() {
     let op = CreateTable::new(ODD, columns());
     assert_eq!(op.meta().retry, RetrySafety::NotIdempotent);

@@ -26,7 +26,7 @@ pub(crate) fn company_credits(state: &State) -> Outcome {
     Ok(Reply::json(state.company_credits.clone()))
 }
 
-/// `GET credits/used-credits?from=YYYY-MM-DD&to=YYYY-MM-DD&all=true`:
+/// `GET credits/used-credits?from=YYYY-MM-DD&to=YYYY-MM-DD&all=True`:
 /// rows of this account (of every account with `all`) within the days.
 pub(crate) fn used_credits(state: &State, req: &Req<'_>) -> Outcome {
     let from = date_param(req, "from", 10)?;
@@ -41,7 +41,7 @@ pub(crate) fn used_credits(state: &State, req: &Req<'_>) -> Outcome {
     Ok(Reply::json(json!(rows)))
 }
 
-/// `GET events/loaded-events-per-table/summary?from=…[&to=…][&all=true]`:
+/// `GET events/loaded-events-per-table/summary?from=…[&to=…][&all=True]`:
 /// rows whose `last` load falls in the range; `from` is required.
 pub(crate) fn loaded_events(state: &State, req: &Req<'_>) -> Outcome {
     let from = date_param(req, "from", 19)?

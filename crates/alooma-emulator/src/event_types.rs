@@ -101,6 +101,83 @@ pub(crate) fn set_mapping(state: &mut State, req: &Req<'_>, name: &str) -> Outco
     Ok(Reply::json(et.clone()))
 }
 
+/// `POST event-types/{name}/auto-map`: maps every unmapped field (a
+/// `null` mapping, at any depth, that has no nested fields) to a column
+/// named after its path, of type `VARCHAR(1024)`, marked
+/// `machineGenerated`. Fields already mapped or discarded are left alone.
+/// Answers the event type.
+pub(crate) fn auto_map(state: &mut State, name: &str) -> Outcome {
+    fn walk(fields: &mut [Value], prefix: &str) {
+        for field in fields {
+            let name = field["fieldName"].as_str().unwrap_or_default().to_owned();
+            let path = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}_{name}")
+            };
+            let has_children = field["fields"].as_array().is_some_and(|c| !c.is_empty());
+            if has_children {
+                if let Some(children) = field["fields"].as_array_mut() {
+                    walk(children, &path);
+                }
+            } else if field.get("mapping").map_or(true, Value::is_null) {
+                let column: String = path
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() {
+                            c.to_ascii_lowercase()
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                field["mapping"] = json!({
+                    "columnName": column, "isDiscarded": false, "machineGenerated": true,
+                    "subFields": null,
+                    "columnType": {"type": "VARCHAR", "length": 1024, "nonNull": false, "truncate": false},
+                });
+            }
+        }
+    }
+    let et = state
+        .event_types
+        .get_mut(name)
+        .ok_or_else(|| not_found(name))?;
+    if let Some(fields) = et.get_mut("fields").and_then(Value::as_array_mut) {
+        walk(fields, "");
+    }
+    if et["mapping"]["isDiscarded"] != true {
+        et["state"] = json!("MAPPED");
+    }
+    Ok(Reply::json(et.clone()))
+}
+
+/// `DELETE event-types/{name}/clear-stats`: forgets the event type's
+/// counters (its `stats` and every field's become `null`).
+pub(crate) fn clear_stats(state: &mut State, name: &str) -> Outcome {
+    fn walk(fields: &mut [Value]) {
+        for field in fields {
+            if let Some(obj) = field.as_object_mut() {
+                if obj.contains_key("stats") {
+                    obj.insert("stats".into(), Value::Null);
+                }
+            }
+            if let Some(children) = field.get_mut("fields").and_then(Value::as_array_mut) {
+                walk(children);
+            }
+        }
+    }
+    let et = state
+        .event_types
+        .get_mut(name)
+        .ok_or_else(|| not_found(name))?;
+    et["stats"] = Value::Null;
+    if let Some(fields) = et.get_mut("fields").and_then(Value::as_array_mut) {
+        walk(fields);
+    }
+    Ok(Reply::empty())
+}
+
 /// `DELETE event-types/{name}`.
 pub(crate) fn delete(state: &mut State, name: &str) -> Outcome {
     state

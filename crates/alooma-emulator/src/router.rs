@@ -85,6 +85,8 @@ pub(crate) fn route(state: &mut State, method: &str, segs: &[&str], req: &Req<'_
         ("GET", ["event-types", name]) => event_types::get(state, name),
         ("DELETE", ["event-types", name]) => event_types::delete(state, name),
         ("POST", ["event-types", name, "mapping"]) => event_types::set_mapping(state, req, name),
+        ("POST", ["event-types", name, "auto-map"]) => event_types::auto_map(state, name),
+        ("DELETE", ["event-types", name, "clear-stats"]) => event_types::clear_stats(state, name),
         ("GET", ["mapping-mode"]) => event_types::get_mode(state),
         ("POST", ["mapping-mode"]) => event_types::set_mode(state, req),
 
@@ -115,6 +117,7 @@ pub(crate) fn route(state: &mut State, method: &str, segs: &[&str], req: &Req<'_
         ("POST", ["tables", table]) => tables::create(state, req, table),
         ("PUT", ["tables", table]) => tables::alter(state, req, table),
         ("GET", ["tables", schema, table]) => tables::get(state, schema, table),
+        ("POST", ["tables", schema, table]) => tables::create_in(state, req, schema, table),
         ("DELETE", ["tables", schema, table]) => tables::drop(state, req, schema, table),
         ("GET", ["tables", schema, table, "dependencies"]) => {
             tables::dependencies(state, schema, table)

@@ -28,8 +28,18 @@ pub(crate) fn get(state: &State, schema: &str, table: &str) -> Outcome {
 /// `POST tables/{table}`: create a table in the default schema from a
 /// column list.
 pub(crate) fn create(state: &mut State, req: &Req<'_>, table: &str) -> Outcome {
-    let columns = columns(req)?;
     let schema = state.default_schema();
+    create_in(state, req, &schema, table)
+}
+
+/// `POST tables/{schema}/{table}`: create a table in `schema` (which must
+/// exist) from a column list. Real clients called it beyond the reference.
+pub(crate) fn create_in(state: &mut State, req: &Req<'_>, schema: &str, table: &str) -> Outcome {
+    let columns = columns(req)?;
+    if !state.schemas.iter().any(|s| s["schemaName"] == schema) {
+        return Err(ApiError::not_found(format!("no schema {schema}")));
+    }
+    let schema = schema.to_owned();
     if find(state, &schema, table).is_ok() {
         return Err(ApiError::bad_request(format!(
             "table {schema}.{table} already exists"

@@ -691,3 +691,123 @@ async fn restream_output_and_nodes() {
         .await
         .assert_error(404);
 }
+
+#[tokio::test]
+async fn output_passwords_are_stored_and_a_masked_one_keeps_them() {
+    let emu = Emulator::start().await.unwrap();
+    let out = get_ok(&emu, "plumbing/outputs").await[0].clone();
+    let id = out["id"].as_str().unwrap().to_owned();
+    let mut config = json!({"hostname": "h", "password": "real-pw", "sinkType": "REDSHIFT"});
+    ok(
+        &emu,
+        Method::PUT,
+        &format!("plumbing/nodes/{id}"),
+        Some(json!({"configuration": config})),
+    )
+    .await;
+    let stored = |emu: &Emulator| {
+        emu.with_state(|s| s.node(&id).unwrap()["configuration"]["password"].clone())
+    };
+    assert_eq!(stored(&emu), "real-pw");
+    // Sending back the mask the service answered keeps the stored password.
+    config["password"] = json!("**********");
+    config["hostname"] = json!("h2");
+    ok(
+        &emu,
+        Method::PUT,
+        &format!("plumbing/nodes/{id}"),
+        Some(json!({"configuration": config})),
+    )
+    .await;
+    assert_eq!(stored(&emu), "real-pw");
+    let shown = get_ok(&emu, "plumbing/?resolution=1min").await;
+    let node = shown["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(node["configuration"]["password"], "**********");
+    assert_eq!(node["configuration"]["hostname"], "h2");
+}
+
+#[tokio::test]
+async fn auto_map_clear_stats_and_tables_in_a_schema() {
+    let emu = Emulator::start().await.unwrap();
+    // A field without a mapping, at depth.
+    let mut et = get_ok(&emu, "event-types/orders").await;
+    et["fields"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"fieldName": "meta", "mapping": null,
+        "fields": [{"fieldName": "source ip", "fields": [], "mapping": null}]}));
+    et["stats"] = json!({"count": 3});
+    ok(&emu, Method::POST, "event-types/orders/mapping", Some(et)).await;
+    let mapped = ok(&emu, Method::POST, "event-types/orders/auto-map", None).await;
+    let meta = mapped["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["fieldName"] == "meta")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        meta["mapping"],
+        Value::Null,
+        "a parent keeps its null mapping"
+    );
+    let ip = &meta["fields"][0]["mapping"];
+    assert_eq!(ip["columnName"], "meta_source_ip");
+    assert_eq!(ip["machineGenerated"], true);
+    call(&emu, Method::POST, "event-types/nope/auto-map", None)
+        .await
+        .assert_error(404);
+
+    emu.with_state_mut(|s| s.event_types.get_mut("orders").unwrap()["stats"] = json!({"count": 3}));
+    assert_eq!(
+        call(&emu, Method::DELETE, "event-types/orders/clear-stats", None)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        get_ok(&emu, "event-types/orders").await["stats"],
+        Value::Null
+    );
+    call(&emu, Method::DELETE, "event-types/nope/clear-stats", None)
+        .await
+        .assert_error(404);
+
+    ok(
+        &emu,
+        Method::POST,
+        "schemas",
+        Some(json!({"schemaName": "staging"})),
+    )
+    .await;
+    let columns = json!([{"columnName": "id", "columnType": {"type": "INT", "nonNull": true}}]);
+    let t = ok(
+        &emu,
+        Method::POST,
+        "tables/staging/copy",
+        Some(columns.clone()),
+    )
+    .await;
+    assert_eq!(t["schema"], "staging");
+    assert_eq!(
+        get_ok(&emu, "tables/staging/copy").await["tableName"],
+        "copy"
+    );
+    call(
+        &emu,
+        Method::POST,
+        "tables/staging/copy",
+        Some(columns.clone()),
+    )
+    .await
+    .assert_error(400);
+    call(&emu, Method::POST, "tables/nowhere/copy", Some(columns))
+        .await
+        .assert_error(404);
+}

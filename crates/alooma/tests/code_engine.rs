@@ -422,3 +422,55 @@ async fn all_samples_failure_of_a_run_is_an_error() {
         })
     ));
 }
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn deprecated_transform_calls_behave_as_the_reference() {
+    let mock = MockService::new();
+    mock.on(
+        "GET",
+        "/transform/functions/util",
+        200,
+        r#"{"code":"x = 1"}"#,
+    );
+    // main: a 500, then the defaults.
+    mock.on("GET", "/transform/functions/main", 500, "oops");
+    mock.on(
+        "GET",
+        "/transform/defaults",
+        200,
+        format!(r#"{{"PYTHON":{:?}}}"#, DEFAULT_CODE),
+    );
+    mock.on("POST", "/transform/functions/a%2Fb", 200, "");
+    mock.on("DELETE", "/transform/functions/a%2Fb", 200, "");
+    mock.on("GET", "/transform/functions/other", 404, "");
+    let client = Client::with_service(mock.clone());
+    assert_eq!(client.get_transform("util").await.unwrap(), "x = 1");
+    assert_eq!(client.get_transform("main").await.unwrap(), DEFAULT_CODE);
+    client
+        .set_transform("def transform(e):\n\treturn e", "a/b")
+        .await
+        .unwrap();
+    client.delete_transform("a/b").await.unwrap();
+    // Only `main` falls back; another module's failure is the error.
+    assert!(client
+        .get_transform("other")
+        .await
+        .unwrap_err()
+        .is_not_found());
+    assert_eq!(
+        sent(&mock),
+        [
+            "GET /transform/functions/util",
+            "GET /transform/functions/main",
+            "GET /transform/defaults",
+            "POST /transform/functions/a%2Fb",
+            "DELETE /transform/functions/a%2Fb",
+            "GET /transform/functions/other",
+        ]
+    );
+    assert_eq!(
+        mock.requests()[3].json(),
+        json!({"language": "PYTHON", "code": "def transform(e):\n\treturn e", "functionName": "a/b"})
+    );
+}

@@ -27,7 +27,7 @@ async fn get_used_credits() {
     mock.on("GET", "/credits/used-credits", 200, used)
         .on(
             "GET",
-            "/credits/used-credits?from=2018-10-24&to=2018-10-28&all=true",
+            "/credits/used-credits?from=2018-10-24&to=2018-10-28&all=True",
             200,
             used,
         )
@@ -66,7 +66,7 @@ async fn get_loaded_events_per_table_summary() {
     let mock = MockService::new();
     mock.on(
         "GET",
-        "/events/loaded-events-per-table/summary?from=2018-12-13T00%3A00%3A00&to=2018-12-13T07%3A25%3A18&all=true",
+        "/events/loaded-events-per-table/summary?from=2018-12-13T00%3A00%3A00&to=2018-12-13T07%3A25%3A18&all=True",
         200,
         body,
     )

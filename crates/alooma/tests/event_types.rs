@@ -222,3 +222,22 @@ async fn set_mapping_mode_failure_is_an_error() {
     ));
     assert!(client.get_mapping_mode().await.unwrap_err().is_auth());
 }
+
+#[tokio::test]
+async fn auto_map_and_clear_stats_reach_their_endpoints() {
+    let mock = alooma::mock::MockService::new();
+    mock.on(
+        "POST",
+        "/event-types/web%2Fclicks/auto-map",
+        200,
+        r#"{"name":"web/clicks"}"#,
+    );
+    mock.on("POST", "/event-types/e/auto-map", 204, "");
+    mock.on("DELETE", "/event-types/web%2Fclicks/clear-stats", 200, "");
+    let client = alooma::Client::with_service(mock.clone());
+    let answer = client.auto_map_event_type("web/clicks").await.unwrap();
+    assert_eq!(answer.unwrap()["name"], "web/clicks");
+    assert_eq!(client.auto_map_event_type("e").await.unwrap(), None);
+    client.clear_event_type_stats("web/clicks").await.unwrap();
+    assert_eq!(mock.pending(), 0);
+}

@@ -147,3 +147,32 @@ async fn get_sink_configs() {
     assert_eq!(bq.dataset_name, "MyBQ");
     assert!(client.get_redshift_config().await.unwrap().is_none());
 }
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn set_output_config_sends_the_reference_keys_with_an_upper_cased_sink_type() {
+    let (mock, client) = with_output("MEMSQL", "m");
+    mock.on("PUT", "/plumbing/nodes/m", 200, "");
+    let config = RedshiftConfig::new("mem.example.com", 3306, "public", "dwh", "loader", "pw");
+    client
+        .set_output_config(config, "memsql", Some("MemSQL"))
+        .await
+        .unwrap();
+    let put = mock.requests()[1].json();
+    assert_eq!(
+        put["configuration"],
+        json!({"hostname": "mem.example.com", "port": 3306, "schemaName": "public",
+            "databaseName": "dwh", "username": "loader", "password": "pw",
+            "skipValidation": false, "sinkType": "MEMSQL"})
+    );
+    assert_eq!(put["name"], "MemSQL");
+    // A sink type other than the node's is refused, as set_output does.
+    let (mock, client) = with_output("REDSHIFT", "r");
+    let config = RedshiftConfig::new("h", 1, "s", "d", "u", "p");
+    assert!(client
+        .set_output_config(config, "memsql", None)
+        .await
+        .unwrap_err()
+        .is_build());
+    assert_eq!(mock.requests().len(), 1);
+}

@@ -123,3 +123,20 @@ async fn get_schemas_and_create_schema() {
     client.create_schema(&Schema::new("staging")).await.unwrap();
     assert_eq!(mock.requests()[1].json(), json!({"schemaName": "staging"}));
 }
+
+#[tokio::test]
+async fn create_table_in_schema_posts_the_columns_to_the_schema_path() {
+    let mock = alooma::mock::MockService::new();
+    mock.on("POST", "/tables/stag%20ing/orders", 200, "{}");
+    let client = alooma::Client::with_service(mock.clone());
+    let columns = [alooma::types::Column::new(
+        "id",
+        alooma::types::ColumnType::new("INT"),
+    )];
+    let answer = client
+        .create_table_in_schema("stag ing", "orders", &columns)
+        .await
+        .unwrap();
+    assert_eq!(serde_json::to_string(&answer.unwrap()).unwrap(), "{}");
+    assert_eq!(mock.requests()[0].json()[0]["columnName"], "id");
+}

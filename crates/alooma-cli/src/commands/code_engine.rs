@@ -19,6 +19,10 @@ pub enum CodeEngineCmd {
         /// Use the old `get_all_transforms` call (same answer).
         #[arg(long, conflicts_with = "module")]
         all_transforms: bool,
+        /// Use the old per-module `get_transform` call (`main` falls back
+        /// to the default transform when it cannot be read).
+        #[arg(long, requires = "module")]
+        transform: bool,
     },
     /// Deploy a module from a Python file.
     Set {
@@ -26,11 +30,18 @@ pub enum CodeEngineCmd {
         module: String,
         /// The Python file (`-` for standard input).
         file: PathBuf,
+        /// Use the old per-module `set_transform` call
+        /// (`POST transform/functions/{module}`).
+        #[arg(long)]
+        transform: bool,
     },
     /// Delete a module.
     Delete {
         /// The module's name.
         module: String,
+        /// Use the old `delete_transform` name (same request).
+        #[arg(long)]
+        transform: bool,
     },
     /// Reset `main` to the transform that returns every event unchanged.
     Reset,
@@ -77,14 +88,23 @@ pub async fn run(cmd: CodeEngineCmd, ctx: &Ctx) -> Result<(), CliError> {
         }
         CodeEngineCmd::Get {
             module: Some(module),
+            transform,
             ..
         } => {
-            let code = ctx.client()?.get_code_engine_module(&module).await?;
+            let client = ctx.client()?;
+            let code = if transform {
+                #[allow(deprecated)]
+                // reachable on purpose: scripts ported from the reference use it
+                client.get_transform(&module).await?
+            } else {
+                client.get_code_engine_module(&module).await?
+            };
             ctx.out.text(&code)
         }
         CodeEngineCmd::Get {
             module: None,
             all_transforms,
+            ..
         } => {
             let client = ctx.client()?;
             let modules = if all_transforms {
@@ -96,14 +116,32 @@ pub async fn run(cmd: CodeEngineCmd, ctx: &Ctx) -> Result<(), CliError> {
             };
             ctx.out.value(&modules)
         }
-        CodeEngineCmd::Set { module, file } => {
+        CodeEngineCmd::Set {
+            module,
+            file,
+            transform,
+        } => {
             let code = super::read_text(&file)?;
-            let modules = BTreeMap::from([(module.clone(), code)]);
-            ctx.client()?.set_code_engine_code(&modules).await?;
+            let client = ctx.client()?;
+            if transform {
+                #[allow(deprecated)]
+                // reachable on purpose: scripts ported from the reference use it
+                client.set_transform(&code, &module).await?;
+            } else {
+                let modules = BTreeMap::from([(module.clone(), code)]);
+                client.set_code_engine_code(&modules).await?;
+            }
             ctx.out.done(&format!("deployed module {module}"))
         }
-        CodeEngineCmd::Delete { module } => {
-            ctx.client()?.delete_code_engine_module(&module).await?;
+        CodeEngineCmd::Delete { module, transform } => {
+            let client = ctx.client()?;
+            if transform {
+                #[allow(deprecated)]
+                // reachable on purpose: scripts ported from the reference use it
+                client.delete_transform(&module).await?;
+            } else {
+                client.delete_code_engine_module(&module).await?;
+            }
             ctx.out.done(&format!("deleted module {module}"))
         }
         CodeEngineCmd::Reset => {

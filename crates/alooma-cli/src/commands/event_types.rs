@@ -19,6 +19,17 @@ pub enum EventTypesCmd {
         /// The event type's name.
         name: String,
     },
+    /// Map the event type's unmapped fields automatically (the service's
+    /// `auto-map` endpoint).
+    AutoMap {
+        /// The event type's name.
+        name: String,
+    },
+    /// Reset the event type's counters (the service's `clear-stats` endpoint).
+    ClearStats {
+        /// The event type's name.
+        name: String,
+    },
     /// Delete one event type.
     Delete {
         /// The event type's name.
@@ -45,6 +56,15 @@ pub async fn run(cmd: EventTypesCmd, ctx: &Ctx) -> Result<(), CliError> {
         EventTypesCmd::Discard { name } => {
             ctx.client()?.discard_event_type(&name).await?;
             ctx.out.done(&format!("discarded event type {name}"))
+        }
+        EventTypesCmd::AutoMap { name } => match ctx.client()?.auto_map_event_type(&name).await? {
+            Some(answer) if !answer.is_null() => ctx.out.value(&answer),
+            _ => ctx.out.done(&format!("auto-mapped event type {name}")),
+        },
+        EventTypesCmd::ClearStats { name } => {
+            ctx.client()?.clear_event_type_stats(&name).await?;
+            ctx.out
+                .done(&format!("cleared the counters of event type {name}"))
         }
         EventTypesCmd::Delete { name } => {
             ctx.client()?.delete_event_type(&name).await?;

@@ -60,8 +60,9 @@ pub enum InputsCmd {
     SleepTime {
         /// The input's id.
         id: String,
-        /// The new sleep time in seconds.
-        seconds: Option<f64>,
+        /// The new sleep time in seconds (`45` is sent as an integer, `45.5`
+        /// as a number with a fraction).
+        seconds: Option<String>,
     },
 }
 
@@ -208,11 +209,15 @@ pub async fn run(cmd: InputsCmd, ctx: &Ctx) -> Result<(), CliError> {
             id,
             seconds: Some(t),
         } => {
-            if !t.is_finite() || t < 0.0 {
-                return Err(CliError::usage(
-                    "the sleep time is a number of seconds, 0 or more",
-                ));
-            }
+            let t: alooma::core::inputs::SleepTime = t
+                .parse()
+                .ok()
+                .filter(|t: &alooma::core::inputs::SleepTime| {
+                    t.as_f64().is_finite() && t.as_f64() >= 0.0
+                })
+                .ok_or_else(|| {
+                    CliError::usage("the sleep time is a number of seconds, 0 or more")
+                })?;
             ctx.client()?.set_input_sleep_time(&id, t).await?;
             ctx.out
                 .done(&format!("input {id} sleeps {t} s between runs"))

@@ -40,6 +40,8 @@ pub const FACADE_OPERATIONS: &[(&str, &str)] = &[
     ("get_mapping", "mapping get clicks"),
     ("set_mapping", "mapping set clicks mapping.json"),
     ("discard_event_type", "event-types discard clicks"),
+    ("auto_map_event_type", "event-types auto-map clicks"),
+    ("clear_event_type_stats", "event-types clear-stats clicks"),
     ("delete_event_type", "event-types delete clicks"),
     ("delete_all_event_types", "event-types delete-all"),
     ("get_mapping_mode", "mapping mode"),
@@ -51,6 +53,9 @@ pub const FACADE_OPERATIONS: &[(&str, &str)] = &[
     ("get_code_engine_module", "code-engine get main"),
     ("set_code_engine_code", "code-engine set main main.py"),
     ("delete_code_engine_module", "code-engine delete helpers"),
+    ("get_transform", "code-engine get main --transform"),
+    ("set_transform", "code-engine set main main.py --transform"),
+    ("delete_transform", "code-engine delete helpers --transform"),
     ("set_transform_to_default", "code-engine reset"),
     ("get_code_engine_requirements", "code-engine requirements"),
     (
@@ -123,6 +128,10 @@ pub const FACADE_OPERATIONS: &[(&str, &str)] = &[
     ("get_redshift_config", "outputs get --type redshift"),
     ("get_snowflake_config", "outputs get --type snowflake"),
     ("get_bigquery_config", "outputs get --type bigquery"),
+    (
+        "set_output_config",
+        "outputs set redshift --hostname h --schema s --database d --username u --sink-type memsql",
+    ),
     // restream
     ("get_restream_queue_size", "restream size"),
     ("get_restream_stats", "restream stats"),
@@ -150,6 +159,10 @@ pub const FACADE_OPERATIONS: &[(&str, &str)] = &[
     ("get_tables", "tables list"),
     ("get_table_names", "tables names"),
     ("create_table", "tables create t --column id:INT"),
+    (
+        "create_table_in_schema",
+        "tables create t --column id:INT --schema staging",
+    ),
     ("alter_table", "tables alter t --column id:BIGINT"),
     ("drop_table", "tables drop public t"),
     ("get_table_dependencies", "tables dependencies public t"),

@@ -72,6 +72,10 @@ pub enum SetKind {
         /// The SSH tunnel's user.
         #[arg(long)]
         ssh_username: Option<String>,
+        /// The same keys for an output of another type (`MEMSQL` …), as the
+        /// reference's old `set_output_config` sent them.
+        #[arg(long, value_name = "TYPE")]
+        sink_type: Option<String>,
     },
     /// Snowflake (password from standard input or a prompt).
     Snowflake {
@@ -150,6 +154,7 @@ async fn set(args: SetArgs, ctx: &Ctx) -> Result<(), CliError> {
                 ssh_server,
                 ssh_port,
                 ssh_username,
+                sink_type,
             }),
             _,
         ) => {
@@ -160,7 +165,16 @@ async fn set(args: SetArgs, ctx: &Ctx) -> Result<(), CliError> {
             if let (Some(server), Some(port), Some(user)) = (ssh_server, ssh_port, ssh_username) {
                 config = config.with_ssh(SshTunnel::new(server, port, user));
             }
-            client.set_redshift_config(config).await?
+            match sink_type {
+                #[allow(deprecated)]
+                // reachable on purpose: scripts ported from the reference use it
+                Some(sink) => {
+                    client
+                        .set_output_config(config, &sink, args.name.as_deref())
+                        .await?
+                }
+                None => client.set_redshift_config(config).await?,
+            }
         }
         (
             Some(SetKind::Snowflake {

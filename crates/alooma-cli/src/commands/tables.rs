@@ -25,8 +25,15 @@ pub enum TablesCmd {
         #[arg(long)]
         schema: Option<String>,
     },
-    /// Create a table.
-    Create(TableColumns),
+    /// Create a table (in the output's default schema, or --schema).
+    Create {
+        /// The columns.
+        #[command(flatten)]
+        columns: TableColumns,
+        /// Create it in this schema (`POST tables/{schema}/{table}`).
+        #[arg(long)]
+        schema: Option<String>,
+    },
     /// Change a table's columns.
     Alter(TableColumns),
     /// Drop a table (asks first unless --yes).
@@ -110,9 +117,20 @@ pub async fn run(cmd: TablesCmd, ctx: &Ctx) -> Result<(), CliError> {
             let tables = ctx.client()?.get_table_names(schema.as_deref()).await?;
             ctx.out.columns(&tables, &["schema", "tableName"])
         }
-        TablesCmd::Create(args) => {
+        TablesCmd::Create {
+            columns: args,
+            schema,
+        } => {
             let columns = args.columns()?;
-            let answer = ctx.client()?.create_table(&args.table, &columns).await?;
+            let client = ctx.client()?;
+            let answer = match &schema {
+                Some(schema) => {
+                    client
+                        .create_table_in_schema(schema, &args.table, &columns)
+                        .await?
+                }
+                None => client.create_table(&args.table, &columns).await?,
+            };
             match answer {
                 Some(table) => ctx.out.value(&table),
                 None => ctx.out.done(&format!("created table {}", args.table)),

@@ -5,9 +5,10 @@ use crate::{Client, Error, HttpService};
 use alooma_core::code_engine::{
     attach_result, DeleteCodeEngineModule, GetCodeEngineCode, GetCodeEngineModule,
     GetCodeEngineRequirements, GetTransform, GetTransformDefaults, SampleInput, SetCodeEngineCode,
-    SetTransformToDefault, TestCodeEngineCode, TestTransform,
+    SetTransform, SetTransformToDefault, TestCodeEngineCode, TestTransform,
 };
 use alooma_core::samples::{sample_queries, GetSamplesStats};
+use alooma_types::MAIN_MODULE;
 use alooma_types::{CodeModule, Requirement, Sample, TransformResult};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use http::StatusCode;
@@ -106,6 +107,60 @@ impl<S: HttpService> Client<S> {
     /// ```
     pub async fn delete_code_engine_module(&self, name: &str) -> Result<(), Error> {
         self.send(DeleteCodeEngineModule::new(name)).await
+    }
+
+    /// One module's code (`GET transform/functions/{module}`): the
+    /// reference's deprecated `get_transform`. As in the reference, when
+    /// `main` cannot be read (no such module, an error answer, a body
+    /// without `code`), the service's default transform is returned
+    /// instead (`GET transform/defaults`); another module's failure is the
+    /// error.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// # #[allow(deprecated)]
+    /// let main = client.get_transform("main").await?;
+    /// # Ok(()) }
+    /// ```
+    #[deprecated(note = "use get_code_engine_module")]
+    pub async fn get_transform(&self, module: &str) -> Result<String, Error> {
+        match self.send(GetTransform::new(module)).await {
+            Err(e)
+                if module == MAIN_MODULE && (e.is_not_found() || e.is_api() || e.is_decode()) =>
+            {
+                self.send(GetTransformDefaults).await
+            }
+            other => other,
+        }
+    }
+
+    /// Deploys one module's code (`POST transform/functions/{module}` with
+    /// `{"language": "PYTHON", "code", "functionName"}`): the reference's
+    /// deprecated `set_transform` (`module` was `main` by default).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// # #[allow(deprecated)]
+    /// client.set_transform("def transform(event):\n\treturn event", "main").await?;
+    /// # Ok(()) }
+    /// ```
+    #[deprecated(note = "use set_code_engine_code")]
+    pub async fn set_transform(&self, code: &str, module: &str) -> Result<(), Error> {
+        self.send(SetTransform::new(code, module)).await
+    }
+
+    /// Deletes one module: the reference's deprecated `delete_transform`,
+    /// the same request as [`delete_code_engine_module`](Self::delete_code_engine_module).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// # #[allow(deprecated)]
+    /// client.delete_transform("helpers").await?;
+    /// # Ok(()) }
+    /// ```
+    #[deprecated(note = "use delete_code_engine_module")]
+    pub async fn delete_transform(&self, module: &str) -> Result<(), Error> {
+        self.delete_code_engine_module(module).await
     }
 
     /// Resets `main` to the transform that returns every event unchanged

@@ -3,8 +3,8 @@
 
 use crate::{BulkReport, Client, Error, HttpService};
 use alooma_core::event_types::{
-    event_type_names, DeleteEventType, DiscardEventType, GetEventType, GetEventTypes, GetMapping,
-    GetMappingMode, SetMapping, SetMappingMode,
+    event_type_names, AutoMapEventType, ClearEventTypeStats, DeleteEventType, DiscardEventType,
+    GetEventType, GetEventTypes, GetMapping, GetMappingMode, SetMapping, SetMappingMode,
 };
 use alooma_types::{EventType, MappingMode};
 use futures::stream::{self, StreamExt};
@@ -83,6 +83,36 @@ impl<S: HttpService> Client<S> {
     /// ```
     pub async fn discard_event_type(&self, name: &str) -> Result<(), Error> {
         self.send(DiscardEventType::new(name)).await
+    }
+
+    /// Asks the service to map the event type's unmapped fields
+    /// automatically (`POST event-types/{name}/auto-map`: beyond the
+    /// reference client, an endpoint real users' code called). Answers what
+    /// the service answers, if anything. Not retried after it may have
+    /// reached the server.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// client.auto_map_event_type("clicks").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn auto_map_event_type(
+        &self,
+        name: &str,
+    ) -> Result<Option<serde_json::Value>, Error> {
+        self.send(AutoMapEventType::new(name)).await
+    }
+
+    /// Resets an event type's counters (`DELETE event-types/{name}/clear-stats`:
+    /// beyond the reference client, an endpoint real users' code called).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// client.clear_event_type_stats("clicks").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn clear_event_type_stats(&self, name: &str) -> Result<(), Error> {
+        self.send(ClearEventTypeStats::new(name)).await
     }
 
     /// Deletes an event type (`DELETE event-types/{name}`).

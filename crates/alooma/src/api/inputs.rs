@@ -8,7 +8,7 @@ use crate::{BulkReport, Client, Error, HttpService};
 use alooma_core::inputs::{
     filter_inputs, input_id_by_name, new_input_id, node_ids, removable_inputs, CreateInput,
     EditInput, GetInputById, GetInputSleepTime, GetInputs, InputFilter, NewInput, PauseInputById,
-    RemoveInput, ResumeInputById, SetInputSleepTime,
+    RemoveInput, ResumeInputById, SetInputSleepTime, SleepTime,
 };
 use alooma_core::TimeoutKind;
 use alooma_types::{InputDetails, InputSpec, MixpanelInput, Node, S3Input};
@@ -241,14 +241,19 @@ impl<S: HttpService> Client<S> {
     }
 
     /// Sets an input's sleep time (`PUT inputSleepTime/{id}`, the number as
-    /// body). A failed call is an error.
+    /// body, sent as given: `45` or `45.5`). A failed call is an error.
     ///
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.set_input_sleep_time("a3ef", 30.0).await?;
+    /// client.set_input_sleep_time("a3ef", 30).await?;
+    /// client.set_input_sleep_time("a3ef", 30.5).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn set_input_sleep_time(&self, id: &str, sleep_time: f64) -> Result<(), Error> {
+    pub async fn set_input_sleep_time(
+        &self,
+        id: &str,
+        sleep_time: impl Into<SleepTime>,
+    ) -> Result<(), Error> {
         self.send(SetInputSleepTime::new(id, sleep_time)).await
     }
 }

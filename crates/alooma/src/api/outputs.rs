@@ -58,6 +58,41 @@ impl<S: HttpService> Client<S> {
             .await
     }
 
+    /// The reference's deprecated `set_output_config`: a Redshift-shaped
+    /// configuration (`hostname`, `port`, `schemaName`, `databaseName`,
+    /// `username`, `password`, `skipValidation`, `ssh`) for an output of
+    /// type `sink_type` (`REDSHIFT`, `MEMSQL` …, upper-cased), then
+    /// [`set_output`](Self::set_output) under `output_name`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// use alooma::types::RedshiftConfig;
+    /// let config = RedshiftConfig::new("memsql.example.com", 3306, "public", "dwh", "loader", "pw");
+    /// # #[allow(deprecated)]
+    /// client.set_output_config(config, "memsql", None).await?;
+    /// # Ok(()) }
+    /// ```
+    #[deprecated(note = "use set_output")]
+    pub async fn set_output_config(
+        &self,
+        mut config: RedshiftConfig,
+        sink_type: &str,
+        output_name: Option<&str>,
+    ) -> Result<Option<serde_json::Value>, Error> {
+        config.sink_type = SinkType::from_any_case(sink_type).into();
+        let map = match serde_json::to_value(&config) {
+            Ok(serde_json::Value::Object(map)) => map,
+            Ok(_) | Err(_) => {
+                return Err(Error::build(
+                    "set_output_config",
+                    "the configuration could not be written as a JSON object",
+                ))
+            }
+        };
+        self.set_output(OutputConfig::Custom(map), output_name)
+            .await
+    }
+
     /// Sets a Redshift output's configuration (see [`RedshiftConfig`]'s
     /// builder for `skip_validation` and the SSH tunnel).
     ///

@@ -2,8 +2,8 @@
 
 use crate::{Client, Error, HttpService};
 use alooma_core::tables::{
-    AlterTable, CreateSchema, CreateTable, DropTable, GetSchemas, GetTableDependencies,
-    GetTableNames, GetTables,
+    AlterTable, CreateSchema, CreateTable, CreateTableInSchema, DropTable, GetSchemas,
+    GetTableDependencies, GetTableNames, GetTables,
 };
 use alooma_types::{Column, Schema, Table};
 
@@ -67,6 +67,27 @@ impl<S: HttpService> Client<S> {
         columns: &[Column],
     ) -> Result<Option<Table>, Error> {
         self.send(CreateTable::new(table, columns.to_vec())).await
+    }
+
+    /// Creates a table in `schema` rather than the output's default
+    /// (`POST tables/{schema}/{table}`: beyond the reference client, an
+    /// endpoint real users' code called). Not retried after it may have
+    /// reached the server.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// use alooma::types::{Column, ColumnType};
+    /// client.create_table_in_schema("staging", "orders", &[Column::new("id", ColumnType::new("INT"))]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_table_in_schema(
+        &self,
+        schema: &str,
+        table: &str,
+        columns: &[Column],
+    ) -> Result<Option<Table>, Error> {
+        self.send(CreateTableInSchema::new(schema, table, columns.to_vec()))
+            .await
     }
 
     /// Alters a table to have `columns` (`PUT tables/{table}`).
