@@ -243,3 +243,137 @@ fn diff_shows_each_change() {
         .success()
         .stdout("no differences\n");
 }
+
+/// A mapping as real tools wrote it: string lengths and truncates, a null
+/// length, the service's defaults, keys this SDK does not model.
+const REAL_TOOL_MAPPING: &str = r#"{"name": "events", "mapping": {"isDiscarded": false, "tableName": "events", "schema": "PUBLIC", "outputId": "o1"},
+  "fields": [
+    {"fieldName": "note", "fields": [], "mapping": {"columnName": "note", "isDiscarded": false, "machineGenerated": true, "subFields": null,
+      "columnType": {"type": "VARCHAR", "length": "1024", "truncate": "38", "nonNull": "false"}}},
+    {"fieldName": "comment", "fields": [], "mapping": {"columnName": "comment", "isDiscarded": false,
+      "columnType": {"type": "VARCHAR", "length": null, "nonNull": false}}},
+    {"fieldName": "id", "fields": [], "mapping": {"columnName": "id", "isDiscarded": false,
+      "columnType": {"type": "BIGINT", "nonNull": true}}}],
+  "inputObjects": {"in": ["events"]}, "future": 1}"#;
+
+#[test]
+fn edits_keep_every_value_in_the_form_it_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("events.json");
+    std::fs::write(&file, REAL_TOOL_MAPPING).unwrap();
+    let out = Emu::bare()
+        .args(["mapping", "edit"])
+        .arg(&file)
+        .args([
+            "--set",
+            "note:length=2048",
+            "--set",
+            "comment:nullable=false",
+        ])
+        .args(["--map", "extra:extra:VARCHAR(10)"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    let original: serde_json::Value = serde_json::from_str(REAL_TOOL_MAPPING).unwrap();
+    // Only the edits changed: the new length keeps its string form, the hand
+    // edit clears machineGenerated, `null` and unknown keys survive.
+    let note = &field(&v, &["note"]).unwrap()["mapping"];
+    assert_eq!(note["columnType"]["length"], "2048");
+    assert_eq!(note["columnType"]["truncate"], "38");
+    assert_eq!(note["columnType"]["nonNull"], "false");
+    assert_eq!(note["machineGenerated"], false);
+    let comment = &field(&v, &["comment"]).unwrap()["mapping"]["columnType"];
+    assert_eq!(comment["length"], serde_json::Value::Null);
+    assert_eq!(comment["nonNull"], true);
+    assert_eq!(v["inputObjects"], original["inputObjects"]);
+    assert_eq!(v["future"], 1);
+    assert_eq!(v["mapping"], original["mapping"]);
+    assert_eq!(field(&v, &["id"]), field(&original, &["id"]));
+    // A new field mapping carries the service's defaults.
+    let extra = &field(&v, &["extra"]).unwrap()["mapping"];
+    assert_eq!(extra["machineGenerated"], false);
+    assert_eq!(extra["subFields"], serde_json::Value::Null);
+}
+
+#[test]
+fn table_consolidation_rename_and_warehouse_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_mapping(dir.path());
+    let out = Emu::bare()
+        .args(["mapping", "edit"])
+        .arg(&file)
+        .args([
+            "--log-table",
+            "analytics:id",
+            "--rename",
+            "orders_eu",
+            "--warehouse",
+            "redshift",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["name"], "orders_eu");
+    assert_eq!(v["mapping"]["tableName"], "orders_log");
+    assert_eq!(v["mapping"]["schema"], "analytics");
+    assert_eq!(v["consolidation"]["consolidatedTableName"], "orders");
+    assert_eq!(
+        v["consolidation"]["consolidationKeys"],
+        serde_json::json!(["id"])
+    );
+    // A type the warehouse does not have is refused, naming the field.
+    let out = Emu::bare()
+        .args(["mapping", "edit"])
+        .arg(&file)
+        .args(["--map", "x:x:VARIANT", "--warehouse", "redshift"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a Redshift type"),
+        "{}",
+        stderr(&out)
+    );
+    let out = Emu::bare()
+        .args(["mapping", "edit"])
+        .arg(&file)
+        .args(["--set", "total:type=VARIANT", "--warehouse", "redshift"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("total"), "{}", stderr(&out));
+    // Setting an attribute of an unmapped field is refused.
+    let out = Emu::bare()
+        .args(["mapping", "edit"])
+        .arg(&file)
+        .args(["--set", "customer:length=5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not mapped"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_file_that_is_not_a_mapping_names_the_json_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.json");
+    std::fs::write(
+        &file,
+        r#"{"name": "e", "fields": [{"fieldName": "a", "mapping": {"columnType": {"length": "long"}}}]}"#,
+    )
+    .unwrap();
+    let out = Emu::bare()
+        .args(["mapping", "edit"])
+        .arg(&file)
+        .args(["--discard", "a"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("fields[0].mapping.columnType.length"),
+        "{}",
+        stderr(&out)
+    );
+}
