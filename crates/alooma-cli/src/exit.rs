@@ -89,21 +89,15 @@ impl From<std::io::Error> for CliError {
     }
 }
 
-/// The exit code of an SDK error, by the phase that failed.
+/// The exit code of an SDK error, by the phase that failed. The match has
+/// no wildcard: a new phase does not compile until it has a code.
 pub fn sdk_code(e: &alooma::Error) -> u8 {
-    use alooma::Error as E;
-    match e {
-        E::Auth { .. } => AUTH,
-        E::Build { .. }
-        | E::Api { .. }
-        | E::ServerTimeout { .. }
-        | E::Decode { .. }
-        | E::NotFound { .. }
-        | E::BodyTooLarge { .. } => API,
-        E::Connect { .. } | E::Timeout { .. } | E::Transport { .. } => NETWORK,
-        E::RetryBudgetExhausted { last, .. } => sdk_code(last),
-        E::Config { .. } => USAGE,
-        _ => FAILURE,
+    use alooma::ErrorPhase as P;
+    match e.phase() {
+        P::Auth => AUTH,
+        P::Build | P::Api | P::Decode | P::NotFound | P::Limit => API,
+        P::Connect | P::Timeout | P::Transport => NETWORK,
+        P::Config => USAGE,
     }
 }
 

@@ -63,8 +63,10 @@ pub enum Error {
         reason: String,
     },
 
-    /// The connection could not be established; nothing was sent.
-    #[error("{operation}: could not connect to the Alooma server: {source} (check the base URL and your network)")]
+    /// No connection could carry the request; nothing was sent. The source
+    /// is a [`ConnectCause`] when the transport knows why (refused, no such
+    /// host, a certificate …); `Display` shows that root cause in one line.
+    #[error("{operation}: could not connect to the Alooma server: {source}")]
     Connect {
         /// The operation.
         operation: &'static str,
@@ -84,8 +86,10 @@ pub enum Error {
         after: Duration,
     },
 
-    /// The connection broke while sending the request or reading the answer.
-    #[error("{operation}: the connection failed mid-call: {source}")]
+    /// The connection broke after the request was written, before the whole
+    /// answer came back: the server may or may not have processed the
+    /// request ([`Error::is_maybe_sent`]). `Display` shows the root cause.
+    #[error("{operation}: the connection broke after the request was sent, so the server may or may not have processed it: {source}")]
     Transport {
         /// The operation.
         operation: &'static str,
@@ -113,6 +117,22 @@ pub enum Error {
         operation: &'static str,
         /// Attempts made.
         attempts: u32,
+        /// The last failure.
+        #[source]
+        last: Box<Error>,
+    },
+
+    /// A retryable failure was not retried because the wait before the next
+    /// attempt (a `Retry-After`, or the backoff) does not fit in what is
+    /// left of the call's deadline.
+    #[error("{operation}: gave up after {attempts} attempt(s): {reason}: {last}")]
+    RetryAbandoned {
+        /// The operation.
+        operation: &'static str,
+        /// Attempts made.
+        attempts: u32,
+        /// Why the next attempt was not made.
+        reason: String,
         /// The last failure.
         #[source]
         last: Box<Error>,
@@ -213,6 +233,7 @@ impl Error {
             | Error::Transport { operation, .. }
             | Error::BodyTooLarge { operation, .. }
             | Error::RetryBudgetExhausted { operation, .. }
+            | Error::RetryAbandoned { operation, .. }
             | Error::Auth { operation, .. }
             | Error::ServerTimeout { operation, .. }
             | Error::Api { operation, .. }
@@ -227,23 +248,80 @@ impl Error {
             Error::Api { status, .. } => Some(*status),
             Error::Auth { status, .. } => *status,
             Error::ServerTimeout { .. } => Some(StatusCode::GATEWAY_TIMEOUT),
-            Error::RetryBudgetExhausted { last, .. } => last.status(),
+            Error::RetryBudgetExhausted { last, .. } | Error::RetryAbandoned { last, .. } => {
+                last.status()
+            }
             _ => None,
         }
     }
 
-    /// Whether trying the same call again later may succeed (a connection
-    /// failure, a timeout, 429, 502, 503, 504). Build, auth, decode and
-    /// other API errors are not retryable.
+    /// Whether trying the same call again later may succeed (a refused or
+    /// reset connection, a timeout, 429, 502, 503, 504), as the retry
+    /// layer decides it ([`crate::retry::DefaultClassifier`], the one place
+    /// these rules live) for an idempotent call. Build, auth, decode, other
+    /// API errors, certificate and TLS failures, an unknown host and
+    /// configuration errors are not.
     pub fn is_retryable(&self) -> bool {
+        use crate::retry::{RetryClassifier, RetryOutcome};
         match self {
-            Error::Connect { .. }
-            | Error::Timeout { .. }
-            | Error::Transport { .. }
-            | Error::ServerTimeout { .. }
-            | Error::RetryBudgetExhausted { .. } => true,
-            Error::Api { status, .. } => is_retryable_status(*status),
+            // A retry was already refused for its budget or deadline: the
+            // failure itself may pass later.
+            Error::RetryBudgetExhausted { last, .. } | Error::RetryAbandoned { last, .. } => {
+                last.is_retryable()
+            }
+            // The whole call ran out of time: a later call may not.
+            Error::Timeout {
+                kind: TimeoutKind::Total,
+                ..
+            } => true,
+            _ => crate::retry::DefaultClassifier
+                .classify(RetryOutcome::Error(self), crate::RetrySafety::Idempotent)
+                .is_retry(),
+        }
+    }
+
+    /// Whether the request may have reached the server and been processed
+    /// although the call failed (the connection broke after it was written,
+    /// or an attempt timed out waiting for the answer). Check the server's
+    /// state before sending a non-idempotent request again by hand.
+    ///
+    /// ```
+    /// use alooma_core::Error;
+    /// let e = Error::Transport { operation: "run_query", source: "reset".into() };
+    /// assert!(e.is_maybe_sent());
+    /// assert!(!Error::Connect { operation: "run_query", source: "refused".into() }.is_maybe_sent());
+    /// ```
+    pub fn is_maybe_sent(&self) -> bool {
+        match self {
+            Error::Transport { .. }
+            | Error::Timeout {
+                kind: TimeoutKind::Attempt | TimeoutKind::Total,
+                ..
+            } => true,
+            Error::RetryBudgetExhausted { last, .. } | Error::RetryAbandoned { last, .. } => {
+                last.is_maybe_sent()
+            }
             _ => false,
+        }
+    }
+
+    /// The phase that failed, for code that must decide something for each
+    /// of them (an exit code, a metric label): see [`ErrorPhase`].
+    pub fn phase(&self) -> ErrorPhase {
+        match self {
+            Error::Build { .. } => ErrorPhase::Build,
+            Error::Config { .. } => ErrorPhase::Config,
+            Error::Connect { .. } => ErrorPhase::Connect,
+            Error::Timeout { .. } | Error::ServerTimeout { .. } => ErrorPhase::Timeout,
+            Error::Transport { .. } => ErrorPhase::Transport,
+            Error::BodyTooLarge { .. } => ErrorPhase::Limit,
+            Error::RetryBudgetExhausted { last, .. } | Error::RetryAbandoned { last, .. } => {
+                last.phase()
+            }
+            Error::Auth { .. } => ErrorPhase::Auth,
+            Error::Api { .. } => ErrorPhase::Api,
+            Error::Decode { .. } => ErrorPhase::Decode,
+            Error::NotFound { .. } => ErrorPhase::NotFound,
         }
     }
 
@@ -312,6 +390,120 @@ impl Error {
             operation,
             reason: reason.into(),
         }
+    }
+}
+
+/// The phase of a call that an [`Error`] comes from.
+///
+/// Deliberately *not* `#[non_exhaustive]`: code that must choose something
+/// for every phase (the CLI's exit codes, say) matches it without a
+/// wildcard, so a phase added later does not compile until a choice is
+/// made. [`Error`] itself grows; [`Error::phase`] maps every variant here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorPhase {
+    /// The arguments were refused before any request existed.
+    Build,
+    /// The client's configuration is unusable.
+    Config,
+    /// No connection could carry the request; nothing was sent.
+    Connect,
+    /// A time limit ran out (this side's, or the server's 504).
+    Timeout,
+    /// The connection broke after the request was sent.
+    Transport,
+    /// A configured limit (the body size) was exceeded.
+    Limit,
+    /// The credentials were refused.
+    Auth,
+    /// The server answered with an error status.
+    Api,
+    /// The answer could not be decoded.
+    Decode,
+    /// What was asked for does not exist.
+    NotFound,
+}
+
+/// Why no connection could carry a request ([`Error::Connect`]'s source),
+/// in one line, with the lower layer's error as its own source.
+///
+/// ```
+/// use alooma_core::{ConnectCause, ConnectFailure};
+/// let c = ConnectCause::new(ConnectFailure::Refused, "connection refused by 127.0.0.1:9");
+/// assert_eq!(c.to_string(), "connection refused by 127.0.0.1:9");
+/// assert!(!c.failure().is_permanent());
+/// assert!(ConnectFailure::Certificate.is_permanent());
+/// ```
+#[derive(Debug)]
+pub struct ConnectCause {
+    failure: ConnectFailure,
+    detail: String,
+    source: Option<BoxError>,
+}
+
+/// What kind of failure kept a request from being sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectFailure {
+    /// The server refused the connection (nothing listens there yet).
+    Refused,
+    /// The host name does not resolve.
+    NoSuchHost,
+    /// The server's certificate was not accepted.
+    Certificate,
+    /// The TLS handshake failed for another reason.
+    Tls,
+    /// The server closed every usable connection before the request could
+    /// be written.
+    NotSent,
+    /// Another I/O failure while connecting.
+    Other,
+}
+
+impl ConnectFailure {
+    /// Whether trying again cannot help without a change on one side (a
+    /// certificate, a TLS setting, a host name): such failures are never
+    /// retried.
+    pub fn is_permanent(self) -> bool {
+        matches!(
+            self,
+            ConnectFailure::NoSuchHost | ConnectFailure::Certificate | ConnectFailure::Tls
+        )
+    }
+}
+
+impl ConnectCause {
+    /// A cause of kind `failure`, described by `detail` (one line).
+    pub fn new(failure: ConnectFailure, detail: impl Into<String>) -> Self {
+        ConnectCause {
+            failure,
+            detail: detail.into(),
+            source: None,
+        }
+    }
+
+    /// The same, keeping the lower layer's error as its source.
+    pub fn with_source(mut self, source: BoxError) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// What kind of failure it was.
+    pub fn failure(&self) -> ConnectFailure {
+        self.failure
+    }
+}
+
+impl fmt::Display for ConnectCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl std::error::Error for ConnectCause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
     }
 }
 

@@ -45,6 +45,7 @@ pub mod notifications;
 pub mod outputs;
 pub mod queries;
 pub mod restream;
+pub mod retry;
 pub mod samples;
 pub mod secrets;
 pub mod settings;
@@ -53,7 +54,10 @@ pub mod system;
 pub mod tables;
 pub mod users;
 
-pub use error::{is_retryable_status, snippet, BoxError, Error, TimeoutKind, SNIPPET_LEN};
+pub use error::{
+    is_retryable_status, snippet, BoxError, ConnectCause, ConnectFailure, Error, ErrorPhase,
+    TimeoutKind, SNIPPET_LEN,
+};
 pub use operation::{Operation, OperationMeta, RetrySafety, TimeoutOverride};
 pub use render::render;
 pub use request::{encode_component, RequestSpec};

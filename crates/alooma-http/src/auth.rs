@@ -13,6 +13,13 @@
 //!   the new session; when that login fails, every call that was waiting for
 //!   it fails with the same error (naming the user, never the password)
 //!   instead of trying the password again.
+//! - A login the server refuses for its credentials (401, 403) is
+//!   remembered: until [`Config::login_failure_cooldown`](crate::Config::login_failure_cooldown)
+//!   has passed (5 minutes by default) or the credentials change
+//!   ([`AuthLayer::set_login`]), every call fails at once with that same
+//!   [`Error::Auth`] and the password is not sent again, so a service whose
+//!   password changed cannot lock the account. Never more than one login is
+//!   in flight.
 //! - Credentials go only to the configured origin: a request whose absolute
 //!   URI is not [`RestRoot::is_same_origin`] is sent without them.
 
@@ -51,7 +58,7 @@ impl fmt::Debug for AuthLayer {
             Mode::ApiKey(_) => "ApiKey(<redacted>)".to_owned(),
             Mode::Session(s) => format!(
                 "Login {{ username: {:?}, password: <redacted> }}",
-                s.username
+                s.username()
             ),
         };
         f.debug_struct("AuthLayer")
@@ -66,6 +73,15 @@ impl AuthLayer {
     /// Fails with [`Error::Config`] when an API key is not a valid header
     /// value (the message never shows the key).
     pub fn new(root: RestRoot, credentials: &Credentials) -> Result<Self, Error> {
+        Self::with_cooldown(root, credentials, crate::DEFAULT_LOGIN_FAILURE_COOLDOWN)
+    }
+
+    /// The same, remembering a refused login for `cooldown`.
+    pub fn with_cooldown(
+        root: RestRoot,
+        credentials: &Credentials,
+        cooldown: std::time::Duration,
+    ) -> Result<Self, Error> {
         let mode = match credentials {
             Credentials::None => Mode::None,
             Credentials::ApiKey(key) => {
@@ -78,8 +94,8 @@ impl AuthLayer {
                 Mode::ApiKey(value)
             }
             Credentials::Login { username, password } => Mode::Session(Arc::new(Session {
-                username: username.clone(),
-                password: password.clone(),
+                login: Mutex::new((username.clone(), password.clone())),
+                cooldown,
                 login_lock: tokio::sync::Mutex::new(()),
                 state: Mutex::new(SessionState::default()),
             })),
@@ -96,6 +112,21 @@ impl AuthLayer {
         match &self.mode {
             Mode::Session(s) => s.lock().attempts,
             _ => 0,
+        }
+    }
+
+    /// Changes the login's user name and password (a password rotated
+    /// while the service runs): the session and any remembered refusal are
+    /// dropped, and the next call logs in with the new credentials.
+    /// Does nothing in API-key mode.
+    pub fn set_login(&self, username: impl Into<String>, password: impl Into<String>) {
+        if let Mode::Session(s) = &self.mode {
+            *s.login.lock().unwrap_or_else(|e| e.into_inner()) =
+                (username.into(), SecretString::from(password.into()));
+            let mut state = s.lock();
+            state.cookie = None;
+            state.refused = None;
+            state.failure = None;
         }
     }
 }
@@ -125,8 +156,10 @@ impl<S> fmt::Debug for Auth<S> {
 
 /// A login session shared by every clone.
 struct Session {
-    username: String,
-    password: SecretString,
+    /// The user name and password.
+    login: Mutex<(String, SecretString)>,
+    /// How long a refused login is remembered.
+    cooldown: std::time::Duration,
     /// Held while a login is in flight: the single flight.
     login_lock: tokio::sync::Mutex<()>,
     state: Mutex<SessionState>,
@@ -146,11 +179,29 @@ struct SessionState {
     generation: u64,
     /// The failure of the most recent login, if it failed.
     failure: Option<Error>,
+    /// A login the server refused for its credentials, and when.
+    refused: Option<(tokio::time::Instant, Error)>,
 }
 
 impl Session {
     fn lock(&self) -> std::sync::MutexGuard<'_, SessionState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn username(&self) -> String {
+        self.login
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .clone()
+    }
+
+    /// The remembered refusal, while its cool-down lasts.
+    fn refusal(&self, state: &SessionState) -> Option<Error> {
+        match &state.refused {
+            Some((at, error)) if at.elapsed() < self.cooldown => Some(duplicate(error)),
+            _ => None,
+        }
     }
 
     /// A session newer than `stale` (any session when `stale` is `None`):
@@ -167,9 +218,15 @@ impl Session {
         S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Send,
         S::Future: Send,
     {
+        if let Some(refused) = self.refusal(&self.lock()) {
+            return Err(refused);
+        }
         let _flight = self.login_lock.lock().await;
         {
             let state = self.lock();
+            if let Some(refused) = self.refusal(&state) {
+                return Err(refused);
+            }
             if let Some((generation, cookie)) = &state.cookie {
                 if Some(*generation) != stale {
                     return Ok((*generation, cookie.clone()));
@@ -186,8 +243,9 @@ impl Session {
             state.attempts += 1;
             state.failure = None;
         }
-        tracing::info!(user = %self.username, "logging in");
-        let login = Login::new(self.username.clone(), self.password.expose_secret());
+        let (username, password) = self.login.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        tracing::info!(user = %username, "logging in");
+        let login = Login::new(username.clone(), password.expose_secret());
         let result = match login.build().and_then(|req| root.apply(req)) {
             Ok(req) => match inner.oneshot(req).await {
                 Ok(resp) => login.decode(resp),
@@ -201,7 +259,7 @@ impl Session {
             let mut value = HeaderValue::from_str(cookie.expose()).map_err(|_| Error::Auth {
                 operation: "login",
                 status: None,
-                user: Some(self.username.clone()),
+                user: Some(username.clone()),
                 reason: "the server's session cookie is not a valid header value".into(),
             })?;
             value.set_sensitive(true);
@@ -213,9 +271,14 @@ impl Session {
                 Ok((state.generation, cookie))
             }
             Err(e) => {
-                tracing::warn!(user = %self.username, error = %e, "login failed");
+                // Returned to the caller: logged at DEBUG only.
+                tracing::debug!(user = %username, error = %e, "login failed");
                 state.cookie = None;
                 state.failure = Some(duplicate(&e));
+                if matches!(e, Error::Auth { status: Some(s), .. } if s == StatusCode::UNAUTHORIZED || s == StatusCode::FORBIDDEN)
+                {
+                    state.refused = Some((tokio::time::Instant::now(), duplicate(&e)));
+                }
                 Err(e)
             }
         }
@@ -298,7 +361,7 @@ where
         Box::pin(async move {
             let same_origin = root.is_same_origin(req.uri());
             if !same_origin && !matches!(mode, Mode::None) {
-                tracing::warn!(
+                tracing::info!(
                     "not sending credentials: the request is not for the configured host"
                 );
             }
@@ -348,7 +411,7 @@ where
                         return Err(Error::Auth {
                             operation,
                             status: Some(resp.status()),
-                            user: Some(session.username.clone()),
+                            user: Some(session.username()),
                             reason: "the server refused a fresh session (check the account name and the user's access to it)".into(),
                         });
                     }

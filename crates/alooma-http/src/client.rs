@@ -16,14 +16,25 @@
 //!   [`Error::Transport`].
 //! - Redirects are not followed (hyper does not): a 3xx comes back as an
 //!   answer, so credentials can never be forwarded to another host by one.
-//! - A pooled keep-alive connection that the server closed is detected by
-//!   the pool, and a request that failed on a reused connection before it
-//!   was written is re-sent by hyper-util on a new one.
+//! - Keep-alive: a pooled connection that the server closed is detected by
+//!   the pool when its close has been read, by [`crate::connection`] when
+//!   it has arrived but not been read yet (nothing of the request is
+//!   written then), and by hyper-util when the connection died before the
+//!   request was handed to it. In each case nothing reached the server, so
+//!   the request is sent again on another connection, whatever the
+//!   operation. `Connection: close` is honoured, and an idle connection is
+//!   dropped after [`Config::pool_idle_timeout`], which should stay under
+//!   the server's own keep-alive timeout.
+//! - A request that was written and then got no answer may have been
+//!   processed: it is an [`Error::Transport`] ([`Error::is_maybe_sent`]),
+//!   which only the retry layer may retry, and only for an idempotent
+//!   operation.
 
 use crate::config::Config;
+use crate::connection::{Guarded, Habits};
 use crate::meta::operation_name;
 use crate::BoxFuture;
-use alooma_core::{BoxError, Error, TimeoutKind};
+use alooma_core::{BoxError, ConnectCause, ConnectFailure, Error, TimeoutKind};
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, Uri};
 use http_body_util::Full;
@@ -31,7 +42,7 @@ use hyper::body::Incoming;
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use std::fmt;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -93,7 +104,55 @@ where
     }
 }
 
-type Connector = ConnectTimeout<HttpsConnector<HttpConnector>>;
+/// hyper-util's TCP connector with every stream [`Guarded`].
+#[derive(Debug, Clone)]
+pub struct GuardedConnector {
+    inner: HttpConnector,
+    habits: Arc<Habits>,
+}
+
+impl Service<Uri> for GuardedConnector {
+    type Response = TokioIo<Guarded>;
+    type Error = <HttpConnector as Service<Uri>>::Error;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<TokioIo<Guarded>, Self::Error>> + Send>,
+    >;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let fut = self.inner.call(uri);
+        let habits = self.habits.clone();
+        Box::pin(async move { Ok(TokioIo::new(Guarded::new(fut.await?.into_inner(), habits))) })
+    }
+}
+
+type Connector = ConnectTimeout<HttpsConnector<GuardedConnector>>;
+
+/// How many times a request that never reached the server is sent again on
+/// another connection before the call fails (every idle connection of the
+/// pool may have been closed by the server at once).
+const UNSENT_RESENDS: usize = 4;
+
+/// Whether the request behind `e` never reached the server: the guarded
+/// connection refused to start it, or hyper gave it back unsent.
+fn never_sent(e: &hyper_util::client::legacy::Error) -> bool {
+    if crate::connection::is_stale(e) {
+        return true;
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_canceled)
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
 
 /// The pooled hyper client as a `tower::Service<Request<Bytes>>` answering
 /// `Response<Incoming>` (wrap it in [`crate::body::CollectBodyLayer`]).
@@ -102,6 +161,7 @@ type Connector = ConnectTimeout<HttpsConnector<HttpConnector>>;
 pub struct HyperClient {
     client: Client<Connector, Full<Bytes>>,
     user_agent: HeaderValue,
+    habits: Arc<Habits>,
 }
 
 impl fmt::Debug for HyperClient {
@@ -149,6 +209,7 @@ impl HyperClient {
     pub fn new(config: &Config) -> Result<Self, Error> {
         let root = config.validate()?;
         let https = root.scheme() == &http::uri::Scheme::HTTPS;
+        let habits = Arc::new(Habits::default());
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
@@ -156,43 +217,184 @@ impl HyperClient {
             .with_tls_config(tls_config(https)?)
             .https_or_http()
             .enable_http1()
-            .wrap_connector(http);
+            .wrap_connector(GuardedConnector {
+                inner: http,
+                habits: habits.clone(),
+            });
         let connector = ConnectTimeout::new(https_connector, config.timeouts.connect);
         let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(60))
+            .pool_idle_timeout(config.pool_idle_timeout)
             .build(connector);
         let user_agent = HeaderValue::from_str(&config.user_agent).map_err(|_| Error::Config {
             reason: "the user agent is not a valid header value".into(),
         })?;
-        Ok(HyperClient { client, user_agent })
+        Ok(HyperClient {
+            client,
+            user_agent,
+            habits,
+        })
     }
 }
 
-/// Maps hyper-util's error: connect failures (nothing sent) to
-/// [`Error::Connect`] or a connect [`Error::Timeout`], the rest to
-/// [`Error::Transport`].
-fn map_error(operation: &'static str, e: hyper_util::client::legacy::Error) -> Error {
-    if e.is_connect() {
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-        while let Some(s) = source {
-            if let Some(ConnectTimedOut(after)) = s.downcast_ref::<ConnectTimedOut>() {
-                return Error::Timeout {
-                    operation,
-                    kind: TimeoutKind::Connect,
-                    after: *after,
-                };
+/// The errors of a chain, outermost first. `io::Error::source` skips its
+/// own payload, so an I/O error's payload is listed after it.
+fn chain<'e>(
+    e: &'e (dyn std::error::Error + 'static),
+) -> Vec<&'e (dyn std::error::Error + 'static)> {
+    let mut out = Vec::new();
+    let mut next = Some(e);
+    while let Some(err) = next {
+        out.push(err);
+        next = match err
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            // The payload, whose own source comes next in its turn.
+            Some(payload) => Some(payload as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
+    }
+    out
+}
+
+/// The host and port a request went to, for messages (`127.0.0.1:9`).
+fn authority(uri: &Uri) -> String {
+    let host = uri.host().unwrap_or("the server");
+    match uri.port_u16() {
+        Some(port) => format!("{host}:{port}"),
+        None if uri.scheme() == Some(&http::uri::Scheme::HTTPS) => format!("{host}:443"),
+        None => format!("{host}:80"),
+    }
+}
+
+/// Why a connection could not carry the request, in one line.
+fn connect_cause(e: &hyper_util::client::legacy::Error, uri: &Uri) -> ConnectCause {
+    let errors = chain(e);
+    let authority = authority(uri);
+    for err in &errors {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            let (failure, detail) = match tls {
+                rustls::Error::InvalidCertificate(cert) => (
+                    ConnectFailure::Certificate,
+                    match cert {
+                        rustls::CertificateError::UnknownIssuer => {
+                            format!("certificate of {authority} signed by an unknown issuer")
+                        }
+                        rustls::CertificateError::NotValidForName
+                        | rustls::CertificateError::NotValidForNameContext { .. } => {
+                            format!("certificate of {authority} is not valid for that name")
+                        }
+                        rustls::CertificateError::Expired
+                        | rustls::CertificateError::ExpiredContext { .. } => {
+                            format!("certificate of {authority} has expired")
+                        }
+                        other => format!("certificate of {authority} refused: {other:?}"),
+                    },
+                ),
+                other => (
+                    ConnectFailure::Tls,
+                    format!("TLS handshake with {authority} failed: {other}"),
+                ),
+            };
+            return ConnectCause::new(failure, detail);
+        }
+    }
+    if crate::connection::is_stale(e) || never_sent(e) {
+        return ConnectCause::new(
+            ConnectFailure::NotSent,
+            format!("{authority} closed every usable connection before the request could be written (it was not sent)"),
+        );
+    }
+    for err in &errors {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::ConnectionRefused {
+                return ConnectCause::new(
+                    ConnectFailure::Refused,
+                    format!("connection refused by {authority}"),
+                );
             }
-            source = s.source();
         }
-        Error::Connect {
+    }
+    // hyper-util reports a failed lookup as "dns error" around the
+    // resolver's I/O error.
+    if errors.iter().any(|err| err.to_string() == "dns error") {
+        let text = errors.last().map(|err| err.to_string()).unwrap_or_default();
+        let unknown = [
+            "not known",
+            "No address associated",
+            "nodename nor servname",
+            "No such host",
+        ]
+        .iter()
+        .any(|m| text.contains(m));
+        let host = uri.host().unwrap_or("the server");
+        return if unknown {
+            ConnectCause::new(ConnectFailure::NoSuchHost, format!("no such host {host}"))
+        } else {
+            ConnectCause::new(
+                ConnectFailure::Other,
+                format!("could not look up {host}: {text}"),
+            )
+        };
+    }
+    let root = errors.last().map(|err| err.to_string()).unwrap_or_default();
+    ConnectCause::new(
+        ConnectFailure::Other,
+        format!("connecting to {authority} failed: {root}"),
+    )
+}
+
+/// The innermost message of a chain: what actually went wrong.
+#[derive(Debug)]
+struct RootCause {
+    summary: String,
+    source: BoxError,
+}
+
+impl fmt::Display for RootCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.summary)
+    }
+}
+
+impl std::error::Error for RootCause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// Maps hyper-util's error: a request that was never sent (a connect
+/// failure, a connection closed before the request was written) to
+/// [`Error::Connect`] (or a connect [`Error::Timeout`]), with its root cause
+/// in one line; anything else (the request may have been processed) to
+/// [`Error::Transport`], with its root cause.
+fn map_error(operation: &'static str, e: hyper_util::client::legacy::Error, uri: &Uri) -> Error {
+    for err in chain(&e) {
+        if let Some(ConnectTimedOut(after)) = err.downcast_ref::<ConnectTimedOut>() {
+            return Error::Timeout {
+                operation,
+                kind: TimeoutKind::Connect,
+                after: *after,
+            };
+        }
+    }
+    if e.is_connect() || never_sent(&e) {
+        let cause = connect_cause(&e, uri);
+        return Error::Connect {
             operation,
+            source: Box::new(cause.with_source(Box::new(e))),
+        };
+    }
+    let summary = chain(&e)
+        .last()
+        .map(|err| err.to_string())
+        .unwrap_or_else(|| e.to_string());
+    Error::Transport {
+        operation,
+        source: Box::new(RootCause {
+            summary,
             source: Box::new(e),
-        }
-    } else {
-        Error::Transport {
-            operation,
-            source: Box::new(e),
-        }
+        }),
     }
 }
 
@@ -212,8 +414,31 @@ impl Service<Request<Bytes>> for HyperClient {
             .headers
             .entry(http::header::USER_AGENT)
             .or_insert_with(|| self.user_agent.clone());
-        let req = Request::from_parts(parts, Full::new(body));
-        let fut = self.client.request(req);
-        Box::pin(async move { fut.await.map_err(|e| map_error(operation, e)) })
+        if self.habits.closes_after_answers() {
+            // The server closes its connections right after answering: one
+            // connection per request, so none is reused as it closes.
+            parts
+                .headers
+                .entry(http::header::CONNECTION)
+                .or_insert(HeaderValue::from_static("close"));
+        }
+        let client = self.client.clone();
+        Box::pin(async move {
+            let mut resends = 0;
+            loop {
+                let mut req = Request::new(Full::new(body.clone()));
+                *req.method_mut() = parts.method.clone();
+                *req.uri_mut() = parts.uri.clone();
+                *req.version_mut() = parts.version;
+                *req.headers_mut() = parts.headers.clone();
+                match client.request(req).await {
+                    Err(e) if never_sent(&e) && resends < UNSENT_RESENDS => {
+                        resends += 1;
+                        tracing::debug!(resends, "the request never reached the server; sending it on another connection");
+                    }
+                    result => return result.map_err(|e| map_error(operation, e, &parts.uri)),
+                }
+            }
+        })
     }
 }

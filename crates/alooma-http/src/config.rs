@@ -1,9 +1,11 @@
 //! [`Config`]: everything the transport needs, from code or from the
 //! environment ([`Config::from_env`]).
 
+use alooma_core::retry::{DefaultClassifier, RetryClassifier};
 use alooma_core::{Error, RestRoot, DEFAULT_BASE_URL};
 use secrecy::SecretString;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The default connect timeout (TCP and TLS handshake): 10 s.
@@ -83,9 +85,14 @@ pub struct Timeouts {
     /// `set_mapping`: 300 s) and a per-call [`alooma_core::TimeoutOverride`]
     /// replace it, in that order of preference.
     pub attempt: Duration,
-    /// The whole call, every attempt and every wait included. A call whose
-    /// attempt timeout is longer gets that as its deadline instead.
-    pub total: Duration,
+    /// The whole call: every attempt, every backoff and every
+    /// `Retry-After` wait. When set, it is a deadline no call passes: an
+    /// attempt's timeout is cut to what is left of it, and a retry whose
+    /// wait does not fit is not made ([`Error::RetryAbandoned`]). When
+    /// `None` (the default), calls get [`DEFAULT_TOTAL_TIMEOUT`], or their
+    /// attempt timeout when that is longer (so `set_mapping`'s own 300 s
+    /// attempt is never cut by a default).
+    pub total: Option<Duration>,
 }
 
 impl Default for Timeouts {
@@ -93,7 +100,7 @@ impl Default for Timeouts {
         Timeouts {
             connect: DEFAULT_CONNECT_TIMEOUT,
             attempt: DEFAULT_ATTEMPT_TIMEOUT,
-            total: DEFAULT_TOTAL_TIMEOUT,
+            total: None,
         }
     }
 }
@@ -134,10 +141,12 @@ impl Default for RetryBudgetPolicy {
 /// Defaults follow AWS's standard retry mode: at most 3 attempts, the wait
 /// before retry `n` (1-based) drawn uniformly ("full jitter") from
 /// `0..=min(base_delay · 2ⁿ⁻¹, max_delay)` with a 1 s base and a 20 s cap.
-/// A `Retry-After: <seconds>` answer is honoured, but never waits longer
-/// than [`retry_after_cap`](Self::retry_after_cap) (30 s); the HTTP-date
-/// form of `Retry-After` is ignored (the backoff applies).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A `Retry-After` answer (seconds, or an HTTP date) is honoured, but
+/// never waits longer than [`retry_after_cap`](Self::retry_after_cap)
+/// (30 s). Which outcomes are retried is the
+/// [`classifier`](Self::classifier)'s decision
+/// ([`alooma_core::retry::DefaultClassifier`] unless replaced).
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 disables retries). Default 3.
@@ -150,6 +159,8 @@ pub struct RetryPolicy {
     pub retry_after_cap: Duration,
     /// The shared retry budget.
     pub budget: RetryBudgetPolicy,
+    /// Which outcomes are worth another attempt.
+    pub classifier: Arc<dyn RetryClassifier>,
 }
 
 impl Default for RetryPolicy {
@@ -160,7 +171,20 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(20),
             retry_after_cap: Duration::from_secs(30),
             budget: RetryBudgetPolicy::default(),
+            classifier: Arc::new(DefaultClassifier),
         }
+    }
+}
+
+impl PartialEq for RetryPolicy {
+    /// Equal settings and the same classifier object.
+    fn eq(&self, other: &Self) -> bool {
+        self.max_attempts == other.max_attempts
+            && self.base_delay == other.base_delay
+            && self.max_delay == other.max_delay
+            && self.retry_after_cap == other.retry_after_cap
+            && self.budget == other.budget
+            && Arc::ptr_eq(&self.classifier, &other.classifier)
     }
 }
 
@@ -231,7 +255,24 @@ pub struct Config {
     /// Allow plain `http://` to a host other than a loopback address.
     /// Off by default: credentials would cross the network in clear text.
     pub allow_insecure_http: bool,
+    /// How long an idle keep-alive connection stays in the pool. Keep it
+    /// under the server's own keep-alive timeout, so the client drops an
+    /// idle connection before the server does. Default
+    /// [`DEFAULT_POOL_IDLE_TIMEOUT`].
+    pub pool_idle_timeout: Duration,
+    /// How long a login refused for its credentials is remembered: calls
+    /// in that time fail at once with the same [`Error::Auth`], without
+    /// sending the password again, so a service whose password changed does
+    /// not lock the account. Default [`DEFAULT_LOGIN_FAILURE_COOLDOWN`].
+    pub login_failure_cooldown: Duration,
 }
+
+/// The default [`Config::pool_idle_timeout`]: 30 s, under the keep-alive
+/// timeout of common servers and load balancers (60 s and more).
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The default [`Config::login_failure_cooldown`]: 5 minutes.
+pub const DEFAULT_LOGIN_FAILURE_COOLDOWN: Duration = Duration::from_secs(300);
 
 impl Default for Config {
     fn default() -> Self {
@@ -246,6 +287,8 @@ impl Default for Config {
             rate_limit: None,
             user_agent: concat!("alooma-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             allow_insecure_http: false,
+            pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
+            login_failure_cooldown: DEFAULT_LOGIN_FAILURE_COOLDOWN,
         }
     }
 }

@@ -68,6 +68,7 @@ pub mod base_url;
 pub mod body;
 pub mod client;
 mod config;
+pub mod connection;
 pub mod limit;
 mod meta;
 pub mod retry;
@@ -77,7 +78,8 @@ mod transport;
 
 pub use config::{
     Config, Credentials, RateLimit, RetryBudgetPolicy, RetryPolicy, Timeouts,
-    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_TOTAL_TIMEOUT,
+    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_LOGIN_FAILURE_COOLDOWN,
+    DEFAULT_MAX_BODY_SIZE, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TOTAL_TIMEOUT,
 };
 pub use meta::Deadline;
 pub use transport::Transport;

@@ -13,6 +13,10 @@ use tokio::time::Instant;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deadline(pub Instant);
 
+/// The length of the call's deadline, for the error of an attempt it cuts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DeadlineLength(pub(crate) Duration);
+
 /// The operation's name, or `"request"` for a request built by hand
 /// without [`OperationMeta`].
 pub(crate) fn operation_name<B>(req: &Request<B>) -> &'static str {

@@ -2,22 +2,22 @@
 //! honoured within a cap, a retry budget shared by every clone, and retries
 //! only where they cannot do the work twice.
 //!
-//! What is retried (see [`RetryPolicy`] for the waits and defaults):
+//! Which outcomes are retried is decided by the policy's
+//! [`RetryClassifier`] (by default [`alooma_core::retry::DefaultClassifier`],
+//! whose table is in its module docs; [`Error::is_retryable`] asks the
+//! same rules). This layer decides when: after a backoff or the server's
+//! `Retry-After` (seconds or an HTTP date, at most
+//! [`RetryPolicy::retry_after_cap`]), at most
+//! [`RetryPolicy::max_attempts`] attempts, while the [`RetryBudget`] pays.
 //!
-//! | outcome of an attempt | retried when |
-//! |---|---|
-//! | [`Error::Connect`], connect [`Error::Timeout`] (nothing was sent) | always |
-//! | HTTP 429 (the server refused the request unprocessed) | always |
-//! | HTTP 502, 503, 504 | the operation is [`RetrySafety::Idempotent`] |
-//! | [`Error::Transport`], attempt [`Error::Timeout`] (the request may have reached the server) | the operation is idempotent |
-//! | anything else (2xx, other statuses, auth, size, decode errors) | never |
-//!
-//! A retry is skipped when the wait would end past the call's
-//! [`Deadline`]: the call then ends with its last outcome at once. When
-//! attempts run out on a retryable status, the last answer is returned as it
-//! is (the operation's decoder turns it into an error). When the
-//! [`RetryBudget`] cannot pay for a retry, the call fails with
-//! [`Error::RetryBudgetExhausted`].
+//! A retry whose wait would end past the call's [`Deadline`] is not made:
+//! the call fails at once with [`Error::RetryAbandoned`], which says why and
+//! keeps the last failure. When attempts run out on a retryable status, the
+//! last answer is returned as it is (the operation's decoder turns it into
+//! an error). When the budget cannot pay for a retry, the call fails with
+//! [`Error::RetryBudgetExhausted`]. Retries are logged at INFO (the reason
+//! and the wait); a failure this layer returns is logged at DEBUG only,
+//! since the caller gets it.
 //!
 //! The layer sits *outside* the auth layer, so every attempt carries the
 //! credentials current when it starts, and *outside* the attempt timeout
@@ -26,9 +26,10 @@
 use crate::config::{RetryBudgetPolicy, RetryPolicy};
 use crate::meta::{operation_name, retry_safety, Deadline};
 use crate::BoxFuture;
-use alooma_core::{decode, Error, RetrySafety, TimeoutKind};
+use alooma_core::retry::{RetryCost, RetryDecision, RetryOutcome};
+use alooma_core::{decode, Error};
 use bytes::Bytes;
-use http::{Request, Response, StatusCode};
+use http::{Request, Response};
 use rand::Rng;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -83,7 +84,7 @@ impl RetryBudget {
 /// Layer retrying calls by a [`RetryPolicy`]; see the [module docs](self).
 #[derive(Debug, Clone)]
 pub struct RetryLayer {
-    policy: RetryPolicy,
+    policy: Arc<RetryPolicy>,
     budget: RetryBudget,
 }
 
@@ -92,7 +93,7 @@ impl RetryLayer {
     pub fn new(policy: RetryPolicy) -> Self {
         RetryLayer {
             budget: RetryBudget::new(policy.budget),
-            policy,
+            policy: Arc::new(policy),
         }
     }
 
@@ -107,7 +108,7 @@ impl<S> Layer<S> for RetryLayer {
     fn layer(&self, inner: S) -> Retry<S> {
         Retry {
             inner,
-            policy: self.policy,
+            policy: self.policy.clone(),
             budget: self.budget.clone(),
         }
     }
@@ -117,86 +118,27 @@ impl<S> Layer<S> for RetryLayer {
 #[derive(Debug, Clone)]
 pub struct Retry<S> {
     inner: S,
-    policy: RetryPolicy,
+    policy: Arc<RetryPolicy>,
     budget: RetryBudget,
 }
 
-/// What to do after one attempt.
-enum Verdict {
-    /// Return this outcome.
-    Done { healthy: bool },
-    /// Worth another attempt, for `cost` tokens, after at least `retry_after`.
-    Retry {
-        cost: u32,
-        retry_after: Option<Duration>,
-        reason: String,
-    },
-}
-
-fn classify(
-    result: &Result<Response<Bytes>, Error>,
-    safety: RetrySafety,
-    budget: &RetryBudgetPolicy,
-) -> Verdict {
-    let idempotent = safety.is_idempotent();
-    match result {
-        Ok(resp) => {
-            let status = resp.status();
-            let retryable = match status {
-                StatusCode::TOO_MANY_REQUESTS => true,
-                StatusCode::BAD_GATEWAY
-                | StatusCode::SERVICE_UNAVAILABLE
-                | StatusCode::GATEWAY_TIMEOUT => idempotent,
-                _ => false,
-            };
-            if retryable {
-                Verdict::Retry {
-                    cost: budget.retry_cost,
-                    retry_after: retry_after(resp),
-                    reason: format!("HTTP {}", status.as_u16()),
-                }
-            } else {
-                Verdict::Done {
-                    healthy: !alooma_core::is_retryable_status(status) && !status.is_server_error(),
-                }
-            }
-        }
-        Err(e) => {
-            let cost = match e {
-                Error::Connect { .. } => Some(budget.retry_cost),
-                Error::Timeout {
-                    kind: TimeoutKind::Connect,
-                    ..
-                } => Some(budget.timeout_retry_cost),
-                Error::Transport { .. } if idempotent => Some(budget.retry_cost),
-                Error::Timeout {
-                    kind: TimeoutKind::Attempt,
-                    ..
-                } if idempotent => Some(budget.timeout_retry_cost),
-                _ => None,
-            };
-            match cost {
-                Some(cost) => Verdict::Retry {
-                    cost,
-                    retry_after: None,
-                    reason: e.to_string(),
-                },
-                None => Verdict::Done { healthy: false },
-            }
-        }
-    }
-}
-
-/// `Retry-After: <seconds>`; the HTTP-date form is not honoured.
+/// `Retry-After`: delay-seconds, or an HTTP date (the time left until it;
+/// a date in the past means no wait).
 fn retry_after(resp: &Response<Bytes>) -> Option<Duration> {
-    resp.headers()
+    let value = resp
+        .headers()
         .get(http::header::RETRY_AFTER)?
         .to_str()
         .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// The wait before attempt `attempt + 1` (`attempt` is 1-based).
@@ -243,7 +185,7 @@ where
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
         let inner = self.inner.clone();
-        let policy = self.policy;
+        let policy = self.policy.clone();
         let budget = self.budget.clone();
         let operation = operation_name(&req);
         let safety = retry_safety(&req);
@@ -254,8 +196,19 @@ where
             loop {
                 let result = inner.clone().oneshot(req.clone()).await;
                 tracing::Span::current().record("attempts", attempt);
-                match classify(&result, safety, &policy.budget) {
-                    Verdict::Done { healthy } => {
+                let decision = match &result {
+                    Ok(resp) => policy
+                        .classifier
+                        .classify(RetryOutcome::Status(resp.status()), safety),
+                    Err(e) => policy.classifier.classify(RetryOutcome::Error(e), safety),
+                };
+                let (cost, reason) = match decision {
+                    RetryDecision::Retry { cost, reason } => (cost, reason),
+                    RetryDecision::DoNotRetry | _ => {
+                        let healthy = result.as_ref().is_ok_and(|resp| {
+                            !alooma_core::is_retryable_status(resp.status())
+                                && !resp.status().is_server_error()
+                        });
                         if healthy {
                             budget.deposit(if attempt == 1 {
                                 policy.budget.success_reward
@@ -265,37 +218,61 @@ where
                         }
                         return result;
                     }
-                    Verdict::Retry {
-                        cost,
-                        retry_after,
-                        reason,
-                    } => {
-                        if attempt >= policy.max_attempts.max(1) {
-                            tracing::debug!(attempt, %reason, "attempts exhausted");
-                            return result;
-                        }
-                        let wait = backoff(&policy, attempt, retry_after);
-                        if let Some(deadline) = deadline {
-                            if Instant::now() + wait >= deadline {
-                                tracing::debug!(attempt, %reason, ?wait, "not retrying: the wait would pass the call's deadline");
-                                return result;
-                            }
-                        }
-                        if !budget.withdraw(cost) {
-                            tracing::warn!(attempt, %reason, "not retrying: the retry budget is exhausted");
-                            return Err(Error::RetryBudgetExhausted {
-                                operation,
-                                attempts: attempt,
-                                last: Box::new(into_error(operation, result)),
-                            });
-                        }
-                        spent = spent.saturating_add(cost);
-                        tracing::info!(attempt, %reason, ?wait, "retrying");
-                        drop(result);
-                        tokio::time::sleep(wait).await;
-                        attempt += 1;
+                };
+                if attempt >= policy.max_attempts.max(1) {
+                    tracing::debug!(attempt, %reason, "attempts exhausted");
+                    return result;
+                }
+                let server_wait = result.as_ref().ok().and_then(retry_after);
+                let wait = backoff(&policy, attempt, server_wait);
+                if let Some(deadline) = deadline {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if wait >= left {
+                        let why = match server_wait {
+                            Some(asked) => format!(
+                                "the server asked to wait {} s (Retry-After) before trying again, and {:.1} s are left of the call's deadline",
+                                asked.as_secs(),
+                                left.as_secs_f64()
+                            ),
+                            None => format!(
+                                "the next attempt would start after the call's deadline ({:.1} s left, backoff {:.1} s)",
+                                left.as_secs_f64(),
+                                wait.as_secs_f64()
+                            ),
+                        };
+                        tracing::debug!(attempt, %reason, %why, "not retrying");
+                        return Err(Error::RetryAbandoned {
+                            operation,
+                            attempts: attempt,
+                            reason: why,
+                            last: Box::new(into_error(operation, result)),
+                        });
                     }
                 }
+                let price = match cost {
+                    RetryCost::Timeout => policy.budget.timeout_retry_cost,
+                    RetryCost::Normal | _ => policy.budget.retry_cost,
+                };
+                if !budget.withdraw(price) {
+                    tracing::debug!(attempt, %reason, "not retrying: the retry budget is exhausted");
+                    return Err(Error::RetryBudgetExhausted {
+                        operation,
+                        attempts: attempt,
+                        last: Box::new(into_error(operation, result)),
+                    });
+                }
+                spent = spent.saturating_add(price);
+                tracing::info!(
+                    operation,
+                    attempt,
+                    max_attempts = policy.max_attempts,
+                    %reason,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying"
+                );
+                drop(result);
+                tokio::time::sleep(wait).await;
+                attempt += 1;
             }
         })
     }
@@ -304,7 +281,8 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alooma_core::OperationMeta;
+    use alooma_core::{OperationMeta, RetrySafety};
+    use http::StatusCode;
     use std::sync::atomic::{AtomicU32, Ordering};
 
     fn policy() -> RetryPolicy {
@@ -319,6 +297,7 @@ mod tests {
                 timeout_retry_cost: 10,
                 success_reward: 1,
             },
+            ..RetryPolicy::default()
         }
     }
 
@@ -447,49 +426,42 @@ mod tests {
         r.extensions_mut()
             .insert(Deadline(Instant::now() + Duration::from_millis(500)));
         let start = Instant::now();
-        // Retry-After 1 s would pass the deadline.
-        let resp = RetryLayer::new(policy())
+        // Retry-After 1 s would pass the deadline: the call fails at once,
+        // saying why, with the 503 as its last failure.
+        let err = RetryLayer::new(policy())
             .layer(scripted(vec![503], count.clone()))
             .oneshot(r)
             .await
-            .unwrap();
-        assert_eq!(resp.status(), 503);
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::RetryAbandoned { attempts: 1, .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("Retry-After"), "{err}");
+        assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
         assert_eq!(count.load(Ordering::SeqCst), 1);
         assert!(start.elapsed() < Duration::from_millis(10));
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn errors_are_classified_by_what_may_have_been_sent() {
-        let p = policy().budget;
-        let connect = Err(Error::Connect {
-            operation: "op",
-            source: "refused".into(),
-        });
-        let transport = Err(Error::Transport {
-            operation: "op",
-            source: "reset".into(),
-        });
-        let auth: Result<Response<Bytes>, Error> = Err(Error::Auth {
-            operation: "op",
-            status: None,
-            user: None,
-            reason: "x".into(),
-        });
-        assert!(matches!(
-            classify(&connect, RetrySafety::NotIdempotent, &p),
-            Verdict::Retry { .. }
-        ));
-        assert!(matches!(
-            classify(&transport, RetrySafety::NotIdempotent, &p),
-            Verdict::Done { .. }
-        ));
-        assert!(matches!(
-            classify(&transport, RetrySafety::Idempotent, &p),
-            Verdict::Retry { .. }
-        ));
-        assert!(matches!(
-            classify(&auth, RetrySafety::Idempotent, &p),
-            Verdict::Done { .. }
-        ));
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let with = |v: &str| {
+            Response::builder()
+                .header("retry-after", v)
+                .body(Bytes::new())
+                .unwrap()
+        };
+        assert_eq!(retry_after(&with("7")), Some(Duration::from_secs(7)));
+        let soon = std::time::SystemTime::now() + Duration::from_secs(90);
+        let wait = retry_after(&with(&httpdate::fmt_http_date(soon))).unwrap();
+        assert!(
+            wait > Duration::from_secs(85) && wait <= Duration::from_secs(90),
+            "{wait:?}"
+        );
+        assert_eq!(
+            retry_after(&with("Wed, 21 Oct 2015 07:28:00 GMT")),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(&with("soon")), None);
     }
 }

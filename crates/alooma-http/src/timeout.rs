@@ -13,11 +13,17 @@
 //!
 //! The attempt timeout is the call's [`TimeoutOverride`](alooma_core::TimeoutOverride),
 //! else the operation's own ([`OperationMeta::timeout`](alooma_core::OperationMeta::timeout),
-//! `set_mapping`: 300 s), else the configured default. The total deadline
-//! is the configured total, or the attempt timeout when that is longer (an
-//! operation's own long timeout is never cut by the default total).
+//! `set_mapping`: 300 s), else the configured default, and never more than
+//! what is left of the call's deadline (an attempt cut so is reported as
+//! the total timeout it is).
+//!
+//! The deadline: a configured total is kept exactly, whatever the attempt
+//! timeouts. Without one, a call gets the default total
+//! ([`DEFAULT_TOTAL_TIMEOUT`](crate::DEFAULT_TOTAL_TIMEOUT)), or its attempt
+//! timeout when that is longer (an operation's own long timeout is never
+//! cut by a default).
 
-use crate::meta::{attempt_timeout, operation_name, Deadline};
+use crate::meta::{attempt_timeout, operation_name, Deadline, DeadlineLength};
 use crate::BoxFuture;
 use alooma_core::{Error, TimeoutKind};
 use bytes::Bytes;
@@ -30,15 +36,16 @@ use tower::{Layer, Service, ServiceExt};
 /// Layer bounding a whole call; see the [module docs](self).
 #[derive(Debug, Clone, Copy)]
 pub struct TotalTimeoutLayer {
-    total: Duration,
+    total: Option<Duration>,
     default_attempt: Duration,
 }
 
 impl TotalTimeoutLayer {
-    /// A deadline of `total` per call; `default_attempt` is the attempt
-    /// timeout used when the request carries neither an override nor an
-    /// operation timeout (the deadline is never shorter than one attempt).
-    pub fn new(total: Duration, default_attempt: Duration) -> Self {
+    /// A deadline of `total` per call, kept exactly; with `None`, the
+    /// default total or the call's attempt timeout, whichever is longer.
+    /// `default_attempt` is the attempt timeout used when the request
+    /// carries neither an override nor an operation timeout.
+    pub fn new(total: Option<Duration>, default_attempt: Duration) -> Self {
         TotalTimeoutLayer {
             total,
             default_attempt,
@@ -78,15 +85,15 @@ where
 
     fn call(&mut self, mut req: Request<Bytes>) -> Self::Future {
         let operation = operation_name(&req);
-        let total = self
-            .layer
-            .total
-            .max(attempt_timeout(&req, self.layer.default_attempt));
+        let total = self.layer.total.unwrap_or_else(|| {
+            crate::DEFAULT_TOTAL_TIMEOUT.max(attempt_timeout(&req, self.layer.default_attempt))
+        });
         let mut deadline = Instant::now() + total;
         if let Some(Deadline(earlier)) = req.extensions().get::<Deadline>() {
             deadline = deadline.min(*earlier);
         }
         req.extensions_mut().insert(Deadline(deadline));
+        req.extensions_mut().insert(DeadlineLength(total));
         let inner = self.inner.clone();
         Box::pin(async move {
             match tokio::time::timeout_at(deadline, inner.oneshot(req)).await {
@@ -146,15 +153,32 @@ where
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
         let operation = operation_name(&req);
-        let after = attempt_timeout(&req, self.default);
+        let own = attempt_timeout(&req, self.default);
+        // Never past the call's deadline: what is left of it, when shorter.
+        // (wait, the error's kind, the duration the error reports)
+        let (wait, kind, reported) = match req.extensions().get::<Deadline>() {
+            Some(Deadline(deadline)) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left < own {
+                    let total = req
+                        .extensions()
+                        .get::<DeadlineLength>()
+                        .map_or(left, |DeadlineLength(d)| *d);
+                    (left, TimeoutKind::Total, total)
+                } else {
+                    (own, TimeoutKind::Attempt, own)
+                }
+            }
+            None => (own, TimeoutKind::Attempt, own),
+        };
         let inner = self.inner.clone();
         Box::pin(async move {
-            match tokio::time::timeout(after, inner.oneshot(req)).await {
+            match tokio::time::timeout(wait, inner.oneshot(req)).await {
                 Ok(result) => result,
                 Err(_) => Err(Error::Timeout {
                     operation,
-                    kind: TimeoutKind::Attempt,
-                    after,
+                    kind,
+                    after: reported,
                 }),
             }
         })
@@ -212,14 +236,15 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn total_timeout_sets_a_deadline_and_fires() {
-        let layer = TotalTimeoutLayer::new(Duration::from_secs(3), Duration::from_secs(1));
+        let layer = TotalTimeoutLayer::new(None, Duration::from_secs(1));
         let resp = layer
             .layer(slow(Duration::from_secs(2)))
             .oneshot(Request::new(Bytes::new()))
             .await
             .unwrap();
         assert_eq!(resp.body(), "true");
-        let err = layer
+        let strict = TotalTimeoutLayer::new(Some(Duration::from_secs(3)), Duration::from_secs(60));
+        let err = strict
             .layer(slow(Duration::from_secs(4)))
             .oneshot(Request::new(Bytes::new()))
             .await
@@ -227,7 +252,18 @@ mod tests {
         assert!(
             matches!(err, Error::Timeout { kind: TimeoutKind::Total, after, .. } if after == Duration::from_secs(3))
         );
-        // set_mapping's 300 s attempt is never cut by a shorter total.
+        // A configured total holds even for set_mapping's 300 s attempt …
+        let mut req = Request::new(Bytes::new());
+        req.extensions_mut().insert(
+            OperationMeta::new("set_mapping", RetrySafety::Idempotent)
+                .with_timeout(Duration::from_secs(300)),
+        );
+        assert!(strict
+            .layer(slow(Duration::from_secs(200)))
+            .oneshot(req)
+            .await
+            .is_err());
+        // … while the default total never cuts it.
         let mut req = Request::new(Bytes::new());
         req.extensions_mut().insert(
             OperationMeta::new("set_mapping", RetrySafety::Idempotent)

@@ -87,7 +87,8 @@ where
                     if let Some(status) = e.status() {
                         span.record("status", status.as_u16());
                     }
-                    tracing::warn!(error = %e, latency_ms = latency, "call failed");
+                    // The caller gets this error: DEBUG, never WARN.
+                    tracing::debug!(error = %e, latency_ms = latency, "call failed");
                 }
             }
             result

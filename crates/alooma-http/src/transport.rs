@@ -104,8 +104,12 @@ impl Transport {
         B::Error: Into<BoxError>,
     {
         let root = config.validate()?;
-        let auth = AuthLayer::new(root.clone(), &config.credentials)?;
-        let retry = RetryLayer::new(config.retry);
+        let auth = AuthLayer::with_cooldown(
+            root.clone(),
+            &config.credentials,
+            config.login_failure_cooldown,
+        )?;
+        let retry = RetryLayer::new(config.retry.clone());
         let budget = retry.budget().clone();
         // The fixed layer order, outermost first; see the crate docs.
         let stack = ServiceBuilder::new()
@@ -149,6 +153,13 @@ impl Transport {
     /// Logins attempted so far by the shared session (0 with an API key).
     pub fn logins(&self) -> u64 {
         self.auth.logins()
+    }
+
+    /// Changes the login's user name and password for every clone (a
+    /// rotated password): the next call logs in with them, and a refusal
+    /// remembered for the old ones is forgotten.
+    pub fn set_login(&self, username: impl Into<String>, password: impl Into<String>) {
+        self.auth.set_login(username, password);
     }
 }
 

@@ -239,15 +239,23 @@ impl<L> ClientBuilder<L> {
         self
     }
 
-    /// The deadline of a whole call, retries and waits included.
+    /// The deadline of a whole call, kept exactly: every attempt, every
+    /// backoff and every `Retry-After` wait fit in it. An attempt's timeout
+    /// is the smaller of its own ([`attempt_timeout`](Self::attempt_timeout),
+    /// an operation's own such as `set_mapping`'s 300 s, or a per-call
+    /// override) and what is left of the deadline; a retry whose wait does
+    /// not fit is not made, and the call fails at once with
+    /// [`Error::RetryAbandoned`](crate::Error::RetryAbandoned), saying why.
+    /// Without it, a call's deadline is 180 s, or its attempt timeout when
+    /// that is longer.
     ///
     /// ```
     /// use std::time::Duration;
     /// let b = alooma::Client::builder().total_timeout(Duration::from_secs(300));
-    /// assert_eq!(b.config().timeouts.total, Duration::from_secs(300));
+    /// assert_eq!(b.config().timeouts.total, Some(Duration::from_secs(300)));
     /// ```
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
-        self.config.timeouts.total = timeout;
+        self.config.timeouts.total = Some(timeout);
         self
     }
 

@@ -94,6 +94,12 @@ pub use transport::HttpService;
 /// Every error a call can return, split by phase (build, connect, timeout,
 /// transport, API status, decode, auth).
 pub use alooma_core::Error;
+pub use alooma_core::{ConnectCause, ConnectFailure, ErrorPhase, TimeoutKind};
+
+/// The `http` crate the SDK's requests, statuses and headers come from
+/// (match [`Error::status`] against `alooma::http::StatusCode` without a
+/// second dependency).
+pub use http;
 
 /// `Result` with the SDK's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -149,7 +149,7 @@ fn builder_records_every_setting() {
     assert_eq!(c.account.as_deref(), Some("acme"));
     assert_eq!(c.timeouts.connect, Duration::from_secs(3));
     assert_eq!(c.timeouts.attempt, Duration::from_secs(4));
-    assert_eq!(c.timeouts.total, Duration::from_secs(5));
+    assert_eq!(c.timeouts.total, Some(Duration::from_secs(5)));
     assert_eq!(c.retry.max_attempts, 1);
     assert_eq!(c.max_body_size, 1024);
     assert_eq!(c.user_agent, "my-script/1.0");

@@ -7,9 +7,13 @@ mod support;
 
 mod auth;
 mod bodies;
+mod connections;
+mod deadlines;
+mod login;
 mod retries;
 mod secrets;
 mod timeouts;
+mod tls;
 
 use alooma_core::{Error, OperationMeta, RetrySafety};
 use alooma_http::{Config, RetryBudgetPolicy, RetryPolicy, Timeouts, Transport};
@@ -47,7 +51,7 @@ pub fn timeouts(connect: Duration, attempt: Duration, total: Duration) -> Timeou
     let mut t = Timeouts::default();
     t.connect = connect;
     t.attempt = attempt;
-    t.total = total;
+    t.total = Some(total);
     t
 }
 

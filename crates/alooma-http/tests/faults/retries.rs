@@ -88,8 +88,12 @@ async fn retry_after_past_the_deadline_ends_the_call_at_once() {
     );
     let t = Transport::new(c).unwrap();
     let start = Instant::now();
-    let resp = call(&t, get_inputs()).await.unwrap();
-    assert_eq!(resp.status(), 503);
+    let err = call(&t, get_inputs()).await.unwrap_err();
+    assert!(
+        matches!(err, Error::RetryAbandoned { attempts: 1, .. }),
+        "{err}"
+    );
+    assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
     assert!(start.elapsed() < Duration::from_millis(500));
     assert_eq!(server.count("/rest/inputs"), 1);
 }

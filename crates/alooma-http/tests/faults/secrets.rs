@@ -30,7 +30,6 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 const KEY: &str = "KEY-7f3a9c";
 const PASSWORD: &str = "PW-s3cr3t-42";
 
-// One thread, so the thread-local subscriber sees every task.
 #[tokio::test(flavor = "current_thread")]
 async fn secrets_never_reach_logs_debug_or_errors() {
     let captured = Captured::default();
@@ -39,7 +38,12 @@ async fn secrets_never_reach_logs_debug_or_errors() {
         .with_writer(captured.clone())
         .with_ansi(false)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // The global subscriber: a thread-local one races the interest cache
+    // of callsites that the other tests' threads hit at the same time (a
+    // span could go missing). Everything logged while this test runs, by
+    // any test, is captured; none of it may hold this test's secrets.
+    tracing::subscriber::set_global_default(subscriber)
+        .expect("no other test installs a subscriber");
     let mut debug = String::new();
 
     // API key: good and bad.

@@ -105,7 +105,7 @@ async fn a_per_call_override_replaces_the_attempt_timeout() {
         &server,
         Duration::from_secs(1),
         Duration::from_millis(200),
-        Duration::from_millis(300),
+        Duration::from_secs(5),
     );
     assert!(call(&t, get_inputs()).await.is_err());
     let mut req = get_inputs();
@@ -236,12 +236,16 @@ async fn set_mapping_carries_its_own_longer_timeout() {
         "/rest/slow",
         Behavior::json(200, "{}").delayed(Duration::from_millis(500)),
     );
-    let t = no_retry(
-        &server,
+    // Without a configured total, the default never cuts it.
+    let mut c = config(&server);
+    c.retry = RetryPolicy::none();
+    c.timeouts = timeouts(
         Duration::from_secs(1),
         Duration::from_millis(200),
         Duration::from_millis(200),
     );
+    c.timeouts.total = None;
+    let t = Transport::new(c).unwrap();
     let mut req = request("POST", "/slow", "set_mapping", RetrySafety::Idempotent);
     req.extensions_mut().insert(
         OperationMeta::new("set_mapping", RetrySafety::Idempotent)

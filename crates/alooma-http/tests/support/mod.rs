@@ -37,8 +37,9 @@ pub enum Behavior {
     Stall { declared: usize, sent: usize },
     /// A `size`-byte body, with its `Content-Length` or close-delimited.
     Huge { size: usize, with_length: bool },
-    /// Answer 200 with `body`, keep the connection alive, then close it
-    /// from the server side after `after` (a stale pooled connection).
+    /// Answer 200 with `body` (without `Connection: close`), then close the
+    /// connection from the server side after `after`, at once when zero (a
+    /// stale pooled connection).
     RespondThenClose { body: Vec<u8>, after: Duration },
 }
 
@@ -398,7 +399,10 @@ async fn respond(stream: &mut TcpStream, behavior: Behavior) -> bool {
                     .await?;
                 stream.write_all(&body).await?;
                 stream.flush().await?;
-                tokio::time::sleep(after).await;
+                // `after` zero: close at once, right behind the answer.
+                if !after.is_zero() {
+                    tokio::time::sleep(after).await;
+                }
                 Ok(false)
             }
         }

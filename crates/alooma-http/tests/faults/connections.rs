@@ -1,0 +1,137 @@
+//! Connections the server closes: stale keep-alive connections, requests
+//! that never reached the server (always safe to send again) and requests
+//! that may have (never sent twice unless idempotent).
+
+use crate::support::{Behavior, TestServer};
+use crate::*;
+
+/// A non-idempotent `POST notifications/custom` (publish_notification-like).
+fn publish() -> Request<Bytes> {
+    request(
+        "POST",
+        "/notifications/custom",
+        "publish_notification",
+        RetrySafety::NotIdempotent,
+    )
+}
+
+/// Sequential POSTs to a server that closes every connection right after
+/// its answer (without `Connection: close`): each call finds a pooled
+/// connection that the server has just closed.
+async fn posts_to_a_closing_server(calls: usize) -> (usize, usize) {
+    let server = TestServer::start().await;
+    server.default_for(
+        "/rest/notifications/custom",
+        Behavior::RespondThenClose {
+            body: b"{}".to_vec(),
+            after: Duration::ZERO,
+        },
+    );
+    let t = Transport::new(config(&server)).unwrap();
+    let mut failures = 0;
+    for _ in 0..calls {
+        match call(&t, publish()).await {
+            Ok(resp) if resp.status() == 200 => {}
+            Ok(_) | Err(_) => failures += 1,
+        }
+    }
+    (failures, server.count("/rest/notifications/custom"))
+}
+
+#[tokio::test]
+async fn sequential_posts_to_a_server_that_closes_after_every_answer_succeed() {
+    let (failures, seen) = posts_to_a_closing_server(1000).await;
+    eprintln!("stale keep-alive, current-thread runtime: {failures} failure(s) in 1000 POSTs");
+    assert!(failures <= 1, "{failures} of 1000 POSTs failed");
+    // Never sent twice: the server saw one request per call that succeeded
+    // (a failed call may or may not have reached it).
+    assert!(seen >= 1000 - failures && seen <= 1000, "{seen}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_on_a_multi_threaded_runtime() {
+    let (failures, seen) = posts_to_a_closing_server(1000).await;
+    eprintln!("stale keep-alive, multi-threaded runtime: {failures} failure(s) in 1000 POSTs");
+    assert!(failures <= 1, "{failures} of 1000 POSTs failed");
+    assert!(seen >= 1000 - failures && seen <= 1000, "{seen}");
+}
+
+/// The same against an external server named by `ALOOMA_CLOSING_SERVER`
+/// (host:port), when set: a diagnostic, not part of the suite.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posts_to_an_external_closing_server() {
+    let Some(addr) = std::env::var_os("ALOOMA_CLOSING_SERVER") else {
+        return;
+    };
+    let mut c = Config::new().with_base_url(format!("http://{}", addr.to_string_lossy()));
+    c.retry = fast_retry(3);
+    let t = Transport::new(c).unwrap();
+    let mut failures = 0;
+    for _ in 0..1000 {
+        if !matches!(call(&t, publish()).await, Ok(r) if r.status() == 200) {
+            failures += 1;
+        }
+    }
+    eprintln!("external closing server: {failures} failure(s) in 1000 POSTs");
+}
+
+#[tokio::test]
+async fn a_post_reset_after_it_was_sent_is_never_sent_twice_and_says_maybe_sent() {
+    let server = TestServer::start().await;
+    // Every POST is read, then the connection is closed without an answer.
+    server.default_for("/rest/notifications/custom", Behavior::CloseBeforeAnswer);
+    let t = Transport::new(config(&server)).unwrap();
+    for _ in 0..50 {
+        let err = call(&t, publish()).await.unwrap_err();
+        assert!(err.is_maybe_sent(), "{err}");
+        assert!(err.to_string().contains("may or may not"), "{err}");
+    }
+    assert_eq!(
+        server.count("/rest/notifications/custom"),
+        50,
+        "each POST sent once"
+    );
+    // The same on a reused connection: a first answer keeps it alive.
+    server.script(
+        "/rest/notifications/custom",
+        [Behavior::json(200, "{}"), Behavior::CloseBeforeAnswer],
+    );
+    assert_eq!(call(&t, publish()).await.unwrap().status(), 200);
+    assert!(call(&t, publish()).await.unwrap_err().is_maybe_sent());
+    assert_eq!(server.count("/rest/notifications/custom"), 52);
+}
+
+#[tokio::test]
+async fn a_server_that_keeps_connections_alive_keeps_one_connection() {
+    let server = TestServer::start().await;
+    let t = Transport::new(config(&server)).unwrap();
+    for _ in 0..100 {
+        assert_eq!(call(&t, publish()).await.unwrap().status(), 200);
+    }
+    assert_eq!(server.connections(), 1);
+    assert!(server
+        .seen()
+        .iter()
+        .all(|s| s.header("connection").is_none()));
+}
+
+#[tokio::test]
+async fn a_server_that_closes_after_answers_gets_one_connection_per_request() {
+    let server = TestServer::start().await;
+    server.default_for(
+        "/rest/notifications/custom",
+        Behavior::RespondThenClose {
+            body: b"{}".to_vec(),
+            after: Duration::ZERO,
+        },
+    );
+    let t = Transport::new(config(&server)).unwrap();
+    for _ in 0..20 {
+        assert_eq!(call(&t, publish()).await.unwrap().status(), 200);
+    }
+    // Once its habit is seen, requests ask for `Connection: close`.
+    assert!(server
+        .seen()
+        .iter()
+        .any(|s| s.header("connection") == Some("close")));
+}

@@ -1,0 +1,155 @@
+//! The total deadline bounds the whole call: every attempt, every backoff,
+//! every `Retry-After` wait, whatever the attempt timeout.
+
+use crate::support::{Behavior, TestServer};
+use crate::*;
+use alooma_core::TimeoutKind;
+use std::time::Instant;
+
+/// Default settings (60 s attempts, default retries) except the total.
+fn with_total(server: &TestServer, total: Duration) -> Config {
+    let mut c = Config::new().with_base_url(server.base_url());
+    c.timeouts.total = Some(total);
+    c
+}
+
+#[tokio::test]
+async fn a_total_deadline_is_kept_under_the_default_attempt_timeout() {
+    let server = TestServer::start().await;
+    server.default_for(
+        "/rest/inputs",
+        Behavior::json(200, "[]").delayed(Duration::from_secs(10)),
+    );
+    let t = Transport::new(with_total(&server, Duration::from_secs(3))).unwrap();
+    let start = Instant::now();
+    let err = call(&t, get_inputs()).await.unwrap_err();
+    let took = start.elapsed();
+    assert!(
+        matches!(err, Error::Timeout { kind: TimeoutKind::Total, after, .. } if after == Duration::from_secs(3)),
+        "{err}"
+    );
+    assert!(
+        took >= Duration::from_secs(3) && took < Duration::from_millis(3500),
+        "{took:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_that_does_not_fit_ends_the_call_at_once_saying_why() {
+    let server = TestServer::start().await;
+    server.default_for("/rest/inputs", Behavior::retry_after(429, 3600));
+    let t = Transport::new(with_total(&server, Duration::from_secs(10))).unwrap();
+    let start = Instant::now();
+    let err = call(&t, get_inputs()).await.unwrap_err();
+    assert!(
+        start.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(
+        matches!(err, Error::RetryAbandoned { attempts: 1, .. }),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("Retry-After") && text.contains("deadline"),
+        "{text}"
+    );
+    assert_eq!(err.status(), Some(http::StatusCode::TOO_MANY_REQUESTS));
+    assert_eq!(server.count("/rest/inputs"), 1);
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    let server = TestServer::start().await;
+    let at = std::time::SystemTime::now() + Duration::from_secs(2);
+    server.script(
+        "/rest/inputs",
+        [Behavior::Respond {
+            status: 503,
+            headers: vec![("Retry-After".into(), httpdate::fmt_http_date(at))],
+            body: vec![],
+        }],
+    );
+    let t = Transport::new(config(&server)).unwrap();
+    let start = Instant::now();
+    assert_eq!(call(&t, get_inputs()).await.unwrap().status(), 200);
+    let took = start.elapsed();
+    // An HTTP date has a resolution of one second.
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_millis(2600),
+        "{took:?}"
+    );
+    assert_eq!(server.count("/rest/inputs"), 2);
+}
+
+/// One combination of settings and server behaviour: how long the call took.
+async fn one_combination(attempt: Option<Duration>, retries: bool, behavior: Behavior) -> Duration {
+    let server = TestServer::start().await;
+    server.default_for("/rest/inputs", behavior);
+    let mut c = with_total(&server, Duration::from_secs(1));
+    if let Some(a) = attempt {
+        c.timeouts.attempt = a;
+    }
+    if !retries {
+        c.retry = RetryPolicy::none();
+    }
+    let t = Transport::new(c).unwrap();
+    let start = Instant::now();
+    let _ = call(&t, get_inputs()).await;
+    start.elapsed()
+}
+
+#[tokio::test]
+async fn the_deadline_holds_within_half_a_second_for_every_combination() {
+    let behaviors = || {
+        [
+            (
+                "a slow answer",
+                Behavior::json(200, "[]").delayed(Duration::from_secs(3)),
+            ),
+            ("503 with Retry-After 1", Behavior::retry_after(503, 1)),
+            (
+                "429 with Retry-After 3600",
+                Behavior::retry_after(429, 3600),
+            ),
+            ("503 (backoff)", Behavior::status(503)),
+            (
+                "a stalled body",
+                Behavior::Stall {
+                    declared: 100,
+                    sent: 10,
+                },
+            ),
+        ]
+    };
+    let mut runs = Vec::new();
+    for attempt in [
+        None,
+        Some(Duration::from_millis(300)),
+        Some(Duration::from_secs(5)),
+    ] {
+        for retries in [false, true] {
+            for (what, behavior) in behaviors() {
+                runs.push(async move {
+                    (
+                        attempt,
+                        retries,
+                        what,
+                        one_combination(attempt, retries, behavior).await,
+                    )
+                });
+            }
+        }
+    }
+    let results = futures::future::join_all(runs).await;
+    let late: Vec<_> = results
+        .iter()
+        .filter(|(.., took)| *took > Duration::from_millis(1500))
+        .collect();
+    assert!(
+        late.is_empty(),
+        "deadline of 1 s passed by more than 0.5 s: {late:#?}"
+    );
+    assert_eq!(results.len(), 30);
+}
