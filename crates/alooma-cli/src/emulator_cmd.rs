@@ -34,6 +34,17 @@ pub struct ServeArgs {
     /// Start with an empty account instead of the demo seed.
     #[arg(long)]
     pub empty: bool,
+    /// Close a connection whose request head has not fully arrived after
+    /// this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = alooma_emulator::DEFAULT_HEADER_TIMEOUT.as_secs())]
+    pub header_timeout: u64,
+    /// Answer 408 when a request body has not fully arrived after this many
+    /// seconds.
+    #[arg(long, value_name = "SECS", default_value_t = alooma_emulator::DEFAULT_BODY_TIMEOUT.as_secs())]
+    pub body_timeout: u64,
+    /// Answer 413 to request bodies larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = alooma_emulator::DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
 }
 
 /// Runs an emulator command.
@@ -46,6 +57,9 @@ pub async fn run(cmd: EmulatorCmd, global: &GlobalArgs) -> Result<(), CliError> 
 async fn serve(args: ServeArgs, global: &GlobalArgs) -> Result<(), CliError> {
     let mut config = EmulatorConfig::default();
     config.port = args.port;
+    config.header_timeout = std::time::Duration::from_secs(args.header_timeout.max(1));
+    config.body_timeout = std::time::Duration::from_secs(args.body_timeout.max(1));
+    config.max_body_bytes = args.max_body_bytes;
     if let Some(account) = &global.account {
         config.account = account.clone();
     }

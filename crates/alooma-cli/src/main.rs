@@ -9,6 +9,7 @@ mod context;
 mod demo;
 mod emulator_cmd;
 mod exit;
+mod in_place;
 mod output;
 
 use clap::{CommandFactory, FromArgMatches};

@@ -377,3 +377,99 @@ fn a_file_that_is_not_a_mapping_names_the_json_path() {
         stderr(&out)
     );
 }
+
+#[cfg(unix)]
+mod in_place {
+    use super::*;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+    fn edit(file: &Path, extra: &[&str]) -> std::process::Output {
+        Emu::bare()
+            .args(["mapping", "edit", "--in-place", "--unmap", "customer.phone"])
+            .args(extra)
+            .arg(file)
+            .output()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_read_only_file_is_refused_unless_forced_and_stays_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write_mapping(dir.path());
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let original = std::fs::read(&file).unwrap();
+        let out = edit(&file, &[]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains("read-only"), "{}", stderr(&out));
+        assert_eq!(std::fs::read(&file).unwrap(), original);
+        let out = edit(&file, &["--force"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_ne!(std::fs::read(&file).unwrap(), original);
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o444
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_symlink_is_followed_and_stays_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = write_mapping(dir.path());
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let out = edit(&link, &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&real).unwrap()).unwrap();
+        assert!(
+            field(&v, &["customer", "phone"]).is_none(),
+            "the target was edited"
+        );
+    }
+
+    #[test]
+    fn mode_owner_and_group_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write_mapping(dir.path());
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout == b"0\n");
+        if root {
+            // Another user's file, edited by root, stays that user's.
+            std::os::unix::fs::chown(&file, Some(4242), Some(4343)).unwrap();
+        }
+        let before = std::fs::metadata(&file).unwrap();
+        let out = edit(&file, &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let after = std::fs::metadata(&file).unwrap();
+        assert_eq!(after.permissions().mode() & 0o777, 0o640);
+        assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+    }
+
+    #[test]
+    fn a_killed_run_s_temporary_file_is_removed_by_the_next_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write_mapping(dir.path());
+        let stale = dir.path().join(".orders.json.alooma-edit-4000000000.tmp");
+        std::fs::write(&stale, "half-written").unwrap();
+        let out = edit(&file, &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(!stale.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // A failed run leaves nothing either.
+        let out = Emu::bare()
+            .args(["mapping", "edit", "--in-place", "--unmap", "no.such.field"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -55,6 +55,15 @@ pub enum Error {
         reason: String,
     },
 
+    /// Offline work failed before anything was sent: a mapping edit, a
+    /// mapping file that does not decode (any [`alooma_types::OfflineError`],
+    /// converted with `?`).
+    #[error("{source}")]
+    Offline {
+        /// The offline failure.
+        source: BoxError,
+    },
+
     /// The client configuration is unusable (both an API key and a password,
     /// a malformed base URL, plain HTTP to a remote host …).
     #[error("invalid client configuration: {reason}")]
@@ -226,7 +235,7 @@ impl Error {
     /// The operation the error belongs to (`None` for configuration errors).
     pub fn operation(&self) -> Option<&'static str> {
         match self {
-            Error::Config { .. } => None,
+            Error::Config { .. } | Error::Offline { .. } => None,
             Error::Build { operation, .. }
             | Error::Connect { operation, .. }
             | Error::Timeout { operation, .. }
@@ -309,7 +318,7 @@ impl Error {
     /// of them (an exit code, a metric label): see [`ErrorPhase`].
     pub fn phase(&self) -> ErrorPhase {
         match self {
-            Error::Build { .. } => ErrorPhase::Build,
+            Error::Build { .. } | Error::Offline { .. } => ErrorPhase::Build,
             Error::Config { .. } => ErrorPhase::Config,
             Error::Connect { .. } => ErrorPhase::Connect,
             Error::Timeout { .. } | Error::ServerTimeout { .. } => ErrorPhase::Timeout,
@@ -389,6 +398,29 @@ impl Error {
         Error::Build {
             operation,
             reason: reason.into(),
+        }
+    }
+}
+
+/// Any offline failure converts into [`Error::Offline`] with `?`.
+///
+/// ```
+/// #[derive(Debug)]
+/// struct BadPath;
+/// impl std::fmt::Display for BadPath {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("bad path") }
+/// }
+/// impl std::error::Error for BadPath {}
+/// impl alooma_types::OfflineError for BadPath {}
+/// fn edit() -> Result<(), alooma_core::Error> {
+///     Err(BadPath)?
+/// }
+/// assert_eq!(edit().unwrap_err().to_string(), "bad path");
+/// ```
+impl<E: alooma_types::OfflineError> From<E> for Error {
+    fn from(e: E) -> Self {
+        Error::Offline {
+            source: Box::new(e),
         }
     }
 }

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -54,7 +55,21 @@ pub struct EmulatorConfig {
     pub seed: Seed,
     /// The largest request body accepted (larger answers 413).
     pub max_body_bytes: usize,
+    /// How long a client may take to send a request's headers before the
+    /// connection is closed. Default [`DEFAULT_HEADER_TIMEOUT`].
+    pub header_timeout: Duration,
+    /// How long a client may take to send a request's body (a declared
+    /// `Content-Length` that never arrives) before it is answered 408 and
+    /// the connection closed. Default [`DEFAULT_BODY_TIMEOUT`].
+    pub body_timeout: Duration,
 }
+
+/// The default [`EmulatorConfig::header_timeout`]: 60 s, longer than a
+/// client's usual idle-connection timeout (30 s) so that an idle
+/// keep-alive connection is given up by the client first.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default [`EmulatorConfig::body_timeout`]: 30 s.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Default for EmulatorConfig {
     fn default() -> Self {
@@ -66,6 +81,8 @@ impl Default for EmulatorConfig {
             port: 0,
             seed: Seed::demo(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
         }
     }
 }
@@ -80,6 +97,8 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("port", &self.port)
             .field("seed", &self.seed)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("header_timeout", &self.header_timeout)
+            .field("body_timeout", &self.body_timeout)
             .finish()
     }
 }
@@ -153,6 +172,18 @@ impl EmulatorBuilder {
     /// The request body limit (default [`DEFAULT_MAX_BODY_BYTES`]).
     pub fn max_body_bytes(mut self, max: usize) -> Self {
         self.config.max_body_bytes = max;
+        self
+    }
+
+    /// How long a client may take to send a request's headers.
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.config.header_timeout = timeout;
+        self
+    }
+
+    /// How long a client may take to send a request's body.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.config.body_timeout = timeout;
         self
     }
 
@@ -246,6 +277,8 @@ impl Emulator {
             api_key: config.api_key,
             credentials,
             max_body_bytes: config.max_body_bytes,
+            header_timeout: config.header_timeout,
+            body_timeout: config.body_timeout,
             state: Mutex::new(state),
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(VecDeque::new()),

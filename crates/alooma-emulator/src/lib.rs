@@ -67,7 +67,8 @@ mod tables;
 
 pub use emulator::{
     serve, serve_with, Emulator, EmulatorBuilder, EmulatorConfig, DEFAULT_ACCOUNT, DEFAULT_API_KEY,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_PASSWORD, DEFAULT_USERNAME,
+    DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_PASSWORD,
+    DEFAULT_USERNAME,
 };
 pub use error::EmulatorError;
 pub use faults::{Fault, FaultKind};

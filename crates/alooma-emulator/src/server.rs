@@ -41,6 +41,8 @@ pub(crate) struct Shared {
     pub(crate) api_key: Option<String>,
     pub(crate) credentials: Option<(String, String)>,
     pub(crate) max_body_bytes: usize,
+    pub(crate) header_timeout: Duration,
+    pub(crate) body_timeout: Duration,
     pub(crate) state: Mutex<State>,
     pub(crate) faults: Mutex<Vec<Fault>>,
     pub(crate) log: Mutex<VecDeque<RequestRecord>>,
@@ -96,12 +98,14 @@ async fn serve_connection(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let _ = stream.set_nodelay(true);
+    let header_timeout = shared.header_timeout;
     let kill = Arc::new(Notify::new());
     let svc_kill = Arc::clone(&kill);
     let service = service_fn(move |req| handle(Arc::clone(&shared), Arc::clone(&svc_kill), req));
     let conn = http1::Builder::new()
         .timer(TokioTimer::new())
         .keep_alive(true)
+        .header_read_timeout(header_timeout)
         .serve_connection(TokioIo::new(stream), service);
     tokio::pin!(conn);
     tokio::select! {
@@ -219,7 +223,7 @@ async fn admin_request(
         ));
     }
     let (_, body) = req.into_parts();
-    let body = read_body(body, shared.max_body_bytes).await?;
+    let body = read_body(body, shared.max_body_bytes, shared.body_timeout).await?;
     admin::handle(shared, method, segs, &body)
 }
 
@@ -253,7 +257,7 @@ async fn api_request(
             return Err(too_large(shared.max_body_bytes));
         }
     }
-    let body = read_body(body, shared.max_body_bytes).await?;
+    let body = read_body(body, shared.max_body_bytes, shared.body_timeout).await?;
     let query = Query::parse(raw_query);
     let req = Req {
         query: &query,
@@ -288,11 +292,15 @@ fn too_large(max: usize) -> ApiError {
     )
 }
 
-async fn read_body(body: Incoming, max: usize) -> Result<Bytes, ApiError> {
-    match Limited::new(body, max).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large(max)),
-        Err(e) => Err(ApiError::bad_request(format!(
+async fn read_body(body: Incoming, max: usize, timeout: Duration) -> Result<Bytes, ApiError> {
+    match tokio::time::timeout(timeout, Limited::new(body, max).collect()).await {
+        Err(_) => Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            format!("the request body did not arrive within {timeout:?}"),
+        )),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large(max)),
+        Ok(Err(e)) => Err(ApiError::bad_request(format!(
             "could not read the request body: {e}"
         ))),
     }

@@ -234,3 +234,98 @@ proptest! {
         })?;
     }
 }
+
+/// Reads from `s` until the server closes it or `limit` passes; returns
+/// what arrived and how long it took.
+async fn read_until_closed(s: &mut TcpStream, limit: Duration) -> (String, Duration) {
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(limit, s.read_to_end(&mut buf)).await;
+    (
+        String::from_utf8_lossy(&buf).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[tokio::test]
+async fn a_body_that_never_arrives_is_408_and_closed() {
+    let emu = Emulator::builder()
+        .body_timeout(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    let key = emu.api_key().unwrap().to_owned();
+    let mut s = TcpStream::connect(emu.addr()).await.unwrap();
+    // Declares 60 MB (under the 64 MiB limit) and sends 7 bytes.
+    s.write_all(
+        format!(
+            "PUT /acme/rest/secrets HTTP/1.1\r\nhost: x\r\nauthorization: API {key}\r\n\
+             content-type: application/json\r\ncontent-length: 60000000\r\n\r\n{{\"a\": 1"
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let (text, took) = read_until_closed(&mut s, Duration::from_secs(10)).await;
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("did not arrive"), "{text}");
+    assert!(took < Duration::from_secs(5), "closed after {took:?}");
+    // Nothing of the partial body was stored, and the server serves others.
+    let secrets = get(&emu, "secrets").await;
+    assert_eq!(secrets.status, 200);
+    assert!(secrets.json().get("a").is_none(), "{:?}", secrets.json());
+    still_alive(&emu).await;
+}
+
+#[tokio::test]
+async fn a_head_that_never_ends_is_closed() {
+    let emu = Emulator::builder()
+        .header_timeout(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    let mut s = TcpStream::connect(emu.addr()).await.unwrap();
+    s.write_all(b"GET /acme/rest/inputs HTTP/1.1\r\nhost: x\r\nx-slow: ")
+        .await
+        .unwrap();
+    // Other clients are served while this one stalls.
+    still_alive(&emu).await;
+    let (_, took) = read_until_closed(&mut s, Duration::from_secs(10)).await;
+    assert!(took < Duration::from_secs(5), "closed after {took:?}");
+    still_alive(&emu).await;
+}
+
+#[tokio::test]
+async fn the_timeouts_are_configurable_and_default_sensibly() {
+    let config = alooma_emulator::EmulatorConfig::default();
+    assert_eq!(
+        config.header_timeout,
+        alooma_emulator::DEFAULT_HEADER_TIMEOUT
+    );
+    assert_eq!(config.body_timeout, alooma_emulator::DEFAULT_BODY_TIMEOUT);
+    // A body that arrives slowly but within the limit is accepted.
+    let emu = Emulator::builder()
+        .body_timeout(Duration::from_secs(5))
+        .start()
+        .await
+        .unwrap();
+    let key = emu.api_key().unwrap().to_owned();
+    let mut s = TcpStream::connect(emu.addr()).await.unwrap();
+    let body = br#"{"slow": "value"}"#;
+    s.write_all(
+        format!(
+            "PUT /acme/rest/secrets HTTP/1.1\r\nhost: x\r\nauthorization: API {key}\r\n\
+             content-type: application/json\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    for chunk in body.chunks(4) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        s.write_all(chunk).await.unwrap();
+    }
+    let (text, _) = read_until_closed(&mut s, Duration::from_secs(10)).await;
+    assert!(text.starts_with("HTTP/1.1 2"), "{text}");
+}

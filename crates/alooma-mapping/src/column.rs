@@ -116,6 +116,8 @@ pub struct ColumnTypeError {
     pub reason: String,
 }
 
+impl alooma_types::OfflineError for ColumnTypeError {}
+
 /// The warehouses Alooma loaded into, with the column types each accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -405,6 +405,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<A> {
     }
 }
 
+/// A decode error happens offline: no request was sent.
+impl alooma_types::OfflineError for DecodeError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -155,3 +155,7 @@ impl fmt::Display for BatchError {
         Ok(())
     }
 }
+
+impl alooma_types::OfflineError for PathError {}
+impl alooma_types::OfflineError for MappingError {}
+impl alooma_types::OfflineError for BatchError {}

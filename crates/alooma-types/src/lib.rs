@@ -98,6 +98,13 @@ pub use structure::*;
 pub use table::*;
 pub use user::*;
 
+/// A failure of offline work on these models (a mapping edit, a mapping
+/// file that does not decode): the SDK's error type converts any of them
+/// with `?` (`alooma_core::Error::Offline`), so code that edits a mapping
+/// and then sends it needs one error type. Implemented by the error types
+/// of `alooma-mapping`.
+pub trait OfflineError: std::error::Error + Send + Sync + 'static {}
+
 /// Keys of a JSON object that a model does not know, kept verbatim so they
 /// survive a read-then-write.
 pub type Extra = serde_json::Map<String, serde_json::Value>;

@@ -276,3 +276,21 @@ async fn round_trip_get_edit_set() {
     );
     assert_eq!(mock.pending(), 0);
 }
+
+#[tokio::test]
+async fn mapping_errors_convert_into_the_sdk_error_with_question_mark() {
+    async fn edit_and_send(
+        client: &alooma::Client<alooma::mock::MockService>,
+    ) -> Result<(), alooma::Error> {
+        let mut et = EventType::new("e");
+        alooma::mapping::discard_field(&mut et, &"missing".parse()?)?;
+        client.set_mapping(&et, "e").await
+    }
+    let mock = alooma::mock::MockService::new();
+    let client = alooma::Client::with_service(mock.clone());
+    let err = edit_and_send(&client).await.unwrap_err();
+    assert!(matches!(err, alooma::Error::Offline { .. }), "{err:?}");
+    assert_eq!(err.phase(), alooma::ErrorPhase::Build);
+    assert!(err.to_string().contains("missing"), "{err}");
+    assert!(mock.requests().is_empty(), "nothing was sent");
+}

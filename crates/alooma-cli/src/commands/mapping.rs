@@ -92,10 +92,15 @@ pub struct EditArgs {
     /// warehouse (redshift, snowflake, bigquery).
     #[arg(long, value_name = "WAREHOUSE")]
     pub warehouse: Option<String>,
-    /// Rewrite FILE (through a temporary file and a rename, so a failure
-    /// never damages it) instead of printing the result.
+    /// Rewrite FILE (through a temporary file beside it and a rename, so a
+    /// failure never damages it; a symlink is followed, and the file keeps
+    /// its mode, owner and group) instead of printing the result.
     #[arg(long)]
     pub in_place: bool,
+    /// With --in-place, replace the file even when it is read-only (it
+    /// stays read-only).
+    #[arg(long, requires = "in_place")]
+    pub force: bool,
 }
 
 /// Runs a mapping command. `matches` are the `mapping edit` matches, used
@@ -426,7 +431,7 @@ fn edit(args: &EditArgs, matches: Option<&ArgMatches>) -> Result<(), CliError> {
                 "--in-place needs a file, not standard input",
             ));
         }
-        write_atomically(&args.file, json.as_bytes())?;
+        crate::in_place::write(&args.file, json.as_bytes(), args.force)?;
         let changes = diff(&before, &mapping);
         let mut err = std::io::stderr().lock();
         let _ = writeln!(
@@ -440,32 +445,6 @@ fn edit(args: &EditArgs, matches: Option<&ArgMatches>) -> Result<(), CliError> {
     } else {
         crate::output::write_line(json.trim_end_matches('\n'))
     }
-}
-
-/// Writes `bytes` to a temporary file next to `path`, then renames it over
-/// `path`: readers see the old or the new content, never a mix, and a
-/// failure leaves `path` untouched.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let fail = |e: std::io::Error| {
-        CliError::failed(format!(
-            "could not rewrite {} (it is unchanged): {e}",
-            path.display()
-        ))
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        tmp.as_file()
-            .set_permissions(meta.permissions())
-            .map_err(fail)?;
-    }
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
 }
 
 #[cfg(test)]
