@@ -274,6 +274,35 @@ impl<L> ClientBuilder<L> {
         self
     }
 
+    /// How long a refused login is remembered: until it passes (or the
+    /// credentials change with `login`), calls fail at once with the same
+    /// `Auth` error and the password is not sent again, so a service whose
+    /// password changed does not lock the account. Default 5 minutes.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = alooma::Client::builder().login_failure_cooldown(Duration::from_secs(60));
+    /// assert_eq!(b.config().login_failure_cooldown, Duration::from_secs(60));
+    /// ```
+    pub fn login_failure_cooldown(mut self, cooldown: Duration) -> Self {
+        self.config.login_failure_cooldown = cooldown;
+        self
+    }
+
+    /// How long an idle pooled connection is kept for reuse. Keep it under
+    /// the server's keep-alive timeout (default 30 s), so the client, not
+    /// the server, gives an idle connection up.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = alooma::Client::builder().pool_idle_timeout(Duration::from_secs(5));
+    /// assert_eq!(b.config().pool_idle_timeout, Duration::from_secs(5));
+    /// ```
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.config.pool_idle_timeout = timeout;
+        self
+    }
+
     /// The largest response body accepted, in bytes.
     ///
     /// ```
