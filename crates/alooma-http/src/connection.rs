@@ -10,7 +10,7 @@
 //! answer, whether the server has spoken since (its FIN, a TLS
 //! `close_notify`, an unsolicited `408`): in HTTP/1.1 a server says nothing
 //! between an answer and the next request except that it is going away.
-//! Then nothing is written, and the write fails with [`StaleConnection`],
+//! Then nothing is written, and the write fails with `StaleConnection`,
 //! which the client recognises as "never sent" and sends again on another
 //! connection, whatever the operation (Go's `net/http` draws the same line).
 //!

@@ -3,7 +3,7 @@
 //! only where they cannot do the work twice.
 //!
 //! Which outcomes are retried is decided by the policy's
-//! [`RetryClassifier`] (by default [`alooma_core::retry::DefaultClassifier`],
+//! [`RetryClassifier`](alooma_core::retry::RetryClassifier) (by default [`alooma_core::retry::DefaultClassifier`],
 //! whose table is in its module docs; [`Error::is_retryable`] asks the
 //! same rules). This layer decides when: after a backoff or the server's
 //! `Retry-After` (seconds or an HTTP date, at most
