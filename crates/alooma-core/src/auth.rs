@@ -4,7 +4,10 @@
 //! API-key auth needs no operation: the transport adds
 //! `Authorization: API <key>` to every request. A login session starts with
 //! [`Login`]; the session cookie of its answer goes on later requests.
+//! [`Login`] is the transport's request, not an operation callers make, so
+//! it is not in the [registry](crate::operations).
 
+use crate::registry::Declared;
 use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
 use alooma_types::{Extra, Secret};
 use bytes::Bytes;
@@ -60,7 +63,10 @@ impl Operation for Login {
     type Output = Secret;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("login", RetrySafety::Idempotent)
+        const META: OperationMeta = OperationMeta::new("login", RetrySafety::Idempotent)
+            .route(crate::Verb::Post, "login")
+            .in_area("auth");
+        META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -125,7 +131,16 @@ pub struct Repository {
     pub extra: Extra,
 }
 
-/// `GET repository`: the account name of the credentials in use. The
+crate::declare::operations! {
+    area: auth;
+
+    /// The account name of the credentials in use.
+    op get_account_name for GetAccountName: GET "repository";
+    retry: Idempotent;
+    example: GetAccountName;
+}
+
+/// The account name of the credentials in use (`GET repository`). The
 /// facade calls it lazily, once, when the account name is needed and was
 /// not configured (the reference client does it in its constructor).
 ///
@@ -136,14 +151,14 @@ pub struct Repository {
 ///     .body(bytes::Bytes::from(r#"{"config_clientName":"acme"}"#)).unwrap();
 /// assert_eq!(GetAccountName.decode(answer).unwrap(), "acme");
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetAccountName;
 
 impl Operation for GetAccountName {
     type Output = String;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_account_name", RetrySafety::Idempotent)
+        Self::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {

@@ -703,3 +703,4 @@ pub fn attach_result(mut sample: Sample, result: TransformResult) -> Sample {
     sample.result = alooma_types::Maybe::Value(result);
     sample
 }
+pub const OPERATIONS: &[crate::OperationInfo] = &[];

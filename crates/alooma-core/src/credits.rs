@@ -5,10 +5,40 @@
 //! client-side, so a typo is an [`Error::Build`] instead of a confusing
 //! server answer.
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{CompanyCredits, LoadedEventsSummary, UsedCredits};
 use bytes::Bytes;
 use http::{Request, Response};
+
+crate::declare::operations! {
+    area: credits;
+
+    /// The company's credits for the current period.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, credits::GetCompanyCredits};
+    /// assert_eq!(GetCompanyCredits.build().unwrap().uri(), "/credits/company");
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct GetCompanyCredits;
+    op get_company_credits: GET "credits/company";
+    retry: Idempotent;
+    output: CompanyCredits = json;
+    example: GetCompanyCredits;
+
+    /// The credits used per day.
+    op get_used_credits for GetUsedCredits: GET "credits/used-credits";
+    retry: Idempotent;
+    example: GetUsedCredits::new().from_day("2018-10-24").to_day("2018-10-28").all_accounts(true);
+
+    /// How many events were loaded into each table in a period.
+    op get_loaded_events_per_table_summary for GetLoadedEventsPerTableSummary:
+        GET "events/loaded-events-per-table/summary";
+    retry: Idempotent;
+    example: GetLoadedEventsPerTableSummary::new("2018-12-13T00:00:00")
+        .to("2018-12-13T07:25:18")
+        .all(true);
+}
 
 /// Whether `s` is a calendar date `YYYY-MM-DD` (month 01–12, day 01–31).
 fn is_day(s: &str) -> bool {
@@ -37,33 +67,6 @@ fn is_timestamp(s: &str) -> bool {
     two(11, 23) && two(14, 59) && two(17, 59)
 }
 
-/// `GET credits/company`: the company's credits for the current period.
-///
-/// ```
-/// use alooma_core::{Operation, credits::GetCompanyCredits};
-/// assert_eq!(GetCompanyCredits.build().unwrap().uri(), "/credits/company");
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetCompanyCredits;
-
-impl Operation for GetCompanyCredits {
-    type Output = CompanyCredits;
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_company_credits", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("credits/company")
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
-
 /// `GET credits/used-credits?from=YYYY-MM-DD&to=YYYY-MM-DD&all=True`: the
 /// credits used per day; each parameter only when given.
 ///
@@ -75,7 +78,8 @@ impl Operation for GetCompanyCredits {
 ///            "/credits/used-credits?from=2018-10-24&to=2018-10-28&all=True");
 /// assert!(GetUsedCredits::new().from_day("24/10/2018").build().is_err());
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct GetUsedCredits {
     /// First day (`YYYY-MM-DD`); `None`: from the first kept day.
     pub from_day: Option<String>,
@@ -116,7 +120,7 @@ impl Operation for GetUsedCredits {
     type Output = Vec<UsedCredits>;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_used_credits", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -151,7 +155,7 @@ impl Operation for GetUsedCredits {
 ///     "/events/loaded-events-per-table/summary?from=2018-12-13T00%3A00%3A00&all=True");
 /// assert!(GetLoadedEventsPerTableSummary::new("2018-12-13").build().is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetLoadedEventsPerTableSummary {
     /// Start of the period (`YYYY-MM-DDTHH:MM:SS`).
     pub from: String,
@@ -159,6 +163,7 @@ pub struct GetLoadedEventsPerTableSummary {
     pub to: Option<String>,
     /// Every account of the company, not just this one (`all=True`, as the
     /// reference sent it; nothing when false).
+    #[serde(default)]
     pub all: bool,
 }
 
@@ -189,10 +194,7 @@ impl Operation for GetLoadedEventsPerTableSummary {
     type Output = Vec<LoadedEventsSummary>;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new(
-            "get_loaded_events_per_table_summary",
-            RetrySafety::Idempotent,
-        )
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {

@@ -819,3 +819,4 @@ mod tests {
         assert_eq!(removable_inputs(&s), ["1", "3"]);
     }
 }
+pub const OPERATIONS: &[crate::OperationInfo] = &[];

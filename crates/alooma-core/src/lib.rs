@@ -28,37 +28,86 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod declare;
 pub mod decode;
 mod error;
 mod operation;
+pub mod registry;
 mod render;
 mod request;
 mod root;
 
-pub mod auth;
-pub mod code_engine;
-pub mod credits;
-pub mod event_types;
-pub mod inputs;
-pub mod metrics;
-pub mod notifications;
-pub mod outputs;
-pub mod queries;
-pub mod restream;
 pub mod retry;
-pub mod samples;
-pub mod secrets;
-pub mod settings;
-pub mod structure;
 pub mod system;
-pub mod tables;
-pub mod users;
+
+/// Declares the area modules and the registry that lists their operations.
+macro_rules! areas {
+    ($($area:ident),+ $(,)?) => {
+        $(pub mod $area;)+
+
+        /// Every area, in the registry's order.
+        const AREAS: &[&[OperationInfo]] = &[$($area::OPERATIONS),+];
+
+        /// The names of the API areas (the modules that declare operations),
+        /// in the registry's order.
+        ///
+        /// ```
+        /// assert!(alooma_core::areas().contains(&"event_types"));
+        /// ```
+        pub fn areas() -> &'static [&'static str] {
+            &[$(stringify!($area)),+]
+        }
+    };
+}
+
+areas! {
+    auth,
+    structure,
+    outputs,
+    inputs,
+    event_types,
+    code_engine,
+    samples,
+    metrics,
+    notifications,
+    restream,
+    tables,
+    queries,
+    secrets,
+    settings,
+    users,
+    credits,
+}
+
+/// Every operation this crate declares, area by area (see [`registry`]).
+///
+/// ```
+/// let all: Vec<_> = alooma_core::operations().collect();
+/// assert!(all.len() > 60);
+/// assert!(all.iter().all(|op| !op.meta().path.is_empty() && !op.meta().summary.is_empty()));
+/// ```
+pub fn operations() -> impl Iterator<Item = &'static OperationInfo> {
+    AREAS.iter().flat_map(|area| area.iter())
+}
+
+/// The registry entry of the operation called `name` (the reference
+/// client's method name).
+///
+/// ```
+/// let op = alooma_core::operation("set_mapping").unwrap();
+/// assert_eq!(op.meta().timeout, Some(std::time::Duration::from_secs(300)));
+/// assert!(alooma_core::operation("no_such_operation").is_none());
+/// ```
+pub fn operation(name: &str) -> Option<&'static OperationInfo> {
+    operations().find(|op| op.meta().name == name)
+}
 
 pub use error::{
     is_retryable_status, snippet, BoxError, ConnectCause, ConnectFailure, Error, ErrorPhase,
     TimeoutKind, SNIPPET_LEN,
 };
-pub use operation::{Operation, OperationMeta, RetrySafety, TimeoutOverride};
+pub use operation::{Operation, OperationMeta, RetrySafety, TimeoutOverride, Verb};
+pub use registry::{DynOperation, Example, OperationInfo};
 pub use render::render;
 pub use request::{encode_component, RequestSpec};
 pub use root::{RestRoot, DEFAULT_BASE_URL};

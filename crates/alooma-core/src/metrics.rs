@@ -355,3 +355,4 @@ mod tests {
         }
     }
 }
+pub const OPERATIONS: &[crate::OperationInfo] = &[];

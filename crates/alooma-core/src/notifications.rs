@@ -1,10 +1,28 @@
 //! Notifications: `get_notifications`, `publish_notification`, and the pure
 //! `parse_notifications_errors`.
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{CustomNotification, NotificationLevel, Notifications};
 use bytes::Bytes;
 use http::{Request, Response};
+
+crate::declare::operations! {
+    area: notifications;
+
+    /// The notifications raised since a time.
+    op get_notifications for GetNotifications: GET "notifications";
+    retry: Idempotent;
+    example: GetNotifications::new(1531280000);
+
+    /// Publishes a custom notification.
+    op publish_notification for PublishNotification: POST "notifications/custom";
+    retry: NotIdempotent;
+    example: PublishNotification::new(
+        NotificationLevel::Error,
+        "nightly export failed",
+        serde_json::json!({"table": "orders", "rows": 0}),
+    );
+}
 
 /// `GET notifications?from={epoch_seconds}`: the notifications raised since
 /// that time.
@@ -14,7 +32,7 @@ use http::{Request, Response};
 /// assert_eq!(GetNotifications::new(1531280000).build().unwrap().uri(),
 ///            "/notifications?from=1531280000");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetNotifications {
     /// The oldest notifications to return, in seconds since the epoch.
     pub from_epoch_seconds: i64,
@@ -33,7 +51,7 @@ impl Operation for GetNotifications {
     type Output = Notifications;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_notifications", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -61,7 +79,7 @@ impl Operation for GetNotifications {
 /// assert_eq!(req.uri(), "/notifications/custom");
 /// assert_eq!(&req.body()[..], br#"{"level":"INFO","description":"backfill done","data":{"rows":10}}"#);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PublishNotification {
     /// The notification to publish.
     pub notification: CustomNotification,
@@ -84,7 +102,7 @@ impl Operation for PublishNotification {
     type Output = ();
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("publish_notification", RetrySafety::NotIdempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {

@@ -264,3 +264,4 @@ mod tests {
         .is_none());
     }
 }
+pub const OPERATIONS: &[crate::OperationInfo] = &[];

@@ -415,3 +415,4 @@ impl Operation for RunQuery {
         decode::empty(self.meta().name, response)
     }
 }
+pub const OPERATIONS: &[crate::OperationInfo] = &[];

@@ -118,12 +118,16 @@ impl RequestSpec {
         Self::new(Method::DELETE, meta)
     }
 
-    /// Appends literal path segments written by the SDK (`"v2/consolidation"`);
-    /// never use it for caller data.
+    /// Appends literal path segments written by the SDK (`"v2/consolidation"`;
+    /// a trailing `/`, as in `"plumbing/"`, is kept); never use it for
+    /// caller data.
     pub fn lit(mut self, literal: &'static str) -> Self {
         for part in literal.split('/').filter(|p| !p.is_empty()) {
             self.path.push('/');
             self.path.push_str(part);
+        }
+        if literal.ends_with('/') {
+            self.path.push('/');
         }
         self
     }

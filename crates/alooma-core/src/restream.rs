@@ -5,11 +5,71 @@
 //! ([`restream_queue_size`], [`restream_stats`]); [`StartRestream`] is
 //! built from that node's id ([`StartRestream::for_structure`]).
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use crate::Error;
 use alooma_types::{node_types, Node, RestreamStats, Structure};
-use bytes::Bytes;
-use http::{Request, Response};
 use serde_json::json;
+
+crate::declare::operations! {
+    area: restream;
+
+    /// Starts streaming the Restream Queue back into the pipeline.
+    ///
+    /// Body: `{"id", "name": "Restream", "type": "RESTREAM",
+    /// "configuration": {"streaming": "true"}, "category": "INPUT",
+    /// "deleted": false, "state": null}`.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, restream::StartRestream};
+    /// let req = StartRestream::new("r1").build().unwrap();
+    /// assert_eq!(req.uri(), "/plumbing/nodes/r1");
+    /// let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+    /// assert_eq!(body["configuration"]["streaming"], "true");
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct StartRestream {
+        /// The RESTREAM node's id.
+        pub restream_id: String,
+    }
+    op start_restream: PUT "plumbing/nodes" / {restream_id};
+    retry: Idempotent;
+    body: (|op| json!({
+        "id": op.restream_id,
+        "name": "Restream",
+        "type": node_types::RESTREAM,
+        "configuration": {"streaming": "true"},
+        "category": "INPUT",
+        "deleted": false,
+        "state": null,
+    }));
+    output: () = empty;
+    example: StartRestream::new("re/st 1");
+
+    /// Drops every event in the Restream Queue.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, restream::PurgeRestreamQueue};
+    /// assert_eq!(PurgeRestreamQueue.build().unwrap().uri(), "/plumbing/purge/restream");
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct PurgeRestreamQueue;
+    op purge_restream_queue: DELETE "plumbing/purge/restream";
+    retry: Idempotent;
+    output: () = empty;
+    example: PurgeRestreamQueue;
+
+    /// The same request as [`PurgeRestreamQueue`], under the reference's other name.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, restream::CleanRestreamQueue};
+    /// assert_eq!(CleanRestreamQueue.build().unwrap().uri(), "/plumbing/purge/restream");
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct CleanRestreamQueue;
+    op clean_restream_queue: DELETE "plumbing/purge/restream";
+    retry: Idempotent;
+    output: () = empty;
+    example: CleanRestreamQueue;
+}
 
 /// The first `RESTREAM` node; none is [`Error::NotFound`] for `operation`.
 pub fn restream_node<'a>(
@@ -63,120 +123,10 @@ pub fn restream_stats(structure: &Structure) -> Result<RestreamStats, Error> {
     available("get_restream_stats", structure).map(RestreamStats::new)
 }
 
-/// `PUT plumbing/nodes/{restream_id}`: starts streaming the Restream Queue
-/// back into the pipeline. Body: `{"id", "name": "Restream", "type":
-/// "RESTREAM", "configuration": {"streaming": "true"}, "category": "INPUT",
-/// "deleted": false, "state": null}`.
-///
-/// ```
-/// use alooma_core::{Operation, restream::StartRestream};
-/// let req = StartRestream::new("r1").build().unwrap();
-/// assert_eq!(req.uri(), "/plumbing/nodes/r1");
-/// let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
-/// assert_eq!(body["configuration"]["streaming"], "true");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StartRestream {
-    /// The RESTREAM node's id.
-    pub restream_id: String,
-}
-
 impl StartRestream {
-    /// Starts the Restream Queue whose node id is `restream_id`.
-    pub fn new(restream_id: impl Into<String>) -> Self {
-        StartRestream {
-            restream_id: restream_id.into(),
-        }
-    }
-
     /// Starts the structure's RESTREAM node; none is [`Error::NotFound`].
     pub fn for_structure(structure: &Structure) -> Result<Self, Error> {
         restream_node("start_restream", structure).map(|n| StartRestream::new(n.id.clone()))
-    }
-}
-
-impl Operation for StartRestream {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("start_restream", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::put(self.meta())
-            .lit("plumbing/nodes")
-            .seg(&self.restream_id)
-            .json(&json!({
-                "id": self.restream_id,
-                "name": "Restream",
-                "type": node_types::RESTREAM,
-                "configuration": {"streaming": "true"},
-                "category": "INPUT",
-                "deleted": false,
-                "state": null,
-            }))
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
-
-fn purge_request(meta: OperationMeta) -> Result<Request<Bytes>, Error> {
-    RequestSpec::delete(meta)
-        .lit("plumbing/purge/restream")
-        .finish()
-}
-
-/// `DELETE plumbing/purge/restream`: drops every event in the Restream Queue.
-///
-/// ```
-/// use alooma_core::{Operation, restream::PurgeRestreamQueue};
-/// assert_eq!(PurgeRestreamQueue.build().unwrap().uri(), "/plumbing/purge/restream");
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PurgeRestreamQueue;
-
-impl Operation for PurgeRestreamQueue {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("purge_restream_queue", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        purge_request(self.meta())
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
-
-/// `clean_restream_queue`: the same request as [`PurgeRestreamQueue`]
-/// (`DELETE plumbing/purge/restream`) under the reference's other name.
-///
-/// ```
-/// use alooma_core::{Operation, restream::CleanRestreamQueue};
-/// assert_eq!(CleanRestreamQueue.build().unwrap().uri(), "/plumbing/purge/restream");
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CleanRestreamQueue;
-
-impl Operation for CleanRestreamQueue {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("clean_restream_queue", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        purge_request(self.meta())
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
     }
 }
 

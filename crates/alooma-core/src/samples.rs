@@ -173,3 +173,4 @@ pub fn sample_queries(
         })
         .collect()
 }
+pub const OPERATIONS: &[crate::OperationInfo] = &[];

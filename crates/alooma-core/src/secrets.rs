@@ -1,38 +1,51 @@
 //! Secrets for Code Engine: `get_secrets`, `set_secrets`, `delete_secret`.
 
 use crate::auth::SensitiveBody;
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::Secret;
 use bytes::Bytes;
 use http::{Request, Response};
 use std::collections::BTreeMap;
 
-/// `GET secrets`: the names of the secrets (never their values).
-///
-/// ```
-/// use alooma_core::{Operation, secrets::GetSecrets};
-/// assert_eq!(GetSecrets.build().unwrap().uri(), "/secrets");
-/// let answer = http::Response::builder().status(200)
-///     .body(bytes::Bytes::from(r#"["my_user","my_password"]"#)).unwrap();
-/// assert_eq!(GetSecrets.decode(answer).unwrap(), ["my_user", "my_password"]);
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetSecrets;
+crate::declare::operations! {
+    area: secrets;
 
-impl Operation for GetSecrets {
-    type Output = Vec<String>;
+    /// The names of the secrets (never their values).
+    ///
+    /// ```
+    /// use alooma_core::{Operation, secrets::GetSecrets};
+    /// assert_eq!(GetSecrets.build().unwrap().uri(), "/secrets");
+    /// let answer = http::Response::builder().status(200)
+    ///     .body(bytes::Bytes::from(r#"["my_user","my_password"]"#)).unwrap();
+    /// assert_eq!(GetSecrets.decode(answer).unwrap(), ["my_user", "my_password"]);
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct GetSecrets;
+    op get_secrets: GET "secrets";
+    retry: Idempotent;
+    output: Vec<String> = json;
+    example: GetSecrets;
 
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_secrets", RetrySafety::Idempotent)
+    /// Creates or updates secrets (name → value).
+    op set_secrets for SetSecrets: PUT "secrets";
+    retry: Idempotent;
+    example: SetSecrets::new([("my_user", "example"), ("my_password", "12345678")]);
+
+    /// Deletes a secret.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, secrets::DeleteSecret};
+    /// assert_eq!(DeleteSecret::new("db/password").build().unwrap().uri(), "/secrets/db%2Fpassword");
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct DeleteSecret {
+        /// The secret's name.
+        pub name: String,
     }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta()).lit("secrets").finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
+    op delete_secret: DELETE "secrets" / {name};
+    retry: Idempotent;
+    output: () = empty;
+    example: DeleteSecret::new("db/pass word?#%é");
 }
 
 /// `PUT secrets` with a JSON object of name → value: creates or updates
@@ -48,7 +61,7 @@ impl Operation for GetSecrets {
 /// assert_eq!(req.uri(), "/secrets");
 /// assert_eq!(&req.body()[..], br#"{"my_password":"12345678","my_user":"example"}"#);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SetSecrets {
     /// Secret name → value.
     pub secrets: BTreeMap<String, Secret>,
@@ -75,7 +88,7 @@ impl Operation for SetSecrets {
     type Output = ();
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("set_secrets", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -89,44 +102,6 @@ impl Operation for SetSecrets {
         let mut req = spec.json(&self.secrets).finish()?;
         req.extensions_mut().insert(SensitiveBody);
         Ok(req)
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
-
-/// `DELETE secrets/{name}`.
-///
-/// ```
-/// use alooma_core::{Operation, secrets::DeleteSecret};
-/// assert_eq!(DeleteSecret::new("db/password").build().unwrap().uri(), "/secrets/db%2Fpassword");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeleteSecret {
-    /// The secret's name.
-    pub name: String,
-}
-
-impl DeleteSecret {
-    /// Deletes the secret called `name`.
-    pub fn new(name: impl Into<String>) -> Self {
-        DeleteSecret { name: name.into() }
-    }
-}
-
-impl Operation for DeleteSecret {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("delete_secret", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::delete(self.meta())
-            .lit("secrets")
-            .seg(&self.name)
-            .finish()
     }
 
     fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {

@@ -2,79 +2,71 @@
 //! `set_s3_retention`, `delete_s3_retention`.
 
 use crate::auth::SensitiveBody;
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{EmailNotifications, S3Retention, S3RetentionOptions, Secret, Settings};
 use bytes::Bytes;
 use http::{Request, Response};
 
-/// `GET settings/`: the digest e-mail and S3 retention settings.
-///
-/// ```
-/// use alooma_core::{Operation, settings::GetSettings};
-/// assert_eq!(GetSettings.build().unwrap().uri(), "/settings/");
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetSettings;
+crate::declare::operations! {
+    area: settings;
 
-impl Operation for GetSettings {
-    type Output = Settings;
+    /// The digest e-mail and S3 retention settings.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, settings::GetSettings};
+    /// assert_eq!(GetSettings.build().unwrap().uri(), "/settings/");
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct GetSettings;
+    op get_settings: GET "settings/";
+    retry: Idempotent;
+    output: Settings = json;
+    example: GetSettings;
 
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_settings", RetrySafety::Idempotent)
+    /// Sets the digest e-mail settings.
+    ///
+    /// [`EmailNotifications::default()`] is the reference's defaults.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, settings::SetSettingsEmailNotifications};
+    /// let req = SetSettingsEmailNotifications::default().build().unwrap();
+    /// assert_eq!(req.uri(), "/settings/email-notifications");
+    /// let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+    /// assert_eq!(body["digestFrequency"], "DAILY");
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct SetSettingsEmailNotifications {
+        /// The settings to store.
+        pub settings: EmailNotifications,
     }
+    op set_settings_email_notifications: POST "settings/email-notifications";
+    retry: Idempotent;
+    body: {settings};
+    output: () = empty;
+    example: SetSettingsEmailNotifications::default();
 
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("settings")
-            .trailing_slash()
-            .finish()
-    }
+    /// Stores raw events in your S3 bucket too.
+    op set_s3_retention for SetS3Retention: POST "settings/s3-retention";
+    retry: Idempotent;
+    example: SetS3Retention::new(
+        "alooma-retention",
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        S3RetentionOptions::default().file_prefix("raw/events").gzip(false),
+    );
 
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
-
-/// `POST settings/email-notifications`: sets the digest e-mail settings.
-/// [`EmailNotifications::default()`] is the reference's defaults.
-///
-/// ```
-/// use alooma_core::{Operation, settings::SetSettingsEmailNotifications};
-/// let req = SetSettingsEmailNotifications::default().build().unwrap();
-/// assert_eq!(req.uri(), "/settings/email-notifications");
-/// let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
-/// assert_eq!(body["digestFrequency"], "DAILY");
-/// ```
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SetSettingsEmailNotifications {
-    /// The settings to store.
-    pub settings: EmailNotifications,
-}
-
-impl SetSettingsEmailNotifications {
-    /// Stores `settings`.
-    pub fn new(settings: EmailNotifications) -> Self {
-        SetSettingsEmailNotifications { settings }
-    }
-}
-
-impl Operation for SetSettingsEmailNotifications {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("set_settings_email_notifications", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::post(self.meta())
-            .lit("settings/email-notifications")
-            .json(&self.settings)
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
+    /// Turns S3 retention off.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, settings::DeleteS3Retention};
+    /// assert_eq!(DeleteS3Retention.build().unwrap().uri(), "/settings/s3-retention");
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct DeleteS3Retention;
+    op delete_s3_retention: DELETE "settings/s3-retention";
+    retry: Idempotent;
+    output: () = empty;
+    example: DeleteS3Retention;
 }
 
 /// `POST settings/s3-retention`: stores raw events in your S3 bucket too.
@@ -94,7 +86,7 @@ impl Operation for SetSettingsEmailNotifications {
 ///     "awsSecretAccessKey": "s3cr3t", "saveMetadata": true, "gzip": true,
 ///     "serverSideEncryption": true}));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetS3Retention {
     /// The retention settings.
     pub retention: S3Retention,
@@ -123,7 +115,7 @@ impl Operation for SetS3Retention {
     type Output = ();
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("set_s3_retention", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -141,33 +133,6 @@ impl Operation for SetS3Retention {
         let mut req = spec.json(r).finish()?;
         req.extensions_mut().insert(SensitiveBody);
         Ok(req)
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
-
-/// `DELETE settings/s3-retention`: turns S3 retention off.
-///
-/// ```
-/// use alooma_core::{Operation, settings::DeleteS3Retention};
-/// assert_eq!(DeleteS3Retention.build().unwrap().uri(), "/settings/s3-retention");
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DeleteS3Retention;
-
-impl Operation for DeleteS3Retention {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("delete_s3_retention", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::delete(self.meta())
-            .lit("settings/s3-retention")
-            .finish()
     }
 
     fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {

@@ -8,66 +8,41 @@
 //! [`throughput_by_name`], [`sink_node`]) that the facade runs on
 //! `GetStructure`'s answer.
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use crate::Error;
 use alooma_types::{node_types, DeploymentInfo, Node, SinkType, Structure};
-use bytes::Bytes;
-use http::{Request, Response};
 
-/// `GET plumbing/?resolution=1min`: every node of the pipeline.
-///
-/// ```
-/// use alooma_core::{Operation, structure::GetStructure};
-/// assert_eq!(GetStructure.build().unwrap().uri(), "/plumbing/?resolution=1min");
-/// let answer = http::Response::builder().status(200)
-///     .body(bytes::Bytes::from(r#"{"nodes":[{"id":"t","name":"Code Engine","type":"TRANSFORMER"}]}"#)).unwrap();
-/// assert_eq!(GetStructure.decode(answer).unwrap().nodes()[0].id, "t");
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetStructure;
+crate::declare::operations! {
+    area: structure;
 
-impl Operation for GetStructure {
-    type Output = Structure;
+    /// Every node of the pipeline.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, structure::GetStructure};
+    /// assert_eq!(GetStructure.build().unwrap().uri(), "/plumbing/?resolution=1min");
+    /// let answer = http::Response::builder().status(200)
+    ///     .body(bytes::Bytes::from(r#"{"nodes":[{"id":"t","name":"Code Engine","type":"TRANSFORMER"}]}"#)).unwrap();
+    /// assert_eq!(GetStructure.decode(answer).unwrap().nodes()[0].id, "t");
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct GetStructure;
+    op get_structure: GET "plumbing/";
+    retry: Idempotent;
+    query: "resolution" = "1min";
+    output: Structure = json;
+    example: GetStructure;
 
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_structure", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("plumbing")
-            .trailing_slash()
-            .query("resolution", "1min")
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
-
-/// `GET deployInfo`: the deployment serving the account.
-///
-/// ```
-/// use alooma_core::{Operation, structure::GetDeploymentInfo};
-/// assert_eq!(GetDeploymentInfo.build().unwrap().uri(), "/deployInfo");
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetDeploymentInfo;
-
-impl Operation for GetDeploymentInfo {
-    type Output = DeploymentInfo;
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_deployment_info", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta()).lit("deployInfo").finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
+    /// The deployment serving the account.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, structure::GetDeploymentInfo};
+    /// assert_eq!(GetDeploymentInfo.build().unwrap().uri(), "/deployInfo");
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct GetDeploymentInfo;
+    op get_deployment_info: GET "deployInfo";
+    retry: Idempotent;
+    output: DeploymentInfo = json;
+    example: GetDeploymentInfo;
 }
 
 /// `get_transform_node_id`: the id of the first `TRANSFORMER` node; none is

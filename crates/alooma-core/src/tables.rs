@@ -449,3 +449,4 @@ impl Operation for CreateSchema {
         decode::empty(self.meta().name, response)
     }
 }
+pub const OPERATIONS: &[crate::OperationInfo] = &[];

@@ -1,0 +1,244 @@
+//! `operations!`: how an area module declares its operations, once each.
+//!
+//! An area module (`event_types`, `inputs` …) invokes `operations!` once.
+//! Every operation in it is either
+//!
+//! - **declared**: its struct, constructor, [`Operation`](crate::Operation)
+//!   implementation and registry entry all come from the declaration
+//!   (method, path template with caller data in braces, query, body,
+//!   retry safety, own timeout, output and decoder, examples); or
+//! - **hand-written** (`op name for Type`): composite or unusual
+//!   operations whose struct and `Operation` implementation are written by
+//!   hand below the declaration; the declaration still gives their
+//!   metadata (`Type::META` through [`Declared`](crate::registry::Declared),
+//!   which `meta()` returns) and examples, so the registry holds them too.
+//!
+//! The first doc line is the operation's one-line summary (in the registry
+//! and `alooma operations`); the route and retry safety are added to the
+//! documentation from the declaration.
+//!
+//! ```text
+//! operations! {
+//!     area: event_types;
+//!
+//!     /// One event type with its mapping and fields.
+//!     #[derive(Debug, Clone, PartialEq, Eq)]
+//!     pub struct GetEventType {
+//!         /// The event type's name.
+//!         pub name: String,
+//!     }
+//!     op get_event_type: GET "event-types" / {name};
+//!     retry: Idempotent;
+//!     output: EventType = json;
+//!     example: GetEventType::new("web/clicks?v=2 #1");
+//!
+//!     /// Creates an input.
+//!     op create_input for CreateInput: POST "plumbing/inputs";
+//!     retry: NotIdempotent;
+//!     example: CreateInput::new(&spec()), "without_validation" => CreateInput::new(&spec()).validate(false);
+//! }
+//! ```
+//!
+//! Clauses come in this order; those in brackets are optional:
+//! `op`, `retry`, [`timeout`], [`deprecated`], [`query`], [`body`],
+//! `output` (declared operations only), `example`.
+//!
+//! - path pieces are string literals (written by the SDK) or `{field}`
+//!   (caller data, percent-encoded as one segment; empty is a build error);
+//! - `query: "key" = "value", "key" = {field};`
+//! - `body: {field};` (that field as JSON) or `body: (|op| expression);`
+//! - `output: Type = decoder;` with a decoder of [`decode`](crate::decode):
+//!   `json`, `empty` or `json_or_empty`.
+
+macro_rules! operations {
+    (area: $area:ident; $($body:tt)*) => {
+        $crate::declare::operations!(@munch $area [] $($body)*);
+    };
+
+    // Everything declared: the area's part of the registry.
+    (@munch $area:ident [$($done:ident,)*]) => {
+        /// Every operation of this area, in declaration order: its part of
+        /// the [registry](crate::operations).
+        pub const OPERATIONS: &[$crate::OperationInfo] =
+            &[$($crate::OperationInfo::of::<$done>()),*];
+    };
+
+    // A declared operation whose struct has fields.
+    (@munch $area:ident [$($done:ident,)*]
+        #[doc = $summary:literal]
+        $(#[$attr:meta])*
+        pub struct $ty:ident { $( $(#[$fattr:meta])* pub $field:ident : $fty:ty ),* $(,)? }
+        op $name:ident : $verb:ident $($path:tt)/+ ;
+        retry: $retry:ident;
+        $($rest:tt)*
+    ) => {
+        #[doc = $summary]
+        #[doc = ""]
+        #[doc = $crate::declare::operations!(@doc $verb [$($path)/+] $retry)]
+        #[doc = ""]
+        $(#[$attr])*
+        #[derive(::serde::Serialize, ::serde::Deserialize)]
+        pub struct $ty {
+            $( $(#[$fattr])* pub $field: $fty, )*
+        }
+
+        impl $ty {
+            #[doc = concat!("The `", stringify!($name), "` operation.")]
+            pub fn new($($field: impl Into<$fty>),*) -> Self {
+                $ty { $($field: $field.into()),* }
+            }
+        }
+
+        $crate::declare::operations!(@declared $area [$($done,)*] $ty $name $summary
+            $verb [$($path)/+] $retry $($rest)*);
+    };
+
+    // A declared operation without arguments (a unit struct).
+    (@munch $area:ident [$($done:ident,)*]
+        #[doc = $summary:literal]
+        $(#[$attr:meta])*
+        pub struct $ty:ident;
+        op $name:ident : $verb:ident $($path:tt)/+ ;
+        retry: $retry:ident;
+        $($rest:tt)*
+    ) => {
+        #[doc = $summary]
+        #[doc = ""]
+        #[doc = $crate::declare::operations!(@doc $verb [$($path)/+] $retry)]
+        #[doc = ""]
+        $(#[$attr])*
+        #[derive(::serde::Serialize, ::serde::Deserialize)]
+        pub struct $ty;
+
+        $crate::declare::operations!(@declared $area [$($done,)*] $ty $name $summary
+            $verb [$($path)/+] $retry $($rest)*);
+    };
+
+    // A hand-written operation: metadata and examples only.
+    (@munch $area:ident [$($done:ident,)*]
+        #[doc = $summary:literal]
+        op $name:ident for $ty:ident : $verb:ident $($path:tt)/+ ;
+        retry: $retry:ident;
+        $(timeout: $timeout:expr;)?
+        $(deprecated: $deprecated:literal;)?
+        example: $example:expr $(, $label:literal => $more:expr)* ;
+        $($rest:tt)*
+    ) => {
+        $crate::declare::operations!(@entry $area $ty $name $summary $verb [$($path)/+] $retry
+            [$($timeout)?] [$($deprecated)?] [$example $(, $label => $more)*]);
+
+        $crate::declare::operations!(@munch $area [$($done,)* $ty,] $($rest)*);
+    };
+
+    // The rest of a declared operation: its `Operation` implementation.
+    (@declared $area:ident [$($done:ident,)*] $ty:ident $name:ident $summary:literal
+        $verb:ident [$($path:tt)/+] $retry:ident
+        $(timeout: $timeout:expr;)?
+        $(deprecated: $deprecated:literal;)?
+        $(query: $($qk:literal = $qv:tt),+ ;)?
+        $(body: $body:tt;)?
+        output: $out:ty = $decode:ident;
+        example: $example:expr $(, $label:literal => $more:expr)* ;
+        $($rest:tt)*
+    ) => {
+        $crate::declare::operations!(@entry $area $ty $name $summary $verb [$($path)/+] $retry
+            [$($timeout)?] [$($deprecated)?] [$example $(, $label => $more)*]);
+
+        impl $crate::Operation for $ty {
+            type Output = $out;
+
+            fn meta(&self) -> $crate::OperationMeta {
+                <Self as $crate::registry::Declared>::META
+            }
+
+            fn build(&self) -> ::core::result::Result<::http::Request<::bytes::Bytes>, $crate::Error> {
+                let meta = <Self as $crate::registry::Declared>::META;
+                let spec = $crate::RequestSpec::new(meta.verb.method(), meta);
+                $( let spec = $crate::declare::operations!(@path spec self $path); )+
+                $($( let spec = $crate::declare::operations!(@query spec self $qk $qv); )+)?
+                $( let spec = $crate::declare::operations!(@body spec self $body); )?
+                spec.finish()
+            }
+
+            fn decode(
+                &self,
+                response: ::http::Response<::bytes::Bytes>,
+            ) -> ::core::result::Result<Self::Output, $crate::Error> {
+                $crate::decode::$decode(<Self as $crate::registry::Declared>::META.name, response)
+            }
+        }
+
+        $crate::declare::operations!(@munch $area [$($done,)* $ty,] $($rest)*);
+    };
+
+    // The metadata and examples of any operation.
+    (@entry $area:ident $ty:ident $name:ident $summary:literal $verb:ident [$($path:tt)/+]
+        $retry:ident [$($timeout:expr)?] [$($deprecated:literal)?]
+        [$example:expr $(, $label:literal => $more:expr)*]
+    ) => {
+        impl $crate::registry::Declared for $ty {
+            const META: $crate::OperationMeta = $crate::OperationMeta {
+                name: stringify!($name),
+                retry: $crate::RetrySafety::$retry,
+                timeout: $crate::declare::operations!(@option $($timeout)?),
+                area: stringify!($area),
+                verb: $crate::declare::operations!(@verb $verb),
+                path: $crate::declare::operations!(@template $($path)/+),
+                deprecated: false $(|| $deprecated)?,
+                summary: $summary.trim_ascii(),
+            };
+
+            fn examples() -> ::std::vec::Vec<$crate::registry::Example> {
+                ::std::vec![
+                    $crate::registry::Example::new("", $example)
+                    $(, $crate::registry::Example::new($label, $more))*
+                ]
+            }
+        }
+    };
+
+    (@option) => { ::core::option::Option::None };
+    (@option $value:expr) => { ::core::option::Option::Some($value) };
+
+    (@verb GET) => { $crate::Verb::Get };
+    (@verb POST) => { $crate::Verb::Post };
+    (@verb PUT) => { $crate::Verb::Put };
+    (@verb DELETE) => { $crate::Verb::Delete };
+
+    (@retry_doc Idempotent) => { "idempotent: retried after it may have reached the server" };
+    (@retry_doc NotIdempotent) => { "not idempotent: never re-sent once it may have reached the server" };
+
+    (@doc $verb:ident [$($path:tt)/+] $retry:ident) => {
+        concat!(
+            "`", stringify!($verb), " ", $crate::declare::operations!(@template $($path)/+), "` · ",
+            $crate::declare::operations!(@retry_doc $retry), "."
+        )
+    };
+
+    (@template $first:tt $(/ $piece:tt)*) => {
+        concat!(
+            $crate::declare::operations!(@piece $first)
+            $(, "/", $crate::declare::operations!(@piece $piece))*
+        )
+    };
+    (@piece $literal:literal) => { $literal };
+    (@piece {$field:ident}) => { concat!("{", stringify!($field), "}") };
+
+    (@path $spec:ident $op:ident $literal:literal) => { $spec.lit($literal) };
+    (@path $spec:ident $op:ident {$field:ident}) => {
+        $spec.seg(::core::convert::AsRef::<str>::as_ref(&$op.$field))
+    };
+
+    (@query $spec:ident $op:ident $key:literal $value:literal) => { $spec.query($key, $value) };
+    (@query $spec:ident $op:ident $key:literal {$field:ident}) => {
+        $spec.query($key, ::core::convert::AsRef::<str>::as_ref(&$op.$field))
+    };
+
+    (@body $spec:ident $op:ident {$field:ident}) => { $spec.json(&$op.$field) };
+    (@body $spec:ident $op:ident (|$arg:ident| $body:expr)) => {{
+        let $arg = $op;
+        $spec.json(&$body)
+    }};
+}
+
+pub(crate) use operations;

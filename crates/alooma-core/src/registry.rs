@@ -1,0 +1,226 @@
+//! The operation registry: every operation this crate declares, with its
+//! metadata ([`OperationMeta`]), sample requests, and a way to build it
+//! from JSON arguments.
+//!
+//! The registry is what the rest of the workspace derives from instead of
+//! keeping its own lists: the snapshot tests render every example, the
+//! CLI's `alooma call` reaches every entry and `alooma operations` lists
+//! them, the end-to-end suite checks that each one is exercised against the
+//! emulator, and the benchmarks build every example.
+//!
+//! ```
+//! let names: Vec<&str> = alooma_core::operations().map(|op| op.meta().name).collect();
+//! assert!(names.contains(&"get_event_types"));
+//!
+//! let op = alooma_core::operation("get_event_type").unwrap();
+//! assert_eq!(op.meta().path, "event-types/{name}");
+//! let call = op.from_arguments(serde_json::json!({"name": "web clicks"})).unwrap();
+//! assert_eq!(call.build().unwrap().uri(), "/event-types/web%20clicks");
+//! ```
+
+use crate::{Error, Operation, OperationMeta};
+use bytes::Bytes;
+use http::{Request, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use std::fmt;
+
+/// An operation whose type has been erased: what the registry hands out.
+/// Its output is JSON (the typed output, decoded and re-encoded), so one
+/// code path can run any operation (`alooma call`, the coverage checks).
+pub trait DynOperation: fmt::Debug + Send + Sync {
+    /// The operation's metadata.
+    fn meta(&self) -> OperationMeta;
+    /// Builds the request (see [`Operation::build`]).
+    fn build(&self) -> Result<Request<Bytes>, Error>;
+    /// Decodes an answer with the operation's own decoder, then encodes
+    /// the typed result as JSON.
+    fn decode_json(&self, response: Response<Bytes>) -> Result<Value, Error>;
+    /// The operation's arguments as JSON: what
+    /// [`OperationInfo::from_arguments`] takes back.
+    fn arguments(&self) -> Value;
+}
+
+impl<O> DynOperation for O
+where
+    O: Operation + Serialize + fmt::Debug + Send + Sync,
+    O::Output: Serialize,
+{
+    fn meta(&self) -> OperationMeta {
+        Operation::meta(self)
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        Operation::build(self)
+    }
+
+    fn decode_json(&self, response: Response<Bytes>) -> Result<Value, Error> {
+        let output = Operation::decode(self, response)?;
+        serde_json::to_value(output).map_err(|e| Error::Decode {
+            operation: Operation::meta(self).name,
+            path: ".".into(),
+            snippet: String::new(),
+            source: e,
+        })
+    }
+
+    fn arguments(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// A type-erased operation is an operation whose output is JSON, so any
+/// transport that sends operations sends it.
+impl Operation for Box<dyn DynOperation> {
+    type Output = Value;
+
+    fn meta(&self) -> OperationMeta {
+        (**self).meta()
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        (**self).build()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<Value, Error> {
+        (**self).decode_json(response)
+    }
+}
+
+/// One sample of an operation, as its declaration gives it: the snapshot
+/// tests render it, the documentation shows it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Example {
+    /// Empty for the operation's main example; otherwise what sets this
+    /// one apart (`without_validation`).
+    pub label: &'static str,
+    /// The sample operation.
+    pub operation: Box<dyn DynOperation>,
+}
+
+impl Example {
+    /// An example; used by the declarations.
+    pub fn new(label: &'static str, operation: impl DynOperation + 'static) -> Self {
+        Example {
+            label,
+            operation: Box::new(operation),
+        }
+    }
+
+    /// The snapshot's name: `{area}__{operation}` and `_{label}` when
+    /// there is one.
+    ///
+    /// ```
+    /// let op = alooma_core::operation("get_event_types").unwrap();
+    /// assert_eq!(op.examples()[0].snapshot_name(), "event_types__get_event_types");
+    /// ```
+    pub fn snapshot_name(&self) -> String {
+        let meta = self.operation.meta();
+        if self.label.is_empty() {
+            format!("{}__{}", meta.area, meta.name)
+        } else {
+            format!("{}__{}_{}", meta.area, meta.name, self.label)
+        }
+    }
+}
+
+/// What a declared operation type tells the registry; implemented by the
+/// declarations (`operations!` in each area module).
+pub trait Declared: Operation + Serialize + DeserializeOwned + fmt::Debug + Send + Sync + 'static
+where
+    Self::Output: Serialize,
+{
+    /// The operation's metadata, as [`Operation::meta`] returns it.
+    const META: OperationMeta;
+
+    /// The operation's examples, the main one first.
+    fn examples() -> Vec<Example>;
+}
+
+/// A registry entry: an operation's metadata, its examples, and how to
+/// build it from JSON arguments.
+#[derive(Clone, Copy)]
+pub struct OperationInfo {
+    meta: OperationMeta,
+    examples: fn() -> Vec<Example>,
+    from_arguments: fn(Value) -> Result<Box<dyn DynOperation>, Error>,
+}
+
+impl fmt::Debug for OperationInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OperationInfo")
+            .field("meta", &self.meta)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OperationInfo {
+    /// The entry of operation type `O`.
+    pub const fn of<O: Declared>() -> Self
+    where
+        O::Output: Serialize,
+    {
+        OperationInfo {
+            meta: O::META,
+            examples: O::examples,
+            from_arguments: from_arguments::<O>,
+        }
+    }
+
+    /// The operation's metadata.
+    pub const fn meta(&self) -> &OperationMeta {
+        &self.meta
+    }
+
+    /// The operation's examples, the main one first.
+    pub fn examples(&self) -> Vec<Example> {
+        (self.examples)()
+    }
+
+    /// Builds the operation from its arguments as a JSON object (the field
+    /// names of its type, as [`DynOperation::arguments`] gives them; `{}`
+    /// or `null` for an operation without arguments). A missing or
+    /// mistyped argument is an [`Error::Build`] naming it.
+    ///
+    /// ```
+    /// let op = alooma_core::operation("delete_event_type").unwrap();
+    /// let err = op.from_arguments(serde_json::json!({})).unwrap_err();
+    /// assert!(err.to_string().contains("name"), "{err}");
+    /// assert!(alooma_core::operation("get_event_types").unwrap()
+    ///     .from_arguments(serde_json::json!({})).is_ok());
+    /// ```
+    pub fn from_arguments(&self, arguments: Value) -> Result<Box<dyn DynOperation>, Error> {
+        (self.from_arguments)(arguments)
+    }
+}
+
+fn from_arguments<O: Declared>(arguments: Value) -> Result<Box<dyn DynOperation>, Error>
+where
+    O::Output: Serialize,
+{
+    let result = serde_path_to_error::deserialize::<_, O>(&arguments);
+    let result = match (result, &arguments) {
+        // An operation without arguments is a unit struct: `{}` means `null`.
+        (Err(_), Value::Object(map)) if map.is_empty() => {
+            match serde_path_to_error::deserialize::<_, O>(Value::Null) {
+                Ok(op) => Ok(op),
+                Err(_) => serde_path_to_error::deserialize::<_, O>(&arguments),
+            }
+        }
+        (result, _) => result,
+    };
+    match result {
+        Ok(op) => Ok(Box::new(op)),
+        Err(e) => {
+            let path = e.path().to_string();
+            let reason = if path == "." || path.is_empty() {
+                format!("bad arguments: {}", e.inner())
+            } else {
+                format!("bad argument `{path}`: {}", e.inner())
+            };
+            Err(Error::build(O::META.name, reason))
+        }
+    }
+}
