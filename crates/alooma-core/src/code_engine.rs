@@ -7,7 +7,7 @@
 //! ([`GetTransform`], [`GetTransformDefaults`], [`attach_result`]; the sample
 //! side is in [`crate::samples`]).
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{
     CodeLanguage, CodeModule, Extra, Requirement, Sample, TransformResult, DEFAULT_TRANSFORM_CODE,
     MAIN_MODULE,
@@ -18,37 +18,168 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// `GET transform/functions`: every Code Engine module with its code.
-///
-/// The facade's `get_code_engine_code` turns the list into a map of module
-/// name → code ([`CodeModule::to_map`]); `get_code_engine_modules` keeps
-/// the typed list.
-///
-/// ```
-/// use alooma_core::{Operation, code_engine::GetCodeEngineCode};
-/// assert_eq!(GetCodeEngineCode.build().unwrap().uri(), "/transform/functions");
-/// let answer = http::Response::builder().status(200).body(bytes::Bytes::from_static(
-///     br#"[{"functionName":"main","code":"def transform(e):\n\treturn e","language":"PYTHON"}]"#)).unwrap();
-/// assert_eq!(GetCodeEngineCode.decode(answer).unwrap()[0].function_name, "main");
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetCodeEngineCode;
+crate::declare::operations! {
+    area: code_engine;
 
-impl Operation for GetCodeEngineCode {
-    type Output = Vec<CodeModule>;
+    /// Every Code Engine module with its code.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, code_engine::GetCodeEngineCode};
+    /// assert_eq!(GetCodeEngineCode.build().unwrap().uri(), "/transform/functions");
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct GetCodeEngineCode;
+    op get_code_engine_code: GET "transform/functions";
+    retry: Idempotent;
+    output: Vec<CodeModule> = json;
+    example: GetCodeEngineCode;
 
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_code_engine_code", RetrySafety::Idempotent)
+    /// One module's code (from the list of every module).
+    op get_code_engine_module for GetCodeEngineModule: GET "transform/functions";
+    retry: Idempotent;
+    example: GetCodeEngineModule::new("submodule");
+
+    /// Defines (or redefines) Code Engine modules.
+    op set_code_engine_code for SetCodeEngineCode: POST "transform/v2/functions";
+    retry: Idempotent;
+    example: SetCodeEngineCode::from_map(&examples::modules());
+
+    /// Removes one Code Engine module.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, code_engine::DeleteCodeEngineModule};
+    /// assert_eq!(DeleteCodeEngineModule::new("a/b").build().unwrap().uri(),
+    ///            "/transform/functions/a%2Fb");
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct DeleteCodeEngineModule {
+        /// The module's name.
+        pub name: String,
+    }
+    op delete_code_engine_module: DELETE "transform/functions" / {name};
+    retry: Idempotent;
+    output: () = empty;
+    example: DeleteCodeEngineModule::new("utils/v2?x");
+
+    /// Deploys one module's code (the reference's deprecated `set_transform`).
+    ///
+    /// The body is `{"language": "PYTHON", "code", "functionName": module}`;
+    /// the current call is [`SetCodeEngineCode`].
+    ///
+    /// ```
+    /// use alooma_core::{Operation, code_engine::SetTransform};
+    /// let req = SetTransform::new("def transform(e):\n\treturn e", "main").build().unwrap();
+    /// assert_eq!(req.uri(), "/transform/functions/main");
+    /// let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+    /// assert_eq!(body["functionName"], "main");
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct SetTransform {
+        /// The module's code.
+        pub code: String,
+        /// The module's name.
+        pub module: String,
+    }
+    op set_transform: POST "transform/functions" / {module};
+    retry: Idempotent;
+    deprecated: true;
+    body: (|op| TransformBody {
+        language: CodeLanguage::Python,
+        code: &op.code,
+        function_name: &op.module,
+    });
+    output: () = empty;
+    example: SetTransform::new("def transform(event):\n\treturn None", "my/module");
+
+    /// Resets the `main` module to the default transform.
+    ///
+    /// The body is `{"language": "PYTHON", "code": "def transform(event):\n\treturn event",
+    /// "functionName": "main"}`.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, code_engine::SetTransformToDefault};
+    /// assert_eq!(SetTransformToDefault.build().unwrap().uri(), "/transform/functions/main");
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct SetTransformToDefault;
+    op set_transform_to_default: POST "transform/functions/main";
+    retry: Idempotent;
+    body: (|_op| TransformBody {
+        language: CodeLanguage::Python,
+        code: DEFAULT_TRANSFORM_CODE,
+        function_name: MAIN_MODULE,
+    });
+    output: () = empty;
+    example: SetTransformToDefault;
+
+    /// The Python packages installed in the Code Engine.
+    ///
+    /// [`Requirement::to_text`] gives pip's `name==version` form.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, code_engine::GetCodeEngineRequirements};
+    /// let answer = http::Response::builder().status(200)
+    ///     .body(bytes::Bytes::from_static(br#"[{"name":"six","version":"1.11.0"}]"#)).unwrap();
+    /// let reqs = GetCodeEngineRequirements.decode(answer).unwrap();
+    /// assert_eq!(alooma_types::Requirement::to_text(&reqs), "six==1.11.0");
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct GetCodeEngineRequirements;
+    op get_code_engine_requirements: GET "code-engine/requirements";
+    retry: Idempotent;
+    output: Vec<Requirement> = json;
+    example: GetCodeEngineRequirements;
+
+    /// One module's code (the reference's deprecated `get_transform`).
+    op get_transform for GetTransform: GET "transform/functions/{name}";
+    retry: Idempotent;
+    deprecated: true;
+    example: GetTransform::main();
+
+    /// The default transform code (of PYTHON).
+    op get_transform_defaults for GetTransformDefaults: GET "transform/defaults";
+    retry: Idempotent;
+    example: GetTransformDefaults;
+
+    /// Runs a transform on a sample.
+    op test_transform for TestTransform: POST "transform/functions/run";
+    retry: Idempotent;
+    example: TestTransform::new(
+        serde_json::json!({"user": "bob", "ts": 1}),
+        "def transform(event):\n\tprint('seen 1 event')\n\treturn event",
+    );
+
+    /// Runs Code Engine modules on a sample.
+    op test_code_engine_code for TestCodeEngineCode: POST "transform/v2/functions/run";
+    retry: Idempotent;
+    example: TestCodeEngineCode::new(r#"{"path": "/a?b#c"}"#, examples::util_modules());
+}
+
+/// The examples' data.
+mod examples {
+    use alooma_types::CodeModule;
+    use std::collections::BTreeMap;
+
+    /// A `main` that imports a `submodule`.
+    pub(super) fn modules() -> BTreeMap<String, String> {
+        BTreeMap::from([
+            (
+                "main".to_owned(),
+                "import submodule\ndef transform(event):\n\treturn event".to_owned(),
+            ),
+            ("submodule".to_owned(), "X = 'ü'".to_owned()),
+        ])
     }
 
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("transform/functions")
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
+    /// A `main` that uses a `util` module.
+    pub(super) fn util_modules() -> Vec<CodeModule> {
+        vec![
+            CodeModule::python(
+                "main",
+                "import util\ndef transform(event):\n\treturn util.f(event)",
+            ),
+            CodeModule::python("util", "def f(e):\n\treturn e"),
+        ]
     }
 }
 
@@ -64,7 +195,7 @@ impl Operation for GetCodeEngineCode {
 /// assert_eq!(op.decode(answer(r#"[{"functionName":"main","code":"x"}]"#)).unwrap(), "x");
 /// assert!(matches!(op.decode(answer("[]")), Err(Error::NotFound { .. })));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetCodeEngineModule {
     /// The module's name.
     pub name: String,
@@ -86,7 +217,7 @@ impl Operation for GetCodeEngineModule {
     type Output = String;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_code_engine_module", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -183,7 +314,7 @@ fn module_bodies<'a>(
 /// assert_eq!(req.uri(), "/transform/v2/functions");
 /// assert_eq!(&req.body()[..], br#"[{"language":"PYTHON","functionName":"util","code":"X = 1"}]"#);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetCodeEngineCode {
     /// The modules to define.
     pub modules: Vec<CodeModule>,
@@ -205,7 +336,7 @@ impl Operation for SetCodeEngineCode {
     type Output = ();
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("set_code_engine_code", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -221,182 +352,13 @@ impl Operation for SetCodeEngineCode {
     }
 }
 
-/// `DELETE transform/functions/{name}`: removes one module.
-///
-/// ```
-/// use alooma_core::{Operation, code_engine::DeleteCodeEngineModule};
-/// let req = DeleteCodeEngineModule::new("my/module").build().unwrap();
-/// assert_eq!(req.uri(), "/transform/functions/my%2Fmodule");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeleteCodeEngineModule {
-    /// The module's name.
-    pub name: String,
-}
-
-impl DeleteCodeEngineModule {
-    /// Removes the module called `name`.
-    pub fn new(name: impl Into<String>) -> Self {
-        DeleteCodeEngineModule { name: name.into() }
-    }
-}
-
-impl Operation for DeleteCodeEngineModule {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("delete_code_engine_module", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::delete(self.meta())
-            .lit("transform/functions")
-            .seg(&self.name)
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
-
-/// The body of `set_transform` and `set_transform_to_default`, in the
-/// reference's key order: `{"language", "code", "functionName"}`.
+/// The body `set_transform` and `set_transform_to_default` send.
 #[derive(Serialize)]
 struct TransformBody<'a> {
     language: CodeLanguage,
     code: &'a str,
     #[serde(rename = "functionName")]
     function_name: &'a str,
-}
-
-/// `POST transform/functions/{module}` with `{"language": "PYTHON", "code",
-/// "functionName": module}`: the reference's deprecated `set_transform`,
-/// which deploys one module's code (the current API is
-/// [`SetCodeEngineCode`]).
-fn transform_request(
-    meta: OperationMeta,
-    module: &str,
-    code: &str,
-) -> Result<Request<Bytes>, Error> {
-    let spec = RequestSpec::post(meta)
-        .lit("transform/functions")
-        .seg(module);
-    let spec = if module.is_empty() {
-        spec.fail("a Code Engine module name must not be empty")
-    } else {
-        spec
-    };
-    spec.json(&TransformBody {
-        language: CodeLanguage::Python,
-        code,
-        function_name: module,
-    })
-    .finish()
-}
-
-/// `POST transform/functions/{module}` with `{"language": "PYTHON", "code",
-/// "functionName": module}`: the reference's deprecated `set_transform`
-/// (the current call is [`SetCodeEngineCode`]).
-///
-/// ```
-/// use alooma_core::{Operation, code_engine::SetTransform};
-/// let req = SetTransform::new("def transform(e):\n\treturn e", "main").build().unwrap();
-/// assert_eq!(req.uri(), "/transform/functions/main");
-/// let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
-/// assert_eq!(body["functionName"], "main");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SetTransform {
-    /// The module's code.
-    pub code: String,
-    /// The module's name (`main` in the reference's default).
-    pub module: String,
-}
-
-impl SetTransform {
-    /// Deploys `code` as the module `module`.
-    pub fn new(code: impl Into<String>, module: impl Into<String>) -> Self {
-        SetTransform {
-            code: code.into(),
-            module: module.into(),
-        }
-    }
-}
-
-impl Operation for SetTransform {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("set_transform", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        transform_request(self.meta(), &self.module, &self.code)
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
-
-/// `POST transform/functions/main` with
-/// `{"language": "PYTHON", "code": "def transform(event):\n\treturn event", "functionName": "main"}`:
-/// resets `main` to the transform that changes nothing.
-///
-/// ```
-/// use alooma_core::{Operation, code_engine::SetTransformToDefault};
-/// let req = SetTransformToDefault.build().unwrap();
-/// assert_eq!(req.uri(), "/transform/functions/main");
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SetTransformToDefault;
-
-impl Operation for SetTransformToDefault {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("set_transform_to_default", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        transform_request(self.meta(), MAIN_MODULE, DEFAULT_TRANSFORM_CODE)
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
-
-/// `GET code-engine/requirements`: the Python packages installed in the
-/// Code Engine. [`Requirement::to_text`] gives pip's `name==version` form.
-///
-/// ```
-/// use alooma_core::{Operation, code_engine::GetCodeEngineRequirements};
-/// let answer = http::Response::builder().status(200)
-///     .body(bytes::Bytes::from_static(br#"[{"name":"six","version":"1.11.0"}]"#)).unwrap();
-/// let reqs = GetCodeEngineRequirements.decode(answer).unwrap();
-/// assert_eq!(alooma_types::Requirement::to_text(&reqs), "six==1.11.0");
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetCodeEngineRequirements;
-
-impl Operation for GetCodeEngineRequirements {
-    type Output = Vec<Requirement>;
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_code_engine_requirements", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("code-engine/requirements")
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
 }
 
 /// What `GET transform/functions/{name}` answers: `{"code": "…", …}`.
@@ -422,7 +384,7 @@ pub struct ModuleCode {
 ///     .body(bytes::Bytes::from_static(br#"{"code":"x = 1","functionName":"main"}"#)).unwrap();
 /// assert_eq!(GetTransform::main().decode(answer).unwrap(), "x = 1");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetTransform {
     /// The module's name.
     pub name: String,
@@ -444,7 +406,7 @@ impl Operation for GetTransform {
     type Output = String;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_transform", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -470,14 +432,14 @@ impl Operation for GetTransform {
 ///     .body(bytes::Bytes::from_static(br#"{"PYTHON":"def transform(event):\n\treturn event"}"#)).unwrap();
 /// assert!(GetTransformDefaults.decode(answer).unwrap().starts_with("def transform"));
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetTransformDefaults;
 
 impl Operation for GetTransformDefaults {
     type Output = String;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_transform_defaults", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -510,7 +472,8 @@ impl Operation for GetTransformDefaults {
 /// assert_eq!(a, b);
 /// assert!(SampleInput::from("{not json").resolve("op").is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
 #[non_exhaustive]
 pub enum SampleInput {
     /// An event as a JSON value.
@@ -585,7 +548,7 @@ struct TestTransformBody<'a> {
 ///     .body(bytes::Bytes::from_static(br#"{"output":"","result":{"a":1},"runtime":2}"#)).unwrap();
 /// assert_eq!(op.decode(answer).unwrap().event().unwrap()["a"], 1);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestTransform {
     /// The event to run the code on.
     pub sample: SampleInput,
@@ -607,7 +570,7 @@ impl Operation for TestTransform {
     type Output = TransformResult;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("test_transform", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -649,7 +612,7 @@ struct TestCodeEngineBody<'a> {
 /// let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
 /// assert_eq!(body["modules"][0]["functionName"], "main");
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestCodeEngineCode {
     /// The event to run the modules on.
     pub sample: SampleInput,
@@ -671,7 +634,7 @@ impl Operation for TestCodeEngineCode {
     type Output = TransformResult;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("test_code_engine_code", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -703,4 +666,3 @@ pub fn attach_result(mut sample: Sample, result: TransformResult) -> Sample {
     sample.result = alooma_types::Maybe::Value(result);
     sample
 }
-pub const OPERATIONS: &[crate::OperationInfo] = &[];

@@ -65,7 +65,7 @@ crate::declare::operations! {
     output: EventType = json;
     example: GetMapping::new("événement 100%");
 
-    /// Stores a mapping (an [`EventType`]) as an event type's mapping.
+    /// Stores a mapping (an event type) as an event type's mapping.
     ///
     /// The only operation with its own default timeout
     /// ([`SET_MAPPING_TIMEOUT`], 300 s); a per-call timeout still overrides it.

@@ -13,12 +13,131 @@
 //! `alooma_types::MixpanelInput`.
 
 use crate::auth::SensitiveBody;
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{node_types, InputDetails, InputSleepTime, InputSpec, Node, Structure};
 use bytes::Bytes;
 use http::{Request, Response};
 use regex::Regex;
 use std::collections::{BTreeMap, HashSet};
+
+crate::declare::operations! {
+    area: inputs;
+
+    /// Every input, as a list ordered by id.
+    op get_inputs for GetInputs: GET "inputs";
+    retry: Idempotent;
+    example: GetInputs;
+
+    /// One input's job and tasks.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, inputs::GetInputById};
+    /// assert_eq!(GetInputById::new("a/b").build().unwrap().uri(), "/inputs/a%2Fb");
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct GetInputById {
+        /// The input's id.
+        pub id: String,
+    }
+    op get_input_by_id: GET "inputs" / {id};
+    retry: Idempotent;
+    output: InputDetails = json;
+    example: GetInputById::new(examples::ODD);
+
+    /// Creates an input.
+    op create_input for CreateInput: POST "plumbing/inputs | inputs";
+    retry: NotIdempotent;
+    example: CreateInput::new(&examples::postgres()),
+        "without_validation" => CreateInput::new(&examples::postgres()).one_click(false).validate(false);
+
+    /// Replaces an input's definition.
+    op edit_input for EditInput: PUT "inputs/{id}";
+    retry: Idempotent;
+    example: EditInput::new(
+        &InputSpec::new("orders db", "POSTGRESQL")
+            .with_id(examples::ODD)
+            .with_config("auto_map", "true")
+            .with_config("tables", "orders customers"),
+    );
+
+    /// Pauses an input.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, inputs::PauseInputById};
+    /// assert_eq!(PauseInputById::new("x").build().unwrap().uri(), "/inputs/x/pause?pause=true");
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct PauseInputById {
+        /// The input's id.
+        pub id: String,
+    }
+    op pause_input_by_id: PUT "inputs" / {id} / "pause";
+    retry: Idempotent;
+    query: "pause" = "true";
+    output: Option<serde_json::Value> = json_or_empty;
+    example: PauseInputById::new(examples::ODD);
+
+    /// Resumes a paused input.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, inputs::ResumeInputById};
+    /// assert_eq!(ResumeInputById::new("x").build().unwrap().uri(), "/inputs/x/pause?pause=false");
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ResumeInputById {
+        /// The input's id.
+        pub id: String,
+    }
+    op resume_input_by_id: PUT "inputs" / {id} / "pause";
+    retry: Idempotent;
+    query: "pause" = "false";
+    output: Option<serde_json::Value> = json_or_empty;
+    example: ResumeInputById::new(examples::ODD);
+
+    /// Removes an input.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, inputs::RemoveInput};
+    /// let req = RemoveInput::new("a?b").build().unwrap();
+    /// assert_eq!(req.uri(), "/plumbing/nodes/remove/a%3Fb");
+    /// assert!(!RemoveInput::new("x").meta().retry.is_idempotent());
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct RemoveInput {
+        /// The input's id.
+        pub id: String,
+    }
+    op remove_input: POST "plumbing/nodes/remove" / {id};
+    retry: NotIdempotent;
+    output: () = empty;
+    example: RemoveInput::new(examples::ODD);
+
+    /// An input's sleep time, in seconds.
+    op get_input_sleep_time for GetInputSleepTime: GET "inputSleepTime/{id}";
+    retry: Idempotent;
+    example: GetInputSleepTime::new(examples::ODD);
+
+    /// Sets an input's sleep time, sent in the form given.
+    op set_input_sleep_time for SetInputSleepTime: PUT "inputSleepTime/{id}";
+    retry: Idempotent;
+    example: SetInputSleepTime::new(examples::ODD, 2.5);
+}
+
+/// The examples' data.
+mod examples {
+    use alooma_types::InputSpec;
+
+    /// An id with every character that needs encoding.
+    pub(super) const ODD: &str = "in/1?x=2#frag 50% é";
+
+    /// A PostgreSQL input with a password.
+    pub(super) fn postgres() -> InputSpec {
+        InputSpec::new("orders db", "POSTGRESQL")
+            .with_config("hostname", "db.example.com")
+            .with_config("port", 5432)
+            .with_config("password", "pg-pw")
+    }
+}
 
 /// `GET inputs`: every input. The server answers an object id → input;
 /// the inputs come back as a list ordered by id.
@@ -31,14 +150,14 @@ use std::collections::{BTreeMap, HashSet};
 /// let ids: Vec<_> = GetInputs.decode(answer).unwrap().into_iter().map(|n| n.id).collect();
 /// assert_eq!(ids, ["a", "b"]);
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetInputs;
 
 impl Operation for GetInputs {
     type Output = Vec<Node>;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_inputs", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -152,44 +271,6 @@ pub fn input_id_by_name(inputs: &[Node], name: &str) -> Result<String, Error> {
         })
 }
 
-/// `GET inputs/{id}`: one input's job and tasks.
-///
-/// ```
-/// use alooma_core::{Operation, inputs::GetInputById};
-/// assert_eq!(GetInputById::new("a/b").build().unwrap().uri(), "/inputs/a%2Fb");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GetInputById {
-    /// The input's id.
-    pub id: String,
-}
-
-impl GetInputById {
-    /// The input with id `id`.
-    pub fn new(id: impl Into<String>) -> Self {
-        GetInputById { id: id.into() }
-    }
-}
-
-impl Operation for GetInputById {
-    type Output = InputDetails;
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_input_by_id", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("inputs")
-            .seg(&self.id)
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
-
 /// `POST plumbing/inputs` (or `POST inputs?validate=false`): creates an
 /// input. Not idempotent: a repeat creates a second input.
 ///
@@ -210,7 +291,8 @@ impl Operation for GetInputById {
 /// let req = CreateInput::new(&spec).one_click(false).validate(false).build().unwrap();
 /// assert_eq!(req.uri(), "/inputs?validate=false");
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default = "CreateInput::defaults")]
 pub struct CreateInput {
     /// The input to create.
     pub spec: InputSpec,
@@ -221,6 +303,10 @@ pub struct CreateInput {
 }
 
 impl CreateInput {
+    fn defaults() -> Self {
+        CreateInput::new(&InputSpec::new("", ""))
+    }
+
     /// Creates `spec` with one-click mapping and validation (the defaults).
     pub fn new(spec: &InputSpec) -> Self {
         CreateInput {
@@ -257,7 +343,7 @@ impl Operation for CreateInput {
     type Output = Option<String>;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("create_input", RetrySafety::NotIdempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -386,7 +472,7 @@ pub fn removable_inputs(structure: &Structure) -> Vec<String> {
 /// let req = EditInput::new(&spec.with_id("i 1")).build().unwrap();
 /// assert_eq!(req.uri(), "/inputs/i%201");
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EditInput {
     /// The new definition, with its id.
     pub spec: InputSpec,
@@ -403,7 +489,7 @@ impl Operation for EditInput {
     type Output = Option<serde_json::Value>;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("edit_input", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -428,126 +514,6 @@ impl Operation for EditInput {
     }
 }
 
-fn pause_request(meta: OperationMeta, id: &str, pause: bool) -> Result<Request<Bytes>, Error> {
-    RequestSpec::put(meta)
-        .lit("inputs")
-        .seg(id)
-        .lit("pause")
-        .query("pause", if pause { "true" } else { "false" })
-        .finish()
-}
-
-/// `PUT inputs/{id}/pause?pause=true` (no body): pauses an input.
-///
-/// ```
-/// use alooma_core::{Operation, inputs::PauseInputById};
-/// assert_eq!(PauseInputById::new("x").build().unwrap().uri(), "/inputs/x/pause?pause=true");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PauseInputById {
-    /// The input's id.
-    pub id: String,
-}
-
-impl PauseInputById {
-    /// Pauses the input with id `id`.
-    pub fn new(id: impl Into<String>) -> Self {
-        PauseInputById { id: id.into() }
-    }
-}
-
-impl Operation for PauseInputById {
-    type Output = Option<serde_json::Value>;
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("pause_input_by_id", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        pause_request(self.meta(), &self.id, true)
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json_or_empty(self.meta().name, response)
-    }
-}
-
-/// `PUT inputs/{id}/pause?pause=false` (no body): resumes a paused input.
-///
-/// ```
-/// use alooma_core::{Operation, inputs::ResumeInputById};
-/// assert_eq!(ResumeInputById::new("x").build().unwrap().uri(), "/inputs/x/pause?pause=false");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResumeInputById {
-    /// The input's id.
-    pub id: String,
-}
-
-impl ResumeInputById {
-    /// Resumes the input with id `id`.
-    pub fn new(id: impl Into<String>) -> Self {
-        ResumeInputById { id: id.into() }
-    }
-}
-
-impl Operation for ResumeInputById {
-    type Output = Option<serde_json::Value>;
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("resume_input_by_id", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        pause_request(self.meta(), &self.id, false)
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json_or_empty(self.meta().name, response)
-    }
-}
-
-/// `POST plumbing/nodes/remove/{id}` (no body): removes an input. Not
-/// idempotent (a repeat after success fails or removes something else).
-///
-/// ```
-/// use alooma_core::{Operation, inputs::RemoveInput};
-/// let req = RemoveInput::new("a?b").build().unwrap();
-/// assert_eq!(req.uri(), "/plumbing/nodes/remove/a%3Fb");
-/// assert!(!RemoveInput::new("x").meta().retry.is_idempotent());
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoveInput {
-    /// The input's id.
-    pub id: String,
-}
-
-impl RemoveInput {
-    /// Removes the input with id `id`.
-    pub fn new(id: impl Into<String>) -> Self {
-        RemoveInput { id: id.into() }
-    }
-}
-
-impl Operation for RemoveInput {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("remove_input", RetrySafety::NotIdempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::post(self.meta())
-            .lit("plumbing/nodes/remove")
-            .seg(&self.id)
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
-
 /// `GET inputSleepTime/{id}`: the input's sleep time, from
 /// `{"inputSleepTime": n}`. A failed call is an error (the reference
 /// decoded any answer as success: defect 9).
@@ -560,7 +526,7 @@ impl Operation for RemoveInput {
 ///     .body(bytes::Bytes::from(r#"{"inputSleepTime": 2.5}"#)).unwrap();
 /// assert_eq!(op.decode(answer).unwrap(), 2.5);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetInputSleepTime {
     /// The input's id.
     pub id: String,
@@ -577,7 +543,7 @@ impl Operation for GetInputSleepTime {
     type Output = f64;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_input_sleep_time", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -617,6 +583,26 @@ impl SleepTime {
         match self {
             SleepTime::Integer(i) => i as f64,
             SleepTime::Float(f) => f,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SleepTime {
+    /// A JSON integer is [`SleepTime::Integer`], any other number
+    /// [`SleepTime::Float`] (a numeric string too, as tools write it).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Ok(SleepTime::Integer(i)),
+                None => n
+                    .as_f64()
+                    .map(SleepTime::Float)
+                    .ok_or_else(|| serde::de::Error::custom("not a number of seconds")),
+            },
+            serde_json::Value::String(s) => s.parse().map_err(serde::de::Error::custom),
+            other => Err(serde::de::Error::custom(format!(
+                "expected a number of seconds, not {other}"
+            ))),
         }
     }
 }
@@ -676,7 +662,7 @@ impl std::str::FromStr for SleepTime {
 /// assert!(SetInputSleepTime::new("in1", f64::NAN).build().is_err());
 /// assert!(SetInputSleepTime::new("in1", -1).build().is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetInputSleepTime {
     /// The input's id.
     pub id: String,
@@ -698,7 +684,7 @@ impl Operation for SetInputSleepTime {
     type Output = ();
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("set_input_sleep_time", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -819,4 +805,3 @@ mod tests {
         assert_eq!(removable_inputs(&s), ["1", "3"]);
     }
 }
-pub const OPERATIONS: &[crate::OperationInfo] = &[];

@@ -9,10 +9,23 @@
 //! "Non-null" below means every datapoint whose value is not `null`,
 //! zeros included.
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{MetricName, MetricSeries};
 use bytes::Bytes;
 use http::{Request, Response};
+
+crate::declare::operations! {
+    area: metrics;
+
+    /// Metric series over the last minutes.
+    op get_metrics_by_names for GetMetricsByNames: GET "metrics";
+    retry: Idempotent;
+    example: GetMetricsByNames::new(
+        [MetricName::EventSizeAvg, MetricName::IncomingEvents, MetricName::LatencyMax],
+        100,
+    )
+    .resolution(10);
+}
 
 /// `GET metrics?metrics={n1},{n2}&from=-{minutes}min&resolution={resolution}min`.
 ///
@@ -31,15 +44,21 @@ use http::{Request, Response};
 ///     "/metrics?metrics=INCOMING_EVENTS&from=-60min&resolution=5min");
 /// assert!(GetMetricsByNames::new([MetricName::from("CPU")], 60).build().is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetMetricsByNames {
     /// The metrics to fetch.
     pub names: Vec<MetricName>,
     /// How many minutes back from now.
     pub minutes: u32,
     /// Minutes per datapoint (`None`: `minutes`).
+    #[serde(default)]
     pub resolution: Option<u32>,
+    #[serde(skip, default = "own_name")]
     operation: &'static str,
+}
+
+fn own_name() -> &'static str {
+    <GetMetricsByNames as crate::registry::Declared>::META.name
 }
 
 impl GetMetricsByNames {
@@ -49,7 +68,7 @@ impl GetMetricsByNames {
             names: names.into_iter().collect(),
             minutes,
             resolution: None,
-            operation: "get_metrics_by_names",
+            operation: own_name(),
         }
     }
 
@@ -84,7 +103,7 @@ impl Operation for GetMetricsByNames {
     type Output = Vec<MetricSeries>;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new(self.operation, RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META.renamed(self.operation)
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -355,4 +374,3 @@ mod tests {
         }
     }
 }
-pub const OPERATIONS: &[crate::OperationInfo] = &[];

@@ -12,11 +12,50 @@
 use crate::auth::SensitiveBody;
 use crate::error::snippet;
 use crate::structure::sink_node;
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{Node, OutputConfig, OutputUpdate, SinkType, Structure};
 use bytes::Bytes;
 use http::{Request, Response};
 use serde::de::DeserializeOwned;
+
+crate::declare::operations! {
+    area: outputs;
+
+    /// The output node (the first of the list the server answers).
+    op get_output_node for GetOutputNode: GET "plumbing/outputs";
+    retry: Idempotent;
+    example: GetOutputNode;
+
+    /// Replaces the output's configuration.
+    op set_output for SetOutput: PUT "plumbing/nodes/{output_id}";
+    retry: Idempotent;
+    example: examples::set_output();
+}
+
+/// The examples' data.
+mod examples {
+    use super::SetOutput;
+    use alooma_types::{OutputConfig, OutputUpdate};
+
+    /// `set_output` of a custom Redshift configuration, with a name.
+    pub(super) fn set_output() -> SetOutput {
+        let raw = serde_json::json!({"hostname": "rs.example.com", "port": 5439,
+            "schemaName": "public", "databaseName": "dwh", "username": "loader",
+            "password": "pw", "sinkType": "redshift"});
+        let config = match raw {
+            serde_json::Value::Object(map) => OutputConfig::Custom(map),
+            _ => OutputConfig::Custom(Default::default()),
+        };
+        SetOutput {
+            update: OutputUpdate::new(
+                "out/1",
+                "Main warehouse",
+                "REDSHIFT",
+                config.with_default_skip_validation(),
+            ),
+        }
+    }
+}
 
 /// `GET plumbing/outputs`: the output node (the first of the list the server
 /// answers). An empty list is [`Error::NotFound`].
@@ -28,14 +67,14 @@ use serde::de::DeserializeOwned;
 ///     .body(bytes::Bytes::from(r#"[{"id":"o1","name":"Redshift","type":"REDSHIFT","configuration":{}}]"#)).unwrap();
 /// assert_eq!(GetOutputNode.decode(answer).unwrap().id, "o1");
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetOutputNode;
 
 impl Operation for GetOutputNode {
     type Output = Node;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_output_node", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -71,7 +110,7 @@ impl Operation for GetOutputNode {
 /// assert_eq!(body["name"], "BigQuery");
 /// assert_eq!(body["configuration"]["skipValidation"], false);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetOutput {
     /// The body: configuration, category, id, name, type, deleted.
     pub update: OutputUpdate,
@@ -133,7 +172,7 @@ impl Operation for SetOutput {
     type Output = Option<serde_json::Value>;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("set_output", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -264,4 +303,3 @@ mod tests {
         .is_none());
     }
 }
-pub const OPERATIONS: &[crate::OperationInfo] = &[];

@@ -8,36 +8,105 @@
 //! accepts both shapes the service uses (a list, or an object of
 //! id → query).
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{QueryConfiguration, Schedule, ScheduledQueries, ScheduledQuery};
 use bytes::Bytes;
 use http::{Request, Response};
 use serde::Serialize;
 
-/// `GET v2/consolidation`: every scheduled query.
-///
-/// ```
-/// use alooma_core::{Operation, queries::GetQueries};
-/// assert_eq!(GetQueries.build().unwrap().uri(), "/v2/consolidation");
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetQueries;
+crate::declare::operations! {
+    area: queries;
 
-impl Operation for GetQueries {
-    type Output = ScheduledQueries;
+    /// Every scheduled query.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, queries::GetQueries};
+    /// assert_eq!(GetQueries.build().unwrap().uri(), "/v2/consolidation");
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct GetQueries;
+    op get_queries: GET "v2/consolidation";
+    retry: Idempotent;
+    output: ScheduledQueries = json;
+    example: GetQueries;
 
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_queries", RetrySafety::Idempotent)
+    /// The one scheduled query of an event type.
+    op get_query_by_event_type for GetQueryByEventType: GET "v2/consolidation";
+    retry: Idempotent;
+    example: GetQueryByEventType::new("web/clicks & more");
+
+    /// Every scheduled query, as an object of id → query (deprecated: use `get_queries`).
+    ///
+    /// ```
+    /// use alooma_core::{Operation, queries::GetScheduledQueries};
+    /// assert_eq!(GetScheduledQueries.build().unwrap().uri(), "/consolidation");
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct GetScheduledQueries;
+    op get_scheduled_queries: GET "consolidation";
+    retry: Idempotent;
+    deprecated: true;
+    output: ScheduledQueries = json;
+    example: GetScheduledQueries;
+
+    /// Schedules the default consolidation query of an event type.
+    op schedule_default_query for ScheduleDefaultQuery: POST "v2/consolidation";
+    retry: NotIdempotent;
+    example: examples::schedule_default_query();
+
+    /// Schedules a custom query.
+    op schedule_query for ScheduleQuery: POST "v2/consolidation/custom";
+    retry: NotIdempotent;
+    example: ScheduleQuery::new("orders", "insert into x select * from y;", Schedule::Every { hours: 8 });
+
+    /// Removes a scheduled query.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, queries::RemoveScheduledQuery};
+    /// assert_eq!(RemoveScheduledQuery::new("1234").build().unwrap().uri(), "/v2/consolidation/1234");
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct RemoveScheduledQuery {
+        /// The query's id.
+        pub id: String,
     }
+    op remove_scheduled_query: DELETE "v2/consolidation" / {id};
+    retry: Idempotent;
+    output: () = empty;
+    example: RemoveScheduledQuery::new("12/34");
 
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("v2/consolidation")
-            .finish()
+    /// Runs a scheduled query now.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, queries::RunQuery};
+    /// let req = RunQuery::new("1234").build().unwrap();
+    /// assert_eq!((req.method().as_str(), req.uri().to_string().as_str()),
+    ///            ("POST", "/v2/consolidation/1234/run"));
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct RunQuery {
+        /// The query's id.
+        pub id: String,
     }
+    op run_query: POST "v2/consolidation" / {id} / "run";
+    retry: NotIdempotent;
+    output: () = empty;
+    example: RunQuery::new("1234");
+}
 
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
+/// The examples' data.
+mod examples {
+    use super::ScheduleDefaultQuery;
+    use alooma_types::QueryConfiguration;
+
+    /// A default query with custom variables on both sides.
+    pub(super) fn schedule_default_query() -> ScheduleDefaultQuery {
+        let mut config = QueryConfiguration::new("orders/v2").frequency(8);
+        config.custom_variables = alooma_types::Maybe::Value(
+            serde_json::from_str(r#"{"keep":"me","over":"old"}"#).unwrap_or_default(),
+        );
+        ScheduleDefaultQuery::new(config)
+            .custom_variables(serde_json::from_str(r#"{"over":"new","webhook":"w"}"#).unwrap_or_default())
     }
 }
 
@@ -52,7 +121,7 @@ impl Operation for GetQueries {
 /// let none = http::Response::builder().status(200).body(bytes::Bytes::from("[]")).unwrap();
 /// assert!(matches!(op.decode(none), Err(Error::NotFound { .. })));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetQueryByEventType {
     /// The event type.
     pub event_type: String,
@@ -71,7 +140,7 @@ impl Operation for GetQueryByEventType {
     type Output = ScheduledQuery;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_query_by_event_type", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -138,32 +207,6 @@ pub fn scheduled_queries_in_error_state(mut queries: ScheduledQueries) -> Schedu
     queries
 }
 
-/// `GET consolidation` (deprecated: use [`GetQueries`]): every scheduled
-/// query, as an object of id → query.
-///
-/// ```
-/// use alooma_core::{Operation, queries::GetScheduledQueries};
-/// assert_eq!(GetScheduledQueries.build().unwrap().uri(), "/consolidation");
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetScheduledQueries;
-
-impl Operation for GetScheduledQueries {
-    type Output = ScheduledQueries;
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_scheduled_queries", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta()).lit("consolidation").finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
-
 /// `POST v2/consolidation` with a configuration: schedules the default
 /// (consolidation) query of an event type. Custom variables are merged into
 /// `configuration.custom_variables` (the caller's configuration is not
@@ -181,11 +224,12 @@ impl Operation for GetScheduledQueries {
 /// assert_eq!(body, serde_json::json!(
 ///     {"event_type": "orders", "frequency": 8, "custom_variables": {"webhook": "orders"}}));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScheduleDefaultQuery {
     /// The configuration (requires at least the event type and a frequency).
     pub configuration: QueryConfiguration,
     /// Variables for webhook-based inputs, merged into the configuration's.
+    #[serde(default)]
     pub custom_variables: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -221,7 +265,7 @@ impl Operation for ScheduleDefaultQuery {
     type Output = ScheduledQuery;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("schedule_default_query", RetrySafety::NotIdempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -267,7 +311,7 @@ struct CustomQueryBody<'a> {
 ///     br#"{"custom_query":"select 1;","event_type":"orders","avoid_duplicates":false,"frequency":8}"#);
 /// assert!(ScheduleQuery::new("orders", "select 1;", Schedule::Every { hours: 0 }).build().is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScheduleQuery {
     /// The event type the query belongs to (it must exist).
     pub event_type: String,
@@ -296,7 +340,7 @@ impl Operation for ScheduleQuery {
     type Output = serde_json::Value;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("schedule_query", RetrySafety::NotIdempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -335,84 +379,3 @@ impl Operation for ScheduleQuery {
         decode::json_or_empty(self.meta().name, response).map(Option::unwrap_or_default)
     }
 }
-
-/// `DELETE v2/consolidation/{id}`: removes a scheduled query.
-///
-/// ```
-/// use alooma_core::{Operation, queries::RemoveScheduledQuery};
-/// assert_eq!(RemoveScheduledQuery::new("1234").build().unwrap().uri(), "/v2/consolidation/1234");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoveScheduledQuery {
-    /// The query's id.
-    pub id: String,
-}
-
-impl RemoveScheduledQuery {
-    /// Removes the query with this id.
-    pub fn new(id: impl Into<String>) -> Self {
-        RemoveScheduledQuery { id: id.into() }
-    }
-}
-
-impl Operation for RemoveScheduledQuery {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("remove_scheduled_query", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::delete(self.meta())
-            .lit("v2/consolidation")
-            .seg(&self.id)
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
-
-/// `POST v2/consolidation/{id}/run`: runs a scheduled query now. Not
-/// idempotent (a retry would run it twice).
-///
-/// ```
-/// use alooma_core::{Operation, queries::RunQuery};
-/// let req = RunQuery::new("1234").build().unwrap();
-/// assert_eq!((req.method().as_str(), req.uri().to_string().as_str()),
-///            ("POST", "/v2/consolidation/1234/run"));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunQuery {
-    /// The query's id.
-    pub id: String,
-}
-
-impl RunQuery {
-    /// Runs the query with this id.
-    pub fn new(id: impl Into<String>) -> Self {
-        RunQuery { id: id.into() }
-    }
-}
-
-impl Operation for RunQuery {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("run_query", RetrySafety::NotIdempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::post(self.meta())
-            .lit("v2/consolidation")
-            .seg(&self.id)
-            .lit("run")
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
-pub const OPERATIONS: &[crate::OperationInfo] = &[];

@@ -128,7 +128,8 @@ impl Example {
 
 /// What a declared operation type tells the registry; implemented by the
 /// declarations (`operations!` in each area module).
-pub trait Declared: Operation + Serialize + DeserializeOwned + fmt::Debug + Send + Sync + 'static
+pub trait Declared:
+    Operation + Serialize + DeserializeOwned + fmt::Debug + Send + Sync + 'static
 where
     Self::Output: Serialize,
 {

@@ -57,7 +57,7 @@ crate::declare::operations! {
     output: () = empty;
     example: PurgeRestreamQueue;
 
-    /// The same request as [`PurgeRestreamQueue`], under the reference's other name.
+    /// Drops every event in the Restream Queue (`purge_restream_queue` under its other name).
     ///
     /// ```
     /// use alooma_core::{Operation, restream::CleanRestreamQueue};

@@ -2,10 +2,50 @@
 //! and [`sample_queries`], the pure choice of which samples the
 //! all-samples test helpers fetch.
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{Sample, SamplesStats, StatusCodes};
 use bytes::Bytes;
 use http::{Request, Response};
+
+crate::declare::operations! {
+    area: samples;
+
+    /// Recent sample events, optionally of one event type and some status codes.
+    op get_samples for GetSamples: GET "samples";
+    retry: Idempotent;
+    example: GetSamples::new(),
+        "" => GetSamples::new().event_type("web/clicks & more").statuses(["NO_MAPPING", "DROP"]),
+        "status_only" => GetSamples::new().status("NO_MAPPING").status("A&B=C");
+
+    /// Event type → status code → number of samples.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, samples::GetSamplesStats};
+    /// assert_eq!(GetSamplesStats.build().unwrap().uri(), "/samples/stats");
+    /// let answer = http::Response::builder().status(200)
+    ///     .body(bytes::Bytes::from_static(br#"{"clicks":{"VALID":10,"DROP":0}}"#)).unwrap();
+    /// assert_eq!(GetSamplesStats.decode(answer).unwrap()["clicks"]["VALID"], 10);
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct GetSamplesStats;
+    op get_samples_stats: GET "samples/stats";
+    retry: Idempotent;
+    output: SamplesStats = json;
+    example: GetSamplesStats;
+
+    /// Every status code an event may have → its description.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, samples::GetSamplesStatusCodes};
+    /// assert_eq!(GetSamplesStatusCodes.build().unwrap().uri(), "/status-types");
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct GetSamplesStatusCodes;
+    op get_samples_status_codes: GET "status-types";
+    retry: Idempotent;
+    output: StatusCodes = json;
+    example: GetSamplesStatusCodes;
+}
 
 /// `GET samples?eventType={t}&status={c1}&status={c2}`: recent sample
 /// events, optionally of one event type and of some status codes. Each
@@ -21,8 +61,9 @@ use http::{Request, Response};
 /// let op = GetSamples::new().event_type("web clicks").statuses(["VALID"]);
 /// assert_eq!(op.build().unwrap().uri(), "/samples?eventType=web%20clicks&status=VALID");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(default)]
 pub struct GetSamples {
     /// Only samples of this event type.
     pub event_type: Option<String>,
@@ -63,7 +104,7 @@ impl Operation for GetSamples {
     type Output = Vec<Sample>;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_samples", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -74,59 +115,6 @@ impl Operation for GetSamples {
             spec = spec.query("status", code);
         }
         spec.finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
-
-/// `GET samples/stats`: event type → status code → number of samples.
-///
-/// ```
-/// use alooma_core::{Operation, samples::GetSamplesStats};
-/// assert_eq!(GetSamplesStats.build().unwrap().uri(), "/samples/stats");
-/// let answer = http::Response::builder().status(200)
-///     .body(bytes::Bytes::from_static(br#"{"clicks":{"VALID":10,"DROP":0}}"#)).unwrap();
-/// assert_eq!(GetSamplesStats.decode(answer).unwrap()["clicks"]["VALID"], 10);
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetSamplesStats;
-
-impl Operation for GetSamplesStats {
-    type Output = SamplesStats;
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_samples_stats", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta()).lit("samples/stats").finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
-
-/// `GET status-types`: every status code an event may have → its description.
-///
-/// ```
-/// use alooma_core::{Operation, samples::GetSamplesStatusCodes};
-/// assert_eq!(GetSamplesStatusCodes.build().unwrap().uri(), "/status-types");
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetSamplesStatusCodes;
-
-impl Operation for GetSamplesStatusCodes {
-    type Output = StatusCodes;
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_samples_status_codes", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta()).lit("status-types").finish()
     }
 
     fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
@@ -173,4 +161,3 @@ pub fn sample_queries(
         })
         .collect()
 }
-pub const OPERATIONS: &[crate::OperationInfo] = &[];

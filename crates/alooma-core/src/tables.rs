@@ -7,10 +7,109 @@
 //! Every table and schema name is percent-encoded as one path segment (the
 //! reference client sends them raw: defect 3).
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{Column, Schema, Table};
 use bytes::Bytes;
 use http::{Request, Response};
+
+crate::declare::operations! {
+    area: tables;
+
+    /// The tables of a schema (the output's default when none), with their columns.
+    op get_tables for GetTables: GET "tables/{schema?}";
+    retry: Idempotent;
+    example: GetTables::new().schema(examples::ODD);
+
+    /// The tables of a schema, with empty `columns`.
+    op get_table_names for GetTableNames: GET "tables/{schema?}";
+    retry: Idempotent;
+    example: GetTableNames::new().schema(examples::ODD);
+
+    /// Creates a table in the output's default schema.
+    op create_table for CreateTable: POST "tables/{table}";
+    retry: NotIdempotent;
+    example: CreateTable::new(examples::ODD, examples::columns());
+
+    /// Creates a table in another schema.
+    op create_table_in_schema for CreateTableInSchema: POST "tables/{schema}/{table}";
+    retry: NotIdempotent;
+    example: CreateTableInSchema::new("stag ing", examples::ODD, examples::columns());
+
+    /// Alters a table to the given columns.
+    op alter_table for AlterTable: PUT "tables/{table}";
+    retry: Idempotent;
+    example: AlterTable::new("orders 2018", examples::columns_and_note());
+
+    /// Drops a table (and, cascading, its dependencies).
+    op drop_table for DropTable: DELETE "tables/{schema}/{table}";
+    retry: Idempotent;
+    example: DropTable::new("my schema", "a/b?cascade=false").cascade(true);
+
+    /// The objects that depend on a table.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, tables::GetTableDependencies};
+    /// assert_eq!(GetTableDependencies::new("public", "orders").build().unwrap().uri(),
+    ///            "/tables/public/orders/dependencies");
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct GetTableDependencies {
+        /// The schema the table is in.
+        pub schema: String,
+        /// The table's name.
+        pub table: String,
+    }
+    op get_table_dependencies: GET "tables" / {schema} / {table} / "dependencies";
+    retry: Idempotent;
+    output: Vec<String> = json;
+    example: GetTableDependencies::new("public", "a/b");
+
+    /// The schemas of the output.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, tables::GetSchemas};
+    /// assert_eq!(GetSchemas.build().unwrap().uri(), "/schemas/");
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct GetSchemas;
+    op get_schemas: GET "schemas/";
+    retry: Idempotent;
+    output: Vec<Schema> = json;
+    example: GetSchemas;
+
+    /// Creates a schema.
+    op create_schema for CreateSchema: POST "schemas";
+    retry: NotIdempotent;
+    example: CreateSchema::new(Schema::new("staging é"));
+}
+
+/// The examples' data.
+mod examples {
+    use alooma_types::{Column, ColumnType};
+
+    /// A name with every character that needs encoding.
+    pub(super) const ODD: &str = "a/b?c#d%e f é";
+
+    /// Two columns, as users' tools send them.
+    pub(super) fn columns() -> Vec<Column> {
+        serde_json::from_str(
+            r#"[{"columnName": "price", "distKey": false, "primaryKey": false, "sortKeyIndex": -1,
+                 "columnType": {"type": "FLOAT", "nonNull": false}},
+                {"columnName": "event", "distKey": true, "primaryKey": false, "sortKeyIndex": 0,
+                 "columnType": {"type": "VARCHAR", "length": 256, "nonNull": false}}]"#,
+        )
+        .unwrap_or_default()
+    }
+
+    /// [`columns`] and a sort-key `note` column.
+    pub(super) fn columns_and_note() -> Vec<Column> {
+        let mut columns = columns();
+        columns.push(
+            Column::new("note", ColumnType::new("VARCHAR").with_length(1024)).sort_key_index(1),
+        );
+        columns
+    }
+}
 
 fn tables_path(meta: OperationMeta, schema: Option<&str>) -> RequestSpec {
     let spec = RequestSpec::get(meta).lit("tables");
@@ -28,7 +127,8 @@ fn tables_path(meta: OperationMeta, schema: Option<&str>) -> RequestSpec {
 /// assert_eq!(GetTables::new().build().unwrap().uri(), "/tables");
 /// assert_eq!(GetTables::new().schema("my schema").build().unwrap().uri(), "/tables/my%20schema");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct GetTables {
     /// The schema (`None`: the output's default schema).
     pub schema: Option<String>,
@@ -51,7 +151,7 @@ impl Operation for GetTables {
     type Output = Vec<Table>;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_tables", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -72,7 +172,8 @@ impl Operation for GetTables {
 /// assert_eq!(GetTableNames::new().schema("a/b").build().unwrap().uri(),
 ///            "/tables/a%2Fb?shallow=true");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct GetTableNames {
     /// The schema (`None`: the output's default schema).
     pub schema: Option<String>,
@@ -95,7 +196,7 @@ impl Operation for GetTableNames {
     type Output = Vec<Table>;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_table_names", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -130,7 +231,7 @@ fn check_columns(spec: RequestSpec, columns: &[Column]) -> RequestSpec {
 /// assert_eq!(req.uri(), "/tables/orders");
 /// assert_eq!(req.method(), "POST");
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTable {
     /// The table's name.
     pub table: String,
@@ -153,7 +254,7 @@ impl Operation for CreateTable {
     type Output = Option<Table>;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("create_table", RetrySafety::NotIdempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -181,7 +282,7 @@ impl Operation for CreateTable {
 /// let req = op.build().unwrap();
 /// assert_eq!((req.method().as_str(), req.uri().to_string().as_str()), ("POST", "/tables/staging/orders"));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTableInSchema {
     /// The schema.
     pub schema: String,
@@ -207,7 +308,7 @@ impl Operation for CreateTableInSchema {
     type Output = Option<Table>;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("create_table_in_schema", RetrySafety::NotIdempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -233,7 +334,7 @@ impl Operation for CreateTableInSchema {
 /// let op = AlterTable::new("orders?x", vec![Column::new("price", ColumnType::new("FLOAT"))]);
 /// assert_eq!(op.build().unwrap().uri(), "/tables/orders%3Fx");
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlterTable {
     /// The table's name.
     pub table: String,
@@ -256,7 +357,7 @@ impl Operation for AlterTable {
     type Output = Option<Table>;
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("alter_table", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -280,13 +381,14 @@ impl Operation for AlterTable {
 /// assert_eq!(DropTable::new("public", "old").cascade(true).build().unwrap().uri(),
 ///            "/tables/public/old?cascade=true");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DropTable {
     /// The schema the table is in.
     pub schema: String,
     /// The table's name.
     pub table: String,
     /// Drop the table's dependencies too.
+    #[serde(default)]
     pub cascade: bool,
 }
 
@@ -311,7 +413,7 @@ impl Operation for DropTable {
     type Output = ();
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("drop_table", RetrySafety::Idempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -331,81 +433,6 @@ impl Operation for DropTable {
     }
 }
 
-/// `GET tables/{schema}/{table}/dependencies`: the objects that depend on
-/// the table.
-///
-/// ```
-/// use alooma_core::{Operation, tables::GetTableDependencies};
-/// assert_eq!(GetTableDependencies::new("public", "orders").build().unwrap().uri(),
-///            "/tables/public/orders/dependencies");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GetTableDependencies {
-    /// The schema the table is in.
-    pub schema: String,
-    /// The table's name.
-    pub table: String,
-}
-
-impl GetTableDependencies {
-    /// The dependencies of `schema.table`.
-    pub fn new(schema: impl Into<String>, table: impl Into<String>) -> Self {
-        GetTableDependencies {
-            schema: schema.into(),
-            table: table.into(),
-        }
-    }
-}
-
-impl Operation for GetTableDependencies {
-    type Output = Vec<String>;
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_table_dependencies", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("tables")
-            .seg(&self.schema)
-            .seg(&self.table)
-            .lit("dependencies")
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
-
-/// `GET schemas/`: the schemas of the output.
-///
-/// ```
-/// use alooma_core::{Operation, tables::GetSchemas};
-/// assert_eq!(GetSchemas.build().unwrap().uri(), "/schemas/");
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetSchemas;
-
-impl Operation for GetSchemas {
-    type Output = Vec<Schema>;
-
-    fn meta(&self) -> OperationMeta {
-        OperationMeta::new("get_schemas", RetrySafety::Idempotent)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("schemas")
-            .trailing_slash()
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
-
 /// `POST schemas` with the schema: creates a schema. Not idempotent.
 ///
 /// ```
@@ -415,7 +442,7 @@ impl Operation for GetSchemas {
 /// assert_eq!(req.uri(), "/schemas");
 /// assert_eq!(&req.body()[..], br#"{"schemaName":"staging"}"#);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSchema {
     /// The schema to create.
     pub schema: Schema,
@@ -432,7 +459,7 @@ impl Operation for CreateSchema {
     type Output = ();
 
     fn meta(&self) -> OperationMeta {
-        OperationMeta::new("create_schema", RetrySafety::NotIdempotent)
+        <Self as crate::registry::Declared>::META
     }
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
@@ -449,4 +476,3 @@ impl Operation for CreateSchema {
         decode::empty(self.meta().name, response)
     }
 }
-pub const OPERATIONS: &[crate::OperationInfo] = &[];

@@ -6,7 +6,7 @@
 
 use crate::structure::RedactedMap;
 use crate::{Extra, Lenient, Maybe, NodeCategory, Secret};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 crate::string_enum! {
@@ -469,6 +469,29 @@ impl fmt::Debug for OutputConfig {
     }
 }
 
+/// Read by `sinkType`: a Redshift, Snowflake or BigQuery configuration
+/// when it is one and decodes as one, any other object as
+/// [`OutputConfig::Custom`], kept as it is.
+impl<'de> Deserialize<'de> for OutputConfig {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = Extra::deserialize(d)?;
+        let value = serde_json::Value::Object(map.clone());
+        let sink = map
+            .get("sinkType")
+            .and_then(serde_json::Value::as_str)
+            .map(SinkType::from_any_case);
+        let typed = match sink {
+            Some(SinkType::Redshift) => serde_json::from_value(value).map(OutputConfig::Redshift).ok(),
+            Some(SinkType::Snowflake) => {
+                serde_json::from_value(value).map(OutputConfig::Snowflake).ok()
+            }
+            Some(SinkType::BigQuery) => serde_json::from_value(value).map(OutputConfig::BigQuery).ok(),
+            _ => None,
+        };
+        Ok(typed.unwrap_or(OutputConfig::Custom(map)))
+    }
+}
+
 impl Serialize for OutputConfig {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -482,7 +505,7 @@ impl Serialize for OutputConfig {
 
 /// The body of `PUT plumbing/nodes/{id}` sent by `set_output`:
 /// `{"configuration", "category": "OUTPUT", "id", "name", "type", "deleted": false}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OutputUpdate {
     /// The new configuration.

@@ -303,8 +303,12 @@ impl QueryConfiguration {
 /// let every = Schedule::Every { hours: 8 };
 /// let nightly = Schedule::Cron("0 3 * * *".into());
 /// assert_ne!(every, nightly);
+/// // As arguments (`alooma call schedule_query`): `{"every": {"hours": 8}}`
+/// // or `{"cron": "0 3 * * *"}`.
+/// assert_eq!(serde_json::to_string(&nightly).unwrap(), r#"{"cron":"0 3 * * *"}"#);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Schedule {
     /// Run every `hours` hours (`"frequency": hours`).
