@@ -213,7 +213,27 @@ where
         (result, _) => result,
     };
     match result {
-        Ok(op) => Ok(Box::new(op)),
+        Ok(op) => {
+            // Serde ignores keys it does not know; a misspelt argument must
+            // not silently become its default.
+            if let (Value::Object(given), Value::Object(known)) = (&arguments, op.arguments()) {
+                if let Some(unknown) = given.keys().find(|k| !known.contains_key(*k)) {
+                    let names: Vec<&str> = known.keys().map(String::as_str).collect();
+                    return Err(Error::build(
+                        O::META.name,
+                        format!(
+                            "unknown argument `{unknown}`; the arguments are: {}",
+                            if names.is_empty() {
+                                "none".to_owned()
+                            } else {
+                                names.join(", ")
+                            }
+                        ),
+                    ));
+                }
+            }
+            Ok(Box::new(op))
+        }
         Err(e) => {
             let path = e.path().to_string();
             let reason = if path == "." || path.is_empty() {

@@ -481,11 +481,15 @@ impl<'de> Deserialize<'de> for OutputConfig {
             .and_then(serde_json::Value::as_str)
             .map(SinkType::from_any_case);
         let typed = match sink {
-            Some(SinkType::Redshift) => serde_json::from_value(value).map(OutputConfig::Redshift).ok(),
-            Some(SinkType::Snowflake) => {
-                serde_json::from_value(value).map(OutputConfig::Snowflake).ok()
-            }
-            Some(SinkType::BigQuery) => serde_json::from_value(value).map(OutputConfig::BigQuery).ok(),
+            Some(SinkType::Redshift) => serde_json::from_value(value)
+                .map(OutputConfig::Redshift)
+                .ok(),
+            Some(SinkType::Snowflake) => serde_json::from_value(value)
+                .map(OutputConfig::Snowflake)
+                .ok(),
+            Some(SinkType::BigQuery) => serde_json::from_value(value)
+                .map(OutputConfig::BigQuery)
+                .ok(),
             _ => None,
         };
         Ok(typed.unwrap_or(OutputConfig::Custom(map)))

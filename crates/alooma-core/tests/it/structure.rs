@@ -2,19 +2,18 @@
 //! Snapshots: `tests/snapshots/structure__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use alooma_core::structure::*;
 use alooma_core::{render, Error, Operation};
 use alooma_types::{SinkType, Structure, ALOOMA_PUBLIC_SSH_KEY};
 
 const REDSHIFT_NODE: &str =
-    include_str!("../../alooma-types/tests/fixtures/structure/get_redshift_node.json");
+    include_str!("../../../alooma-types/tests/fixtures/structure/get_redshift_node.json");
 const SNOWFLAKE_NODE: &str =
-    include_str!("../../alooma-types/tests/fixtures/structure/get_snowflake_node.json");
+    include_str!("../../../alooma-types/tests/fixtures/structure/get_snowflake_node.json");
 const DEPLOYMENT: &str =
-    include_str!("../../alooma-types/tests/fixtures/deployment/get_deployment_info.json");
+    include_str!("../../../alooma-types/tests/fixtures/deployment/get_deployment_info.json");
 
 /// A structure holding the documented nodes plus a transformer, a restream
 /// queue and two mappers (one deleted).
@@ -37,7 +36,6 @@ fn structure() -> Structure {
 
 #[test]
 fn get_structure() {
-    insta::assert_snapshot!("get_structure", render(&GetStructure.build().unwrap()));
     let s = structure();
     assert_eq!(s.nodes().len(), 6);
     assert_eq!(s.extra["resolution"], "1min");
@@ -49,12 +47,12 @@ fn get_structure() {
 #[test]
 fn get_plumbing() {
     // The deprecated alias sends exactly get_structure's request.
-    insta::assert_snapshot!("get_plumbing", render(&GetStructure.build().unwrap()));
+    snapshot!("get_plumbing", render(&GetStructure.build().unwrap()));
 }
 
 #[test]
 fn get_transform_node_id() {
-    insta::assert_snapshot!(
+    snapshot!(
         "get_transform_node_id",
         render(&GetStructure.build().unwrap())
     );
@@ -68,7 +66,7 @@ fn get_transform_node_id() {
 
 #[test]
 fn get_throughput_by_name() {
-    insta::assert_snapshot!(
+    snapshot!(
         "get_throughput_by_name",
         render(&GetStructure.build().unwrap())
     );
@@ -79,7 +77,7 @@ fn get_throughput_by_name() {
 
 #[test]
 fn get_redshift_node() {
-    insta::assert_snapshot!("get_redshift_node", render(&GetStructure.build().unwrap()));
+    snapshot!("get_redshift_node", render(&GetStructure.build().unwrap()));
     let s = structure();
     let node = sink_node(&s, &SinkType::Redshift).unwrap();
     assert_eq!(node.name, "Redshift");
@@ -92,7 +90,7 @@ fn get_redshift_node() {
 
 #[test]
 fn get_snowflake_node() {
-    insta::assert_snapshot!("get_snowflake_node", render(&GetStructure.build().unwrap()));
+    snapshot!("get_snowflake_node", render(&GetStructure.build().unwrap()));
     let s = structure();
     let node = sink_node(&s, &SinkType::Snowflake).unwrap();
     assert_eq!(node.id, "<ID>");
@@ -104,16 +102,12 @@ fn get_snowflake_node() {
 
 #[test]
 fn get_bigquery_node() {
-    insta::assert_snapshot!("get_bigquery_node", render(&GetStructure.build().unwrap()));
+    snapshot!("get_bigquery_node", render(&GetStructure.build().unwrap()));
     assert!(sink_node(&structure(), &SinkType::BigQuery).is_none());
 }
 
 #[test]
 fn get_deployment_info() {
-    insta::assert_snapshot!(
-        "get_deployment_info",
-        render(&GetDeploymentInfo.build().unwrap())
-    );
     let d = GetDeploymentInfo.decode(ok(DEPLOYMENT)).unwrap();
     assert_eq!(d.git_branch.as_deref(), Some("origin/master"));
     assert_eq!(d.build_timestamp.as_deref(), Some("2018-06-13T20:31:54Z"));
@@ -122,7 +116,7 @@ fn get_deployment_info() {
 #[test]
 fn get_public_ssh_key() {
     // No request: the key is a constant.
-    insta::assert_snapshot!("get_public_ssh_key", ALOOMA_PUBLIC_SSH_KEY);
+    snapshot!("get_public_ssh_key", ALOOMA_PUBLIC_SSH_KEY);
 }
 
 #[test]

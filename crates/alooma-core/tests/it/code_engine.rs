@@ -2,8 +2,7 @@
 //! Snapshots: `tests/snapshots/code_engine__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns may panic
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use alooma_core::{code_engine::*, render, samples::*, Error, Operation};
 use alooma_types::{CodeModule, Requirement, Sample};
@@ -22,7 +21,7 @@ const MALFORMED: &[&str] = &[
 /// reference's examples (the submodule of `get_code_engine_module`).
 fn modules_json() -> String {
     let submodule: String = serde_json::from_str(include_str!(
-        "../../alooma-types/tests/fixtures/code_engine/get_code_engine_module.json"
+        "../../../alooma-types/tests/fixtures/code_engine/get_code_engine_module.json"
     ))
     .unwrap();
     json!([
@@ -37,14 +36,13 @@ const SUBMODULE_PREFIX: &str = "transform_names = {'John': 'Jonathan'";
 #[test]
 fn get_code_engine_code() {
     let op = GetCodeEngineCode;
-    insta::assert_snapshot!("get_code_engine_code", render(&op.build().unwrap()));
     let modules = op.decode(ok(&modules_json())).unwrap();
     assert_eq!(modules.len(), 2);
     assert_eq!(modules[1].extra["revision"], 4);
     // The facade's answer: module name → code, as the reference's example.
     let map = CodeModule::to_map(&modules);
     let example: BTreeMap<String, String> = serde_json::from_str(include_str!(
-        "../../alooma-types/tests/fixtures/code_engine/get_code_engine_code.json"
+        "../../../alooma-types/tests/fixtures/code_engine/get_code_engine_code.json"
     ))
     .unwrap();
     assert_eq!(
@@ -66,7 +64,6 @@ fn get_code_engine_code() {
 #[test]
 fn get_code_engine_module() {
     let op = GetCodeEngineModule::new("submodule");
-    insta::assert_snapshot!("get_code_engine_module", render(&op.build().unwrap()));
     assert!(op
         .decode(ok(&modules_json()))
         .unwrap()
@@ -102,7 +99,6 @@ fn set_code_engine_code() {
     ]);
     let op = SetCodeEngineCode::from_map(&modules);
     let req = op.build().unwrap();
-    insta::assert_snapshot!("set_code_engine_code", render(&req));
     let sent: Value = serde_json::from_slice(req.body()).unwrap();
     assert_eq!(
         sent,
@@ -131,7 +127,6 @@ fn set_code_engine_code() {
 #[test]
 fn delete_code_engine_module() {
     let op = DeleteCodeEngineModule::new("utils/v2?x");
-    insta::assert_snapshot!("delete_code_engine_module", render(&op.build().unwrap()));
     op.decode(ok("")).unwrap();
     assert_status_errors(&op);
     assert!(DeleteCodeEngineModule::new("").build().is_err());
@@ -141,7 +136,6 @@ fn delete_code_engine_module() {
 fn set_transform_to_default() {
     let op = SetTransformToDefault;
     let req = op.build().unwrap();
-    insta::assert_snapshot!("set_transform_to_default", render(&req));
     assert_eq!(
         &req.body()[..],
         br#"{"language":"PYTHON","code":"def transform(event):\n\treturn event","functionName":"main"}"#
@@ -154,7 +148,6 @@ fn set_transform_to_default() {
 fn set_transform() {
     let op = SetTransform::new("def transform(event):\n\treturn None", "my/module");
     let req = op.build().unwrap();
-    insta::assert_snapshot!("set_transform", render(&req));
     assert_eq!(
         &req.body()[..],
         br#"{"language":"PYTHON","code":"def transform(event):\n\treturn None","functionName":"my/module"}"#
@@ -167,7 +160,6 @@ fn set_transform() {
 #[test]
 fn get_code_engine_requirements() {
     let op = GetCodeEngineRequirements;
-    insta::assert_snapshot!("get_code_engine_requirements", render(&op.build().unwrap()));
     let reqs = op
         .decode(ok(r#"[{"name":"requests","version":"2.19.1"},{"name":"python-dateutil","version":"2.7.3","source":"pypi"}]"#))
         .unwrap();
@@ -191,7 +183,6 @@ fn get_code_engine_requirements() {
 #[test]
 fn get_transform() {
     let op = GetTransform::main();
-    insta::assert_snapshot!("get_transform", render(&op.build().unwrap()));
     assert_eq!(
         op.decode(ok(
             r#"{"functionName":"main","code":"x = 1","language":"PYTHON"}"#
@@ -215,7 +206,6 @@ fn get_transform() {
 #[test]
 fn get_transform_defaults() {
     let op = GetTransformDefaults;
-    insta::assert_snapshot!("get_transform_defaults", render(&op.build().unwrap()));
     assert_eq!(
         op.decode(ok(r#"{"PYTHON":"def transform(event):\n\treturn event"}"#))
             .unwrap(),
@@ -244,7 +234,6 @@ fn test_transform() {
     let code = "def transform(event):\n\tprint('seen 1 event')\n\treturn event";
     let op = TestTransform::new(json!({"user": "bob", "ts": 1}), code);
     let req = op.build().unwrap();
-    insta::assert_snapshot!("test_transform", render(&req));
     assert!(op.meta().retry.is_idempotent());
     // A sample given as JSON text (or a JSON string value) is parsed first.
     for text in [
@@ -290,7 +279,6 @@ fn test_code_engine_code() {
     ];
     let op = TestCodeEngineCode::new(r#"{"path": "/a?b#c"}"#, modules.clone());
     let req = op.build().unwrap();
-    insta::assert_snapshot!("test_code_engine_code", render(&req));
     let sent: Value = serde_json::from_slice(req.body()).unwrap();
     assert_eq!(sent["sample"], json!({"path": "/a?b#c"}));
     assert_eq!(sent["modules"].as_array().unwrap().len(), 2);
@@ -332,7 +320,7 @@ fn all_samples_requests(run: impl Fn(&Sample) -> http::Request<bytes::Bytes>) ->
 #[test]
 fn test_transform_all_samples() {
     let code = "def transform(event):\n\treturn event";
-    insta::assert_snapshot!(
+    snapshot!(
         "test_transform_all_samples",
         all_samples_requests(|s| TestTransform::new(s.event(), code).build().unwrap())
     );
@@ -356,7 +344,7 @@ fn test_code_engine_all_samples() {
         "main",
         "def transform(event):\n\treturn event",
     )];
-    insta::assert_snapshot!(
+    snapshot!(
         "test_code_engine_all_samples",
         all_samples_requests(|s| TestCodeEngineCode::new(s.event(), modules.clone())
             .build()

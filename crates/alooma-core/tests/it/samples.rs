@@ -2,10 +2,9 @@
 //! Snapshots: `tests/snapshots/samples__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns may panic
 
-mod common;
-use common::*;
+use crate::common::*;
 
-use alooma_core::{render, samples::*, Operation};
+use alooma_core::{samples::*, Operation};
 use serde_json::json;
 
 const MALFORMED: &[&str] = &[
@@ -17,7 +16,7 @@ const MALFORMED: &[&str] = &[
 ];
 
 const STATUS_CODES: &str =
-    include_str!("../../alooma-types/tests/fixtures/samples/get_samples_status_codes.json");
+    include_str!("../../../alooma-types/tests/fixtures/samples/get_samples_status_codes.json");
 
 #[test]
 fn get_samples() {
@@ -25,14 +24,6 @@ fn get_samples() {
     let filtered = GetSamples::new()
         .event_type("web/clicks & more")
         .statuses(["NO_MAPPING", "DROP"]);
-    insta::assert_snapshot!(
-        "get_samples",
-        format!(
-            "{}\n{}",
-            render(&all.build().unwrap()),
-            render(&filtered.build().unwrap())
-        )
-    );
     assert_eq!(
         filtered.build().unwrap().uri(),
         "/samples?eventType=web%2Fclicks%20%26%20more&status=NO_MAPPING&status=DROP"
@@ -59,7 +50,6 @@ fn get_samples() {
 fn get_samples_with_status_codes_only_starts_the_query_with_a_question_mark() {
     let op = GetSamples::new().status("NO_MAPPING").status("A&B=C");
     let req = op.build().unwrap();
-    insta::assert_snapshot!("get_samples_status_only", render(&req));
     assert_eq!(req.uri(), "/samples?status=NO_MAPPING&status=A%26B%3DC");
     assert_eq!(
         GetSamples::new()
@@ -74,7 +64,6 @@ fn get_samples_with_status_codes_only_starts_the_query_with_a_question_mark() {
 #[test]
 fn get_samples_stats() {
     let op = GetSamplesStats;
-    insta::assert_snapshot!("get_samples_stats", render(&op.build().unwrap()));
     let stats = op
         .decode(ok(
             r#"{"clicks":{"VALID":10,"NO_MAPPING":0},"web/orders":{"DROP":3}}"#,
@@ -91,7 +80,6 @@ fn get_samples_stats() {
 #[test]
 fn get_samples_status_codes() {
     let op = GetSamplesStatusCodes;
-    insta::assert_snapshot!("get_samples_status_codes", render(&op.build().unwrap()));
     let codes = op.decode(ok(STATUS_CODES)).unwrap();
     assert_eq!(codes.len(), 5);
     assert_eq!(codes["NO_MAPPED_FIELDS"], "No mapped fields");

@@ -2,8 +2,7 @@
 //! Snapshots: `tests/snapshots/outputs__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use alooma_core::outputs::*;
 use alooma_core::structure::GetStructure;
@@ -14,13 +13,13 @@ use alooma_types::{
 };
 
 const OUTPUT_NODE: &str =
-    include_str!("../../alooma-types/tests/fixtures/outputs/get_output_node.json");
+    include_str!("../../../alooma-types/tests/fixtures/outputs/get_output_node.json");
 const REDSHIFT_CONFIG: &str =
-    include_str!("../../alooma-types/tests/fixtures/outputs/get_redshift_config.json");
+    include_str!("../../../alooma-types/tests/fixtures/outputs/get_redshift_config.json");
 const SNOWFLAKE_CONFIG: &str =
-    include_str!("../../alooma-types/tests/fixtures/outputs/get_snowflake_config.json");
+    include_str!("../../../alooma-types/tests/fixtures/outputs/get_snowflake_config.json");
 const BIGQUERY_CONFIG: &str =
-    include_str!("../../alooma-types/tests/fixtures/outputs/get_bigquery_config.json");
+    include_str!("../../../alooma-types/tests/fixtures/outputs/get_bigquery_config.json");
 
 fn structure_with(node_type: &str, config: &str) -> Structure {
     GetStructure
@@ -36,7 +35,6 @@ fn node(node_type: &str) -> Node {
 
 #[test]
 fn get_output_node() {
-    insta::assert_snapshot!("get_output_node", render(&GetOutputNode.build().unwrap()));
     let n = GetOutputNode
         .decode(ok(&format!("[{OUTPUT_NODE}]")))
         .unwrap();
@@ -67,7 +65,7 @@ fn get_output_node() {
 #[test]
 fn get_output_config() {
     // get_output_config is get_output_node's `configuration`.
-    insta::assert_snapshot!("get_output_config", render(&GetOutputNode.build().unwrap()));
+    snapshot!("get_output_config", render(&GetOutputNode.build().unwrap()));
     let n = GetOutputNode
         .decode(ok(&format!("[{OUTPUT_NODE}]")))
         .unwrap();
@@ -80,7 +78,7 @@ fn get_output_config() {
 
 #[test]
 fn get_redshift_config() {
-    insta::assert_snapshot!(
+    snapshot!(
         "get_redshift_config",
         render(&GetStructure.build().unwrap())
     );
@@ -105,7 +103,7 @@ fn get_redshift_config() {
 
 #[test]
 fn get_snowflake_config() {
-    insta::assert_snapshot!(
+    snapshot!(
         "get_snowflake_config",
         render(&GetStructure.build().unwrap())
     );
@@ -135,7 +133,7 @@ fn get_snowflake_config() {
 
 #[test]
 fn get_bigquery_config() {
-    insta::assert_snapshot!(
+    snapshot!(
         "get_bigquery_config",
         render(&GetStructure.build().unwrap())
     );
@@ -163,7 +161,6 @@ fn set_output() {
         .extensions()
         .get::<alooma_core::auth::SensitiveBody>()
         .is_some());
-    insta::assert_snapshot!("set_output", render(&req));
     assert_eq!(op.decode(ok(OUTPUT_NODE)).unwrap().unwrap()["id"], "<ID>");
     assert_eq!(op.decode(ok("")).unwrap(), None);
     assert!(matches!(
@@ -180,7 +177,7 @@ fn set_redshift_config() {
     let config = RedshiftConfig::new("rs.example.com", 5439, "public", "dwh", "loader", "pw")
         .with_ssh(SshTunnel::new("bastion.example.com", 22, "alooma").with_password("ssh-pw"));
     let op = SetOutput::for_node(&node("REDSHIFT"), config.into(), None).unwrap();
-    insta::assert_snapshot!("set_redshift_config", render(&op.build().unwrap()));
+    snapshot!("set_redshift_config", render(&op.build().unwrap()));
     // Without a complete tunnel there is no `ssh` key at all.
     let plain = RedshiftConfig::new("h", 5439, "s", "d", "u", "p")
         .with_skip_validation(true)
@@ -195,12 +192,12 @@ fn set_redshift_config() {
 fn set_snowflake_config() {
     let config = SnowflakeConfig::new("acme.eu-west-1", "LOAD_WH", "PUBLIC", "DWH", "loader", "pw");
     let op = SetOutput::for_node(&node("SNOWFLAKE"), config.into(), None).unwrap();
-    insta::assert_snapshot!("set_snowflake_config", render(&op.build().unwrap()));
+    snapshot!("set_snowflake_config", render(&op.build().unwrap()));
 }
 
 #[test]
 fn set_bigquery_config() {
     let config = BigQueryConfig::new("acme-prod", "events");
     let op = SetOutput::for_node(&node("BIGQUERY"), config.into(), None).unwrap();
-    insta::assert_snapshot!("set_bigquery_config", render(&op.build().unwrap()));
+    snapshot!("set_bigquery_config", render(&op.build().unwrap()));
 }

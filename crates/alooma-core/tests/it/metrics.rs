@@ -2,14 +2,13 @@
 //! Snapshots: `tests/snapshots/metrics__<operation>.snap`.
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use alooma_core::{metrics::*, render, Error, Operation};
 use alooma_types::MetricName;
 
 const SERIES: &str =
-    include_str!("../../alooma-types/tests/fixtures/metrics/get_metrics_by_names.json");
+    include_str!("../../../alooma-types/tests/fixtures/metrics/get_metrics_by_names.json");
 
 fn malformed_is_an_error<O: Operation>(op: &O)
 where
@@ -41,7 +40,6 @@ fn get_metrics_by_names() {
         100,
     )
     .resolution(10);
-    insta::assert_snapshot!("get_metrics_by_names", render(&op.build().unwrap()));
     let series = op.decode(answer(200, SERIES)).unwrap();
     assert_eq!(series[0].target, MetricName::EventSizeAvg);
     assert_eq!(series[0].points()[0].value(), Some(22984.973548689137));
@@ -73,7 +71,7 @@ fn get_incoming_queue_metric() {
         [MetricName::EventsInPipeline],
         100,
     );
-    insta::assert_snapshot!("get_incoming_queue_metric", render(&op.build().unwrap()));
+    snapshot!("get_incoming_queue_metric", render(&op.build().unwrap()));
     let s = op
         .decode(answer(
             200,
@@ -90,7 +88,7 @@ fn get_incoming_events_count() {
         [MetricName::IncomingEvents],
         100,
     );
-    insta::assert_snapshot!("get_incoming_events_count", render(&op.build().unwrap()));
+    snapshot!("get_incoming_events_count", render(&op.build().unwrap()));
     let s = op
         .decode(answer(
             200,
@@ -104,7 +102,7 @@ fn get_incoming_events_count() {
 fn get_average_event_size() {
     let op =
         GetMetricsByNames::for_helper("get_average_event_size", [MetricName::EventSizeAvg], 100);
-    insta::assert_snapshot!("get_average_event_size", render(&op.build().unwrap()));
+    snapshot!("get_average_event_size", render(&op.build().unwrap()));
     let s = op.decode(answer(200, SERIES)).unwrap();
     assert_eq!(average_event_size(&s), 22984.973548689137);
 }
@@ -112,7 +110,7 @@ fn get_average_event_size() {
 #[test]
 fn get_max_latency() {
     let op = GetMetricsByNames::for_helper("get_max_latency", [MetricName::LatencyMax], 100);
-    insta::assert_snapshot!("get_max_latency", render(&op.build().unwrap()));
+    snapshot!("get_max_latency", render(&op.build().unwrap()));
     let s = op
         .decode(answer(
             200,
@@ -132,7 +130,7 @@ fn get_max_latency() {
 #[test]
 fn get_outputs_metrics() {
     let op = GetMetricsByNames::for_helper("get_outputs_metrics", OUTPUTS_METRICS, 100);
-    insta::assert_snapshot!("get_outputs_metrics", render(&op.build().unwrap()));
+    snapshot!("get_outputs_metrics", render(&op.build().unwrap()));
     let s = op
         .decode(answer(
             200,
@@ -155,7 +153,7 @@ fn get_restream_queue_metrics() {
         [MetricName::EventsInTransit],
         100,
     );
-    insta::assert_snapshot!("get_restream_queue_metrics", render(&op.build().unwrap()));
+    snapshot!("get_restream_queue_metrics", render(&op.build().unwrap()));
     let s = op
         .decode(answer(
             200,
