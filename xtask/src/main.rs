@@ -167,6 +167,7 @@ fn fuzz(rest: &[String]) -> Result<()> {
                     "alooma-mapping",
                     "--release",
                     "--test",
+                    "it",
                     "fuzz_replay",
                     "--",
                     "--nocapture",

@@ -1,0 +1,13 @@
+//! The alooma command's integration tests, with the real binary.
+//!
+//! One integration-test binary for the crate (one link, one process): each
+//! module below was its own test file.
+
+// Integration tests: unwrap, expect and panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cli;
+mod common;
+mod offline;
+mod processes;
+mod secrets;

@@ -1,0 +1,24 @@
+//! alooma-types' integration tests: every model against real shapes, and the corpus round trips.
+//!
+//! One integration-test binary for the crate (one link, one process): each
+//! module below was its own test file.
+
+// Integration tests: unwrap, expect and panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod code_engine;
+mod common;
+mod corpus;
+mod credits;
+mod deployment;
+mod event_types;
+mod inputs;
+mod metrics;
+mod notifications;
+mod outputs;
+mod queries;
+mod samples;
+mod settings;
+mod structure;
+mod tables;
+mod users;
