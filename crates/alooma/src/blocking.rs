@@ -1,17 +1,21 @@
 //! A synchronous client for scripts (feature `blocking`).
 //!
 //! [`blocking::Client`](Client) owns a multi-thread Tokio runtime and an
-//! async [`alooma::Client`](crate::Client); [`call`](Client::call) runs any
-//! of the async client's methods to completion on that runtime. Every
-//! method of the async client is therefore available without a per-method
-//! copy:
+//! async [`alooma::Client`](crate::Client). It has every method of the
+//! async client under the same name and arguments (declared once, in the
+//! facade's area modules), each run to completion on that runtime;
+//! [`send`](Client::send) runs any operation and [`call`](Client::call) any
+//! async code built on the client.
 //!
 //! ```no_run
 //! let alooma = alooma::blocking::Client::from_env()?;
-//! let inputs = alooma.call(|c| c.get_event_types())?;
-//! let clicks = alooma.call(|c| c.get_event_type("clicks"))?;
-//! # let _ = (inputs, clicks);
-//! # Ok::<(), alooma::Error>(())
+//! let event_types = alooma.get_event_types()?;
+//! let mut clicks = alooma.get_mapping("clicks")?;
+//! alooma.discard_field(&mut clicks, "debug.trace")?;
+//! alooma.set_mapping(&clicks, "clicks")?;
+//! let modules = alooma.call(|c| async move { c.get_code_engine_code().await })?;
+//! # let _ = (event_types, modules);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Not inside async code
@@ -242,6 +246,19 @@ impl<S: HttpService> Client<S> {
     /// assert_eq!(n, 42);
     /// # Ok::<(), alooma::Error>(())
     /// ```
+    /// Sends one operation and decodes its answer: [`Client::send`](crate::Client::send),
+    /// run to completion.
+    ///
+    /// ```no_run
+    /// # fn demo(alooma: alooma::blocking::Client) -> Result<(), alooma::Error> {
+    /// use alooma::core::event_types::GetEventType;
+    /// let et = alooma.send(GetEventType::new("clicks"))?;
+    /// # let _ = et; Ok(()) }
+    /// ```
+    pub fn send<O: alooma_core::Operation>(&self, operation: O) -> Result<O::Output, Error> {
+        self.block_on(self.inner.send(operation))?
+    }
+
     pub fn block_on<F: Future>(&self, future: F) -> Result<F::Output, Error> {
         not_in_async("the blocking client cannot be used")?;
         Ok(self.runtime.runtime()?.block_on(future))

@@ -204,7 +204,9 @@ impl<S: HttpService> Client<S> {
             .map_err(|e| into_error(name, e))?;
         operation.decode(response)
     }
+}
 
+crate::api::methods! {
     /// The account name: the configured one, or (once, then cached) the one
     /// the server reports for these credentials (`GET repository`).
     ///

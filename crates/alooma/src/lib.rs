@@ -83,6 +83,7 @@ pub mod mock;
 mod settings;
 mod transport;
 
+pub use api::client_methods;
 pub use api::mapping::IntoFieldPath;
 pub use api::system::{CleanSystemReport, StepOutcome};
 pub use builder::ClientBuilder;

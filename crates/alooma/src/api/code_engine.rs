@@ -22,7 +22,7 @@ enum Runner {
     Modules(Vec<CodeModule>),
 }
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// Every Code Engine module's code, as a map of module name → code
     /// (`GET transform/functions`).
     ///
@@ -47,9 +47,7 @@ impl<S: HttpService> Client<S> {
     ///     .into_iter().map(|m| m.function_name).collect();
     /// # Ok(()) }
     /// ```
-    pub async fn get_code_engine_modules(&self) -> Result<Vec<CodeModule>, Error> {
-        self.send(GetCodeEngineCode).await
-    }
+    pub async fn get_code_engine_modules(&self) -> Result<Vec<CodeModule>, Error> = GetCodeEngineCode;
 
     /// The old name of [`get_code_engine_code`](Self::get_code_engine_code).
     ///
@@ -73,9 +71,7 @@ impl<S: HttpService> Client<S> {
     /// println!("{main}");
     /// # Ok(()) }
     /// ```
-    pub async fn get_code_engine_module(&self, name: &str) -> Result<String, Error> {
-        self.send(GetCodeEngineModule::new(name)).await
-    }
+    pub async fn get_code_engine_module(&self, name: &str) -> Result<String, Error> = GetCodeEngineModule::new(name);
 
     /// Defines (or replaces) Code Engine modules from a map of module name →
     /// Python code (`POST transform/v2/functions`). Modules not in the map
@@ -94,9 +90,7 @@ impl<S: HttpService> Client<S> {
     pub async fn set_code_engine_code(
         &self,
         modules: &BTreeMap<String, String>,
-    ) -> Result<(), Error> {
-        self.send(SetCodeEngineCode::from_map(modules)).await
-    }
+    ) -> Result<(), Error> = SetCodeEngineCode::from_map(modules);
 
     /// Deletes one module (`DELETE transform/functions/{name}`).
     ///
@@ -105,9 +99,7 @@ impl<S: HttpService> Client<S> {
     /// client.delete_code_engine_module("submodule").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn delete_code_engine_module(&self, name: &str) -> Result<(), Error> {
-        self.send(DeleteCodeEngineModule::new(name)).await
-    }
+    pub async fn delete_code_engine_module(&self, name: &str) -> Result<(), Error> = DeleteCodeEngineModule::new(name);
 
     /// One module's code (`GET transform/functions/{module}`): the
     /// reference's deprecated `get_transform`. As in the reference, when
@@ -145,9 +137,7 @@ impl<S: HttpService> Client<S> {
     /// # Ok(()) }
     /// ```
     #[deprecated(note = "use set_code_engine_code")]
-    pub async fn set_transform(&self, code: &str, module: &str) -> Result<(), Error> {
-        self.send(SetTransform::new(code, module)).await
-    }
+    pub async fn set_transform(&self, code: &str, module: &str) -> Result<(), Error> = SetTransform::new(code, module);
 
     /// Deletes one module: the reference's deprecated `delete_transform`,
     /// the same request as [`delete_code_engine_module`](Self::delete_code_engine_module).
@@ -171,9 +161,7 @@ impl<S: HttpService> Client<S> {
     /// client.set_transform_to_default().await?;
     /// # Ok(()) }
     /// ```
-    pub async fn set_transform_to_default(&self) -> Result<(), Error> {
-        self.send(SetTransformToDefault).await
-    }
+    pub async fn set_transform_to_default(&self) -> Result<(), Error> = SetTransformToDefault;
 
     /// The Python packages installed in the Code Engine
     /// (`GET code-engine/requirements`).
@@ -185,9 +173,7 @@ impl<S: HttpService> Client<S> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn get_code_engine_requirements(&self) -> Result<Vec<Requirement>, Error> {
-        self.send(GetCodeEngineRequirements).await
-    }
+    pub async fn get_code_engine_requirements(&self) -> Result<Vec<Requirement>, Error> = GetCodeEngineRequirements;
 
     /// The installed packages in pip's text form, one `name==version` line
     /// each (the reference's `get_code_engine_requirements(text_format=True)`).
@@ -202,18 +188,6 @@ impl<S: HttpService> Client<S> {
         Ok(Requirement::to_text(
             &self.get_code_engine_requirements().await?,
         ))
-    }
-
-    /// The deployed `main` code (`GET transform/functions/main`), or the
-    /// service's default transform (`GET transform/defaults`) when there is
-    /// no `main` yet (a 404).
-    async fn deployed_main_code(&self) -> Result<String, Error> {
-        match self.send(GetTransform::main()).await {
-            Err(Error::Api { status, .. }) if status == StatusCode::NOT_FOUND => {
-                self.send(GetTransformDefaults).await
-            }
-            other => other,
-        }
     }
 
     /// Runs transform code on one sample event without deploying it
@@ -314,6 +288,20 @@ impl<S: HttpService> Client<S> {
         let modules = self.get_code_engine_modules().await?;
         self.run_on_samples(event_type, status_codes, Runner::Modules(modules))
             .await
+    }
+}
+
+impl<S: HttpService> Client<S> {
+    /// The deployed `main` code (`GET transform/functions/main`), or the
+    /// service's default transform (`GET transform/defaults`) when there is
+    /// no `main` yet (a 404).
+    async fn deployed_main_code(&self) -> Result<String, Error> {
+        match self.send(GetTransform::main()).await {
+            Err(Error::Api { status, .. }) if status == StatusCode::NOT_FOUND => {
+                self.send(GetTransformDefaults).await
+            }
+            other => other,
+        }
     }
 
     async fn run_on_samples(

@@ -1,10 +1,9 @@
 //! Client methods of the credits area.
 
-use crate::{Client, Error, HttpService};
 use alooma_core::credits::{GetCompanyCredits, GetLoadedEventsPerTableSummary, GetUsedCredits};
 use alooma_types::{CompanyCredits, LoadedEventsSummary, UsedCredits};
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// The company's credits for the current period (`GET credits/company`).
     ///
     /// ```no_run
@@ -13,9 +12,7 @@ impl<S: HttpService> Client<S> {
     /// println!("{:?} of {:?}", c.used_credits_f64(), c.total_credits_f64());
     /// # Ok(()) }
     /// ```
-    pub async fn get_company_credits(&self) -> Result<CompanyCredits, Error> {
-        self.send(GetCompanyCredits).await
-    }
+    pub async fn get_company_credits(&self) -> Result<CompanyCredits, Error> = GetCompanyCredits;
 
     /// Credits used per day between `from_day` and `to_day` (`YYYY-MM-DD`,
     /// each optional), for this account or `all_accounts` of the company

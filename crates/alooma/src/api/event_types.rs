@@ -1,7 +1,7 @@
 //! Client methods of the event-types area: listing, reading, mapping,
 //! discarding and deleting event types, and the default mapping mode.
 
-use crate::{BulkReport, Client, Error, HttpService};
+use crate::{BulkReport, Error};
 use alooma_core::event_types::{
     event_type_names, AutoMapEventType, ClearEventTypeStats, DeleteEventType, DiscardEventType,
     GetEventType, GetEventTypes, GetMapping, GetMappingMode, SetMapping, SetMappingMode,
@@ -9,7 +9,7 @@ use alooma_core::event_types::{
 use alooma_types::{EventType, MappingMode};
 use futures::stream::{self, StreamExt};
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// Every event type in the system, without their fields
     /// (`GET event-types`).
     ///
@@ -20,9 +20,7 @@ impl<S: HttpService> Client<S> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn get_event_types(&self) -> Result<Vec<EventType>, Error> {
-        self.send(GetEventTypes).await
-    }
+    pub async fn get_event_types(&self) -> Result<Vec<EventType>, Error> = GetEventTypes;
 
     /// One event type with its mapping and fields (`GET event-types/{name}`).
     ///
@@ -32,9 +30,7 @@ impl<S: HttpService> Client<S> {
     /// println!("{} fields", et.fields().len());
     /// # Ok(()) }
     /// ```
-    pub async fn get_event_type(&self, name: &str) -> Result<EventType, Error> {
-        self.send(GetEventType::new(name)).await
-    }
+    pub async fn get_event_type(&self, name: &str) -> Result<EventType, Error> = GetEventType::new(name);
 
     /// The mapping of an event type, ready to edit and send back with
     /// [`set_mapping`](Self::set_mapping): the event type
@@ -68,9 +64,7 @@ impl<S: HttpService> Client<S> {
     /// client.set_mapping(&mapping, "orders").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn set_mapping(&self, mapping: &EventType, name: &str) -> Result<(), Error> {
-        self.send(SetMapping::new(mapping.clone(), name)).await
-    }
+    pub async fn set_mapping(&self, mapping: &EventType, name: &str) -> Result<(), Error> = SetMapping::new(mapping.clone(), name);
 
     /// Discards a whole event type: its events are no longer loaded
     /// (a `set_mapping` with `{"name": name, "mapping": {"isDiscarded": true,
@@ -81,9 +75,7 @@ impl<S: HttpService> Client<S> {
     /// client.discard_event_type("debug_events").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn discard_event_type(&self, name: &str) -> Result<(), Error> {
-        self.send(DiscardEventType::new(name)).await
-    }
+    pub async fn discard_event_type(&self, name: &str) -> Result<(), Error> = DiscardEventType::new(name);
 
     /// Asks the service to map the event type's unmapped fields
     /// automatically (`POST event-types/{name}/auto-map`: beyond the
@@ -99,9 +91,7 @@ impl<S: HttpService> Client<S> {
     pub async fn auto_map_event_type(
         &self,
         name: &str,
-    ) -> Result<Option<serde_json::Value>, Error> {
-        self.send(AutoMapEventType::new(name)).await
-    }
+    ) -> Result<Option<serde_json::Value>, Error> = AutoMapEventType::new(name);
 
     /// Resets an event type's counters (`DELETE event-types/{name}/clear-stats`:
     /// beyond the reference client, an endpoint real users' code called).
@@ -111,9 +101,7 @@ impl<S: HttpService> Client<S> {
     /// client.clear_event_type_stats("clicks").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn clear_event_type_stats(&self, name: &str) -> Result<(), Error> {
-        self.send(ClearEventTypeStats::new(name)).await
-    }
+    pub async fn clear_event_type_stats(&self, name: &str) -> Result<(), Error> = ClearEventTypeStats::new(name);
 
     /// Deletes an event type (`DELETE event-types/{name}`).
     ///
@@ -122,9 +110,7 @@ impl<S: HttpService> Client<S> {
     /// client.delete_event_type("old/clicks").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn delete_event_type(&self, name: &str) -> Result<(), Error> {
-        self.send(DeleteEventType::new(name)).await
-    }
+    pub async fn delete_event_type(&self, name: &str) -> Result<(), Error> = DeleteEventType::new(name);
 
     /// Deletes every event type: lists them, then deletes them with at most
     /// `bulk_concurrency` deletes at once (see
@@ -167,9 +153,7 @@ impl<S: HttpService> Client<S> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn get_mapping_mode(&self) -> Result<MappingMode, Error> {
-        self.send(GetMappingMode).await
-    }
+    pub async fn get_mapping_mode(&self) -> Result<MappingMode, Error> = GetMappingMode;
 
     /// Sets the system's default mapping mode (`POST mapping-mode` with the
     /// mode as a JSON string). A failed call is an error (the reference
@@ -180,7 +164,5 @@ impl<S: HttpService> Client<S> {
     /// client.set_mapping_mode(alooma::types::MappingMode::Strict).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn set_mapping_mode(&self, mode: MappingMode) -> Result<(), Error> {
-        self.send(SetMappingMode::new(mode)).await
-    }
+    pub async fn set_mapping_mode(&self, mode: MappingMode) -> Result<(), Error> = SetMappingMode::new(mode);
 }

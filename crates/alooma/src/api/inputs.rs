@@ -4,7 +4,7 @@
 //! `pause_input_by_id`, `resume_input_by_id`, `remove_input`,
 //! `remove_all_inputs`, `get_input_sleep_time`, `set_input_sleep_time`.
 
-use crate::{BulkReport, Client, Error, HttpService};
+use crate::{BulkReport, Error};
 use alooma_core::inputs::{
     filter_inputs, input_id_by_name, new_input_id, node_ids, removable_inputs, CreateInput,
     EditInput, GetInputById, GetInputSleepTime, GetInputs, InputFilter, NewInput, PauseInputById,
@@ -14,7 +14,7 @@ use alooma_core::TimeoutKind;
 use alooma_types::{InputDetails, InputSpec, MixpanelInput, Node, S3Input};
 use futures::stream::{self, StreamExt};
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// The inputs, filtered client-side: a name regex matched at the start
     /// of the name, an exact type, an exact id (`GET inputs`). An invalid
     /// regex is [`Error::Build`].
@@ -39,9 +39,7 @@ impl<S: HttpService> Client<S> {
     /// println!("{}", input.job.get().map_or("?", |job| job.input_type.as_deref().unwrap_or("?")));
     /// # Ok(()) }
     /// ```
-    pub async fn get_input_by_id(&self, id: &str) -> Result<InputDetails, Error> {
-        self.send(GetInputById::new(id)).await
-    }
+    pub async fn get_input_by_id(&self, id: &str) -> Result<InputDetails, Error> = GetInputById::new(id);
 
     /// The input called exactly `name`: `GET inputs`, then `GET inputs/{id}`.
     /// No such input is [`Error::NotFound`].
@@ -166,9 +164,7 @@ impl<S: HttpService> Client<S> {
     /// client.edit_input(&spec).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn edit_input(&self, spec: &InputSpec) -> Result<Option<serde_json::Value>, Error> {
-        self.send(EditInput::new(spec)).await
-    }
+    pub async fn edit_input(&self, spec: &InputSpec) -> Result<Option<serde_json::Value>, Error> = EditInput::new(spec);
 
     /// Pauses an input (`PUT inputs/{id}/pause?pause=true`).
     ///
@@ -177,9 +173,7 @@ impl<S: HttpService> Client<S> {
     /// client.pause_input_by_id("a3ef").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn pause_input_by_id(&self, id: &str) -> Result<Option<serde_json::Value>, Error> {
-        self.send(PauseInputById::new(id)).await
-    }
+    pub async fn pause_input_by_id(&self, id: &str) -> Result<Option<serde_json::Value>, Error> = PauseInputById::new(id);
 
     /// Resumes a paused input (`PUT inputs/{id}/pause?pause=false`).
     ///
@@ -188,9 +182,7 @@ impl<S: HttpService> Client<S> {
     /// client.resume_input_by_id("a3ef").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn resume_input_by_id(&self, id: &str) -> Result<Option<serde_json::Value>, Error> {
-        self.send(ResumeInputById::new(id)).await
-    }
+    pub async fn resume_input_by_id(&self, id: &str) -> Result<Option<serde_json::Value>, Error> = ResumeInputById::new(id);
 
     /// Removes an input (`POST plumbing/nodes/remove/{id}`; never retried).
     ///
@@ -199,9 +191,7 @@ impl<S: HttpService> Client<S> {
     /// client.remove_input("a3ef").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn remove_input(&self, id: &str) -> Result<(), Error> {
-        self.send(RemoveInput::new(id)).await
-    }
+    pub async fn remove_input(&self, id: &str) -> Result<(), Error> = RemoveInput::new(id);
 
     /// Removes every input except the Restream Queue and agents, a few at a
     /// time (`ClientSettings::bulk_concurrency`), and reports every input
@@ -236,9 +226,7 @@ impl<S: HttpService> Client<S> {
     /// println!("{}", client.get_input_sleep_time("a3ef").await?);
     /// # Ok(()) }
     /// ```
-    pub async fn get_input_sleep_time(&self, id: &str) -> Result<f64, Error> {
-        self.send(GetInputSleepTime::new(id)).await
-    }
+    pub async fn get_input_sleep_time(&self, id: &str) -> Result<f64, Error> = GetInputSleepTime::new(id);
 
     /// Sets an input's sleep time (`PUT inputSleepTime/{id}`, the number as
     /// body, sent as given: `45` or `45.5`). A failed call is an error.
@@ -253,7 +241,5 @@ impl<S: HttpService> Client<S> {
         &self,
         id: &str,
         sleep_time: impl Into<SleepTime>,
-    ) -> Result<(), Error> {
-        self.send(SetInputSleepTime::new(id, sleep_time)).await
-    }
+    ) -> Result<(), Error> = SetInputSleepTime::new(id, sleep_time);
 }

@@ -10,7 +10,6 @@
 //! caller's and returns nothing, defect 6). Clone the event type first if you
 //! need the original; on error the event type is unchanged.
 
-use crate::Client;
 use alooma_mapping::{FieldPath, MappingError, PathError};
 use alooma_types::{ColumnType, EventType, Field};
 
@@ -59,7 +58,7 @@ impl IntoFieldPath for &String {
     }
 }
 
-impl<S> Client<S> {
+crate::api::methods! {
     /// Finds the field at `path` for editing; with `add_if_missing`, creates
     /// every missing field on the way, at any depth (the reference forgets
     /// below the first level, defect 4). Edits `event_type` in place only

@@ -6,7 +6,7 @@ use crate::{Client, Error, HttpService};
 use alooma_core::metrics::{self, GetMetricsByNames, OutputsMetrics, OUTPUTS_METRICS};
 use alooma_types::{MetricName, MetricSeries};
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// The given metrics over the last `minutes` minutes, one datapoint per
     /// `resolution` minutes (`None`: one datapoint for the whole period)
     /// (`GET metrics?metrics=…&from=-{minutes}min&resolution={resolution}min`).
@@ -33,16 +33,6 @@ impl<S: HttpService> Client<S> {
         let mut op = GetMetricsByNames::new(names, minutes);
         op.resolution = resolution;
         self.send(op).await
-    }
-
-    async fn helper_series(
-        &self,
-        operation: &'static str,
-        names: impl IntoIterator<Item = MetricName>,
-        minutes: u32,
-    ) -> Result<Vec<MetricSeries>, Error> {
-        self.send(GetMetricsByNames::for_helper(operation, names, minutes))
-            .await
     }
 
     /// The largest number of events waiting in the incoming queue over the
@@ -155,5 +145,17 @@ impl<S: HttpService> Client<S> {
             )
             .await?;
         Ok(metrics::restream_queue_metrics(&s))
+    }
+}
+
+impl<S: HttpService> Client<S> {
+    async fn helper_series(
+        &self,
+        operation: &'static str,
+        names: impl IntoIterator<Item = MetricName>,
+        minutes: u32,
+    ) -> Result<Vec<MetricSeries>, Error> {
+        self.send(GetMetricsByNames::for_helper(operation, names, minutes))
+            .await
     }
 }

@@ -1,10 +1,9 @@
 //! Client methods of the notifications area.
 
-use crate::{Client, Error, HttpService};
 use alooma_core::notifications::{self, GetNotifications, PublishNotification};
 use alooma_types::{NotificationLevel, Notifications};
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// The notifications raised since `epoch_seconds`
     /// (`GET notifications?from={epoch_seconds}`).
     ///
@@ -16,9 +15,7 @@ impl<S: HttpService> Client<S> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn get_notifications(&self, epoch_seconds: i64) -> Result<Notifications, Error> {
-        self.send(GetNotifications::new(epoch_seconds)).await
-    }
+    pub async fn get_notifications(&self, epoch_seconds: i64) -> Result<Notifications, Error> = GetNotifications::new(epoch_seconds);
 
     /// Publishes a custom notification (`POST notifications/custom`). Not
     /// retried after it may have reached the server.

@@ -3,13 +3,13 @@
 //! `set_snowflake_config`, `set_bigquery_config`, `get_redshift_config`,
 //! `get_snowflake_config`, `get_bigquery_config`.
 
-use crate::{Client, Error, HttpService};
+use crate::Error;
 use alooma_core::outputs::{sink_config, GetOutputNode, SetOutput};
 use alooma_types::{
     BigQueryConfig, Configuration, Node, OutputConfig, RedshiftConfig, SinkType, SnowflakeConfig,
 };
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// The output node (`GET plumbing/outputs`, first element); none is
     /// [`Error::NotFound`].
     ///
@@ -19,9 +19,7 @@ impl<S: HttpService> Client<S> {
     /// println!("{} ({})", out.name, out.node_type);
     /// # Ok(()) }
     /// ```
-    pub async fn get_output_node(&self) -> Result<Node, Error> {
-        self.send(GetOutputNode).await
-    }
+    pub async fn get_output_node(&self) -> Result<Node, Error> = GetOutputNode;
 
     /// The output node's configuration (passwords masked by the server).
     ///
@@ -75,10 +73,11 @@ impl<S: HttpService> Client<S> {
     #[deprecated(note = "use set_output")]
     pub async fn set_output_config(
         &self,
-        mut config: RedshiftConfig,
+        config: RedshiftConfig,
         sink_type: &str,
         output_name: Option<&str>,
     ) -> Result<Option<serde_json::Value>, Error> {
+        let mut config = config;
         config.sink_type = SinkType::from_any_case(sink_type).into();
         let map = match serde_json::to_value(&config) {
             Ok(serde_json::Value::Object(map)) => map,

@@ -1,13 +1,12 @@
 //! Client methods of the scheduled (consolidation) queries area.
 
-use crate::{Client, Error, HttpService};
 use alooma_core::queries::{
     self, GetQueries, GetQueryByEventType, GetScheduledQueries, RemoveScheduledQuery, RunQuery,
     ScheduleDefaultQuery, ScheduleQuery,
 };
 use alooma_types::{QueryConfiguration, Schedule, ScheduledQueries, ScheduledQuery};
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// Every scheduled query (`GET v2/consolidation`), whichever shape the
     /// server answers (list, or object of id → query).
     ///
@@ -18,9 +17,7 @@ impl<S: HttpService> Client<S> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn get_queries(&self) -> Result<ScheduledQueries, Error> {
-        self.send(GetQueries).await
-    }
+    pub async fn get_queries(&self) -> Result<ScheduledQueries, Error> = GetQueries;
 
     /// The one scheduled query of `event_type`
     /// (`GET v2/consolidation?event_type={t}`); none or several is
@@ -32,9 +29,7 @@ impl<S: HttpService> Client<S> {
     /// println!("{:?}", q.status);
     /// # Ok(()) }
     /// ```
-    pub async fn get_query_by_event_type(&self, event_type: &str) -> Result<ScheduledQuery, Error> {
-        self.send(GetQueryByEventType::new(event_type)).await
-    }
+    pub async fn get_query_by_event_type(&self, event_type: &str) -> Result<ScheduledQuery, Error> = GetQueryByEventType::new(event_type);
 
     /// The scheduled queries with a non-empty `error_message`.
     ///
@@ -59,9 +54,7 @@ impl<S: HttpService> Client<S> {
     /// # Ok(()) }
     /// ```
     #[deprecated(note = "use get_queries")]
-    pub async fn get_scheduled_queries(&self) -> Result<ScheduledQueries, Error> {
-        self.send(GetScheduledQueries).await
-    }
+    pub async fn get_scheduled_queries(&self) -> Result<ScheduledQueries, Error> = GetScheduledQueries;
 
     /// The scheduled queries (old endpoint, `GET consolidation`) whose
     /// status is neither `active` nor `done`.
@@ -130,9 +123,7 @@ impl<S: HttpService> Client<S> {
     /// client.remove_scheduled_query("1234").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn remove_scheduled_query(&self, id: &str) -> Result<(), Error> {
-        self.send(RemoveScheduledQuery::new(id)).await
-    }
+    pub async fn remove_scheduled_query(&self, id: &str) -> Result<(), Error> = RemoveScheduledQuery::new(id);
 
     /// Runs a scheduled query now (`POST v2/consolidation/{id}/run`). Not
     /// retried after it may have reached the server.
@@ -142,7 +133,5 @@ impl<S: HttpService> Client<S> {
     /// client.run_query("1234").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn run_query(&self, id: &str) -> Result<(), Error> {
-        self.send(RunQuery::new(id)).await
-    }
+    pub async fn run_query(&self, id: &str) -> Result<(), Error> = RunQuery::new(id);
 }

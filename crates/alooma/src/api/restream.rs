@@ -2,13 +2,12 @@
 //! `get_restream_stats`, `start_restream`, `purge_restream_queue`,
 //! `clean_restream_queue`.
 
-use crate::{Client, Error, HttpService};
 use alooma_core::restream::{
     restream_queue_size, restream_stats, CleanRestreamQueue, PurgeRestreamQueue, StartRestream,
 };
 use alooma_types::RestreamStats;
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// How many events wait in the Restream Queue (the RESTREAM node's
     /// `stats.availbleForRestream`). No RESTREAM node is [`Error::NotFound`].
     ///
@@ -53,9 +52,7 @@ impl<S: HttpService> Client<S> {
     /// client.purge_restream_queue().await?;
     /// # Ok(()) }
     /// ```
-    pub async fn purge_restream_queue(&self) -> Result<(), Error> {
-        self.send(PurgeRestreamQueue).await
-    }
+    pub async fn purge_restream_queue(&self) -> Result<(), Error> = PurgeRestreamQueue;
 
     /// The same as [`purge_restream_queue`](Self::purge_restream_queue).
     ///
@@ -64,7 +61,5 @@ impl<S: HttpService> Client<S> {
     /// client.clean_restream_queue().await?;
     /// # Ok(()) }
     /// ```
-    pub async fn clean_restream_queue(&self) -> Result<(), Error> {
-        self.send(CleanRestreamQueue).await
-    }
+    pub async fn clean_restream_queue(&self) -> Result<(), Error> = CleanRestreamQueue;
 }

@@ -1,11 +1,10 @@
 //! Client methods of the samples area: kept sample events, their counts,
 //! and the status codes events may have.
 
-use crate::{Client, Error, HttpService};
 use alooma_core::samples::{GetSamples, GetSamplesStats, GetSamplesStatusCodes};
 use alooma_types::{Sample, SamplesStats, StatusCodes};
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// Recent sample events, optionally only of `event_type` and only with
     /// one of `status_codes` (all when empty):
     /// `GET samples?eventType={t}&status={c1}&status={c2}`, each parameter
@@ -39,9 +38,7 @@ impl<S: HttpService> Client<S> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn get_samples_stats(&self) -> Result<SamplesStats, Error> {
-        self.send(GetSamplesStats).await
-    }
+    pub async fn get_samples_stats(&self) -> Result<SamplesStats, Error> = GetSamplesStats;
 
     /// Every status code an event may have, with its description
     /// (`GET status-types`).
@@ -52,7 +49,5 @@ impl<S: HttpService> Client<S> {
     /// println!("{}", codes["NO_MAPPING"]);
     /// # Ok(()) }
     /// ```
-    pub async fn get_samples_status_codes(&self) -> Result<StatusCodes, Error> {
-        self.send(GetSamplesStatusCodes).await
-    }
+    pub async fn get_samples_status_codes(&self) -> Result<StatusCodes, Error> = GetSamplesStatusCodes;
 }

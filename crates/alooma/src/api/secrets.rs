@@ -1,10 +1,9 @@
 //! Client methods of the secrets area.
 
-use crate::{Client, Error, HttpService};
 use alooma_core::secrets::{DeleteSecret, GetSecrets, SetSecrets};
 use alooma_types::Secret;
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// The names of the secrets (`GET secrets`).
     ///
     /// ```no_run
@@ -13,9 +12,7 @@ impl<S: HttpService> Client<S> {
     /// # let _ = names;
     /// # Ok(()) }
     /// ```
-    pub async fn get_secrets(&self) -> Result<Vec<String>, Error> {
-        self.send(GetSecrets).await
-    }
+    pub async fn get_secrets(&self) -> Result<Vec<String>, Error> = GetSecrets;
 
     /// Creates or updates secrets (`PUT secrets` with name → value). The
     /// values never appear in logs or `Debug` output.
@@ -25,14 +22,10 @@ impl<S: HttpService> Client<S> {
     /// client.set_secrets([("my_user", "example"), ("my_password", "12345678")]).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn set_secrets<I, K, V>(&self, secrets: I) -> Result<(), Error>
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: Into<String>,
-        V: Into<Secret>,
-    {
-        self.send(SetSecrets::new(secrets)).await
-    }
+    pub async fn set_secrets(
+        &self,
+        secrets: impl IntoIterator<Item = (impl Into<String>, impl Into<Secret>)>,
+    ) -> Result<(), Error> = SetSecrets::new(secrets);
 
     /// Deletes a secret (`DELETE secrets/{name}`).
     ///
@@ -41,7 +34,5 @@ impl<S: HttpService> Client<S> {
     /// client.delete_secret("my_user").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn delete_secret(&self, name: &str) -> Result<(), Error> {
-        self.send(DeleteSecret::new(name)).await
-    }
+    pub async fn delete_secret(&self, name: &str) -> Result<(), Error> = DeleteSecret::new(name);
 }

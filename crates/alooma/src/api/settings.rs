@@ -1,12 +1,11 @@
 //! Client methods of the settings area.
 
-use crate::{Client, Error, HttpService};
 use alooma_core::settings::{
     DeleteS3Retention, GetSettings, SetS3Retention, SetSettingsEmailNotifications,
 };
 use alooma_types::{EmailNotifications, S3RetentionOptions, Secret, Settings};
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// The digest e-mail and S3 retention settings (`GET settings/`).
     ///
     /// ```no_run
@@ -15,9 +14,7 @@ impl<S: HttpService> Client<S> {
     /// println!("{:?}", s.email_notifications.map(|e| e.recipients));
     /// # Ok(()) }
     /// ```
-    pub async fn get_settings(&self) -> Result<Settings, Error> {
-        self.send(GetSettings).await
-    }
+    pub async fn get_settings(&self) -> Result<Settings, Error> = GetSettings;
 
     /// Sets the digest e-mail settings (`POST settings/email-notifications`);
     /// `EmailNotifications::default()` restores the reference's defaults.
@@ -64,7 +61,5 @@ impl<S: HttpService> Client<S> {
     /// client.delete_s3_retention().await?;
     /// # Ok(()) }
     /// ```
-    pub async fn delete_s3_retention(&self) -> Result<(), Error> {
-        self.send(DeleteS3Retention).await
-    }
+    pub async fn delete_s3_retention(&self) -> Result<(), Error> = DeleteS3Retention;
 }

@@ -9,7 +9,7 @@ use alooma_core::structure::{
 };
 use alooma_types::{DeploymentInfo, Node, SinkType, Structure, ALOOMA_PUBLIC_SSH_KEY};
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// Every input, output and processor of the system
     /// (`GET plumbing/?resolution=1min`).
     ///
@@ -20,9 +20,7 @@ impl<S: HttpService> Client<S> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn get_structure(&self) -> Result<Structure, Error> {
-        self.send(GetStructure).await
-    }
+    pub async fn get_structure(&self) -> Result<Structure, Error> = GetStructure;
 
     /// The old name of [`get_structure`](Self::get_structure).
     ///
@@ -59,10 +57,6 @@ impl<S: HttpService> Client<S> {
     /// ```
     pub async fn get_throughput_by_name(&self, name: &str) -> Result<Vec<f64>, Error> {
         Ok(throughput_by_name(&self.get_structure().await?, name))
-    }
-
-    async fn first_sink_node(&self, sink: SinkType) -> Result<Option<Node>, Error> {
-        Ok(sink_node(&self.get_structure().await?, &sink).cloned())
     }
 
     /// The first `REDSHIFT` node, if any.
@@ -105,9 +99,7 @@ impl<S: HttpService> Client<S> {
     /// println!("{:?}", client.get_deployment_info().await?.deployment_name);
     /// # Ok(()) }
     /// ```
-    pub async fn get_deployment_info(&self) -> Result<DeploymentInfo, Error> {
-        self.send(GetDeploymentInfo).await
-    }
+    pub async fn get_deployment_info(&self) -> Result<DeploymentInfo, Error> = GetDeploymentInfo;
 
     /// Alooma's public SSH deploy key (a constant; no request is made).
     ///
@@ -117,5 +109,11 @@ impl<S: HttpService> Client<S> {
     /// ```
     pub fn get_public_ssh_key(&self) -> &'static str {
         ALOOMA_PUBLIC_SSH_KEY
+    }
+}
+
+impl<S: HttpService> Client<S> {
+    async fn first_sink_node(&self, sink: SinkType) -> Result<Option<Node>, Error> {
+        Ok(sink_node(&self.get_structure().await?, &sink).cloned())
     }
 }

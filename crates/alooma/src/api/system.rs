@@ -113,37 +113,7 @@ impl fmt::Display for CleanSystemReport {
     }
 }
 
-impl<S: HttpService> Client<S> {
-    /// Runs one step of `clean_system`.
-    async fn run_clean_system_step(&self, step: CleanSystemStep) -> StepOutcome {
-        match step {
-            CleanSystemStep::SetTransformToDefault => {
-                StepOutcome::from_unit(self.set_transform_to_default().await)
-            }
-            CleanSystemStep::PurgeRestreamQueue => {
-                StepOutcome::from_unit(self.purge_restream_queue().await)
-            }
-            CleanSystemStep::RemoveAllInputs => {
-                StepOutcome::from_bulk(self.remove_all_inputs().await)
-            }
-            CleanSystemStep::DeleteAllEventTypes => {
-                StepOutcome::from_bulk(self.delete_all_event_types().await)
-            }
-            CleanSystemStep::ResetEmailNotifications => StepOutcome::from_unit(
-                self.set_settings_email_notifications(&EmailNotifications::default())
-                    .await,
-            ),
-            CleanSystemStep::DeleteS3Retention => {
-                StepOutcome::from_unit(self.delete_s3_retention().await)
-            }
-            // A step added to alooma-core that this facade does not know yet.
-            _ => StepOutcome::Failed(Error::NotFound {
-                operation: step.operation(),
-                what: "this version of the client cannot run this clean_system step".into(),
-            }),
-        }
-    }
-
+crate::api::methods! {
     /// Resets the whole system (**destructive**): runs, in this order,
     /// `set_transform_to_default`, `purge_restream_queue`,
     /// `remove_all_inputs`, `delete_all_event_types`,
@@ -176,10 +146,11 @@ impl<S: HttpService> Client<S> {
     ///     .await;
     /// # let _ = report; }
     /// ```
-    pub async fn clean_system_with<F>(&self, mut progress: F) -> CleanSystemReport
-    where
-        F: FnMut(CleanSystemStep, &StepOutcome) + Send,
-    {
+    pub async fn clean_system_with(
+        &self,
+        progress: impl FnMut(CleanSystemStep, &StepOutcome) + Send,
+    ) -> CleanSystemReport {
+        let mut progress = progress;
         let mut report = CleanSystemReport::default();
         for step in CLEAN_SYSTEM_STEPS {
             let outcome = self.run_clean_system_step(step).await;
@@ -187,5 +158,37 @@ impl<S: HttpService> Client<S> {
             report.steps.push((step, outcome));
         }
         report
+    }
+}
+
+impl<S: HttpService> Client<S> {
+    /// Runs one step of `clean_system`.
+    async fn run_clean_system_step(&self, step: CleanSystemStep) -> StepOutcome {
+        match step {
+            CleanSystemStep::SetTransformToDefault => {
+                StepOutcome::from_unit(self.set_transform_to_default().await)
+            }
+            CleanSystemStep::PurgeRestreamQueue => {
+                StepOutcome::from_unit(self.purge_restream_queue().await)
+            }
+            CleanSystemStep::RemoveAllInputs => {
+                StepOutcome::from_bulk(self.remove_all_inputs().await)
+            }
+            CleanSystemStep::DeleteAllEventTypes => {
+                StepOutcome::from_bulk(self.delete_all_event_types().await)
+            }
+            CleanSystemStep::ResetEmailNotifications => StepOutcome::from_unit(
+                self.set_settings_email_notifications(&EmailNotifications::default())
+                    .await,
+            ),
+            CleanSystemStep::DeleteS3Retention => {
+                StepOutcome::from_unit(self.delete_s3_retention().await)
+            }
+            // A step added to alooma-core that this facade does not know yet.
+            _ => StepOutcome::Failed(Error::NotFound {
+                operation: step.operation(),
+                what: "this version of the client cannot run this clean_system step".into(),
+            }),
+        }
     }
 }

@@ -1,13 +1,12 @@
 //! Client methods of the tables and schemas area (the output warehouse).
 
-use crate::{Client, Error, HttpService};
 use alooma_core::tables::{
     AlterTable, CreateSchema, CreateTable, CreateTableInSchema, DropTable, GetSchemas,
     GetTableDependencies, GetTableNames, GetTables,
 };
 use alooma_types::{Column, Schema, Table};
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// The tables of `schema` (`None`: the default schema), with their
     /// columns (`GET tables[/{schema}]`); `shallow` only lists names, as
     /// [`get_table_names`](Self::get_table_names).
@@ -65,9 +64,7 @@ impl<S: HttpService> Client<S> {
         &self,
         table: &str,
         columns: &[Column],
-    ) -> Result<Option<Table>, Error> {
-        self.send(CreateTable::new(table, columns.to_vec())).await
-    }
+    ) -> Result<Option<Table>, Error> = CreateTable::new(table, columns.to_vec());
 
     /// Creates a table in `schema` rather than the output's default
     /// (`POST tables/{schema}/{table}`: beyond the reference client, an
@@ -102,9 +99,7 @@ impl<S: HttpService> Client<S> {
         &self,
         table: &str,
         columns: &[Column],
-    ) -> Result<Option<Table>, Error> {
-        self.send(AlterTable::new(table, columns.to_vec())).await
-    }
+    ) -> Result<Option<Table>, Error> = AlterTable::new(table, columns.to_vec());
 
     /// Drops `schema.table`, and its dependencies when `cascade`
     /// (`DELETE tables/{schema}/{table}[?cascade=true]`).
@@ -132,9 +127,7 @@ impl<S: HttpService> Client<S> {
         &self,
         schema: &str,
         table: &str,
-    ) -> Result<Vec<String>, Error> {
-        self.send(GetTableDependencies::new(schema, table)).await
-    }
+    ) -> Result<Vec<String>, Error> = GetTableDependencies::new(schema, table);
 
     /// The schemas of the output (`GET schemas/`).
     ///
@@ -144,9 +137,7 @@ impl<S: HttpService> Client<S> {
     /// # let _ = default;
     /// # Ok(()) }
     /// ```
-    pub async fn get_schemas(&self) -> Result<Vec<Schema>, Error> {
-        self.send(GetSchemas).await
-    }
+    pub async fn get_schemas(&self) -> Result<Vec<Schema>, Error> = GetSchemas;
 
     /// Creates a schema (`POST schemas`). Not retried after it may have
     /// reached the server.
@@ -156,7 +147,5 @@ impl<S: HttpService> Client<S> {
     /// client.create_schema(&alooma::types::Schema::new("staging")).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn create_schema(&self, schema: &Schema) -> Result<(), Error> {
-        self.send(CreateSchema::new(schema.clone())).await
-    }
+    pub async fn create_schema(&self, schema: &Schema) -> Result<(), Error> = CreateSchema::new(schema.clone());
 }

@@ -1,10 +1,9 @@
 //! Client methods of the users area.
 
-use crate::{Client, Error, HttpService};
 use alooma_core::users::GetUsers;
 use alooma_types::User;
 
-impl<S: HttpService> Client<S> {
+crate::api::methods! {
     /// Everyone with access to the account (`GET user/`).
     ///
     /// ```no_run
@@ -14,7 +13,5 @@ impl<S: HttpService> Client<S> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn get_users(&self) -> Result<Vec<User>, Error> {
-        self.send(GetUsers).await
-    }
+    pub async fn get_users(&self) -> Result<Vec<User>, Error> = GetUsers;
 }

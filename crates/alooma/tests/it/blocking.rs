@@ -46,6 +46,49 @@ fn call_runs_any_method_of_the_async_client() {
 }
 
 #[test]
+fn every_method_is_a_blocking_method_too() {
+    let mock = MockService::new();
+    mock.always("GET", "/event-types", 200, r#"[{"name":"a"}]"#)
+        .on(
+            "GET",
+            "/event-types/a",
+            200,
+            r#"{"name":"a","stats":{"count":1},"fields":[]}"#,
+        )
+        .on("POST", "/event-types/a/mapping", 200, "")
+        .on("PUT", "/secrets", 200, "")
+        .on("GET", "/repository", 200, r#"{"config_clientName":"acme"}"#);
+    let alooma = blocking::Client::with_service(mock.clone()).unwrap();
+    // Requests, directly, with the async methods' signatures.
+    assert_eq!(alooma.get_event_types().unwrap()[0].name, "a");
+    let mut mapping = alooma.get_mapping("a").unwrap();
+    assert!(mapping.stats.is_absent(), "get_mapping removed the stats");
+    // Offline helpers too.
+    let field = alooma.add_field(mapping.fields_mut(), "user");
+    field.field_name = "user".into();
+    alooma.set_mapping(&mapping, "a").unwrap();
+    alooma.set_secrets([("db_user", "u")]).unwrap();
+    assert_eq!(alooma.get_account_name().unwrap(), "acme");
+    // Any operation, by hand.
+    let names = alooma
+        .send(alooma::core::event_types::GetEventTypes)
+        .unwrap();
+    assert_eq!(names.len(), 1);
+    assert_eq!(mock.requests().len(), 6);
+}
+
+#[test]
+fn a_blocking_method_inside_an_async_context_is_a_config_error() {
+    let alooma = blocking::Client::with_service(MockService::new()).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let err = runtime.block_on(async { alooma.get_event_types().unwrap_err() });
+    assert!(matches!(err, Error::Config { .. }), "{err}");
+    drop(runtime);
+}
+
+#[test]
 fn api_errors_come_back_unchanged() {
     let mock = MockService::new();
     mock.on("GET", "/event-types/x", 500, "boom");
