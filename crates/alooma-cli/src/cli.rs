@@ -145,8 +145,11 @@ pub enum Command {
     System(commands::system::SystemCmd),
     /// Deployment information.
     Deployment(commands::structure::DeploymentArgs),
-    /// Every facade operation and the command that runs it.
+    /// Every operation of the API (the registry), with its request and
+    /// the `alooma call` that runs it.
     Operations,
+    /// Run any operation by name: `alooma call get_event_type name=clicks`.
+    Call(commands::call::CallArgs),
     /// Shell completion scripts.
     Completions(commands::completions::CompletionsArgs),
     /// The local Alooma emulator.

@@ -201,6 +201,31 @@ fn from_arguments<O: Declared>(arguments: Value) -> Result<Box<dyn DynOperation>
 where
     O::Output: Serialize,
 {
+    // Serde ignores keys it does not know: a misspelt argument must not
+    // silently become its default, so the keys are checked first (against
+    // the arguments of the operation's example, which has every field).
+    if let Value::Object(given) = &arguments {
+        let known: Vec<String> = O::examples()
+            .first()
+            .and_then(|e| {
+                e.operation
+                    .arguments()
+                    .as_object()
+                    .map(|m| m.keys().cloned().collect())
+            })
+            .unwrap_or_default();
+        if let Some(unknown) = given.keys().find(|k| !known.contains(k)) {
+            let names = if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            };
+            return Err(Error::build(
+                O::META.name,
+                format!("unknown argument `{unknown}`; its arguments are: {names}"),
+            ));
+        }
+    }
     let result = serde_path_to_error::deserialize::<_, O>(&arguments);
     let result = match (result, &arguments) {
         // An operation without arguments is a unit struct: `{}` means `null`.
@@ -212,36 +237,15 @@ where
         }
         (result, _) => result,
     };
-    match result {
-        Ok(op) => {
-            // Serde ignores keys it does not know; a misspelt argument must
-            // not silently become its default.
-            if let (Value::Object(given), Value::Object(known)) = (&arguments, op.arguments()) {
-                if let Some(unknown) = given.keys().find(|k| !known.contains_key(*k)) {
-                    let names: Vec<&str> = known.keys().map(String::as_str).collect();
-                    return Err(Error::build(
-                        O::META.name,
-                        format!(
-                            "unknown argument `{unknown}`; the arguments are: {}",
-                            if names.is_empty() {
-                                "none".to_owned()
-                            } else {
-                                names.join(", ")
-                            }
-                        ),
-                    ));
-                }
-            }
-            Ok(Box::new(op))
-        }
-        Err(e) => {
+    result
+        .map(|op| Box::new(op) as Box<dyn DynOperation>)
+        .map_err(|e| {
             let path = e.path().to_string();
             let reason = if path == "." || path.is_empty() {
-                format!("bad arguments: {}", e.inner())
+                e.inner().to_string()
             } else {
-                format!("bad argument `{path}`: {}", e.inner())
+                format!("`{path}`: {}", e.inner())
             };
-            Err(Error::build(O::META.name, reason))
-        }
-    }
+            Error::build(O::META.name, reason)
+        })
 }

@@ -235,17 +235,6 @@ impl<S: HttpService> Client<S> {
         self.block_on(f(&self.inner))?
     }
 
-    /// Runs any future to completion on the client's runtime (for work
-    /// that is not a single call: several calls joined, a loop). Inside an
-    /// async context this returns [`Error::Config`] instead of blocking.
-    ///
-    /// ```
-    /// use alooma::{blocking, mock::MockService};
-    /// let alooma = blocking::Client::with_service(MockService::new())?;
-    /// let n = alooma.block_on(async { 41 + 1 })?;
-    /// assert_eq!(n, 42);
-    /// # Ok::<(), alooma::Error>(())
-    /// ```
     /// Sends one operation and decodes its answer: [`Client::send`](crate::Client::send),
     /// run to completion.
     ///
@@ -259,6 +248,17 @@ impl<S: HttpService> Client<S> {
         self.block_on(self.inner.send(operation))?
     }
 
+    /// Runs any future to completion on the client's runtime (for work
+    /// that is not a single call: several calls joined, a loop). Inside an
+    /// async context this returns [`Error::Config`] instead of blocking.
+    ///
+    /// ```
+    /// use alooma::{blocking, mock::MockService};
+    /// let alooma = blocking::Client::with_service(MockService::new())?;
+    /// let n = alooma.block_on(async { 41 + 1 })?;
+    /// assert_eq!(n, 42);
+    /// # Ok::<(), alooma::Error>(())
+    /// ```
     pub fn block_on<F: Future>(&self, future: F) -> Result<F::Output, Error> {
         not_in_async("the blocking client cannot be used")?;
         Ok(self.runtime.runtime()?.block_on(future))

@@ -379,21 +379,6 @@ fn code_engine_and_queries_commands_change_state() {
 }
 
 #[test]
-fn every_operation_is_listed_with_its_command() {
-    let out = Emu::bare()
-        .args(["-o", "json", "operations"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let rows = json(&out);
-    let rows = rows.as_array().unwrap();
-    assert!(rows.len() > 90, "{}", rows.len());
-    assert!(rows
-        .iter()
-        .any(|r| r["operation"] == "clean_system_with" && r["command"] == "alooma system clean"));
-}
-
-#[test]
 fn completions_generate() {
     for (shell, marker) in [
         ("bash", "complete"),

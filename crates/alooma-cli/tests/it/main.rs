@@ -6,6 +6,7 @@
 // Integration tests: unwrap, expect and panic are how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod call;
 mod cli;
 mod common;
 mod offline;
