@@ -37,6 +37,7 @@ pub async fn start_empty() -> Emulator {
 ///
 /// When the emulator cannot start.
 pub async fn start_with(builder: EmulatorBuilder) -> Emulator {
+    coverage::install();
     match builder.start().await {
         Ok(emu) => emu,
         Err(e) => panic!("the emulator did not start: {e}"),
@@ -98,6 +99,7 @@ pub fn login_client(emu: &Emulator) -> Client {
 ///
 /// When the builder's configuration is invalid.
 pub fn build(builder: ClientBuilder) -> Client {
+    coverage::install();
     match builder.build() {
         Ok(c) => c,
         Err(e) => panic!("the client did not build: {e}"),
@@ -138,5 +140,132 @@ pub async fn start_with_output(output_type: &str) -> Emulator {
     match Seed::from_json(&seed.to_string()) {
         Ok(seed) => start_with(Emulator::builder().seed(seed)).await,
         Err(e) => panic!("invalid seed: {e}"),
+    }
+}
+
+/// What the end-to-end suite exercised: every operation answered with a
+/// 2xx status, and every client method called, read from the spans the
+/// SDK emits (`alooma_call` with its `operation`, `alooma.method` with its
+/// `method`).
+///
+/// [`install`](coverage::install) (done by every helper here) puts a
+/// recording subscriber in place; when `ALOOMA_E2E_RECORD` names a file,
+/// each record is appended to it as a line `operation NAME` or
+/// `method NAME`. The coverage test runs the suite again with it set and
+/// compares what was recorded with the registry and the facade.
+pub mod coverage {
+    use std::io::Write;
+    use std::sync::{Mutex, Once};
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id};
+    use tracing::{Event, Subscriber};
+    use tracing_subscriber::layer::{Context, Layer};
+    use tracing_subscriber::prelude::*;
+    use tracing_subscriber::registry::LookupSpan;
+
+    /// The variable naming the record file.
+    pub const RECORD_VAR: &str = "ALOOMA_E2E_RECORD";
+
+    /// Installs the recording subscriber (once per process).
+    pub fn install() {
+        static ONCE: Once = Once::new();
+        ONCE.call_once(|| {
+            let _ = tracing_subscriber::registry().with(Recorder).try_init();
+        });
+    }
+
+    fn record(kind: &str, name: &str) {
+        static FILE: Mutex<Option<std::fs::File>> = Mutex::new(None);
+        let Ok(path) = std::env::var(RECORD_VAR) else {
+            return;
+        };
+        let mut file = FILE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if file.is_none() {
+            *file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .ok();
+        }
+        if let Some(f) = file.as_mut() {
+            let _ = writeln!(f, "{kind} {name}");
+        }
+    }
+
+    /// One string (or displayed) field of a span or event.
+    struct FieldValue {
+        name: &'static str,
+        value: Option<String>,
+    }
+
+    impl Visit for FieldValue {
+        fn record_str(&mut self, field: &Field, value: &str) {
+            if field.name() == self.name {
+                self.value = Some(value.to_owned());
+            }
+        }
+        fn record_u64(&mut self, field: &Field, value: u64) {
+            if field.name() == self.name {
+                self.value = Some(value.to_string());
+            }
+        }
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            if field.name() == self.name {
+                self.value = Some(format!("{value:?}").trim_matches('"').to_owned());
+            }
+        }
+    }
+
+    fn field(name: &'static str, visit: impl FnOnce(&mut FieldValue)) -> Option<String> {
+        let mut v = FieldValue { name, value: None };
+        visit(&mut v);
+        v.value
+    }
+
+    /// The operation of an `alooma_call` span, kept in its extensions.
+    struct Operation(String);
+
+    struct Recorder;
+
+    impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Recorder {
+        fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+            match attrs.metadata().name() {
+                "alooma.method" => {
+                    if let Some(method) = field("method", |v| attrs.record(v)) {
+                        record("method", &method);
+                    }
+                }
+                "alooma_call" => {
+                    if let (Some(op), Some(span)) =
+                        (field("operation", |v| attrs.record(v)), ctx.span(id))
+                    {
+                        span.extensions_mut().insert(Operation(op));
+                    }
+                }
+                _ => {}
+            }
+        }
+
+        fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+            let Some(status) = field("status", |v| event.record(v)) else {
+                return;
+            };
+            if field("message", |v| event.record(v)).as_deref() != Some("call answered")
+                || !status.starts_with('2')
+            {
+                return;
+            }
+            let Some(scope) = ctx.event_scope(event) else {
+                return;
+            };
+            for span in scope {
+                if let Some(Operation(op)) = span.extensions().get::<Operation>() {
+                    record("operation", op);
+                    return;
+                }
+            }
+        }
     }
 }

@@ -14,7 +14,9 @@
 //! ```
 //!
 //! Methods with behaviour of their own (composites, defaults, helpers) keep
-//! a body. Offline helpers (`pub fn`) are declared the same way. Arguments
+//! a body. Every method runs in a DEBUG span `alooma.method` whose
+//! `method` field is its name (no argument is recorded), so a subscriber
+//! sees which method each request belongs to. Offline helpers (`pub fn`) are declared the same way. Arguments
 //! are plain `name: Type` (use `impl Trait` rather than generic parameters).
 
 mod code_engine;
@@ -95,6 +97,7 @@ macro_rules! methods {
         $crate::api::methods!(@munch
             [$($a)*
                 $(#[$($attr)*])*
+                #[::tracing::instrument(name = "alooma.method", level = "debug", skip_all, fields(method = stringify!($name)))]
                 pub async fn $name(&$this $(, $arg: $ty)*) -> Result<$out, $crate::Error> {
                     $this.send($op).await
                 }
@@ -114,6 +117,7 @@ macro_rules! methods {
         $crate::api::methods!(@munch
             [$($a)*
                 $(#[$($attr)*])*
+                #[::tracing::instrument(name = "alooma.method", level = "debug", skip_all, fields(method = stringify!($name)))]
                 pub async fn $name(&$this $(, $arg: $ty)*) -> Result<$out, $crate::Error> $body
             ]
             [$($b)* $crate::api::methods!(@blocking [] [$(#[$($attr)*])*] result $name ($($arg: $ty),*) $out);]
@@ -131,6 +135,7 @@ macro_rules! methods {
         $crate::api::methods!(@munch
             [$($a)*
                 $(#[$($attr)*])*
+                #[::tracing::instrument(name = "alooma.method", level = "debug", skip_all, fields(method = stringify!($name)))]
                 pub async fn $name(&$this $(, $arg: $ty)*) -> $out $body
             ]
             [$($b)* $crate::api::methods!(@blocking [] [$(#[$($attr)*])*] report $name ($($arg: $ty),*) $out);]
@@ -148,6 +153,7 @@ macro_rules! methods {
         $crate::api::methods!(@munch
             [$($a)*
                 $(#[$($attr)*])*
+                #[::tracing::instrument(name = "alooma.method", level = "debug", skip_all, fields(method = stringify!($name)))]
                 pub fn $name $(<$lt>)? (&$this $(, $arg: $ty)*) $(-> $out)? $body
             ]
             [$($b)*
