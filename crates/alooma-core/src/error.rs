@@ -539,9 +539,21 @@ impl std::error::Error for ConnectCause {
     }
 }
 
-/// The statuses worth retrying: 429, 502, 503, 504.
+/// Whether an answer with `status` is worth retrying for an idempotent
+/// operation, by the [`DefaultClassifier`](crate::retry::DefaultClassifier)
+/// (the one place the rules are written): 429, 502, 503, 504.
+///
+/// ```
+/// use http::StatusCode;
+/// assert!(alooma_core::is_retryable_status(StatusCode::SERVICE_UNAVAILABLE));
+/// assert!(!alooma_core::is_retryable_status(StatusCode::INTERNAL_SERVER_ERROR));
+/// ```
 pub fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+    use crate::retry::{DefaultClassifier, RetryClassifier, RetryDecision, RetryOutcome};
+    matches!(
+        DefaultClassifier.classify(RetryOutcome::Status(status), crate::RetrySafety::Idempotent),
+        RetryDecision::Retry { .. }
+    )
 }
 
 #[cfg(test)]

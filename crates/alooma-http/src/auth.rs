@@ -349,28 +349,24 @@ where
     type Error = Error;
     type Future = BoxFuture<Response<Bytes>>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, mut req: Request<Bytes>) -> Self::Future {
-        let inner = self.inner.clone();
-        let root = self.layer.root.clone();
-        let mode = self.layer.mode.clone();
         let operation = operation_name(&req);
-        Box::pin(async move {
-            let same_origin = root.is_same_origin(req.uri());
-            if !same_origin && !matches!(mode, Mode::None) {
-                tracing::info!(
-                    "not sending credentials: the request is not for the configured host"
-                );
-            }
-            match mode {
-                Mode::None => inner.oneshot(req).await,
-                _ if !same_origin => inner.oneshot(req).await,
-                Mode::ApiKey(value) => {
-                    req.headers_mut().insert(AUTHORIZATION, value);
-                    let resp = inner.oneshot(req).await?;
+        let same_origin = self.layer.root.is_same_origin(req.uri());
+        if !same_origin && !matches!(self.layer.mode, Mode::None) {
+            tracing::info!("not sending credentials: the request is not for the configured host");
+        }
+        match &self.layer.mode {
+            Mode::None => Box::pin(self.inner.call(req)),
+            _ if !same_origin => Box::pin(self.inner.call(req)),
+            Mode::ApiKey(value) => {
+                req.headers_mut().insert(AUTHORIZATION, value.clone());
+                let call = self.inner.call(req);
+                Box::pin(async move {
+                    let resp = call.await?;
                     if resp.status() == StatusCode::UNAUTHORIZED {
                         return Err(Error::Auth {
                             operation,
@@ -380,8 +376,17 @@ where
                         });
                     }
                     Ok(resp)
-                }
-                Mode::Session(session) => {
+                })
+            }
+            Mode::Session(session) => {
+                // A session may need a login first, and a replay after a
+                // 401: the service made ready goes into the future, and
+                // clones of it send the login and the replay.
+                let session = session.clone();
+                let root = self.layer.root.clone();
+                let fresh = self.inner.clone();
+                let inner = std::mem::replace(&mut self.inner, fresh);
+                Box::pin(async move {
                     let (current, seen_finished) = {
                         let state = session.lock();
                         (state.cookie.clone(), state.finished)
@@ -416,9 +421,9 @@ where
                         });
                     }
                     Ok(resp)
-                }
+                })
             }
-        })
+        }
     }
 }
 

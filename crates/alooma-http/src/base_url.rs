@@ -25,7 +25,7 @@ use bytes::Bytes;
 use http::{Request, Response};
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use tower::{Layer, Service, ServiceExt};
+use tower::{Layer, Service};
 
 /// Layer that joins relative request URIs to a [`RestRoot`].
 #[derive(Debug, Clone)]
@@ -68,20 +68,22 @@ where
     type Error = Error;
     type Future = BoxFuture<Response<Bytes>>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
-        let resolved = self.root.apply(req);
-        let inner = self.inner.clone();
-        Box::pin(async move { inner.oneshot(resolved?).await })
+        match self.root.apply(req) {
+            Ok(req) => Box::pin(self.inner.call(req)),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tower::ServiceExt;
 
     #[tokio::test]
     async fn joins_relative_uris_and_keeps_the_query() {

@@ -16,7 +16,7 @@ use http::{Request, Response};
 use http_body::Body;
 use http_body_util::BodyExt;
 use std::task::{Context, Poll};
-use tower::{Layer, Service, ServiceExt};
+use tower::{Layer, Service};
 
 /// Layer collecting response bodies of at most `limit` bytes.
 #[derive(Debug, Clone, Copy)]
@@ -59,16 +59,16 @@ where
     type Error = Error;
     type Future = BoxFuture<Response<Bytes>>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
         let operation = operation_name(&req);
         let limit = self.limit;
-        let inner = self.inner.clone();
+        let call = self.inner.call(req);
         Box::pin(async move {
-            let resp = inner.oneshot(req).await?;
+            let resp = call.await?;
             let too_large = Error::BodyTooLarge { operation, limit };
             let declared = resp
                 .headers()
@@ -123,6 +123,7 @@ mod tests {
     use super::*;
     use http_body::Frame;
     use http_body_util::{Full, StreamBody};
+    use tower::ServiceExt;
 
     #[tokio::test]
     async fn collects_within_the_limit_and_refuses_beyond_it() {

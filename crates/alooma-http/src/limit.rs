@@ -60,13 +60,15 @@ where
     type Error = Error;
     type Future = BoxFuture<Response<Bytes>>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
         let semaphore = self.semaphore.clone();
-        let inner = self.inner.clone();
+        // The service made ready goes into the future (a clone stays).
+        let fresh = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, fresh);
         let operation = operation_name(&req);
         Box::pin(async move {
             let _permit = semaphore
@@ -151,13 +153,15 @@ where
     type Error = Error;
     type Future = BoxFuture<Response<Bytes>>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
         let start = self.bucket.reserve();
-        let inner = self.inner.clone();
+        // The service made ready goes into the future (a clone stays).
+        let fresh = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, fresh);
         Box::pin(async move {
             tokio::time::sleep_until(start).await;
             inner.oneshot(req).await

@@ -31,7 +31,7 @@ use http::{Request, Response};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::time::Instant;
-use tower::{Layer, Service, ServiceExt};
+use tower::{Layer, Service};
 
 /// Layer bounding a whole call; see the [module docs](self).
 #[derive(Debug, Clone, Copy)]
@@ -79,8 +79,8 @@ where
     type Error = Error;
     type Future = BoxFuture<Response<Bytes>>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, mut req: Request<Bytes>) -> Self::Future {
@@ -94,9 +94,9 @@ where
         }
         req.extensions_mut().insert(Deadline(deadline));
         req.extensions_mut().insert(DeadlineLength(total));
-        let inner = self.inner.clone();
+        let call = self.inner.call(req);
         Box::pin(async move {
-            match tokio::time::timeout_at(deadline, inner.oneshot(req)).await {
+            match tokio::time::timeout_at(deadline, call).await {
                 Ok(result) => result,
                 Err(_) => Err(Error::Timeout {
                     operation,
@@ -147,8 +147,8 @@ where
     type Error = Error;
     type Future = BoxFuture<Response<Bytes>>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
@@ -171,9 +171,9 @@ where
             }
             None => (own, TimeoutKind::Attempt, own),
         };
-        let inner = self.inner.clone();
+        let call = self.inner.call(req);
         Box::pin(async move {
-            match tokio::time::timeout(wait, inner.oneshot(req)).await {
+            match tokio::time::timeout(wait, call).await {
                 Ok(result) => result,
                 Err(_) => Err(Error::Timeout {
                     operation,
@@ -189,6 +189,7 @@ where
 mod tests {
     use super::*;
     use alooma_core::{OperationMeta, RetrySafety, TimeoutOverride};
+    use tower::ServiceExt;
 
     fn slow(
         delay: Duration,

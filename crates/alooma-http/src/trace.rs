@@ -16,7 +16,7 @@ use bytes::Bytes;
 use http::{Request, Response};
 use std::task::{Context, Poll};
 use tokio::time::Instant;
-use tower::{Layer, Service, ServiceExt};
+use tower::{Layer, Service};
 use tracing::{field::Empty, Instrument};
 
 /// Layer that wraps every call in a span.
@@ -52,8 +52,8 @@ where
     type Error = Error;
     type Future = BoxFuture<Response<Bytes>>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
@@ -66,11 +66,14 @@ where
             attempts = Empty,
             latency_ms = Empty,
         );
-        let inner = self.inner.clone();
-        let fut = async move {
-            let start = Instant::now();
+        let start = Instant::now();
+        let call = {
+            let _entered = span.enter();
             tracing::debug!("call started");
-            let result = inner.oneshot(req).await;
+            self.inner.call(req)
+        };
+        let fut = async move {
+            let result = call.await;
             let span = tracing::Span::current();
             let latency = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
             span.record("latency_ms", latency);
