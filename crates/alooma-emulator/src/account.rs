@@ -89,3 +89,14 @@ fn in_range(value: Option<&str>, from: Option<&str>, to: Option<&str>) -> bool {
     let Some(v) = value else { return false };
     from.map_or(true, |f| v >= f) && to.map_or(true, |t| v <= t || v.starts_with(t))
 }
+
+// This area's routes, in matching order (a literal segment before a
+// `{capture}` in the same place).
+crate::router::route_table! {
+    GET "repository" => |state, _req, _p| repository(state),
+    GET "user" => |state, _req, _p| users(state),
+    GET "deployInfo" => |state, _req, _p| deploy_info(state),
+    GET "credits/company" => |state, _req, _p| company_credits(state),
+    GET "credits/used-credits" => |state, req, _p| used_credits(state, req),
+    GET "events/loaded-events-per-table/summary" => |state, req, _p| loaded_events(state, req),
+}

@@ -171,3 +171,17 @@ fn run_result(code: &str, sample: &Value) -> Value {
         "runtime": runtime,
     })
 }
+
+// This area's routes, in matching order (a literal segment before a
+// `{capture}` in the same place).
+crate::router::route_table! {
+    GET "transform/functions" => |state, _req, _p| list(state),
+    POST "transform/functions/run" => |state, req, _p| run(state, req),
+    GET "transform/functions/{name}" => |state, _req, p| { let name = p[0]; get(state, name) },
+    POST "transform/functions/{name}" => |state, req, p| { let name = p[0]; set_one(state, req, name) },
+    DELETE "transform/functions/{name}" => |state, _req, p| { let name = p[0]; delete(state, name) },
+    POST "transform/v2/functions" => |state, req, _p| set_many(state, req),
+    POST "transform/v2/functions/run" => |state, req, _p| run_v2(state, req),
+    GET "transform/defaults" => |_state, _req, _p| defaults(),
+    GET "code-engine/requirements" => |state, _req, _p| requirements(state),
+}

@@ -256,3 +256,16 @@ pub(crate) fn new_event_type(name: &str, mapping_mode: &str) -> Value {
         ],
     })
 }
+
+// This area's routes, in matching order (a literal segment before a
+// `{capture}` in the same place).
+crate::router::route_table! {
+    GET "event-types" => |state, _req, _p| list(state),
+    GET "event-types/{name}" => |state, _req, p| { let name = p[0]; get(state, name) },
+    DELETE "event-types/{name}" => |state, _req, p| { let name = p[0]; delete(state, name) },
+    POST "event-types/{name}/mapping" => |state, req, p| { let name = p[0]; set_mapping(state, req, name) },
+    POST "event-types/{name}/auto-map" => |state, _req, p| { let name = p[0]; auto_map(state, name) },
+    DELETE "event-types/{name}/clear-stats" => |state, _req, p| { let name = p[0]; clear_stats(state, name) },
+    GET "mapping-mode" => |state, _req, _p| get_mode(state),
+    POST "mapping-mode" => |state, req, _p| set_mode(state, req),
+}

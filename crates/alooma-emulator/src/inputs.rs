@@ -223,3 +223,16 @@ fn job_view(state: &State, node: &Value, meta: &InputMeta) -> Value {
         "tasks": tasks,
     })
 }
+
+// This area's routes, in matching order (a literal segment before a
+// `{capture}` in the same place).
+crate::router::route_table! {
+    POST "plumbing/inputs" => |state, req, _p| create(state, req),
+    POST "inputs" => |state, req, _p| create(state, req),
+    GET "inputs" => |state, _req, _p| list(state),
+    GET "inputs/{id}" => |state, _req, p| { let id = p[0]; get(state, id) },
+    PUT "inputs/{id}" => |state, req, p| { let id = p[0]; edit(state, req, id) },
+    PUT "inputs/{id}/pause" => |state, req, p| { let id = p[0]; pause(state, req, id) },
+    GET "inputSleepTime/{id}" => |state, _req, p| { let id = p[0]; get_sleep_time(state, id) },
+    PUT "inputSleepTime/{id}" => |state, req, p| { let id = p[0]; set_sleep_time(state, req, id) },
+}

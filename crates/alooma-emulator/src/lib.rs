@@ -73,5 +73,6 @@ pub use emulator::{
 pub use error::EmulatorError;
 pub use faults::{Fault, FaultKind};
 pub use request_log::RequestRecord;
+pub use router::routes;
 pub use seed::Seed;
 pub use state::{InputMeta, State, Table};

@@ -96,3 +96,9 @@ fn parse_minutes(s: &str) -> Option<u64> {
     let n: u64 = s.strip_suffix("min")?.parse().ok()?;
     (n > 0).then_some(n)
 }
+
+// This area's routes, in matching order (a literal segment before a
+// `{capture}` in the same place).
+crate::router::route_table! {
+    GET "metrics" => |_state, req, _p| get(req),
+}

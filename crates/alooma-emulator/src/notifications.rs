@@ -54,3 +54,10 @@ pub(crate) fn publish(state: &mut State, req: &Req<'_>) -> Outcome {
     state.notifications.insert(0, message.clone());
     Ok(Reply::json(message))
 }
+
+// This area's routes, in matching order (a literal segment before a
+// `{capture}` in the same place).
+crate::router::route_table! {
+    GET "notifications" => |state, req, _p| list(state, req),
+    POST "notifications/custom" => |state, req, _p| publish(state, req),
+}

@@ -165,3 +165,14 @@ fn id_key(id: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+// This area's routes, in matching order (a literal segment before a
+// `{capture}` in the same place).
+crate::router::route_table! {
+    GET "v2/consolidation" => |state, req, _p| list(state, req),
+    POST "v2/consolidation" => |state, req, _p| schedule_default(state, req),
+    POST "v2/consolidation/custom" => |state, req, _p| schedule_custom(state, req),
+    DELETE "v2/consolidation/{id}" => |state, _req, p| { let id = p[0]; remove(state, id) },
+    POST "v2/consolidation/{id}/run" => |state, _req, p| { let id = p[0]; run(state, id) },
+    GET "consolidation" => |state, _req, _p| list_v1(state),
+}

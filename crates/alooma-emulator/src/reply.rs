@@ -156,11 +156,13 @@ impl Reply {
     }
 }
 
-/// A failed answer: a status and a message, sent as a JSON error body.
+/// A failed answer: a status and a message, sent as a JSON error body
+/// (with headers of its own, such as a 405's `Allow`).
 #[derive(Debug, Clone)]
 pub(crate) struct ApiError {
     pub(crate) status: StatusCode,
     pub(crate) message: String,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl ApiError {
@@ -169,7 +171,21 @@ impl ApiError {
         Self {
             status,
             message: message.into(),
+            headers: Vec::new(),
         }
+    }
+
+    /// 405 Method Not Allowed, with the `Allow` header listing `allowed`.
+    pub(crate) fn method_not_allowed(method: &str, path: &str, allowed: &[&str]) -> Self {
+        let allow = allowed.join(", ");
+        let mut e = Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("{method} is not allowed on {path}; allowed: {allow}"),
+        );
+        if let Ok(value) = HeaderValue::from_str(&allow) {
+            e.headers.push((http::header::ALLOW, value));
+        }
+        e
     }
 
     /// 400 Bad Request.

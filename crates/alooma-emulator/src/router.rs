@@ -51,103 +51,122 @@ pub(crate) fn parse_path(raw: &str) -> Result<Option<Target>, ApiError> {
     Ok(Some(Target::Rest { account, segments }))
 }
 
-/// Runs the handler for `method` and the decoded `segments`.
+/// A handler: the state, the request, and the path's captured segments
+/// (the `{…}` of its template, in order, decoded).
+pub(crate) type Handler = fn(&mut State, &Req<'_>, &[&str]) -> Outcome;
+
+/// One route: a method, a path template under the REST root
+/// (`event-types/{name}/mapping`) and its handler.
+pub(crate) struct Route {
+    pub(crate) method: &'static str,
+    pub(crate) path: &'static str,
+    pub(crate) handler: Handler,
+}
+
+/// Declares an area module's `ROUTES`: `METHOD "template" => handler,`.
+macro_rules! route_table {
+    ($($method:ident $path:literal => $handler:expr),+ $(,)?) => {
+        /// This area's routes, in matching order.
+        pub(crate) const ROUTES: &[$crate::router::Route] = &[$(
+            $crate::router::Route {
+                method: stringify!($method),
+                path: $path,
+                handler: $handler,
+            }
+        ),+];
+    };
+}
+pub(crate) use route_table;
+
+/// The route table: every area's routes, in matching order.
+const AREAS: &[&[Route]] = &[
+    account::ROUTES,
+    structure::ROUTES,
+    inputs::ROUTES,
+    event_types::ROUTES,
+    code_engine::ROUTES,
+    samples::ROUTES,
+    metrics::ROUTES,
+    notifications::ROUTES,
+    tables::ROUTES,
+    queries::ROUTES,
+    secrets::ROUTES,
+    settings::ROUTES,
+];
+
+/// Every route the emulator answers under the REST root, as
+/// `(method, path template)` (`("POST", "event-types/{name}/mapping")`),
+/// plus `POST login`.
+///
+/// ```
+/// let routes: Vec<_> = alooma_emulator::routes().collect();
+/// assert!(routes.contains(&("GET", "event-types/{name}")));
+/// assert!(routes.contains(&("POST", "login")));
+/// ```
+pub fn routes() -> impl Iterator<Item = (&'static str, &'static str)> {
+    std::iter::once(("POST", "login")).chain(
+        AREAS
+            .iter()
+            .flat_map(|area| area.iter())
+            .map(|r| (r.method, r.path)),
+    )
+}
+
+/// The captured segments of `segs` when they fit `template`.
+fn fit<'s>(template: &str, segs: &[&'s str]) -> Option<Vec<&'s str>> {
+    let pieces: Vec<&str> = template.split('/').collect();
+    if pieces.len() != segs.len() {
+        return None;
+    }
+    let mut captured = Vec::new();
+    for (piece, seg) in pieces.iter().zip(segs) {
+        if piece.starts_with('{') {
+            captured.push(*seg);
+        } else if piece != seg {
+            return None;
+        }
+    }
+    Some(captured)
+}
+
+/// The methods allowed on `segs`, for a 405's `Allow` header; empty when
+/// no route has this path.
+pub(crate) fn allowed(segs: &[&str]) -> Vec<&'static str> {
+    let mut methods: Vec<&'static str> = AREAS
+        .iter()
+        .flat_map(|area| area.iter())
+        .filter(|r| fit(r.path, segs).is_some())
+        .map(|r| r.method)
+        .collect();
+    methods.sort_unstable();
+    methods.dedup();
+    methods
+}
+
+/// Runs the first route that fits `method` and the decoded `segments`:
+/// 405 (with `Allow`) when the path is known under other methods only,
+/// 404 when it is not known.
 pub(crate) fn route(state: &mut State, method: &str, segs: &[&str], req: &Req<'_>) -> Outcome {
-    match (method, segs) {
-        // Account.
-        ("GET", ["repository"]) => account::repository(state),
-        ("GET", ["user"]) => account::users(state),
-        ("GET", ["deployInfo"]) => account::deploy_info(state),
-        ("GET", ["credits", "company"]) => account::company_credits(state),
-        ("GET", ["credits", "used-credits"]) => account::used_credits(state, req),
-        ("GET", ["events", "loaded-events-per-table", "summary"]) => {
-            account::loaded_events(state, req)
+    for route in AREAS.iter().flat_map(|area| area.iter()) {
+        if route.method != method {
+            continue;
         }
-
-        // Structure.
-        ("GET", ["plumbing"]) => structure::get_structure(state),
-        ("GET", ["plumbing", "outputs"]) => structure::get_outputs(state),
-        ("PUT", ["plumbing", "nodes", id]) => structure::put_node(state, req, id),
-        ("POST", ["plumbing", "nodes", "remove", id]) => structure::remove_node(state, id),
-        ("DELETE", ["plumbing", "purge", "restream"]) => structure::purge_restream(state),
-
-        // Inputs.
-        ("POST", ["plumbing", "inputs"]) | ("POST", ["inputs"]) => inputs::create(state, req),
-        ("GET", ["inputs"]) => inputs::list(state),
-        ("GET", ["inputs", id]) => inputs::get(state, id),
-        ("PUT", ["inputs", id]) => inputs::edit(state, req, id),
-        ("PUT", ["inputs", id, "pause"]) => inputs::pause(state, req, id),
-        ("GET", ["inputSleepTime", id]) => inputs::get_sleep_time(state, id),
-        ("PUT", ["inputSleepTime", id]) => inputs::set_sleep_time(state, req, id),
-
-        // Event types and mappings.
-        ("GET", ["event-types"]) => event_types::list(state),
-        ("GET", ["event-types", name]) => event_types::get(state, name),
-        ("DELETE", ["event-types", name]) => event_types::delete(state, name),
-        ("POST", ["event-types", name, "mapping"]) => event_types::set_mapping(state, req, name),
-        ("POST", ["event-types", name, "auto-map"]) => event_types::auto_map(state, name),
-        ("DELETE", ["event-types", name, "clear-stats"]) => event_types::clear_stats(state, name),
-        ("GET", ["mapping-mode"]) => event_types::get_mode(state),
-        ("POST", ["mapping-mode"]) => event_types::set_mode(state, req),
-
-        // Code Engine.
-        ("GET", ["transform", "functions"]) => code_engine::list(state),
-        ("POST", ["transform", "functions", "run"]) => code_engine::run(state, req),
-        ("GET", ["transform", "functions", name]) => code_engine::get(state, name),
-        ("POST", ["transform", "functions", name]) => code_engine::set_one(state, req, name),
-        ("DELETE", ["transform", "functions", name]) => code_engine::delete(state, name),
-        ("POST", ["transform", "v2", "functions"]) => code_engine::set_many(state, req),
-        ("POST", ["transform", "v2", "functions", "run"]) => code_engine::run_v2(state, req),
-        ("GET", ["transform", "defaults"]) => code_engine::defaults(),
-        ("GET", ["code-engine", "requirements"]) => code_engine::requirements(state),
-
-        // Samples.
-        ("GET", ["samples"]) => samples::list(state, req),
-        ("GET", ["samples", "stats"]) => samples::stats(state),
-        ("GET", ["status-types"]) => samples::status_types(state),
-
-        // Metrics and notifications.
-        ("GET", ["metrics"]) => metrics::get(req),
-        ("GET", ["notifications"]) => notifications::list(state, req),
-        ("POST", ["notifications", "custom"]) => notifications::publish(state, req),
-
-        // Tables and schemas.
-        ("GET", ["tables"]) => tables::list(state, req, None),
-        ("GET", ["tables", schema]) => tables::list(state, req, Some(schema)),
-        ("POST", ["tables", table]) => tables::create(state, req, table),
-        ("PUT", ["tables", table]) => tables::alter(state, req, table),
-        ("GET", ["tables", schema, table]) => tables::get(state, schema, table),
-        ("POST", ["tables", schema, table]) => tables::create_in(state, req, schema, table),
-        ("DELETE", ["tables", schema, table]) => tables::drop(state, req, schema, table),
-        ("GET", ["tables", schema, table, "dependencies"]) => {
-            tables::dependencies(state, schema, table)
+        if let Some(captured) = fit(route.path, segs) {
+            return (route.handler)(state, req, &captured);
         }
-        ("GET", ["schemas"]) => tables::list_schemas(state),
-        ("POST", ["schemas"]) => tables::create_schema(state, req),
-
-        // Scheduled queries.
-        ("GET", ["v2", "consolidation"]) => queries::list(state, req),
-        ("POST", ["v2", "consolidation"]) => queries::schedule_default(state, req),
-        ("POST", ["v2", "consolidation", "custom"]) => queries::schedule_custom(state, req),
-        ("DELETE", ["v2", "consolidation", id]) => queries::remove(state, id),
-        ("POST", ["v2", "consolidation", id, "run"]) => queries::run(state, id),
-        ("GET", ["consolidation"]) => queries::list_v1(state),
-
-        // Secrets and settings.
-        ("GET", ["secrets"]) => secrets::list(state),
-        ("PUT", ["secrets"]) => secrets::set(state, req),
-        ("DELETE", ["secrets", name]) => secrets::delete(state, name),
-        ("GET", ["settings"]) => settings::get(state),
-        ("POST", ["settings", "email-notifications"]) => {
-            settings::set_email_notifications(state, req)
-        }
-        ("POST", ["settings", "s3-retention"]) => settings::set_s3_retention(state, req),
-        ("DELETE", ["settings", "s3-retention"]) => settings::delete_s3_retention(state),
-
-        _ => Err(ApiError::not_found(format!(
+    }
+    let allowed = allowed(segs);
+    if allowed.is_empty() {
+        Err(ApiError::not_found(format!(
             "no such endpoint: {method} {}",
             segs.join("/")
-        ))),
+        )))
+    } else {
+        Err(ApiError::method_not_allowed(
+            method,
+            &segs.join("/"),
+            &allowed,
+        ))
     }
 }
 

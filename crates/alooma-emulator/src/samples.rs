@@ -40,3 +40,11 @@ pub(crate) fn stats(state: &State) -> Outcome {
 pub(crate) fn status_types(state: &State) -> Outcome {
     Ok(Reply::json(state.status_types.clone()))
 }
+
+// This area's routes, in matching order (a literal segment before a
+// `{capture}` in the same place).
+crate::router::route_table! {
+    GET "samples" => |state, req, _p| list(state, req),
+    GET "samples/stats" => |state, _req, _p| stats(state),
+    GET "status-types" => |state, _req, _p| status_types(state),
+}

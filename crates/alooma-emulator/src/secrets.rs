@@ -44,3 +44,11 @@ pub(crate) fn delete(state: &mut State, name: &str) -> Outcome {
         .map(|_| Reply::empty())
         .ok_or_else(|| ApiError::not_found(format!("no secret named {name:?}")))
 }
+
+// This area's routes, in matching order (a literal segment before a
+// `{capture}` in the same place).
+crate::router::route_table! {
+    GET "secrets" => |state, _req, _p| list(state),
+    PUT "secrets" => |state, req, _p| set(state, req),
+    DELETE "secrets/{name}" => |state, _req, p| { let name = p[0]; delete(state, name) },
+}

@@ -266,9 +266,7 @@ async fn api_request(
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
     if segs == ["login"] {
         if method != "POST" {
-            return Err(ApiError::not_found(format!(
-                "no such endpoint: {method} login"
-            )));
+            return Err(ApiError::method_not_allowed(method, "login", &["POST"]));
         }
         let creds = shared
             .credentials
@@ -311,7 +309,7 @@ async fn read_body(body: Incoming, max: usize, timeout: Duration) -> Result<Byte
 fn respond(outcome: Result<Reply, ApiError>, truncate: bool) -> Response<RespBody> {
     let (status, body, headers) = match outcome {
         Ok(reply) => (reply.status, reply.body, reply.headers),
-        Err(e) => (e.status, Some(error_body(e.status, &e.message)), Vec::new()),
+        Err(e) => (e.status, Some(error_body(e.status, &e.message)), e.headers),
     };
     let bytes = body
         .map(|v: Value| Bytes::from(serde_json::to_vec(&v).unwrap_or_default()))

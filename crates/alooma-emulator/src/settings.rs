@@ -46,3 +46,12 @@ pub(crate) fn delete_s3_retention(state: &mut State) -> Outcome {
     state.s3_retention = None;
     Ok(Reply::empty())
 }
+
+// This area's routes, in matching order (a literal segment before a
+// `{capture}` in the same place).
+crate::router::route_table! {
+    GET "settings" => |state, _req, _p| get(state),
+    POST "settings/email-notifications" => |state, req, _p| set_email_notifications(state, req),
+    POST "settings/s3-retention" => |state, req, _p| set_s3_retention(state, req),
+    DELETE "settings/s3-retention" => |state, _req, _p| delete_s3_retention(state),
+}

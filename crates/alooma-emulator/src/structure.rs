@@ -136,3 +136,13 @@ pub(crate) fn purge_restream(state: &mut State) -> Outcome {
     }
     Ok(Reply::empty())
 }
+
+// This area's routes, in matching order (a literal segment before a
+// `{capture}` in the same place).
+crate::router::route_table! {
+    GET "plumbing" => |state, _req, _p| get_structure(state),
+    GET "plumbing/outputs" => |state, _req, _p| get_outputs(state),
+    PUT "plumbing/nodes/{id}" => |state, req, p| { let id = p[0]; put_node(state, req, id) },
+    POST "plumbing/nodes/remove/{id}" => |state, _req, p| { let id = p[0]; remove_node(state, id) },
+    DELETE "plumbing/purge/restream" => |state, _req, _p| purge_restream(state),
+}

@@ -131,3 +131,50 @@ fn every_reference_method_is_a_client_method() {
         "reference methods the client lacks: {missing:?}"
     );
 }
+
+/// A path template with every capture written `{}`, without a trailing `/`.
+fn shape(template: &str) -> String {
+    template
+        .trim_end_matches('/')
+        .split('/')
+        .map(|piece| if piece.starts_with('{') { "{}" } else { piece })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Every registry entry has an emulator route (the SDK's and the
+/// emulator's tables, each written on its own, agree), and the run above
+/// shows each one answered.
+#[test]
+fn every_operation_of_the_registry_has_an_emulator_route() {
+    let routes: Vec<(&str, String)> = alooma_emulator::routes()
+        .map(|(method, path)| (method, shape(path)))
+        .collect();
+    // An emulator route serves a registry path when each piece is equal,
+    // or the emulator's is a capture (which takes a literal too).
+    let serves = |route: &str, path: &str| {
+        let (r, p): (Vec<&str>, Vec<&str>) =
+            (route.split('/').collect(), path.split('/').collect());
+        r.len() == p.len() && r.iter().zip(&p).all(|(r, p)| r == p || *r == "{}")
+    };
+    let mut missing = Vec::new();
+    for op in alooma_core::operations() {
+        let meta = op.meta();
+        for alternative in meta.path.split(" | ") {
+            let forms: Vec<String> = match alternative.strip_suffix("/{schema?}") {
+                Some(base) => vec![base.to_owned(), format!("{base}/{{}}")],
+                None => vec![alternative.to_owned()],
+            };
+            for form in forms {
+                let (verb, path) = (meta.verb.as_str(), shape(&form));
+                if !routes.iter().any(|(m, r)| *m == verb && serves(r, &path)) {
+                    missing.push(format!("{}: {verb} {path}", meta.name));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "operations the emulator has no route for: {missing:#?}"
+    );
+}

@@ -216,9 +216,9 @@ async fn login_needs_configured_credentials_and_a_json_body() {
     )
     .await
     .assert_error(400);
-    raw(&emu, Method::GET, "/acme/rest/login", None, Auth::None)
-        .await
-        .assert_error(404);
+    let r = raw(&emu, Method::GET, "/acme/rest/login", None, Auth::None).await;
+    r.assert_error(405);
+    assert_eq!(r.headers["allow"], "POST");
 }
 
 #[tokio::test]

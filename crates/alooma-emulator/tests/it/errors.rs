@@ -15,9 +15,22 @@ use tokio::net::TcpStream;
 async fn unknown_paths_are_404_with_json() {
     let emu = Emulator::start().await.unwrap();
     get(&emu, "no/such/thing").await.assert_error(404);
-    call(&emu, Method::PATCH, "inputs", None)
-        .await
-        .assert_error(404);
+    // A known path under a method it does not take: 405 with `Allow`.
+    let r = call(&emu, Method::PATCH, "inputs", None).await;
+    r.assert_error(405);
+    assert_eq!(r.headers["allow"], "GET, POST");
+    let r = call(&emu, Method::PUT, "event-types/clicks/mapping", None).await;
+    r.assert_error(405);
+    assert_eq!(r.headers["allow"], "POST");
+    let r = call(
+        &emu,
+        Method::DELETE,
+        "tables/public/orders/dependencies",
+        None,
+    )
+    .await;
+    r.assert_error(405);
+    assert_eq!(r.headers["allow"], "GET");
     let key = emu.api_key().unwrap().to_owned();
     raw(&emu, Method::GET, "/", None, Auth::Key(&key))
         .await
