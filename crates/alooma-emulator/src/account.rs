@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use crate::model::Object;
 use crate::reply::{ApiError, Outcome, Reply, Req};
 use crate::state::State;
 
@@ -18,12 +19,12 @@ pub(crate) fn users(state: &State) -> Outcome {
 
 /// `GET deployInfo`.
 pub(crate) fn deploy_info(state: &State) -> Outcome {
-    Ok(Reply::json(state.deploy_info.clone()))
+    Ok(Reply::json(Value::Object(state.deploy_info.clone())))
 }
 
 /// `GET credits/company`.
 pub(crate) fn company_credits(state: &State) -> Outcome {
-    Ok(Reply::json(state.company_credits.clone()))
+    Ok(Reply::json(Value::Object(state.company_credits.clone())))
 }
 
 /// `GET credits/used-credits?from=YYYY-MM-DD&to=YYYY-MM-DD&all=True`:
@@ -32,11 +33,11 @@ pub(crate) fn used_credits(state: &State, req: &Req<'_>) -> Outcome {
     let from = date_param(req, "from", 10)?;
     let to = date_param(req, "to", 10)?;
     let all = req.query.flag("all");
-    let rows: Vec<&Value> = state
+    let rows: Vec<&Object> = state
         .used_credits
         .iter()
-        .filter(|r| all || r["instance_name"] == state.account.as_str())
-        .filter(|r| in_range(r["date"].as_str(), from, to))
+        .filter(|r| all || text(r, "instance_name") == Some(state.account.as_str()))
+        .filter(|r| in_range(text(r, "date"), from, to))
         .collect();
     Ok(Reply::json(json!(rows)))
 }
@@ -48,11 +49,11 @@ pub(crate) fn loaded_events(state: &State, req: &Req<'_>) -> Outcome {
         .ok_or_else(|| ApiError::bad_request("the `from` query parameter is required"))?;
     let to = date_param(req, "to", 19)?;
     let all = req.query.flag("all");
-    let rows: Vec<&Value> = state
+    let rows: Vec<&Object> = state
         .loaded_events
         .iter()
-        .filter(|r| all || r["instance_name"] == state.account.as_str())
-        .filter(|r| in_range(r["last"].as_str(), Some(from), to))
+        .filter(|r| all || text(r, "instance_name") == Some(state.account.as_str()))
+        .filter(|r| in_range(text(r, "last"), Some(from), to))
         .collect();
     Ok(Reply::json(json!(rows)))
 }
@@ -85,6 +86,10 @@ fn date_param<'q>(req: &'q Req<'_>, name: &str, len: usize) -> Result<Option<&'q
 }
 
 /// ISO strings compare in time order; `to` includes everything starting with it.
+fn text<'r>(row: &'r Object, key: &str) -> Option<&'r str> {
+    row.get(key).and_then(Value::as_str)
+}
+
 fn in_range(value: Option<&str>, from: Option<&str>, to: Option<&str>) -> bool {
     let Some(v) = value else { return false };
     from.map_or(true, |f| v >= f) && to.map_or(true, |t| v <= t || v.starts_with(t))

@@ -12,7 +12,7 @@ use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue};
 use serde_json::json;
 
-use crate::reply::{required_str, ApiError, Outcome, Reply, Req};
+use crate::reply::{ApiError, Outcome, Reply, Req};
 
 /// The name of the session cookie set by `POST login`.
 pub const SESSION_COOKIE: &str = "alooma_session";
@@ -62,9 +62,8 @@ pub(crate) fn login(
     credentials: Option<(&str, &str)>,
     sessions: &mut HashSet<String>,
 ) -> Outcome {
-    let body = req.json_object()?;
-    let email = required_str(&body, "email")?;
-    let password = required_str(&body, "password")?;
+    let body: Login = req.body()?;
+    let (email, password) = (body.email.as_str(), body.password.as_str());
     let ok = credentials.is_some_and(|(user, pw)| {
         constant_time_eq(email.as_bytes(), user.as_bytes())
             & constant_time_eq(password.as_bytes(), pw.as_bytes())
@@ -80,6 +79,13 @@ pub(crate) fn login(
         .map_err(|_| ApiError::new(http::StatusCode::INTERNAL_SERVER_ERROR, "cookie encoding"))?;
     sessions.insert(token);
     Ok(Reply::json(json!({"status": "ok", "email": email})).header(SET_COOKIE, value))
+}
+
+/// The body of `POST login`.
+#[derive(serde::Deserialize)]
+struct Login {
+    email: String,
+    password: String,
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -1,24 +1,54 @@
 //! Code Engine: `transform/functions…`, `transform/v2/functions…`,
 //! `transform/defaults`, `code-engine/requirements`.
 
-use serde_json::{json, Map, Value};
+use serde::Deserialize;
+use serde_json::{json, Value};
 
-use crate::reply::{kind, required_str, ApiError, Outcome, Reply, Req};
+use crate::model::{Language, Module};
+use crate::reply::{ApiError, Outcome, Reply, Req};
 use crate::state::{State, DEFAULT_TRANSFORM_CODE, EVENT_DROPPING_TRANSFORM_CODE};
 
-/// What a test run prints: the emulator never executes code.
 const RUN_OUTPUT: &str =
     "emulator: transforms are not executed by the emulator; the sample is returned unchanged\n";
 const DROP_OUTPUT: &str =
     "emulator: transforms are not executed by the emulator; the event-dropping transform drops the sample\n";
 
-fn module(name: &str, code: &str) -> Value {
-    json!({"functionName": name, "code": code, "language": "PYTHON"})
+/// The body of `POST transform/functions/run`.
+#[derive(Deserialize)]
+struct Run {
+    sample: Value,
+    #[serde(default)]
+    code: Option<String>,
 }
 
-/// `GET transform/functions` → list of `{"functionName","code","language"}`.
+/// The body of `POST transform/v2/functions/run`.
+#[derive(Deserialize)]
+struct RunModules {
+    sample: Value,
+    #[serde(default)]
+    modules: Option<Vec<Module>>,
+}
+
+fn module(name: &str, code: &str) -> Module {
+    Module {
+        function_name: Some(name.to_owned()),
+        code: code.to_owned(),
+        language: Some(Language::Python),
+    }
+}
+
+/// A module's name: its own, which must not be empty.
+fn name_of(m: &Module) -> Result<&str, ApiError> {
+    match m.function_name.as_deref() {
+        Some(name) if !name.is_empty() => Ok(name),
+        Some(_) => Err(ApiError::bad_request("`functionName` must not be empty")),
+        None => Err(ApiError::bad_request("each module needs a `functionName`")),
+    }
+}
+
+/// `GET transform/functions` → every module.
 pub(crate) fn list(state: &State) -> Outcome {
-    let list: Vec<Value> = state.modules.iter().map(|(n, c)| module(n, c)).collect();
+    let list: Vec<Module> = state.modules.iter().map(|(n, c)| module(n, c)).collect();
     Ok(Reply::json(json!(list)))
 }
 
@@ -27,40 +57,30 @@ pub(crate) fn get(state: &State, name: &str) -> Outcome {
     state
         .modules
         .get(name)
-        .map(|code| Reply::json(module(name, code)))
+        .map(|code| Reply::json(json!(module(name, code))))
         .ok_or_else(|| ApiError::not_found(format!("no Code Engine module named {name:?}")))
 }
 
-/// `POST transform/functions/{name}`: store one module.
+/// `POST transform/functions/{name}`: sets one module's code.
 pub(crate) fn set_one(state: &mut State, req: &Req<'_>, name: &str) -> Outcome {
-    let body = req.json_object()?;
-    let (fname, code) = parse_module(&body)?;
-    if fname.is_some_and(|f| f != name) {
+    let body: Module = req.body()?;
+    if body.function_name.as_deref().is_some_and(|f| f != name) {
         return Err(ApiError::bad_request(
             "the body's `functionName` does not match the path",
         ));
     }
-    state.modules.insert(name.to_owned(), code.to_owned());
-    Ok(Reply::json(module(name, code)))
+    state.modules.insert(name.to_owned(), body.code.clone());
+    Ok(Reply::json(json!(module(name, &body.code))))
 }
 
-/// `POST transform/v2/functions`: store a list of modules.
+/// `POST transform/v2/functions`: sets several modules.
 pub(crate) fn set_many(state: &mut State, req: &Req<'_>) -> Outcome {
-    let items = req.json_array()?;
-    let mut parsed = Vec::with_capacity(items.len());
-    for item in &items {
-        let Value::Object(obj) = item else {
-            return Err(ApiError::bad_request(format!(
-                "each module must be an object, not {}",
-                kind(item)
-            )));
-        };
-        let (name, code) = parse_module(obj)?;
-        let name =
-            name.ok_or_else(|| ApiError::bad_request("each module needs a `functionName`"))?;
-        parsed.push((name.to_owned(), code.to_owned()));
+    let modules: Vec<Module> = req.body()?;
+    let mut parsed = Vec::with_capacity(modules.len());
+    for m in &modules {
+        parsed.push((name_of(m)?.to_owned(), m.code.clone()));
     }
-    let answer: Vec<Value> = parsed.iter().map(|(n, c)| module(n, c)).collect();
+    let answer: Vec<Module> = parsed.iter().map(|(n, c)| module(n, c)).collect();
     state.modules.extend(parsed);
     Ok(Reply::json(json!(answer)))
 }
@@ -74,7 +94,7 @@ pub(crate) fn delete(state: &mut State, name: &str) -> Outcome {
         .ok_or_else(|| ApiError::not_found(format!("no Code Engine module named {name:?}")))
 }
 
-/// `GET transform/defaults` → `{"PYTHON": code}`.
+/// `GET transform/defaults` → the default code per language.
 pub(crate) fn defaults() -> Outcome {
     Ok(Reply::json(json!({ "PYTHON": DEFAULT_TRANSFORM_CODE })))
 }
@@ -84,81 +104,39 @@ pub(crate) fn requirements(state: &State) -> Outcome {
     Ok(Reply::json(json!(state.requirements)))
 }
 
-/// `POST transform/functions/run`: `{"code"?, "sample"}` → run result.
+/// `POST transform/functions/run`: a test run of the given code, or of
+/// the deployed `main` module.
 pub(crate) fn run(state: &State, req: &Req<'_>) -> Outcome {
-    let body = req.json_object()?;
-    let sample = body
-        .get("sample")
-        .ok_or_else(|| ApiError::bad_request("`sample` is required"))?;
-    let code = match body.get("code") {
-        None | Some(Value::Null) => state
+    let body: Run = req.body()?;
+    let code = match &body.code {
+        Some(code) => code.as_str(),
+        None => state
             .modules
             .get("main")
             .map(String::as_str)
             .unwrap_or(DEFAULT_TRANSFORM_CODE),
-        Some(Value::String(code)) => code,
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "`code` must be a string, not {}",
-                kind(other)
-            )))
-        }
     };
-    Ok(Reply::json(run_result(code, sample)))
+    Ok(Reply::json(run_result(code, &body.sample)))
 }
 
-/// `POST transform/v2/functions/run`: `{"modules"?, "sample"}` → run result.
+/// `POST transform/v2/functions/run`: a test run of the given modules, or
+/// of the deployed ones.
 pub(crate) fn run_v2(state: &State, req: &Req<'_>) -> Outcome {
-    let body = req.json_object()?;
-    let sample = body
-        .get("sample")
-        .ok_or_else(|| ApiError::bad_request("`sample` is required"))?;
-    let main = match body.get("modules") {
-        None | Some(Value::Null) => state.modules.get("main").cloned(),
-        Some(Value::Array(items)) => {
+    let body: RunModules = req.body()?;
+    let main = match &body.modules {
+        None => state.modules.get("main").cloned(),
+        Some(modules) => {
             let mut main = None;
-            for item in items {
-                let Value::Object(obj) = item else {
-                    return Err(ApiError::bad_request(format!(
-                        "each module must be an object, not {}",
-                        kind(item)
-                    )));
-                };
-                let (name, code) = parse_module(obj)?;
-                if name == Some("main") {
-                    main = Some(code.to_owned());
+            for m in modules {
+                if m.function_name.as_deref() == Some("main") {
+                    main = Some(m.code.clone());
                 }
             }
             main
         }
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "`modules` must be a list, not {}",
-                kind(other)
-            )))
-        }
     };
     let code = main.unwrap_or_else(|| DEFAULT_TRANSFORM_CODE.to_owned());
-    Ok(Reply::json(run_result(&code, sample)))
-}
-
-fn parse_module(obj: &Map<String, Value>) -> Result<(Option<&str>, &str), ApiError> {
-    let code = required_str(obj, "code")?;
-    if let Some(lang) = obj.get("language") {
-        if lang.as_str() != Some("PYTHON") {
-            return Err(ApiError::bad_request("`language` must be \"PYTHON\""));
-        }
-    }
-    let name = match obj.get("functionName") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if !s.is_empty() => Some(s.as_str()),
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "`functionName` must be a non-empty string",
-            ))
-        }
-    };
-    Ok((name, code))
+    Ok(Reply::json(run_result(&code, &body.sample)))
 }
 
 fn run_result(code: &str, sample: &Value) -> Value {
@@ -172,8 +150,6 @@ fn run_result(code: &str, sample: &Value) -> Value {
     })
 }
 
-// This area's routes, in matching order (a literal segment before a
-// `{capture}` in the same place).
 crate::router::route_table! {
     GET "transform/functions" => |state, _req, _p| list(state),
     POST "transform/functions/run" => |state, req, _p| run(state, req),

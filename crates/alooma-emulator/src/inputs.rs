@@ -1,19 +1,48 @@
 //! Inputs: `inputs`, `inputs/{id}`, `inputs/{id}/pause`, `plumbing/inputs`,
 //! `inputSleepTime/{id}`.
 
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::clock;
-use crate::reply::{kind, required_str, ApiError, Outcome, Reply, Req};
-use crate::state::{is_user_input, normalize_node, InputMeta, State};
+use crate::model::{absent_or_null, Node, Object};
+use crate::reply::{ApiError, Outcome, Reply, Req};
+use crate::state::{InputMeta, State};
+
+/// The body of `POST plumbing/inputs`.
+#[derive(Deserialize)]
+struct NewInput {
+    name: String,
+    #[serde(rename = "type")]
+    input_type: String,
+    #[serde(default, deserialize_with = "crate::model::null_as_default")]
+    configuration: Object,
+    #[serde(flatten)]
+    rest: Object,
+}
+
+/// The body of `PUT inputs/{id}`: any of a node's keys.
+#[derive(Deserialize)]
+struct InputEdit {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(rename = "type", default, deserialize_with = "absent_or_null")]
+    input_type: Option<Option<String>>,
+    #[serde(default)]
+    configuration: Option<Object>,
+    #[serde(flatten)]
+    rest: Object,
+}
 
 /// `GET inputs` → object id → input node.
 pub(crate) fn list(state: &State) -> Outcome {
     let map: Map<String, Value> = state
         .nodes
         .iter()
-        .filter(|n| is_user_input(n))
-        .filter_map(|n| Some((n["id"].as_str()?.to_owned(), n.clone())))
+        .filter(|n| n.is_user_input())
+        .map(|n| (n.id.clone(), json!(n)))
         .collect();
     Ok(Reply::json(Value::Object(map)))
 }
@@ -27,43 +56,27 @@ pub(crate) fn get(state: &State, id: &str) -> Outcome {
 /// `POST plumbing/inputs` and `POST inputs[?validate=false]`: create an input.
 /// Answers the created node, with its `id`.
 pub(crate) fn create(state: &mut State, req: &Req<'_>) -> Outcome {
-    let body = req.json_object()?;
-    let name = required_str(&body, "name")?.to_owned();
-    if name.trim().is_empty() {
+    let body: NewInput = req.body()?;
+    if body.name.trim().is_empty() {
         return Err(ApiError::bad_request("`name` must not be empty"));
     }
-    let input_type = required_str(&body, "type")?.to_owned();
-    if input_type == "RESTREAM" || input_type == "AGENT" {
+    if body.input_type == "RESTREAM" || body.input_type == "AGENT" {
         return Err(ApiError::bad_request(format!(
-            "inputs of type {input_type} cannot be created"
+            "inputs of type {} cannot be created",
+            body.input_type
         )));
     }
-    let configuration = match body.get("configuration") {
-        None | Some(Value::Null) => json!({}),
-        Some(Value::Object(c)) => Value::Object(c.clone()),
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "`configuration` must be an object, not {}",
-                kind(other)
-            )))
-        }
-    };
     let id = state.new_id();
     let task_id = state.new_id();
-    let auto_map = configuration["auto_map"].as_str() == Some("true");
-    let mut node = body.clone();
-    node.insert("id".into(), json!(id));
-    node.insert("name".into(), json!(name));
-    node.insert("type".into(), json!(input_type));
-    node.insert("category".into(), json!("INPUT"));
-    node.insert("configuration".into(), configuration);
-    node.insert("deleted".into(), json!(false));
-    node.insert("stats".into(), json!({"latency": 0, "throughput": 0.0}));
-    node.insert(
-        "state".into(),
-        json!({"autoMapping": {"inputLabel": name, "state": null, "enabled": auto_map.to_string()}}),
-    );
-    let node = normalize_node(node);
+    let auto_map = body.configuration.get("auto_map").and_then(Value::as_str) == Some("true");
+    let mut rest = body.rest;
+    for key in ["id", "category", "deleted", "stats", "state"] {
+        rest.remove(key);
+    }
+    let mut node = Node::system(id.clone(), &body.name, &body.input_type, "INPUT");
+    node.configuration = body.configuration;
+    node.state = json!({"autoMapping": {"inputLabel": body.name, "state": null, "enabled": auto_map.to_string()}});
+    node.rest = rest;
     state.nodes.push(node.clone());
     state.input_meta.insert(
         id,
@@ -74,53 +87,50 @@ pub(crate) fn create(state: &mut State, req: &Req<'_>) -> Outcome {
             task_id,
         },
     );
-    if !state.event_types.contains_key(&name) {
-        let et = crate::event_types::new_event_type(&name, &state.mapping_mode);
-        state.event_types.insert(name, et);
+    if !state.event_types.contains_key(&body.name) {
+        let et = crate::event_types::new_event_type(&body.name, state.mapping_mode);
+        state.event_types.insert(body.name, et);
     }
-    Ok(Reply::json(node))
+    Ok(Reply::json(json!(node)))
 }
 
 /// `PUT inputs/{id}`: edit an input's name, type-specific configuration
 /// and other keys. Answers the updated node.
 pub(crate) fn edit(state: &mut State, req: &Req<'_>, id: &str) -> Outcome {
-    let body = req.json_object()?;
-    if let Some(body_id) = body.get("id") {
-        if body_id != id {
-            return Err(ApiError::bad_request(
-                "the body's `id` does not match the path",
-            ));
-        }
+    let body: InputEdit = req.body()?;
+    if body.id.as_deref().is_some_and(|body_id| body_id != id) {
+        return Err(ApiError::bad_request(
+            "the body's `id` does not match the path",
+        ));
+    }
+    if body.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        return Err(ApiError::bad_request("`name` must not be empty"));
     }
     input(state, id)?;
-    if let Some(c) = body.get("configuration") {
-        if !c.is_object() {
-            return Err(ApiError::bad_request(format!(
-                "`configuration` must be an object, not {}",
-                kind(c)
-            )));
-        }
-    }
-    if let Some(n) = body.get("name") {
-        if !n.as_str().is_some_and(|s| !s.trim().is_empty()) {
-            return Err(ApiError::bad_request("`name` must be a non-empty string"));
-        }
-    }
     let node = state
         .node_mut(id)
         .ok_or_else(|| ApiError::not_found(format!("no input with id {id}")))?;
-    if let Some(t) = body.get("type") {
-        if *t != node["type"] {
+    if let Some(Some(t)) = &body.input_type {
+        if *t != node.node_type {
             return Err(ApiError::bad_request("an input's type cannot be changed"));
         }
     }
-    for (key, value) in body {
-        if matches!(key.as_str(), "id" | "category" | "stats" | "deleted") {
-            continue;
-        }
-        node[key.as_str()] = value;
+    if let Some(name) = body.name {
+        node.name = name;
     }
-    Ok(Reply::json(node.clone()))
+    if let Some(configuration) = body.configuration {
+        node.configuration = configuration;
+    }
+    for (key, value) in body.rest {
+        match key.as_str() {
+            "category" | "stats" | "deleted" => {}
+            "state" => node.state = value,
+            _ => {
+                node.rest.insert(key, value);
+            }
+        }
+    }
+    Ok(Reply::json(json!(node)))
 }
 
 /// `PUT inputs/{id}/pause?pause=true|false` → the input's job.
@@ -155,16 +165,12 @@ pub(crate) fn get_sleep_time(state: &State, id: &str) -> Outcome {
 
 /// `PUT inputSleepTime/{id}` with a bare JSON number.
 pub(crate) fn set_sleep_time(state: &mut State, req: &Req<'_>, id: &str) -> Outcome {
-    let value = req.json()?;
-    let seconds = value
-        .as_f64()
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "the body must be a non-negative number of seconds, not {}",
-                kind(&value)
-            ))
-        })?;
+    let seconds: f64 = req.body()?;
+    if !(seconds.is_finite() && seconds >= 0.0) {
+        return Err(ApiError::bad_request(format!(
+            "the sleep time must be a non-negative number of seconds, not {seconds}"
+        )));
+    }
     input(state, id)?;
     if let Some(meta) = state.input_meta.get_mut(id) {
         meta.sleep_time = seconds;
@@ -172,10 +178,10 @@ pub(crate) fn set_sleep_time(state: &mut State, req: &Req<'_>, id: &str) -> Outc
     Ok(Reply::json(json!({ "inputSleepTime": seconds })))
 }
 
-fn input<'s>(state: &'s State, id: &str) -> Result<(&'s Value, &'s InputMeta), ApiError> {
+fn input<'s>(state: &'s State, id: &str) -> Result<(&'s Node, &'s InputMeta), ApiError> {
     let node = state
         .node(id)
-        .filter(|n| is_user_input(n))
+        .filter(|n| n.is_user_input())
         .ok_or_else(|| ApiError::not_found(format!("no input with id {id}")))?;
     let meta = state
         .input_meta
@@ -184,10 +190,8 @@ fn input<'s>(state: &'s State, id: &str) -> Result<(&'s Value, &'s InputMeta), A
     Ok((node, meta))
 }
 
-fn job_view(state: &State, node: &Value, meta: &InputMeta) -> Value {
-    let deployment = state.deploy_info["deploymentName"]
-        .as_str()
-        .unwrap_or("alooma-emulator");
+fn job_view(state: &State, node: &Node, meta: &InputMeta) -> Value {
+    let deployment = state.deployment_name();
     let status = if meta.paused { "paused" } else { "active" };
     let mut tasks = Map::new();
     tasks.insert(
@@ -196,28 +200,28 @@ fn job_view(state: &State, node: &Value, meta: &InputMeta) -> Value {
             "category": "inputs",
             "status": status,
             "error_stack": "",
-            "name": node["name"],
+            "name": node.name,
             "deployment_name": deployment,
             "error_message": "",
             "next_processing_time": clock::iso_micros(clock::now_millis() + (meta.sleep_time * 1000.0) as i64),
             "last_success_time": meta.created_at,
             "error_count": 0,
             "state_id": meta.task_id,
-            "module_name": format!("inputs.pullers.{}", node["type"].as_str().unwrap_or("input").to_lowercase()),
+            "module_name": format!("inputs.pullers.{}", node.node_type.to_lowercase()),
             "last_processing_time": meta.created_at,
             "task_state": {"received_events": 0, "batch_offset": 0, "input_state": {}},
-            "type": node["type"],
+            "type": node.node_type,
             "id": meta.task_id,
         }),
     );
     json!({
         "job": {
             "validated": true,
-            "name": node["name"],
+            "name": node.name,
             "created_at": meta.created_at,
-            "configuration": node["configuration"],
-            "type": node["type"],
-            "id": node["id"],
+            "configuration": node.configuration,
+            "type": node.node_type,
+            "id": node.id,
             "paused": meta.paused,
         },
         "tasks": tasks,

@@ -22,13 +22,20 @@
 //!   or an **account in the path other than the configured one answers
 //!   401** (the reference client reports "Invalid key or check account
 //!   name"). `POST login` is the only endpoint without auth.
-//! - **Paths**: each path segment is percent-decoded exactly once
-//!   (`event-types/a%2Fb` is the event type `a/b`); a trailing `/` is
-//!   ignored. Unknown paths answer 404 with a JSON error body
+//! - **Independent of the SDK, on purpose**: what it stores and what
+//!   clients send are its own serde structs ([`model`]), not `alooma-types`,
+//!   so a mistake in the SDK's models is caught by the emulator instead of
+//!   shared with it. Keys it does not reason about are kept as sent.
+//! - **Routes** are a declarative table (each area module declares its
+//!   own; [`routes`] lists them). Each path segment is percent-decoded
+//!   exactly once (`event-types/a%2Fb` is the event type `a/b`); a trailing
+//!   `/` is ignored. A known path under another method answers 405 with an
+//!   `Allow` header; an unknown path 404, with a JSON error body
 //!   `{"status", "error", "message"}`.
-//! - **Bodies**: malformed JSON and wrong JSON shapes answer 400; bodies
-//!   over the limit (64 MiB by default) answer 413. Nothing a client sends
-//!   can crash the server.
+//! - **Bodies**: malformed JSON, and JSON that does not fit the operation's
+//!   body, answer 400 naming the JSON path; bodies over the limit (64 MiB
+//!   by default) answer 413; a body that does not arrive in time, 408.
+//!   Nothing a client sends can crash the server.
 //! - **Transforms are never executed**: test runs answer the sample
 //!   unchanged (or `null` for exactly the event-dropping transform).
 //! - **Metrics** are deterministic series: `from=-Nmin&resolution=Mmin`
@@ -53,6 +60,7 @@ mod error;
 mod event_types;
 mod inputs;
 mod metrics;
+pub mod model;
 mod notifications;
 mod queries;
 mod reply;

@@ -1,9 +1,11 @@
 //! Notifications: `GET notifications?from=…`, `POST notifications/custom`.
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::clock;
-use crate::reply::{required_str, ApiError, Outcome, Reply, Req};
+use crate::model::Object;
+use crate::reply::{ApiError, Outcome, Reply, Req};
 use crate::state::State;
 
 /// `GET notifications?from=<epoch seconds>` → `{"messages": […]}` with a
@@ -18,25 +20,28 @@ pub(crate) fn list(state: &State, req: &Req<'_>) -> Outcome {
             secs * 1000.0
         }
     };
-    let messages: Vec<&Value> = state
+    let messages: Vec<&Object> = state
         .notifications
         .iter()
-        .filter(|m| m["timestamp"].as_f64().is_some_and(|t| t >= from_ms))
+        .filter(|m| {
+            m.get("timestamp")
+                .and_then(Value::as_f64)
+                .is_some_and(|t| t >= from_ms)
+        })
         .collect();
     Ok(Reply::json(json!({ "messages": messages })))
 }
 
 /// `POST notifications/custom` with `{"level","description","data"}`.
 pub(crate) fn publish(state: &mut State, req: &Req<'_>) -> Outcome {
-    let body = req.json_object()?;
-    let level = required_str(&body, "level")?.to_ascii_lowercase();
+    let body: Publish = req.body()?;
+    let level = body.level.to_ascii_lowercase();
     if !matches!(level.as_str(), "info" | "warning" | "error") {
         return Err(ApiError::bad_request(
             "`level` must be one of info, warning, error",
         ));
     }
-    let description = required_str(&body, "description")?.to_owned();
-    let data = body.get("data").cloned().unwrap_or(Value::Null);
+    let (description, data) = (body.description, body.data);
     let n = state.next_number();
     let message = json!({
         "id": format!("alooma-notifications+0+{n}"),
@@ -51,8 +56,19 @@ pub(crate) fn publish(state: &mut State, req: &Req<'_>) -> Outcome {
         "aggregatedCount": 1,
         "timestamp": clock::now_millis(),
     });
-    state.notifications.insert(0, message.clone());
+    state
+        .notifications
+        .insert(0, crate::state::object(message.clone()));
     Ok(Reply::json(message))
+}
+
+/// The body of `POST notifications/custom`.
+#[derive(Deserialize)]
+struct Publish {
+    level: String,
+    description: String,
+    #[serde(default)]
+    data: Value,
 }
 
 // This area's routes, in matching order (a literal segment before a

@@ -1,90 +1,117 @@
 //! Scheduled (consolidation) queries: `v2/consolidation…` and the v1
 //! `consolidation` listing.
 
-use serde_json::{json, Map, Value};
+use serde::Deserialize;
+use serde_json::{json, Map, Number, Value};
 
 use crate::clock;
-use crate::reply::{kind, required_str, ApiError, Outcome, Reply, Req};
+use crate::model::{Object, Query};
+use crate::reply::{ApiError, Outcome, Reply, Req};
 use crate::state::State;
 
-/// `GET v2/consolidation[?event_type=…]` → list of queries.
+/// The body of `POST v2/consolidation`: a query configuration.
+#[derive(Deserialize)]
+struct DefaultQuery {
+    event_type: String,
+    #[serde(default)]
+    custom_variables: Option<Object>,
+    #[serde(flatten)]
+    rest: Object,
+}
+
+/// The body of `POST v2/consolidation/custom`.
+#[derive(Deserialize)]
+struct CustomQuery {
+    custom_query: String,
+    event_type: String,
+    #[serde(default)]
+    frequency: Option<Number>,
+    #[serde(default)]
+    run_at: Option<String>,
+    #[serde(flatten)]
+    rest: Object,
+}
+
+fn event_type_of(q: &Query) -> Option<&Value> {
+    q.rest
+        .get("configuration")
+        .and_then(|c| c.get("event_type"))
+}
+
+/// `GET v2/consolidation[?event_type=…]` → the queries.
 pub(crate) fn list(state: &State, req: &Req<'_>) -> Outcome {
     let event_type = req.query.get("event_type");
-    let list: Vec<&Value> = state
+    let list: Vec<&Query> = state
         .queries
         .iter()
-        .filter(|q| event_type.map_or(true, |t| q["configuration"]["event_type"] == t))
+        .filter(|q| event_type.map_or(true, |t| event_type_of(q).is_some_and(|e| e == t)))
         .collect();
     Ok(Reply::json(json!(list)))
 }
 
-/// `GET consolidation` (v1) → object id → query.
+/// `GET consolidation` → object id → query.
 pub(crate) fn list_v1(state: &State) -> Outcome {
     let map: Map<String, Value> = state
         .queries
         .iter()
-        .map(|q| (id_key(&q["id"]), q.clone()))
+        .map(|q| (q.id.to_string(), json!(q)))
         .collect();
     Ok(Reply::json(Value::Object(map)))
 }
 
-/// `POST v2/consolidation`: schedule the default query of a configuration.
+/// `POST v2/consolidation`: schedules an event type's default query.
 pub(crate) fn schedule_default(state: &mut State, req: &Req<'_>) -> Outcome {
-    let mut config = req.json_object()?;
-    let event_type = required_str(&config, "event_type")?.to_owned();
-    check_event_type(state, &event_type)?;
-    if let Some(cv) = config.get("custom_variables") {
-        if !cv.is_object() {
-            return Err(ApiError::bad_request(format!(
-                "`custom_variables` must be an object, not {}",
-                kind(cv)
-            )));
-        }
+    let body: DefaultQuery = req.body()?;
+    check_event_type(state, &body.event_type)?;
+    let mut config = body.rest;
+    config.insert("event_type".into(), json!(body.event_type));
+    if let Some(cv) = body.custom_variables {
+        config.insert("custom_variables".into(), Value::Object(cv));
     }
     config.insert("query_type".into(), json!("default"));
     config.entry("frequency").or_insert(json!(8));
     config.entry("run_at").or_insert(Value::Null);
-    let table = state.event_types[&event_type]["mapping"]["tableName"]
-        .as_str()
-        .unwrap_or(&event_type)
+    let table = state.event_types[&body.event_type]
+        .rest
+        .get("mapping")
+        .and_then(|m| m.get("tableName"))
+        .and_then(Value::as_str)
+        .unwrap_or(&body.event_type)
         .to_owned();
     let sql = format!(
-        "-- default consolidation of {event_type}\nINSERT INTO {table} SELECT * FROM {table}_log;"
+        "-- default consolidation of {}\nINSERT INTO {table} SELECT * FROM {table}_log;",
+        body.event_type
     );
     let query = new_query(state, config, sql);
-    Ok(Reply::json(query))
+    Ok(Reply::json(json!(query)))
 }
 
-/// `POST v2/consolidation/custom`: schedule a custom query
-/// (`custom_query`, `event_type`, and `frequency` or `run_at`).
+/// `POST v2/consolidation/custom`: schedules a custom query, every few
+/// hours (`frequency`) or by cron (`run_at`).
 pub(crate) fn schedule_custom(state: &mut State, req: &Req<'_>) -> Outcome {
-    let mut config = req.json_object()?;
-    let sql = required_str(&config, "custom_query")?.to_owned();
-    let event_type = required_str(&config, "event_type")?.to_owned();
-    check_event_type(state, &event_type)?;
-    let frequency = config.get("frequency").filter(|v| !v.is_null());
-    let run_at = config.get("run_at").filter(|v| !v.is_null());
-    match (frequency, run_at) {
+    let body: CustomQuery = req.body()?;
+    check_event_type(state, &body.event_type)?;
+    match (&body.frequency, &body.run_at) {
         (None, None) => {
             return Err(ApiError::bad_request(
                 "either `frequency` (hours) or `run_at` (cron) is required",
             ))
         }
-        (Some(f), _) if !f.as_f64().is_some_and(|h| h > 0.0) => {
+        (Some(hours), _) if !hours.as_f64().is_some_and(|h| h > 0.0) => {
             return Err(ApiError::bad_request(
                 "`frequency` must be a positive number of hours",
             ))
         }
-        (_, Some(r)) if !r.is_string() => {
-            return Err(ApiError::bad_request("`run_at` must be a cron string"))
-        }
         _ => {}
     }
+    let mut config = body.rest;
+    config.insert("custom_query".into(), json!(body.custom_query));
+    config.insert("event_type".into(), json!(body.event_type));
     config.insert("query_type".into(), json!("custom"));
-    config.entry("frequency").or_insert(Value::Null);
-    config.entry("run_at").or_insert(Value::Null);
-    let query = new_query(state, config, sql);
-    Ok(Reply::json(query))
+    config.insert("frequency".into(), json!(body.frequency));
+    config.insert("run_at".into(), json!(body.run_at));
+    let query = new_query(state, config, body.custom_query);
+    Ok(Reply::json(json!(query)))
 }
 
 /// `DELETE v2/consolidation/{id}`.
@@ -94,27 +121,36 @@ pub(crate) fn remove(state: &mut State, id: &str) -> Outcome {
     Ok(Reply::empty())
 }
 
-/// `POST v2/consolidation/{id}/run`: run now; updates the processing times.
+/// `POST v2/consolidation/{id}/run`: runs a query now.
 pub(crate) fn run(state: &mut State, id: &str) -> Outcome {
     let i = position(state, id)?;
     let now = clock::now_millis();
     let q = &mut state.queries[i];
-    let hours = q["configuration"]["frequency"].as_f64().unwrap_or(8.0);
-    q["last_processing_time"] = json!(clock::iso_micros(now));
-    q["last_success_time"] = json!(clock::iso_micros(now));
-    q["next_processing_time"] = json!(clock::iso_micros(now + (hours * 3_600_000.0) as i64));
-    q["status"] = json!("active");
-    q["error_message"] = json!("");
-    q["error_stack"] = json!("");
-    q["error_count"] = json!(0);
-    Ok(Reply::json(q.clone()))
+    let hours = q
+        .rest
+        .get("configuration")
+        .and_then(|c| c.get("frequency"))
+        .and_then(Value::as_f64)
+        .unwrap_or(8.0);
+    for (key, value) in [
+        ("last_processing_time", json!(clock::iso_micros(now))),
+        ("last_success_time", json!(clock::iso_micros(now))),
+        (
+            "next_processing_time",
+            json!(clock::iso_micros(now + (hours * 3_600_000.0) as i64)),
+        ),
+        ("status", json!("active")),
+        ("error_message", json!("")),
+        ("error_stack", json!("")),
+        ("error_count", json!(0)),
+    ] {
+        q.rest.insert(key.into(), value);
+    }
+    Ok(Reply::json(json!(q)))
 }
 
-fn new_query(state: &mut State, mut config: Map<String, Value>, sql: String) -> Value {
-    let deployment = state.deploy_info["deploymentName"]
-        .as_str()
-        .unwrap_or("alooma-emulator")
-        .to_owned();
+fn new_query(state: &mut State, mut config: Object, sql: String) -> Query {
+    let deployment = state.deployment_name();
     config.insert("deployment_name".into(), json!(deployment));
     let id = state.next_number();
     let hours = config
@@ -122,8 +158,7 @@ fn new_query(state: &mut State, mut config: Map<String, Value>, sql: String) -> 
         .and_then(Value::as_f64)
         .unwrap_or(8.0);
     let now = clock::now_millis();
-    let query = json!({
-        "id": id,
+    let rest = crate::state::object(json!({
         "state_id": id.to_string(),
         "status": "active",
         "error_message": "",
@@ -136,7 +171,8 @@ fn new_query(state: &mut State, mut config: Map<String, Value>, sql: String) -> 
         "last_processing_time": null,
         "last_success_time": null,
         "next_processing_time": clock::iso_micros(now + (hours * 3_600_000.0) as i64),
-    });
+    }));
+    let query = Query { id, rest };
     state.queries.push(query.clone());
     query
 }
@@ -155,19 +191,10 @@ fn position(state: &State, id: &str) -> Result<usize, ApiError> {
     state
         .queries
         .iter()
-        .position(|q| id_key(&q["id"]) == id)
+        .position(|q| q.id.to_string() == id)
         .ok_or_else(|| ApiError::not_found(format!("no scheduled query with id {id}")))
 }
 
-fn id_key(id: &Value) -> String {
-    match id {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-// This area's routes, in matching order (a literal segment before a
-// `{capture}` in the same place).
 crate::router::route_table! {
     GET "v2/consolidation" => |state, req, _p| list(state, req),
     POST "v2/consolidation" => |state, req, _p| schedule_default(state, req),

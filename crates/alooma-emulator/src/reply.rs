@@ -1,7 +1,8 @@
 //! What a handler receives (`Req`) and answers (`Reply` or `ApiError`).
 
 use http::{HeaderName, HeaderValue, StatusCode};
-use serde_json::{json, Map, Value};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
 
 /// The parsed query string: decoded `name=value` pairs in request order.
 #[derive(Debug, Default, Clone)]
@@ -63,62 +64,30 @@ pub(crate) struct Req<'a> {
 }
 
 impl Req<'_> {
-    /// The body as JSON; an empty or malformed body is a 400.
-    pub(crate) fn json(&self) -> Result<Value, ApiError> {
+    /// The body read into `T`: an empty body, malformed JSON, or JSON that
+    /// does not fit `T` is a 400 that says which, with the JSON path of a
+    /// misfit (`` `fields[0].fieldName` ``).
+    pub(crate) fn body<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::bad_request("a JSON request body is required"));
         }
-        serde_json::from_slice(self.body)
-            .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))
-    }
-
-    /// The body as a JSON object; any other JSON shape is a 400.
-    pub(crate) fn json_object(&self) -> Result<Map<String, Value>, ApiError> {
-        match self.json()? {
-            Value::Object(map) => Ok(map),
-            other => Err(ApiError::bad_request(format!(
-                "the request body must be a JSON object, not {}",
-                kind(&other)
-            ))),
-        }
-    }
-
-    /// The body as a JSON array; any other JSON shape is a 400.
-    pub(crate) fn json_array(&self) -> Result<Vec<Value>, ApiError> {
-        match self.json()? {
-            Value::Array(items) => Ok(items),
-            other => Err(ApiError::bad_request(format!(
-                "the request body must be a JSON array, not {}",
-                kind(&other)
-            ))),
-        }
-    }
-}
-
-/// The JSON kind of a value, for error messages.
-pub(crate) fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// A required string member of an object; missing or non-string is a 400.
-pub(crate) fn required_str<'m>(
-    obj: &'m Map<String, Value>,
-    key: &str,
-) -> Result<&'m str, ApiError> {
-    match obj.get(key) {
-        Some(Value::String(s)) => Ok(s),
-        Some(other) => Err(ApiError::bad_request(format!(
-            "`{key}` must be a string, not {}",
-            kind(other)
-        ))),
-        None => Err(ApiError::bad_request(format!("`{key}` is required"))),
+        let mut de = serde_json::Deserializer::from_slice(self.body);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                ApiError::bad_request(format!("malformed JSON body: {inner}"))
+            } else if path == "." {
+                ApiError::bad_request(format!("the request body does not fit: {inner}"))
+            } else {
+                ApiError::bad_request(format!(
+                    "the request body does not fit at `{path}`: {inner}"
+                ))
+            }
+        })?;
+        de.end()
+            .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))?;
+        Ok(value)
     }
 }
 

@@ -2,6 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::model::Sample;
 use crate::reply::{Outcome, Reply, Req};
 use crate::state::State;
 
@@ -9,11 +10,13 @@ use crate::state::State;
 pub(crate) fn list(state: &State, req: &Req<'_>) -> Outcome {
     let event_type = req.query.get("eventType").filter(|t| !t.is_empty());
     let statuses = req.query.all("status");
-    let list: Vec<&Value> = state
+    let list: Vec<&Sample> = state
         .samples
         .iter()
-        .filter(|s| event_type.map_or(true, |t| s["eventType"] == t))
-        .filter(|s| statuses.is_empty() || statuses.iter().any(|st| s["status"] == *st))
+        .filter(|s| event_type.map_or(true, |t| s.event_type.as_deref() == Some(t)))
+        .filter(|s| {
+            statuses.is_empty() || statuses.iter().any(|st| s.status.as_deref() == Some(*st))
+        })
         .collect();
     Ok(Reply::json(json!(list)))
 }
@@ -22,7 +25,7 @@ pub(crate) fn list(state: &State, req: &Req<'_>) -> Outcome {
 pub(crate) fn stats(state: &State) -> Outcome {
     let mut out = Map::new();
     for s in &state.samples {
-        let (Some(t), Some(st)) = (s["eventType"].as_str(), s["status"].as_str()) else {
+        let (Some(t), Some(st)) = (s.event_type.as_deref(), s.status.as_deref()) else {
             continue;
         };
         let per_type = out
@@ -38,7 +41,7 @@ pub(crate) fn stats(state: &State) -> Outcome {
 
 /// `GET status-types` → code → description.
 pub(crate) fn status_types(state: &State) -> Outcome {
-    Ok(Reply::json(state.status_types.clone()))
+    Ok(Reply::json(Value::Object(state.status_types.clone())))
 }
 
 // This area's routes, in matching order (a literal segment before a

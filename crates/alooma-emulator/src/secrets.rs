@@ -1,9 +1,12 @@
 //! Secrets: `GET`/`PUT secrets`, `DELETE secrets/{name}`. Values are
 //! stored but never answered.
 
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::reply::{kind, ApiError, Outcome, Reply, Req};
+use crate::reply::{ApiError, Outcome, Reply, Req};
 use crate::state::State;
 
 /// `GET secrets` → list of names.
@@ -13,30 +16,32 @@ pub(crate) fn list(state: &State) -> Outcome {
 
 /// `PUT secrets` with an object name → string value (create or update).
 pub(crate) fn set(state: &mut State, req: &Req<'_>) -> Outcome {
-    let body = req.json_object()?;
-    let mut parsed = Vec::with_capacity(body.len());
-    for (name, value) in body {
-        if name.is_empty() {
-            return Err(ApiError::bad_request("a secret name must not be empty"));
-        }
-        let value = match value {
-            Value::String(s) => s,
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            other => {
-                return Err(ApiError::bad_request(format!(
-                    "secret {name:?} must have a string value, not {}",
-                    kind(&other)
-                )))
-            }
-        };
-        parsed.push((name, value));
+    let secrets: BTreeMap<String, SecretValue> = req.body()?;
+    if secrets.keys().any(String::is_empty) {
+        return Err(ApiError::bad_request("a secret name must not be empty"));
     }
-    state.secrets.extend(parsed);
+    state
+        .secrets
+        .extend(secrets.into_iter().map(|(name, value)| (name, value.0)));
     Ok(Reply::empty())
 }
 
-/// `DELETE secrets/{name}`.
+/// A secret's value: a string (a number or a boolean is taken as its text).
+struct SecretValue(String);
+
+impl<'de> Deserialize<'de> for SecretValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(SecretValue(s)),
+            Value::Number(n) => Ok(SecretValue(n.to_string())),
+            Value::Bool(b) => Ok(SecretValue(b.to_string())),
+            _ => Err(serde::de::Error::custom(
+                "a secret's value must be a string",
+            )),
+        }
+    }
+}
+
 pub(crate) fn delete(state: &mut State, name: &str) -> Outcome {
     state
         .secrets

@@ -34,8 +34,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
+use crate::model::{EventType, MappingMode, Node, Object, Sample, Schema};
 use crate::state::Table;
 use crate::EmulatorError;
 
@@ -54,24 +54,24 @@ const DEMO_SEED: &str = include_str!("../data/demo_seed.json");
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Seed {
-    pub(crate) nodes: Vec<Value>,
-    pub(crate) event_types: Vec<Value>,
-    pub(crate) mapping_mode: Option<String>,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) event_types: Vec<EventType>,
+    pub(crate) mapping_mode: Option<MappingMode>,
     pub(crate) modules: BTreeMap<String, String>,
-    pub(crate) requirements: Vec<Value>,
+    pub(crate) requirements: Vec<Object>,
     pub(crate) tables: Vec<Table>,
-    pub(crate) schemas: Vec<Value>,
+    pub(crate) schemas: Vec<Schema>,
     pub(crate) secrets: BTreeMap<String, String>,
     pub(crate) settings: SeedSettings,
-    pub(crate) queries: Vec<Value>,
-    pub(crate) notifications: Vec<Value>,
-    pub(crate) users: Vec<Value>,
-    pub(crate) company_credits: Option<Value>,
-    pub(crate) used_credits: Vec<Value>,
-    pub(crate) loaded_events: Vec<Value>,
-    pub(crate) deploy_info: Option<Value>,
-    pub(crate) status_types: Option<Value>,
-    pub(crate) samples: Vec<Value>,
+    pub(crate) queries: Vec<SeedQuery>,
+    pub(crate) notifications: Vec<Object>,
+    pub(crate) users: Vec<Object>,
+    pub(crate) company_credits: Option<Object>,
+    pub(crate) used_credits: Vec<Object>,
+    pub(crate) loaded_events: Vec<Object>,
+    pub(crate) deploy_info: Option<Object>,
+    pub(crate) status_types: Option<Object>,
+    pub(crate) samples: Vec<Sample>,
 }
 
 /// The `settings` part of a seed.
@@ -79,9 +79,18 @@ pub struct Seed {
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct SeedSettings {
     #[serde(rename = "email-notifications")]
-    pub(crate) email_notifications: Option<Value>,
+    pub(crate) email_notifications: Option<Object>,
     #[serde(rename = "s3-retention")]
-    pub(crate) s3_retention: Option<Value>,
+    pub(crate) s3_retention: Option<Object>,
+}
+
+/// A scheduled query of a seed: its id is given or assigned.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub(crate) struct SeedQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) id: Option<u64>,
+    #[serde(flatten)]
+    pub(crate) rest: Object,
 }
 
 impl std::fmt::Debug for Seed {
@@ -135,7 +144,9 @@ impl Seed {
 
     /// Parses a seed document (format in the module docs).
     ///
-    /// Structural checks beyond JSON types (node keys, names) happen when an
+    /// Every record must fit its type (a node has a string `id`, `name`,
+    /// `type` and `category`; an event type a `name` …): a misfit is an
+    /// error naming its JSON path. Duplicate node ids are refused when an
     /// emulator starts from the seed.
     ///
     /// ```
@@ -143,7 +154,15 @@ impl Seed {
     /// assert!(seed.is_ok());
     /// ```
     pub fn from_json(json: &str) -> Result<Self, EmulatorError> {
-        serde_json::from_str(json).map_err(|e| EmulatorError::Seed(e.to_string()))
+        let mut de = serde_json::Deserializer::from_str(json);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            EmulatorError::Seed(if path == "." {
+                e.into_inner().to_string()
+            } else {
+                format!("at `{path}`: {}", e.into_inner())
+            })
+        })
     }
 
     /// Reads and parses a seed file.

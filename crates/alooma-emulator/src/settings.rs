@@ -1,9 +1,11 @@
 //! Settings: `settings/`, `settings/email-notifications`,
 //! `settings/s3-retention`.
 
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
-use crate::reply::{required_str, ApiError, Outcome, Reply, Req};
+use crate::model::Object;
+use crate::reply::{Outcome, Reply, Req};
 use crate::state::State;
 
 /// `GET settings/` → `{"email-notifications": …, "s3-retention": … or null}`.
@@ -16,32 +18,45 @@ pub(crate) fn get(state: &State) -> Outcome {
 
 /// `POST settings/email-notifications` with the digest settings object.
 pub(crate) fn set_email_notifications(state: &mut State, req: &Req<'_>) -> Outcome {
-    let body = req.json_object()?;
-    if let Some(r) = body.get("recipients") {
-        let ok = r
-            .as_array()
-            .is_some_and(|list| list.iter().all(Value::is_string));
-        if !ok {
-            return Err(ApiError::bad_request(
-                "`recipients` must be a list of strings",
-            ));
-        }
+    let body: EmailNotifications = req.body()?;
+    state.email_notifications = body.rest;
+    if let Some(recipients) = body.recipients {
+        state
+            .email_notifications
+            .insert("recipients".into(), json!(recipients));
     }
-    state.email_notifications = Value::Object(body);
     Ok(Reply::empty())
 }
 
-/// `POST settings/s3-retention` with the bucket and credentials.
 pub(crate) fn set_s3_retention(state: &mut State, req: &Req<'_>) -> Outcome {
-    let body = req.json_object()?;
-    for key in ["awsBucketName", "awsAccessKeyId", "awsSecretAccessKey"] {
-        required_str(&body, key)?;
-    }
-    state.s3_retention = Some(Value::Object(body));
+    let body: S3Retention = req.body()?;
+    state.s3_retention = Some(crate::state::object(json!(body)));
     Ok(Reply::empty())
 }
 
-/// `DELETE settings/s3-retention`.
+/// The body of `POST settings/email-notifications`.
+#[derive(Deserialize)]
+struct EmailNotifications {
+    #[serde(default)]
+    recipients: Option<Vec<String>>,
+    #[serde(flatten)]
+    rest: Object,
+}
+
+/// The body of `POST settings/s3-retention`: the bucket and its keys are
+/// required.
+#[derive(Serialize, Deserialize)]
+struct S3Retention {
+    #[serde(rename = "awsBucketName")]
+    aws_bucket_name: String,
+    #[serde(rename = "awsAccessKeyId")]
+    aws_access_key_id: String,
+    #[serde(rename = "awsSecretAccessKey")]
+    aws_secret_access_key: String,
+    #[serde(flatten)]
+    rest: Object,
+}
+
 pub(crate) fn delete_s3_retention(state: &mut State) -> Outcome {
     state.s3_retention = None;
     Ok(Reply::empty())

@@ -1,20 +1,18 @@
 //! The emulator's in-memory state: everything the API reads and writes.
 //!
-//! Resources are kept as the JSON the service sends (`serde_json::Value`),
-//! so whatever a client stores is answered back verbatim, with a few typed
-//! records where the emulator itself needs to reason (tables, inputs).
+//! Resources are the emulator's own records ([`crate::model`]): what the
+//! emulator reasons about is typed, and every other key is kept as the
+//! client sent it, so whatever a client stores is answered back verbatim.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::clock;
+use crate::model::{EventType, MappingMode, Node, Object, Query, Sample, Schema};
 use crate::seed::Seed;
 use crate::EmulatorError;
-
-/// The mapping modes the service accepts (`GET`/`POST mapping-mode`).
-pub const MAPPING_MODES: [&str; 3] = ["AUTO_MAP", "STRICT", "FLEXIBLE"];
 
 /// The event-dropping transform: a test run of exactly this code answers a
 /// `null` result.
@@ -86,45 +84,45 @@ pub struct State {
     /// The account name (`config_clientName`).
     pub account: String,
     /// Structure nodes (`GET plumbing/`): system nodes, inputs, outputs.
-    pub nodes: Vec<Value>,
+    pub nodes: Vec<Node>,
     /// Per-input bookkeeping, by input node id.
     pub input_meta: BTreeMap<String, InputMeta>,
-    /// Event types by name, each the full event type with `fields`.
-    pub event_types: BTreeMap<String, Value>,
-    /// The default mapping mode, one of [`MAPPING_MODES`].
-    pub mapping_mode: String,
+    /// Event types by name, each with its fields.
+    pub event_types: BTreeMap<String, EventType>,
+    /// The default mapping mode.
+    pub mapping_mode: MappingMode,
     /// Code Engine modules: name → code.
     pub modules: BTreeMap<String, String>,
-    /// Code Engine requirements: list of `{"name","version"}`.
-    pub requirements: Vec<Value>,
+    /// Code Engine requirements: `{"name","version"}` objects.
+    pub requirements: Vec<Object>,
     /// Warehouse tables.
     pub tables: Vec<Table>,
-    /// Warehouse schemas: list of `{"schemaName","default"}`.
-    pub schemas: Vec<Value>,
+    /// Warehouse schemas.
+    pub schemas: Vec<Schema>,
     /// Secrets: name → value (only names are ever answered).
     pub secrets: BTreeMap<String, String>,
     /// `settings/email-notifications`.
-    pub email_notifications: Value,
+    pub email_notifications: Object,
     /// `settings/s3-retention`, `None` when deleted.
-    pub s3_retention: Option<Value>,
-    /// Scheduled (consolidation) queries, v2 objects with an `id`.
-    pub queries: Vec<Value>,
+    pub s3_retention: Option<Object>,
+    /// Scheduled (consolidation) queries, v2 objects.
+    pub queries: Vec<Query>,
     /// Notification messages, newest first.
-    pub notifications: Vec<Value>,
+    pub notifications: Vec<Object>,
     /// Users with access to the account.
-    pub users: Vec<Value>,
+    pub users: Vec<Object>,
     /// `credits/company`.
-    pub company_credits: Value,
+    pub company_credits: Object,
     /// `credits/used-credits` rows (`date`, `instance_name`, `value`).
-    pub used_credits: Vec<Value>,
+    pub used_credits: Vec<Object>,
     /// `events/loaded-events-per-table/summary` rows.
-    pub loaded_events: Vec<Value>,
+    pub loaded_events: Vec<Object>,
     /// `deployInfo`.
-    pub deploy_info: Value,
+    pub deploy_info: Object,
     /// `status-types`: code → description.
-    pub status_types: Value,
-    /// Samples: `{"eventType","status","sample"}` objects.
-    pub samples: Vec<Value>,
+    pub status_types: Object,
+    /// Sample events.
+    pub samples: Vec<Sample>,
     next_id: u64,
 }
 
@@ -139,10 +137,7 @@ impl State {
             nodes: Vec::new(),
             input_meta: BTreeMap::new(),
             event_types: BTreeMap::new(),
-            mapping_mode: seed
-                .mapping_mode
-                .clone()
-                .unwrap_or_else(|| "AUTO_MAP".into()),
+            mapping_mode: seed.mapping_mode.unwrap_or(MappingMode::AutoMap),
             modules: seed.modules.clone(),
             requirements: seed.requirements.clone(),
             tables: seed.tables.clone(),
@@ -153,13 +148,13 @@ impl State {
                 .email_notifications
                 .clone()
                 .unwrap_or_else(default_email_notifications),
-            s3_retention: seed.settings.s3_retention.clone().filter(|v| !v.is_null()),
+            s3_retention: seed.settings.s3_retention.clone(),
             queries: Vec::new(),
             notifications: seed.notifications.clone(),
             users: seed.users.clone(),
             company_credits: seed.company_credits.clone().unwrap_or_else(|| {
-                json!({"company_name": account, "payment_period": "Monthly",
-                       "subscription_type": "On Demand", "used_credits": 0.0})
+                object(json!({"company_name": account, "payment_period": "Monthly",
+                       "subscription_type": "On Demand", "used_credits": 0.0}))
             }),
             used_credits: seed
                 .used_credits
@@ -172,8 +167,10 @@ impl State {
                 .map(|r| with_account(r, account))
                 .collect(),
             deploy_info: seed.deploy_info.clone().unwrap_or_else(|| {
-                json!({"deploymentName": "alooma-emulator", "gitBranch": "emulator",
-                       "gitCommitId": "0000000", "buildTimestamp": "1970-01-01T00:00:00Z"})
+                object(
+                    json!({"deploymentName": "alooma-emulator", "gitBranch": "emulator",
+                       "gitCommitId": "0000000", "buildTimestamp": "1970-01-01T00:00:00Z"}),
+                )
             }),
             status_types: seed
                 .status_types
@@ -182,31 +179,23 @@ impl State {
             samples: seed.samples.clone(),
             next_id: 1,
         };
-        if !MAPPING_MODES.contains(&state.mapping_mode.as_str()) {
-            return Err(EmulatorError::Seed(format!(
-                "mapping_mode {:?} is not one of {MAPPING_MODES:?}",
-                state.mapping_mode
-            )));
-        }
-        for (i, node) in seed.nodes.iter().enumerate() {
-            let obj = node
-                .as_object()
-                .ok_or_else(|| EmulatorError::Seed(format!("nodes[{i}] is not an object")))?;
-            for key in ["id", "name", "type", "category"] {
-                if !obj.get(key).is_some_and(Value::is_string) {
-                    return Err(EmulatorError::Seed(format!(
-                        "nodes[{i}].{key} must be a string"
-                    )));
-                }
+        for node in &seed.nodes {
+            if state.nodes.iter().any(|n| n.id == node.id) {
+                return Err(EmulatorError::Seed(format!(
+                    "node id {:?} is used twice",
+                    node.id
+                )));
             }
-            state.nodes.push(normalize_node(obj.clone()));
+            let mut node = node.clone();
+            node.fill_stats();
+            state.nodes.push(node);
         }
         state.add_missing_system_nodes();
         let input_ids: Vec<String> = state
             .nodes
             .iter()
-            .filter(|n| is_user_input(n))
-            .filter_map(|n| n["id"].as_str().map(str::to_owned))
+            .filter(|n| n.is_user_input())
+            .map(|n| n.id.clone())
             .collect();
         for id in input_ids {
             let task_id = state.new_id();
@@ -220,52 +209,19 @@ impl State {
                 },
             );
         }
-        for (i, et) in seed.event_types.iter().enumerate() {
-            let name = et.get("name").and_then(Value::as_str).ok_or_else(|| {
-                EmulatorError::Seed(format!("event_types[{i}].name must be a string"))
-            })?;
-            if !et.get("fields").map_or(true, Value::is_array) {
-                return Err(EmulatorError::Seed(format!(
-                    "event_types[{i}].fields must be a list"
-                )));
-            }
-            state.event_types.insert(name.to_owned(), et.clone());
+        for et in &seed.event_types {
+            state.event_types.insert(et.name.clone(), et.clone());
         }
-        for (i, q) in seed.queries.iter().enumerate() {
-            let mut obj = q
-                .as_object()
-                .cloned()
-                .ok_or_else(|| EmulatorError::Seed(format!("queries[{i}] is not an object")))?;
-            let id = match obj.get("id") {
-                Some(Value::Number(n)) => n.as_u64().ok_or_else(|| {
-                    EmulatorError::Seed(format!("queries[{i}].id must be a positive integer"))
-                })?,
+        for q in &seed.queries {
+            let id = match q.id {
+                Some(id) => id,
                 None => state.next_number(),
-                Some(_) => {
-                    return Err(EmulatorError::Seed(format!(
-                        "queries[{i}].id must be an integer"
-                    )))
-                }
             };
             state.next_id = state.next_id.max(id + 1);
-            obj.insert("id".into(), json!(id));
-            obj.entry("state_id")
+            let mut rest = q.rest.clone();
+            rest.entry("state_id")
                 .or_insert_with(|| json!(id.to_string()));
-            state.queries.push(Value::Object(obj));
-        }
-        for (i, s) in state.schemas.iter().enumerate() {
-            if !s.get("schemaName").is_some_and(Value::is_string) {
-                return Err(EmulatorError::Seed(format!(
-                    "schemas[{i}].schemaName must be a string"
-                )));
-            }
-        }
-        for (i, s) in state.samples.iter().enumerate() {
-            if !s.is_object() {
-                return Err(EmulatorError::Seed(format!(
-                    "samples[{i}] is not an object"
-                )));
-            }
+            state.queries.push(Query { id, rest });
         }
         Ok(state)
     }
@@ -292,28 +248,36 @@ impl State {
     }
 
     /// The node with this id.
-    pub fn node(&self, id: &str) -> Option<&Value> {
-        self.nodes.iter().find(|n| n["id"] == id)
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id == id)
     }
 
     /// The node with this id, mutably.
-    pub fn node_mut(&mut self, id: &str) -> Option<&mut Value> {
-        self.nodes.iter_mut().find(|n| n["id"] == id)
+    pub fn node_mut(&mut self, id: &str) -> Option<&mut Node> {
+        self.nodes.iter_mut().find(|n| n.id == id)
     }
 
     /// The first node of this type, mutably.
-    pub fn node_of_type_mut(&mut self, node_type: &str) -> Option<&mut Value> {
-        self.nodes.iter_mut().find(|n| n["type"] == node_type)
+    pub fn node_of_type_mut(&mut self, node_type: &str) -> Option<&mut Node> {
+        self.nodes.iter_mut().find(|n| n.node_type == node_type)
+    }
+
+    /// The deployment's name (`deployInfo.deploymentName`).
+    pub fn deployment_name(&self) -> String {
+        self.deploy_info
+            .get("deploymentName")
+            .and_then(Value::as_str)
+            .unwrap_or("alooma-emulator")
+            .to_owned()
     }
 
     /// The default schema's name (`"public"` when none is marked default).
     pub fn default_schema(&self) -> String {
         self.schemas
             .iter()
-            .find(|s| s["default"] == true)
+            .find(|s| s.default)
             .or_else(|| self.schemas.first())
-            .and_then(|s| s["schemaName"].as_str())
-            .unwrap_or("public")
+            .map_or("public", |s| s.schema_name.as_str())
             .to_owned()
     }
 
@@ -354,42 +318,28 @@ impl State {
             ("Mapper", "MAPPER", "PROCESSOR"),
         ];
         for (name, node_type, category) in wanted {
-            if self.nodes.iter().any(|n| n["type"] == node_type) {
+            if self.nodes.iter().any(|n| n.node_type == node_type) {
                 continue;
             }
             let id = self.new_id();
-            let mut stats = json!({"latency": 0, "throughput": 0.0});
-            if node_type == "RESTREAM" {
-                stats["availbleForRestream"] = json!(0);
-            }
-            self.nodes.push(json!({
-                "id": id, "name": name, "type": node_type, "category": category,
-                "deleted": false, "stats": stats, "configuration": {}, "state": null,
-            }));
+            self.nodes.push(Node::system(id, name, node_type, category));
         }
     }
 }
 
-/// Fills the keys every node has (`deleted`, `stats`, `configuration`, `state`).
-pub(crate) fn normalize_node(mut obj: Map<String, Value>) -> Value {
-    obj.entry("deleted").or_insert(Value::Bool(false));
-    obj.entry("stats")
-        .or_insert_with(|| json!({"latency": 0, "throughput": 0.0}));
-    obj.entry("configuration").or_insert_with(|| json!({}));
-    obj.entry("state").or_insert(Value::Null);
-    if obj.get("type").and_then(Value::as_str) == Some("RESTREAM") {
-        if let Some(stats) = obj.get_mut("stats").and_then(Value::as_object_mut) {
-            stats.entry("availbleForRestream").or_insert(json!(0));
-        }
+/// A JSON value known to be an object, as an [`Object`].
+pub(crate) fn object(value: Value) -> Object {
+    match value {
+        Value::Object(map) => map,
+        _ => Object::new(),
     }
-    Value::Object(obj)
 }
 
 /// Replaces an `instance_name` of `{{account}}` with the account name.
-fn with_account(row: &Value, account: &str) -> Value {
+fn with_account(row: &Object, account: &str) -> Object {
     let mut row = row.clone();
-    if row["instance_name"] == ACCOUNT_PLACEHOLDER {
-        row["instance_name"] = json!(account);
+    if row.get("instance_name").and_then(Value::as_str) == Some(ACCOUNT_PLACEHOLDER) {
+        row.insert("instance_name".into(), json!(account));
     }
     row
 }
@@ -397,21 +347,16 @@ fn with_account(row: &Value, account: &str) -> Value {
 /// The seed placeholder for the account name in `instance_name` fields.
 pub(crate) const ACCOUNT_PLACEHOLDER: &str = "{{account}}";
 
-/// Whether a node is an input a user created (not Restream, not an agent).
-pub(crate) fn is_user_input(node: &Value) -> bool {
-    node["category"] == "INPUT" && node["type"] != "RESTREAM" && node["type"] != "AGENT"
-}
-
 /// The service's default digest settings.
-pub(crate) fn default_email_notifications() -> Value {
-    json!({
+pub(crate) fn default_email_notifications() -> Object {
+    object(json!({
         "digestInfo": true, "digestWarning": true, "digestError": true,
         "digestFrequency": "DAILY", "recipientsChanged": false, "recipients": [],
-    })
+    }))
 }
 
-fn default_status_types() -> Value {
-    json!({
+fn default_status_types() -> Object {
+    object(json!({
         "VALID": "Valid",
         "NO_MAPPING": "Valid",
         "NEW_TYPE": "Valid",
@@ -420,5 +365,5 @@ fn default_status_types() -> Value {
         "UNMAPPED_FIELDS": "Unmapped fields",
         "TYPE_MISMATCH": "Type mismatch",
         "TRANSFORM_ERROR": "Code Engine error",
-    })
+    }))
 }

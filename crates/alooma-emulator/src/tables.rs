@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::reply::{kind, required_str, ApiError, Outcome, Reply, Req};
+use crate::model::{Column, Schema};
+use crate::reply::{ApiError, Outcome, Reply, Req};
 use crate::state::{State, Table};
 
 /// `GET tables[/{schema}][?shallow=true]` → list of tables.
@@ -36,7 +37,7 @@ pub(crate) fn create(state: &mut State, req: &Req<'_>, table: &str) -> Outcome {
 /// exist) from a column list. Real clients called it beyond the reference.
 pub(crate) fn create_in(state: &mut State, req: &Req<'_>, schema: &str, table: &str) -> Outcome {
     let columns = columns(req)?;
-    if !state.schemas.iter().any(|s| s["schemaName"] == schema) {
+    if !state.schemas.iter().any(|s| s.schema_name == schema) {
         return Err(ApiError::not_found(format!("no schema {schema}")));
     }
     let schema = schema.to_owned();
@@ -129,32 +130,27 @@ pub(crate) fn list_schemas(state: &State) -> Outcome {
 
 /// `POST schemas` with `{"schemaName", …}`.
 pub(crate) fn create_schema(state: &mut State, req: &Req<'_>) -> Outcome {
-    let mut body = req.json_object()?;
-    let name = required_str(&body, "schemaName")?.to_owned();
-    if name.is_empty() {
+    let schema: Schema = req.body()?;
+    if schema.schema_name.is_empty() {
         return Err(ApiError::bad_request("`schemaName` must not be empty"));
     }
     if state
         .schemas
         .iter()
-        .any(|s| s["schemaName"] == name.as_str())
+        .any(|s| s.schema_name == schema.schema_name)
     {
         return Err(ApiError::bad_request(format!(
-            "schema {name} already exists"
+            "schema {} already exists",
+            schema.schema_name
         )));
     }
-    let make_default = body.get("default") == Some(&Value::Bool(true));
-    if make_default {
+    if schema.default {
         for s in &mut state.schemas {
-            if let Some(obj) = s.as_object_mut() {
-                obj.insert("default".into(), json!(false));
-            }
+            s.default = false;
         }
     }
-    body.insert("default".into(), json!(make_default));
-    let schema = Value::Object(body);
     state.schemas.push(schema.clone());
-    Ok(Reply::json(schema))
+    Ok(Reply::json(json!(schema)))
 }
 
 fn find(state: &State, schema: &str, table: &str) -> Result<usize, ApiError> {
@@ -166,37 +162,18 @@ fn find(state: &State, schema: &str, table: &str) -> Result<usize, ApiError> {
 }
 
 fn columns(req: &Req<'_>) -> Result<Vec<Value>, ApiError> {
-    let columns = req.json_array()?;
+    let columns: Vec<Column> = req.body()?;
     if columns.is_empty() {
         return Err(ApiError::bad_request("a table needs at least one column"));
     }
-    for (i, c) in columns.iter().enumerate() {
-        let Value::Object(obj) = c else {
-            return Err(ApiError::bad_request(format!(
-                "column {i} must be an object, not {}",
-                kind(c)
-            )));
-        };
-        let name = required_str(obj, "columnName")?;
-        if name.is_empty() {
-            return Err(ApiError::bad_request(format!(
-                "column {i} has an empty name"
-            )));
-        }
-        match obj.get("columnType") {
-            Some(Value::Object(t)) if t.get("type").is_some_and(Value::is_string) => {}
-            _ => {
-                return Err(ApiError::bad_request(format!(
-                    "column {name:?} needs a `columnType` object with a string `type`"
-                )))
-            }
-        }
+    if let Some(i) = columns.iter().position(|c| c.column_name.is_empty()) {
+        return Err(ApiError::bad_request(format!(
+            "column {i} has an empty name"
+        )));
     }
-    Ok(columns)
+    Ok(columns.iter().map(|c| json!(c)).collect())
 }
 
-// This area's routes, in matching order (a literal segment before a
-// `{capture}` in the same place).
 crate::router::route_table! {
     GET "tables" => |state, req, _p| list(state, req, None),
     GET "tables/{schema}" => |state, req, p| { let schema = p[0]; list(state, req, Some(schema)) },

@@ -15,7 +15,7 @@ const SALESFORCE: &str = "7f0e2a10-3c55-4b8d-a2f4-0000000000a2";
 
 /// The emulator's node with this id, as JSON.
 fn node(emu: &alooma_emulator::Emulator, id: &str) -> Option<serde_json::Value> {
-    emu.with_state(|s| s.node(id).cloned())
+    emu.with_state(|s| s.node(id).map(|n| serde_json::to_value(n).unwrap()))
 }
 
 #[tokio::test]
@@ -237,7 +237,7 @@ async fn remove_input_removes_node() {
     let emu = start().await;
     let c = client(&emu);
     c.remove_input(SALESFORCE).await.unwrap();
-    let still_there = emu.with_state(|s| s.node(SALESFORCE).is_some_and(|n| n["deleted"] != true));
+    let still_there = emu.with_state(|s| s.node(SALESFORCE).is_some_and(|n| !n.deleted));
     assert!(!still_there);
     let names: Vec<String> = c
         .get_inputs(&InputFilter::new())

@@ -21,7 +21,8 @@ async fn store_and_reload(c: &Client, et: &EventType, name: &str) -> EventType {
 /// The stored field at a path of names, as JSON.
 fn stored_field(emu: &Emulator, event_type: &str, path: &[&str]) -> Option<serde_json::Value> {
     emu.with_state(|s| {
-        let mut fields = s.event_types.get(event_type)?["fields"].as_array()?.clone();
+        let et = serde_json::to_value(s.event_types.get(event_type)?).unwrap();
+        let mut fields = et["fields"].as_array()?.clone();
         let mut found = None;
         for name in path {
             let f = fields.iter().find(|f| f["fieldName"] == *name)?.clone();

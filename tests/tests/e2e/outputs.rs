@@ -14,8 +14,8 @@ fn output_node(emu: &alooma_emulator::Emulator) -> serde_json::Value {
     emu.with_state(|s| {
         s.nodes
             .iter()
-            .find(|n| n["category"] == "OUTPUT")
-            .cloned()
+            .find(|n| n.category == "OUTPUT")
+            .map(|n| serde_json::to_value(n).unwrap())
             .unwrap_or_default()
     })
 }

@@ -10,7 +10,12 @@ use serde_json::json;
 
 /// The emulator's stored query with this id.
 fn stored(emu: &alooma_emulator::Emulator, id: u64) -> Option<serde_json::Value> {
-    emu.with_state(|s| s.queries.iter().find(|q| q["id"] == id).cloned())
+    emu.with_state(|s| {
+        s.queries
+            .iter()
+            .find(|q| q.id == id)
+            .map(|q| serde_json::to_value(q).unwrap())
+    })
 }
 
 #[tokio::test]

@@ -8,7 +8,11 @@ use alooma_tests::{client, count, start};
 const RESTREAM_ID: &str = "5b1c6d2e-0a41-4f7e-9c11-000000000003";
 
 fn restream_node(emu: &alooma_emulator::Emulator) -> serde_json::Value {
-    emu.with_state(|s| s.node(RESTREAM_ID).cloned().unwrap_or_default())
+    emu.with_state(|s| {
+        s.node(RESTREAM_ID)
+            .map(|n| serde_json::to_value(n).unwrap())
+            .unwrap_or_default()
+    })
 }
 
 #[tokio::test]
@@ -37,7 +41,7 @@ async fn start_restream_turns_streaming_on() {
         1
     );
     // Without a RESTREAM node it is an error.
-    emu.with_state_mut(|s| s.nodes.retain(|n| n["type"] != "RESTREAM"));
+    emu.with_state_mut(|s| s.nodes.retain(|n| n.node_type != "RESTREAM"));
     assert!(c.start_restream().await.is_err());
 }
 

@@ -42,7 +42,7 @@ async fn get_transform_node_id_finds_the_transformer() {
         "5b1c6d2e-0a41-4f7e-9c11-000000000002"
     );
     // Without a TRANSFORMER node, it is an error.
-    emu.with_state_mut(|s| s.nodes.retain(|n| n["type"] != "TRANSFORMER"));
+    emu.with_state_mut(|s| s.nodes.retain(|n| n.node_type != "TRANSFORMER"));
     assert!(c.get_transform_node_id().await.is_err());
 }
 
@@ -62,7 +62,7 @@ async fn get_throughput_by_name_reads_live_nodes() {
     // Deleted nodes are left out.
     emu.with_state_mut(|s| {
         if let Some(n) = s.node_mut("7f0e2a10-3c55-4b8d-a2f4-0000000000a1") {
-            n["deleted"] = serde_json::json!(true);
+            n.deleted = true;
         }
     });
     assert!(c

@@ -147,7 +147,7 @@ async fn get_schemas_and_create_schema() {
     c.create_schema(&Schema::new("staging")).await.unwrap();
     let schemas = c.get_schemas().await.unwrap();
     assert!(schemas.iter().any(|s| s.schema_name == "staging"));
-    assert!(emu.with_state(|s| s.schemas.iter().any(|v| v["schemaName"] == "staging")));
+    assert!(emu.with_state(|s| s.schemas.iter().any(|v| v.schema_name == "staging")));
 }
 
 #[tokio::test]

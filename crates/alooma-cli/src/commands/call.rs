@@ -35,7 +35,15 @@ fn find(name: &str) -> Result<&'static OperationInfo, CliError> {
     alooma::core::operation(name).ok_or_else(|| {
         let mut close: Vec<(f64, &str)> = alooma::core::operations()
             .map(|op| op.meta().name)
-            .map(|n| (strsim::jaro_winkler(n, name), n))
+            .map(|n| {
+                // A name that holds what was typed is as close as can be.
+                let score = if n.contains(name) {
+                    1.0
+                } else {
+                    strsim::jaro_winkler(n, name)
+                };
+                (score, n)
+            })
             .filter(|(score, _)| *score > 0.85)
             .collect();
         close.sort_by(|a, b| b.0.total_cmp(&a.0));

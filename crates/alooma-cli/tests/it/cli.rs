@@ -333,7 +333,11 @@ fn mapping_round_trips_through_files() {
         .args(["mapping", "mode", "strict"])
         .assert()
         .success();
-    assert_eq!(emu.emu.with_state(|s| s.mapping_mode.clone()), "STRICT");
+    assert_eq!(
+        emu.emu
+            .with_state(|s| serde_json::to_value(s.mapping_mode).unwrap()),
+        "STRICT"
+    );
 }
 
 #[test]

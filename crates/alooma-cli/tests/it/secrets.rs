@@ -152,22 +152,27 @@ const ORDERS_DB: &str = "7f0e2a10-3c55-4b8d-a2f4-0000000000a3";
 fn with_real_secrets(emu: &Emu) {
     emu.emu.with_state_mut(|s| {
         let input = s.node_mut(ORDERS_DB).unwrap();
-        input["configuration"]["password"] = "pg-real-secret-41".into();
-        let output = s
-            .nodes
-            .iter_mut()
-            .find(|n| n["category"] == "OUTPUT")
-            .unwrap();
-        output["configuration"]["password"] = "rs-real-secret-77".into();
+        input
+            .configuration
+            .insert("password".into(), "pg-real-secret-41".into());
+        let output = s.nodes.iter_mut().find(|n| n.is_output()).unwrap();
+        output
+            .configuration
+            .insert("password".into(), "rs-real-secret-77".into());
     });
 }
 
 fn stored(emu: &Emu, id: Option<&str>) -> serde_json::Value {
     emu.emu.with_state(|s| match id {
-        Some(id) => s.node(id).unwrap()["configuration"].clone(),
-        None => {
-            s.nodes.iter().find(|n| n["category"] == "OUTPUT").unwrap()["configuration"].clone()
-        }
+        Some(id) => serde_json::Value::Object(s.node(id).unwrap().configuration.clone()),
+        None => serde_json::Value::Object(
+            s.nodes
+                .iter()
+                .find(|n| n.is_output())
+                .unwrap()
+                .configuration
+                .clone(),
+        ),
     })
 }
 

@@ -29,7 +29,7 @@ async fn demo_seed_is_realistic() {
         assert!(s
             .nodes
             .iter()
-            .any(|n| n["type"] == "REDSHIFT" && n["category"] == "OUTPUT"));
+            .any(|n| n.node_type == "REDSHIFT" && n.category == "OUTPUT"));
     });
 }
 
@@ -84,19 +84,37 @@ async fn invalid_seeds_are_refused() {
         Err(EmulatorError::Seed(_))
     ));
     assert!(Seed::from_json(r#"{"secrets": {"a": 1}}"#).is_err());
-    for bad in [
-        r#"{"nodes": [{"id": "x", "name": "y"}]}"#,
-        r#"{"nodes": [7]}"#,
-        r#"{"event_types": [{"fields": []}]}"#,
-        r#"{"event_types": [{"name": "a", "fields": 3}]}"#,
-        r#"{"mapping_mode": "LOOSE"}"#,
-        r#"{"queries": [{"id": "q"}]}"#,
-        r#"{"schemas": [{"name": "x"}]}"#,
+    // A record that does not fit its type is refused when the seed is
+    // read, naming where.
+    for (bad, at) in [
+        (r#"{"nodes": [{"id": "x", "name": "y"}]}"#, "nodes[0]"),
+        (r#"{"nodes": [7]}"#, "nodes[0]"),
+        (r#"{"event_types": [{"fields": []}]}"#, "event_types[0]"),
+        (
+            r#"{"event_types": [{"name": "a", "fields": 3}]}"#,
+            "event_types[0].fields",
+        ),
+        (r#"{"mapping_mode": "LOOSE"}"#, "mapping_mode"),
+        (r#"{"queries": [{"id": "q"}]}"#, "queries[0]"),
+        (r#"{"schemas": [{"name": "x"}]}"#, "schemas[0]"),
     ] {
-        let seed = Seed::from_json(bad).unwrap();
-        let err = Emulator::builder().seed(seed).start().await.unwrap_err();
-        assert!(matches!(err, EmulatorError::Seed(_)), "{bad}: {err}");
+        match Seed::from_json(bad) {
+            Err(EmulatorError::Seed(message)) => {
+                assert!(message.contains(at), "{bad}: {message}")
+            }
+            other => panic!("{bad}: {other:?}"),
+        }
     }
+    // Two nodes with one id are refused when an emulator starts, naming it.
+    let twice = r#"{"nodes": [
+        {"id": "n-1", "name": "a", "type": "S3", "category": "INPUT"},
+        {"id": "n-1", "name": "b", "type": "S3", "category": "INPUT"}]}"#;
+    let err = Emulator::builder()
+        .seed(Seed::from_json(twice).unwrap())
+        .start()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("n-1"), "{err}");
     let err = Emulator::builder().account("").start().await.unwrap_err();
     assert!(matches!(err, EmulatorError::Config(_)));
     assert!(matches!(

@@ -137,10 +137,12 @@ async fn input_lifecycle() {
     .assert_error(404);
     // System nodes cannot be removed.
     let restream_id = emu.with_state(|s| {
-        s.nodes.iter().find(|n| n["type"] == "RESTREAM").unwrap()["id"]
-            .as_str()
+        s.nodes
+            .iter()
+            .find(|n| n.node_type == "RESTREAM")
             .unwrap()
-            .to_owned()
+            .id
+            .clone()
     });
     call(
         &emu,
@@ -703,9 +705,8 @@ async fn output_passwords_are_stored_and_a_masked_one_keeps_them() {
         Some(json!({"configuration": config})),
     )
     .await;
-    let stored = |emu: &Emulator| {
-        emu.with_state(|s| s.node(&id).unwrap()["configuration"]["password"].clone())
-    };
+    let stored =
+        |emu: &Emulator| emu.with_state(|s| s.node(&id).unwrap().configuration["password"].clone());
     assert_eq!(stored(&emu), "real-pw");
     // Sending back the mask the service answered keeps the stored password.
     config["password"] = json!("**********");
@@ -762,7 +763,13 @@ async fn auto_map_clear_stats_and_tables_in_a_schema() {
         .await
         .assert_error(404);
 
-    emu.with_state_mut(|s| s.event_types.get_mut("orders").unwrap()["stats"] = json!({"count": 3}));
+    emu.with_state_mut(|s| {
+        s.event_types
+            .get_mut("orders")
+            .unwrap()
+            .rest
+            .insert("stats".into(), json!({"count": 3}))
+    });
     assert_eq!(
         call(&emu, Method::DELETE, "event-types/orders/clear-stats", None)
             .await
