@@ -1,6 +1,7 @@
 //! Tables and schemas of the output warehouse: `get_tables`,
 //! `get_table_names`, `create_table`, `alter_table`, `drop_table`,
-//! `get_table_dependencies`, `get_schemas`, `create_schema`; and
+//! `get_table_dependencies`, `get_schemas`, `create_schema`; `get_table`
+//! (`GET tables/{schema}/{table}`, one table); and
 //! `create_table_in_schema` (`POST tables/{schema}/{table}`), which real
 //! users' code called beyond the reference client.
 //!
@@ -44,6 +45,24 @@ crate::declare::operations! {
     op drop_table for DropTable: DELETE "tables/{schema}/{table}";
     retry: Idempotent;
     example: DropTable::new("my schema", "a/b?cascade=false").cascade(true);
+
+    /// One table of a schema, with its columns.
+    ///
+    /// ```
+    /// use alooma_core::{Operation, tables::GetTable};
+    /// assert_eq!(GetTable::new("public", "orders").build().unwrap().uri(), "/tables/public/orders");
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct GetTable {
+        /// The schema the table is in.
+        pub schema: String,
+        /// The table's name.
+        pub table: String,
+    }
+    op get_table: GET "tables" / {schema} / {table};
+    retry: Idempotent;
+    output: Table = json;
+    example: GetTable::new("my schema", examples::ODD);
 
     /// The objects that depend on a table.
     ///

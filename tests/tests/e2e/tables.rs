@@ -135,6 +135,24 @@ async fn get_table_dependencies_lists_dependents() {
 }
 
 #[tokio::test]
+async fn get_table_reads_one_table_with_its_columns() {
+    let emu = start().await;
+    let c = client(&emu);
+    let orders = c.get_table("public", "orders").await.unwrap();
+    assert_eq!(orders.table_name.as_deref(), Some("orders"));
+    assert_eq!(orders.schema.as_deref(), Some("public"));
+    let listed = c.get_tables(false, None).await.unwrap();
+    let from_list = listed
+        .iter()
+        .find(|t| t.table_name.as_deref() == Some("orders"))
+        .unwrap();
+    assert_eq!(&orders, from_list, "the same table as in the list");
+    assert!(!orders.columns().is_empty());
+    let err = c.get_table("public", "no such table").await.unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+}
+
+#[tokio::test]
 async fn get_schemas_and_create_schema() {
     let emu = start().await;
     let c = client(&emu);

@@ -1,7 +1,7 @@
 //! Client methods of the tables and schemas area (the output warehouse).
 
 use alooma_core::tables::{
-    AlterTable, CreateSchema, CreateTable, CreateTableInSchema, DropTable, GetSchemas,
+    AlterTable, CreateSchema, CreateTable, CreateTableInSchema, DropTable, GetSchemas, GetTable,
     GetTableDependencies, GetTableNames, GetTables,
 };
 use alooma_types::{Column, Schema, Table};
@@ -113,6 +113,18 @@ crate::api::methods! {
         self.send(DropTable::new(schema, table).cascade(cascade))
             .await
     }
+
+    /// One table of a schema, with its columns
+    /// (`GET tables/{schema}/{table}`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// let orders = client.get_table("public", "orders").await?;
+    /// println!("{} columns", orders.columns().len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_table(&self, schema: &str, table: &str) -> Result<Table, Error> =
+        GetTable::new(schema, table);
 
     /// What depends on `schema.table`
     /// (`GET tables/{schema}/{table}/dependencies`).
