@@ -14,6 +14,10 @@ use crate::model::{EventType, MappingMode, Node, Object, Query, Sample, Schema};
 use crate::seed::Seed;
 use crate::EmulatorError;
 
+/// The mapping modes the service accepts (`GET`/`POST mapping-mode`).
+#[deprecated(note = "use alooma_emulator::model::MappingMode")]
+pub const MAPPING_MODES: [&str; 3] = ["AUTO_MAP", "STRICT", "FLEXIBLE"];
+
 /// The event-dropping transform: a test run of exactly this code answers a
 /// `null` result.
 pub const EVENT_DROPPING_TRANSFORM_CODE: &str = "def transform(event):\n\treturn None";
