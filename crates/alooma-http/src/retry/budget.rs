@@ -4,7 +4,7 @@ use crate::config::RetryBudgetPolicy;
 use std::sync::{Arc, Mutex};
 
 /// A retry budget: a token bucket shared by every clone of the services
-/// made from one [`RetryLayer`]; see [`RetryBudgetPolicy`].
+/// made from one [`RetryLayer`](super::RetryLayer); see [`RetryBudgetPolicy`].
 ///
 /// ```
 /// use alooma_http::{retry::RetryBudget, RetryBudgetPolicy};

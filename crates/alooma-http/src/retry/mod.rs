@@ -4,18 +4,18 @@
 //!
 //! Which outcomes are retried is decided by the policy's
 //! [`RetryClassifier`](alooma_core::retry::RetryClassifier) (by default [`alooma_core::retry::DefaultClassifier`],
-//! whose table is in its module docs; [`Error::is_retryable`] asks the
+//! whose table is in its module docs; [`Error::is_retryable`](alooma_core::Error::is_retryable) asks the
 //! same rules). This layer decides when: after a backoff or the server's
 //! `Retry-After` (seconds or an HTTP date, at most
-//! [`RetryPolicy::retry_after_cap`]), at most
-//! [`RetryPolicy::max_attempts`] attempts, while the [`RetryBudget`] pays.
+//! [`RetryPolicy::retry_after_cap`](crate::RetryPolicy::retry_after_cap)), at most
+//! [`RetryPolicy::max_attempts`](crate::RetryPolicy::max_attempts) attempts, while the [`RetryBudget`] pays.
 //!
-//! A retry whose wait would end past the call's [`Deadline`] is not made:
-//! the call fails at once with [`Error::RetryAbandoned`], which says why and
+//! A retry whose wait would end past the call's [`Deadline`](crate::Deadline) is not made:
+//! the call fails at once with [`Error::RetryAbandoned`](alooma_core::Error::RetryAbandoned), which says why and
 //! keeps the last failure. When attempts run out on a retryable status, the
 //! last answer is returned as it is (the operation's decoder turns it into
 //! an error). When the budget cannot pay for a retry, the call fails with
-//! [`Error::RetryBudgetExhausted`]. Retries are logged at INFO (the reason
+//! [`Error::RetryBudgetExhausted`](alooma_core::Error::RetryBudgetExhausted). Retries are logged at INFO (the reason
 //! and the wait); a failure this layer returns is logged at DEBUG only,
 //! since the caller gets it.
 //!

@@ -63,7 +63,7 @@ crate::api::methods! {
     }
 
     /// The code of one module (`main` holds `transform(event)`); a module
-    /// that does not exist is [`Error::NotFound`].
+    /// that does not exist is [`Error::NotFound`](crate::Error::NotFound).
     ///
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {

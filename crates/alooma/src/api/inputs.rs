@@ -17,7 +17,7 @@ use futures::stream::{self, StreamExt};
 crate::api::methods! {
     /// The inputs, filtered client-side: a name regex matched at the start
     /// of the name, an exact type, an exact id (`GET inputs`). An invalid
-    /// regex is [`Error::Build`].
+    /// regex is [`Error::Build`](crate::Error::Build).
     ///
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
@@ -42,7 +42,7 @@ crate::api::methods! {
     pub async fn get_input_by_id(&self, id: &str) -> Result<InputDetails, Error> = GetInputById::new(id);
 
     /// The input called exactly `name`: `GET inputs`, then `GET inputs/{id}`.
-    /// No such input is [`Error::NotFound`].
+    /// No such input is [`Error::NotFound`](crate::Error::NotFound).
     ///
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
@@ -78,7 +78,7 @@ crate::api::methods! {
     /// (backing off from `ClientSettings::create_input_first_poll`, doubling
     /// up to `create_input_max_poll`) until a node with the input's name
     /// whose id did not exist before appears; after
-    /// `create_input_deadline` the result is [`Error::Timeout`] (kind
+    /// `create_input_deadline` the result is [`Error::Timeout`](crate::Error::Timeout) (kind
     /// `Total`). If two such nodes appear (someone created an input of the
     /// same name at the same time), the result is [`Error::NotFound`]
     /// rather than a guess. The caller's spec is never changed.
@@ -155,7 +155,7 @@ crate::api::methods! {
     }
 
     /// Replaces an input's definition (`PUT inputs/{spec.id}`); a spec
-    /// without id is [`Error::Build`].
+    /// without id is [`Error::Build`](crate::Error::Build).
     ///
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {

@@ -11,7 +11,7 @@ use alooma_types::{
 
 crate::api::methods! {
     /// The output node (`GET plumbing/outputs`, first element); none is
-    /// [`Error::NotFound`].
+    /// [`Error::NotFound`](crate::Error::NotFound).
     ///
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
@@ -36,7 +36,7 @@ crate::api::methods! {
 
     /// Replaces the output's configuration: reads the output node, then
     /// `PUT plumbing/nodes/{id}`. Changing the output type is refused
-    /// ([`Error::Build`]) before anything is written; `name` defaults to the
+    /// ([`Error::Build`](crate::Error::Build)) before anything is written; `name` defaults to the
     /// type's display name and `skipValidation` to `false`.
     ///
     /// ```no_run

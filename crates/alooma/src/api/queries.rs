@@ -21,7 +21,7 @@ crate::api::methods! {
 
     /// The one scheduled query of `event_type`
     /// (`GET v2/consolidation?event_type={t}`); none or several is
-    /// [`Error::NotFound`].
+    /// [`Error::NotFound`](crate::Error::NotFound).
     ///
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {

@@ -9,7 +9,7 @@ use alooma_types::RestreamStats;
 
 crate::api::methods! {
     /// How many events wait in the Restream Queue (the RESTREAM node's
-    /// `stats.availbleForRestream`). No RESTREAM node is [`Error::NotFound`].
+    /// `stats.availbleForRestream`). No RESTREAM node is [`Error::NotFound`](crate::Error::NotFound).
     ///
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
@@ -33,7 +33,7 @@ crate::api::methods! {
 
     /// Streams the Restream Queue back into the pipeline: finds the RESTREAM
     /// node, then `PUT plumbing/nodes/{id}`. No RESTREAM node is
-    /// [`Error::NotFound`].
+    /// [`Error::NotFound`](crate::Error::NotFound).
     ///
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {

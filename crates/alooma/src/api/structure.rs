@@ -36,7 +36,7 @@ crate::api::methods! {
     }
 
     /// The id of the Code Engine (`TRANSFORMER`) node; none is
-    /// [`Error::NotFound`].
+    /// [`Error::NotFound`](crate::Error::NotFound).
     ///
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
