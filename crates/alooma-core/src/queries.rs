@@ -319,6 +319,10 @@ pub struct ScheduleQuery {
     pub query: String,
     /// When to run it.
     pub schedule: Schedule,
+    /// Whether the service skips rows already loaded (`avoid_duplicates`,
+    /// `false` unless set).
+    #[serde(default)]
+    pub avoid_duplicates: bool,
 }
 
 impl ScheduleQuery {
@@ -332,7 +336,14 @@ impl ScheduleQuery {
             event_type: event_type.into(),
             query: query.into(),
             schedule,
+            avoid_duplicates: false,
         }
+    }
+
+    /// Sets `avoid_duplicates` (sent as given; `false` by default).
+    pub fn avoid_duplicates(mut self, avoid: bool) -> Self {
+        self.avoid_duplicates = avoid;
+        self
     }
 }
 
@@ -368,7 +379,7 @@ impl Operation for ScheduleQuery {
         spec.json(&CustomQueryBody {
             custom_query: &self.query,
             event_type: &self.event_type,
-            avoid_duplicates: false,
+            avoid_duplicates: self.avoid_duplicates,
             frequency,
             run_at,
         })

@@ -1,0 +1,509 @@
+//! [`Plan::apply`]: the plan's changes sent through the SDK, step by step,
+//! with a report of every step.
+
+use crate::plan::{Action, Change};
+use crate::secrets::references;
+use crate::{Document, Kind, Plan};
+use alooma::core::code_engine::{DeleteCodeEngineModule, SetCodeEngineCode};
+use alooma::core::event_types::{DeleteEventType, SetMapping, SetMappingMode};
+use alooma::core::inputs::{CreateInput, EditInput, RemoveInput};
+use alooma::core::outputs::SetOutput;
+use alooma::core::queries::{RemoveScheduledQuery, ScheduleDefaultQuery, ScheduleQuery};
+use alooma::core::secrets::{DeleteSecret, SetSecrets};
+use alooma::core::settings::{DeleteS3Retention, SetS3Retention, SetSettingsEmailNotifications};
+use alooma::core::{render, DynOperation, Operation};
+use alooma::types::{
+    EmailNotifications, EventType, InputSpec, MappingMode, OutputConfig, QueryConfiguration,
+    S3Retention, Schedule, Secret,
+};
+use alooma::{Client, HttpService};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How to apply.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ApplyOptions {
+    /// Build every request and report it, rendered, without sending any
+    /// write.
+    pub dry_run: bool,
+    /// After a failed step, go on with the next ones (by default the rest
+    /// is not attempted).
+    pub keep_going: bool,
+    /// Before anything is written, run the desired Code Engine modules
+    /// against every stored sample (`test_code_engine_code`) and apply
+    /// nothing if one run fails.
+    pub test_code: bool,
+}
+
+impl ApplyOptions {
+    /// The options of a dry run.
+    pub fn dry_run() -> Self {
+        ApplyOptions {
+            dry_run: true,
+            ..ApplyOptions::default()
+        }
+    }
+
+    /// The same options with `keep_going` set.
+    pub fn keep_going(mut self, keep_going: bool) -> Self {
+        self.keep_going = keep_going;
+        self
+    }
+
+    /// The same options with `test_code` set.
+    pub fn test_code(mut self, test_code: bool) -> Self {
+        self.test_code = test_code;
+        self
+    }
+}
+
+/// How one step ended.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StepOutcome {
+    /// Every request of the step succeeded.
+    Done,
+    /// A dry run: the requests were built, not sent.
+    DryRun,
+    /// The step failed; later requests of the step were not sent.
+    Failed {
+        /// What went wrong, in one line.
+        message: String,
+        /// The SDK's error, when a request failed.
+        error: Option<alooma::Error>,
+    },
+    /// An earlier failure stopped the apply before this step.
+    NotAttempted,
+}
+
+/// One step of an apply: a change and how it ended.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct StepReport {
+    /// The resource.
+    pub id: crate::ResourceId,
+    /// What the step does.
+    pub action: Action,
+    /// How it ended.
+    pub outcome: StepOutcome,
+    /// The step's requests as [`alooma::core::render`] shows them, secret
+    /// values redacted (a dry run's output; the request lines of a real
+    /// run).
+    pub requests: Vec<String>,
+}
+
+/// What an apply did, step by step.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct ApplyReport {
+    /// Every step, in order.
+    pub steps: Vec<StepReport>,
+    /// The Code Engine test (`--test-code`): one line per sample run, and
+    /// whether every run passed.
+    pub code_tests: Vec<String>,
+    /// Why nothing was applied, when the Code Engine test failed.
+    pub refused: Option<String>,
+    /// How many write requests were sent.
+    pub writes_sent: usize,
+}
+
+impl ApplyReport {
+    /// Whether every step was done (or built, in a dry run).
+    pub fn is_success(&self) -> bool {
+        self.refused.is_none()
+            && self
+                .steps
+                .iter()
+                .all(|s| matches!(s.outcome, StepOutcome::Done | StepOutcome::DryRun))
+    }
+
+    /// The steps that failed.
+    pub fn failures(&self) -> impl Iterator<Item = &StepReport> {
+        self.steps
+            .iter()
+            .filter(|s| matches!(s.outcome, StepOutcome::Failed { .. }))
+    }
+}
+
+impl fmt::Display for StepReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = format!("{} {}", self.action.as_str(), self.id);
+        match &self.outcome {
+            StepOutcome::Done => write!(f, "done           {what}"),
+            StepOutcome::DryRun => write!(f, "would send     {what}"),
+            StepOutcome::Failed { message, .. } => write!(f, "failed         {what}: {message}"),
+            StepOutcome::NotAttempted => write!(f, "not attempted  {what}"),
+        }
+    }
+}
+
+impl fmt::Display for ApplyReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for line in &self.code_tests {
+            writeln!(f, "{line}")?;
+        }
+        if let Some(why) = &self.refused {
+            writeln!(f, "refused: {why}")?;
+        }
+        for step in &self.steps {
+            writeln!(f, "{step}")?;
+            if matches!(step.outcome, StepOutcome::DryRun) {
+                for r in &step.requests {
+                    for line in r.trim_end().lines() {
+                        writeln!(f, "    {line}")?;
+                    }
+                }
+            }
+        }
+        let count =
+            |p: fn(&StepOutcome) -> bool| self.steps.iter().filter(|s| p(&s.outcome)).count();
+        writeln!(
+            f,
+            "Apply: {} done, {} failed, {} not attempted{}.",
+            count(|o| matches!(o, StepOutcome::Done)),
+            count(|o| matches!(o, StepOutcome::Failed { .. })),
+            count(|o| matches!(o, StepOutcome::NotAttempted)),
+            if self
+                .steps
+                .iter()
+                .any(|s| matches!(s.outcome, StepOutcome::DryRun))
+            {
+                format!(
+                    ", {} would be sent (dry run: no write sent)",
+                    count(|o| matches!(o, StepOutcome::DryRun))
+                )
+            } else {
+                String::new()
+            }
+        )
+    }
+}
+
+type Op = Box<dyn DynOperation>;
+
+fn boxed<O>(op: O) -> Op
+where
+    O: DynOperation + 'static,
+{
+    Box::new(op)
+}
+
+fn parse<T: serde::de::DeserializeOwned>(what: &str, doc: &Value) -> Result<T, String> {
+    serde_json::from_value(doc.clone()).map_err(|e| format!("the {what} does not fit: {e}"))
+}
+
+/// The request that schedules a query document.
+fn schedule(doc: &Value) -> Result<Op, String> {
+    let text = |k: &str| {
+        doc.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    if text("query_type") != "custom" {
+        let config: QueryConfiguration = parse("query configuration", doc)?;
+        return Ok(boxed(ScheduleDefaultQuery::new(config)));
+    }
+    let schedule = match (doc.get("frequency"), doc.get("run_at")) {
+        (Some(f), _) if !f.is_null() => {
+            let hours = f
+                .as_f64()
+                .or_else(|| f.as_str().and_then(|s| s.trim().parse().ok()))
+                .filter(|h| *h >= 1.0 && h.fract() == 0.0 && *h <= f64::from(u32::MAX))
+                .ok_or_else(|| format!("`frequency` must be a whole number of hours, not {f}"))?;
+            // Whole and in range: checked just above.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            Schedule::Every {
+                hours: hours as u32,
+            }
+        }
+        (_, Some(Value::String(cron))) => Schedule::Cron(cron.clone()),
+        _ => return Err("a custom query needs `frequency` (hours) or `run_at` (cron)".into()),
+    };
+    let avoid = match doc.get("avoid_duplicates") {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s == "true",
+        _ => false,
+    };
+    Ok(boxed(
+        ScheduleQuery::new(text("event_type"), text("custom_query"), schedule)
+            .avoid_duplicates(avoid),
+    ))
+}
+
+/// The write requests of one change, in order.
+fn writes(change: &Change, plan: &Plan) -> Result<Vec<Op>, String> {
+    let name = change.id.name.as_str();
+    if !change.missing_secrets.is_empty() {
+        return Err(format!(
+            "no value for secret reference(s) {} (set {} or pass --secrets FILE); there is no current value to keep",
+            change.missing_secrets.join(", "),
+            change.missing_secrets.iter().map(|n| format!("{}{n}", crate::ENV_PREFIX)).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if let Some(Document::Json(doc)) = &change.send {
+        if let Some((pointer, reference)) = references(doc).into_iter().next() {
+            return Err(format!(
+                "secret reference {reference} at {pointer} has no value"
+            ));
+        }
+    }
+    let json = || match &change.send {
+        Some(Document::Json(v)) => Ok(v.clone()),
+        _ => Err("nothing to send".to_owned()),
+    };
+    let id = || {
+        change.server_id.clone().ok_or_else(|| {
+            "the live resource's id is not known (plan against Pipeline::fetch)".to_owned()
+        })
+    };
+    let ops = match (change.id.kind, change.action) {
+        (Kind::Secret, Action::Delete) => vec![boxed(DeleteSecret::new(name))],
+        (Kind::Secret, _) => match &change.send {
+            Some(Document::Text(value)) => vec![boxed(SetSecrets::new([(
+                name.to_owned(),
+                Secret::from(value.clone()),
+            )]))],
+            _ => {
+                return Err(format!(
+                    "no value for the secret (set {}{})",
+                    crate::ENV_PREFIX,
+                    crate::secret_name(name, &[])
+                ))
+            }
+        },
+        (Kind::Output, _) => {
+            let doc = json()?;
+            let node = plan
+                .output_node
+                .as_ref()
+                .ok_or("the live system has no output to configure")?;
+            let config: OutputConfig = parse(
+                "output configuration",
+                doc.get("configuration").unwrap_or(&Value::Null),
+            )?;
+            let shown = doc.get("name").and_then(Value::as_str);
+            vec![boxed(
+                SetOutput::for_node(node, config, shown).map_err(|e| e.to_string())?,
+            )]
+        }
+        (Kind::CodeModule, Action::Delete) => vec![boxed(DeleteCodeEngineModule::new(name))],
+        (Kind::CodeModule, _) => match &change.send {
+            Some(Document::Text(code)) => {
+                let one = BTreeMap::from([(name.to_owned(), code.clone())]);
+                vec![boxed(SetCodeEngineCode::from_map(&one))]
+            }
+            _ => return Err("nothing to send".into()),
+        },
+        (Kind::MappingMode, _) => {
+            let mode: MappingMode = parse("mapping mode", &json()?)?;
+            vec![boxed(SetMappingMode::new(mode))]
+        }
+        (Kind::EventType, Action::Delete) => vec![boxed(DeleteEventType::new(name))],
+        (Kind::EventType, _) => {
+            let mapping: EventType = parse("event type", &json()?)?;
+            vec![boxed(SetMapping::new(mapping, name))]
+        }
+        (Kind::Input, Action::Delete) => vec![boxed(RemoveInput::new(id()?))],
+        (Kind::Input, action) => {
+            let spec: InputSpec = parse("input", &json()?)?;
+            match action {
+                Action::Create => vec![boxed(CreateInput::new(&spec).one_click(false))],
+                Action::Replace => vec![
+                    boxed(RemoveInput::new(id()?)),
+                    boxed(CreateInput::new(&spec).one_click(false)),
+                ],
+                _ => vec![boxed(EditInput::new(&spec.with_id(id()?)))],
+            }
+        }
+        (Kind::Query, Action::Delete) => vec![boxed(RemoveScheduledQuery::new(id()?))],
+        (Kind::Query, Action::Replace) => {
+            vec![schedule(&json()?)?, boxed(RemoveScheduledQuery::new(id()?))]
+        }
+        (Kind::Query, _) => vec![schedule(&json()?)?],
+        (Kind::Notifications, _) => {
+            let settings: EmailNotifications = parse("notification settings", &json()?)?;
+            vec![boxed(SetSettingsEmailNotifications::new(settings))]
+        }
+        (Kind::S3Retention, Action::Delete) => vec![boxed(DeleteS3Retention)],
+        (Kind::S3Retention, _) => {
+            let retention: S3Retention = parse("S3 retention", &json()?)?;
+            vec![boxed(SetS3Retention::from_retention(retention))]
+        }
+        (kind, _) => return Err(format!("{kind} is not applied (review only)")),
+    };
+    Ok(ops)
+}
+
+/// A request as text, with every secret value redacted: values at secret
+/// keys, and every value of a `set_secrets` body (whose keys are names).
+pub(crate) fn render_redacted(op: &Op) -> Result<String, alooma::Error> {
+    let mut request = op.build()?;
+    if let Ok(mut body) = serde_json::from_slice::<Value>(request.body()) {
+        if op.meta().name == "set_secrets" {
+            if let Value::Object(map) = &mut body {
+                for v in map.values_mut() {
+                    *v = Value::String(alooma::types::REDACTED.into());
+                }
+            }
+        }
+        alooma::types::redact_value(&mut body);
+        *request.body_mut() = serde_json::to_vec(&body).unwrap_or_default().into();
+    } else if !request.body().is_empty() {
+        *request.body_mut() = bytes::Bytes::from_static(b"<a body that is not JSON>");
+    }
+    Ok(render(&request))
+}
+
+impl Plan {
+    /// Carries out the plan through `client`, step by step (see
+    /// [`Plan::changes`] for the order), and reports every step. Never
+    /// panics and never stops half-way through a step's bookkeeping: every
+    /// step is done, failed (with its error) or not attempted.
+    ///
+    /// With [`ApplyOptions::dry_run`], the requests are built and rendered
+    /// (secret values redacted) and no write is sent. After a failure the
+    /// rest is not attempted, unless [`ApplyOptions::keep_going`]. A new
+    /// plan afterwards shows exactly what is left.
+    pub async fn apply<S: HttpService>(
+        &self,
+        client: &Client<S>,
+        options: &ApplyOptions,
+    ) -> ApplyReport {
+        let mut report = ApplyReport::default();
+        if options.test_code && self.changes().iter().any(|c| c.id.kind == Kind::CodeModule) {
+            if let Err(why) = self.test_code(client, &mut report).await {
+                tracing::debug!(reason = %why, "pipeline apply refused: the Code Engine test failed");
+                report.refused = Some(why);
+                for change in self.changes() {
+                    report.steps.push(StepReport {
+                        id: change.id.clone(),
+                        action: change.action,
+                        outcome: StepOutcome::NotAttempted,
+                        requests: Vec::new(),
+                    });
+                }
+                return report;
+            }
+        }
+        let mut stopped = false;
+        for change in self.changes() {
+            let mut step = StepReport {
+                id: change.id.clone(),
+                action: change.action,
+                outcome: StepOutcome::Done,
+                requests: Vec::new(),
+            };
+            if stopped {
+                step.outcome = StepOutcome::NotAttempted;
+                report.steps.push(step);
+                continue;
+            }
+            match writes(change, self) {
+                Err(message) => {
+                    step.outcome = StepOutcome::Failed {
+                        message,
+                        error: None,
+                    };
+                }
+                Ok(ops) => {
+                    for op in ops {
+                        if options.dry_run {
+                            match render_redacted(&op) {
+                                Ok(text) => step.requests.push(text),
+                                Err(e) => {
+                                    step.outcome = StepOutcome::Failed {
+                                        message: e.to_string(),
+                                        error: Some(e),
+                                    };
+                                    break;
+                                }
+                            }
+                            step.outcome = StepOutcome::DryRun;
+                            continue;
+                        }
+                        if let Ok(req) = op.build() {
+                            step.requests
+                                .push(format!("{} {}", req.method(), req.uri()));
+                        }
+                        report.writes_sent += 1;
+                        if let Err(e) = client.send(op).await {
+                            step.outcome = StepOutcome::Failed {
+                                message: e.to_string(),
+                                error: Some(e),
+                            };
+                            break;
+                        }
+                    }
+                }
+            }
+            if let StepOutcome::Failed { message, .. } = &step.outcome {
+                tracing::debug!(resource = %step.id, %message, "pipeline step failed");
+                stopped = !options.keep_going;
+            }
+            report.steps.push(step);
+        }
+        report
+    }
+
+    /// Runs the desired modules against every stored sample.
+    async fn test_code<S: HttpService>(
+        &self,
+        client: &Client<S>,
+        report: &mut ApplyReport,
+    ) -> Result<(), String> {
+        let samples = client
+            .get_samples(None, &[])
+            .await
+            .map_err(|e| format!("reading the stored samples: {e}"))?;
+        if samples.is_empty() {
+            report
+                .code_tests
+                .push("code test: no stored samples to run the modules against".into());
+            return Ok(());
+        }
+        for (n, sample) in samples.iter().enumerate() {
+            let label = format!(
+                "sample {} ({})",
+                n + 1,
+                sample
+                    .event_type
+                    .get()
+                    .map(String::as_str)
+                    .unwrap_or("no event type")
+            );
+            match client
+                .test_code_engine_code(sample.event().clone(), Some(&self.code_modules))
+                .await
+            {
+                Ok(result) => {
+                    let error = ["error", "exception", "traceback", "errorMessage"]
+                        .iter()
+                        .find_map(|k| {
+                            result
+                                .extra
+                                .get(*k)
+                                .filter(|v| !v.is_null() && *v != "")
+                                .map(|v| v.to_string())
+                        });
+                    if let Some(error) = error {
+                        report
+                            .code_tests
+                            .push(format!("code test: {label} failed: {error}"));
+                        return Err(format!("the Code Engine modules fail on {label}: {error}"));
+                    }
+                    report.code_tests.push(format!("code test: {label} passed"));
+                }
+                Err(e) => {
+                    report
+                        .code_tests
+                        .push(format!("code test: {label} failed: {e}"));
+                    return Err(format!("the Code Engine modules fail on {label}: {e}"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
