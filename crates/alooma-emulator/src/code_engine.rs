@@ -116,6 +116,7 @@ pub(crate) fn run(state: &State, req: &Req<'_>) -> Outcome {
             .map(String::as_str)
             .unwrap_or(DEFAULT_TRANSFORM_CODE),
     };
+    check_code(code)?;
     Ok(Reply::json(run_result(code, &body.sample)))
 }
 
@@ -136,7 +137,76 @@ pub(crate) fn run_v2(state: &State, req: &Req<'_>) -> Outcome {
         }
     };
     let code = main.unwrap_or_else(|| DEFAULT_TRANSFORM_CODE.to_owned());
+    check_code(&code)?;
+    if let Some(modules) = &body.modules {
+        for m in modules {
+            check_brackets(&m.code)?;
+        }
+    }
     Ok(Reply::json(run_result(&code, &body.sample)))
+}
+
+/// What the emulator can tell about code without running it: the main
+/// module must define `transform(event)`, and brackets must balance (the
+/// service answers such code with the Python error).
+fn check_code(code: &str) -> Result<(), ApiError> {
+    if !code
+        .lines()
+        .any(|l| l.trim_start().starts_with("def transform("))
+    {
+        return Err(ApiError::bad_request(
+            "NameError: name 'transform' is not defined (the main module must define transform(event))",
+        ));
+    }
+    check_brackets(code)
+}
+
+/// `SyntaxError` for brackets that do not balance (strings and comments
+/// skipped).
+fn check_brackets(code: &str) -> Result<(), ApiError> {
+    let mut stack = Vec::new();
+    for (n, line) in code.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        let mut escaped = false;
+        for c in line.chars() {
+            match quote {
+                Some(q) => {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if c == q {
+                        quote = None;
+                    }
+                }
+                None => match c {
+                    '#' => break,
+                    '\'' | '"' => quote = Some(c),
+                    '(' | '[' | '{' => stack.push((c, n + 1)),
+                    ')' | ']' | '}' => {
+                        let open = match c {
+                            ')' => '(',
+                            ']' => '[',
+                            _ => '{',
+                        };
+                        if stack.pop().map(|(o, _)| o) != Some(open) {
+                            return Err(ApiError::bad_request(format!(
+                                "SyntaxError: unmatched '{c}' (line {})",
+                                n + 1
+                            )));
+                        }
+                    }
+                    _ => {}
+                },
+            }
+        }
+    }
+    match stack.pop() {
+        Some((c, line)) => Err(ApiError::bad_request(format!(
+            "SyntaxError: '{c}' was never closed (line {line})"
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn run_result(code: &str, sample: &Value) -> Value {

@@ -252,13 +252,63 @@ fn resolve_desired(
     }
 }
 
-/// What the service fills in when a key is left out, so leaving it out of
-/// a file is not a change.
-fn with_defaults(kind: Kind, mut doc: Value) -> Value {
-    if kind == Kind::Output {
-        if let Some(Value::Object(c)) = doc.get_mut("configuration") {
-            c.entry("skipValidation").or_insert(Value::Bool(false));
+/// Keys the service fills in when a request leaves them out: absent
+/// from a file, they are the service's to decide, so the live value is
+/// taken (and nothing is sent for them).
+fn server_filled(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::EventType => &["consolidation", "mapping", "mappingMode"],
+        Kind::Query => &[
+            "frequency",
+            "run_at",
+            "avoid_duplicates",
+            "custom_variables",
+            "query_type",
+        ],
+        _ => &[],
+    }
+}
+
+/// The desired document as the service will hold it: server-filled keys
+/// left out take the live value, an event type's leaf fields have
+/// `"fields": []`, the output's `skipValidation` is `false` when left out.
+fn with_defaults(kind: Kind, mut doc: Value, live: Option<&Value>) -> Value {
+    if let (Value::Object(map), Some(Value::Object(l))) = (&mut doc, live) {
+        for key in server_filled(kind) {
+            if !map.contains_key(*key) {
+                if let Some(v) = l.get(*key) {
+                    map.insert((*key).to_owned(), v.clone());
+                }
+            }
         }
+    }
+    match kind {
+        Kind::Output => {
+            if let Some(Value::Object(c)) = doc.get_mut("configuration") {
+                c.entry("skipValidation").or_insert(Value::Bool(false));
+            }
+        }
+        Kind::EventType => {
+            fn leaves(fields: &mut Value) {
+                if let Value::Array(items) = fields {
+                    for item in items {
+                        if let Value::Object(f) = item {
+                            let sub = f
+                                .entry("fields")
+                                .or_insert_with(|| Value::Array(Vec::new()));
+                            if sub.is_null() {
+                                *sub = Value::Array(Vec::new());
+                            }
+                            leaves(sub);
+                        }
+                    }
+                }
+            }
+            if let Some(fields) = doc.get_mut("fields") {
+                leaves(fields);
+            }
+        }
+        _ => {}
     }
     doc
 }
@@ -511,13 +561,13 @@ fn compare(
                 .unwrap_or_default();
             let live_resolved = live_json.map(|l| resolve_live(l, captured));
             let r = resolve_desired(d, live_resolved.as_ref(), &live_refs, &options.secrets);
-            let compare_doc = with_defaults(id.kind, r.compare);
+            let compare_doc = with_defaults(id.kind, r.compare, live_resolved.as_ref());
             if let Some(l) = &live_resolved {
                 if same(l, &compare_doc) {
                     return None;
                 }
             }
-            let show_desired = with_defaults(id.kind, r.show_desired);
+            let show_desired = with_defaults(id.kind, r.show_desired, r.show_live.as_ref());
             change.fields = diff::diff(r.show_live.as_ref(), Some(&show_desired));
             change.missing_secrets = r.missing;
             change.send = Some(Document::Json(r.send));
