@@ -243,7 +243,8 @@ pub(crate) fn extract(
             _ => {}
         }
     }
-    let resource = if resource == prefix.to_ascii_lowercase() {
+    // A singleton's references are named by the prefix alone.
+    let resource = if secret_name(resource, &[]) == prefix {
         ""
     } else {
         resource
