@@ -145,6 +145,9 @@ pub enum Command {
     System(commands::system::SystemCmd),
     /// Deployment information.
     Deployment(commands::structure::DeploymentArgs),
+    /// The pipeline as code: export to files, plan, apply.
+    #[command(subcommand)]
+    Pipeline(commands::pipeline::PipelineCmd),
     /// Every operation of the API (the registry), with its request and
     /// the `alooma call` that runs it.
     Operations,

@@ -8,6 +8,9 @@
 //! | 3 | authentication failed (wrong API key, account, user name or password) |
 //! | 4 | the API answered with an error (status, undecodable answer, not found, refused arguments) |
 //! | 5 | network error (connection refused, timeout, broken connection) |
+//!
+//! `alooma pipeline plan --detailed-exitcode` follows Terraform instead:
+//! 0 no changes, 2 changes, 1 any error.
 
 use std::fmt;
 use std::process::ExitCode;
@@ -34,6 +37,9 @@ pub enum CliError {
     Sdk(alooma::Error),
     /// Anything else, with what to do about it.
     Failed(String),
+    /// An exit code chosen by the command (`--detailed-exitcode`), with a
+    /// message (none when empty).
+    Code(u8, String),
 }
 
 impl CliError {
@@ -53,6 +59,7 @@ impl CliError {
             CliError::Usage(_) => USAGE,
             CliError::Sdk(e) => sdk_code(e),
             CliError::Failed(_) => FAILURE,
+            CliError::Code(code, _) => *code,
         }
     }
 
@@ -61,7 +68,7 @@ impl CliError {
         match self {
             CliError::Usage(m) => format!("{m}\n(run `alooma --help` for usage)"),
             CliError::Sdk(e) => format!("{e}\n{}", sdk_hint(e)),
-            CliError::Failed(m) => m.clone(),
+            CliError::Failed(m) | CliError::Code(_, m) => m.clone(),
         }
     }
 

@@ -37,7 +37,10 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::run(parsed.command, &ctx, &matches)) {
         Ok(()) => ExitCode::from(exit::SUCCESS),
         Err(e) => {
-            eprintln!("alooma: {}", e.message());
+            let message = e.message();
+            if !message.is_empty() {
+                eprintln!("alooma: {message}");
+            }
             e.exit_code()
         }
     }

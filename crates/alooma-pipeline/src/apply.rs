@@ -119,6 +119,39 @@ impl ApplyReport {
                 .all(|s| matches!(s.outcome, StepOutcome::Done | StepOutcome::DryRun))
     }
 
+    /// The machine-readable report: every step with its outcome (and its
+    /// error, in one line), the writes sent, the Code Engine test. Holds no
+    /// secret value.
+    pub fn to_json(&self) -> Value {
+        let steps: Vec<Value> = self
+            .steps
+            .iter()
+            .map(|s| {
+                let (outcome, error) = match &s.outcome {
+                    StepOutcome::Done => ("done", None),
+                    StepOutcome::DryRun => ("dry-run", None),
+                    StepOutcome::Failed { message, .. } => ("failed", Some(message.clone())),
+                    StepOutcome::NotAttempted => ("not-attempted", None),
+                };
+                serde_json::json!({
+                    "kind": s.id.kind,
+                    "name": s.id.name,
+                    "action": s.action,
+                    "outcome": outcome,
+                    "error": error,
+                    "requests": s.requests,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "success": self.is_success(),
+            "steps": steps,
+            "writes_sent": self.writes_sent,
+            "code_tests": self.code_tests,
+            "refused": self.refused,
+        })
+    }
+
     /// The steps that failed.
     pub fn failures(&self) -> impl Iterator<Item = &StepReport> {
         self.steps

@@ -315,6 +315,9 @@ fn with_defaults(kind: Kind, mut doc: Value, live: Option<&Value>) -> Value {
 
 /// Strings at secret keys written in a file as values, not references.
 fn plaintext_secrets(doc: &Value, path: &str, out: &mut Vec<String>) {
+    if secret_reference(doc).is_some() {
+        return;
+    }
     match doc {
         Value::Object(map) => {
             for (k, v) in map {

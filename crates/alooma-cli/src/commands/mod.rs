@@ -11,6 +11,7 @@ pub mod mapping;
 pub mod metrics;
 pub mod notifications;
 pub mod outputs;
+pub mod pipeline;
 pub mod queries;
 pub mod restream;
 pub mod samples;
@@ -62,6 +63,7 @@ pub async fn run(command: Command, ctx: &Ctx, matches: &ArgMatches) -> Result<()
             let name = ctx.client()?.get_account_name().await?;
             ctx.out.value(&json!({ "account": name }))
         }
+        Command::Pipeline(cmd) => pipeline::run(cmd, ctx).await,
         Command::Operations => call::list(ctx),
         Command::Call(args) => call::call(args, ctx).await,
         Command::Demo => crate::demo::run().await,

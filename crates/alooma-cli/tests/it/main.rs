@@ -10,5 +10,6 @@ mod call;
 mod cli;
 mod common;
 mod offline;
+mod pipeline;
 mod processes;
 mod secrets;

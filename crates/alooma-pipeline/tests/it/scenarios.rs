@@ -505,6 +505,30 @@ async fn a_new_resource_whose_reference_has_no_value_fails_before_sending() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_secret_value_written_in_a_file_is_warned_about_and_never_shown() {
+    let emu = emulator(Seed::demo()).await;
+    let client = client(&emu);
+    let dir = exported(&client).await;
+    edit_json(&dir.path().join("inputs/orders_db.json"), |v| {
+        v["configuration"]["password"] = json!("plain-text-pw")
+    });
+    let desired = Pipeline::load(dir.path()).unwrap();
+    let plan = plan(&desired, &client, &PlanOptions::default()).await;
+    assert_eq!(plan.warnings().len(), 1, "{plan}");
+    assert!(
+        plan.warnings()[0]
+            .contains("input \"orders_db\": configuration.password holds a secret value"),
+        "{plan}"
+    );
+    let text = format!("{plan}{}", plan.to_json());
+    assert!(!text.contains("plain-text-pw"), "{text}");
+    assert!(
+        text.contains("~ configuration.password: (sensitive) -> (sensitive)"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_changed_input_type_is_a_replacement() {
     let emu = emulator(Seed::demo()).await;
     let client = client(&emu);

@@ -1,0 +1,349 @@
+//! `alooma pipeline export | plan | apply` with the real binary against the
+//! emulator: the git workflow, exit codes, confirmation, dry runs, secrets.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common::{json, stderr, stdout, Emu, KEY};
+use serde_json::Value;
+use std::path::Path;
+
+fn edit_json(path: &Path, f: impl FnOnce(&mut Value)) {
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    f(&mut v);
+    std::fs::write(path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+fn writes(emu: &Emu) -> usize {
+    emu.emu
+        .requests()
+        .iter()
+        .filter(|r| r.method != "GET")
+        .count()
+}
+
+#[test]
+fn export_edit_plan_apply_plan_again() {
+    let emu = Emu::start();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+
+    let out = emu
+        .cmd()
+        .args(["-o", "table", "pipeline", "export", d])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("exported"), "{}", stdout(&out));
+    assert!(dir.path().join("inputs/orders_db.json").is_file());
+
+    // Nothing to do right after the export.
+    let out = emu
+        .cmd()
+        .args(["-o", "table", "pipeline", "plan", d, "--detailed-exitcode"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("No changes"), "{}", stdout(&out));
+
+    edit_json(&dir.path().join("event-types/orders.json"), |v| {
+        v["mapping"]["tableName"] = "orders_v2".into()
+    });
+    let out = emu
+        .cmd()
+        .args(["-o", "table", "pipeline", "plan", d, "--detailed-exitcode"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "~ update event-type \"orders\"\n    ~ mapping.tableName: \"orders\" -> \"orders_v2\""
+        ),
+        "{text}"
+    );
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+
+    // The JSON plan, with its format version.
+    let out = emu
+        .cmd()
+        .args(["-o", "json", "pipeline", "plan", d])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let plan = json(&out);
+    assert_eq!(plan["format_version"], 1);
+    assert_eq!(plan["summary"]["update"], 1);
+    assert_eq!(plan["changes"][0]["kind"], "event-type");
+
+    // No terminal and no --yes: refused, nothing written.
+    let before = writes(&emu);
+    let out = emu.cmd().args(["pipeline", "apply", d]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("pass --yes"), "{}", stderr(&out));
+    assert_eq!(writes(&emu), before);
+
+    // A dry run prints the request and sends no write.
+    let out = emu
+        .cmd()
+        .args(["-o", "table", "pipeline", "apply", d, "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("POST /event-types/orders/mapping"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(writes(&emu), before);
+
+    let out = emu
+        .cmd()
+        .args(["-o", "table", "--yes", "pipeline", "apply", d])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("done           update event-type \"orders\""),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(writes(&emu), before + 1);
+
+    let out = emu
+        .cmd()
+        .args(["pipeline", "plan", d, "--detailed-exitcode"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // And apply again sends nothing.
+    let out = emu
+        .cmd()
+        .args(["--yes", "pipeline", "apply", d])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(writes(&emu), before + 1);
+}
+
+#[test]
+fn detailed_exitcode_is_1_on_any_error() {
+    let emu = Emu::start();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    // Not a pipeline directory.
+    let out = emu
+        .cmd()
+        .args(["pipeline", "plan", d, "--detailed-exitcode"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a pipeline directory"),
+        "{}",
+        stderr(&out)
+    );
+    // A broken file names itself.
+    assert!(emu
+        .cmd()
+        .args(["pipeline", "export", d])
+        .output()
+        .unwrap()
+        .status
+        .success());
+    std::fs::write(dir.path().join("output.json"), "{oops").unwrap();
+    let out = emu
+        .cmd()
+        .args(["pipeline", "plan", d, "--detailed-exitcode"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("output.json"), "{}", stderr(&out));
+    // The service unreachable.
+    std::fs::write(dir.path().join("output.json"), "{}").unwrap();
+    let out = Emu::bare()
+        .args([
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--account",
+            "acme",
+            "--api-key",
+            KEY,
+        ])
+        .args(["pipeline", "plan", d, "--detailed-exitcode"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn secrets_come_from_the_environment_or_a_file_outside_the_directory_and_never_print() {
+    let emu = Emu::start();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(emu
+        .cmd()
+        .args(["pipeline", "export", d])
+        .output()
+        .unwrap()
+        .status
+        .success());
+    edit_json(&dir.path().join("inputs/orders_db.json"), |v| {
+        v["configuration"]["port"] = 6543.into()
+    });
+    edit_json(&dir.path().join("secrets.json"), |v| {
+        v.as_array_mut().unwrap().push("ci_token".into())
+    });
+
+    // A secrets file inside the directory is refused.
+    let inside = dir.path().join("secrets.env");
+    std::fs::write(&inside, "CI_TOKEN=x\n").unwrap();
+    let out = emu
+        .cmd()
+        .args([
+            "--yes",
+            "pipeline",
+            "apply",
+            d,
+            "--secrets",
+            inside.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("inside the pipeline directory"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(&inside).unwrap();
+
+    let outside = tempfile::tempdir().unwrap();
+    let file = outside.path().join("secrets.env");
+    std::fs::write(&file, "CI_TOKEN=ci-t0ken-f1le\n").unwrap();
+    let out = emu
+        .cmd()
+        .env("ALOOMA_SECRET_INPUT_ORDERS_DB_PASSWORD", "env-pa55-w0rd")
+        .args([
+            "-vv",
+            "-o",
+            "table",
+            "--yes",
+            "pipeline",
+            "apply",
+            d,
+            "--secrets",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    for secret in ["ci-t0ken-f1le", "env-pa55-w0rd", KEY] {
+        assert!(!text.contains(secret), "{secret} printed:\n{text}");
+    }
+    // The seed's password reads back as the service's mask, so it cannot
+    // be compared: it is not shown as a change, and is sent with the port.
+    assert!(
+        text.contains("~ configuration.port: 5432 -> 6543"),
+        "{text}"
+    );
+    assert_eq!(
+        emu.emu
+            .with_state(|s| s.secrets.get("ci_token").cloned())
+            .as_deref(),
+        Some("ci-t0ken-f1le")
+    );
+    let state = emu.emu.state_json().to_string();
+    assert!(state.contains("env-pa55-w0rd"));
+    for (_, entry) in walk(dir.path()) {
+        assert!(!entry.contains("ci-t0ken-f1le") && !entry.contains("env-pa55-w0rd"));
+    }
+}
+
+fn walk(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push((
+                p.display().to_string(),
+                String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned(),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_failed_step_exits_non_zero_and_the_next_plan_shows_the_rest() {
+    let emu = Emu::start();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(emu
+        .cmd()
+        .args(["pipeline", "export", d])
+        .output()
+        .unwrap()
+        .status
+        .success());
+    edit_json(&dir.path().join("event-types/checkout.json"), |v| {
+        v["mapping"]["tableName"] = "checkout_v2".into()
+    });
+    edit_json(&dir.path().join("notifications.json"), |v| {
+        v["digestFrequency"] = "WEEKLY".into()
+    });
+    emu.emu.inject(
+        alooma_emulator::Fault::status(500)
+            .path("settings/email-notifications")
+            .times(50),
+    );
+    let out = emu
+        .cmd()
+        .args(["-o", "table", "--yes", "pipeline", "apply", d])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("done           update event-type \"checkout\""),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("failed         update notifications"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("alooma pipeline plan"),
+        "{}",
+        stderr(&out)
+    );
+    let out = emu
+        .cmd()
+        .args(["-o", "json", "pipeline", "plan", d])
+        .output()
+        .unwrap();
+    let plan = json(&out);
+    assert_eq!(plan["changes"].as_array().unwrap().len(), 1, "{plan}");
+    assert_eq!(plan["changes"][0]["kind"], "notifications");
+}
