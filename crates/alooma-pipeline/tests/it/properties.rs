@@ -311,7 +311,7 @@ fn run(a: &State, b: &State) -> Result<(), TestCaseError> {
             }
         }
         for (id, _) in live.resources() {
-            if id.kind.is_managed() && !(id.kind.is_singleton() && !id.kind.is_deletable()) {
+            if id.kind.is_managed() && id.kind.is_deletable() {
                 prop_assert!(
                     pb.get(id).is_some(),
                     "{id} left over after apply with prune"
