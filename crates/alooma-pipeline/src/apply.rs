@@ -400,6 +400,25 @@ impl Plan {
     /// (secret values redacted) and no write is sent. After a failure the
     /// rest is not attempted, unless [`ApplyOptions::keep_going`]. A new
     /// plan afterwards shows exactly what is left.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let emulator = alooma_emulator::Emulator::start().await.unwrap();
+    /// # let client = alooma::Client::builder().base_url(emulator.base_url())
+    /// #     .account(emulator.account()).api_key(emulator.api_key().unwrap()).build().unwrap();
+    /// use alooma_pipeline::{ApplyOptions, Document, Kind, Pipeline, Plan, PlanOptions, ResourceId};
+    /// let mut desired = Pipeline::fetch(&client).await.unwrap();
+    /// desired.insert(ResourceId::singleton(Kind::MappingMode), Document::Json("STRICT".into()));
+    /// let plan = Plan::new(&desired, &Pipeline::fetch(&client).await.unwrap(), &PlanOptions::default()).unwrap();
+    ///
+    /// let dry = plan.apply(&client, &ApplyOptions::dry_run()).await;
+    /// assert_eq!(dry.writes_sent, 0);
+    /// assert!(dry.to_string().contains("POST /mapping-mode"));
+    ///
+    /// let report = plan.apply(&client, &ApplyOptions::default()).await;
+    /// assert!(report.is_success() && report.writes_sent == 1, "{report}");
+    /// # });
+    /// ```
     pub async fn apply<S: HttpService>(
         &self,
         client: &Client<S>,

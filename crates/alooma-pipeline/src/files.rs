@@ -86,6 +86,21 @@ impl Pipeline {
     /// gone are removed; every other file (a README, `.git`) is left alone.
     /// Writing the same pipeline twice gives byte-identical trees, and a
     /// file that already holds its text is not touched.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let emulator = alooma_emulator::Emulator::start().await.unwrap();
+    /// # let client = alooma::Client::builder().base_url(emulator.base_url())
+    /// #     .account(emulator.account()).api_key(emulator.api_key().unwrap()).build().unwrap();
+    /// use alooma_pipeline::Pipeline;
+    /// let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    /// Pipeline::fetch(&client).await.unwrap().write(a.path()).unwrap();
+    /// Pipeline::fetch(&client).await.unwrap().write(b.path()).unwrap();
+    /// let text = |d: &std::path::Path| std::fs::read(d.join("inputs/orders_db.json")).unwrap();
+    /// assert_eq!(text(a.path()), text(b.path()));
+    /// assert!(String::from_utf8(text(a.path())).unwrap().contains(r#""$secret": "INPUT_ORDERS_DB_PASSWORD""#));
+    /// # });
+    /// ```
     pub fn write(&self, dir: &Path) -> Result<(), PipelineError> {
         fs::create_dir_all(dir).map_err(io(dir))?;
         let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
@@ -144,6 +159,19 @@ impl Pipeline {
     /// edited since). Files are taken in any formatting and order; a file
     /// that is not valid JSON, or that does not belong, is an error naming
     /// it.
+    ///
+    /// ```
+    /// use alooma_pipeline::{Kind, Pipeline, ResourceId};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// std::fs::write(dir.path().join("pipeline.json"), r#"{"format_version": 1}"#).unwrap();
+    /// std::fs::create_dir(dir.path().join("inputs")).unwrap();
+    /// std::fs::write(dir.path().join("inputs/web%2Fevents.json"),
+    ///     r#"{"type": "RESTAPI", "name": "web/events"}"#).unwrap();
+    /// let p = Pipeline::load(dir.path()).unwrap();
+    /// assert!(p.get(&ResourceId::new(Kind::Input, "web/events")).is_some());
+    /// // Not a pipeline directory: refused (a --prune there would delete everything).
+    /// assert!(Pipeline::load(&dir.path().join("inputs")).is_err());
+    /// ```
     pub fn load(dir: &Path) -> Result<Pipeline, PipelineError> {
         let marker = dir.join(MARKER);
         if !marker.is_file() {

@@ -353,6 +353,24 @@ impl Plan {
     /// deleted with [`PlanOptions::prune`] and otherwise listed as
     /// unmanaged. Changes made in the live system since the export show up
     /// as updates that revert them.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let emulator = alooma_emulator::Emulator::start().await.unwrap();
+    /// # let client = alooma::Client::builder().base_url(emulator.base_url())
+    /// #     .account(emulator.account()).api_key(emulator.api_key().unwrap()).build().unwrap();
+    /// use alooma_pipeline::{Kind, Pipeline, Plan, PlanOptions, ResourceId};
+    /// let mut desired = Pipeline::fetch(&client).await.unwrap();
+    /// desired.remove(&ResourceId::new(Kind::CodeModule, "utils"));
+    /// let live = Pipeline::fetch(&client).await.unwrap();
+    /// // Without --prune the module is kept, and listed.
+    /// let plan = Plan::new(&desired, &live, &PlanOptions::default()).unwrap();
+    /// assert!(plan.is_empty() && plan.unmanaged().len() == 1);
+    /// let plan = Plan::new(&desired, &live, &PlanOptions::prune(true)).unwrap();
+    /// assert_eq!(plan.to_string().lines().next(), Some("- delete code-module \"utils\""));
+    /// assert_eq!(plan.to_json()["format_version"], 1);
+    /// # });
+    /// ```
     pub fn new(
         desired: &Pipeline,
         live: &Pipeline,
