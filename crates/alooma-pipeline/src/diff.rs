@@ -144,7 +144,7 @@ fn walk(
     out: &mut Vec<FieldChange>,
 ) {
     let label = if path.is_empty() {
-        "(whole)".to_owned()
+        "value".to_owned()
     } else {
         path.to_owned()
     };
