@@ -154,7 +154,7 @@ mod tests {
         let svc =
             CollectBodyLayer::new(10).layer(tower::service_fn(|_req: Request<Bytes>| async {
                 let never =
-                    StreamBody::new(futures::stream::pending::<Result<Frame<Bytes>, BoxError>>());
+                    StreamBody::new(futures_util::stream::pending::<Result<Frame<Bytes>, BoxError>>());
                 Ok::<_, Error>(
                     Response::builder()
                         .header("content-length", "11")
@@ -171,7 +171,7 @@ mod tests {
         // An endless body without Content-Length.
         let svc =
             CollectBodyLayer::new(1000).layer(tower::service_fn(|_req: Request<Bytes>| async {
-                let endless = StreamBody::new(futures::stream::repeat_with(|| {
+                let endless = StreamBody::new(futures_util::stream::repeat_with(|| {
                     Ok::<_, BoxError>(Frame::data(Bytes::from_static(&[b'x'; 100])))
                 }));
                 Ok::<_, Error>(Response::new(endless))
@@ -184,7 +184,7 @@ mod tests {
     async fn a_broken_body_is_a_transport_error() {
         let svc =
             CollectBodyLayer::new(1000).layer(tower::service_fn(|_req: Request<Bytes>| async {
-                let broken = StreamBody::new(futures::stream::iter(vec![
+                let broken = StreamBody::new(futures_util::stream::iter(vec![
                     Ok(Frame::data(Bytes::from_static(b"{\"a\""))),
                     Err::<Frame<Bytes>, BoxError>("connection reset".into()),
                 ]));
@@ -201,7 +201,7 @@ mod tests {
             CollectBodyLayer::new(1000).layer(tower::service_fn(move |_req: Request<Bytes>| {
                 let frames = frames.clone();
                 async move {
-                    let stream = StreamBody::new(futures::stream::iter(
+                    let stream = StreamBody::new(futures_util::stream::iter(
                         frames
                             .into_iter()
                             .map(|f| Ok::<_, BoxError>(Frame::data(Bytes::from_static(f)))),

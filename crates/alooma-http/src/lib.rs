@@ -85,4 +85,4 @@ pub use meta::Deadline;
 pub use transport::Transport;
 
 /// The boxed, `Send` future every layer returns.
-pub(crate) type BoxFuture<T> = futures::future::BoxFuture<'static, Result<T, alooma_core::Error>>;
+pub(crate) type BoxFuture<T> = futures_util::future::BoxFuture<'static, Result<T, alooma_core::Error>>;

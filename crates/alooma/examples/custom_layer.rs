@@ -14,7 +14,7 @@
 
 use alooma::core::OperationMeta;
 use bytes::Bytes;
-use futures::future::BoxFuture;
+use futures_util::future::BoxFuture;
 use http::{Request, Response};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

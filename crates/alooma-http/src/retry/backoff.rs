@@ -4,7 +4,6 @@
 use crate::config::RetryPolicy;
 use bytes::Bytes;
 use http::Response;
-use rand::Rng;
 use std::time::Duration;
 
 /// `Retry-After`: delay-seconds, or an HTTP date (the time left until it;
@@ -42,5 +41,5 @@ pub(crate) fn backoff(
         .unwrap_or(policy.max_delay)
         .min(policy.max_delay);
     let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
-    Duration::from_nanos(rand::rng().random_range(0..=nanos))
+    Duration::from_nanos(fastrand::u64(0..=nanos))
 }

@@ -142,7 +142,7 @@ async fn the_deadline_holds_within_half_a_second_for_every_combination() {
             }
         }
     }
-    let results = futures::future::join_all(runs).await;
+    let results = futures_util::future::join_all(runs).await;
     let late: Vec<_> = results
         .iter()
         .filter(|(.., took)| *took > Duration::from_millis(1500))

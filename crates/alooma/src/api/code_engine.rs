@@ -10,7 +10,7 @@ use alooma_core::code_engine::{
 use alooma_core::samples::{sample_queries, GetSamplesStats};
 use alooma_types::MAIN_MODULE;
 use alooma_types::{CodeModule, Requirement, Sample, TransformResult};
-use futures::stream::{self, StreamExt, TryStreamExt};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 use http::StatusCode;
 use std::collections::BTreeMap;
 

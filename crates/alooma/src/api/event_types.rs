@@ -7,7 +7,7 @@ use alooma_core::event_types::{
     GetEventType, GetEventTypes, GetMapping, GetMappingMode, SetMapping, SetMappingMode,
 };
 use alooma_types::{EventType, MappingMode};
-use futures::stream::{self, StreamExt};
+use futures_util::stream::{self, StreamExt};
 
 crate::api::methods! {
     /// Every event type in the system, without their fields

@@ -12,7 +12,7 @@ use alooma_core::inputs::{
 };
 use alooma_core::TimeoutKind;
 use alooma_types::{InputDetails, InputSpec, MixpanelInput, Node, S3Input};
-use futures::stream::{self, StreamExt};
+use futures_util::stream::{self, StreamExt};
 
 crate::api::methods! {
     /// The inputs, filtered client-side: a name regex matched at the start
