@@ -6,21 +6,27 @@ use clap::{Args, Parser, Subcommand};
 
 /// Drive Alooma data pipelines from the shell.
 ///
-/// Connection options also come from the environment: ALOOMA_BASE_URL,
-/// ALOOMA_ACCOUNT, ALOOMA_API_KEY, ALOOMA_USERNAME; the password only from
-/// ALOOMA_PASSWORD or a prompt that does not echo (never a flag).
+/// Connection settings come from the flags, then the environment
+/// (ALOOMA_BASE_URL, ALOOMA_ACCOUNT, ALOOMA_USERNAME …), then the profile
+/// (`alooma configure`; --profile or ALOOMA_PROFILE). The API key never
+/// comes from the command line: ALOOMA_API_KEY, --api-key-stdin, or the
+/// profile's credentials file. The password only from ALOOMA_PASSWORD or a
+/// prompt that does not echo. `alooma help environment` lists every
+/// variable.
 ///
 /// Output is an aligned table when standard output is a terminal and JSON
-/// when it is piped or redirected; --output chooses explicitly.
+/// when it is piped or redirected; --output chooses (json, yaml, table,
+/// tsv), --query filters it (JMESPath).
 ///
-/// Exit codes: 0 success, 1 other failure, 2 usage error, 3 authentication
-/// error, 4 API error, 5 network error.
+/// Exit codes: 0 success, 1 other failure, 2 usage error (nothing was
+/// sent), 3 authentication error, 4 API error, 5 network error.
 #[derive(Debug, Parser)]
 #[command(
     name = "alooma",
     version,
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    after_help = EXAMPLES
 )]
 pub struct Cli {
     /// Options shared by every command.
@@ -31,30 +37,58 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options shared by every command. `Debug` never shows the API key.
+/// The main command's examples.
+const EXAMPLES: &str = "\
+Examples:
+  alooma emulator serve --port 8080            # a local Alooma to try things on
+  alooma configure --base-url http://127.0.0.1:8080 --account acme --api-key-stdin <<< \"$KEY\"
+  alooma event-types list -o table
+  alooma inputs list --query '[].name'
+  alooma mapping get orders > orders.json
+  alooma mapping edit orders.json --map 'customer.email:email:VARCHAR(256)' --in-place
+  alooma --dry-run mapping set orders orders.json
+  alooma pipeline export pipeline/ && alooma pipeline plan pipeline/";
+
+/// Options shared by every command. `Debug` never shows a secret.
 #[derive(Args, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// The service's base URL [default: the hosted service, app.alooma.com].
+    /// The service's base URL [default: the profile's, else the hosted service, app.alooma.com].
     #[arg(long, env = "ALOOMA_BASE_URL", global = true, value_name = "URL")]
     pub base_url: Option<String>,
     /// The account name.
     #[arg(long, env = "ALOOMA_ACCOUNT", global = true)]
     pub account: Option<String>,
-    /// Authenticate with this API key.
-    #[arg(
-        long,
-        env = "ALOOMA_API_KEY",
-        global = true,
-        hide_env_values = true,
-        value_name = "KEY"
-    )]
+    /// The profile of the config file to use [default: "default" when it exists].
+    #[arg(long, env = "ALOOMA_PROFILE", global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Read the API key from the first line of standard input.
+    #[arg(long, global = true)]
+    pub api_key_stdin: bool,
+    /// Not accepted: an API key on the command line shows in `ps` and the
+    /// shell's history.
+    #[arg(long, global = true, hide = true, value_name = "KEY")]
     pub api_key: Option<String>,
     /// Log in as this user (password from ALOOMA_PASSWORD or a prompt).
     #[arg(long, env = "ALOOMA_USERNAME", global = true, value_name = "USER")]
     pub username: Option<String>,
-    /// Output format [default: table on a terminal, json when piped].
+    /// Output format [default: the profile's, else table on a terminal, json when piped].
     #[arg(long, short = 'o', global = true, value_enum)]
     pub output: Option<Format>,
+    /// Filter the JSON result with a JMESPath expression (as aws-cli's --query), before it is printed in any format.
+    #[arg(
+        long = "query",
+        id = "jmespath_query",
+        global = true,
+        value_name = "JMESPATH"
+    )]
+    pub query: Option<String>,
+    /// Tables: never cut long values (they are cut with … otherwise).
+    #[arg(long, global = true)]
+    pub wide: bool,
+    /// Send no write: print every request a command would send (secrets redacted) and stop there. Reads still run.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
     /// Give up on each call after this many seconds.
     #[arg(long, global = true, value_name = "SECS")]
     pub timeout: Option<u64>,
@@ -75,9 +109,14 @@ impl std::fmt::Debug for GlobalArgs {
         f.debug_struct("GlobalArgs")
             .field("base_url", &self.base_url)
             .field("account", &self.account)
+            .field("profile", &self.profile)
+            .field("api_key_stdin", &self.api_key_stdin)
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("username", &self.username)
             .field("output", &self.output)
+            .field("query", &self.query)
+            .field("wide", &self.wide)
+            .field("dry_run", &self.dry_run)
             .field("timeout", &self.timeout)
             .field("yes", &self.yes)
             .field("show_secrets", &self.show_secrets)
@@ -145,6 +184,12 @@ pub enum Command {
     System(commands::system::SystemCmd),
     /// Deployment information.
     Deployment(commands::structure::DeploymentArgs),
+    /// Write a profile to the config file (and its API key to the
+    /// credentials file, mode 0600).
+    Configure(commands::configure::ConfigureArgs),
+    /// The environment variables alooma reads (`alooma help environment`).
+    #[command(long_about = crate::config::ENVIRONMENT)]
+    Environment,
     /// The pipeline as code: export to files, plan, apply.
     #[command(subcommand)]
     Pipeline(commands::pipeline::PipelineCmd),

@@ -12,9 +12,12 @@ use std::path::PathBuf;
 pub enum EmulatorCmd {
     /// Serve the emulator on 127.0.0.1 until Ctrl-C or SIGTERM.
     ///
-    /// The account, API key and user name are the global --account,
-    /// --api-key and --username (defaults: acme, emulator-api-key,
-    /// demo@example.com). Prints the base URL on standard output once ready.
+    /// The account and user name are the global --account and --username
+    /// (defaults: acme, demo@example.com); the API key it accepts is --key
+    /// (default emulator-api-key), never ALOOMA_API_KEY, so a real key in
+    /// the environment is not used. Once ready it prints, on standard
+    /// output, the base URL and the `export …` line that points alooma at
+    /// it.
     Serve(ServeArgs),
 }
 
@@ -24,6 +27,9 @@ pub struct ServeArgs {
     /// The port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
+    /// The API key the emulator accepts (its own test credential).
+    #[arg(long, value_name = "KEY", default_value = "emulator-api-key")]
+    pub key: String,
     /// The emulated user's password (with --username). This is the
     /// emulator's own test credential, not a real account's.
     #[arg(long)]
@@ -63,9 +69,7 @@ async fn serve(args: ServeArgs, global: &GlobalArgs) -> Result<(), CliError> {
     if let Some(account) = &global.account {
         config.account = account.clone();
     }
-    if let Some(key) = &global.api_key {
-        config.api_key = Some(key.clone());
-    }
+    config.api_key = Some(args.key.clone());
     match (&global.username, &args.password) {
         (Some(user), Some(password)) => {
             config.username = Some(user.clone());
@@ -85,8 +89,15 @@ async fn serve(args: ServeArgs, global: &GlobalArgs) -> Result<(), CliError> {
         (None, false) => Seed::demo(),
     };
     let account = config.account.clone();
+    let key = args.key.clone();
     alooma_emulator::serve_with(config, shutdown_signal(), |emu| {
         let _ = crate::output::write_line(emu.base_url());
+        let _ = crate::output::write_line(&format!(
+            "export ALOOMA_BASE_URL={} ALOOMA_ACCOUNT={} ALOOMA_API_KEY={}",
+            shell_word(emu.base_url()),
+            shell_word(&account),
+            shell_word(&key)
+        ));
         eprintln!(
             "alooma emulator: account {account} at {} (REST root {}); Ctrl-C to stop",
             emu.base_url(),
@@ -101,6 +112,20 @@ async fn serve(args: ServeArgs, global: &GlobalArgs) -> Result<(), CliError> {
     })?;
     eprintln!("alooma emulator: stopped");
     Ok(())
+}
+
+/// A word as a POSIX shell reads it back: as is when it is plain, in
+/// single quotes otherwise.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM on Unix.

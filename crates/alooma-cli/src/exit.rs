@@ -4,7 +4,7 @@
 //! |---|---|
 //! | 0 | success |
 //! | 1 | anything else (a failed offline edit, a file error, a partial bulk failure) |
-//! | 2 | usage error (bad arguments, missing credentials, refused confirmation) |
+//! | 2 | usage error (bad arguments, arguments the library refused before sending, missing credentials, refused confirmation); nothing was sent |
 //! | 3 | authentication failed (wrong API key, account, user name or password) |
 //! | 4 | the API answered with an error (status, undecodable answer, not found, refused arguments) |
 //! | 5 | network error (connection refused, timeout, broken connection) |
@@ -67,6 +67,11 @@ impl CliError {
     pub fn message(&self) -> String {
         match self {
             CliError::Usage(m) => format!("{m}\n(run `alooma --help` for usage)"),
+            CliError::Sdk(e) if e.phase() == alooma::ErrorPhase::Build => {
+                format!(
+                    "{e}\nno request was sent; hint: fix the arguments (see the command's --help)"
+                )
+            }
             CliError::Sdk(e) => format!("{e}\n{}", sdk_hint(e)),
             CliError::Failed(m) | CliError::Code(_, m) => m.clone(),
         }
@@ -102,19 +107,21 @@ pub fn sdk_code(e: &alooma::Error) -> u8 {
     use alooma::ErrorPhase as P;
     match e.phase() {
         P::Auth => AUTH,
-        P::Build | P::Api | P::Decode | P::NotFound | P::Limit => API,
+        P::Build => USAGE,
+        P::Api | P::Decode | P::NotFound | P::Limit => API,
         P::Connect | P::Timeout | P::Transport => NETWORK,
         P::Config => USAGE,
+        P::DryRun => SUCCESS,
     }
 }
 
 /// A line telling the user what to do about an SDK error.
 fn sdk_hint(e: &alooma::Error) -> &'static str {
     match sdk_code(e) {
-        AUTH => "hint: check --api-key (ALOOMA_API_KEY) or --username/ALOOMA_PASSWORD, and --account (ALOOMA_ACCOUNT)",
+        AUTH => "hint: check the API key (ALOOMA_API_KEY, --api-key-stdin or the profile's credentials) or --username/ALOOMA_PASSWORD, and --account (ALOOMA_ACCOUNT)",
         API => "hint: the server refused or did not understand the request; check the names and ids you passed (run with -v for details)",
         NETWORK => "hint: check --base-url (ALOOMA_BASE_URL), your network, and --timeout; then retry",
-        USAGE => "hint: fix the connection options (--base-url, --account, --api-key or --username)",
+        USAGE => "hint: fix the connection options (--base-url, --account, --profile, the API key or --username)",
         _ => "hint: run with -vv for details",
     }
 }
@@ -127,7 +134,7 @@ mod tests {
     fn codes_follow_the_phase() {
         assert_eq!(CliError::usage("x").code(), USAGE);
         assert_eq!(CliError::failed("x").code(), FAILURE);
-        assert_eq!(sdk_code(&alooma::Error::build("op", "bad")), API);
+        assert_eq!(sdk_code(&alooma::Error::build("op", "bad")), USAGE);
         let auth = alooma::Error::Auth {
             operation: "op",
             status: None,

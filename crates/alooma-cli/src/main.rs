@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod config;
 mod context;
 mod demo;
 mod emulator_cmd;
@@ -33,9 +34,20 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::FAILURE);
         }
     };
-    let ctx = context::Ctx::new(parsed.global);
-    match runtime.block_on(commands::run(parsed.command, &ctx, &matches)) {
+    let result = match context::Ctx::new(parsed.global) {
+        Ok(ctx) => runtime.block_on(commands::run(parsed.command, &ctx, &matches)),
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(()) => ExitCode::from(exit::SUCCESS),
+        Err(exit::CliError::Sdk(alooma::Error::DryRun { request, .. })) => {
+            // The first write of the command, not sent: what --dry-run asked for.
+            let shown = request.trim_end();
+            if output::write_line(&format!("{shown}\n\ndry run: this request was not sent; the command stops before its first write")).is_err() {
+                return ExitCode::from(exit::FAILURE);
+            }
+            ExitCode::from(exit::SUCCESS)
+        }
         Err(e) => {
             let message = e.message();
             if !message.is_empty() {

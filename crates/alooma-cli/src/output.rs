@@ -16,12 +16,19 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 /// How results are printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// JSON, one document per command (for scripts).
     Json,
+    /// YAML, one document per command.
+    Yaml,
     /// Aligned tables (for people).
     Table,
+    /// Tab-separated values with a header row (for cut, awk, spreadsheets).
+    Tsv,
 }
 
 impl Format {
@@ -45,6 +52,8 @@ pub struct Output {
     format: Format,
     progress: bool,
     show_secrets: bool,
+    query: Option<String>,
+    wide: bool,
 }
 
 impl Output {
@@ -55,7 +64,29 @@ impl Output {
             format,
             progress: std::io::stderr().is_terminal(),
             show_secrets: false,
+            query: None,
+            wide: false,
         }
+    }
+
+    /// The same output filtered by a JMESPath expression (`--query`),
+    /// refused here, before anything is sent, when it does not parse.
+    pub fn with_query(mut self, query: Option<String>) -> Result<Self, CliError> {
+        if let Some(q) = &query {
+            jmespath::compile(q).map_err(|e| {
+                CliError::usage(format!(
+                    "--query is not a JMESPath expression: {e}; no request was sent"
+                ))
+            })?;
+        }
+        self.query = query;
+        Ok(self)
+    }
+
+    /// The same output with long table cells kept whole (`--wide`).
+    pub fn wide(mut self, wide: bool) -> Self {
+        self.wide = wide;
+        self
     }
 
     /// The same output, printing secrets' real values (`--show-secrets`).
@@ -86,10 +117,21 @@ impl Output {
         if !self.show_secrets {
             alooma::types::redact_value(&mut json);
         }
+        let columns = if let Some(q) = &self.query {
+            json = query(q, &json)?;
+            &[][..]
+        } else {
+            columns
+        };
         let text = match self.format {
             Format::Json => serde_json::to_string_pretty(&json)
                 .map_err(|e| CliError::failed(format!("could not render the result: {e}")))?,
-            Format::Table => render_table(&json, columns),
+            Format::Yaml => serde_yaml_ng::to_string(&json)
+                .map_err(|e| CliError::failed(format!("could not render the result: {e}")))?
+                .trim_end()
+                .to_owned(),
+            Format::Table => render_table(&json, columns, self.wide),
+            Format::Tsv => render_tsv(&json, columns),
         };
         write_line(&text)
     }
@@ -97,8 +139,8 @@ impl Output {
     /// Prints text as is in table form, or as a JSON string.
     pub fn text(&self, text: &str) -> Result<(), CliError> {
         match self.format {
-            Format::Json => self.value(text),
-            Format::Table => write_line(text.trim_end_matches('\n')),
+            Format::Json | Format::Yaml => self.value(text),
+            Format::Table | Format::Tsv => write_line(text.trim_end_matches('\n')),
         }
     }
 
@@ -106,8 +148,10 @@ impl Output {
     /// `{"status": "ok", "message": …}`.
     pub fn done(&self, message: &str) -> Result<(), CliError> {
         match self.format {
-            Format::Json => self.value(&serde_json::json!({"status": "ok", "message": message})),
-            Format::Table => write_line(message),
+            Format::Json | Format::Yaml => {
+                self.value(&serde_json::json!({"status": "ok", "message": message}))
+            }
+            Format::Table | Format::Tsv => write_line(message),
         }
     }
 
@@ -161,15 +205,28 @@ pub fn write_line(text: &str) -> Result<(), CliError> {
         })
 }
 
+/// The result of a JMESPath expression over `value`.
+pub fn query(expression: &str, value: &Value) -> Result<Value, CliError> {
+    let expr = jmespath::compile(expression)
+        .map_err(|e| CliError::usage(format!("--query is not a JMESPath expression: {e}")))?;
+    let result = expr
+        .search(value)
+        .map_err(|e| CliError::usage(format!("--query failed: {e}")))?;
+    serde_json::to_value(&*result)
+        .map_err(|e| CliError::failed(format!("could not render the query's result: {e}")))
+}
+
 /// A cell's text: strings as is, `null` empty, anything nested as compact
-/// JSON, cut at [`MAX_CELL`] characters.
-fn cell(value: &Value) -> String {
+/// JSON; cut at [`MAX_CELL`] characters unless `wide`.
+fn cell(value: &Value, wide: bool) -> String {
     let text = match value {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    if text.chars().count() > MAX_CELL {
+    // One line per row: a line break inside a value is shown as `\n`.
+    let text = text.replace('\n', "\\n").replace('\t', " ");
+    if !wide && text.chars().count() > MAX_CELL {
         let cut: String = text.chars().take(MAX_CELL - 1).collect();
         format!("{cut}…")
     } else {
@@ -181,26 +238,38 @@ fn new_table(header: Vec<String>) -> Table {
     let mut table = Table::new();
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
+        // Never wrap: an id or a name is never broken across lines.
+        .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(header);
     table
 }
 
 /// Renders a list of objects as rows (columns in order of first
 /// appearance, or `columns` when given).
-fn rows_table(rows: &[&Map<String, Value>], columns: &[&str], key: Option<&[String]>) -> Table {
+/// The columns of a list of objects: `columns` when given, else every key
+/// in order of first appearance.
+fn header_of(rows: &[&Map<String, Value>], columns: &[&str]) -> Vec<String> {
+    if !columns.is_empty() {
+        return columns.iter().map(|c| (*c).to_owned()).collect();
+    }
     let mut header: Vec<String> = Vec::new();
-    if columns.is_empty() {
-        for row in rows {
-            for k in row.keys() {
-                if !header.contains(k) {
-                    header.push(k.clone());
-                }
+    for row in rows {
+        for k in row.keys() {
+            if !header.contains(k) {
+                header.push(k.clone());
             }
         }
-    } else {
-        header = columns.iter().map(|c| (*c).to_owned()).collect();
     }
+    header
+}
+
+fn rows_table(
+    rows: &[&Map<String, Value>],
+    columns: &[&str],
+    key: Option<&[String]>,
+    wide: bool,
+) -> Table {
+    let header = header_of(rows, columns);
     let mut full_header = Vec::new();
     if key.is_some() {
         full_header.push("key".to_owned());
@@ -215,7 +284,7 @@ fn rows_table(rows: &[&Map<String, Value>], columns: &[&str], key: Option<&[Stri
         cells.extend(
             header
                 .iter()
-                .map(|h| row.get(h).map(cell).unwrap_or_default()),
+                .map(|h| row.get(h).map(|v| cell(v, wide)).unwrap_or_default()),
         );
         table.add_row(cells);
     }
@@ -223,18 +292,18 @@ fn rows_table(rows: &[&Map<String, Value>], columns: &[&str], key: Option<&[Stri
 }
 
 /// Renders any JSON value as text for people.
-pub fn render_table(value: &Value, columns: &[&str]) -> String {
+pub fn render_table(value: &Value, columns: &[&str], wide: bool) -> String {
     match value {
         Value::Array(items) if items.is_empty() => "(none)".to_owned(),
         Value::Array(items) => {
             let objects: Vec<&Map<String, Value>> =
                 items.iter().filter_map(Value::as_object).collect();
             if objects.len() == items.len() {
-                rows_table(&objects, columns, None).to_string()
+                rows_table(&objects, columns, None, wide).to_string()
             } else {
                 let mut table = new_table(vec!["value".to_owned()]);
                 for item in items {
-                    table.add_row(vec![cell(item)]);
+                    table.add_row(vec![cell(item, wide)]);
                 }
                 table.to_string()
             }
@@ -245,11 +314,11 @@ pub fn render_table(value: &Value, columns: &[&str]) -> String {
                 map.values().filter_map(Value::as_object).collect();
             if objects.len() == map.len() {
                 let keys: Vec<String> = map.keys().cloned().collect();
-                rows_table(&objects, columns, Some(&keys)).to_string()
+                rows_table(&objects, columns, Some(&keys), wide).to_string()
             } else {
                 let mut table = new_table(vec!["field".to_owned(), "value".to_owned()]);
                 for (k, v) in map {
-                    table.add_row(vec![k.clone(), cell(v)]);
+                    table.add_row(vec![k.clone(), cell(v, wide)]);
                 }
                 table.to_string()
             }
@@ -257,6 +326,73 @@ pub fn render_table(value: &Value, columns: &[&str]) -> String {
         Value::Null => "(none)".to_owned(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+/// A TSV field: strings as is, `null` empty, nested values as compact
+/// JSON; tab, newline, carriage return and backslash escaped (`\t`, `\n`,
+/// `\r`, `\\`), never cut.
+fn tsv_field(value: &Value) -> String {
+    let text = match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    text.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+}
+
+/// Renders a JSON value as tab-separated values: a list of objects (or an
+/// object of objects, keyed) as a header row and one row each; any other
+/// object as `field\tvalue` rows; a list of scalars one per line.
+pub fn render_tsv(value: &Value, columns: &[&str]) -> String {
+    let rows = |objects: &[&Map<String, Value>], keys: Option<&[String]>| {
+        let header = header_of(objects, columns);
+        let mut lines = Vec::with_capacity(objects.len() + 1);
+        let mut head: Vec<String> = keys.map(|_| "key".to_owned()).into_iter().collect();
+        head.extend(header.iter().map(|h| tsv_field(&Value::String(h.clone()))));
+        lines.push(head.join("\t"));
+        for (i, row) in objects.iter().enumerate() {
+            let mut cells: Vec<String> = keys
+                .map(|k| tsv_field(&Value::String(k.get(i).cloned().unwrap_or_default())))
+                .into_iter()
+                .collect();
+            cells.extend(
+                header
+                    .iter()
+                    .map(|h| row.get(h).map(tsv_field).unwrap_or_default()),
+            );
+            lines.push(cells.join("\t"));
+        }
+        lines.join("\n")
+    };
+    match value {
+        Value::Array(items) => {
+            let objects: Vec<&Map<String, Value>> =
+                items.iter().filter_map(Value::as_object).collect();
+            if !items.is_empty() && objects.len() == items.len() {
+                rows(&objects, None)
+            } else {
+                items.iter().map(tsv_field).collect::<Vec<_>>().join("\n")
+            }
+        }
+        Value::Object(map) => {
+            let objects: Vec<&Map<String, Value>> =
+                map.values().filter_map(Value::as_object).collect();
+            if !map.is_empty() && objects.len() == map.len() {
+                let keys: Vec<String> = map.keys().cloned().collect();
+                rows(&objects, Some(&keys))
+            } else {
+                let mut lines = vec!["field\tvalue".to_owned()];
+                lines.extend(map.iter().map(|(k, v)| {
+                    format!("{}\t{}", tsv_field(&Value::String(k.clone())), tsv_field(v))
+                }));
+                lines.join("\n")
+            }
+        }
+        other => tsv_field(other),
     }
 }
 
@@ -283,22 +419,54 @@ mod tests {
         let text = render_table(
             &json!([{"id": "1", "name": "a"}, {"id": "2", "extra": {"x": 1}}]),
             &[],
+            false,
         );
         for word in ["id", "name", "extra", "a", "{\"x\":1}"] {
             assert!(text.contains(word), "{word} missing from\n{text}");
         }
-        let keyed = render_table(&json!({"i1": {"name": "a"}, "i2": {"name": "b"}}), &[]);
+        let keyed = render_table(
+            &json!({"i1": {"name": "a"}, "i2": {"name": "b"}}),
+            &[],
+            false,
+        );
         assert!(keyed.contains("key") && keyed.contains("i2"));
-        let pairs = render_table(&json!({"count": 3, "mode": "STRICT"}), &[]);
+        let pairs = render_table(&json!({"count": 3, "mode": "STRICT"}), &[], false);
         assert!(pairs.contains("field") && pairs.contains("STRICT"));
-        assert_eq!(render_table(&json!([]), &[]), "(none)");
-        let only = render_table(&json!([{"id": "1", "name": "a"}]), &["name"]);
+        assert_eq!(render_table(&json!([]), &[], false), "(none)");
+        let only = render_table(&json!([{"id": "1", "name": "a"}]), &["name"], false);
         assert!(!only.contains(" id "));
     }
 
     #[test]
     fn long_cells_are_cut() {
         let long = "x".repeat(200);
-        assert_eq!(cell(&Value::String(long)).chars().count(), MAX_CELL);
+        assert_eq!(
+            cell(&Value::String(long.clone()), false).chars().count(),
+            MAX_CELL
+        );
+        assert_eq!(cell(&Value::String(long), true).chars().count(), 200);
+        assert_eq!(cell(&json!("a\nb"), false), "a\\nb");
+    }
+
+    #[test]
+    fn tsv_rows_escape_and_never_cut() {
+        let v = json!([{"id": "1", "name": "a\tb"}, {"id": "2", "note": "x\ny", "long": "z".repeat(100)}]);
+        let text = render_tsv(&v, &[]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "id\tname\tnote\tlong");
+        assert_eq!(lines[1], "1\ta\\tb\t\t");
+        assert_eq!(lines[2], format!("2\t\tx\\ny\t{}", "z".repeat(100)));
+        assert_eq!(
+            render_tsv(&json!({"mode": "STRICT"}), &[]),
+            "field\tvalue\nmode\tSTRICT"
+        );
+        assert_eq!(render_tsv(&json!(["a", "b"]), &[]), "a\nb");
+    }
+
+    #[test]
+    fn queries_are_jmespath() {
+        let v = json!([{"name": "a", "n": 1}, {"name": "b", "n": 2}]);
+        assert_eq!(query("[?n > `1`].name", &v).unwrap(), json!(["b"]));
+        assert!(query("[?", &v).is_err());
     }
 }

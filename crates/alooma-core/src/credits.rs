@@ -40,7 +40,8 @@ crate::declare::operations! {
         .all(true);
 }
 
-/// Whether `s` is a calendar date `YYYY-MM-DD` (month 01–12, day 01–31).
+/// Whether `s` is a calendar date `YYYY-MM-DD` that exists (`2024-02-29`
+/// does, `2023-02-29` and `2024-04-31` do not).
 fn is_day(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -51,7 +52,16 @@ fn is_day(s: &str) -> bool {
         return false;
     }
     let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
-    (1..=12).contains(&num(5..7)) && (1..=31).contains(&num(8..10))
+    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }
 
 /// Whether `s` is `YYYY-MM-DDTHH:MM:SS`.
@@ -226,7 +236,9 @@ mod tests {
 
     #[test]
     fn days() {
-        assert!(is_day("2018-10-24"));
+        for good in ["2018-10-24", "2024-02-29", "2000-02-29", "2023-12-31"] {
+            assert!(is_day(good), "{good}");
+        }
         for bad in [
             "2018-13-01",
             "2018-00-10",
@@ -234,6 +246,11 @@ mod tests {
             "18-10-24",
             "2018/10/24",
             "2018-10-32",
+            "2024-02-31",
+            "2023-02-29",
+            "2100-02-29",
+            "2024-04-31",
+            "2024-00-10",
             "",
         ] {
             assert!(!is_day(bad), "{bad}");

@@ -210,6 +210,16 @@ pub enum Error {
         /// What was missing.
         what: String,
     },
+
+    /// A dry run stopped a write before it was sent: `request` is the
+    /// request as [`render_redacted`](crate::render_redacted) shows it.
+    #[error("{operation}: dry run: not sent")]
+    DryRun {
+        /// The operation.
+        operation: &'static str,
+        /// The request that was not sent, secrets redacted.
+        request: String,
+    },
 }
 
 fn snippet_suffix(snippet: &str) -> String {
@@ -247,7 +257,8 @@ impl Error {
             | Error::ServerTimeout { operation, .. }
             | Error::Api { operation, .. }
             | Error::Decode { operation, .. }
-            | Error::NotFound { operation, .. } => Some(operation),
+            | Error::NotFound { operation, .. }
+            | Error::DryRun { operation, .. } => Some(operation),
         }
     }
 
@@ -331,7 +342,19 @@ impl Error {
             Error::Api { .. } => ErrorPhase::Api,
             Error::Decode { .. } => ErrorPhase::Decode,
             Error::NotFound { .. } => ErrorPhase::NotFound,
+            Error::DryRun { .. } => ErrorPhase::DryRun,
         }
+    }
+
+    /// Whether a dry run kept this request from being sent (nothing was
+    /// sent; the error holds the request).
+    ///
+    /// ```
+    /// let e = alooma_core::Error::DryRun { operation: "remove_input", request: "POST /plumbing/nodes/remove/i1\n".into() };
+    /// assert!(e.is_dry_run() && !e.is_maybe_sent());
+    /// ```
+    pub fn is_dry_run(&self) -> bool {
+        matches!(self, Error::DryRun { .. })
     }
 
     /// Whether this is an authentication failure.
@@ -453,6 +476,8 @@ pub enum ErrorPhase {
     Decode,
     /// What was asked for does not exist.
     NotFound,
+    /// A dry run kept a write from being sent.
+    DryRun,
 }
 
 /// Why no connection could carry a request ([`Error::Connect`]'s source),

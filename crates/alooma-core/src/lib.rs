@@ -108,7 +108,7 @@ pub use error::{
 };
 pub use operation::{Operation, OperationMeta, RetrySafety, TimeoutOverride, Verb};
 pub use registry::{DynOperation, Example, OperationInfo};
-pub use render::render;
+pub use render::{render, render_redacted};
 pub use request::{encode_component, RequestSpec};
 pub use root::{RestRoot, DEFAULT_BASE_URL};
 

@@ -5,6 +5,48 @@ use crate::OperationMeta;
 use bytes::Bytes;
 use http::Request;
 
+/// [`render`] with every secret value replaced by `<redacted>`: the values
+/// at secret keys of a JSON body, every value of a `set_secrets` body
+/// (whose keys are the secrets' names), and a non-JSON body of a request
+/// marked [`SensitiveBody`](crate::auth::SensitiveBody). What dry runs print.
+///
+/// ```
+/// use alooma_core::{render_redacted, Operation, inputs::EditInput};
+/// use alooma_types::InputSpec;
+/// let mut spec = InputSpec::new("pg", "POSTGRESQL").with_id("i1");
+/// spec.configuration_mut().insert("password".into(), "s3cr3t".into());
+/// let text = render_redacted(&EditInput::new(&spec).build().unwrap());
+/// assert!(text.contains(r#""password": "<redacted>""#) && !text.contains("s3cr3t"));
+/// ```
+pub fn render_redacted(request: &Request<Bytes>) -> String {
+    let mut shown = request.clone();
+    let secrets_by_name = request
+        .extensions()
+        .get::<OperationMeta>()
+        .is_some_and(|m| m.name == "set_secrets");
+    match serde_json::from_slice::<serde_json::Value>(request.body()) {
+        Ok(mut body) => {
+            if let (true, serde_json::Value::Object(map)) = (secrets_by_name, &mut body) {
+                for v in map.values_mut() {
+                    *v = serde_json::Value::String(alooma_types::REDACTED.into());
+                }
+            }
+            alooma_types::redact_value(&mut body);
+            *shown.body_mut() = Bytes::from(serde_json::to_vec(&body).unwrap_or_default());
+        }
+        Err(_)
+            if request
+                .extensions()
+                .get::<crate::auth::SensitiveBody>()
+                .is_some() =>
+        {
+            *shown.body_mut() = Bytes::from_static(b"<a body holding credentials>");
+        }
+        Err(_) => {}
+    }
+    render(&shown)
+}
+
 /// Renders a request as text: the request line, its operation metadata, the
 /// headers that matter, and the body (pretty-printed when it is JSON).
 ///
@@ -45,10 +87,26 @@ pub fn render(request: &Request<Bytes>) -> String {
     if !body.is_empty() {
         out.push('\n');
         match serde_json::from_slice::<serde_json::Value>(body) {
-            Ok(v) => out.push_str(&serde_json::to_string_pretty(&v).unwrap_or_default()),
+            // Keys sorted, so a rendering does not depend on field order.
+            Ok(v) => out.push_str(&serde_json::to_string_pretty(&sorted(v)).unwrap_or_default()),
             Err(_) => out.push_str(&String::from_utf8_lossy(body)),
         }
         out.push('\n');
     }
     out
+}
+
+/// The value with every object's keys in sorted order.
+fn sorted(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<_> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(sorted).collect())
+        }
+        other => other,
+    }
 }

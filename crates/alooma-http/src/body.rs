@@ -153,8 +153,9 @@ mod tests {
         // The body would never end: only the header check can answer.
         let svc =
             CollectBodyLayer::new(10).layer(tower::service_fn(|_req: Request<Bytes>| async {
-                let never =
-                    StreamBody::new(futures_util::stream::pending::<Result<Frame<Bytes>, BoxError>>());
+                let never = StreamBody::new(futures_util::stream::pending::<
+                    Result<Frame<Bytes>, BoxError>,
+                >());
                 Ok::<_, Error>(
                     Response::builder()
                         .header("content-length", "11")

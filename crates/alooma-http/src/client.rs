@@ -33,6 +33,7 @@
 use crate::config::Config;
 use crate::connection::{Guarded, Habits};
 use crate::meta::operation_name;
+use crate::proxy::{ProxyConnector, Route};
 use crate::BoxFuture;
 use alooma_core::{BoxError, ConnectCause, ConnectFailure, Error, TimeoutKind};
 use bytes::Bytes;
@@ -129,7 +130,7 @@ impl Service<Uri> for GuardedConnector {
     }
 }
 
-type Connector = ConnectTimeout<HttpsConnector<GuardedConnector>>;
+type Connector = ConnectTimeout<HttpsConnector<ProxyConnector<GuardedConnector>>>;
 
 /// How many times a request that never reached the server is sent again on
 /// another connection before the call fails (every idle connection of the
@@ -162,6 +163,7 @@ pub struct HyperClient {
     client: Client<Connector, Full<Bytes>>,
     user_agent: HeaderValue,
     habits: Arc<Habits>,
+    route: Route,
 }
 
 impl fmt::Debug for HyperClient {
@@ -172,35 +174,91 @@ impl fmt::Debug for HyperClient {
     }
 }
 
+/// The certificates of a PEM bundle (`Config::ca_bundle`); a file that
+/// cannot be read, or holds none, is a configuration error.
+fn bundle_certs(
+    path: &std::path::Path,
+) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, Error> {
+    use rustls::pki_types::pem::PemObject;
+    let fail = |why: String| Error::Config {
+        reason: format!("the CA bundle {}: {why}", path.display()),
+    };
+    let certs: Vec<_> = rustls::pki_types::CertificateDer::pem_file_iter(path)
+        .map_err(|e| fail(e.to_string()))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| fail(e.to_string()))?;
+    if certs.is_empty() {
+        return Err(fail("holds no PEM certificate".into()));
+    }
+    Ok(certs)
+}
+
 /// rustls's client configuration: verification on, the *ring* provider
-/// passed explicitly, roots by feature.
-fn tls_config(https: bool) -> Result<rustls::ClientConfig, Error> {
+/// passed explicitly; roots by feature plus `config.ca_bundle`, or the
+/// platform's verifier (`config.platform_verifier`).
+fn tls_config(https: bool, config: &Config) -> Result<rustls::ClientConfig, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let extra = match &config.ca_bundle {
+        Some(path) => bundle_certs(path)?,
+        None => Vec::new(),
+    };
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Config {
+            reason: format!("TLS setup failed: {e}"),
+        })?;
+    if config.platform_verifier {
+        #[cfg(feature = "platform-verifier")]
+        {
+            let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
+                extra, provider,
+            )
+            .map_err(|e| Error::Config {
+                reason: format!("the platform's certificate verifier: {e}"),
+            })?;
+            return Ok(builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(verifier))
+                .with_no_client_auth());
+        }
+        #[cfg(not(feature = "platform-verifier"))]
+        return Err(Error::Config {
+            reason: "the platform verifier needs the `platform-verifier` feature of alooma-http"
+                .into(),
+        });
+    }
     #[allow(unused_mut)]
     let mut roots = rustls::RootCertStore::empty();
     #[cfg(feature = "native-roots")]
     {
         let found = rustls_native_certs::load_native_certs();
-        for cert in found.certs {
+        for e in &found.errors {
+            tracing::debug!(error = %e, "the OS certificate store could not be read in full");
+        }
+        let (added, skipped) = roots.add_parsable_certificates(found.certs);
+        if skipped > 0 {
             // A certificate the OS store holds but rustls cannot parse is
             // skipped, as browsers do.
-            let _ = roots.add(cert);
+            tracing::debug!(
+                added,
+                skipped,
+                "OS root certificates rustls cannot parse were skipped"
+            );
         }
     }
     #[cfg(feature = "webpki-roots")]
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for cert in extra {
+        roots.add(cert).map_err(|e| Error::Config {
+            reason: format!("a certificate of the CA bundle is not usable: {e}"),
+        })?;
+    }
     if https && roots.is_empty() {
         return Err(Error::Config {
-            reason: "no trusted root certificates were found (install the OS CA bundle, or enable the `webpki-roots` feature)".into(),
+            reason: "no trusted root certificates were found (install the OS CA bundle, set a CA bundle, or enable the `webpki-roots` feature)".into(),
         });
     }
-    Ok(rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::Config {
-            reason: format!("TLS setup failed: {e}"),
-        })?
-        .with_root_certificates(roots)
-        .with_no_client_auth())
+    Ok(builder.with_root_certificates(roots).with_no_client_auth())
 }
 
 impl HyperClient {
@@ -210,17 +268,21 @@ impl HyperClient {
         let root = config.validate()?;
         let https = root.scheme() == &http::uri::Scheme::HTTPS;
         let habits = Arc::new(Habits::default());
+        let route = Route::new(&config.proxy)?;
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
         let https_connector = HttpsConnectorBuilder::new()
-            .with_tls_config(tls_config(https)?)
+            .with_tls_config(tls_config(https, config)?)
             .https_or_http()
             .enable_http1()
-            .wrap_connector(GuardedConnector {
-                inner: http,
-                habits: habits.clone(),
-            });
+            .wrap_connector(ProxyConnector::new(
+                GuardedConnector {
+                    inner: http,
+                    habits: habits.clone(),
+                },
+                route.clone(),
+            ));
         let connector = ConnectTimeout::new(https_connector, config.timeouts.connect);
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(config.pool_idle_timeout)
@@ -232,6 +294,7 @@ impl HyperClient {
             client,
             user_agent,
             habits,
+            route,
         })
     }
 }
@@ -414,6 +477,15 @@ impl Service<Request<Bytes>> for HyperClient {
             .headers
             .entry(http::header::USER_AGENT)
             .or_insert_with(|| self.user_agent.clone());
+        // A plain-HTTP request forwarded by a proxy carries the proxy's
+        // credentials (an https one gets them on its CONNECT only).
+        if parts.uri.scheme_str() == Some("http") {
+            if let Some((_, Some(auth))) = self.route.proxy_for(&parts.uri) {
+                parts
+                    .headers
+                    .insert(http::header::PROXY_AUTHORIZATION, auth);
+            }
+        }
         if self.habits.closes_after_answers() {
             // The server closes its connections right after answering: one
             // connection per request, so none is reused as it closes.

@@ -265,6 +265,95 @@ pub struct Config {
     /// sending the password again, so a service whose password changed does
     /// not lock the account. Default [`DEFAULT_LOGIN_FAILURE_COOLDOWN`].
     pub login_failure_cooldown: Duration,
+    /// A dry run: every request but `GET` and `HEAD` is stopped before it
+    /// is sent and fails with [`Error::DryRun`], which holds the request
+    /// with its secrets redacted. Reads still go out. Off by default.
+    pub dry_run: bool,
+    /// Which proxy requests go through. Default [`Proxy::FromEnv`].
+    pub proxy: Proxy,
+    /// A PEM file of CA certificates trusted besides the roots of the
+    /// enabled features (a company's TLS-inspecting proxy, a private
+    /// deployment). `None` by default.
+    pub ca_bundle: Option<std::path::PathBuf>,
+    /// Verify certificates with the operating system's verifier
+    /// (`rustls-platform-verifier`: the OS trust settings, revocation where
+    /// the OS checks it) instead of a root store. Needs the
+    /// `platform-verifier` feature; off by default.
+    pub platform_verifier: bool,
+}
+
+/// Which proxy requests go through.
+///
+/// ```
+/// use alooma_http::Proxy;
+/// let p = Proxy::url("http://user:pw@proxy.corp:3128").no_proxy("localhost,.internal");
+/// assert!(matches!(p, Proxy::Url { .. }));
+/// assert!(!format!("{p:?}").contains("pw")); // credentials never printed
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Proxy {
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (either
+    /// case), as curl reads them; loopback hosts are never proxied.
+    #[default]
+    FromEnv,
+    /// No proxy, whatever the environment says.
+    None,
+    /// Every request through this proxy (credentials in its URL, sent only
+    /// to the proxy), except the hosts of a `NO_PROXY`-style list.
+    Url {
+        /// The proxy's URL (`http://host:port`, `http://user:pw@host:port`).
+        url: String,
+        /// Hosts that bypass it (`localhost,.internal,10.0.0.0/8`).
+        no_proxy: String,
+    },
+}
+
+impl Proxy {
+    /// Every request through `url`.
+    pub fn url(url: impl Into<String>) -> Self {
+        Proxy::Url {
+            url: url.into(),
+            no_proxy: String::new(),
+        }
+    }
+
+    /// The same proxy, bypassed for the hosts of `list` (a `NO_PROXY`
+    /// value). No effect on the other variants.
+    pub fn no_proxy(self, list: impl Into<String>) -> Self {
+        match self {
+            Proxy::Url { url, .. } => Proxy::Url {
+                url,
+                no_proxy: list.into(),
+            },
+            other => other,
+        }
+    }
+}
+
+impl std::fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Proxy::FromEnv => f.write_str("FromEnv"),
+            Proxy::None => f.write_str("None"),
+            Proxy::Url { url, no_proxy } => {
+                let shown = match url.parse::<http::Uri>() {
+                    Ok(u) if u.authority().is_some_and(|a| a.as_str().contains('@')) => format!(
+                        "{}://<redacted>@{}{}",
+                        u.scheme_str().unwrap_or("http"),
+                        u.host().unwrap_or_default(),
+                        u.port_u16().map(|p| format!(":{p}")).unwrap_or_default()
+                    ),
+                    Ok(_) => url.clone(),
+                    Err(_) => "<not a URL>".to_owned(),
+                };
+                f.debug_struct("Url")
+                    .field("url", &shown)
+                    .field("no_proxy", no_proxy)
+                    .finish()
+            }
+        }
+    }
 }
 
 /// The default [`Config::pool_idle_timeout`]: 30 s, under the keep-alive
@@ -289,6 +378,10 @@ impl Default for Config {
             allow_insecure_http: false,
             pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
             login_failure_cooldown: DEFAULT_LOGIN_FAILURE_COOLDOWN,
+            dry_run: false,
+            proxy: Proxy::FromEnv,
+            ca_bundle: None,
+            platform_verifier: false,
         }
     }
 }
@@ -319,6 +412,7 @@ impl Config {
             config.base_url = base;
         }
         config.account = get("ALOOMA_ACCOUNT");
+        config.ca_bundle = get("ALOOMA_CA_BUNDLE").map(std::path::PathBuf::from);
         let key = get("ALOOMA_API_KEY");
         let user = get("ALOOMA_USERNAME");
         let password = get("ALOOMA_PASSWORD");

@@ -105,6 +105,9 @@ pub struct Guarded {
     /// When the last bytes of an answer were read.
     last_read: Option<Instant>,
     habits: Arc<Habits>,
+    /// The stream goes to a forward proxy (plain HTTP through a proxy):
+    /// requests are sent in absolute form.
+    proxied: bool,
 }
 
 impl Guarded {
@@ -115,7 +118,14 @@ impl Guarded {
             reused: false,
             last_read: None,
             habits,
+            proxied: false,
         }
+    }
+
+    /// Marks the stream as going to a forward proxy.
+    pub fn proxied(mut self) -> Self {
+        self.proxied = true;
+        self
     }
 
     /// Before a new request on a reused connection: `Err` when the server
@@ -202,7 +212,7 @@ impl AsyncWrite for Guarded {
 
 impl Connection for Guarded {
     fn connected(&self) -> Connected {
-        self.stream.connected()
+        self.stream.connected().proxy(self.proxied)
     }
 }
 

@@ -69,15 +69,17 @@ pub mod body;
 pub mod client;
 mod config;
 pub mod connection;
+pub mod dry_run;
 pub mod limit;
 mod meta;
+pub mod proxy;
 pub mod retry;
 pub mod timeout;
 pub mod trace;
 mod transport;
 
 pub use config::{
-    Config, Credentials, RateLimit, RetryBudgetPolicy, RetryPolicy, Timeouts,
+    Config, Credentials, Proxy, RateLimit, RetryBudgetPolicy, RetryPolicy, Timeouts,
     DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_LOGIN_FAILURE_COOLDOWN,
     DEFAULT_MAX_BODY_SIZE, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TOTAL_TIMEOUT,
 };
@@ -85,4 +87,5 @@ pub use meta::Deadline;
 pub use transport::Transport;
 
 /// The boxed, `Send` future every layer returns.
-pub(crate) type BoxFuture<T> = futures_util::future::BoxFuture<'static, Result<T, alooma_core::Error>>;
+pub(crate) type BoxFuture<T> =
+    futures_util::future::BoxFuture<'static, Result<T, alooma_core::Error>>;

@@ -5,6 +5,7 @@ use crate::base_url::BaseUrlLayer;
 use crate::body::CollectBodyLayer;
 use crate::client::HyperClient;
 use crate::config::Config;
+use crate::dry_run::DryRunLayer;
 use crate::limit::{ConcurrencyLimitLayer, RateLimitLayer};
 use crate::retry::{RetryBudget, RetryLayer};
 use crate::timeout::{AttemptTimeoutLayer, TotalTimeoutLayer};
@@ -114,6 +115,7 @@ impl Transport {
         // The fixed layer order, outermost first; see the crate docs.
         let stack = ServiceBuilder::new()
             .layer(TraceLayer::new())
+            .option_layer(config.dry_run.then(DryRunLayer::new))
             .layer(TotalTimeoutLayer::new(
                 config.timeouts.total,
                 config.timeouts.attempt,

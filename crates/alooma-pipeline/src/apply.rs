@@ -11,7 +11,7 @@ use alooma::core::outputs::SetOutput;
 use alooma::core::queries::{RemoveScheduledQuery, ScheduleDefaultQuery, ScheduleQuery};
 use alooma::core::secrets::{DeleteSecret, SetSecrets};
 use alooma::core::settings::{DeleteS3Retention, SetS3Retention, SetSettingsEmailNotifications};
-use alooma::core::{render, DynOperation, Operation};
+use alooma::core::{DynOperation, Operation};
 use alooma::types::{
     EmailNotifications, EventType, InputSpec, MappingMode, OutputConfig, QueryConfiguration,
     S3Retention, Schedule, Secret,
@@ -370,24 +370,10 @@ fn writes(change: &Change, plan: &Plan) -> Result<Vec<Op>, String> {
     Ok(ops)
 }
 
-/// A request as text, with every secret value redacted: values at secret
-/// keys, and every value of a `set_secrets` body (whose keys are names).
+/// A request as text, with every secret value redacted
+/// ([`alooma::core::render_redacted`]).
 pub(crate) fn render_redacted(op: &Op) -> Result<String, alooma::Error> {
-    let mut request = op.build()?;
-    if let Ok(mut body) = serde_json::from_slice::<Value>(request.body()) {
-        if op.meta().name == "set_secrets" {
-            if let Value::Object(map) = &mut body {
-                for v in map.values_mut() {
-                    *v = Value::String(alooma::types::REDACTED.into());
-                }
-            }
-        }
-        alooma::types::redact_value(&mut body);
-        *request.body_mut() = serde_json::to_vec(&body).unwrap_or_default().into();
-    } else if !request.body().is_empty() {
-        *request.body_mut() = bytes::Bytes::from_static(b"<a body that is not JSON>");
-    }
-    Ok(render(&request))
+    Ok(alooma::core::render_redacted(&op.build()?))
 }
 
 impl Plan {

@@ -365,6 +365,78 @@ impl<L> ClientBuilder<L> {
         self
     }
 
+    /// Sends every request through the proxy at `url`
+    /// (`http://user:pw@host:port`; the credentials go to the proxy only),
+    /// instead of the one the environment names. `https://` goes through a
+    /// `CONNECT` tunnel, so the proxy never sees the API key.
+    ///
+    /// ```
+    /// let b = alooma::Client::builder().proxy("http://proxy.corp:3128");
+    /// assert!(matches!(b.config().proxy, alooma::http_transport::Proxy::Url { .. }));
+    /// ```
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.config.proxy = alooma_http::Proxy::url(url);
+        self
+    }
+
+    /// Chooses the proxy: [`Proxy::FromEnv`](alooma_http::Proxy::FromEnv)
+    /// (the default: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`,
+    /// loopback never proxied), [`Proxy::None`](alooma_http::Proxy::None),
+    /// or a URL with its bypass list.
+    ///
+    /// ```
+    /// use alooma::http_transport::Proxy;
+    /// let b = alooma::Client::builder().proxy_config(Proxy::None);
+    /// assert_eq!(b.config().proxy, Proxy::None);
+    /// ```
+    pub fn proxy_config(mut self, proxy: alooma_http::Proxy) -> Self {
+        self.config.proxy = proxy;
+        self
+    }
+
+    /// Trusts the CA certificates of this PEM file besides the default
+    /// roots (also `ALOOMA_CA_BUNDLE` with [`from_env`](Self::from_env)).
+    /// An unreadable file, or one without a certificate, fails
+    /// [`build`](Self::build).
+    ///
+    /// ```
+    /// let err = alooma::Client::builder().ca_bundle("/no/such/ca.pem").build().unwrap_err();
+    /// assert!(err.to_string().contains("/no/such/ca.pem"));
+    /// ```
+    pub fn ca_bundle(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.config.ca_bundle = Some(path.into());
+        self
+    }
+
+    /// Verifies certificates with the operating system's verifier
+    /// (`rustls-platform-verifier`; the feature `platform-verifier`). The CA
+    /// bundle, if any, is trusted as well.
+    #[cfg(feature = "platform-verifier")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "platform-verifier")))]
+    pub fn platform_verifier(mut self, on: bool) -> Self {
+        self.config.platform_verifier = on;
+        self
+    }
+
+    /// A dry run: reads are sent, every write fails with
+    /// [`Error::DryRun`](crate::Error::DryRun) before it is sent, holding
+    /// the request with its secrets redacted.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let client = alooma::Client::builder().api_key("k").dry_run(true).build()?;
+    /// let err = client.remove_input("i1").await.unwrap_err();
+    /// assert!(err.is_dry_run());
+    /// let alooma::Error::DryRun { request, .. } = err else { unreachable!() };
+    /// assert!(request.starts_with("POST /plumbing/nodes/remove/i1\n"));
+    /// # Ok::<(), alooma::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.config.dry_run = dry_run;
+        self
+    }
+
     /// Replaces the composite operations' settings.
     ///
     /// ```

@@ -194,8 +194,10 @@ pub async fn run(cmd: CodeEngineCmd, ctx: &Ctx) -> Result<(), CliError> {
             spinner.finish_and_clear();
             let samples = samples?;
             match ctx.out.format() {
-                crate::output::Format::Json => ctx.out.value(&samples),
-                crate::output::Format::Table => {
+                crate::output::Format::Json | crate::output::Format::Yaml => {
+                    ctx.out.value(&samples)
+                }
+                crate::output::Format::Table | crate::output::Format::Tsv => {
                     let rows: Vec<Value> = samples
                         .iter()
                         .map(|s| {

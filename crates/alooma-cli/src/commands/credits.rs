@@ -12,10 +12,10 @@ pub enum CreditsCmd {
     /// Credits used per day.
     Used {
         /// From this day (YYYY-MM-DD).
-        #[arg(long)]
+        #[arg(long, value_name = "DAY", value_parser = day)]
         from: Option<String>,
         /// To this day (YYYY-MM-DD).
-        #[arg(long)]
+        #[arg(long, value_name = "DAY", value_parser = day)]
         to: Option<String>,
         /// Every account of the company.
         #[arg(long)]
@@ -24,15 +24,33 @@ pub enum CreditsCmd {
     /// Events loaded per table.
     LoadedEvents {
         /// From this time (YYYY-MM-DDTHH:MM:SS).
-        #[arg(long)]
+        #[arg(long, value_name = "TIME", value_parser = timestamp)]
         from: String,
         /// To this time (YYYY-MM-DDTHH:MM:SS).
-        #[arg(long)]
+        #[arg(long, value_name = "TIME", value_parser = timestamp)]
         to: Option<String>,
         /// Every account of the company.
         #[arg(long)]
         all: bool,
     },
+}
+
+/// A calendar day that exists, `YYYY-MM-DD` (`2024-02-31` is refused).
+pub fn day(text: &str) -> Result<String, String> {
+    jiff::civil::Date::strptime("%Y-%m-%d", text)
+        .map(|_| text.to_owned())
+        .map_err(|e| {
+            format!("not a calendar day in the form YYYY-MM-DD ({e}); no request was sent")
+        })
+}
+
+/// A time that exists, `YYYY-MM-DDTHH:MM:SS`.
+pub fn timestamp(text: &str) -> Result<String, String> {
+    jiff::civil::DateTime::strptime("%Y-%m-%dT%H:%M:%S", text)
+        .map(|_| text.to_owned())
+        .map_err(|e| {
+            format!("not a time in the form YYYY-MM-DDTHH:MM:SS ({e}); no request was sent")
+        })
 }
 
 /// Runs a credits command.

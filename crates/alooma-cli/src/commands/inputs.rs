@@ -328,7 +328,11 @@ async fn create(args: CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
         }
     };
     match ctx.out.format() {
-        crate::output::Format::Json => ctx.out.value(&json!({ "id": id, "name": label })),
-        crate::output::Format::Table => ctx.out.done(&format!("created input {label}: {id}")),
+        crate::output::Format::Json | crate::output::Format::Yaml => {
+            ctx.out.value(&json!({ "id": id, "name": label }))
+        }
+        crate::output::Format::Table | crate::output::Format::Tsv => {
+            ctx.out.done(&format!("created input {label}: {id}"))
+        }
     }
 }

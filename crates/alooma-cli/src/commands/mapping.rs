@@ -110,8 +110,10 @@ pub async fn run(cmd: MappingCmd, ctx: &Ctx, matches: Option<&ArgMatches>) -> Re
         MappingCmd::Get { name } => {
             let mapping = ctx.client()?.get_mapping(&name).await?;
             match ctx.out.format() {
-                crate::output::Format::Json => ctx.out.value(&mapping),
-                crate::output::Format::Table => ctx.out.columns(
+                crate::output::Format::Json | crate::output::Format::Yaml => {
+                    ctx.out.value(&mapping)
+                }
+                crate::output::Format::Table | crate::output::Format::Tsv => ctx.out.columns(
                     &field_rows(&mapping),
                     &["path", "column", "type", "discarded"],
                 ),
@@ -142,16 +144,16 @@ pub async fn run(cmd: MappingCmd, ctx: &Ctx, matches: Option<&ArgMatches>) -> Re
             let after = read_mapping(&new)?;
             let changes = diff(&before, &after);
             match ctx.out.format() {
-                crate::output::Format::Json => {
+                crate::output::Format::Json | crate::output::Format::Yaml => {
                     let lines: Vec<String> =
                         changes.to_string().lines().map(str::to_owned).collect();
                     ctx.out
                         .value(&json!({ "count": changes.len(), "changes": lines }))?;
                 }
-                crate::output::Format::Table if changes.is_empty() => {
+                crate::output::Format::Table | crate::output::Format::Tsv if changes.is_empty() => {
                     crate::output::write_line("no differences")?;
                 }
-                crate::output::Format::Table => {
+                crate::output::Format::Table | crate::output::Format::Tsv => {
                     crate::output::write_line(changes.to_string().trim_end_matches('\n'))?;
                 }
             }
@@ -223,7 +225,7 @@ fn parse_map(
     let mut parts = spec.rsplitn(3, ':');
     let (Some(ty), Some(column), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(CliError::usage(format!(
-            "--map {spec:?}: expected PATH:COLUMN:TYPE, e.g. customer.email:email:VARCHAR(256)"
+            "--map {spec:?}: expected PATH:COLUMN:TYPE, e.g. --map 'customer.email:email:VARCHAR(256)' (quoted for the shell)"
         )));
     };
     if column.is_empty() {

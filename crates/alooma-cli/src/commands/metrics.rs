@@ -72,8 +72,8 @@ pub async fn run(cmd: MetricsCmd, ctx: &Ctx) -> Result<(), CliError> {
                 .get_metrics_by_names(parsed, window.minutes, resolution)
                 .await?;
             match ctx.out.format() {
-                crate::output::Format::Json => ctx.out.value(&series),
-                crate::output::Format::Table => {
+                crate::output::Format::Json | crate::output::Format::Yaml => ctx.out.value(&series),
+                crate::output::Format::Table | crate::output::Format::Tsv => {
                     let rows: Vec<Value> = series
                         .iter()
                         .flat_map(|s| {

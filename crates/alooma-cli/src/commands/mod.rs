@@ -4,6 +4,7 @@
 pub mod call;
 pub mod code_engine;
 pub mod completions;
+pub mod configure;
 pub mod credits;
 pub mod event_types;
 pub mod inputs;
@@ -64,6 +65,8 @@ pub async fn run(command: Command, ctx: &Ctx, matches: &ArgMatches) -> Result<()
             ctx.out.value(&json!({ "account": name }))
         }
         Command::Pipeline(cmd) => pipeline::run(cmd, ctx).await,
+        Command::Configure(args) => configure::run(&args, ctx, matches),
+        Command::Environment => crate::output::write_line(crate::config::ENVIRONMENT),
         Command::Operations => call::list(ctx),
         Command::Call(args) => call::call(args, ctx).await,
         Command::Demo => crate::demo::run().await,
@@ -131,8 +134,10 @@ pub fn bulk_json(report: &BulkReport) -> Value {
 /// unless every failure has the same class, then that class's code).
 pub fn finish_bulk(ctx: &Ctx, what: &str, report: BulkReport) -> Result<(), CliError> {
     match ctx.out.format() {
-        crate::output::Format::Json => ctx.out.value(&bulk_json(&report))?,
-        crate::output::Format::Table => {
+        crate::output::Format::Json | crate::output::Format::Yaml => {
+            ctx.out.value(&bulk_json(&report))?
+        }
+        crate::output::Format::Table | crate::output::Format::Tsv => {
             let rows: Vec<Value> = report
                 .succeeded
                 .iter()

@@ -110,8 +110,8 @@ async fn make_plan(target: &Target, ctx: &Ctx) -> Result<Plan, CliError> {
 
 fn print_plan(plan: &Plan, ctx: &Ctx) -> Result<(), CliError> {
     match ctx.out.format() {
-        Format::Json => ctx.out.value(&plan.to_json()),
-        Format::Table => write_line(plan.to_string().trim_end()),
+        Format::Json | Format::Yaml => ctx.out.value(&plan.to_json()),
+        Format::Table | Format::Tsv => write_line(plan.to_string().trim_end()),
     }
 }
 
@@ -125,12 +125,12 @@ async fn export(dir: &Path, ctx: &Ctx) -> Result<(), CliError> {
     let count = live.resources().count();
     let references = live.secret_references();
     match ctx.out.format() {
-        Format::Json => ctx.out.value(&json!({
+        Format::Json | Format::Yaml => ctx.out.value(&json!({
             "dir": dir.display().to_string(),
             "resources": count,
             "secret_references": references,
         })),
-        Format::Table => {
+        Format::Table | Format::Tsv => {
             write_line(&format!("exported {count} resources to {}", dir.display()))?;
             if !references.is_empty() {
                 write_line(&format!(
@@ -163,7 +163,7 @@ pub async fn run(cmd: PipelineCmd, ctx: &Ctx) -> Result<(), CliError> {
         }
         PipelineCmd::Apply(args) => {
             let plan = make_plan(&args.target, ctx).await?;
-            let json = ctx.out.format() == Format::Json;
+            let json = matches!(ctx.out.format(), Format::Json | Format::Yaml);
             if plan.is_empty() {
                 return if json {
                     ctx.out

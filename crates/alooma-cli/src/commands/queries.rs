@@ -72,7 +72,10 @@ const QUERY_COLUMNS: &[&str] = &[
 ];
 
 fn print_queries(ctx: &Ctx, queries: &ScheduledQueries) -> Result<(), CliError> {
-    if ctx.out.format() == crate::output::Format::Json {
+    if matches!(
+        ctx.out.format(),
+        crate::output::Format::Json | crate::output::Format::Yaml
+    ) {
         return ctx.out.value(queries);
     }
     let mut rows = Vec::new();

@@ -73,7 +73,7 @@ fn usage_errors_exit_2() {
     let emu = Emu::start();
     emu.cmd().args(["inputs", "frobnicate"]).assert().code(2);
     emu.cmd()
-        .args(["--output", "yaml", "users"])
+        .args(["--output", "xml", "users"])
         .assert()
         .code(2);
     // No credentials at all.
@@ -87,7 +87,7 @@ fn usage_errors_exit_2() {
         ])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("--api-key"));
+        .stderr(predicates::str::contains("ALOOMA_API_KEY"));
     // A bad --map spec.
     emu.cmd()
         .args(["mapping", "edit", "x.json", "--map", "a.b"])
@@ -103,14 +103,8 @@ fn usage_errors_exit_2() {
 fn wrong_api_key_exits_3() {
     let emu = Emu::start();
     let out = Emu::bare()
-        .args([
-            "--base-url",
-            emu.emu.base_url(),
-            "--account",
-            "acme",
-            "--api-key",
-            "wrong-key",
-        ])
+        .args(["--base-url", emu.emu.base_url(), "--account", "acme"])
+        .env("ALOOMA_API_KEY", "wrong-key")
         .args(["event-types", "list"])
         .output()
         .unwrap();
@@ -123,10 +117,9 @@ fn wrong_api_key_exits_3() {
             emu.emu.base_url(),
             "--account",
             "other",
-            "--api-key",
-            KEY,
             "users",
         ])
+        .env("ALOOMA_API_KEY", KEY)
         .assert()
         .code(3);
 }
@@ -164,7 +157,8 @@ fn connection_refused_exits_5() {
             "--account",
             "acme",
         ])
-        .args(["--api-key", KEY, "--timeout", "5", "event-types", "list"])
+        .env("ALOOMA_API_KEY", KEY)
+        .args(["--timeout", "5", "event-types", "list"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));

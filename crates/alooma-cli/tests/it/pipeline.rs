@@ -173,14 +173,8 @@ fn detailed_exitcode_is_1_on_any_error() {
     // The service unreachable.
     std::fs::write(dir.path().join("output.json"), "{}").unwrap();
     let out = Emu::bare()
-        .args([
-            "--base-url",
-            "http://127.0.0.1:9",
-            "--account",
-            "acme",
-            "--api-key",
-            KEY,
-        ])
+        .args(["--base-url", "http://127.0.0.1:9", "--account", "acme"])
+        .env("ALOOMA_API_KEY", KEY)
         .args(["pipeline", "plan", d, "--detailed-exitcode"])
         .output()
         .unwrap();

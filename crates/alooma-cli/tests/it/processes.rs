@@ -43,21 +43,27 @@ fn emulator_serve_prints_its_url_and_stops_on_sigterm() {
             "0",
             "--account",
             "acme",
-            "--api-key",
+            "--key",
             "serve-key",
         ])
-        .env_remove("ALOOMA_API_KEY")
+        // A real key in the environment is not the emulator's.
+        .env("ALOOMA_API_KEY", "users-real-key")
         .env_remove("ALOOMA_ACCOUNT")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    reader.read_line(&mut line).unwrap();
     let url = line.trim().to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let mut export = String::new();
+    reader.read_line(&mut export).unwrap();
+    assert_eq!(
+        export.trim(),
+        format!("export ALOOMA_BASE_URL={url} ALOOMA_ACCOUNT=acme ALOOMA_API_KEY=serve-key")
+    );
 
     let out = Emu::bare()
         .args([
@@ -65,24 +71,16 @@ fn emulator_serve_prints_its_url_and_stops_on_sigterm() {
             &url,
             "--account",
             "acme",
-            "--api-key",
-            "serve-key",
             "event-types",
             "list",
         ])
+        .env("ALOOMA_API_KEY", "serve-key")
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     Emu::bare()
-        .args([
-            "--base-url",
-            &url,
-            "--account",
-            "acme",
-            "--api-key",
-            "other",
-            "users",
-        ])
+        .args(["--base-url", &url, "--account", "acme", "users"])
+        .env("ALOOMA_API_KEY", "users-real-key")
         .assert()
         .code(3);
 

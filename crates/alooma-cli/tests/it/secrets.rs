@@ -28,14 +28,8 @@ fn api_key_is_never_printed_even_verbose() {
     assert!(!stderr(&out).is_empty());
     // A wrong key is not echoed back either.
     let out = Emu::bare()
-        .args([
-            "--base-url",
-            emu.emu.base_url(),
-            "--account",
-            "acme",
-            "--api-key",
-            "wrong-key-0d9f3",
-        ])
+        .args(["--base-url", emu.emu.base_url(), "--account", "acme"])
+        .env("ALOOMA_API_KEY", "wrong-key-0d9f3")
         .args(["-vv", "users"])
         .output()
         .unwrap();

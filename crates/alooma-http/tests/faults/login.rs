@@ -57,7 +57,8 @@ async fn a_refused_re_login_after_a_valid_session_is_remembered() {
         // The password is changed on the server and the session ends.
         server.set_auth(login_server("rotated"));
         server.expire_sessions();
-        let results = futures_util::future::join_all((0..100).map(|_| call(&t, get_inputs()))).await;
+        let results =
+            futures_util::future::join_all((0..100).map(|_| call(&t, get_inputs()))).await;
         assert!(results.iter().all(|r| matches!(r, Err(e) if e.is_auth())));
         assert_eq!(server.logins(), 2, "one login, then exactly one re-login");
         // And later calls do not try again.
@@ -72,7 +73,8 @@ async fn a_401_storm_on_a_valid_session_gives_exactly_one_re_login() {
         let (server, t) = setup("right", "right", Duration::from_secs(300)).await;
         assert_eq!(call(&t, get_inputs()).await.unwrap().status(), 200);
         server.expire_sessions();
-        let results = futures_util::future::join_all((0..100).map(|_| call(&t, get_inputs()))).await;
+        let results =
+            futures_util::future::join_all((0..100).map(|_| call(&t, get_inputs()))).await;
         assert!(
             results
                 .iter()

@@ -63,9 +63,16 @@ impl Emu {
             "ALOOMA_USERNAME",
             "ALOOMA_PASSWORD",
             "RUST_LOG",
+            "ALOOMA_PROFILE",
+            "ALOOMA_CA_BUNDLE",
         ] {
             cmd.env_remove(var);
         }
+        // No user's config file: a directory that does not exist.
+        cmd.env(
+            "ALOOMA_CONFIG_DIR",
+            std::env::temp_dir().join("alooma-cli-tests-no-config"),
+        );
         cmd.timeout(std::time::Duration::from_secs(60));
         cmd
     }
@@ -73,14 +80,8 @@ impl Emu {
     /// The binary pointed at this emulator with the API key.
     pub fn cmd(&self) -> Command {
         let mut cmd = Self::bare();
-        cmd.args([
-            "--base-url",
-            self.emu.base_url(),
-            "--account",
-            "acme",
-            "--api-key",
-            KEY,
-        ]);
+        cmd.args(["--base-url", self.emu.base_url(), "--account", "acme"])
+            .env("ALOOMA_API_KEY", KEY);
         cmd
     }
 
