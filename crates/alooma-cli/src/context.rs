@@ -147,7 +147,8 @@ impl Ctx {
     /// no terminal to ask on (and no `--yes`), the command is refused with a
     /// usage error.
     pub fn confirm(&self, action: &str) -> Result<(), CliError> {
-        if self.global.yes {
+        // A dry run sends no write: nothing to confirm.
+        if self.global.yes || self.global.dry_run {
             return Ok(());
         }
         if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {

@@ -7,7 +7,7 @@
 
 use crate::context::Ctx;
 use crate::exit::CliError;
-use alooma::core::{auth::SensitiveBody, render, OperationInfo, RetrySafety};
+use alooma::core::{render, OperationInfo, RetrySafety};
 use clap::Args;
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -98,16 +98,15 @@ fn arguments(args: &CallArgs) -> Result<Value, CliError> {
     Ok(Value::Object(map))
 }
 
-/// The request as `render` shows it; a body holding credentials is
-/// replaced unless `--show-secrets`.
+/// The request as `render` shows it, secret values redacted unless
+/// `--show-secrets`.
 fn dry_run(request: &alooma::http::Request<bytes::Bytes>, show_secrets: bool) -> String {
-    if show_secrets || request.extensions().get::<SensitiveBody>().is_none() {
-        return render(request);
-    }
-    let mut hidden = request.clone();
-    *hidden.body_mut() =
-        bytes::Bytes::from_static(b"<the body holds credentials; --show-secrets prints it>");
-    render(&hidden)
+    let text = if show_secrets {
+        render(request)
+    } else {
+        alooma::core::render_redacted(request)
+    };
+    format!("{}\n\ndry run: this request was not sent", text.trim_end())
 }
 
 /// Runs `alooma call`.

@@ -135,6 +135,7 @@ pub async fn run(cmd: CodeEngineCmd, ctx: &Ctx) -> Result<(), CliError> {
         }
         CodeEngineCmd::Delete { module, transform } => {
             let client = ctx.client()?;
+            ctx.confirm(&format!("delete the Code Engine module {module}"))?;
             if transform {
                 #[allow(deprecated)]
                 // reachable on purpose: scripts ported from the reference use it
@@ -145,7 +146,9 @@ pub async fn run(cmd: CodeEngineCmd, ctx: &Ctx) -> Result<(), CliError> {
             ctx.out.done(&format!("deleted module {module}"))
         }
         CodeEngineCmd::Reset => {
-            ctx.client()?.set_transform_to_default().await?;
+            let client = ctx.client()?;
+            ctx.confirm("replace the main module with the default transform")?;
+            client.set_transform_to_default().await?;
             ctx.out.done("main is the default transform again")
         }
         CodeEngineCmd::Test {

@@ -54,7 +54,9 @@ pub async fn run(cmd: EventTypesCmd, ctx: &Ctx) -> Result<(), CliError> {
             ctx.out.value(&et)
         }
         EventTypesCmd::Discard { name } => {
-            ctx.client()?.discard_event_type(&name).await?;
+            let client = ctx.client()?;
+            ctx.confirm(&format!("discard the event type {name} (its mapping is replaced; its events are no longer loaded)"))?;
+            client.discard_event_type(&name).await?;
             ctx.out.done(&format!("discarded event type {name}"))
         }
         EventTypesCmd::AutoMap { name } => match ctx.client()?.auto_map_event_type(&name).await? {
@@ -62,12 +64,16 @@ pub async fn run(cmd: EventTypesCmd, ctx: &Ctx) -> Result<(), CliError> {
             _ => ctx.out.done(&format!("auto-mapped event type {name}")),
         },
         EventTypesCmd::ClearStats { name } => {
-            ctx.client()?.clear_event_type_stats(&name).await?;
+            let client = ctx.client()?;
+            ctx.confirm(&format!("clear the counters of the event type {name}"))?;
+            client.clear_event_type_stats(&name).await?;
             ctx.out
                 .done(&format!("cleared the counters of event type {name}"))
         }
         EventTypesCmd::Delete { name } => {
-            ctx.client()?.delete_event_type(&name).await?;
+            let client = ctx.client()?;
+            ctx.confirm(&format!("delete the event type {name}"))?;
+            client.delete_event_type(&name).await?;
             ctx.out.done(&format!("deleted event type {name}"))
         }
         EventTypesCmd::DeleteAll => {

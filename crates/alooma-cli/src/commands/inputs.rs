@@ -190,7 +190,9 @@ pub async fn run(cmd: InputsCmd, ctx: &Ctx) -> Result<(), CliError> {
             answer_or_done(ctx, answer, &format!("resumed input {id}"))
         }
         InputsCmd::Remove { id } => {
-            ctx.client()?.remove_input(&id).await?;
+            let client = ctx.client()?;
+            ctx.confirm(&format!("remove the input {id}"))?;
+            client.remove_input(&id).await?;
             ctx.out.done(&format!("removed input {id}"))
         }
         InputsCmd::RemoveAll => {

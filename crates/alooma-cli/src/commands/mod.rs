@@ -146,7 +146,10 @@ pub fn finish_bulk(ctx: &Ctx, what: &str, report: BulkReport) -> Result<(), CliE
                     report
                         .failed
                         .iter()
-                        .map(|(item, e)| json!({"item": item, "result": format!("FAILED: {e}")})),
+                        .map(|(item, e)| match e {
+                            alooma::Error::DryRun { request, .. } => json!({"item": item, "result": format!("not sent (dry run): {}", request.lines().next().unwrap_or_default())}),
+                            e => json!({"item": item, "result": format!("FAILED: {e}")}),
+                        }),
                 )
                 .collect();
             ctx.out.columns(&rows, &["item", "result"])?;
@@ -154,6 +157,12 @@ pub fn finish_bulk(ctx: &Ctx, what: &str, report: BulkReport) -> Result<(), CliE
     }
     if report.is_success() {
         return Ok(());
+    }
+    if report.failed.iter().all(|(_, e)| e.is_dry_run()) {
+        return crate::output::write_line(&format!(
+            "dry run: {} write(s) not sent",
+            report.failed.len()
+        ));
     }
     let mut failed = report.failed;
     let count = failed.len();

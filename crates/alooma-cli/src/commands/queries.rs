@@ -148,7 +148,9 @@ pub async fn run(cmd: QueriesCmd, ctx: &Ctx) -> Result<(), CliError> {
             ctx.out.done(&format!("query {id} is running"))
         }
         QueriesCmd::Remove { id } => {
-            ctx.client()?.remove_scheduled_query(&id).await?;
+            let client = ctx.client()?;
+            ctx.confirm(&format!("remove the scheduled query {id}"))?;
+            client.remove_scheduled_query(&id).await?;
             ctx.out.done(&format!("removed query {id}"))
         }
     }

@@ -59,7 +59,9 @@ pub async fn run(cmd: SecretsCmd, ctx: &Ctx) -> Result<(), CliError> {
             ))
         }
         SecretsCmd::Delete { name } => {
-            ctx.client()?.delete_secret(&name).await?;
+            let client = ctx.client()?;
+            ctx.confirm(&format!("delete the secret {name}"))?;
+            client.delete_secret(&name).await?;
             ctx.out.done(&format!("deleted secret {name}"))
         }
     }

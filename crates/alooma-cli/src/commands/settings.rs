@@ -83,7 +83,9 @@ pub async fn run(cmd: SettingsCmd, ctx: &Ctx) -> Result<(), CliError> {
             ctx.out.done(&format!("events are kept in s3://{bucket}"))
         }
         SettingsCmd::DeleteS3Retention => {
-            ctx.client()?.delete_s3_retention().await?;
+            let client = ctx.client()?;
+            ctx.confirm("remove the S3 retention settings")?;
+            client.delete_s3_retention().await?;
             ctx.out.done("S3 retention removed")
         }
     }

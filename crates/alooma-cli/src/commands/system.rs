@@ -69,8 +69,17 @@ fn finish(ctx: &Ctx, report: CleanSystemReport) -> Result<(), CliError> {
     ctx.out
         .columns(&report_rows(&report), &["step", "ok", "outcome"])?;
     let failed = report.failures().count();
+    let dry = report.failures().all(|(_, outcome)| match outcome {
+        StepOutcome::Failed(e) => e.is_dry_run(),
+        StepOutcome::Bulk(r) => r.failed.iter().all(|(_, e)| e.is_dry_run()),
+        _ => false,
+    });
     if failed == 0 {
         Ok(())
+    } else if dry {
+        crate::output::write_line(
+            "dry run: no write was sent (each step stopped before its first write)",
+        )
     } else {
         Err(CliError::failed(format!(
             "{failed} step(s) of the clean-up failed (listed above); fix the cause and run `alooma system clean` again"

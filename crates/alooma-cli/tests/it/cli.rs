@@ -179,6 +179,16 @@ fn destructive_commands_refuse_without_yes_and_tty() {
         vec!["system", "clean"],
         vec!["tables", "drop", "public", "orders"],
         vec!["restream", "purge"],
+        // Single deletes and removes are irreversible too.
+        vec!["inputs", "remove", "7f0e2a10-3c55-4b8d-a2f4-0000000000a3"],
+        vec!["event-types", "delete", "orders"],
+        vec!["event-types", "discard", "orders"],
+        vec!["event-types", "clear-stats", "orders"],
+        vec!["code-engine", "delete", "utils"],
+        vec!["code-engine", "reset"],
+        vec!["queries", "remove", "1"],
+        vec!["secrets", "delete", "db_password"],
+        vec!["settings", "delete-s3-retention"],
     ] {
         let out = emu.cmd().args(&args).write_stdin("yes\n").output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
@@ -188,11 +198,7 @@ fn destructive_commands_refuse_without_yes_and_tty() {
     assert_eq!(emu.input_count(), inputs);
     assert_eq!(emu.emu.with_state(|s| s.tables.len()), tables);
     assert_eq!(emu.emu.with_state(|s| s.modules.clone()), modules);
-    assert!(!emu
-        .emu
-        .requests()
-        .iter()
-        .any(|r| r.method == "DELETE" || r.method == "POST"));
+    assert!(!emu.emu.requests().iter().any(|r| r.method != "GET"));
 
     // With --yes they run.
     let out = emu
@@ -284,7 +290,10 @@ fn inputs_create_from_a_spec_waits_for_the_node() {
         .output()
         .unwrap();
     assert_eq!(json(&out)["inputSleepTime"], 42.0);
-    emu.cmd().args(["inputs", "remove", &id]).assert().success();
+    emu.cmd()
+        .args(["--yes", "inputs", "remove", &id])
+        .assert()
+        .success();
     assert_eq!(emu.input_count(), before);
 }
 
@@ -370,7 +379,7 @@ fn code_engine_and_queries_commands_change_state() {
     let id = json(&out)["id"].to_string();
     emu.cmd().args(["queries", "run", &id]).assert().success();
     emu.cmd()
-        .args(["queries", "remove", &id])
+        .args(["--yes", "queries", "remove", &id])
         .assert()
         .success();
     emu.cmd().args(["queries", "run", &id]).assert().code(4);

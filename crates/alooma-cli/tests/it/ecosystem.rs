@@ -1,0 +1,388 @@
+//! The CLI in its ecosystem, with the real binary: profiles and the
+//! credentials file, no API key on the command line, the environment help,
+//! output formats and --query, --dry-run, client-side refusals.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common::{json, stderr, stdout, Emu, KEY};
+
+fn writes(emu: &Emu) -> usize {
+    emu.emu
+        .requests()
+        .iter()
+        .filter(|r| r.method != "GET")
+        .count()
+}
+
+/// The binary with a config directory of its own and no key in the environment.
+fn with_config(dir: &std::path::Path) -> assert_cmd::Command {
+    let mut cmd = Emu::bare();
+    cmd.env("ALOOMA_CONFIG_DIR", dir);
+    cmd
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn profiles_and_the_credentials_file() {
+    let emu = Emu::start();
+    let dir = tempfile::tempdir().unwrap();
+    // configure writes the profile, and the key (read from stdin) with mode 0600.
+    let out = with_config(dir.path())
+        .args([
+            "--profile",
+            "dev",
+            "configure",
+            "--base-url",
+            emu.emu.base_url(),
+            "--account",
+            "acme",
+            "-o",
+            "json",
+            "--api-key-stdin",
+        ])
+        .write_stdin(format!("{KEY}\n"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert!(
+        config.contains("[profiles.dev]") && config.contains("account = \"acme\""),
+        "{config}"
+    );
+    assert!(!config.contains(KEY));
+    let creds = dir.path().join("credentials.toml");
+    assert!(std::fs::read_to_string(&creds).unwrap().contains(KEY));
+    #[cfg(unix)]
+    assert_eq!(mode(&creds), 0o600);
+    assert!(!format!("{}{}", stdout(&out), stderr(&out)).contains(KEY));
+
+    // The profile by flag and by ALOOMA_PROFILE.
+    let out = with_config(dir.path())
+        .args(["--profile", "dev", "event-types", "list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(json(&out).as_array().is_some_and(|a| !a.is_empty()));
+    let out = with_config(dir.path())
+        .env("ALOOMA_PROFILE", "dev")
+        .args(["users"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // An unknown profile names the ones there are.
+    let out = with_config(dir.path())
+        .args(["--profile", "prod", "users"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no profile \"prod\"") && stderr(&out).contains("dev"),
+        "{}",
+        stderr(&out)
+    );
+    // A credentials file others can read is refused.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = with_config(dir.path())
+            .args(["--profile", "dev", "users"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("chmod 600"), "{}", stderr(&out));
+    }
+    // The flag and the environment win over the profile.
+    let before = emu.emu.requests().len();
+    let out = with_config(dir.path())
+        .env("ALOOMA_API_KEY", KEY)
+        .args([
+            "--profile",
+            "dev",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--timeout",
+            "2",
+            "users",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert_eq!(emu.emu.requests().len(), before);
+    // A default profile is used without --profile.
+    let out = with_config(dir.path())
+        .args([
+            "configure",
+            "--base-url",
+            emu.emu.base_url(),
+            "--account",
+            "acme",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = with_config(dir.path())
+        .env("ALOOMA_API_KEY", KEY)
+        .args(["users"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Nothing to configure without a terminal.
+    let out = with_config(dir.path())
+        .args(["configure"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn an_api_key_on_the_command_line_is_refused_and_stdin_works() {
+    let emu = Emu::start();
+    let out = Emu::bare()
+        .args([
+            "--base-url",
+            emu.emu.base_url(),
+            "--account",
+            "acme",
+            "--api-key",
+            KEY,
+            "users",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("--api-key is not accepted") && err.contains("no request was sent"),
+        "{err}"
+    );
+    assert!(!err.contains(KEY));
+    assert!(emu.emu.requests().is_empty());
+    let out = Emu::bare()
+        .args([
+            "--base-url",
+            emu.emu.base_url(),
+            "--account",
+            "acme",
+            "--api-key-stdin",
+            "users",
+        ])
+        .write_stdin(format!("{KEY}\n"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // `--help` does not offer --api-key.
+    let help = stdout(&Emu::bare().args(["--help"]).output().unwrap());
+    assert!(
+        !help.contains("--api-key <") && help.contains("--api-key-stdin"),
+        "{help}"
+    );
+    assert!(help.contains("Global options"), "{help}");
+}
+
+#[test]
+fn help_environment_lists_every_variable() {
+    for args in [vec!["help", "environment"], vec!["environment"]] {
+        let out = Emu::bare().args(&args).output().unwrap();
+        assert!(out.status.success());
+        let text = stdout(&out);
+        for var in [
+            "ALOOMA_BASE_URL",
+            "ALOOMA_ACCOUNT",
+            "ALOOMA_API_KEY",
+            "ALOOMA_USERNAME",
+            "ALOOMA_PASSWORD",
+            "ALOOMA_PROFILE",
+            "ALOOMA_CONFIG_DIR",
+            "ALOOMA_CA_BUNDLE",
+            "ALOOMA_SECRET_",
+            "HTTPS_PROXY",
+            "NO_PROXY",
+        ] {
+            assert!(text.contains(var), "{var} missing from {args:?}:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn yaml_tsv_and_queries() {
+    let emu = Emu::start();
+    let out = emu.cmd().args(["-o", "yaml", "users"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(stdout(&out).starts_with("- email: "), "{}", stdout(&out));
+    let out = emu.cmd().args(["-o", "tsv", "users"]).output().unwrap();
+    let text = stdout(&out);
+    let header = text.lines().next().unwrap();
+    assert!(header.starts_with("email\t"), "{text}");
+    assert_eq!(
+        text.lines().nth(1).unwrap().split('\t').count(),
+        header.split('\t').count()
+    );
+    let out = emu
+        .cmd()
+        .args(["-o", "json", "--query", "[].email", "users"])
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)[0], "demo@example.com");
+    let out = emu
+        .cmd()
+        .args([
+            "-o",
+            "tsv",
+            "--query",
+            "[?name=='orders'].{name: name, mode: mappingMode}",
+            "event-types",
+            "list",
+        ])
+        .output()
+        .unwrap();
+    // (JMESPath's multiselect objects have sorted keys)
+    assert_eq!(
+        stdout(&out).trim(),
+        "mode\tname\nFLEXIBLE\torders",
+        "{}",
+        stderr(&out)
+    );
+    // A query that does not parse: refused before anything is sent.
+    let before = emu.emu.requests().len();
+    let out = emu.cmd().args(["--query", "[?", "users"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("JMESPath") && stderr(&out).contains("no request was sent"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(emu.emu.requests().len(), before);
+}
+
+#[test]
+fn tables_never_wrap_and_cut_only_without_wide() {
+    let emu = Emu::start();
+    let long = "x".repeat(150);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        format!("def transform(event):\n    return event  # {long}\n"),
+    )
+    .unwrap();
+    assert!(emu
+        .cmd()
+        .args(["code-engine", "set", "long", file.path().to_str().unwrap()])
+        .output()
+        .unwrap()
+        .status
+        .success());
+    let out = emu
+        .cmd()
+        .args(["-o", "table", "code-engine", "list"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains('…') && !text.contains(&long), "{text}");
+    let out = emu
+        .cmd()
+        .args(["-o", "table", "--wide", "code-engine", "list"])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains(&long), "{}", stdout(&out));
+    // Every row is one line: an id is never broken.
+    let out = emu
+        .cmd()
+        .args(["-o", "table", "inputs", "list"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("7f0e2a10-3c55-4b8d-a2f4-0000000000a3")),
+        "{text}"
+    );
+}
+
+#[test]
+fn dry_run_sends_no_write_on_any_command() {
+    let emu = Emu::start();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["event-types", "delete", "orders"],
+        vec!["inputs", "remove", "7f0e2a10-3c55-4b8d-a2f4-0000000000a3"],
+        vec!["mapping", "mode", "STRICT"],
+        vec!["queries", "schedule", "orders", "SELECT 1", "--every", "6"],
+        vec!["system", "clean"],
+        vec![
+            "call",
+            "set_secrets",
+            "secrets:={\"ci_token\": \"s3cr3t-value\"}",
+        ],
+    ];
+    for args in cases {
+        let out = emu.cmd().arg("--dry-run").args(&args).output().unwrap();
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(out.status.success(), "{args:?}: {text}");
+        assert!(text.contains("not sent"), "{args:?}: {text}");
+        assert!(!text.contains("s3cr3t-value"), "{args:?}: {text}");
+        assert_eq!(writes(&emu), 0, "{args:?} sent a write");
+    }
+    let out = emu
+        .cmd()
+        .args(["--dry-run", "event-types", "delete", "orders"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).starts_with("DELETE /event-types/orders\n"),
+        "{}",
+        stdout(&out)
+    );
+    let out = emu
+        .cmd()
+        .args([
+            "--dry-run",
+            "call",
+            "set_secrets",
+            "secrets:={\"ci_token\": \"s3cr3t-value\"}",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).contains("\"ci_token\": \"<redacted>\""),
+        "{}",
+        stdout(&out)
+    );
+    assert!(emu.emu.with_state(|s| s.event_types.contains_key("orders")));
+}
+
+#[test]
+fn client_side_refusals_exit_2_and_say_nothing_was_sent() {
+    let emu = Emu::start();
+    for args in [
+        vec!["credits", "used", "--from", "2024-02-31"],
+        vec!["credits", "loaded-events", "--from", "2024-02-30T00:00:00"],
+        vec!["queries", "schedule", "orders", " ", "--every", "6"],
+    ] {
+        let out = emu.cmd().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("no request was sent"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        // One error, printed once.
+        assert_eq!(
+            stderr(&out).matches("error").count() + stderr(&out).matches("alooma:").count(),
+            1,
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(emu.emu.requests().is_empty());
+    let out = emu
+        .cmd()
+        .args(["credits", "used", "--from", "2024-02-29"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
