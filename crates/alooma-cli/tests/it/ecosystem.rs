@@ -386,3 +386,93 @@ fn client_side_refusals_exit_2_and_say_nothing_was_sent() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// A one-shot proxy on loopback: records the first request head, answers 502.
+fn recording_proxy() -> (u16, std::sync::mpsc::Receiver<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            let _ = tx.send(String::from_utf8_lossy(&head).into_owned());
+            let _ = stream.write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
+        }
+    });
+    (port, rx)
+}
+
+#[test]
+fn https_proxy_and_no_proxy_from_the_environment() {
+    let (port, heads) = recording_proxy();
+    let out = Emu::bare()
+        .env("HTTPS_PROXY", format!("http://127.0.0.1:{port}"))
+        .env("ALOOMA_API_KEY", "proxy-env-key")
+        .args([
+            "--base-url",
+            "https://alooma.invalid",
+            "--account",
+            "acme",
+            "--timeout",
+            "5",
+            "users",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let head = heads
+        .recv_timeout(std::time::Duration::from_secs(5))
+        .unwrap();
+    assert!(
+        head.starts_with("CONNECT alooma.invalid:443 HTTP/1.1"),
+        "{head}"
+    );
+    assert!(!head.contains("proxy-env-key"), "{head}");
+    // (a refused tunnel is a connect failure, retried: drain the retries)
+    while heads.try_recv().is_ok() {}
+    // NO_PROXY: straight to the (unresolvable) host, the proxy sees nothing.
+    let out = Emu::bare()
+        .env("HTTPS_PROXY", format!("http://127.0.0.1:{port}"))
+        .env("NO_PROXY", "alooma.invalid")
+        .env("ALOOMA_API_KEY", "proxy-env-key")
+        .args([
+            "--base-url",
+            "https://alooma.invalid",
+            "--account",
+            "acme",
+            "--timeout",
+            "5",
+            "users",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(heads
+        .recv_timeout(std::time::Duration::from_millis(300))
+        .is_err());
+    // A CA bundle that does not exist is refused before anything is sent.
+    let out = Emu::bare()
+        .env("ALOOMA_CA_BUNDLE", "/no/such/bundle.pem")
+        .env("ALOOMA_API_KEY", "k")
+        .args([
+            "--base-url",
+            "https://alooma.invalid",
+            "--account",
+            "acme",
+            "users",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("/no/such/bundle.pem"),
+        "{}",
+        stderr(&out)
+    );
+}

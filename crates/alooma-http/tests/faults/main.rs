@@ -10,6 +10,7 @@ mod bodies;
 mod connections;
 mod deadlines;
 mod login;
+mod proxy;
 mod retries;
 mod secrets;
 mod timeouts;

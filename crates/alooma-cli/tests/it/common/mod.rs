@@ -65,6 +65,14 @@ impl Emu {
             "RUST_LOG",
             "ALOOMA_PROFILE",
             "ALOOMA_CA_BUNDLE",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+            "NO_PROXY",
+            "no_proxy",
         ] {
             cmd.env_remove(var);
         }
