@@ -19,12 +19,14 @@ fn main() -> Result<()> {
         "snapshots" => snapshots(),
         "fuzz" => fuzz(rest),
         "bench" => bench(rest),
+        "man" => man(rest),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
                  test                 what CI runs: fmt, clippy -D warnings, tests (snapshots locked), docs, demo\n  \
                  snapshots            run the snapshot tests and review changed snapshots\n  \
+                 man [dir]            write the alooma command's man pages (default target/man)\n  \
                  fuzz [target] [secs] run a fuzz target (needs nightly + cargo-fuzz; not in CI)\n  \
                  bench [--reference]  run the benchmarks and print ratios to their floors\n  \
                  bench --reference-only  only the comparison with the reference Python client"
@@ -124,6 +126,19 @@ fn ensure_installed(bin: &str, krate: &str) -> Result<()> {
         run(&format!("cargo install {krate}"), install)?;
     }
     Ok(())
+}
+
+/// Writes the man pages of the `alooma` command (clap_mangen, from the
+/// command line's own definition) into `dir` (default `target/man`).
+fn man(rest: &[String]) -> Result<()> {
+    let dir = rest
+        .first()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/man"));
+    let mut c = cargo();
+    c.args(["run", "-q", "-p", "alooma-cli", "--", "man"])
+        .arg(&dir);
+    run("alooma man", c)
 }
 
 fn snapshots() -> Result<()> {

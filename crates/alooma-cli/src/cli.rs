@@ -125,22 +125,67 @@ impl std::fmt::Debug for GlobalArgs {
     }
 }
 
+/// The connection options: the offline commands' help does not list them.
+const CONNECTION_OPTIONS: [&str; 7] = [
+    "base_url",
+    "account",
+    "profile",
+    "api_key_stdin",
+    "username",
+    "timeout",
+    "dry_run",
+];
+
+/// The command line. Asked for the help of an offline command
+/// (`mapping edit`, `mapping diff`, `completions`, `environment`), the
+/// connection options are left out of it: they do nothing there.
+pub fn command_for(args: &[String]) -> clap::Command {
+    use clap::CommandFactory;
+    let has = |w: &str| args.iter().any(|a| a == w);
+    let help = has("--help") || has("-h") || args.first().is_some_and(|a| a == "help");
+    let offline = (has("mapping") && (has("edit") || has("diff")))
+        || has("completions")
+        || has("environment");
+    let cmd = Cli::command();
+    if help && offline {
+        CONNECTION_OPTIONS
+            .iter()
+            .fold(cmd, |c, id| c.mut_arg(*id, |a| a.hide(true)))
+    } else {
+        cmd
+    }
+}
+
 /// Every command.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Inputs: list, get, create, edit, pause, resume, remove, sleep time.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  alooma -o table inputs list\n  alooma inputs get --name orders_db\n  alooma inputs create spec.json\n  alooma --yes inputs remove 7f0e2a10-3c55-4b8d-a2f4-0000000000a3"
+    )]
     Inputs(commands::inputs::InputsCmd),
     /// The pipeline's structure (nodes).
     Structure(commands::structure::StructureArgs),
     /// Event types: list, get, discard, delete.
-    #[command(subcommand, name = "event-types")]
+    #[command(
+        subcommand,
+        name = "event-types",
+        after_help = "Examples:\n  alooma -o table event-types list\n  alooma event-types get orders --query 'fields[].fieldName'\n  alooma --dry-run event-types delete orders"
+    )]
     EventTypes(commands::event_types::EventTypesCmd),
     /// Mappings: get, set, mode, and offline edit and diff.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  alooma mapping get orders > orders.json\n  alooma mapping edit orders.json --discard debug_info --map 'customer.email:email:VARCHAR(256)' --in-place\n  alooma mapping diff old.json orders.json -o json\n  alooma mapping set orders orders.json"
+    )]
     Mapping(commands::mapping::MappingCmd),
     /// The Code Engine: modules, test runs, requirements.
-    #[command(subcommand, name = "code-engine")]
+    #[command(
+        subcommand,
+        name = "code-engine",
+        after_help = "Examples:\n  alooma code-engine get main > main.py\n  alooma code-engine test event.json --code main=main.py\n  alooma code-engine set main main.py"
+    )]
     CodeEngine(commands::code_engine::CodeEngineCmd),
     /// Pipeline metrics.
     #[command(subcommand)]
@@ -152,7 +197,10 @@ pub enum Command {
     #[command(subcommand)]
     Schemas(commands::tables::SchemasCmd),
     /// Scheduled (consolidation) queries.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  alooma -o table queries list\n  alooma queries schedule orders 'INSERT INTO daily SELECT 1' --every 6\n  alooma --yes queries remove 12"
+    )]
     Queries(commands::queries::QueriesCmd),
     /// Secrets (values are never printed).
     #[command(subcommand)]
@@ -187,11 +235,17 @@ pub enum Command {
     /// Write a profile to the config file (and its API key to the
     /// credentials file, mode 0600).
     Configure(commands::configure::ConfigureArgs),
+    /// Write the man pages into a directory (`cargo xtask man`).
+    #[command(hide = true)]
+    Man(commands::man::ManArgs),
     /// The environment variables alooma reads (`alooma help environment`).
     #[command(long_about = crate::config::ENVIRONMENT)]
     Environment,
     /// The pipeline as code: export to files, plan, apply.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  alooma pipeline export pipeline/\n  alooma -o table pipeline plan pipeline/ --detailed-exitcode\n  alooma pipeline apply pipeline/ --dry-run\n  ALOOMA_SECRET_OUTPUT_PASSWORD=... alooma --yes pipeline apply pipeline/ --test-code"
+    )]
     Pipeline(commands::pipeline::PipelineCmd),
     /// Every operation of the API (the registry), with its request and
     /// the `alooma call` that runs it.

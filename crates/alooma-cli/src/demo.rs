@@ -48,8 +48,23 @@ pub async fn run() -> Result<(), CliError> {
     say(&format!(
         "\ndemo finished in {:.1} s: every step succeeded",
         started.elapsed().as_secs_f64()
-    ))
+    ))?;
+    say(NEXT_STEPS)
 }
+
+/// What to try next, against an emulator that keeps running.
+const NEXT_STEPS: &str = "
+Next steps: start an emulator that keeps running, and point alooma at it
+  alooma emulator serve --port 8080          # prints the export line below; leave it running
+  export ALOOMA_BASE_URL=http://127.0.0.1:8080 ALOOMA_ACCOUNT=acme ALOOMA_API_KEY=emulator-api-key
+then, in another shell:
+  alooma -o table event-types list
+  alooma inputs list --query '[].name'
+  alooma mapping get orders > orders.json
+  alooma mapping edit orders.json --map 'customer.email:email:VARCHAR(256)' --in-place
+  alooma --dry-run mapping set orders orders.json
+  alooma pipeline export pipeline/ && alooma pipeline plan pipeline/
+  alooma help environment";
 
 fn say(text: &str) -> Result<(), CliError> {
     write_line(text)

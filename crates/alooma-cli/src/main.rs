@@ -13,11 +13,12 @@ mod exit;
 mod in_place;
 mod output;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let matches = cli::Cli::command().get_matches();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let matches = cli::command_for(&args).get_matches();
     let parsed = match cli::Cli::from_arg_matches(&matches) {
         Ok(parsed) => parsed,
         Err(e) => e.exit(),

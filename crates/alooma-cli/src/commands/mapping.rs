@@ -145,10 +145,10 @@ pub async fn run(cmd: MappingCmd, ctx: &Ctx, matches: Option<&ArgMatches>) -> Re
             let changes = diff(&before, &after);
             match ctx.out.format() {
                 crate::output::Format::Json | crate::output::Format::Yaml => {
-                    let lines: Vec<String> =
-                        changes.to_string().lines().map(str::to_owned).collect();
+                    let structured: Vec<serde_json::Value> =
+                        changes.changes.iter().map(change_json).collect();
                     ctx.out
-                        .value(&json!({ "count": changes.len(), "changes": lines }))?;
+                        .value(&json!({ "count": changes.len(), "changes": structured }))?;
                 }
                 crate::output::Format::Table | crate::output::Format::Tsv if changes.is_empty() => {
                     crate::output::write_line("no differences")?;
@@ -166,6 +166,28 @@ pub async fn run(cmd: MappingCmd, ctx: &Ctx, matches: Option<&ArgMatches>) -> Re
             Ok(())
         }
     }
+}
+
+/// One change of `mapping diff` as data: the field's path (`null` for the
+/// event type's own mapping), the kind, the mapping before and after, and
+/// the line the text form prints.
+fn change_json(change: &alooma::mapping::Change) -> serde_json::Value {
+    use alooma::mapping::Change as C;
+    let path = change.path().map(ToString::to_string);
+    let (kind, before, after) = match change {
+        C::EventTypeRemapped { from, to } => ("event_type_remapped", json!(from), json!(to)),
+        C::Added { mapping, .. } => ("added", serde_json::Value::Null, json!(mapping)),
+        C::Removed { nested, .. } => (
+            "removed",
+            json!({ "nested": nested }),
+            serde_json::Value::Null,
+        ),
+        C::Remapped { from, to, .. } => ("remapped", json!(from), json!(to)),
+        C::Discarded { from, .. } => ("discarded", json!(from), serde_json::Value::Null),
+        C::Undiscarded { to, .. } => ("undiscarded", serde_json::Value::Null, json!(to)),
+        _ => ("other", serde_json::Value::Null, serde_json::Value::Null),
+    };
+    json!({ "path": path, "kind": kind, "before": before, "after": after, "text": change.to_string() })
 }
 
 /// A mapping mode from the command line; unknown modes are refused.

@@ -8,6 +8,7 @@ pub mod configure;
 pub mod credits;
 pub mod event_types;
 pub mod inputs;
+pub mod man;
 pub mod mapping;
 pub mod metrics;
 pub mod notifications;
@@ -66,6 +67,7 @@ pub async fn run(command: Command, ctx: &Ctx, matches: &ArgMatches) -> Result<()
         }
         Command::Pipeline(cmd) => pipeline::run(cmd, ctx).await,
         Command::Configure(args) => configure::run(&args, ctx, matches),
+        Command::Man(args) => man::run(&args),
         Command::Environment => crate::output::write_line(crate::config::ENVIRONMENT),
         Command::Operations => call::list(ctx),
         Command::Call(args) => call::call(args, ctx).await,

@@ -476,3 +476,93 @@ fn https_proxy_and_no_proxy_from_the_environment() {
         stderr(&out)
     );
 }
+
+#[test]
+fn help_has_examples_global_options_apart_and_man_pages() {
+    let help = |args: &[&str]| stdout(&Emu::bare().args(args).output().unwrap());
+    for args in [
+        &["--help"][..],
+        &["pipeline", "--help"],
+        &["mapping", "--help"],
+        &["inputs", "--help"],
+    ] {
+        assert!(help(args).contains("Examples:"), "{args:?}");
+    }
+    // Offline commands do not list the connection options.
+    for args in [
+        &["mapping", "edit", "--help"][..],
+        &["mapping", "diff", "--help"],
+        &["help", "mapping", "edit"],
+    ] {
+        let text = help(args);
+        assert!(
+            !text.contains("--base-url") && !text.contains("--account"),
+            "{args:?}:\n{text}"
+        );
+        assert!(
+            text.contains("Global options") && text.contains("--output"),
+            "{args:?}:\n{text}"
+        );
+    }
+    assert!(help(&["mapping", "get", "--help"]).contains("--base-url"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = Emu::bare()
+        .args(["man", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(dir.path().join("alooma-pipeline-plan.1")).unwrap();
+    assert!(page.contains(".TH") && page.contains("detailed"), "{page}");
+    assert!(
+        dir.path().join("alooma.1").is_file() && dir.path().join("alooma-mapping-edit.1").is_file()
+    );
+}
+
+#[test]
+fn mapping_diff_json_is_structured() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.json");
+    let new = dir.path().join("new.json");
+    std::fs::write(&old, r#"{"name": "e", "fields": [{"fieldName": "a", "fields": [], "mapping": {"columnName": "a", "columnType": {"type": "INT", "nonNull": false}, "isDiscarded": false}}]}"#).unwrap();
+    std::fs::copy(&old, &new).unwrap();
+    let out = Emu::bare()
+        .args([
+            "mapping",
+            "edit",
+            new.to_str().unwrap(),
+            "--map",
+            "b.c:bc:VARCHAR(64)",
+            "--discard",
+            "a",
+            "--in-place",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = Emu::bare()
+        .args([
+            "-o",
+            "json",
+            "mapping",
+            "diff",
+            old.to_str().unwrap(),
+            new.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let v = json(&out);
+    // Every field of an added subtree is listed (b, then b.c).
+    assert_eq!(v["count"], 3, "{v}");
+    let kinds: Vec<&str> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["discarded", "added", "added"], "{v}");
+    assert_eq!(v["changes"][0]["path"], "a");
+    assert_eq!(v["changes"][0]["before"]["columnName"], "a");
+    assert_eq!(v["changes"][2]["path"], "b.c");
+    assert_eq!(v["changes"][2]["after"]["columnType"]["length"], 64);
+    assert_eq!(v["changes"][2]["text"], "+ b.c -> bc VARCHAR(64)");
+}
