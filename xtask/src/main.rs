@@ -20,6 +20,7 @@ fn main() -> Result<()> {
         "fuzz" => fuzz(rest),
         "bench" => bench(rest),
         "man" => man(rest),
+        "msrv" => msrv(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -64,7 +65,52 @@ fn run(what: &str, mut cmd: Command) -> Result<()> {
     Ok(())
 }
 
+/// A `rust-version` as numbers (`1.88` → [1, 88, 0]).
+fn version(v: &str) -> Vec<u64> {
+    let mut parts: Vec<u64> = v.split('.').map(|p| p.parse().unwrap_or(0)).collect();
+    parts.resize(3, 0);
+    parts
+}
+
+/// The workspace's `rust-version` is true: no crate of the locked tree
+/// (dependencies, dev-dependencies, build tools) declares a newer one.
+fn msrv() -> Result<()> {
+    println!("==> rust-version against the locked dependency tree");
+    let out = cargo()
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .output()?;
+    anyhow::ensure!(out.status.success(), "cargo metadata failed");
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let members: Vec<&str> = meta["workspace_members"]
+        .as_array()
+        .map(|m| m.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let packages = meta["packages"].as_array().cloned().unwrap_or_default();
+    let declared = packages
+        .iter()
+        .filter(|p| p["id"].as_str().is_some_and(|id| members.contains(&id)))
+        .filter_map(|p| p["rust_version"].as_str())
+        .min_by_key(|v| version(v))
+        .ok_or_else(|| anyhow::anyhow!("no workspace crate declares a rust-version"))?
+        .to_owned();
+    let mut too_new: Vec<String> = packages
+        .iter()
+        .filter_map(|p| Some((p["name"].as_str()?, p["version"].as_str()?, p["rust_version"].as_str()?)))
+        .filter(|(_, _, rv)| version(rv) > version(&declared))
+        .map(|(n, v, rv)| format!("{n} {v} needs {rv}"))
+        .collect();
+    too_new.sort();
+    anyhow::ensure!(
+        too_new.is_empty(),
+        "rust-version = {declared} is not true for the locked tree: {}",
+        too_new.join(", ")
+    );
+    println!("rust-version {declared}: every locked crate builds with it");
+    Ok(())
+}
+
 fn test() -> Result<()> {
+    msrv()?;
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--", "--check"]);
     run("cargo fmt --check", fmt)?;
