@@ -95,7 +95,13 @@ fn msrv() -> Result<()> {
         .to_owned();
     let mut too_new: Vec<String> = packages
         .iter()
-        .filter_map(|p| Some((p["name"].as_str()?, p["version"].as_str()?, p["rust_version"].as_str()?)))
+        .filter_map(|p| {
+            Some((
+                p["name"].as_str()?,
+                p["version"].as_str()?,
+                p["rust_version"].as_str()?,
+            ))
+        })
         .filter(|(_, _, rv)| version(rv) > version(&declared))
         .map(|(n, v, rv)| format!("{n} {v} needs {rv}"))
         .collect();
@@ -145,6 +151,24 @@ fn test() -> Result<()> {
     ])
     .env("RUSTDOCFLAGS", "-D warnings");
     run("cargo doc -D warnings", doc)?;
+
+    // Every published crate packages, in dependency order (unpublished
+    // workspace dependencies resolve locally).
+    let mut package = cargo();
+    package.args([
+        "package",
+        "--workspace",
+        "--no-verify",
+        "--allow-dirty",
+        "--locked",
+        "--exclude",
+        "xtask",
+        "--exclude",
+        "alooma-tests",
+        "--exclude",
+        "alooma-benches",
+    ]);
+    run("cargo package (every published crate)", package)?;
 
     if root().join("crates/alooma-cli/src/demo.rs").exists() {
         let mut demo = cargo();

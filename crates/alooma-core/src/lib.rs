@@ -114,3 +114,8 @@ pub use root::{RestRoot, DEFAULT_BASE_URL};
 
 /// The types the operations take and return.
 pub use alooma_types as types;
+
+/// The README's example, compiled as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -319,9 +319,24 @@ impl Emulator {
         &self.shared.account
     }
 
-    /// The accepted API key.
+    /// The accepted API key (`None` for an emulator built
+    /// `without_api_key`); [`key`](Self::key) is the form for tests.
     pub fn api_key(&self) -> Option<&str> {
         self.shared.api_key.as_deref()
+    }
+
+    /// The API key to give a client: the accepted one, or `""` (which the
+    /// emulator refuses) when it was built `without_api_key`. No `Option`
+    /// to unwrap in a test.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let emulator = alooma_emulator::Emulator::start().await.unwrap();
+    /// assert_eq!(emulator.key(), "emulator-api-key");
+    /// # });
+    /// ```
+    pub fn key(&self) -> &str {
+        self.shared.api_key.as_deref().unwrap_or_default()
     }
 
     /// The accepted login username and password.

@@ -62,6 +62,7 @@
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
 pub mod base_url;
@@ -89,3 +90,8 @@ pub use transport::Transport;
 /// The boxed, `Send` future every layer returns.
 pub(crate) type BoxFuture<T> =
     futures_util::future::BoxFuture<'static, Result<T, alooma_core::Error>>;
+
+/// The README's example, compiled as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

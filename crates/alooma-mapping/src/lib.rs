@@ -156,3 +156,8 @@ pub use find::{add_field, find_field, find_field_mut};
 pub use path::FieldPath;
 pub use stats::{remove_stats, remove_stats_value};
 pub use table::{copy_mapping, set_consolidation, set_table, use_log_table, LOG_SUFFIX};
+
+/// The README's example, compiled as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -114,3 +114,8 @@ pub mod __private {
     pub use serde::de::{self, Visitor};
     pub use serde::{Deserialize, Deserializer, Serialize, Serializer};
 }
+
+/// The README's example, compiled as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -72,9 +72,11 @@
 //! `ALOOMA_*` variables): `quick_start`, `mapping_round_trip`,
 //! `create_and_watch_input`, `metrics_dashboard` and `custom_layer`.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
 #[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
 mod builder;
 pub mod bulk;
@@ -113,5 +115,5 @@ pub use alooma_types as types;
 
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
