@@ -75,7 +75,7 @@ fn version(v: &str) -> Vec<u64> {
 /// The workspace's `rust-version` is true: no crate of the locked tree
 /// (dependencies, dev-dependencies, build tools) declares a newer one.
 fn msrv() -> Result<()> {
-    println!("==> rust-version against the locked dependency tree");
+    eprintln!("==> rust-version against the locked dependency tree");
     let out = cargo()
         .args(["metadata", "--format-version", "1", "--locked"])
         .output()?;
@@ -111,7 +111,7 @@ fn msrv() -> Result<()> {
         "rust-version = {declared} is not true for the locked tree: {}",
         too_new.join(", ")
     );
-    println!("rust-version {declared}: every locked crate builds with it");
+    eprintln!("rust-version {declared}: every locked crate builds with it");
     Ok(())
 }
 

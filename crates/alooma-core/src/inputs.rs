@@ -240,13 +240,13 @@ pub fn filter_inputs(inputs: Vec<Node>, filter: &InputFilter) -> Result<Vec<Node
     let input_id = filter.input_id.as_deref().filter(|i| !i.is_empty());
     Ok(inputs
         .into_iter()
-        .filter(|n| input_type.map_or(true, |t| n.node_type() == Some(t)))
+        .filter(|n| input_type.is_none_or(|t| n.node_type() == Some(t)))
         .filter(|n| {
             regex
                 .as_ref()
-                .map_or(true, |r| n.name().is_some_and(|name| r.is_match(name)))
+                .is_none_or(|r| n.name().is_some_and(|name| r.is_match(name)))
         })
-        .filter(|n| input_id.map_or(true, |i| n.id == i))
+        .filter(|n| input_id.is_none_or(|i| n.id == i))
         .collect())
 }
 

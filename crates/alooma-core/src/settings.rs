@@ -121,7 +121,7 @@ impl Operation for SetS3Retention {
     fn build(&self) -> Result<Request<Bytes>, Error> {
         let r = &self.retention;
         let mut spec = RequestSpec::post(self.meta()).lit("settings/s3-retention");
-        let blank = |v: Option<&str>| v.map_or(true, str::is_empty);
+        let blank = |v: Option<&str>| v.is_none_or(str::is_empty);
         if blank(r.aws_bucket_name.as_deref()) {
             spec = spec.fail("the bucket name must not be empty");
         }

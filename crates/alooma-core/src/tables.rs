@@ -232,7 +232,7 @@ impl Operation for GetTableNames {
 fn check_columns(spec: RequestSpec, columns: &[Column]) -> RequestSpec {
     if columns.is_empty() {
         spec.fail("at least one column is required")
-    } else if columns.iter().any(|c| c.name().map_or(true, str::is_empty)) {
+    } else if columns.iter().any(|c| c.name().is_none_or(str::is_empty)) {
         spec.fail("a column name must not be empty")
     } else {
         spec
@@ -483,7 +483,7 @@ impl Operation for CreateSchema {
 
     fn build(&self) -> Result<Request<Bytes>, Error> {
         let spec = RequestSpec::post(self.meta()).lit("schemas");
-        let spec = if self.schema.name().map_or(true, str::is_empty) {
+        let spec = if self.schema.name().is_none_or(str::is_empty) {
             spec.fail("the schema name must not be empty")
         } else {
             spec

@@ -92,7 +92,7 @@ fn text<'r>(row: &'r Object, key: &str) -> Option<&'r str> {
 
 fn in_range(value: Option<&str>, from: Option<&str>, to: Option<&str>) -> bool {
     let Some(v) = value else { return false };
-    from.map_or(true, |f| v >= f) && to.map_or(true, |t| v <= t || v.starts_with(t))
+    from.is_none_or(|f| v >= f) && to.is_none_or(|t| v <= t || v.starts_with(t))
 }
 
 // This area's routes, in matching order (a literal segment before a

@@ -112,7 +112,7 @@ pub(crate) fn auto_map(state: &mut State, name: &str) -> Outcome {
         .get_mut(name)
         .ok_or_else(|| not_found(name))?;
     Field::walk_mut(&mut et.fields, "", &mut |path, field| {
-        let unmapped = field.rest.get("mapping").map_or(true, Value::is_null);
+        let unmapped = field.rest.get("mapping").is_none_or(Value::is_null);
         if field.fields.is_empty() && unmapped {
             let column: String = path
                 .chars()

@@ -162,8 +162,8 @@ impl Fault {
             && self
                 .method
                 .as_deref()
-                .map_or(true, |m| m.eq_ignore_ascii_case(method))
-            && self.path.as_deref().map_or(true, |p| path.contains(p))
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && self.path.as_deref().is_none_or(|p| path.contains(p))
     }
 }
 

@@ -44,7 +44,7 @@ pub(crate) fn list(state: &State, req: &Req<'_>) -> Outcome {
     let list: Vec<&Query> = state
         .queries
         .iter()
-        .filter(|q| event_type.map_or(true, |t| event_type_of(q).is_some_and(|e| e == t)))
+        .filter(|q| event_type.is_none_or(|t| event_type_of(q).is_some_and(|e| e == t)))
         .collect();
     Ok(Reply::json(json!(list)))
 }

@@ -13,7 +13,7 @@ pub(crate) fn list(state: &State, req: &Req<'_>) -> Outcome {
     let list: Vec<&Sample> = state
         .samples
         .iter()
-        .filter(|s| event_type.map_or(true, |t| s.event_type.as_deref() == Some(t)))
+        .filter(|s| event_type.is_none_or(|t| s.event_type.as_deref() == Some(t)))
         .filter(|s| {
             statuses.is_empty() || statuses.iter().any(|st| s.status.as_deref() == Some(*st))
         })
