@@ -55,9 +55,8 @@ pub async fn run() -> Result<(), CliError> {
 /// What to try next, against an emulator that keeps running.
 const NEXT_STEPS: &str = "
 Next steps: start an emulator that keeps running, and point alooma at it
-  alooma emulator serve --port 8080          # prints the export line below; leave it running
-  export ALOOMA_BASE_URL=http://127.0.0.1:8080 ALOOMA_ACCOUNT=acme ALOOMA_API_KEY=emulator-api-key
-then, in another shell:
+  alooma emulator serve --port 8080          # leave it running; it prints an `export ALOOMA_BASE_URL=… ALOOMA_ACCOUNT=… ALOOMA_API_KEY=…` line
+then, in another shell, paste that export line and try:
   alooma -o table event-types list
   alooma inputs list --query '[].name'
   alooma mapping get orders > orders.json
