@@ -42,6 +42,7 @@ The environment variables alooma reads (a flag given on the command line wins ov
   ALOOMA_SECRET_<NAME> values for `alooma pipeline` secret references
   HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY (and lower-case)
                        the proxy for https:// and http:// URLs, and the hosts that bypass it
+  ALOOMA_PROGRESS      always / never: the retry status line on standard error [default: on a terminal]
   XDG_CONFIG_HOME      the base of the config directory
   RUST_LOG             the log filter (overrides -v)
   NO_COLOR             no colours in logs";

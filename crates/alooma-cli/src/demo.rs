@@ -96,7 +96,7 @@ async fn walk(client: &Client) -> Result<(), CliError> {
     let id = client.create_s3_input(input).await?;
     client.get_input_by_id(&id).await?;
     let listed = client
-        .get_inputs(&alooma::core::inputs::InputFilter::new().name("demo_s3_logs"))
+        .get_inputs_with(&alooma::core::inputs::InputFilter::new().name("demo_s3_logs"))
         .await?;
     if !listed.iter().any(|n| n.id == id) {
         return Err(CliError::failed(format!(
@@ -200,10 +200,7 @@ async fn walk(client: &Client) -> Result<(), CliError> {
         return Err(CliError::failed(format!("clean_system failed:\n{report}")));
     }
     let left = client.get_event_types().await?.len();
-    let inputs = client
-        .get_inputs(&alooma::core::inputs::InputFilter::new())
-        .await?
-        .len();
+    let inputs = client.get_inputs().await?.len();
     say(&format!("   left: {left} event types, {inputs} inputs"))?;
     Ok(())
 }

@@ -12,6 +12,7 @@ mod emulator_cmd;
 mod exit;
 mod in_place;
 mod output;
+mod progress;
 
 use clap::FromArgMatches;
 use std::process::ExitCode;
@@ -69,10 +70,23 @@ fn init_tracing(verbose: u8) {
         2 => "info,alooma=debug,alooma_http=debug,alooma_core=debug,alooma_emulator=debug",
         _ => "trace",
     };
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
-        .with_env_filter(filter)
         .with_target(true)
+        .with_filter(filter);
+    // The retry status line, on a terminal, at any log level.
+    let status = progress::enabled().then(|| {
+        progress::RetryStatus.with_filter(
+            tracing_subscriber::filter::Targets::new()
+                .with_target("alooma_http::retry::service", tracing::Level::INFO),
+        )
+    });
+    let _ = tracing_subscriber::registry()
+        .with(logs)
+        .with(status)
         .try_init();
 }

@@ -2,7 +2,6 @@
 //! pipeline's canonical form.
 
 use crate::{secrets, Document, Kind, LiveContext, Pipeline, PipelineError, ResourceId};
-use alooma::core::inputs::InputFilter;
 use alooma::{Client, HttpService};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -147,11 +146,7 @@ impl Pipeline {
 
         // Inputs, by name.
         let mut inputs: BTreeMap<String, Vec<(String, Value)>> = BTreeMap::new();
-        for node in client
-            .get_inputs(&InputFilter::new())
-            .await
-            .map_err(read("inputs"))?
-        {
+        for node in client.get_inputs().await.map_err(read("inputs"))? {
             let system = node
                 .node_type()
                 .is_some_and(|t| SYSTEM_INPUT_TYPES.contains(&t));

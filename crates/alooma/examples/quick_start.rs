@@ -7,15 +7,13 @@
 //! ```
 #![allow(clippy::print_stdout)] // An example's job is to print.
 
-use alooma::core::inputs::InputFilter;
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Building does no network I/O; the first call connects (and logs in).
     let client = alooma::Client::from_env()?;
     println!("account: {}", client.get_account_name().await?);
 
-    let inputs = client.get_inputs(&InputFilter::new()).await?;
+    let inputs = client.get_inputs().await?;
     println!("{} inputs", inputs.len());
     for input in &inputs {
         println!("  {} ({}, id {})", input.name, input.node_type, input.id);

@@ -17,8 +17,15 @@ use crate::Error;
 /// assert_eq!(report.len(), 1);
 /// assert!(report.into_result().is_ok());
 /// ```
+///
+/// The call that returns a report succeeds even when items failed: the
+/// failures are inside. Check [`is_success`](Self::is_success), or turn
+/// the report into a `Result` with [`into_result`](Self::into_result) (the
+/// report is a `std::error::Error`, so `?` works in a function returning
+/// `Box<dyn Error>`).
 #[derive(Debug, Default)]
 #[non_exhaustive]
+#[must_use = "a bulk call succeeds with failures inside: check is_success() or call into_result()"]
 pub struct BulkReport {
     /// The items (ids or names) the operation succeeded on.
     pub succeeded: Vec<String>,
@@ -71,6 +78,22 @@ impl BulkReport {
     }
 }
 
+/// A report with failures is an error: its source is the first failure.
+///
+/// ```
+/// let mut report = alooma::BulkReport::new();
+/// report.record("i1", Err(alooma::Error::build("remove_input", "no")));
+/// let err: Box<dyn std::error::Error> = Box::new(report.into_result().unwrap_err());
+/// assert!(err.source().is_some());
+/// ```
+impl std::error::Error for BulkReport {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.failed
+            .first()
+            .map(|(_, e)| e as &(dyn std::error::Error + 'static))
+    }
+}
+
 impl FromIterator<(String, Result<(), Error>)> for BulkReport {
     fn from_iter<I: IntoIterator<Item = (String, Result<(), Error>)>>(iter: I) -> Self {
         let mut report = BulkReport::new();
@@ -95,8 +118,6 @@ impl std::fmt::Display for BulkReport {
         Ok(())
     }
 }
-
-impl std::error::Error for BulkReport {}
 
 #[cfg(test)]
 mod tests {

@@ -45,7 +45,7 @@
 //! session and the retry budget.
 //!
 //! Without Tokio in your program, enable the `blocking` feature and use
-//! `alooma::blocking::Client`: `alooma.call(|c| c.get_inputs(&filter))`
+//! `alooma::blocking::Client`: `alooma.call(|c| c.get_inputs_with(&filter))`
 //! runs any method synchronously.
 //!
 //! # Testing your code

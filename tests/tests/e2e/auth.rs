@@ -83,7 +83,7 @@ async fn wrong_account_is_an_auth_error() {
     let emu = start().await;
     let key = emu.api_key().unwrap().to_owned();
     let c = build(builder(&emu).account("someone-else").api_key(key));
-    let err = c.get_inputs(&Default::default()).await.unwrap_err();
+    let err = c.get_inputs().await.unwrap_err();
     assert!(matches!(err, Error::Auth { .. }), "{err:?}");
 }
 

@@ -23,7 +23,7 @@ async fn get_inputs_lists_and_filters() {
     let emu = start().await;
     let c = client(&emu);
     let mut all: Vec<String> = c
-        .get_inputs(&InputFilter::new())
+        .get_inputs()
         .await
         .unwrap()
         .into_iter()
@@ -33,25 +33,25 @@ async fn get_inputs_lists_and_filters() {
     assert_eq!(all, ["orders_db", "salesforce", "web_events"]);
 
     let by_name = c
-        .get_inputs(&InputFilter::new().name("sales"))
+        .get_inputs_with(&InputFilter::new().name("sales"))
         .await
         .unwrap();
     assert_eq!(by_name.len(), 1);
     assert_eq!(by_name[0].id, SALESFORCE);
     // The name is a regex matched at the start only.
     assert!(c
-        .get_inputs(&InputFilter::new().name("force"))
+        .get_inputs_with(&InputFilter::new().name("force"))
         .await
         .unwrap()
         .is_empty());
     let by_type = c
-        .get_inputs(&InputFilter::new().input_type("POSTGRESQL"))
+        .get_inputs_with(&InputFilter::new().input_type("POSTGRESQL"))
         .await
         .unwrap();
     assert_eq!(by_type.len(), 1);
     assert_eq!(by_type[0].name, "orders_db");
     let by_id = c
-        .get_inputs(&InputFilter::new().input_id(WEB_EVENTS))
+        .get_inputs_with(&InputFilter::new().input_id(WEB_EVENTS))
         .await
         .unwrap();
     assert_eq!(by_id.len(), 1);
@@ -103,7 +103,7 @@ async fn create_input_appears_in_structure_and_inputs() {
     assert_eq!(node["configuration"]["auto_map"], "true");
     assert_eq!(node["configuration"]["input_default_schema"], "public");
     let listed = c
-        .get_inputs(&InputFilter::new().input_id(&id))
+        .get_inputs_with(&InputFilter::new().input_id(&id))
         .await
         .unwrap();
     assert_eq!(listed.len(), 1);
@@ -240,7 +240,7 @@ async fn remove_input_removes_node() {
     let still_there = emu.with_state(|s| s.node(SALESFORCE).is_some_and(|n| !n.deleted));
     assert!(!still_there);
     let names: Vec<String> = c
-        .get_inputs(&InputFilter::new())
+        .get_inputs()
         .await
         .unwrap()
         .into_iter()
@@ -260,7 +260,7 @@ async fn remove_all_inputs_keeps_restream() {
     let report = c.remove_all_inputs().await.unwrap();
     assert!(report.is_success(), "{report}");
     assert_eq!(report.len(), 3);
-    assert!(c.get_inputs(&InputFilter::new()).await.unwrap().is_empty());
+    assert!(c.get_inputs().await.unwrap().is_empty());
     let structure = c.get_structure().await.unwrap();
     assert!(structure
         .nodes()

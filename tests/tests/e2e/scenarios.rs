@@ -20,7 +20,7 @@ async fn input_lifecycle_create_list_edit_pause_resume_remove() {
     let id = c.create_input(&spec).await.unwrap();
     // Listed.
     let listed = c
-        .get_inputs(&InputFilter::new().name("events_api"))
+        .get_inputs_with(&InputFilter::new().name("events_api"))
         .await
         .unwrap();
     assert_eq!(listed.len(), 1);
@@ -76,7 +76,7 @@ async fn input_lifecycle_create_list_edit_pause_resume_remove() {
     // Removed.
     c.remove_input(&id).await.unwrap();
     assert!(c
-        .get_inputs(&InputFilter::new().input_id(&id))
+        .get_inputs_with(&InputFilter::new().input_id(&id))
         .await
         .unwrap()
         .is_empty());
@@ -206,7 +206,7 @@ async fn clean_system_leaves_a_clean_system() {
     assert!(report.is_success(), "{report}");
 
     // No inputs but the Restream Queue (read back through the client).
-    assert!(c.get_inputs(&InputFilter::new()).await.unwrap().is_empty());
+    assert!(c.get_inputs().await.unwrap().is_empty());
     let structure = c.get_structure().await.unwrap();
     let inputs: Vec<&str> = structure
         .nodes()

@@ -145,7 +145,7 @@ pub async fn run(cmd: InputsCmd, ctx: &Ctx) -> Result<(), CliError> {
             if let Some(i) = id {
                 filter = filter.input_id(i);
             }
-            let inputs = ctx.client()?.get_inputs(&filter).await?;
+            let inputs = ctx.client()?.get_inputs_with(&filter).await?;
             ctx.out.columns(&inputs, super::structure::NODE_COLUMNS)
         }
         InputsCmd::Get { id: Some(id), .. } => {

@@ -378,7 +378,7 @@ async fn a_reference_without_a_value_keeps_the_servers_value() {
     // A real password on the server.
     let mut input = client.get_input_by_name("orders_db").await.unwrap();
     let id = client
-        .get_inputs(&Default::default())
+        .get_inputs()
         .await
         .unwrap()
         .into_iter()

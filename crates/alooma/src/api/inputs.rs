@@ -15,19 +15,34 @@ use alooma_types::{InputDetails, InputSpec, MixpanelInput, Node, S3Input};
 use futures_util::stream::{self, StreamExt};
 
 crate::api::methods! {
-    /// The inputs, filtered client-side: a name regex matched at the start
-    /// of the name, an exact type, an exact id (`GET inputs`). An invalid
-    /// regex is [`Error::Build`](crate::Error::Build).
+    /// Every input (`GET inputs`), as the reference's `get_inputs()` with
+    /// no argument; [`get_inputs_with`](Self::get_inputs_with) filters.
     ///
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// use alooma::core::inputs::InputFilter;
-    /// for input in client.get_inputs(&InputFilter::new().name("sales_").input_type("SALESFORCE")).await? {
+    /// for input in client.get_inputs().await? {
     ///     println!("{} {}", input.id, input.name);
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn get_inputs(&self, filter: &InputFilter) -> Result<Vec<Node>, Error> {
+    pub async fn get_inputs(&self) -> Result<Vec<Node>, Error> {
+        self.send(GetInputs).await
+    }
+
+    /// The inputs, filtered client-side (the reference's `name`,
+    /// `input_type`, `input_id` arguments): a name regex matched at the
+    /// start of the name, an exact type, an exact id. An invalid regex is
+    /// [`Error::Build`](crate::Error::Build).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// use alooma::core::inputs::InputFilter;
+    /// for input in client.get_inputs_with(&InputFilter::new().name("sales_").input_type("SALESFORCE")).await? {
+    ///     println!("{} {}", input.id, input.name);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_inputs_with(&self, filter: &InputFilter) -> Result<Vec<Node>, Error> {
         filter_inputs(self.send(GetInputs).await?, filter)
     }
 

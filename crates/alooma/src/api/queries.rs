@@ -121,9 +121,10 @@ crate::api::methods! {
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
     /// client.remove_scheduled_query("1234").await?;
+    /// client.remove_scheduled_query(1234u64).await?; // the wire's number form
     /// # Ok(()) }
     /// ```
-    pub async fn remove_scheduled_query(&self, id: &str) -> Result<(), Error> = RemoveScheduledQuery::new(id);
+    pub async fn remove_scheduled_query(&self, id: impl Into<alooma_types::QueryId>) -> Result<(), Error> = RemoveScheduledQuery::new(id.into().to_string());
 
     /// Runs a scheduled query now (`POST v2/consolidation/{id}/run`). Not
     /// retried after it may have reached the server.
@@ -131,7 +132,8 @@ crate::api::methods! {
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
     /// client.run_query("1234").await?;
+    /// client.run_query(1234u64).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn run_query(&self, id: &str) -> Result<(), Error> = RunQuery::new(id);
+    pub async fn run_query(&self, id: impl Into<alooma_types::QueryId>) -> Result<(), Error> = RunQuery::new(id.into().to_string());
 }

@@ -62,9 +62,12 @@ impl fmt::Display for StepOutcome {
 }
 
 /// What `clean_system` did: every step, in order, with its outcome. A
-/// failed step does not stop the ones after it.
+/// failed step does not stop the ones after it, and `clean_system` itself
+/// succeeds with failures inside: check [`is_success`](Self::is_success)
+/// or call [`into_result`](Self::into_result).
 #[derive(Debug, Default)]
 #[non_exhaustive]
+#[must_use = "clean_system succeeds with failed steps inside: check is_success() or call into_result()"]
 pub struct CleanSystemReport {
     /// Each step that ran, in order, with its outcome.
     pub steps: Vec<(CleanSystemStep, StepOutcome)>,
@@ -93,6 +96,39 @@ impl CleanSystemReport {
         self.steps
             .iter()
             .filter(|(_, outcome)| !outcome.is_success())
+    }
+
+    /// `Ok` when every step succeeded, else the report itself as the
+    /// error (a `std::error::Error` whose source is the first failure).
+    ///
+    /// ```
+    /// use alooma::{CleanSystemReport, StepOutcome};
+    /// use alooma::core::system::CleanSystemStep;
+    /// let mut report = CleanSystemReport::default();
+    /// report.steps.push((CleanSystemStep::DeleteS3Retention,
+    ///                    StepOutcome::Failed(alooma::Error::build("delete_s3_retention", "x"))));
+    /// let err = report.into_result().unwrap_err();
+    /// assert!(std::error::Error::source(&err).is_some());
+    /// ```
+    pub fn into_result(self) -> Result<(), CleanSystemReport> {
+        if self.is_success() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+}
+
+impl std::error::Error for CleanSystemReport {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.failures().find_map(|(_, outcome)| match outcome {
+            StepOutcome::Failed(e) => Some(e as &(dyn std::error::Error + 'static)),
+            StepOutcome::Bulk(r) => r
+                .failed
+                .first()
+                .map(|(_, e)| e as &(dyn std::error::Error + 'static)),
+            _ => None,
+        })
     }
 }
 

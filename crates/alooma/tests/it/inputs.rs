@@ -38,28 +38,25 @@ async fn get_inputs_filters_client_side() {
     mock.always("GET", "/inputs", 200, inputs_answer());
     let client = Client::with_service(mock.clone());
     let names = |v: Vec<alooma::types::Node>| v.into_iter().map(|n| n.name).collect::<Vec<_>>();
-    assert_eq!(
-        names(client.get_inputs(&InputFilter::new()).await.unwrap()).len(),
-        3
-    );
+    assert_eq!(names(client.get_inputs().await.unwrap()).len(), 3);
     assert_eq!(
         names(
             client
-                .get_inputs(&InputFilter::new().name("Sales.*"))
+                .get_inputs_with(&InputFilter::new().name("Sales.*"))
                 .await
                 .unwrap()
         ),
         ["Salesforce", "Salesforce EU"]
     );
     assert!(client
-        .get_inputs(&InputFilter::new().name("EU"))
+        .get_inputs_with(&InputFilter::new().name("EU"))
         .await
         .unwrap()
         .is_empty());
     assert_eq!(
         names(
             client
-                .get_inputs(&InputFilter::new().input_type("S3"))
+                .get_inputs_with(&InputFilter::new().input_type("S3"))
                 .await
                 .unwrap()
         ),
@@ -68,14 +65,14 @@ async fn get_inputs_filters_client_side() {
     assert_eq!(
         names(
             client
-                .get_inputs(&InputFilter::new().input_id("b 2"))
+                .get_inputs_with(&InputFilter::new().input_id("b 2"))
                 .await
                 .unwrap()
         ),
         ["Salesforce EU"]
     );
     let err = client
-        .get_inputs(&InputFilter::new().name("["))
+        .get_inputs_with(&InputFilter::new().name("["))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Build { .. }), "{err}");
