@@ -570,19 +570,49 @@ fn mapping_diff_json_is_structured() {
 #[test]
 fn a_retry_shows_a_status_line_and_a_failure_prints_once() {
     let emu = Emu::start();
-    emu.emu.inject(alooma_emulator::Fault::status(503).path("event-types").times(1));
-    let out = emu.cmd().env("ALOOMA_PROGRESS", "always").args(["event-types", "list"]).output().unwrap();
+    emu.emu.inject(
+        alooma_emulator::Fault::status(503)
+            .path("event-types")
+            .times(1),
+    );
+    let out = emu
+        .cmd()
+        .env("ALOOMA_PROGRESS", "always")
+        .args(["event-types", "list"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("retrying in") && err.contains("(attempt 2 of 3)"), "{err}");
+    assert!(
+        err.contains("retrying in") && err.contains("(attempt 2 of 3)"),
+        "{err}"
+    );
     // Not on a pipe unless asked.
-    emu.emu.inject(alooma_emulator::Fault::status(503).path("event-types").times(1));
+    emu.emu.inject(
+        alooma_emulator::Fault::status(503)
+            .path("event-types")
+            .times(1),
+    );
     let out = emu.cmd().args(["event-types", "list"]).output().unwrap();
-    assert!(out.status.success() && stderr(&out).is_empty(), "{}", stderr(&out));
+    assert!(
+        out.status.success() && stderr(&out).is_empty(),
+        "{}",
+        stderr(&out)
+    );
     // A failure is printed once: the message with its cause, and the hint.
     let out = Emu::bare()
         .env("ALOOMA_API_KEY", KEY)
-        .args(["--base-url", "http://127.0.0.1:9", "--account", "acme", "--timeout", "3", "event-types", "get", "x"])
+        .args([
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--account",
+            "acme",
+            "--timeout",
+            "3",
+            "event-types",
+            "get",
+            "x",
+        ])
         .output()
         .unwrap();
     let err = stderr(&out);
