@@ -5,7 +5,10 @@
 //! endpoints real users' code called beyond the reference client:
 //! `auto_map_event_type` and `clear_event_type_stats`.
 
+use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{EventType, MappingMode};
+use bytes::Bytes;
+use http::{Request, Response};
 use std::time::Duration;
 
 /// How long one attempt of `set_mapping` (and `discard_event_type`, which
@@ -245,5 +248,54 @@ mod examples {
      "mapping":{"columnName":"user_id","columnType":{"type":"INT","nonNull":true},"isDiscarded":false}}]}]}"#,
         )
         .unwrap_or_else(|_| EventType::new("web/clicks"))
+    }
+}
+
+/// `set_mapping` from a borrowed mapping: the same request as
+/// [`SetMapping`] (its metadata, path, 300 s timeout and body), serialized
+/// from the reference, so a big mapping is not copied first. What
+/// `Client::set_mapping` sends.
+///
+/// ```
+/// use alooma_core::{Operation, event_types::{SetMapping, SetMappingRef}};
+/// use alooma_types::EventType;
+/// let mapping = EventType::new("web/clicks");
+/// let borrowed = SetMappingRef::new(&mapping, "web/clicks").build().unwrap();
+/// let owned = SetMapping::new(mapping.clone(), "web/clicks").build().unwrap();
+/// assert_eq!(alooma_core::render(&borrowed), alooma_core::render(&owned));
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct SetMappingRef<'a> {
+    /// The mapping to store.
+    pub mapping: &'a EventType,
+    /// The event type's name (the path segment).
+    pub name: &'a str,
+}
+
+impl<'a> SetMappingRef<'a> {
+    /// Stores `mapping` as the mapping of `name`.
+    pub fn new(mapping: &'a EventType, name: &'a str) -> Self {
+        SetMappingRef { mapping, name }
+    }
+}
+
+impl Operation for SetMappingRef<'_> {
+    type Output = ();
+
+    fn meta(&self) -> OperationMeta {
+        <SetMapping as crate::registry::Declared>::META
+    }
+
+    fn build(&self) -> Result<Request<Bytes>, Error> {
+        RequestSpec::post(self.meta())
+            .lit("event-types")
+            .seg(self.name)
+            .lit("mapping")
+            .json(self.mapping)
+            .finish()
+    }
+
+    fn decode(&self, response: Response<Bytes>) -> Result<(), Error> {
+        decode::empty(self.meta().name, response)
     }
 }

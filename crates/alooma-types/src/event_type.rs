@@ -270,6 +270,36 @@ impl EventType {
         }
     }
 
+    /// The same event type mapped to `mapping` (a table, or discarded).
+    ///
+    /// ```
+    /// use alooma_types::{ColumnType, EventType, EventTypeMapping, Field, MappingMode};
+    /// let et = EventType::new("orders")
+    ///     .with_mapping(EventTypeMapping::table("public", "orders"))
+    ///     .with_mode(MappingMode::Strict)
+    ///     .with_field(Field::mapped("id", "id", ColumnType::new("BIGINT").with_non_null(true)))
+    ///     .with_field(Field::new("customer").with_field(Field::mapped("email", "customer_email", ColumnType::new("VARCHAR").with_length(256))));
+    /// assert_eq!(et.table_name(), Some("orders"));
+    /// assert_eq!(et.fields().len(), 2);
+    /// assert_eq!(et.fields()[1].children()[0].field_mapping().unwrap().column_name.get().unwrap(), "customer_email");
+    /// ```
+    pub fn with_mapping(mut self, mapping: EventTypeMapping) -> Self {
+        self.mapping = Maybe::Value(mapping);
+        self
+    }
+
+    /// The same event type with its own mapping mode.
+    pub fn with_mode(mut self, mode: MappingMode) -> Self {
+        self.mapping_mode = Maybe::Value(mode);
+        self
+    }
+
+    /// The same event type with one more top-level field.
+    pub fn with_field(mut self, field: Field) -> Self {
+        self.fields_mut().push(field);
+        self
+    }
+
     /// The event type's counters, when the server sent some (not `null`).
     pub fn stats(&self) -> Option<&EventTypeStats> {
         self.stats.get()
@@ -433,6 +463,23 @@ impl Field {
             mapping: Maybe::Null,
             extra: Extra::new(),
         }
+    }
+
+    /// A leaf field mapped to `column` of `column_type`.
+    pub fn mapped(
+        field_name: impl Into<String>,
+        column: impl Into<String>,
+        column_type: ColumnType,
+    ) -> Self {
+        let mut field = Field::new(field_name);
+        field.mapping = Maybe::Value(FieldMapping::mapped(column, column_type));
+        field
+    }
+
+    /// The same field with one more nested field.
+    pub fn with_field(mut self, child: Field) -> Self {
+        self.children_mut().push(child);
+        self
     }
 
     /// The nested fields (empty when there are none).

@@ -4,7 +4,7 @@
 use crate::{BulkReport, Error};
 use alooma_core::event_types::{
     event_type_names, AutoMapEventType, ClearEventTypeStats, DeleteEventType, DiscardEventType,
-    GetEventType, GetEventTypes, GetMapping, GetMappingMode, SetMapping, SetMappingMode,
+    GetEventType, GetEventTypes, GetMapping, GetMappingMode, SetMappingMode, SetMappingRef,
 };
 use alooma_types::{EventType, MappingMode};
 use futures_util::stream::{self, StreamExt};
@@ -64,7 +64,7 @@ crate::api::methods! {
     /// client.set_mapping(&mapping, "orders").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn set_mapping(&self, mapping: &EventType, name: &str) -> Result<(), Error> = SetMapping::new(mapping.clone(), name);
+    pub async fn set_mapping(&self, mapping: &EventType, name: &str) -> Result<(), Error> = SetMappingRef::new(mapping, name);
 
     /// Discards a whole event type: its events are no longer loaded
     /// (a `set_mapping` with `{"name": name, "mapping": {"isDiscarded": true,
