@@ -249,7 +249,7 @@ impl Pipeline {
         }
 
         // The warehouse, for review.
-        match client.get_tables(false, None).await {
+        match client.get_tables_with(false, None).await {
             Ok(tables) => {
                 for table in tables {
                     let doc = to_json(&table);

@@ -10,7 +10,7 @@ use alooma_tests::{client, requests_to, start};
 /// The non-null values of one metric over `minutes`, as the helpers ask
 /// for it (resolution = minutes).
 async fn values(c: &Client, name: MetricName, minutes: u32) -> Vec<f64> {
-    let series: Vec<MetricSeries> = c.get_metrics_by_names([name], minutes, None).await.unwrap();
+    let series: Vec<MetricSeries> = c.get_metrics_by_names([name], minutes).await.unwrap();
     assert_eq!(series.len(), 1);
     series[0].values().collect()
 }
@@ -20,7 +20,7 @@ async fn get_metrics_by_names_returns_one_series_per_name() {
     let emu = start().await;
     let c = client(&emu);
     let series = c
-        .get_metrics_by_names(
+        .get_metrics_by_names_with(
             [MetricName::IncomingEvents, MetricName::LatencyMax],
             60,
             Some(5),

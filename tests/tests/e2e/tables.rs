@@ -31,7 +31,9 @@ fn columns() -> Vec<Column> {
 async fn get_tables_lists_default_or_given_schema() {
     let emu = start().await;
     let c = client(&emu);
-    let public = c.get_tables(false, None).await.unwrap();
+    let public = c.get_tables_with(false, None).await.unwrap();
+    // The short form is the reference's default call.
+    assert_eq!(c.get_tables().await.unwrap(), public);
     let names: Vec<&str> = public
         .iter()
         .map(|t| t.table_name.as_deref().unwrap())
@@ -47,17 +49,17 @@ async fn get_tables_lists_default_or_given_schema() {
         ]
     );
     assert!(!public[0].columns().is_empty());
-    let analytics = c.get_tables(false, Some("analytics")).await.unwrap();
+    let analytics = c.get_tables_with(false, Some("analytics")).await.unwrap();
     let names: Vec<&str> = analytics
         .iter()
         .map(|t| t.table_name.as_deref().unwrap())
         .collect();
     assert_eq!(names, ["revenue_report", "sessions"]);
     // shallow goes through get_table_names.
-    let shallow = c.get_tables(true, None).await.unwrap();
+    let shallow = c.get_tables_with(true, None).await.unwrap();
     assert_eq!(shallow.len(), 5);
     assert!(shallow.iter().all(|t| t.columns().is_empty()));
-    assert_eq!(count(&emu, "GET", "tables"), 2);
+    assert_eq!(count(&emu, "GET", "tables"), 3);
     assert_eq!(count(&emu, "GET", "tables/analytics"), 1);
 }
 
@@ -88,7 +90,7 @@ async fn create_table_then_alter_table() {
         ColumnType::new("VARCHAR").with_length(256),
     ));
     c.alter_table("customers", &more).await.unwrap();
-    let listed = c.get_tables(false, None).await.unwrap();
+    let listed = c.get_tables_with(false, None).await.unwrap();
     let customers = listed.iter().find(|t| t.table_name == "customers").unwrap();
     let cols: Vec<&str> = customers
         .columns()
@@ -105,12 +107,17 @@ async fn drop_table_with_and_without_cascade() {
     let emu = start().await;
     let c = client(&emu);
     // orders_daily has a dependent view: dropping without cascade fails.
-    assert!(c.drop_table("public", "orders_daily", false).await.is_err());
+    assert!(c
+        .drop_table_with("public", "orders_daily", false)
+        .await
+        .is_err());
     assert!(stored_table(&emu, "public", "orders_daily").is_some());
-    c.drop_table("public", "orders_daily", true).await.unwrap();
+    c.drop_table_with("public", "orders_daily", true)
+        .await
+        .unwrap();
     assert!(stored_table(&emu, "public", "orders_daily").is_none());
     assert!(stored_table(&emu, "analytics", "revenue_report").is_none());
-    c.drop_table("analytics", "sessions", false).await.unwrap();
+    c.drop_table("analytics", "sessions").await.unwrap();
     assert!(stored_table(&emu, "analytics", "sessions").is_none());
     let drops: Vec<_> = requests_to(&emu, "DELETE", "tables/public/orders_daily")
         .into_iter()
@@ -141,7 +148,7 @@ async fn get_table_reads_one_table_with_its_columns() {
     let orders = c.get_table("public", "orders").await.unwrap();
     assert_eq!(orders.table_name.as_deref(), Some("orders"));
     assert_eq!(orders.schema.as_deref(), Some("public"));
-    let listed = c.get_tables(false, None).await.unwrap();
+    let listed = c.get_tables_with(false, None).await.unwrap();
     let from_list = listed
         .iter()
         .find(|t| t.table_name.as_deref() == Some("orders"))
@@ -181,7 +188,7 @@ async fn table_and_schema_names_needing_encoding_round_trip() {
         .await
         .unwrap()
         .is_empty());
-    c.drop_table("public", table, false).await.unwrap();
+    c.drop_table_with("public", table, false).await.unwrap();
     assert!(stored_table(&emu, "public", table).is_none());
     let encoded = "odd%2Fname%3F%20%C3%BC";
     assert_eq!(count(&emu, "POST", &format!("tables/{encoded}")), 1);
@@ -192,7 +199,11 @@ async fn table_and_schema_names_needing_encoding_round_trip() {
     );
     // A schema name with a slash is one segment when listing.
     c.create_schema(&Schema::new("a/b")).await.unwrap();
-    assert!(c.get_tables(false, Some("a/b")).await.unwrap().is_empty());
+    assert!(c
+        .get_tables_with(false, Some("a/b"))
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(count(&emu, "GET", "tables/a%2Fb"), 1);
 }
 

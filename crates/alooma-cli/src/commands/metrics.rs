@@ -69,7 +69,7 @@ pub async fn run(cmd: MetricsCmd, ctx: &Ctx) -> Result<(), CliError> {
             }
             let series = ctx
                 .client()?
-                .get_metrics_by_names(parsed, window.minutes, resolution)
+                .get_metrics_by_names_with(parsed, window.minutes, resolution)
                 .await?;
             match ctx.out.format() {
                 crate::output::Format::Json | crate::output::Format::Yaml => ctx.out.value(&series),

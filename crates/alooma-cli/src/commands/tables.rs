@@ -109,7 +109,10 @@ pub enum SchemasCmd {
 pub async fn run(cmd: TablesCmd, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
         TablesCmd::List { schema, shallow } => {
-            let tables = ctx.client()?.get_tables(shallow, schema.as_deref()).await?;
+            let tables = ctx
+                .client()?
+                .get_tables_with(shallow, schema.as_deref())
+                .await?;
             ctx.out
                 .columns(&tables, &["schema", "tableName", "columns"])
         }
@@ -156,7 +159,7 @@ pub async fn run(cmd: TablesCmd, ctx: &Ctx) -> Result<(), CliError> {
                 ""
             };
             ctx.confirm(&format!("drop the table {schema}.{table}{what}"))?;
-            client.drop_table(&schema, &table, cascade).await?;
+            client.drop_table_with(&schema, &table, cascade).await?;
             ctx.out.done(&format!("dropped table {schema}.{table}"))
         }
         TablesCmd::Dependencies { schema, table } => {

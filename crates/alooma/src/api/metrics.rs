@@ -7,6 +7,23 @@ use alooma_core::metrics::{self, GetMetricsByNames, OutputsMetrics, OUTPUTS_METR
 use alooma_types::{MetricName, MetricSeries};
 
 crate::api::methods! {
+    /// The series of `names` over the last `minutes`, at the reference's
+    /// default resolution (one point per `minutes`);
+    /// [`get_metrics_by_names_with`](Self::get_metrics_by_names_with) takes a
+    /// resolution.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// use alooma::types::MetricName;
+    /// let series = client.get_metrics_by_names([MetricName::IncomingEvents], 60).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_metrics_by_names(
+        &self,
+        names: impl IntoIterator<Item = MetricName>,
+        minutes: u32,
+    ) -> Result<Vec<MetricSeries>, Error> = GetMetricsByNames::new(names, minutes);
+
     /// The given metrics over the last `minutes` minutes, one datapoint per
     /// `resolution` minutes (`None`: one datapoint for the whole period)
     /// (`GET metrics?metrics=…&from=-{minutes}min&resolution={resolution}min`).
@@ -17,14 +34,14 @@ crate::api::methods! {
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
     /// use alooma::types::MetricName;
     /// let series = client
-    ///     .get_metrics_by_names([MetricName::EventSizeAvg, MetricName::LatencyMax], 60, Some(5))
+    ///     .get_metrics_by_names_with([MetricName::EventSizeAvg, MetricName::LatencyMax], 60, Some(5))
     ///     .await?;
     /// for s in &series {
     ///     println!("{}: {:?}", s.target, s.values().collect::<Vec<_>>());
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn get_metrics_by_names(
+    pub async fn get_metrics_by_names_with(
         &self,
         names: impl IntoIterator<Item = MetricName>,
         minutes: u32,

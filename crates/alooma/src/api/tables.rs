@@ -7,18 +7,29 @@ use alooma_core::tables::{
 use alooma_types::{Column, Schema, Table};
 
 crate::api::methods! {
+    /// Every table of the default schema, with its columns (`GET tables`),
+    /// as the reference's `get_tables()`; [`get_tables_with`](Self::get_tables_with)
+    /// takes its `shallow` and `schema` arguments.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// let tables = client.get_tables().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_tables(&self) -> Result<Vec<Table>, Error> = GetTables::new();
+
     /// The tables of `schema` (`None`: the default schema), with their
     /// columns (`GET tables[/{schema}]`); `shallow` only lists names, as
     /// [`get_table_names`](Self::get_table_names).
     ///
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// for t in client.get_tables(false, Some("public")).await? {
+    /// for t in client.get_tables_with(false, Some("public")).await? {
     ///     println!("{} ({} columns)", t.table_name, t.columns().len());
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn get_tables(
+    pub async fn get_tables_with(
         &self,
         shallow: bool,
         schema: Option<&str>,
@@ -101,15 +112,25 @@ crate::api::methods! {
         columns: &[Column],
     ) -> Result<Option<Table>, Error> = AlterTable::new(table, columns.to_vec());
 
+    /// Drops `schema.table` (not its dependencies: the reference's
+    /// `cascade=False`); [`drop_table_with`](Self::drop_table_with) cascades.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// client.drop_table("public", "old_orders").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn drop_table(&self, schema: &str, table: &str) -> Result<(), Error> = DropTable::new(schema, table);
+
     /// Drops `schema.table`, and its dependencies when `cascade`
     /// (`DELETE tables/{schema}/{table}[?cascade=true]`).
     ///
     /// ```no_run
     /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.drop_table("public", "old_orders", false).await?;
+    /// client.drop_table_with("public", "old_orders", true).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn drop_table(&self, schema: &str, table: &str, cascade: bool) -> Result<(), Error> {
+    pub async fn drop_table_with(&self, schema: &str, table: &str, cascade: bool) -> Result<(), Error> {
         self.send(DropTable::new(schema, table).cascade(cascade))
             .await
     }

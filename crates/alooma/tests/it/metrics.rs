@@ -26,7 +26,7 @@ async fn get_metrics_by_names() {
         include_str!("../../../alooma-types/tests/fixtures/metrics/get_metrics_by_names.json"),
     );
     let s = client
-        .get_metrics_by_names(
+        .get_metrics_by_names_with(
             [MetricName::EventSizeAvg, MetricName::LatencyMax],
             100,
             None,
@@ -41,7 +41,7 @@ async fn get_metrics_by_names() {
         "[]",
     );
     assert!(client
-        .get_metrics_by_names([MetricName::IncomingEvents], 60, Some(5))
+        .get_metrics_by_names_with([MetricName::IncomingEvents], 60, Some(5))
         .await
         .unwrap()
         .is_empty());
@@ -53,7 +53,7 @@ async fn get_metrics_by_names_refuses_unknown_names_without_a_request() {
     let mock = MockService::new();
     let client = Client::with_service(mock.clone());
     let err = client
-        .get_metrics_by_names([MetricName::from("CPU_LOAD")], 10, None)
+        .get_metrics_by_names_with([MetricName::from("CPU_LOAD")], 10, None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Build { .. }), "{err}");

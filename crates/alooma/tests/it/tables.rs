@@ -28,17 +28,25 @@ async fn get_tables_and_get_table_names() {
         .on("GET", "/tables?shallow=true", 200, NAMES);
     let client = Client::with_service(mock.clone());
     assert_eq!(
-        client.get_tables(false, None).await.unwrap()[0]
+        client.get_tables_with(false, None).await.unwrap()[0]
             .columns()
             .len(),
         1
     );
     assert_eq!(
-        client.get_tables(false, Some("my/schema")).await.unwrap()[0].table_name,
+        client
+            .get_tables_with(false, Some("my/schema"))
+            .await
+            .unwrap()[0]
+            .table_name,
         "user"
     );
     assert_eq!(
-        client.get_tables(true, Some("my/schema")).await.unwrap()[0].table_name,
+        client
+            .get_tables_with(true, Some("my/schema"))
+            .await
+            .unwrap()[0]
+            .table_name,
         "TABLE1"
     );
     assert!(client.get_table_names(None).await.unwrap()[0]
@@ -101,8 +109,14 @@ async fn drop_table_and_dependencies() {
             r#"["public.v1"]"#,
         );
     let client = Client::with_service(mock.clone());
-    client.drop_table("public", "old/t", false).await.unwrap();
-    client.drop_table("public", "old/t", true).await.unwrap();
+    client
+        .drop_table_with("public", "old/t", false)
+        .await
+        .unwrap();
+    client
+        .drop_table_with("public", "old/t", true)
+        .await
+        .unwrap();
     assert_eq!(
         client
             .get_table_dependencies("public", "old/t")
