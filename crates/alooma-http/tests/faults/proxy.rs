@@ -264,3 +264,25 @@ async fn plain_http_is_forwarded_in_absolute_form_and_no_proxy_bypasses() {
         .unwrap_err();
     assert!(err.is_connect(), "{err}");
 }
+
+#[cfg(feature = "platform-verifier")]
+#[tokio::test]
+async fn the_platform_verifier_trusts_the_ca_bundle_too() {
+    let ca = test_ca();
+    let (port, _) = tls_server(&ca).await;
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("ca.pem");
+    std::fs::write(&bundle, &ca.ca_pem).unwrap();
+    let mut c = tls_config(port, Some(&bundle));
+    c.platform_verifier = true;
+    let resp = call(&Transport::new(c).unwrap(), get_inputs())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let mut c = tls_config(port, None);
+    c.platform_verifier = true;
+    let err = call(&Transport::new(c).unwrap(), get_inputs())
+        .await
+        .unwrap_err();
+    assert!(err.is_connect(), "{err}");
+}
