@@ -619,3 +619,25 @@ fn a_retry_shows_a_status_line_and_a_failure_prints_once() {
     assert_eq!(err.matches("connection refused").count(), 1, "{err}");
     assert_eq!(err.lines().count(), 2, "{err}");
 }
+
+#[test]
+fn json_output_keeps_the_servers_key_order() {
+    let emu = Emu::start();
+    let out = emu
+        .cmd()
+        .args(["-o", "json", "inputs", "list"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    // The demo seed's order for orders_db's configuration, not sorted.
+    let at = |k: &str| {
+        text.find(&format!("\"{k}\""))
+            .unwrap_or_else(|| panic!("{k} missing"))
+    };
+    assert!(
+        at("auto_map") < at("hostname")
+            && at("hostname") < at("port")
+            && at("port") < at("database"),
+        "{text}"
+    );
+}
