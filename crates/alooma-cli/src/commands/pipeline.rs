@@ -175,13 +175,15 @@ pub async fn run(cmd: PipelineCmd, ctx: &Ctx) -> Result<(), CliError> {
             if !json {
                 write_line(plan.to_string().trim_end())?;
             }
-            if !args.dry_run {
+            // The global --dry-run means the same as apply's own.
+            let dry_run = args.dry_run || ctx.global.dry_run;
+            if !dry_run {
                 ctx.confirm(&format!(
                     "apply {} change(s) to the live system",
                     plan.changes().len()
                 ))?;
             }
-            let options = if args.dry_run {
+            let options = if dry_run {
                 ApplyOptions::dry_run()
             } else {
                 ApplyOptions::default()

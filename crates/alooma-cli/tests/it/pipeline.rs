@@ -94,19 +94,25 @@ fn export_edit_plan_apply_plan_again() {
     assert!(stderr(&out).contains("pass --yes"), "{}", stderr(&out));
     assert_eq!(writes(&emu), before);
 
-    // A dry run prints the request and sends no write.
-    let out = emu
-        .cmd()
-        .args(["-o", "table", "pipeline", "apply", d, "--dry-run"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stdout(&out).contains("POST /event-types/orders/mapping"),
-        "{}",
-        stdout(&out)
-    );
-    assert_eq!(writes(&emu), before);
+    // A dry run prints the request and sends no write (apply's flag or the global one).
+    for flags in [
+        ["pipeline", "apply", d, "--dry-run"],
+        ["--dry-run", "pipeline", "apply", d],
+    ] {
+        let out = emu
+            .cmd()
+            .args(["-o", "table"])
+            .args(flags)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{flags:?}: {}", stderr(&out));
+        assert!(
+            stdout(&out).contains("POST /event-types/orders/mapping"),
+            "{}",
+            stdout(&out)
+        );
+        assert_eq!(writes(&emu), before);
+    }
 
     let out = emu
         .cmd()
