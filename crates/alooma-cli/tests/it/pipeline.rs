@@ -13,6 +13,16 @@ fn edit_json(path: &Path, f: impl FnOnce(&mut Value)) {
     std::fs::write(path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
 }
 
+/// `alooma pipeline export DIR`, which must succeed.
+fn export(emu: &Emu, dir: &str) {
+    let out = emu
+        .cmd()
+        .args(["pipeline", "export", dir])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 fn writes(emu: &Emu) -> usize {
     emu.emu
         .requests()
@@ -161,13 +171,7 @@ fn detailed_exitcode_is_1_on_any_error() {
         stderr(&out)
     );
     // A broken file names itself.
-    assert!(emu
-        .cmd()
-        .args(["pipeline", "export", d])
-        .output()
-        .unwrap()
-        .status
-        .success());
+    export(&emu, d);
     std::fs::write(dir.path().join("output.json"), "{oops").unwrap();
     let out = emu
         .cmd()
@@ -192,13 +196,7 @@ fn secrets_come_from_the_environment_or_a_file_outside_the_directory_and_never_p
     let emu = Emu::start();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    assert!(emu
-        .cmd()
-        .args(["pipeline", "export", d])
-        .output()
-        .unwrap()
-        .status
-        .success());
+    export(&emu, d);
     edit_json(&dir.path().join("inputs/orders_db.json"), |v| {
         v["configuration"]["port"] = 6543.into()
     });
@@ -293,13 +291,7 @@ fn a_failed_step_exits_non_zero_and_the_next_plan_shows_the_rest() {
     let emu = Emu::start();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    assert!(emu
-        .cmd()
-        .args(["pipeline", "export", d])
-        .output()
-        .unwrap()
-        .status
-        .success());
+    export(&emu, d);
     edit_json(&dir.path().join("event-types/checkout.json"), |v| {
         v["mapping"]["tableName"] = "checkout_v2".into()
     });

@@ -16,6 +16,12 @@ fn edit_json(path: &Path, f: impl FnOnce(&mut Value)) {
     std::fs::write(path, serde_json::to_string(&v).unwrap()).unwrap();
 }
 
+/// A new plan of `desired` (no prune, no secret values) has nothing left.
+async fn assert_converged(desired: &Pipeline, client: &alooma::Client) {
+    let left = plan(desired, client, &PlanOptions::default()).await;
+    assert!(left.is_empty(), "{left}");
+}
+
 fn summary(plan: &Plan) -> Vec<String> {
     plan.changes()
         .iter()
@@ -340,9 +346,7 @@ async fn a_fault_in_the_middle_is_reported_and_the_next_plan_lists_the_rest() {
         .apply(&client, &ApplyOptions::default())
         .await
         .is_success());
-    assert!(self::plan(&desired, &client, &PlanOptions::default())
-        .await
-        .is_empty());
+    assert_converged(&desired, &client).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -541,9 +545,7 @@ async fn a_changed_input_type_is_a_replacement() {
     assert_eq!(summary(&plan), ["replace input \"web_events\""]);
     assert_eq!(plan.changes()[0].action, Action::Replace);
     apply(&desired, &client, &PlanOptions::default()).await;
-    assert!(self::plan(&desired, &client, &PlanOptions::default())
-        .await
-        .is_empty());
+    assert_converged(&desired, &client).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
