@@ -98,10 +98,10 @@ fn in_range(value: Option<&str>, from: Option<&str>, to: Option<&str>) -> bool {
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
 crate::router::route_table! {
-    GET "repository" => |state, _req, _p| repository(state),
-    GET "user" => |state, _req, _p| users(state),
-    GET "deployInfo" => |state, _req, _p| deploy_info(state),
-    GET "credits/company" => |state, _req, _p| company_credits(state),
-    GET "credits/used-credits" => |state, req, _p| used_credits(state, req),
-    GET "events/loaded-events-per-table/summary" => |state, req, _p| loaded_events(state, req),
+    GET "repository" as get_account_name => |state, _req, _p| repository(state),
+    GET "user" as get_users => |state, _req, _p| users(state),
+    GET "deployInfo" as get_deployment_info => |state, _req, _p| deploy_info(state),
+    GET "credits/company" as get_company_credits => |state, _req, _p| company_credits(state),
+    GET "credits/used-credits" as get_used_credits => |state, req, _p| used_credits(state, req),
+    GET "events/loaded-events-per-table/summary" as get_loaded_events_per_table_summary => |state, req, _p| loaded_events(state, req),
 }

@@ -1,31 +1,79 @@
-//! The admin API under `/__emulator/` (never faulted, never logged).
+//! The admin API under `/__emulator/` (never faulted, never journaled).
 //!
-//! It needs the same credentials as the REST API (the API key, or a live
-//! session cookie):
+//! It is the operator's: any account's API key opens it (`Authorization:
+//! API <key>`, a live session cookie, or `?key=` for the web page). Calls
+//! on state act on that key's account, or on `?account=NAME`.
 //!
 //! | request | effect |
 //! |---|---|
+//! | `GET /__emulator/` | a read-only web page: accounts, state, faults, the journal |
 //! | `GET /__emulator/faults` | pending faults |
 //! | `POST /__emulator/faults` | inject a fault (or a list of faults), see [`crate::faults`] |
 //! | `DELETE /__emulator/faults` | clear every fault |
-//! | `GET /__emulator/requests` | the request log, oldest first |
-//! | `DELETE /__emulator/requests` | clear the request log |
-//! | `DELETE /__emulator/sessions` | expire every login session |
-//! | `GET /__emulator/state` | the state as JSON (secret values left out) |
+//! | `GET /__emulator/requests` | the journal, oldest first; filters `operation`, `since`, `after`, `account`, `method`, `status`, `limit` (see [`crate::JournalFilter`]) |
+//! | `DELETE /__emulator/requests` | clear the journal |
+//! | `DELETE /__emulator/sessions` | expire the account's login sessions |
+//! | `GET /__emulator/state` | the account's state as JSON (secret values left out) |
+//! | `POST /__emulator/snapshot[?name=N]` | take a snapshot of every account (kept in memory under N, default `default`) and save the state file, if there is one |
+//! | `POST /__emulator/restore[?name=N]` | go back to snapshot N; with no such snapshot, to the state file; with a state document as the body, to it |
+//! | `GET /__emulator/clock` | the clock: `{"now_ms", "now", "manual"}` |
+//! | `POST /__emulator/clock` | move it: `{"advance_ms": N}`, `{"advance_secs": N}` or `{"set_ms": N}` |
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::faults::Fault;
-use crate::reply::{ApiError, Outcome, Reply};
-use crate::server::{lock, Shared};
+use crate::journal::JournalFilter;
+use crate::persist::Snapshot;
+use crate::reply::{ApiError, Query, Reply};
+use crate::server::{lock, Shared, Tenant};
 
-/// Runs an admin request; `body` is the already-read request body.
-pub(crate) fn handle(shared: &Shared, method: &str, segs: &[&str], body: &[u8]) -> Outcome {
+/// What an admin request answers: JSON like the API, or the web page.
+pub(crate) enum AdminReply {
+    /// A JSON (or empty) answer.
+    Api(Reply),
+    /// An HTML page.
+    Html(String),
+}
+
+/// The body of `POST /__emulator/clock`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockMove {
+    #[serde(default)]
+    advance_ms: Option<i64>,
+    #[serde(default)]
+    advance_secs: Option<f64>,
+    #[serde(default)]
+    set_ms: Option<i64>,
+}
+
+fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("malformed or misfit JSON body: {e}")))
+}
+
+/// Runs an admin request for `tenant`; `body` is the already-read body.
+pub(crate) fn handle(
+    shared: &Shared,
+    tenant: &Tenant,
+    method: &str,
+    segs: &[&str],
+    query: &Query,
+    body: &[u8],
+) -> Result<AdminReply, ApiError> {
+    let tenant = match query.get("account") {
+        Some(name) => shared
+            .tenant(name)
+            .ok_or_else(|| ApiError::not_found(format!("no account {name:?}")))?,
+        None => tenant,
+    };
+    let api = |reply: Reply| Ok(AdminReply::Api(reply));
     match (method, segs) {
-        ("GET", ["faults"]) => Ok(Reply::json(json!(*lock(&shared.faults)))),
+        ("GET", []) => Ok(AdminReply::Html(crate::web::page(shared))),
+        ("GET", ["faults"]) => api(Reply::json(json!(*lock(&shared.faults)))),
         ("POST", ["faults"]) => {
-            let value: Value = serde_json::from_slice(body)
-                .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))?;
+            let value: Value = json_body(body)?;
             let faults: Vec<Fault> = match value {
                 Value::Array(_) => serde_json::from_value(value),
                 other => serde_json::from_value(other).map(|f| vec![f]),
@@ -36,25 +84,98 @@ pub(crate) fn handle(shared: &Shared, method: &str, segs: &[&str], body: &[u8]) 
             }
             let n = faults.len();
             lock(&shared.faults).extend(faults);
-            Ok(Reply::json(json!({ "injected": n })))
+            api(Reply::json(json!({ "injected": n })))
         }
         ("DELETE", ["faults"]) => {
             lock(&shared.faults).clear();
-            Ok(Reply::empty())
+            api(Reply::empty())
         }
-        ("GET", ["requests"]) => Ok(Reply::json(json!(*lock(&shared.log)))),
+        ("GET", ["requests"]) => {
+            let filter = JournalFilter::from_query(query.pairs()).map_err(ApiError::bad_request)?;
+            api(Reply::json(json!(lock(&shared.journal).list(&filter))))
+        }
         ("DELETE", ["requests"]) => {
-            lock(&shared.log).clear();
-            Ok(Reply::empty())
+            lock(&shared.journal).clear();
+            api(Reply::empty())
         }
         ("DELETE", ["sessions"]) => {
-            lock(&shared.sessions).clear();
-            Ok(Reply::empty())
+            lock(&tenant.sessions).clear();
+            api(Reply::empty())
         }
-        ("GET", ["state"]) => Ok(Reply::json(lock(&shared.state).to_json())),
+        ("GET", ["state"]) => api(Reply::json(tenant.state_now().to_json())),
+        ("POST", ["snapshot"]) => {
+            let name = query.get("name").unwrap_or("default").to_owned();
+            let snapshot = shared.snapshot().map_err(internal)?;
+            let saved = shared.save().map_err(internal)?;
+            let accounts = snapshot.accounts().to_vec();
+            lock(&shared.snapshots).insert(name.clone(), snapshot);
+            api(Reply::json(json!({
+                "snapshot": name,
+                "accounts": accounts,
+                "saved_to": saved.map(|p| p.display().to_string()),
+            })))
+        }
+        ("POST", ["restore"]) => {
+            let name = query.get("name").unwrap_or("default");
+            let snapshot = if body.iter().any(|b| !b.is_ascii_whitespace()) {
+                let text = std::str::from_utf8(body)
+                    .map_err(|_| ApiError::bad_request("the state document is not UTF-8"))?;
+                Snapshot::from_json(text).map_err(|e| ApiError::bad_request(e.to_string()))?
+            } else if let Some(s) = lock(&shared.snapshots).get(name).cloned() {
+                s
+            } else if let Some(path) = &shared.state_file {
+                Snapshot::read(path)
+                    .map_err(|e| ApiError::new(http::StatusCode::CONFLICT, e.to_string()))?
+            } else {
+                return Err(ApiError::new(
+                    http::StatusCode::CONFLICT,
+                    format!(
+                        "no snapshot {name:?} and no state file: POST /__emulator/snapshot first"
+                    ),
+                ));
+            };
+            shared
+                .restore(&snapshot)
+                .map_err(|e| ApiError::bad_request(e.to_string()))?;
+            api(Reply::json(json!({ "restored": snapshot.accounts() })))
+        }
+        ("GET", ["clock"]) => api(Reply::json(clock_json(shared))),
+        ("POST", ["clock"]) => {
+            let m: ClockMove = json_body(body)?;
+            let clock = &shared.clock;
+            if let Some(ms) = m.advance_ms {
+                if ms < 0 {
+                    return Err(ApiError::bad_request("the clock only moves forward"));
+                }
+                clock.advance(std::time::Duration::from_millis(ms.unsigned_abs()));
+            }
+            if let Some(secs) = m.advance_secs {
+                let d = std::time::Duration::try_from_secs_f64(secs).map_err(|_| {
+                    ApiError::bad_request("`advance_secs` must be a non-negative number")
+                })?;
+                clock.advance(d);
+            }
+            if let Some(ms) = m.set_ms {
+                clock.set_millis(ms);
+            }
+            api(Reply::json(clock_json(shared)))
+        }
         _ => Err(ApiError::not_found(format!(
             "no such admin endpoint: {method} /__emulator/{}",
             segs.join("/")
         ))),
     }
+}
+
+fn clock_json(shared: &Shared) -> Value {
+    let now = shared.clock.now_millis();
+    json!({
+        "now_ms": now,
+        "now": crate::clock::iso_micros(now),
+        "manual": shared.clock.is_manual(),
+    })
+}
+
+fn internal(e: crate::EmulatorError) -> ApiError {
+    ApiError::new(http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
 }

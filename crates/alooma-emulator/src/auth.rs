@@ -50,6 +50,11 @@ pub(crate) fn api_key_ok(headers: &HeaderMap, api_key: Option<&str>) -> bool {
     }
 }
 
+/// Whether a presented key is the expected one (in constant time).
+pub(crate) fn keys_match(expected: &str, given: &str) -> bool {
+    constant_time_eq(given.as_bytes(), expected.as_bytes())
+}
+
 /// Whether the request carries a live session cookie.
 pub(crate) fn session_ok(headers: &HeaderMap, sessions: &HashSet<String>) -> bool {
     presented_sessions(headers).any(|token| sessions.contains(token))

@@ -221,13 +221,13 @@ fn run_result(code: &str, sample: &Value) -> Value {
 }
 
 crate::router::route_table! {
-    GET "transform/functions" => |state, _req, _p| list(state),
-    POST "transform/functions/run" => |state, req, _p| run(state, req),
-    GET "transform/functions/{name}" => |state, _req, p| { let name = p[0]; get(state, name) },
-    POST "transform/functions/{name}" => |state, req, p| { let name = p[0]; set_one(state, req, name) },
-    DELETE "transform/functions/{name}" => |state, _req, p| { let name = p[0]; delete(state, name) },
-    POST "transform/v2/functions" => |state, req, _p| set_many(state, req),
-    POST "transform/v2/functions/run" => |state, req, _p| run_v2(state, req),
-    GET "transform/defaults" => |_state, _req, _p| defaults(),
-    GET "code-engine/requirements" => |state, _req, _p| requirements(state),
+    GET "transform/functions" as get_code_engine_code => |state, _req, _p| list(state),
+    POST "transform/functions/run" as test_transform => |state, req, _p| run(state, req),
+    GET "transform/functions/{name}" as get_transform => |state, _req, p| { let name = p[0]; get(state, name) },
+    POST "transform/functions/{name}" as set_transform => |state, req, p| { let name = p[0]; set_one(state, req, name) },
+    DELETE "transform/functions/{name}" as delete_code_engine_module => |state, _req, p| { let name = p[0]; delete(state, name) },
+    POST "transform/v2/functions" as set_code_engine_code => |state, req, _p| set_many(state, req),
+    POST "transform/v2/functions/run" as test_code_engine_code => |state, req, _p| run_v2(state, req),
+    GET "transform/defaults" as get_transform_defaults => |_state, _req, _p| defaults(),
+    GET "code-engine/requirements" as get_code_engine_requirements => |state, _req, _p| requirements(state),
 }

@@ -1,9 +1,10 @@
 //! The running emulator and how to configure and start it.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::future::Future;
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,11 +12,14 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::clock::Clock;
 use crate::faults::Fault;
-use crate::request_log::RequestRecord;
+use crate::journal::{Expect, Journal, JournalFilter, RequestRecord, VerifyError};
+use crate::persist::Snapshot;
 use crate::seed::Seed;
-use crate::server::{self, lock, Shared};
+use crate::server::{self, lock, Shared, Tenant};
 use crate::state::State;
+use crate::transitions::Transitions;
 use crate::EmulatorError;
 
 /// The default account name.
@@ -62,6 +66,81 @@ pub struct EmulatorConfig {
     /// `Content-Length` that never arrives) before it is answered 408 and
     /// the connection closed. Default [`DEFAULT_BODY_TIMEOUT`].
     pub body_timeout: Duration,
+    /// More accounts, each with its own key, login and state (isolated
+    /// from the primary one and from each other).
+    pub accounts: Vec<AccountConfig>,
+    /// The clock (default the system clock; [`Clock::manual`] for tests).
+    pub clock: Clock,
+    /// How the state moves over time.
+    pub transitions: Transitions,
+    /// A state file: loaded at start when it exists (instead of the seeds
+    /// of the accounts it holds), saved at shutdown and on
+    /// `POST /__emulator/snapshot` (see [`crate::persist`]).
+    pub state_file: Option<PathBuf>,
+    /// Faults injected from the start.
+    pub faults: Vec<Fault>,
+}
+
+/// One more account of an emulator: its name, key, login and seed.
+/// `Debug` hides the key and password.
+///
+/// ```
+/// let other = alooma_emulator::AccountConfig::new("globex", "GLOBEX-KEY")
+///     .seed(alooma_emulator::Seed::empty())
+///     .credentials("ops@globex.example", "pw");
+/// assert_eq!(other.account, "globex");
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct AccountConfig {
+    /// The account name.
+    pub account: String,
+    /// The accepted API key (each account's own).
+    pub api_key: Option<String>,
+    /// The accepted login username.
+    pub username: Option<String>,
+    /// The accepted login password.
+    pub password: Option<String>,
+    /// The initial content (default empty).
+    pub seed: Seed,
+}
+
+impl AccountConfig {
+    /// An account with this name and key, no login, an empty seed.
+    pub fn new(account: impl Into<String>, api_key: impl Into<String>) -> Self {
+        Self {
+            account: account.into(),
+            api_key: Some(api_key.into()),
+            username: None,
+            password: None,
+            seed: Seed::empty(),
+        }
+    }
+
+    /// Its initial content.
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Its login.
+    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self.password = Some(password.into());
+        self
+    }
+}
+
+impl std::fmt::Debug for AccountConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountConfig")
+            .field("account", &self.account)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("seed", &self.seed)
+            .finish()
+    }
 }
 
 /// The default [`EmulatorConfig::header_timeout`]: 60 s, longer than a
@@ -83,6 +162,11 @@ impl Default for EmulatorConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
+            accounts: Vec::new(),
+            clock: Clock::system(),
+            transitions: Transitions::default(),
+            state_file: None,
+            faults: Vec::new(),
         }
     }
 }
@@ -99,6 +183,11 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("header_timeout", &self.header_timeout)
             .field("body_timeout", &self.body_timeout)
+            .field("accounts", &self.accounts)
+            .field("clock", &self.clock)
+            .field("transitions", &self.transitions)
+            .field("state_file", &self.state_file)
+            .field("faults", &self.faults)
             .finish()
     }
 }
@@ -187,6 +276,37 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Adds an account with its own key, login and state.
+    pub fn add_account(mut self, account: AccountConfig) -> Self {
+        self.config.accounts.push(account);
+        self
+    }
+
+    /// The clock ([`Clock::manual`] makes time move only when told).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.config.clock = clock;
+        self
+    }
+
+    /// How the state moves over time.
+    pub fn transitions(mut self, transitions: Transitions) -> Self {
+        self.config.transitions = transitions;
+        self
+    }
+
+    /// Loads the state from this file when it exists, and saves it there
+    /// at shutdown and on `POST /__emulator/snapshot`.
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config.state_file = Some(path.into());
+        self
+    }
+
+    /// Injects a fault from the start.
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.config.faults.push(fault);
+        self
+    }
+
     /// The configuration built so far.
     pub fn config(&self) -> &EmulatorConfig {
         &self.config
@@ -229,7 +349,7 @@ impl std::fmt::Debug for Emulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Emulator")
             .field("base_url", &self.base_url)
-            .field("account", &self.shared.account)
+            .field("account", &self.shared.primary().account)
             .finish_non_exhaustive()
     }
 }
@@ -249,17 +369,69 @@ impl Emulator {
 
     /// Starts an emulator from a full configuration.
     pub async fn from_config(config: EmulatorConfig) -> Result<Self, EmulatorError> {
-        if config.account.is_empty() {
-            return Err(EmulatorError::Config(
-                "the account name must not be empty".into(),
-            ));
+        let primary = AccountConfig {
+            account: config.account.clone(),
+            api_key: config.api_key.clone(),
+            username: config.username.clone(),
+            password: config.password.clone(),
+            seed: config.seed.clone(),
+        };
+        let accounts: Vec<AccountConfig> = std::iter::once(primary)
+            .chain(config.accounts.iter().cloned())
+            .collect();
+        check_accounts(&accounts)?;
+        for fault in &config.faults {
+            fault.validate().map_err(EmulatorError::Config)?;
         }
-        if config.api_key.as_deref() == Some("") {
-            return Err(EmulatorError::Config(
-                "the API key must not be empty".into(),
-            ));
+        let mut loaded: BTreeMap<String, State> = match &config.state_file {
+            Some(path) if path.exists() => Snapshot::read(path)?
+                .states()?
+                .into_iter()
+                .map(|s| (s.account.clone(), s))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        if let Some(unknown) = loaded
+            .keys()
+            .find(|name| !accounts.iter().any(|a| &a.account == *name))
+        {
+            return Err(EmulatorError::State(format!(
+                "the state file holds the account {unknown:?}, which this emulator is not configured to serve"
+            )));
         }
-        let state = State::from_seed(&config.account, &config.seed)?;
+        let mut tenants = Vec::new();
+        for a in accounts {
+            let state = match loaded.remove(&a.account) {
+                Some(mut s) => {
+                    s.clock = config.clock.clone();
+                    s.transitions = config.transitions.clone();
+                    s
+                }
+                None => State::from_seed_with(
+                    &a.account,
+                    &a.seed,
+                    config.clock.clone(),
+                    config.transitions.clone(),
+                )
+                .map_err(|e| match e {
+                    EmulatorError::Seed(why) if a.account != config.account => {
+                        EmulatorError::Seed(format!("account {}: {why}", a.account))
+                    }
+                    other => other,
+                })?,
+            };
+            let credentials = match (a.username, a.password) {
+                (Some(u), Some(p)) => Some((u, p)),
+                _ => None,
+            };
+            tenants.push(Tenant {
+                account: a.account,
+                api_key: a.api_key,
+                credentials,
+                state: Mutex::new(state),
+                sessions: Mutex::new(HashSet::new()),
+            });
+        }
         let bind = |source| EmulatorError::Bind {
             port: config.port,
             source,
@@ -268,21 +440,16 @@ impl Emulator {
             .await
             .map_err(bind)?;
         let addr = listener.local_addr().map_err(bind)?;
-        let credentials = match (config.username, config.password) {
-            (Some(u), Some(p)) => Some((u, p)),
-            _ => None,
-        };
         let shared = Arc::new(Shared {
-            account: config.account,
-            api_key: config.api_key,
-            credentials,
+            tenants,
             max_body_bytes: config.max_body_bytes,
             header_timeout: config.header_timeout,
             body_timeout: config.body_timeout,
-            state: Mutex::new(state),
-            faults: Mutex::new(Vec::new()),
-            log: Mutex::new(VecDeque::new()),
-            sessions: Mutex::new(HashSet::new()),
+            faults: Mutex::new(config.faults),
+            journal: Mutex::new(Journal::default()),
+            clock: config.clock,
+            state_file: config.state_file,
+            snapshots: Mutex::new(BTreeMap::new()),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::run(listener, Arc::clone(&shared), stopped));
@@ -303,7 +470,7 @@ impl Emulator {
     /// The REST root, `http://127.0.0.1:PORT/{account}/rest/`.
     pub fn rest_url(&self) -> String {
         let account = percent_encoding::utf8_percent_encode(
-            &self.shared.account,
+            &self.shared.primary().account,
             percent_encoding::NON_ALPHANUMERIC,
         );
         format!("{}/{account}/rest/", self.base_url)
@@ -316,13 +483,22 @@ impl Emulator {
 
     /// The account name.
     pub fn account(&self) -> &str {
-        &self.shared.account
+        &self.shared.primary().account
+    }
+
+    /// Every account served, the primary one first.
+    pub fn accounts(&self) -> Vec<&str> {
+        self.shared
+            .tenants
+            .iter()
+            .map(|t| t.account.as_str())
+            .collect()
     }
 
     /// The accepted API key (`None` for an emulator built
     /// `without_api_key`); [`key`](Self::key) is the form for tests.
     pub fn api_key(&self) -> Option<&str> {
-        self.shared.api_key.as_deref()
+        self.shared.primary().api_key.as_deref()
     }
 
     /// The API key to give a client: the accepted one, or `""` (which the
@@ -336,12 +512,13 @@ impl Emulator {
     /// # });
     /// ```
     pub fn key(&self) -> &str {
-        self.shared.api_key.as_deref().unwrap_or_default()
+        self.shared.primary().api_key.as_deref().unwrap_or_default()
     }
 
     /// The accepted login username and password.
     pub fn credentials(&self) -> Option<(&str, &str)> {
         self.shared
+            .primary()
             .credentials
             .as_ref()
             .map(|(u, p)| (u.as_str(), p.as_str()))
@@ -362,44 +539,117 @@ impl Emulator {
         lock(&self.shared.faults).clear();
     }
 
-    /// The request log (API requests only, oldest first, at most 10 000).
+    /// The request journal (API requests only, oldest first, at most
+    /// 10 000), secrets redacted (see [`crate::journal`]).
     pub fn requests(&self) -> Vec<RequestRecord> {
-        lock(&self.shared.log).iter().cloned().collect()
+        self.requests_matching(&JournalFilter::default())
     }
 
-    /// Empties the request log.
+    /// The journal's records that match `filter`.
+    pub fn requests_matching(&self, filter: &JournalFilter) -> Vec<RequestRecord> {
+        lock(&self.shared.journal).list(filter)
+    }
+
+    /// Checks an expectation on the journal, WireMock style: an operation
+    /// called N times (at least once by default) with a body containing a
+    /// JSON subset.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use alooma_emulator::{Emulator, Expect};
+    /// let emu = Emulator::start().await.unwrap();
+    /// assert!(emu.verify(Expect::operation("set_mapping").never()).is_ok());
+    /// let missing = emu.verify(Expect::operation("set_mapping")).unwrap_err();
+    /// assert!(missing.to_string().contains("0 matched"));
+    /// # });
+    /// ```
+    pub fn verify(&self, expect: Expect) -> Result<(), VerifyError> {
+        expect.check(&self.requests())
+    }
+
+    /// Empties the journal.
     pub fn clear_requests(&self) {
-        lock(&self.shared.log).clear();
+        lock(&self.shared.journal).clear();
     }
 
-    /// Forgets every login session: the next request with a session cookie
-    /// answers 401, so a client's re-login can be tested.
+    /// Forgets every login session of every account: the next request with
+    /// a session cookie answers 401, so a client's re-login can be tested.
     pub fn expire_sessions(&self) {
-        lock(&self.shared.sessions).clear();
+        for t in &self.shared.tenants {
+            lock(&t.sessions).clear();
+        }
     }
 
-    /// Reads the state.
+    /// The emulator's clock (a handle: advancing it moves the emulator's time).
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
+    }
+
+    /// Moves the emulator's clock forward (see [`crate::transitions`]).
+    pub fn advance(&self, by: Duration) {
+        self.shared.clock.advance(by);
+    }
+
+    /// Reads the primary account's state (brought up to the clock's time).
     pub fn with_state<R>(&self, f: impl FnOnce(&State) -> R) -> R {
-        f(&lock(&self.shared.state))
+        f(&self.shared.primary().state_now())
     }
 
-    /// Changes the state directly (for test set-up).
+    /// Changes the primary account's state directly (for test set-up).
     pub fn with_state_mut<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        f(&mut lock(&self.shared.state))
+        f(&mut self.shared.primary().state_now())
     }
 
-    /// The state as JSON (secret values left out), see [`State::to_json`].
+    /// Reads an account's state; `None` for an account not served.
+    pub fn with_account_state<R>(&self, account: &str, f: impl FnOnce(&State) -> R) -> Option<R> {
+        self.shared.tenant(account).map(|t| f(&t.state_now()))
+    }
+
+    /// Changes an account's state; `None` for an account not served.
+    pub fn with_account_state_mut<R>(
+        &self,
+        account: &str,
+        f: impl FnOnce(&mut State) -> R,
+    ) -> Option<R> {
+        self.shared.tenant(account).map(|t| f(&mut t.state_now()))
+    }
+
+    /// The primary account's state as JSON (secret values left out), see
+    /// [`State::to_json`].
     pub fn state_json(&self) -> serde_json::Value {
         self.with_state(State::to_json)
     }
 
-    /// Stops accepting, lets open connections finish (up to 5 s), and waits.
+    /// A snapshot of every account's state (see [`crate::persist`]).
+    pub fn snapshot(&self) -> Result<Snapshot, EmulatorError> {
+        self.shared.snapshot()
+    }
+
+    /// Puts the state of every account in `snapshot` back.
+    pub fn restore(&self, snapshot: &Snapshot) -> Result<(), EmulatorError> {
+        self.shared.restore(snapshot)
+    }
+
+    /// Saves every account's state to `path`, atomically.
+    pub fn save_state(&self, path: impl AsRef<Path>) -> Result<(), EmulatorError> {
+        self.shared.snapshot()?.write(path)
+    }
+
+    /// The state file given at start, if any.
+    pub fn state_file(&self) -> Option<&Path> {
+        self.shared.state_file.as_deref()
+    }
+
+    /// Stops accepting, lets open connections finish (up to 5 s), waits,
+    /// and saves the state file (if there is one).
     pub async fn shutdown(mut self) -> Result<(), EmulatorError> {
         let _ = self.stop.send(true);
-        match self.task.take() {
-            Some(task) => task.await.map_err(|e| EmulatorError::Server(e.to_string())),
-            None => Ok(()),
+        if let Some(task) = self.task.take() {
+            task.await
+                .map_err(|e| EmulatorError::Server(e.to_string()))?;
         }
+        self.shared.save()?;
+        Ok(())
     }
 }
 
@@ -444,4 +694,36 @@ pub async fn serve_with(
     on_ready(&emu);
     shutdown.await;
     emu.shutdown().await
+}
+
+/// Refuses empty or repeated account names and API keys.
+fn check_accounts(accounts: &[AccountConfig]) -> Result<(), EmulatorError> {
+    let mut names = BTreeSet::new();
+    let mut keys = BTreeSet::new();
+    for a in accounts {
+        if a.account.is_empty() {
+            return Err(EmulatorError::Config(
+                "the account name must not be empty".into(),
+            ));
+        }
+        if !names.insert(a.account.as_str()) {
+            return Err(EmulatorError::Config(format!(
+                "the account {:?} is configured twice",
+                a.account
+            )));
+        }
+        match a.api_key.as_deref() {
+            Some("") => {
+                return Err(EmulatorError::Config(
+                    "the API key must not be empty".into(),
+                ))
+            }
+            Some(key) if !keys.insert(key) => return Err(EmulatorError::Config(format!(
+                "the account {:?} has the API key of another account: each account needs its own",
+                a.account
+            ))),
+            _ => {}
+        }
+    }
+    Ok(())
 }

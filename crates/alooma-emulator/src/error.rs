@@ -31,6 +31,19 @@ pub enum EmulatorError {
     /// The configuration is unusable (for example an empty account name).
     #[error("invalid emulator configuration: {0}")]
     Config(String),
+    /// A state file could not be read or written.
+    #[error("cannot use the state file {path}: {source}")]
+    StateFile {
+        /// The state file.
+        path: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A state document is not one this emulator reads, or does not fit
+    /// the emulator's accounts.
+    #[error("invalid emulator state: {0}")]
+    State(String),
     /// The server task ended abnormally.
     #[error("emulator server task failed: {0}")]
     Server(String),

@@ -234,12 +234,12 @@ pub(crate) fn new_event_type(name: &str, mapping_mode: MappingMode) -> EventType
 }
 
 crate::router::route_table! {
-    GET "event-types" => |state, _req, _p| list(state),
-    GET "event-types/{name}" => |state, _req, p| { let name = p[0]; get(state, name) },
-    DELETE "event-types/{name}" => |state, _req, p| { let name = p[0]; delete(state, name) },
-    POST "event-types/{name}/mapping" => |state, req, p| { let name = p[0]; set_mapping(state, req, name) },
-    POST "event-types/{name}/auto-map" => |state, _req, p| { let name = p[0]; auto_map(state, name) },
-    DELETE "event-types/{name}/clear-stats" => |state, _req, p| { let name = p[0]; clear_stats(state, name) },
-    GET "mapping-mode" => |state, _req, _p| get_mode(state),
-    POST "mapping-mode" => |state, req, _p| set_mode(state, req),
+    GET "event-types" as get_event_types => |state, _req, _p| list(state),
+    GET "event-types/{name}" as get_event_type => |state, _req, p| { let name = p[0]; get(state, name) },
+    DELETE "event-types/{name}" as delete_event_type => |state, _req, p| { let name = p[0]; delete(state, name) },
+    POST "event-types/{name}/mapping" as set_mapping => |state, req, p| { let name = p[0]; set_mapping(state, req, name) },
+    POST "event-types/{name}/auto-map" as auto_map_event_type => |state, _req, p| { let name = p[0]; auto_map(state, name) },
+    DELETE "event-types/{name}/clear-stats" as clear_event_type_stats => |state, _req, p| { let name = p[0]; clear_stats(state, name) },
+    GET "mapping-mode" as get_mapping_mode => |state, _req, _p| get_mode(state),
+    POST "mapping-mode" as set_mapping_mode => |state, req, _p| set_mode(state, req),
 }

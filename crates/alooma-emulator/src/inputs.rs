@@ -47,8 +47,11 @@ pub(crate) fn list(state: &State) -> Outcome {
     Ok(Reply::json(Value::Object(map)))
 }
 
-/// `GET inputs/{id}` → `{"job": …, "tasks": {…}}`.
-pub(crate) fn get(state: &State, id: &str) -> Outcome {
+/// `GET inputs/{id}` → `{"job": …, "tasks": {…}}`; a read counts towards
+/// a starting input's start (see [`crate::transitions`]).
+pub(crate) fn get(state: &mut State, id: &str) -> Outcome {
+    input(state, id)?;
+    crate::transitions::count_read(state, id);
     let (node, meta) = input(state, id)?;
     Ok(Reply::json(job_view(state, node, meta)))
 }
@@ -78,13 +81,19 @@ pub(crate) fn create(state: &mut State, req: &Req<'_>) -> Outcome {
     node.state = json!({"autoMapping": {"inputLabel": body.name, "state": null, "enabled": auto_map.to_string()}});
     node.rest = rest;
     state.nodes.push(node.clone());
+    let now = state.now_millis();
+    let waits =
+        state.transitions.input_start_reads > 0 || state.transitions.input_start_secs.is_some();
     state.input_meta.insert(
         id,
         InputMeta {
-            created_at: clock::iso_micros(clock::now_millis()),
+            created_at: clock::iso_micros(now),
             sleep_time: 60.0,
             paused: false,
             task_id,
+            created_ms: now,
+            reads: 0,
+            running: !waits,
         },
     );
     if !state.event_types.contains_key(&body.name) {
@@ -192,7 +201,13 @@ fn input<'s>(state: &'s State, id: &str) -> Result<(&'s Node, &'s InputMeta), Ap
 
 fn job_view(state: &State, node: &Node, meta: &InputMeta) -> Value {
     let deployment = state.deployment_name();
-    let status = if meta.paused { "paused" } else { "active" };
+    let phase = if meta.running { "running" } else { "starting" };
+    let status = match (meta.paused, meta.running) {
+        (true, _) => "paused",
+        (false, true) => "active",
+        (false, false) => "starting",
+    };
+    let now = state.now_millis();
     let mut tasks = Map::new();
     tasks.insert(
         meta.task_id.clone(),
@@ -203,7 +218,7 @@ fn job_view(state: &State, node: &Node, meta: &InputMeta) -> Value {
             "name": node.name,
             "deployment_name": deployment,
             "error_message": "",
-            "next_processing_time": clock::iso_micros(clock::now_millis() + (meta.sleep_time * 1000.0) as i64),
+            "next_processing_time": clock::iso_micros(now + (meta.sleep_time * 1000.0) as i64),
             "last_success_time": meta.created_at,
             "error_count": 0,
             "state_id": meta.task_id,
@@ -223,6 +238,7 @@ fn job_view(state: &State, node: &Node, meta: &InputMeta) -> Value {
             "type": node.node_type,
             "id": node.id,
             "paused": meta.paused,
+            "state": phase,
         },
         "tasks": tasks,
     })
@@ -231,12 +247,12 @@ fn job_view(state: &State, node: &Node, meta: &InputMeta) -> Value {
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
 crate::router::route_table! {
-    POST "plumbing/inputs" => |state, req, _p| create(state, req),
-    POST "inputs" => |state, req, _p| create(state, req),
-    GET "inputs" => |state, _req, _p| list(state),
-    GET "inputs/{id}" => |state, _req, p| { let id = p[0]; get(state, id) },
-    PUT "inputs/{id}" => |state, req, p| { let id = p[0]; edit(state, req, id) },
-    PUT "inputs/{id}/pause" => |state, req, p| { let id = p[0]; pause(state, req, id) },
-    GET "inputSleepTime/{id}" => |state, _req, p| { let id = p[0]; get_sleep_time(state, id) },
-    PUT "inputSleepTime/{id}" => |state, req, p| { let id = p[0]; set_sleep_time(state, req, id) },
+    POST "plumbing/inputs" as create_input => |state, req, _p| create(state, req),
+    POST "inputs" as create_input => |state, req, _p| create(state, req),
+    GET "inputs" as get_inputs => |state, _req, _p| list(state),
+    GET "inputs/{id}" as get_input_by_id => |state, _req, p| { let id = p[0]; get(state, id) },
+    PUT "inputs/{id}" as edit_input => |state, req, p| { let id = p[0]; edit(state, req, id) },
+    PUT "inputs/{id}/pause" as pause_input_by_id => |state, req, p| { let id = p[0]; pause(state, req, id) },
+    GET "inputSleepTime/{id}" as get_input_sleep_time => |state, _req, p| { let id = p[0]; get_sleep_time(state, id) },
+    PUT "inputSleepTime/{id}" as set_input_sleep_time => |state, req, p| { let id = p[0]; set_sleep_time(state, req, id) },
 }

@@ -49,11 +49,14 @@
 pub mod admin;
 pub mod auth;
 pub mod faults;
+pub mod journal;
+pub mod persist;
 pub mod seed;
 pub mod state;
+pub mod transitions;
 
 mod account;
-mod clock;
+pub(crate) mod clock;
 mod code_engine;
 mod emulator;
 mod error;
@@ -61,10 +64,9 @@ mod event_types;
 mod inputs;
 mod metrics;
 pub mod model;
-mod notifications;
+pub(crate) mod notifications;
 mod queries;
 mod reply;
-mod request_log;
 mod router;
 mod samples;
 mod secrets;
@@ -72,15 +74,19 @@ mod server;
 mod settings;
 mod structure;
 mod tables;
+mod web;
 
+pub use clock::Clock;
 pub use emulator::{
-    serve, serve_with, Emulator, EmulatorBuilder, EmulatorConfig, DEFAULT_ACCOUNT, DEFAULT_API_KEY,
-    DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_PASSWORD,
-    DEFAULT_USERNAME,
+    serve, serve_with, AccountConfig, Emulator, EmulatorBuilder, EmulatorConfig, DEFAULT_ACCOUNT,
+    DEFAULT_API_KEY, DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_PASSWORD, DEFAULT_USERNAME,
 };
 pub use error::EmulatorError;
 pub use faults::{Fault, FaultKind};
-pub use request_log::RequestRecord;
-pub use router::routes;
+pub use journal::{Expect, JournalFilter, RequestRecord, VerifyError};
+pub use persist::Snapshot;
+pub use router::{operations, routes};
 pub use seed::Seed;
 pub use state::{InputMeta, State, Table};
+pub use transitions::Transitions;

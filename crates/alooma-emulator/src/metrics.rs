@@ -2,11 +2,13 @@
 //!
 //! Series are deterministic: the value of point `i` of metric `k` depends
 //! only on `k` and `i` (every fourth point, `i % 4 == 3`, is `null`), and
-//! the timestamps are the last `N/M` multiples of `M` minutes up to now.
+//! there is one point per resolution step over the window, both ends
+//! included, as the service answered and clients index them: the
+//! multiples of `M` minutes from `now - N` to now, `floor(N/M) + 1` points
+//! (a 60-minute window at 60-minute resolution gives two).
 
 use serde_json::{json, Value};
 
-use crate::clock;
 use crate::reply::{ApiError, Outcome, Reply, Req};
 
 /// Every metric name the service knows, with a typical magnitude.
@@ -32,7 +34,7 @@ pub(crate) const METRICS: [(&str, f64); 15] = [
 const MAX_POINTS: u64 = 10_000;
 
 /// `GET metrics` → list of `{"target", "datapoints": [[value|null, epoch]…]}`.
-pub(crate) fn get(req: &Req<'_>) -> Outcome {
+pub(crate) fn get(req: &Req<'_>, now_secs: i64) -> Outcome {
     let names = req
         .query
         .get("metrics")
@@ -54,7 +56,7 @@ pub(crate) fn get(req: &Req<'_>) -> Outcome {
             ApiError::bad_request(format!("`resolution` must look like 5min, not {r:?}"))
         })?,
     };
-    let points = minutes.div_ceil(resolution).max(1);
+    let points = minutes / resolution + 1;
     if points > MAX_POINTS {
         return Err(ApiError::bad_request(format!(
             "asking {points} points per series; at most {MAX_POINTS} are served"
@@ -62,7 +64,7 @@ pub(crate) fn get(req: &Req<'_>) -> Outcome {
     }
     let step = resolution.saturating_mul(60);
     let step_i = i64::try_from(step).unwrap_or(i64::MAX);
-    let end = clock::now_secs() / step_i * step_i;
+    let end = now_secs / step_i * step_i;
     let mut out = Vec::new();
     for name in names.split(',') {
         let (k, base) = METRICS
@@ -100,5 +102,5 @@ fn parse_minutes(s: &str) -> Option<u64> {
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
 crate::router::route_table! {
-    GET "metrics" => |_state, req, _p| get(req),
+    GET "metrics" as get_metrics_by_names => |state, req, _p| get(req, state.clock.now_secs()),
 }

@@ -3,21 +3,37 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::clock;
 use crate::model::Object;
 use crate::reply::{ApiError, Outcome, Reply, Req};
 use crate::state::State;
 
-/// `GET notifications?from=<epoch seconds>` → `{"messages": […]}` with a
-/// `timestamp` (milliseconds) at or after `from`.
+/// A `from` larger than this is in milliseconds, not seconds: as seconds
+/// it would be after the year 5000.
+pub(crate) const MILLIS_THRESHOLD: f64 = 100_000_000_000.0;
+
+/// `GET notifications?from=<epoch>` → `{"messages": […]}` with a
+/// `timestamp` (milliseconds) at or after `from`. The docs say seconds;
+/// real scripts sent milliseconds, so a value above
+/// [`MILLIS_THRESHOLD`] is read as milliseconds.
 pub(crate) fn list(state: &State, req: &Req<'_>) -> Outcome {
     let from_ms = match req.query.get("from") {
         None | Some("") => f64::NEG_INFINITY,
         Some(s) => {
-            let secs: f64 = s.parse().map_err(|_| {
-                ApiError::bad_request(format!("`from` must be epoch seconds, not {s:?}"))
-            })?;
-            secs * 1000.0
+            let from: f64 = s
+                .trim()
+                .parse()
+                .ok()
+                .filter(|f: &f64| f.is_finite())
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "`from` must be an epoch time in seconds (or milliseconds), not {s:?}"
+                    ))
+                })?;
+            if from.abs() > MILLIS_THRESHOLD {
+                from
+            } else {
+                from * 1000.0
+            }
         }
     };
     let messages: Vec<&Object> = state
@@ -54,7 +70,7 @@ pub(crate) fn publish(state: &mut State, req: &Req<'_>) -> Outcome {
         "data": data,
         "state": "NEW",
         "aggregatedCount": 1,
-        "timestamp": clock::now_millis(),
+        "timestamp": state.now_millis(),
     });
     state
         .notifications
@@ -74,6 +90,6 @@ struct Publish {
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
 crate::router::route_table! {
-    GET "notifications" => |state, req, _p| list(state, req),
-    POST "notifications/custom" => |state, req, _p| publish(state, req),
+    GET "notifications" as get_notifications => |state, req, _p| list(state, req),
+    POST "notifications/custom" as publish_notification => |state, req, _p| publish(state, req),
 }

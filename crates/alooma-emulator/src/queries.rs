@@ -2,7 +2,7 @@
 //! `consolidation` listing.
 
 use serde::Deserialize;
-use serde_json::{json, Map, Number, Value};
+use serde_json::{json, Map, Value};
 
 use crate::clock;
 use crate::model::{Object, Query};
@@ -24,36 +24,117 @@ struct DefaultQuery {
 struct CustomQuery {
     custom_query: String,
     event_type: String,
+    /// Hours, as a number or its text (kept as sent).
     #[serde(default)]
-    frequency: Option<Number>,
+    frequency: Option<Value>,
     #[serde(default)]
     run_at: Option<String>,
     #[serde(flatten)]
     rest: Object,
 }
 
-fn event_type_of(q: &Query) -> Option<&Value> {
-    q.rest
-        .get("configuration")
-        .and_then(|c| c.get("event_type"))
+/// The keys of a query's configuration that the v2 objects also carry at
+/// the top level, as the service returned them.
+const LIFTED: [&str; 6] = [
+    "event_type",
+    "query_type",
+    "custom_query",
+    "frequency",
+    "run_at",
+    "custom_variables",
+];
+
+/// A stored query in the service's v2 shape: `event_type`, `query_type`,
+/// `schedule`, `is_active`, `consolidation_query` … at the top level, and
+/// the v1 `configuration` object beside them. Either shape goes in (a
+/// seed's, a client's); what is there is kept as it is, what is missing is
+/// filled from the other form.
+pub(crate) fn normalized(id: u64, mut rest: Object, deployment: &str) -> Query {
+    rest.remove("id");
+    let mut config = match rest.remove("configuration") {
+        Some(Value::Object(c)) => c,
+        _ => Object::new(),
+    };
+    for key in LIFTED {
+        match (rest.get(key), config.get(key)) {
+            (None, Some(v)) => {
+                rest.insert(key.into(), v.clone());
+            }
+            (Some(v), None) => {
+                config.insert(key.into(), v.clone());
+            }
+            _ => {}
+        }
+    }
+    config
+        .entry("deployment_name")
+        .or_insert_with(|| json!(deployment));
+    rest.entry("deployment_name")
+        .or_insert_with(|| json!(deployment));
+    rest.entry("state_id")
+        .or_insert_with(|| json!(id.to_string()));
+    let active = rest.get("status").and_then(Value::as_str) != Some("paused");
+    rest.entry("is_active").or_insert_with(|| json!(active));
+    if !rest.contains_key("schedule") {
+        let schedule = schedule_of(&rest);
+        rest.insert("schedule".into(), schedule);
+    }
+    rest.insert("configuration".into(), Value::Object(config));
+    Query { id, rest }
 }
 
-/// `GET v2/consolidation[?event_type=…]` → the queries.
+/// A query's `schedule`: its cron (`run_at`), or the cron of "every
+/// `frequency` hours".
+fn schedule_of(rest: &Object) -> Value {
+    if let Some(cron) = rest.get("run_at").and_then(Value::as_str) {
+        return json!(cron);
+    }
+    match rest.get("frequency").and_then(number) {
+        Some(h) if h >= 1.0 && h.fract() == 0.0 && h < 24.0 => json!(format!("0 */{h} * * *")),
+        Some(h) if h >= 24.0 && (h / 24.0).fract() == 0.0 => {
+            json!(format!("0 0 */{} * *", h / 24.0))
+        }
+        _ => Value::Null,
+    }
+}
+
+/// A number sent as a number or as its text.
+fn number(v: &Value) -> Option<f64> {
+    v.as_f64()
+        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+}
+
+/// Hours between runs of a query scheduled by `frequency`.
+pub(crate) fn frequency_hours(q: &Query) -> Option<f64> {
+    if q.rest.get("run_at").is_some_and(|r| !r.is_null()) {
+        return None;
+    }
+    q.rest.get("frequency").and_then(number)
+}
+
+/// Whether a query belongs to the event type `wanted`.
+fn of_event_type(q: &Query, wanted: Option<&str>) -> bool {
+    wanted.is_none_or(|t| q.rest.get("event_type").and_then(Value::as_str) == Some(t))
+}
+
+/// `GET v2/consolidation[?event_type=…]` → the queries (of that event type).
 pub(crate) fn list(state: &State, req: &Req<'_>) -> Outcome {
     let event_type = req.query.get("event_type");
     let list: Vec<&Query> = state
         .queries
         .iter()
-        .filter(|q| event_type.is_none_or(|t| event_type_of(q).is_some_and(|e| e == t)))
+        .filter(|q| of_event_type(q, event_type))
         .collect();
     Ok(Reply::json(json!(list)))
 }
 
-/// `GET consolidation` → object id → query.
-pub(crate) fn list_v1(state: &State) -> Outcome {
+/// `GET consolidation[?event_type=…]` → object id → query.
+pub(crate) fn list_v1(state: &State, req: &Req<'_>) -> Outcome {
+    let event_type = req.query.get("event_type");
     let map: Map<String, Value> = state
         .queries
         .iter()
+        .filter(|q| of_event_type(q, event_type))
         .map(|q| (q.id.to_string(), json!(q)))
         .collect();
     Ok(Reply::json(Value::Object(map)))
@@ -68,7 +149,8 @@ pub(crate) fn schedule_default(state: &mut State, req: &Req<'_>) -> Outcome {
     if let Some(cv) = body.custom_variables {
         config.insert("custom_variables".into(), Value::Object(cv));
     }
-    config.insert("query_type".into(), json!("default"));
+    // The client's query type (`incremental`, `full` …) is kept.
+    config.entry("query_type").or_insert(json!("default"));
     config.entry("frequency").or_insert(json!(8));
     config.entry("run_at").or_insert(Value::Null);
     let table = state.event_types[&body.event_type]
@@ -97,7 +179,7 @@ pub(crate) fn schedule_custom(state: &mut State, req: &Req<'_>) -> Outcome {
                 "either `frequency` (hours) or `run_at` (cron) is required",
             ))
         }
-        (Some(hours), _) if !hours.as_f64().is_some_and(|h| h > 0.0) => {
+        (Some(hours), _) if !number(hours).is_some_and(|h| h > 0.0) => {
             return Err(ApiError::bad_request(
                 "`frequency` must be a positive number of hours",
             ))
@@ -107,7 +189,7 @@ pub(crate) fn schedule_custom(state: &mut State, req: &Req<'_>) -> Outcome {
     let mut config = body.rest;
     config.insert("custom_query".into(), json!(body.custom_query));
     config.insert("event_type".into(), json!(body.event_type));
-    config.insert("query_type".into(), json!("custom"));
+    config.entry("query_type").or_insert(json!("custom"));
     config.insert("frequency".into(), json!(body.frequency));
     config.insert("run_at".into(), json!(body.run_at));
     let query = new_query(state, config, body.custom_query);
@@ -117,21 +199,20 @@ pub(crate) fn schedule_custom(state: &mut State, req: &Req<'_>) -> Outcome {
 /// `DELETE v2/consolidation/{id}`.
 pub(crate) fn remove(state: &mut State, id: &str) -> Outcome {
     let i = position(state, id)?;
-    state.queries.remove(i);
+    let removed = state.queries.remove(i);
+    state.query_runs.remove(&removed.id);
     Ok(Reply::empty())
 }
 
 /// `POST v2/consolidation/{id}/run`: runs a query now.
 pub(crate) fn run(state: &mut State, id: &str) -> Outcome {
     let i = position(state, id)?;
-    let now = clock::now_millis();
+    let now = state.now_millis();
     let q = &mut state.queries[i];
-    let hours = q
-        .rest
-        .get("configuration")
-        .and_then(|c| c.get("frequency"))
-        .and_then(Value::as_f64)
-        .unwrap_or(8.0);
+    let hours = frequency_hours(q).unwrap_or(8.0);
+    let runs = state.query_runs.entry(q.id).or_default();
+    runs.runs += 1;
+    let run_count = runs.runs;
     for (key, value) in [
         ("last_processing_time", json!(clock::iso_micros(now))),
         ("last_success_time", json!(clock::iso_micros(now))),
@@ -143,37 +224,46 @@ pub(crate) fn run(state: &mut State, id: &str) -> Outcome {
         ("error_message", json!("")),
         ("error_stack", json!("")),
         ("error_count", json!(0)),
+        ("run_count", json!(run_count)),
     ] {
         q.rest.insert(key.into(), value);
     }
     Ok(Reply::json(json!(q)))
 }
 
-fn new_query(state: &mut State, mut config: Object, sql: String) -> Query {
+fn new_query(state: &mut State, config: Object, sql: String) -> Query {
     let deployment = state.deployment_name();
-    config.insert("deployment_name".into(), json!(deployment));
     let id = state.next_number();
-    let hours = config
-        .get("frequency")
-        .and_then(Value::as_f64)
-        .unwrap_or(8.0);
-    let now = clock::now_millis();
-    let rest = crate::state::object(json!({
+    let now = state.now_millis();
+    let mut rest = crate::state::object(json!({
         "state_id": id.to_string(),
         "status": "active",
+        "is_active": true,
         "error_message": "",
         "error_stack": "",
         "error_count": 0,
+        "run_count": 0,
         "deployment_name": deployment,
         "module_name": "consolidation.consolidation",
         "consolidation_query": sql,
-        "configuration": config,
         "last_processing_time": null,
         "last_success_time": null,
-        "next_processing_time": clock::iso_micros(now + (hours * 3_600_000.0) as i64),
     }));
-    let query = Query { id, rest };
+    rest.insert("configuration".into(), Value::Object(config));
+    let mut query = normalized(id, rest, &deployment);
     state.queries.push(query.clone());
+    crate::transitions::schedule_all(state, now);
+    let next = state
+        .query_runs
+        .get(&id)
+        .map_or(now + 8 * 3_600_000, |r| r.next_ms);
+    query.rest.insert(
+        "next_processing_time".into(),
+        json!(clock::iso_micros(next)),
+    );
+    if let Some(stored) = state.queries.iter_mut().find(|q| q.id == id) {
+        *stored = query.clone();
+    }
     query
 }
 
@@ -196,10 +286,10 @@ fn position(state: &State, id: &str) -> Result<usize, ApiError> {
 }
 
 crate::router::route_table! {
-    GET "v2/consolidation" => |state, req, _p| list(state, req),
-    POST "v2/consolidation" => |state, req, _p| schedule_default(state, req),
-    POST "v2/consolidation/custom" => |state, req, _p| schedule_custom(state, req),
-    DELETE "v2/consolidation/{id}" => |state, _req, p| { let id = p[0]; remove(state, id) },
-    POST "v2/consolidation/{id}/run" => |state, _req, p| { let id = p[0]; run(state, id) },
-    GET "consolidation" => |state, _req, _p| list_v1(state),
+    GET "v2/consolidation" as get_queries => |state, req, _p| list(state, req),
+    POST "v2/consolidation" as schedule_default_query => |state, req, _p| schedule_default(state, req),
+    POST "v2/consolidation/custom" as schedule_query => |state, req, _p| schedule_custom(state, req),
+    DELETE "v2/consolidation/{id}" as remove_scheduled_query => |state, _req, p| { let id = p[0]; remove(state, id) },
+    POST "v2/consolidation/{id}/run" as run_query => |state, _req, p| { let id = p[0]; run(state, id) },
+    GET "consolidation" as get_scheduled_queries => |state, req, _p| list_v1(state, req),
 }

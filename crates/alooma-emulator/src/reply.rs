@@ -42,6 +42,11 @@ impl Query {
             .collect()
     }
 
+    /// Every pair, in request order.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// `name` read as a boolean flag (`true`/`True`/`1` are true).
     pub(crate) fn flag(&self, name: &str) -> bool {
         matches!(self.get(name), Some("true" | "True" | "TRUE" | "1"))

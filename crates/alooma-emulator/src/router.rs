@@ -56,21 +56,26 @@ pub(crate) fn parse_path(raw: &str) -> Result<Option<Target>, ApiError> {
 pub(crate) type Handler = fn(&mut State, &Req<'_>, &[&str]) -> Outcome;
 
 /// One route: a method, a path template under the REST root
-/// (`event-types/{name}/mapping`) and its handler.
+/// (`event-types/{name}/mapping`), the operation it serves (the reference
+/// client's method name, what the request journal records) and its
+/// handler.
 pub(crate) struct Route {
     pub(crate) method: &'static str,
     pub(crate) path: &'static str,
+    pub(crate) operation: &'static str,
     pub(crate) handler: Handler,
 }
 
-/// Declares an area module's `ROUTES`: `METHOD "template" => handler,`.
+/// Declares an area module's `ROUTES`:
+/// `METHOD "template" as operation_name => handler,`.
 macro_rules! route_table {
-    ($($method:ident $path:literal => $handler:expr),+ $(,)?) => {
+    ($($method:ident $path:literal as $operation:ident => $handler:expr),+ $(,)?) => {
         /// This area's routes, in matching order.
         pub(crate) const ROUTES: &[$crate::router::Route] = &[$(
             $crate::router::Route {
                 method: stringify!($method),
                 path: $path,
+                operation: stringify!($operation),
                 handler: $handler,
             }
         ),+];
@@ -110,6 +115,64 @@ pub fn routes() -> impl Iterator<Item = (&'static str, &'static str)> {
             .flat_map(|area| area.iter())
             .map(|r| (r.method, r.path)),
     )
+}
+
+/// Every route as `(method, path template, operation name)`: the names
+/// the request journal records (`GET /__emulator/requests?operation=…`).
+///
+/// ```
+/// let ops: Vec<_> = alooma_emulator::operations().collect();
+/// assert!(ops.contains(&("POST", "event-types/{name}/mapping", "set_mapping")));
+/// ```
+pub fn operations() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    std::iter::once(("POST", "login", "login")).chain(
+        AREAS
+            .iter()
+            .flat_map(|area| area.iter())
+            .map(|r| (r.method, r.path, r.operation)),
+    )
+}
+
+/// The operation a request to `segs` is, when one route serves several
+/// (pause and resume, an output and the restream node, a query list and
+/// its filter).
+fn refine(
+    operation: &'static str,
+    state: &State,
+    req: &Req<'_>,
+    captured: &[&str],
+) -> &'static str {
+    match operation {
+        "pause_input_by_id" if req.query.get("pause") == Some("false") => "resume_input_by_id",
+        "set_output"
+            if captured
+                .first()
+                .and_then(|id| state.node(id))
+                .is_some_and(|n| n.node_type == "RESTREAM") =>
+        {
+            "start_restream"
+        }
+        "get_queries" if req.query.get("event_type").is_some() => "get_query_by_event_type",
+        other => other,
+    }
+}
+
+/// The operation name of a request, without running it (`None` for an
+/// unknown path or method).
+pub(crate) fn operation_of(
+    state: &State,
+    method: &str,
+    segs: &[&str],
+    req: &Req<'_>,
+) -> Option<&'static str> {
+    if segs == ["login"] {
+        return Some("login");
+    }
+    AREAS
+        .iter()
+        .flat_map(|area| area.iter())
+        .filter(|r| r.method == method)
+        .find_map(|r| fit(r.path, segs).map(|c| refine(r.operation, state, req, &c)))
 }
 
 /// The captured segments of `segs` when they fit `template`.

@@ -47,7 +47,7 @@ pub(crate) fn status_types(state: &State) -> Outcome {
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
 crate::router::route_table! {
-    GET "samples" => |state, req, _p| list(state, req),
-    GET "samples/stats" => |state, _req, _p| stats(state),
-    GET "status-types" => |state, _req, _p| status_types(state),
+    GET "samples" as get_samples => |state, req, _p| list(state, req),
+    GET "samples/stats" as get_samples_stats => |state, _req, _p| stats(state),
+    GET "status-types" as get_samples_status_codes => |state, _req, _p| status_types(state),
 }

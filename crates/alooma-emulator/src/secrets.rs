@@ -53,7 +53,7 @@ pub(crate) fn delete(state: &mut State, name: &str) -> Outcome {
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
 crate::router::route_table! {
-    GET "secrets" => |state, _req, _p| list(state),
-    PUT "secrets" => |state, req, _p| set(state, req),
-    DELETE "secrets/{name}" => |state, _req, p| { let name = p[0]; delete(state, name) },
+    GET "secrets" as get_secrets => |state, _req, _p| list(state),
+    PUT "secrets" as set_secrets => |state, req, _p| set(state, req),
+    DELETE "secrets/{name}" as delete_secret => |state, _req, p| { let name = p[0]; delete(state, name) },
 }

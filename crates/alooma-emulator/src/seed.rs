@@ -9,6 +9,7 @@
 //! | key | JSON | meaning |
 //! |---|---|---|
 //! | `nodes` | list of node objects | structure nodes (`GET plumbing/`); each needs string `id`, `name`, `type`, `category`; `deleted`, `stats`, `configuration`, `state` are filled when missing. Nodes of category `INPUT` (except `RESTREAM`/`AGENT`) are the inputs. System nodes missing from the list (Inputs, Code Engine = `TRANSFORMER`, Restream = `RESTREAM`, Mapper) are added. A `RESTREAM` node's `stats.availbleForRestream` is the restream queue size. |
+//! | `inputs` | list of `{"id","name","type","sleep_time","paused","created_ms"}` | optional bookkeeping of input nodes (`id` required, the rest optional): the sleep time (seconds, default 60), whether paused, when created (epoch ms, default a day before start). Each `id` must be an input node of `nodes`, and a `name` or `type` given must be the node's: a seed whose inputs list and structure disagree is refused with an error naming the id |
 //! | `event_types` | list of event types | each needs a string `name`; `fields` (if present) is a list |
 //! | `mapping_mode` | string | default mapping mode, `AUTO_MAP` when absent |
 //! | `modules` | object name → code | Code Engine modules |
@@ -55,6 +56,7 @@ const DEMO_SEED: &str = include_str!("../data/demo_seed.json");
 #[non_exhaustive]
 pub struct Seed {
     pub(crate) nodes: Vec<Node>,
+    pub(crate) inputs: Vec<SeedInput>,
     pub(crate) event_types: Vec<EventType>,
     pub(crate) mapping_mode: Option<MappingMode>,
     pub(crate) modules: BTreeMap<String, String>,
@@ -82,6 +84,23 @@ pub(crate) struct SeedSettings {
     pub(crate) email_notifications: Option<Object>,
     #[serde(rename = "s3-retention")]
     pub(crate) s3_retention: Option<Object>,
+}
+
+/// The bookkeeping of one input of a seed.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SeedInput {
+    pub(crate) id: String,
+    #[serde(default)]
+    pub(crate) name: Option<String>,
+    #[serde(rename = "type", default)]
+    pub(crate) input_type: Option<String>,
+    #[serde(default)]
+    pub(crate) sleep_time: Option<f64>,
+    #[serde(default)]
+    pub(crate) paused: Option<bool>,
+    #[serde(default)]
+    pub(crate) created_ms: Option<i64>,
 }
 
 /// A scheduled query of a seed: its id is given or assigned.

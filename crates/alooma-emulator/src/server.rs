@@ -2,8 +2,9 @@
 //! with keep-alive), and the per-request pipeline (admin, faults, body
 //! limit, account, auth, routing, log).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeMap, HashSet};
 use std::convert::Infallible;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -22,12 +23,14 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 
-use crate::faults::{self, Fault, FaultKind};
+use crate::clock::Clock;
+use crate::faults::{self, Applied, Fault, FaultTarget};
+use crate::journal::{self, Journal};
+use crate::persist::Snapshot;
 use crate::reply::{error_body, ApiError, Query, Reply, Req};
-use crate::request_log::{RequestRecord, MAX_RECORDS};
 use crate::router::{self, Target};
 use crate::state::State;
-use crate::{admin, auth};
+use crate::{admin, auth, EmulatorError};
 
 /// The body type of every response.
 type RespBody = UnsyncBoxBody<Bytes, std::io::Error>;
@@ -35,18 +38,102 @@ type RespBody = UnsyncBoxBody<Bytes, std::io::Error>;
 /// How long shutdown waits for open connections to finish.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Everything the connection tasks share.
-pub(crate) struct Shared {
+/// One emulated account: its credentials, its state and its sessions.
+pub(crate) struct Tenant {
     pub(crate) account: String,
     pub(crate) api_key: Option<String>,
     pub(crate) credentials: Option<(String, String)>,
+    pub(crate) state: Mutex<State>,
+    pub(crate) sessions: Mutex<HashSet<String>>,
+}
+
+impl Tenant {
+    /// Whether the request carries this account's API key or a live session.
+    pub(crate) fn authorized(&self, headers: &HeaderMap) -> bool {
+        auth::api_key_ok(headers, self.api_key.as_deref())
+            || auth::session_ok(headers, &lock(&self.sessions))
+    }
+
+    /// The state brought up to the clock's time (see [`crate::transitions`]).
+    pub(crate) fn state_now(&self) -> MutexGuard<'_, State> {
+        let mut state = lock(&self.state);
+        let now = state.clock.now_millis();
+        crate::transitions::advance(&mut state, now);
+        state
+    }
+}
+
+/// Everything the connection tasks share.
+pub(crate) struct Shared {
+    /// The accounts; the first is the primary one (served under `/rest/`).
+    pub(crate) tenants: Vec<Tenant>,
     pub(crate) max_body_bytes: usize,
     pub(crate) header_timeout: Duration,
     pub(crate) body_timeout: Duration,
-    pub(crate) state: Mutex<State>,
     pub(crate) faults: Mutex<Vec<Fault>>,
-    pub(crate) log: Mutex<VecDeque<RequestRecord>>,
-    pub(crate) sessions: Mutex<HashSet<String>>,
+    pub(crate) journal: Mutex<Journal>,
+    pub(crate) clock: Clock,
+    pub(crate) state_file: Option<PathBuf>,
+    /// Snapshots taken by `POST /__emulator/snapshot`, by name.
+    pub(crate) snapshots: Mutex<BTreeMap<String, Snapshot>>,
+}
+
+impl Shared {
+    /// The primary account.
+    pub(crate) fn primary(&self) -> &Tenant {
+        // `from_config` never builds a `Shared` without a tenant.
+        &self.tenants[0]
+    }
+
+    /// The account of this name.
+    pub(crate) fn tenant(&self, account: &str) -> Option<&Tenant> {
+        self.tenants.iter().find(|t| t.account == account)
+    }
+
+    /// The account whose credentials the request carries, if any.
+    pub(crate) fn tenant_of(&self, headers: &HeaderMap) -> Option<&Tenant> {
+        self.tenants.iter().find(|t| t.authorized(headers))
+    }
+
+    /// A snapshot of every account.
+    pub(crate) fn snapshot(&self) -> Result<Snapshot, EmulatorError> {
+        let guards: Vec<MutexGuard<'_, State>> =
+            self.tenants.iter().map(Tenant::state_now).collect();
+        let states: Vec<&State> = guards.iter().map(|g| &**g).collect();
+        Snapshot::of(&states)
+    }
+
+    /// Puts every account of the snapshot back (accounts it lacks keep
+    /// their state); an account this emulator does not serve is refused.
+    pub(crate) fn restore(&self, snapshot: &Snapshot) -> Result<(), EmulatorError> {
+        let states = snapshot.states()?;
+        for s in &states {
+            if self.tenant(&s.account).is_none() {
+                return Err(EmulatorError::State(format!(
+                    "the state holds the account {:?}, which this emulator does not serve",
+                    s.account
+                )));
+            }
+        }
+        for mut restored in states {
+            if let Some(tenant) = self.tenant(&restored.account) {
+                let mut state = lock(&tenant.state);
+                restored.clock = state.clock.clone();
+                restored.transitions = state.transitions.clone();
+                *state = restored;
+            }
+        }
+        Ok(())
+    }
+
+    /// Saves every account to the state file, when there is one.
+    pub(crate) fn save(&self) -> Result<Option<&PathBuf>, EmulatorError> {
+        let Some(path) = &self.state_file else {
+            return Ok(None);
+        };
+        self.snapshot()?.write(path)?;
+        Ok(Some(path))
+    }
 }
 
 /// Completes once shutdown is asked (or the emulator handle is gone).
@@ -140,55 +227,144 @@ async fn handle(
 
     if let Ok(Some(Target::Admin(segs))) = &target {
         let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
-        let outcome = admin_request(&shared, &method, &segs, req).await;
-        return Ok(respond(outcome, false));
+        let outcome = admin_request(&shared, &method, &segs, raw_query.as_deref(), req).await;
+        return Ok(match outcome {
+            Ok(admin::AdminReply::Api(reply)) => respond(Ok(reply), false),
+            Ok(admin::AdminReply::Html(html)) => html_response(html),
+            Err(e) => respond(Err(e), false),
+        });
     }
 
-    let mut record = RequestRecord {
-        method: method.clone(),
-        path: path.clone(),
-        query: raw_query.clone(),
-        had_auth: auth::has_credentials(req.headers()),
-        status: None,
-        fault: None,
+    let now = shared.clock.now_millis();
+    let (parts, body) = req.into_parts();
+    // Which account, and which segments under its REST root.
+    let resolved: Result<(&Tenant, Vec<String>, bool), ApiError> = match target {
+        Err(e) => Err(e),
+        Ok(Some(Target::Rest {
+            account: Some(account),
+            segments,
+        })) => shared
+            .tenant(&account)
+            .map(|t| (t, segments, true))
+            .ok_or_else(|| {
+                ApiError::unauthorized(format!(
+                    "unknown account {account:?}: check the account name"
+                ))
+            }),
+        Ok(Some(Target::Rest {
+            account: None,
+            segments,
+        })) => Ok((
+            shared
+                .tenant_of(&parts.headers)
+                .unwrap_or_else(|| shared.primary()),
+            segments,
+            false,
+        )),
+        Ok(_) => Err(ApiError::not_found(
+            "no such path: the REST API is served under /{account}/rest/ and /rest/",
+        )),
     };
-    let fault = faults::take(&mut lock(&shared.faults), &method, &path);
+    let mut record = journal::new_record(
+        now,
+        resolved.as_ref().ok().map(|(t, _, _)| t.account.clone()),
+        &method,
+        &path,
+        raw_query.as_deref(),
+    );
+    record.had_auth = auth::has_credentials(&parts.headers);
+
+    let body = match read_request_body(&shared, &parts.headers, body).await {
+        Ok(body) => body,
+        Err(e) => {
+            record.status = Some(e.status.as_u16());
+            push_record(&shared, record);
+            return Ok(respond(Err(e), false));
+        }
+    };
+    let query = Query::parse(raw_query.as_deref());
+    let req = Req {
+        query: &query,
+        body: &body,
+    };
+    let operation = resolved.as_ref().ok().and_then(|(tenant, segments, _)| {
+        let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+        router::operation_of(&lock(&tenant.state), &method, &segs, &req)
+    });
+    record.operation = operation.map(str::to_owned);
+    record.body = journal::recorded_body(operation, &body);
+
+    let fault = faults::take(
+        &mut lock(&shared.faults),
+        &FaultTarget {
+            method: &method,
+            path: &path,
+            operation,
+            account: record.account.as_deref(),
+        },
+    );
     let mut truncate = false;
     match fault {
         None => {}
-        Some(FaultKind::Delay { delay_ms }) => {
-            record.fault = Some("delay".into());
-            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+        Some(Applied::Wait { ms, latency }) => {
+            record.fault = Some(if latency { "latency" } else { "delay" }.into());
+            tokio::time::sleep(Duration::from_millis(ms)).await;
         }
-        Some(FaultKind::Status {
+        Some(Applied::Status {
             status,
             retry_after,
+            body,
         }) => {
             record.fault = Some("status".into());
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             record.status = Some(status.as_u16());
             push_record(&shared, record);
-            let mut resp = respond(Err(ApiError::new(status, "injected fault")), false);
+            let message = match operation {
+                Some(op) => format!("injected fault on {op}"),
+                None => "injected fault".to_owned(),
+            };
+            let mut resp = match body {
+                Some(body) => respond(
+                    Ok(Reply {
+                        status,
+                        body: Some(body),
+                        headers: Vec::new(),
+                    }),
+                    false,
+                ),
+                None => respond(Err(ApiError::new(status, message)), false),
+            };
             if let Some(secs) = retry_after {
                 resp.headers_mut()
                     .insert(RETRY_AFTER, HeaderValue::from(secs));
             }
             return Ok(resp);
         }
-        Some(FaultKind::Drop) => {
+        Some(Applied::Drop) => {
             record.fault = Some("drop".into());
             push_record(&shared, record);
             kill.notify_one();
             // The connection task drops this future with the connection.
             return futures::future::pending().await;
         }
-        Some(FaultKind::Truncate) => {
+        Some(Applied::Truncate) => {
             record.fault = Some("truncate".into());
             truncate = true;
         }
     }
 
-    let outcome = api_request(&shared, &method, target, raw_query.as_deref(), req).await;
+    let outcome = resolved.and_then(|(tenant, segments, explicit)| {
+        let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+        api_request(
+            &shared,
+            tenant,
+            explicit,
+            &method,
+            &segs,
+            &parts.headers,
+            &req,
+        )
+    });
     record.status = Some(match &outcome {
         Ok(r) => r.status.as_u16(),
         Err(e) => e.status.as_u16(),
@@ -197,58 +373,42 @@ async fn handle(
     Ok(respond(outcome, truncate))
 }
 
-fn push_record(shared: &Shared, record: RequestRecord) {
-    let mut log = lock(&shared.log);
-    if log.len() >= MAX_RECORDS {
-        log.pop_front();
-    }
-    log.push_back(record);
-}
-
-/// Whether the request carries the API key or a live session.
-fn authorized(shared: &Shared, headers: &HeaderMap) -> bool {
-    auth::api_key_ok(headers, shared.api_key.as_deref())
-        || auth::session_ok(headers, &lock(&shared.sessions))
+fn push_record(shared: &Shared, record: journal::RequestRecord) {
+    lock(&shared.journal).push(record);
 }
 
 async fn admin_request(
     shared: &Shared,
     method: &str,
     segs: &[&str],
-    req: Request<Incoming>,
-) -> Result<Reply, ApiError> {
-    if !authorized(shared, req.headers()) {
-        return Err(ApiError::unauthorized(
-            "the admin API needs the emulator's API key (Authorization: API <key>) or a session",
-        ));
-    }
-    let (_, body) = req.into_parts();
-    let body = read_body(body, shared.max_body_bytes, shared.body_timeout).await?;
-    admin::handle(shared, method, segs, &body)
-}
-
-async fn api_request(
-    shared: &Shared,
-    method: &str,
-    target: Result<Option<Target>, ApiError>,
     raw_query: Option<&str>,
     req: Request<Incoming>,
-) -> Result<Reply, ApiError> {
-    let Some(Target::Rest { account, segments }) = target? else {
-        return Err(ApiError::not_found(
-            "no such path: the REST API is served under /{account}/rest/ and /rest/",
+) -> Result<admin::AdminReply, ApiError> {
+    let query = Query::parse(raw_query);
+    let by_query_key = query.get("key").and_then(|key| {
+        shared.tenants.iter().find(|t| {
+            t.api_key
+                .as_deref()
+                .is_some_and(|k| auth::keys_match(k, key))
+        })
+    });
+    let Some(tenant) = shared.tenant_of(req.headers()).or(by_query_key) else {
+        return Err(ApiError::unauthorized(
+            "the admin API needs an account's API key (Authorization: API <key>, or ?key= for the web page) or a session",
         ));
     };
-    if let Some(account) = account {
-        if account != shared.account {
-            return Err(ApiError::unauthorized(format!(
-                "unknown account {account:?}: check the account name"
-            )));
-        }
-    }
-    let (parts, body) = req.into_parts();
-    if let Some(len) = parts
-        .headers
+    let (_, body) = req.into_parts();
+    let body = read_body(body, shared.max_body_bytes, shared.body_timeout).await?;
+    admin::handle(shared, tenant, method, segs, &query, &body)
+}
+
+/// The request's body, within the size and time limits.
+async fn read_request_body(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: Incoming,
+) -> Result<Bytes, ApiError> {
+    if let Some(len) = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
@@ -257,30 +417,72 @@ async fn api_request(
             return Err(too_large(shared.max_body_bytes));
         }
     }
-    let body = read_body(body, shared.max_body_bytes, shared.body_timeout).await?;
-    let query = Query::parse(raw_query);
-    let req = Req {
-        query: &query,
-        body: &body,
-    };
-    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    read_body(body, shared.max_body_bytes, shared.body_timeout).await
+}
+
+/// A REST request of `tenant`, its body read: login, auth, then the route
+/// on the state brought up to the clock's time.
+fn api_request(
+    shared: &Shared,
+    tenant: &Tenant,
+    explicit_account: bool,
+    method: &str,
+    segs: &[&str],
+    headers: &HeaderMap,
+    req: &Req<'_>,
+) -> Result<Reply, ApiError> {
     if segs == ["login"] {
         if method != "POST" {
             return Err(ApiError::method_not_allowed(method, "login", &["POST"]));
         }
-        let creds = shared
+        // Under `/rest/`, the account whose user logs in.
+        let tenant = if explicit_account {
+            tenant
+        } else {
+            let email = serde_json::from_slice::<Value>(req.body)
+                .ok()
+                .and_then(|v| v.get("email").and_then(Value::as_str).map(str::to_owned));
+            shared
+                .tenants
+                .iter()
+                .find(|t| {
+                    t.credentials
+                        .as_ref()
+                        .is_some_and(|(u, _)| Some(u.as_str()) == email.as_deref())
+                })
+                .unwrap_or(tenant)
+        };
+        let creds = tenant
             .credentials
             .as_ref()
             .map(|(u, p)| (u.as_str(), p.as_str()));
-        return auth::login(&req, creds, &mut lock(&shared.sessions));
+        return auth::login(req, creds, &mut lock(&tenant.sessions));
     }
-    if !authorized(shared, &parts.headers) {
+    if !tenant.authorized(headers) {
         return Err(ApiError::unauthorized(
             "authentication required: send Authorization: API <key> or log in",
         ));
     }
-    let mut state = lock(&shared.state);
-    router::route(&mut state, method, &segs, &req)
+    let mut state = tenant.state_now();
+    router::route(&mut state, method, segs, req)
+}
+
+/// A `text/html` page.
+fn html_response(html: String) -> Response<RespBody> {
+    let mut resp = Response::new(
+        Full::new(Bytes::from(html))
+            .map_err(|never| match never {})
+            .boxed_unsync(),
+    );
+    resp.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    resp.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
+    resp
 }
 
 fn too_large(max: usize) -> ApiError {

@@ -65,8 +65,8 @@ pub(crate) fn delete_s3_retention(state: &mut State) -> Outcome {
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
 crate::router::route_table! {
-    GET "settings" => |state, _req, _p| get(state),
-    POST "settings/email-notifications" => |state, req, _p| set_email_notifications(state, req),
-    POST "settings/s3-retention" => |state, req, _p| set_s3_retention(state, req),
-    DELETE "settings/s3-retention" => |state, _req, _p| delete_s3_retention(state),
+    GET "settings" as get_settings => |state, _req, _p| get(state),
+    POST "settings/email-notifications" as set_settings_email_notifications => |state, req, _p| set_email_notifications(state, req),
+    POST "settings/s3-retention" as set_s3_retention => |state, req, _p| set_s3_retention(state, req),
+    DELETE "settings/s3-retention" as delete_s3_retention => |state, _req, _p| delete_s3_retention(state),
 }

@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::clock;
+use crate::clock::{self, Clock};
 use crate::model::{EventType, MappingMode, Node, Object, Query, Sample, Schema};
 use crate::seed::Seed;
+use crate::transitions::{QueryRun, RestreamDrain, Transitions};
 use crate::EmulatorError;
 
 /// The mapping modes the service accepts (`GET`/`POST mapping-mode`).
@@ -38,6 +39,21 @@ pub struct InputMeta {
     pub paused: bool,
     /// The id of the input's single task (`tasks` key).
     pub task_id: String,
+    /// When the input was created, in epoch milliseconds (what the
+    /// starting → running transition counts from).
+    #[serde(default)]
+    pub created_ms: i64,
+    /// How many times `GET inputs/{id}` read it while it was starting.
+    #[serde(default)]
+    pub reads: u32,
+    /// Whether it has left its starting state (see
+    /// [`Transitions`](crate::Transitions)).
+    #[serde(default = "yes")]
+    pub running: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// One table of the output warehouse.
@@ -83,6 +99,10 @@ impl Table {
 /// [`Emulator::with_state`](crate::Emulator::with_state).
 ///
 /// Not `Debug`: it holds secret values and credentials of inputs.
+///
+/// It serializes whole (secret values included) as the `state` of a
+/// persisted state file (see [`crate::persist`]).
+#[derive(Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct State {
     /// The account name (`config_clientName`).
@@ -127,7 +147,19 @@ pub struct State {
     pub status_types: Object,
     /// Sample events.
     pub samples: Vec<Sample>,
+    /// The restream queue draining while streaming (see [`Transitions`]).
+    #[serde(default)]
+    pub(crate) restream: RestreamDrain,
+    /// When each scheduled query runs next, by query id.
+    #[serde(default)]
+    pub(crate) query_runs: BTreeMap<u64, QueryRun>,
     next_id: u64,
+    /// The clock every timestamp comes from.
+    #[serde(skip)]
+    pub(crate) clock: Clock,
+    /// How state moves over time.
+    #[serde(skip)]
+    pub(crate) transitions: Transitions,
 }
 
 impl State {
@@ -136,6 +168,17 @@ impl State {
     /// System nodes the seed lacks (Inputs, Code Engine, Restream, Mapper)
     /// are added so that every structure has them.
     pub fn from_seed(account: &str, seed: &Seed) -> Result<Self, EmulatorError> {
+        Self::from_seed_with(account, seed, Clock::system(), Transitions::default())
+    }
+
+    /// Like [`from_seed`](Self::from_seed), with the clock and the
+    /// transitions the state moves by.
+    pub fn from_seed_with(
+        account: &str,
+        seed: &Seed,
+        clock: Clock,
+        transitions: Transitions,
+    ) -> Result<Self, EmulatorError> {
         let mut state = State {
             account: account.to_owned(),
             nodes: Vec::new(),
@@ -181,7 +224,11 @@ impl State {
                 .clone()
                 .unwrap_or_else(default_status_types),
             samples: seed.samples.clone(),
+            restream: RestreamDrain::default(),
+            query_runs: BTreeMap::new(),
             next_id: 1,
+            clock,
+            transitions,
         };
         for node in &seed.nodes {
             if state.nodes.iter().any(|n| n.id == node.id) {
@@ -195,24 +242,7 @@ impl State {
             state.nodes.push(node);
         }
         state.add_missing_system_nodes();
-        let input_ids: Vec<String> = state
-            .nodes
-            .iter()
-            .filter(|n| n.is_user_input())
-            .map(|n| n.id.clone())
-            .collect();
-        for id in input_ids {
-            let task_id = state.new_id();
-            state.input_meta.insert(
-                id,
-                InputMeta {
-                    created_at: clock::iso_micros(clock::now_millis() - 86_400_000),
-                    sleep_time: 60.0,
-                    paused: false,
-                    task_id,
-                },
-            );
-        }
+        state.seed_inputs(seed)?;
         for et in &seed.event_types {
             state.event_types.insert(et.name.clone(), et.clone());
         }
@@ -221,13 +251,102 @@ impl State {
                 Some(id) => id,
                 None => state.next_number(),
             };
+            if state.queries.iter().any(|existing| existing.id == id) {
+                return Err(EmulatorError::Seed(format!(
+                    "scheduled query id {id} is used twice"
+                )));
+            }
             state.next_id = state.next_id.max(id + 1);
-            let mut rest = q.rest.clone();
-            rest.entry("state_id")
-                .or_insert_with(|| json!(id.to_string()));
-            state.queries.push(Query { id, rest });
+            let query = crate::queries::normalized(id, q.rest.clone(), &state.deployment_name());
+            state.queries.push(query);
         }
+        let now = state.clock.now_millis();
+        crate::transitions::schedule_all(&mut state, now);
         Ok(state)
+    }
+
+    /// The bookkeeping of every input node: from the seed's `inputs` list
+    /// where it has one, which must agree with the structure.
+    fn seed_inputs(&mut self, seed: &Seed) -> Result<(), EmulatorError> {
+        let disagree = |id: &str, why: String| {
+            EmulatorError::Seed(format!(
+                "input {id:?}: the inputs list and the structure disagree: {why}"
+            ))
+        };
+        let mut listed = BTreeMap::new();
+        for input in &seed.inputs {
+            if listed.insert(input.id.clone(), input).is_some() {
+                return Err(disagree(&input.id, "it is listed twice".into()));
+            }
+            let Some(node) = self.node(&input.id) else {
+                return Err(disagree(
+                    &input.id,
+                    "no node of the structure has this id".into(),
+                ));
+            };
+            if !node.is_user_input() {
+                return Err(disagree(
+                    &input.id,
+                    format!(
+                        "its node is a {} {} node, not an input",
+                        node.category, node.node_type
+                    ),
+                ));
+            }
+            if let Some(name) = input.name.as_deref().filter(|n| *n != node.name) {
+                return Err(disagree(
+                    &input.id,
+                    format!(
+                        "named {name:?} in the list, {:?} in the structure",
+                        node.name
+                    ),
+                ));
+            }
+            if let Some(t) = input.input_type.as_deref().filter(|t| *t != node.node_type) {
+                return Err(disagree(
+                    &input.id,
+                    format!(
+                        "of type {t} in the list, {} in the structure",
+                        node.node_type
+                    ),
+                ));
+            }
+        }
+        let input_ids: Vec<String> = self
+            .nodes
+            .iter()
+            .filter(|n| n.is_user_input())
+            .map(|n| n.id.clone())
+            .collect();
+        let day_ago = self.clock.now_millis() - 86_400_000;
+        for id in input_ids {
+            let task_id = self.new_id();
+            let entry = listed.get(&id);
+            let created_ms = entry.and_then(|e| e.created_ms).unwrap_or(day_ago);
+            self.input_meta.insert(
+                id,
+                InputMeta {
+                    created_at: clock::iso_micros(created_ms),
+                    sleep_time: entry.and_then(|e| e.sleep_time).unwrap_or(60.0),
+                    paused: entry.and_then(|e| e.paused).unwrap_or(false),
+                    task_id,
+                    created_ms,
+                    reads: 0,
+                    running: true,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Milliseconds since the epoch by this state's clock.
+    pub(crate) fn now_millis(&self) -> i64 {
+        self.clock.now_millis()
+    }
+
+    /// The clock this state reads (a handle on the emulator's).
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// A fresh id shaped like the service's (UUID-like, unique in this state).

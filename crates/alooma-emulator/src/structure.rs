@@ -99,7 +99,12 @@ pub(crate) fn put_node(state: &mut State, req: &Req<'_>, id: &str) -> Outcome {
     if let Some(name) = body.name {
         node.name = name;
     }
-    Ok(Reply::json(shown(node)))
+    let answer = shown(node);
+    let restream = node.node_type == "RESTREAM";
+    if restream {
+        crate::transitions::restream_changed(state);
+    }
+    Ok(Reply::json(answer))
 }
 
 /// `POST plumbing/nodes/remove/{id}`: removes an input (system nodes
@@ -128,13 +133,14 @@ pub(crate) fn purge_restream(state: &mut State) -> Outcome {
     if node.stats.contains_key("size_used") {
         node.stats.insert("size_used".into(), json!(0));
     }
+    crate::transitions::restream_purged(state);
     Ok(Reply::empty())
 }
 
 crate::router::route_table! {
-    GET "plumbing" => |state, _req, _p| get_structure(state),
-    GET "plumbing/outputs" => |state, _req, _p| get_outputs(state),
-    PUT "plumbing/nodes/{id}" => |state, req, p| { let id = p[0]; put_node(state, req, id) },
-    POST "plumbing/nodes/remove/{id}" => |state, _req, p| { let id = p[0]; remove_node(state, id) },
-    DELETE "plumbing/purge/restream" => |state, _req, _p| purge_restream(state),
+    GET "plumbing" as get_structure => |state, _req, _p| get_structure(state),
+    GET "plumbing/outputs" as get_output_node => |state, _req, _p| get_outputs(state),
+    PUT "plumbing/nodes/{id}" as set_output => |state, req, p| { let id = p[0]; put_node(state, req, id) },
+    POST "plumbing/nodes/remove/{id}" as remove_input => |state, _req, p| { let id = p[0]; remove_node(state, id) },
+    DELETE "plumbing/purge/restream" as purge_restream_queue => |state, _req, _p| purge_restream(state),
 }

@@ -175,14 +175,14 @@ fn columns(req: &Req<'_>) -> Result<Vec<Value>, ApiError> {
 }
 
 crate::router::route_table! {
-    GET "tables" => |state, req, _p| list(state, req, None),
-    GET "tables/{schema}" => |state, req, p| { let schema = p[0]; list(state, req, Some(schema)) },
-    POST "tables/{table}" => |state, req, p| { let table = p[0]; create(state, req, table) },
-    PUT "tables/{table}" => |state, req, p| { let table = p[0]; alter(state, req, table) },
-    GET "tables/{schema}/{table}" => |state, _req, p| { let (schema, table) = (p[0], p[1]); get(state, schema, table) },
-    POST "tables/{schema}/{table}" => |state, req, p| { let (schema, table) = (p[0], p[1]); create_in(state, req, schema, table) },
-    DELETE "tables/{schema}/{table}" => |state, req, p| { let (schema, table) = (p[0], p[1]); drop(state, req, schema, table) },
-    GET "tables/{schema}/{table}/dependencies" => |state, _req, p| { let (schema, table) = (p[0], p[1]); dependencies(state, schema, table) },
-    GET "schemas" => |state, _req, _p| list_schemas(state),
-    POST "schemas" => |state, req, _p| create_schema(state, req),
+    GET "tables" as get_tables => |state, req, _p| list(state, req, None),
+    GET "tables/{schema}" as get_tables => |state, req, p| { let schema = p[0]; list(state, req, Some(schema)) },
+    POST "tables/{table}" as create_table => |state, req, p| { let table = p[0]; create(state, req, table) },
+    PUT "tables/{table}" as alter_table => |state, req, p| { let table = p[0]; alter(state, req, table) },
+    GET "tables/{schema}/{table}" as get_table => |state, _req, p| { let (schema, table) = (p[0], p[1]); get(state, schema, table) },
+    POST "tables/{schema}/{table}" as create_table_in_schema => |state, req, p| { let (schema, table) = (p[0], p[1]); create_in(state, req, schema, table) },
+    DELETE "tables/{schema}/{table}" as drop_table => |state, req, p| { let (schema, table) = (p[0], p[1]); drop(state, req, schema, table) },
+    GET "tables/{schema}/{table}/dependencies" as get_table_dependencies => |state, _req, p| { let (schema, table) = (p[0], p[1]); dependencies(state, schema, table) },
+    GET "schemas" as get_schemas => |state, _req, _p| list_schemas(state),
+    POST "schemas" as create_schema => |state, req, _p| create_schema(state, req),
 }

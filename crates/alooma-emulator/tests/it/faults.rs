@@ -200,7 +200,7 @@ async fn admin_endpoint_injects_lists_and_clears() {
     // Admin calls are neither faulted nor logged.
     assert!(emu.requests().is_empty());
     get(&emu, "samples").await.assert_error(502);
-    assert_eq!(emu.faults()[0].remaining(), 2);
+    assert_eq!(emu.faults()[0].remaining(), Some(2));
 
     for bad in [
         json!({"kind": "explode"}),

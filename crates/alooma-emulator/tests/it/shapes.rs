@@ -315,7 +315,8 @@ async fn metrics_series() {
     assert_eq!(series[1]["target"], "LATENCY_MAX");
     for s in series {
         let points = s["datapoints"].as_array().unwrap();
-        assert_eq!(points.len(), 12);
+        // One point per 5-minute step over the hour, both ends included.
+        assert_eq!(points.len(), 13);
         let nulls = points.iter().filter(|p| p[0].is_null()).count();
         assert_eq!(nulls, 3, "every fourth point is null");
         let stamps: Vec<i64> = points.iter().map(|p| p[1].as_i64().unwrap()).collect();
@@ -339,10 +340,23 @@ async fn metrics_series() {
             .collect()
     };
     assert_eq!(values(&m), values(&again));
-    // Resolution defaults to the window: one non-null point.
+    // Resolution defaults to the window: its two ends.
     let one = get_ok(&emu, "metrics?metrics=EVENTS_IN_TRANSIT&from=-30min").await;
-    assert_eq!(one[0]["datapoints"].as_array().unwrap().len(), 1);
+    assert_eq!(one[0]["datapoints"].as_array().unwrap().len(), 2);
     assert!(one[0]["datapoints"][0][0].is_number());
+    // A 60-minute window at 60-minute resolution gives two points, as
+    // clients index them (`datapoints[1]` is the latest).
+    let hour = get_ok(
+        &emu,
+        "metrics?metrics=INCOMING_EVENTS&from=-60min&resolution=60min",
+    )
+    .await;
+    let points = hour[0]["datapoints"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    assert_eq!(
+        points[1][1].as_i64().unwrap() - points[0][1].as_i64().unwrap(),
+        3600
+    );
     // Every known name works.
     let names = "EVENT_SIZE_AVG,EVENT_SIZE_TOTAL,EVENT_PROCESSING_RATE,INCOMING_EVENTS,RESTREAMED_EVENTS,UNMAPPED_EVENTS,IGNORED_EVENTS,ERROR_EVENTS,LOADED_EVENTS_RATE,LATENCY_AVG,LATENCY_PERCENTILE_50,LATENCY_PERCENTILE_95,LATENCY_MAX,EVENTS_IN_PIPELINE,EVENTS_IN_TRANSIT";
     let all = get_ok(
