@@ -1,10 +1,14 @@
 //! `alooma emulator serve`: runs the in-memory Alooma emulator until
-//! Ctrl-C or SIGTERM.
+//! Ctrl-C or SIGTERM; `alooma emulator journal`: what it was asked.
 
 use crate::cli::GlobalArgs;
+use crate::context::Ctx;
 use crate::exit::CliError;
-use alooma_emulator::{EmulatorConfig, Seed};
+use alooma::core::{Operation, OperationMeta, RetrySafety};
+use alooma_emulator::{AccountConfig, Clock, EmulatorConfig, Fault, Seed, Transitions};
+use bytes::Bytes;
 use clap::{Args, Subcommand};
+use serde_json::Value;
 use std::path::PathBuf;
 
 /// Emulator commands.
@@ -19,6 +23,39 @@ pub enum EmulatorCmd {
     /// output, the base URL and the `export …` line that points alooma at
     /// it.
     Serve(ServeArgs),
+    /// Print a running emulator's request journal (oldest first), with
+    /// secrets redacted: time, operation, request, status, fault, body.
+    ///
+    /// It asks the emulator at the base URL in use (--base-url,
+    /// ALOOMA_BASE_URL or the profile's) with the API key in use.
+    Journal(JournalArgs),
+}
+
+/// Arguments of `alooma emulator journal`.
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    /// Only this operation (`set_mapping`, `get_inputs` …).
+    #[arg(long, value_name = "NAME")]
+    pub operation: Option<String>,
+    /// Only requests at or after this time: epoch seconds or
+    /// milliseconds, or 2024-05-01T08:00:00.
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only requests after this sequence number.
+    #[arg(long, value_name = "SEQ")]
+    pub after: Option<u64>,
+    /// Only this account.
+    #[arg(long = "of-account", value_name = "ACCOUNT")]
+    pub of_account: Option<String>,
+    /// Only requests answered with this status.
+    #[arg(long)]
+    pub status: Option<u16>,
+    /// Only the newest N.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Empty the journal instead (after printing nothing).
+    #[arg(long)]
+    pub clear: bool,
 }
 
 /// Arguments of `alooma emulator serve`.
@@ -51,13 +88,170 @@ pub struct ServeArgs {
     /// Answer 413 to request bodies larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = alooma_emulator::DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+    /// Load the state from FILE when it exists (instead of the seed), and
+    /// save it there, atomically, at shutdown (Ctrl-C, SIGTERM) and on
+    /// `POST /__emulator/snapshot`. The file holds secret values: keep it
+    /// private (it is written with mode 0600).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Inject a fault from the start (repeatable): JSON, or
+    /// KIND[:key=value,…], e.g.
+    /// `status:status=503,operation=get_inputs,probability=0.2,seed=7,times=forever`
+    /// or `latency:median_ms=80,sigma=0.6,times=forever`.
+    #[arg(long = "fault", value_name = "SPEC", value_parser = parse_fault)]
+    pub faults: Vec<Fault>,
+    /// Serve one more account, with its own key and state (repeatable):
+    /// NAME:KEY, or NAME:KEY:SEED_FILE (empty when no seed file).
+    #[arg(long = "add-account", value_name = "NAME:KEY[:SEED]")]
+    pub add_accounts: Vec<String>,
+    /// New inputs stay `starting` until read this many times.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub input_start_reads: u32,
+    /// New inputs stay `starting` for this many seconds.
+    #[arg(long, value_name = "SECS")]
+    pub input_start_secs: Option<f64>,
+    /// The restream queue drains this many events a second while streaming.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    pub restream_drain_per_sec: f64,
+    /// Every Nth run of a scheduled query fails.
+    #[arg(long, value_name = "N")]
+    pub query_fail_every: Option<u32>,
+    /// Use a test clock that stands still until moved with
+    /// `POST /__emulator/clock` (`{"advance_secs": 60}`).
+    #[arg(long)]
+    pub test_clock: bool,
+}
+
+fn parse_fault(spec: &str) -> Result<Fault, String> {
+    Fault::parse(spec)
+}
+
+/// `NAME:KEY[:SEED_FILE]`.
+fn parse_account(spec: &str) -> Result<AccountConfig, CliError> {
+    let mut parts = spec.splitn(3, ':');
+    let (Some(name), Some(key)) = (parts.next(), parts.next()) else {
+        return Err(CliError::usage(format!(
+            "--add-account {spec:?}: give NAME:KEY or NAME:KEY:SEED_FILE"
+        )));
+    };
+    if name.is_empty() || key.is_empty() {
+        return Err(CliError::usage(format!(
+            "--add-account {spec:?}: the name and the key must not be empty"
+        )));
+    }
+    let seed = match parts.next() {
+        Some(path) if !path.is_empty() => Seed::from_file(path).map_err(|e| {
+            CliError::usage(format!(
+                "--add-account {name}: cannot use the seed {path}: {e}"
+            ))
+        })?,
+        _ => Seed::empty(),
+    };
+    Ok(AccountConfig::new(name, key).seed(seed))
 }
 
 /// Runs an emulator command.
-pub async fn run(cmd: EmulatorCmd, global: &GlobalArgs) -> Result<(), CliError> {
+pub async fn run(cmd: EmulatorCmd, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
-        EmulatorCmd::Serve(args) => serve(args, global).await,
+        EmulatorCmd::Serve(args) => serve(args, &ctx.global).await,
+        EmulatorCmd::Journal(args) => journal(args, ctx).await,
     }
+}
+
+/// A request to the emulator's admin API (an absolute URI, which the
+/// client's base-URL layer leaves as it is).
+struct AdminCall {
+    method: http::Method,
+    url: String,
+}
+
+impl Operation for AdminCall {
+    type Output = Option<Value>;
+
+    fn meta(&self) -> OperationMeta {
+        OperationMeta::new("emulator_journal", RetrySafety::Idempotent)
+    }
+
+    fn build(&self) -> Result<http::Request<Bytes>, alooma::Error> {
+        let mut req = http::Request::new(Bytes::new());
+        *req.method_mut() = self.method.clone();
+        *req.uri_mut() = self.url.parse().map_err(|e| alooma::Error::Build {
+            operation: "emulator_journal",
+            reason: format!("not a URL: {e}"),
+        })?;
+        req.extensions_mut().insert(self.meta());
+        Ok(req)
+    }
+
+    fn decode(&self, response: http::Response<Bytes>) -> Result<Self::Output, alooma::Error> {
+        alooma::core::decode::json_or_empty("emulator_journal", response)
+    }
+}
+
+async fn journal(args: JournalArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let client = ctx.client()?;
+    let base = ctx
+        .global
+        .base_url
+        .clone()
+        .or_else(|| {
+            ctx.profile()
+                .ok()
+                .flatten()
+                .and_then(|(_, p)| p.base_url.clone())
+        })
+        .ok_or_else(|| {
+            CliError::usage(
+                "which emulator? give --base-url or ALOOMA_BASE_URL (the URL `alooma emulator serve` printed)",
+            )
+        })?;
+    let mut query = Vec::new();
+    let encode = alooma::core::encode_component;
+    if let Some(op) = &args.operation {
+        query.push(format!("operation={}", encode(op)));
+    }
+    if let Some(t) = &args.since {
+        query.push(format!("since={}", encode(t)));
+    }
+    if let Some(n) = args.after {
+        query.push(format!("after={n}"));
+    }
+    if let Some(a) = &args.of_account {
+        query.push(format!("account={}", encode(a)));
+    }
+    if let Some(s) = args.status {
+        query.push(format!("status={s}"));
+    }
+    if let Some(n) = args.limit {
+        query.push(format!("limit={n}"));
+    }
+    let mut url = format!("{}/__emulator/requests", base.trim_end_matches('/'));
+    if !query.is_empty() {
+        url = format!("{url}?{}", query.join("&"));
+    }
+    let method = if args.clear {
+        http::Method::DELETE
+    } else {
+        http::Method::GET
+    };
+    let answer = client.send(AdminCall { method, url }).await?;
+    if args.clear {
+        ctx.out.done("the journal is empty")?;
+        return Ok(());
+    }
+    let records = answer.unwrap_or(Value::Array(Vec::new()));
+    ctx.out.columns(
+        &records,
+        &[
+            "seq",
+            "time",
+            "operation",
+            "method",
+            "path",
+            "status",
+            "fault",
+        ],
+    )
 }
 
 async fn serve(args: ServeArgs, global: &GlobalArgs) -> Result<(), CliError> {
@@ -66,6 +260,24 @@ async fn serve(args: ServeArgs, global: &GlobalArgs) -> Result<(), CliError> {
     config.header_timeout = std::time::Duration::from_secs(args.header_timeout.max(1));
     config.body_timeout = std::time::Duration::from_secs(args.body_timeout.max(1));
     config.max_body_bytes = args.max_body_bytes;
+    config.state_file = args.state.clone();
+    config.faults = args.faults.clone();
+    for spec in &args.add_accounts {
+        config.accounts.push(parse_account(spec)?);
+    }
+    let mut transitions = Transitions::default()
+        .input_start_reads(args.input_start_reads)
+        .restream_drain_per_sec(args.restream_drain_per_sec.max(0.0));
+    if let Some(secs) = args.input_start_secs {
+        transitions = transitions.input_start_secs(secs.max(0.0));
+    }
+    if let Some(n) = args.query_fail_every {
+        transitions = transitions.query_fail_every(n);
+    }
+    config.transitions = transitions;
+    if args.test_clock {
+        config.clock = Clock::manual(Clock::system().now_millis());
+    }
     if let Some(account) = &global.account {
         config.account = account.clone();
     }
@@ -99,10 +311,17 @@ async fn serve(args: ServeArgs, global: &GlobalArgs) -> Result<(), CliError> {
             shell_word(&key)
         ));
         eprintln!(
-            "alooma emulator: account {account} at {} (REST root {}); Ctrl-C to stop",
+            "alooma emulator: account {account} at {} (REST root {}); web page {}/__emulator/; Ctrl-C to stop",
             emu.base_url(),
-            emu.rest_url()
+            emu.rest_url(),
+            emu.base_url()
         );
+        if let Some(path) = emu.state_file() {
+            eprintln!(
+                "alooma emulator: state file {} (saved at shutdown and on POST /__emulator/snapshot)",
+                path.display()
+            );
+        }
     })
     .await
     .map_err(|e| {
@@ -110,7 +329,13 @@ async fn serve(args: ServeArgs, global: &GlobalArgs) -> Result<(), CliError> {
             "the emulator failed: {e} (is the port free? try --port 0)"
         ))
     })?;
-    eprintln!("alooma emulator: stopped");
+    match &args.state {
+        Some(path) => eprintln!(
+            "alooma emulator: stopped; state saved to {}",
+            path.display()
+        ),
+        None => eprintln!("alooma emulator: stopped"),
+    }
     Ok(())
 }
 

@@ -718,10 +718,12 @@ fn check_accounts(accounts: &[AccountConfig]) -> Result<(), EmulatorError> {
                     "the API key must not be empty".into(),
                 ))
             }
-            Some(key) if !keys.insert(key) => return Err(EmulatorError::Config(format!(
+            Some(key) if !keys.insert(key) => {
+                return Err(EmulatorError::Config(format!(
                 "the account {:?} has the API key of another account: each account needs its own",
                 a.account
-            ))),
+            )))
+            }
             _ => {}
         }
     }

@@ -401,7 +401,7 @@ impl Expect {
             return Ok(());
         }
         Err(VerifyError {
-            expected: self.clone(),
+            expected: Box::new(self.clone()),
             matching,
             calls: calls.into_iter().cloned().collect(),
         })
@@ -428,7 +428,7 @@ pub fn contains(got: &Value, want: &Value) -> bool {
 #[derive(Debug, Clone)]
 pub struct VerifyError {
     /// The expectation.
-    pub expected: Expect,
+    pub expected: Box<Expect>,
     /// How many calls matched it.
     pub matching: usize,
     /// Every call of the operation (matching or not).

@@ -30,9 +30,10 @@ async fn get_metrics_by_names_returns_one_series_per_name() {
     assert_eq!(series.len(), 2);
     assert_eq!(series[0].target, MetricName::IncomingEvents);
     assert_eq!(series[1].target, MetricName::LatencyMax);
-    assert_eq!(series[0].points().len(), 12);
+    // One point per 5-minute step over the hour, both ends included.
+    assert_eq!(series[0].points().len(), 13);
     // Every fourth point is null in the emulator's series.
-    assert_eq!(series[0].values().count(), 9);
+    assert_eq!(series[0].values().count(), 10);
     let reqs = requests_to(&emu, "GET", "metrics");
     assert_eq!(
         reqs[0].query.as_deref(),

@@ -73,7 +73,7 @@ pub async fn run(command: Command, ctx: &Ctx, matches: &ArgMatches) -> Result<()
         Command::Call(args) => call::call(args, ctx).await,
         Command::Demo => crate::demo::run().await,
         Command::Completions(args) => completions::run(&args),
-        Command::Emulator(cmd) => crate::emulator_cmd::run(cmd, &ctx.global).await,
+        Command::Emulator(cmd) => crate::emulator_cmd::run(cmd, ctx).await,
     }
 }
 

@@ -7,9 +7,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod auth;
+mod chaos;
 mod common;
 mod errors;
 mod faults;
+mod fidelity;
+mod isolation;
+mod journal;
+mod persistence;
 mod seed;
 mod shapes;
 mod state_chains;
+mod transitions;
+mod web;

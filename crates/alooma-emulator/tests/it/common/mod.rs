@@ -149,3 +149,35 @@ pub async fn ok(emu: &Emulator, method: Method, path: &str, body: Option<Value>)
         r.json()
     }
 }
+
+/// An admin call (`/__emulator/{path}`) with the emulator's API key.
+pub async fn admin(emu: &Emulator, method: Method, path: &str, body: Option<Value>) -> Resp {
+    let key = emu.key().to_owned();
+    raw(
+        emu,
+        method,
+        &format!("/__emulator/{path}"),
+        body.map(|b| b.to_string().into_bytes()),
+        Auth::Key(&key),
+    )
+    .await
+}
+
+/// A REST call for another account of the emulator, with its key.
+pub async fn call_as(
+    emu: &Emulator,
+    account: &str,
+    key: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Resp {
+    raw(
+        emu,
+        method,
+        &format!("/{account}/rest/{path}"),
+        body.map(|b| b.to_string().into_bytes()),
+        Auth::Key(key),
+    )
+    .await
+}

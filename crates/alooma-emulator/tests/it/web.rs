@@ -1,0 +1,55 @@
+//! The read-only web page at `/__emulator/`.
+
+use crate::common::{get_ok, ok, raw, Auth};
+use alooma_emulator::Emulator;
+use http::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn the_page_shows_state_and_journal_as_escaped_html() {
+    let emu = Emulator::start().await.unwrap();
+    ok(
+        &emu,
+        Method::POST,
+        "event-types/%3Cb%3Eodd%20%26%20name%3C%2Fb%3E/mapping",
+        Some(json!({"name": "<b>odd & name</b>"})),
+    )
+    .await;
+    get_ok(&emu, "inputs").await;
+    let page = raw(
+        &emu,
+        Method::GET,
+        &format!("/__emulator/?key={}", emu.key()),
+        None,
+        Auth::None,
+    )
+    .await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.headers["content-type"], "text/html; charset=utf-8");
+    let html = String::from_utf8_lossy(&page.body);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script"), "no JavaScript");
+    assert!(html.contains("id=\"account-acme\""));
+    assert!(html.contains("web_events"), "inputs listed");
+    assert!(
+        html.contains("&lt;b&gt;odd &amp; name&lt;/b&gt;"),
+        "names escaped"
+    );
+    assert!(!html.contains("<b>odd"), "never raw");
+    assert!(html.contains("get_inputs"), "the journal");
+    assert!(html.contains("id=\"journal\""));
+    // Credentials are needed, as for the rest of the admin API.
+    let r = raw(&emu, Method::GET, "/__emulator/", None, Auth::None).await;
+    r.assert_error(401);
+    let r = raw(
+        &emu,
+        Method::GET,
+        "/__emulator/?key=wrong",
+        None,
+        Auth::None,
+    )
+    .await;
+    r.assert_error(401);
+    let r = raw(&emu, Method::GET, "/__emulator", None, Auth::Key(emu.key())).await;
+    assert_eq!(r.status, 200);
+}
