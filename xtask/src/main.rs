@@ -5,6 +5,11 @@
 //! - `snapshots`: runs the insta tests and opens `cargo insta review`.
 //! - `fuzz [target] [seconds]`: runs a cargo-fuzz target (never in CI).
 //! - `bench [--reference]`: runs the benchmarks (never in CI).
+//! - `reference-smoke`, `browser`: the emulator checked by the reference
+//!   Python client and in a headless browser (never in CI; see [`emulator`]).
+
+mod emulator;
+mod python;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -21,6 +26,8 @@ fn main() -> Result<()> {
         "bench" => bench(rest),
         "man" => man(rest),
         "msrv" => msrv(),
+        "reference-smoke" => emulator::reference_smoke(),
+        "browser" => emulator::browser(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -30,7 +37,9 @@ fn main() -> Result<()> {
                  man [dir]            write the alooma command's man pages (default target/man)\n  \
                  fuzz [target] [secs] run a fuzz target (needs nightly + cargo-fuzz; not in CI)\n  \
                  bench [--reference]  run the benchmarks and print ratios to their floors\n  \
-                 bench --reference-only  only the comparison with the reference Python client"
+                 bench --reference-only  only the comparison with the reference Python client\n  \
+                 reference-smoke      the reference Python client (PyPI) against the emulator: every call must work\n  \
+                 browser              the emulator's web page in headless Chromium (skips without it)"
             );
             if task == "help" || task == "--help" {
                 Ok(())
@@ -319,16 +328,6 @@ fn bench(rest: &[String]) -> Result<()> {
     fn reference() -> Result<String> {
         const ROUNDS: usize = 11;
         const SECONDS: &str = "1.5";
-        let python = ["python3", "python"]
-            .into_iter()
-            .find(|p| {
-                Command::new(p)
-                    .args(["-m", "pip", "--version"])
-                    .output()
-                    .map(|o| o.status.success())
-                    .unwrap_or(false)
-            })
-            .context("--reference needs python3 with pip")?;
         // `cargo bench -p alooma-benches` (run just before) built it.
         let server_bin = root().join("target/release/reference_server");
         if !server_bin.exists() {
@@ -337,16 +336,9 @@ fn bench(rest: &[String]) -> Result<()> {
                 server_bin.display()
             );
         }
-        let dir = std::env::temp_dir().join(format!("alooma-bench-ref-{}", std::process::id()));
+        let venv = python::Venv::with("bench-ref", &["alooma==0.4.16"])?;
         let result = (|| -> Result<String> {
-            let mut venv = Command::new(python);
-            venv.args(["-m", "venv"]).arg(&dir);
-            run("python3 -m venv", venv)?;
-            let bin = dir.join("bin");
-            let mut pip = Command::new(bin.join("pip"));
-            pip.args(["install", "--quiet", "alooma==0.4.16"]);
-            run("pip install alooma==0.4.16", pip)?;
-            let script = dir.join("reference_loop.py");
+            let script = venv.dir().join("reference_loop.py");
             // Reads a number of seconds per line, runs the loop that long
             // and answers `{calls per second} {calls}`.
             std::fs::write(
@@ -373,7 +365,7 @@ fn bench(rest: &[String]) -> Result<()> {
                     .context("no URL line")?
                     .to_owned();
                 let child = py.insert(
-                    Command::new(bin.join("python"))
+                    Command::new(venv.bin("python"))
                         .arg(&script)
                         .arg(&url)
                         .stdin(Stdio::piped())
@@ -421,7 +413,7 @@ fn bench(rest: &[String]) -> Result<()> {
                 Ok(format!(
                     "RESULT reference: SDK {:.0} calls/s, alooma==0.4.16 (Python {}) {:.0} calls/s (medians of {ROUNDS} alternating rounds), SDK/reference = {ratio:.1} x, median of the rounds' ratios (range {:.1}..{:.1}; target >= 5: {})",
                     median(&mut sdks),
-                    Command::new(bin.join("python"))
+                    Command::new(venv.bin("python"))
                         .arg("--version")
                         .output()
                         .map(|o| String::from_utf8_lossy(&o.stdout).trim().trim_start_matches("Python ").to_owned())
@@ -440,7 +432,7 @@ fn bench(rest: &[String]) -> Result<()> {
             let _ = server.wait();
             outcome
         })();
-        let _ = std::fs::remove_dir_all(&dir);
+        drop(venv);
         result
     }
 

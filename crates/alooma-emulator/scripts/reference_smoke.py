@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Drive the reference Python client (alooma 0.4.16) against a running emulator.
 
-Not run in CI. To rerun by hand:
+Not run in CI (it needs PyPI). `cargo xtask reference-smoke` runs it: a
+temporary virtualenv with alooma==0.4.16, the example server on a free port,
+this script, and a check that every call worked. By hand:
 
     python3 -m venv /tmp/refvenv
     /tmp/refvenv/bin/pip install alooma==0.4.16
@@ -172,7 +174,10 @@ check("get_samples_status_codes", api.get_samples_status_codes, lambda v: "VALID
 
 # Metrics and notifications.
 check("get_metrics_by_names", lambda: api.get_metrics_by_names(["INCOMING_EVENTS", "LATENCY_MAX"], 60, 5),
-      lambda v: len(v) == 2 and len(v[0]["datapoints"]) == 12)
+      lambda v: len(v) == 2 and len(v[0]["datapoints"]) == 13)
+check("metrics: a 60-minute window at 60-minute resolution has two points",
+      lambda: api.get_metrics_by_names("INCOMING_EVENTS", 60, 60),
+      lambda v: len(v[0]["datapoints"]) == 2)
 check("get_incoming_queue_metric", lambda: api.get_incoming_queue_metric(60), lambda v: v > 0)
 check("get_incoming_events_count", lambda: api.get_incoming_events_count(60), lambda v: v > 0)
 check("get_average_event_size", lambda: api.get_average_event_size(60), lambda v: v > 0)
@@ -184,6 +189,9 @@ check("publish_notification", lambda: api.publish_notification("error", "smoke",
       lambda r: r.status_code == 200)
 check("published notification listed",
       lambda: api.get_notifications(int(time.time()) - 60)["messages"],
+      lambda v: any(m["description"] == "smoke" for m in v))
+check("get_notifications(from in milliseconds, as real scripts sent)",
+      lambda: api.get_notifications(int(time.time() * 1000) - 60000)["messages"],
       lambda v: any(m["description"] == "smoke" for m in v))
 check("parse_notifications_errors", lambda: api.parse_notifications_errors(api.get_notifications(0)),
       lambda v: "Custom Notification" in v)
@@ -228,6 +236,11 @@ check("get_scheduled_queries_in_error_state", api.get_scheduled_queries_in_error
 check("schedule_default_query",
       lambda: api.schedule_default_query({"event_type": "Account"}, {"var": "x"}),
       lambda v: v["configuration"]["custom_variables"] == {"var": "x"})
+check("get_queries: v2 objects carry event_type and query_type at the top level",
+      api.get_queries, lambda v: all("event_type" in q and "query_type" in q for q in v))
+check("schedule_default_query keeps the client's query_type",
+      lambda: api.schedule_default_query({"event_type": "Account", "query_type": "incremental"}),
+      lambda v: v["query_type"] == "incremental" and v["event_type"] == "Account")
 custom = check("schedule_query", lambda: api.schedule_query("page_view", "select 1;", frequency=4),
                lambda r: r.status_code == 200)
 qid = custom.json()["id"] if custom is not None else 0
@@ -255,6 +268,19 @@ check("get_used_credits(all)", lambda: api.get_used_credits(all_instances=True),
 check("get_loaded_events_per_table_summary",
       lambda: api.get_loaded_events_per_table_summary(datetime.datetime(2024, 5, 1)),
       lambda v: len(v) == 2)
+
+# The emulator's own admin API: the journal, snapshots.
+ADMIN = {"Authorization": "API " + KEY}
+check("journal lists get_inputs calls",
+      lambda: requests.get(BASE + "/__emulator/requests?operation=get_inputs", headers=ADMIN).json(),
+      lambda v: len(v) >= 1 and all(r["operation"] == "get_inputs" for r in v))
+check("journal redacts secret values",
+      lambda: requests.get(BASE + "/__emulator/requests?operation=set_secrets", headers=ADMIN).text,
+      lambda v: "12345678" not in v and "my_password" in v)
+check("snapshot", lambda: requests.post(BASE + "/__emulator/snapshot?name=smoke", headers=ADMIN).status_code,
+      lambda v: v == 200)
+check("restore", lambda: requests.post(BASE + "/__emulator/restore?name=smoke", headers=ADMIN).status_code,
+      lambda v: v == 200)
 
 # Username/password client, then re-login after the emulator forgets sessions.
 user_api = alooma.Client(username=USER, password=PASSWORD, account_name="acme", base_url=BASE)

@@ -13,7 +13,7 @@
 //! | `GET /__emulator/requests` | the journal, oldest first; filters `operation`, `since`, `after`, `account`, `method`, `status`, `limit` (see [`crate::JournalFilter`]) |
 //! | `DELETE /__emulator/requests` | clear the journal |
 //! | `DELETE /__emulator/sessions` | expire the account's login sessions |
-//! | `GET /__emulator/state` | the account's state as JSON (secret values left out) |
+//! | `GET /__emulator/state` | the account's state as JSON (secret values left out, credentials redacted) |
 //! | `POST /__emulator/snapshot[?name=N]` | take a snapshot of every account (kept in memory under N, default `default`) and save the state file, if there is one |
 //! | `POST /__emulator/restore[?name=N]` | go back to snapshot N; with no such snapshot, to the state file; with a state document as the body, to it |
 //! | `GET /__emulator/clock` | the clock: `{"now_ms", "now", "manual"}` |
@@ -102,7 +102,12 @@ pub(crate) fn handle(
             lock(&tenant.sessions).clear();
             api(Reply::empty())
         }
-        ("GET", ["state"]) => api(Reply::json(tenant.state_now().to_json())),
+        ("GET", ["state"]) => {
+            // Over HTTP, input and output credentials are redacted too.
+            let mut state = tenant.state_now().to_json();
+            crate::journal::redact(&mut state);
+            api(Reply::json(state))
+        }
         ("POST", ["snapshot"]) => {
             let name = query.get("name").unwrap_or("default").to_owned();
             let snapshot = shared.snapshot().map_err(internal)?;

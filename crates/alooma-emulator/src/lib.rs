@@ -39,11 +39,36 @@
 //! - **Transforms are never executed**: test runs answer the sample
 //!   unchanged (or `null` for exactly the event-dropping transform).
 //! - **Metrics** are deterministic series: `from=-Nmin&resolution=Mmin`
-//!   gives `ceil(N/M)` points per name, every fourth point (`i % 4 == 3`)
-//!   is `null`; unknown metric names answer 400.
+//!   gives one point per step over the window, both ends included
+//!   (`floor(N/M) + 1`: a 60-minute window at 60-minute resolution gives
+//!   two, as clients index them); every fourth point (`i % 4 == 3`) is
+//!   `null`; unknown metric names answer 400.
+//! - **Notifications**: `from=` is epoch seconds as documented, or epoch
+//!   milliseconds as real scripts sent: a value above 10^11 (the year 5138
+//!   in seconds) is read as milliseconds.
+//! - **Scheduled queries** are answered in the service's v2 shape:
+//!   `event_type`, `query_type` (the client's, `default` when none),
+//!   `schedule`, `is_active`, `consolidation_query` … at the top level,
+//!   with the v1 `configuration` object beside them; `?event_type=`
+//!   filters both listings.
 //! - **Seeds**: [`Seed`] documents the JSON fixture format; the demo seed
 //!   is `data/demo_seed.json`.
-//! - **Faults and the admin API**: see [`faults`] and [`admin`].
+//! - **Faults and chaos** ([`faults`]): by operation, account, method or
+//!   path, with a probability and a seed that repeat exactly; statuses with
+//!   the service's error body, fixed or log-normal latency, dropped
+//!   connections, truncated bodies.
+//! - **The request journal** ([`journal`]): every request with its
+//!   operation name and its body, secrets redacted; filters, and
+//!   [`Emulator::verify`] with an [`Expect`].
+//! - **State over time** ([`transitions`]): inputs start, the restream
+//!   queue drains, scheduled queries run, by the emulator's [`Clock`]
+//!   (a test clock moves only when told).
+//! - **Persistence** ([`persist`]): a versioned state file loaded at start
+//!   and saved at shutdown, snapshots and restore.
+//! - **Isolation**: several accounts in one emulator
+//!   ([`EmulatorBuilder::add_account`]), each with its own key and state;
+//!   nothing is global, so emulators run side by side in one test.
+//! - **The admin API and web page**: see [`admin`].
 #![forbid(unsafe_code)]
 
 pub mod admin;
@@ -90,3 +115,8 @@ pub use router::{operations, routes};
 pub use seed::Seed;
 pub use state::{InputMeta, State, Table};
 pub use transitions::Transitions;
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

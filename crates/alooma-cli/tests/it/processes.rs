@@ -114,3 +114,146 @@ fn emulator_serve_refuses_a_bad_seed() {
         .assert()
         .code(2);
 }
+
+/// A running `alooma emulator serve` with these extra arguments.
+struct Served {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Served {
+    fn start(extra: &[&str]) -> Self {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("alooma"))
+            .args(["emulator", "serve", "--port", "0", "--key", "serve-key"])
+            .args(extra)
+            .env_remove("ALOOMA_ACCOUNT")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line.trim().to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url:?}");
+        Served { child, url }
+    }
+
+    fn cli(&self, args: &[&str]) -> std::process::Output {
+        Emu::bare()
+            .args(["--base-url", &self.url, "--account", "acme"])
+            .args(args)
+            .env("ALOOMA_API_KEY", "serve-key")
+            .output()
+            .unwrap()
+    }
+
+    /// SIGTERM, then waits for a clean exit.
+    fn stop(mut self) {
+        let killed = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "{status:?}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "no stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn emulator_state_survives_a_real_process_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let state_arg = state.to_str().unwrap();
+    let first = Served::start(&["--state", state_arg]);
+    for args in [
+        &["call", "set_mapping_mode", "mode=STRICT"][..],
+        &["call", "delete_event_type", "name=checkout"][..],
+        &[
+            "-o",
+            "json",
+            "call",
+            "publish_notification",
+            r#"notification:={"level":"info","description":"before the restart","data":null}"#,
+        ][..],
+    ] {
+        let out = first.cli(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    first.stop();
+    let saved = std::fs::read(&state).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&saved).unwrap();
+    assert_eq!(doc["format"], "alooma-emulator-state");
+
+    // A new process starts from the file: the changes are there.
+    let second = Served::start(&["--state", state_arg]);
+    let mode = second.cli(&["-o", "json", "call", "get_mapping_mode"]);
+    assert!(
+        stdout(&mode).contains("STRICT"),
+        "{} {}",
+        stdout(&mode),
+        stderr(&mode)
+    );
+    let types = stdout(&second.cli(&["-o", "json", "event-types", "list"]));
+    assert!(!types.contains("\"checkout\""), "{types}");
+    assert!(types.contains("\"orders\""), "{types}");
+    let notes = stdout(&second.cli(&[
+        "-o",
+        "json",
+        "call",
+        "get_notifications",
+        "from_epoch_seconds:=0",
+    ]));
+    assert!(notes.contains("before the restart"), "{notes}");
+    second.stop();
+    // Saved again unchanged: the file is stable.
+    assert_eq!(std::fs::read(&state).unwrap(), saved);
+}
+
+#[test]
+fn emulator_journal_prints_what_was_asked_and_faults_come_from_the_command_line() {
+    let served = Served::start(&[
+        "--fault",
+        "status:status=400,operation=get_users,times=forever",
+    ]);
+    let users = served.cli(&["users"]);
+    assert!(!users.status.success());
+    assert!(
+        stderr(&users).contains("injected fault on get_users"),
+        "{}",
+        stderr(&users)
+    );
+    assert!(served.cli(&["event-types", "list"]).status.success());
+    let journal = served.cli(&[
+        "-o",
+        "json",
+        "emulator",
+        "journal",
+        "--operation",
+        "get_users",
+    ]);
+    assert!(journal.status.success(), "{}", stderr(&journal));
+    let records: serde_json::Value = serde_json::from_slice(&journal.stdout).unwrap();
+    let records = records.as_array().unwrap();
+    assert!(!records.is_empty());
+    assert!(records
+        .iter()
+        .all(|r| r["operation"] == "get_users" && r["status"] == 400 && r["fault"] == "status"));
+    let table = stdout(&served.cli(&["-o", "table", "emulator", "journal", "--limit", "1"]));
+    assert!(table.contains("get_event_types"), "{table}");
+    assert!(served
+        .cli(&["emulator", "journal", "--clear"])
+        .status
+        .success());
+    let empty = served.cli(&["-o", "json", "emulator", "journal"]);
+    assert_eq!(stdout(&empty).trim(), "[]");
+    served.stop();
+}

@@ -221,3 +221,23 @@ async fn verify_counts_calls_with_a_body_subset_and_says_what_it_saw() {
     assert_eq!(err.calls.len(), 2);
     let _: Value = json!(err.matching);
 }
+
+#[tokio::test]
+async fn the_admin_state_redacts_input_and_output_credentials() {
+    let emu = Emulator::start().await.unwrap();
+    ok(
+        &emu,
+        Method::POST,
+        "plumbing/inputs",
+        Some(json!({"name": "db", "type": "MYSQL", "configuration": {"server": "h", "password": "in-pw-77"}})),
+    )
+    .await;
+    ok(&emu, Method::PUT, "secrets", Some(json!({"S": "sv-88"}))).await;
+    let state =
+        String::from_utf8_lossy(&admin(&emu, Method::GET, "state", None).await.body).into_owned();
+    assert!(
+        !state.contains("in-pw-77") && !state.contains("sv-88"),
+        "{state}"
+    );
+    assert!(state.contains("\"server\":\"h\""));
+}
