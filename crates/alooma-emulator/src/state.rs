@@ -47,7 +47,7 @@ pub struct InputMeta {
     #[serde(default)]
     pub reads: u32,
     /// Whether it has left its starting state (see
-    /// [`Transitions`](crate::Transitions)).
+    /// [`Transitions`]).
     #[serde(default = "yes")]
     pub running: bool,
 }
