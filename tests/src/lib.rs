@@ -19,8 +19,19 @@ use std::time::Duration;
 ///
 /// When the emulator cannot bind a loopback port (a test set-up failure).
 pub async fn start() -> Emulator {
-    start_with(Emulator::builder()).await
+    match std::env::var_os(SEED_VAR) {
+        // The cassette test re-runs the scenario chains on a copy of the
+        // demo account seeded from a recorded session.
+        Some(path) => match Seed::from_file(&path) {
+            Ok(seed) => start_with(Emulator::builder().seed(seed)).await,
+            Err(e) => panic!("{SEED_VAR}: {e}"),
+        },
+        None => start_with(Emulator::builder()).await,
+    }
 }
+
+/// When set, [`start`] seeds from this seed file instead of the demo seed.
+pub const SEED_VAR: &str = "ALOOMA_E2E_SEED";
 
 /// Starts an emulator with an empty seed (system nodes only).
 ///

@@ -89,6 +89,9 @@ pub struct GlobalArgs {
     /// Send no write: print every request a command would send (secrets redacted) and stop there. Reads still run.
     #[arg(long, global = true)]
     pub dry_run: bool,
+    /// Append every call and its answer to this cassette (JSON lines, secrets redacted), to replay in tests or to seed an emulator (`alooma emulator seed-from`).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub record: Option<std::path::PathBuf>,
     /// Give up on each call after this many seconds.
     #[arg(long, global = true, value_name = "SECS")]
     pub timeout: Option<u64>,
@@ -117,6 +120,7 @@ impl std::fmt::Debug for GlobalArgs {
             .field("query", &self.query)
             .field("wide", &self.wide)
             .field("dry_run", &self.dry_run)
+            .field("record", &self.record)
             .field("timeout", &self.timeout)
             .field("yes", &self.yes)
             .field("show_secrets", &self.show_secrets)
@@ -126,7 +130,7 @@ impl std::fmt::Debug for GlobalArgs {
 }
 
 /// The connection options: the offline commands' help does not list them.
-const CONNECTION_OPTIONS: [&str; 7] = [
+const CONNECTION_OPTIONS: [&str; 8] = [
     "base_url",
     "account",
     "profile",
@@ -134,6 +138,7 @@ const CONNECTION_OPTIONS: [&str; 7] = [
     "username",
     "timeout",
     "dry_run",
+    "record",
 ];
 
 /// The command line. Asked for the help of an offline command

@@ -91,6 +91,9 @@ impl Ctx {
         let profile = self.profile()?;
         let settings = profile.map(|(_, p)| p.clone()).unwrap_or_default();
         let mut builder = Client::builder().dry_run(g.dry_run);
+        if let Some(path) = &g.record {
+            builder = builder.record_to(path);
+        }
         if let Some(url) = g.base_url.as_ref().or(settings.base_url.as_ref()) {
             builder = builder.base_url(url);
         }

@@ -29,6 +29,21 @@ pub enum EmulatorCmd {
     /// It asks the emulator at the base URL in use (--base-url,
     /// ALOOMA_BASE_URL or the profile's) with the API key in use.
     Journal(JournalArgs),
+    /// Build an emulator seed from a cassette (`alooma --record FILE …`,
+    /// the SDK's `record_to`): the structure, inputs, event types and
+    /// mappings, Code Engine, tables, queries and settings its answers
+    /// show. Serve it with `alooma emulator serve --seed SEED`.
+    SeedFrom(SeedFromArgs),
+}
+
+/// Arguments of `alooma emulator seed-from`.
+#[derive(Debug, Args)]
+pub struct SeedFromArgs {
+    /// The cassette (JSON lines).
+    pub cassette: PathBuf,
+    /// Write the seed here instead of standard output.
+    #[arg(long, short = 'O', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Arguments of `alooma emulator journal`.
@@ -77,6 +92,10 @@ pub struct ServeArgs {
     /// Start with an empty account instead of the demo seed.
     #[arg(long)]
     pub empty: bool,
+    /// Start from the state a cassette's answers show (see `alooma
+    /// emulator seed-from`).
+    #[arg(long, value_name = "CASSETTE", conflicts_with_all = ["seed", "empty"])]
+    pub from_cassette: Option<PathBuf>,
     /// Close a connection whose request head has not fully arrived after
     /// this many seconds.
     #[arg(long, value_name = "SECS", default_value_t = alooma_emulator::DEFAULT_HEADER_TIMEOUT.as_secs())]
@@ -155,7 +174,28 @@ pub async fn run(cmd: EmulatorCmd, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
         EmulatorCmd::Serve(args) => serve(args, &ctx.global).await,
         EmulatorCmd::Journal(args) => journal(args, ctx).await,
+        EmulatorCmd::SeedFrom(args) => seed_from(&args),
     }
+}
+
+fn seed_from(args: &SeedFromArgs) -> Result<(), CliError> {
+    let seed = Seed::from_cassette_file(&args.cassette).map_err(|e| {
+        CliError::usage(format!("cannot seed from {}: {e}", args.cassette.display()))
+    })?;
+    let text = seed.to_json();
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &text)
+                .map_err(|e| CliError::failed(format!("cannot write {}: {e}", path.display())))?;
+            eprintln!(
+                "alooma: wrote the seed to {} (serve it with `alooma emulator serve --seed {}`)",
+                path.display(),
+                path.display()
+            );
+        }
+        None => crate::output::write_line(text.trim_end())?,
+    }
+    Ok(())
 }
 
 /// A request to the emulator's admin API (an absolute URI, which the
@@ -294,11 +334,13 @@ async fn serve(args: ServeArgs, global: &GlobalArgs) -> Result<(), CliError> {
             ))
         }
     }
-    config.seed = match (&args.seed, args.empty) {
-        (Some(path), _) => Seed::from_file(path)
+    config.seed = match (&args.seed, args.empty, &args.from_cassette) {
+        (Some(path), _, _) => Seed::from_file(path)
             .map_err(|e| CliError::usage(format!("cannot use the seed {}: {e}", path.display())))?,
-        (None, true) => Seed::empty(),
-        (None, false) => Seed::demo(),
+        (None, _, Some(path)) => Seed::from_cassette_file(path)
+            .map_err(|e| CliError::usage(format!("cannot seed from {}: {e}", path.display())))?,
+        (None, true, None) => Seed::empty(),
+        (None, false, None) => Seed::demo(),
     };
     let account = config.account.clone();
     let key = args.key.clone();

@@ -220,6 +220,29 @@ pub enum Error {
         /// The request that was not sent, secrets redacted.
         request: String,
     },
+
+    /// A replayed call found no answer in its cassette: `request` is the
+    /// call (as a cassette records it), `closest` the recorded request most
+    /// like it, and `differences` what sets them apart.
+    #[error("{operation}: not in the cassette: {request}{}", closest_suffix(closest.as_deref(), differences))]
+    NotRecorded {
+        /// The operation.
+        operation: &'static str,
+        /// The request, as a cassette line names it.
+        request: String,
+        /// The closest recorded request not yet used, if any.
+        closest: Option<String>,
+        /// How the request differs from the closest one.
+        differences: Vec<String>,
+    },
+}
+
+fn closest_suffix(closest: Option<&str>, differences: &[String]) -> String {
+    match closest {
+        None => "; the cassette has no answer left".to_owned(),
+        Some(c) if differences.is_empty() => format!("; closest recorded: {c}"),
+        Some(c) => format!("; closest recorded: {c} ({})", differences.join("; ")),
+    }
 }
 
 fn snippet_suffix(snippet: &str) -> String {
@@ -258,7 +281,8 @@ impl Error {
             | Error::Api { operation, .. }
             | Error::Decode { operation, .. }
             | Error::NotFound { operation, .. }
-            | Error::DryRun { operation, .. } => Some(operation),
+            | Error::DryRun { operation, .. }
+            | Error::NotRecorded { operation, .. } => Some(operation),
         }
     }
 
@@ -341,7 +365,7 @@ impl Error {
             Error::Auth { .. } => ErrorPhase::Auth,
             Error::Api { .. } => ErrorPhase::Api,
             Error::Decode { .. } => ErrorPhase::Decode,
-            Error::NotFound { .. } => ErrorPhase::NotFound,
+            Error::NotFound { .. } | Error::NotRecorded { .. } => ErrorPhase::NotFound,
             Error::DryRun { .. } => ErrorPhase::DryRun,
         }
     }
@@ -355,6 +379,16 @@ impl Error {
     /// ```
     pub fn is_dry_run(&self) -> bool {
         matches!(self, Error::DryRun { .. })
+    }
+
+    /// Whether a replayed call found no answer in its cassette.
+    ///
+    /// ```
+    /// let e = alooma_core::Error::NotRecorded { operation: "get_inputs", request: "get_inputs GET /inputs".into(), closest: None, differences: vec![] };
+    /// assert!(e.is_not_recorded() && e.to_string().contains("not in the cassette"));
+    /// ```
+    pub fn is_not_recorded(&self) -> bool {
+        matches!(self, Error::NotRecorded { .. })
     }
 
     /// Whether this is an authentication failure.

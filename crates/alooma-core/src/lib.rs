@@ -28,6 +28,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod cassette;
 mod declare;
 pub mod decode;
 mod error;

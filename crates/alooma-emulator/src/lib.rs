@@ -73,6 +73,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod cassette;
 pub mod faults;
 pub mod journal;
 pub mod persist;

@@ -184,6 +184,38 @@ impl Seed {
         })
     }
 
+    /// Builds a seed from a cassette (a recorded session, JSON lines): the
+    /// structure, inputs, event types and mappings, Code Engine, tables,
+    /// queries, settings … its answers show (see [`crate::cassette`]).
+    ///
+    /// ```
+    /// let cassette = r#"{"method":"GET","path":"/mapping-mode","status":200,"response_body":"STRICT"}
+    /// {"method":"GET","path":"/secrets","status":200,"response_body":["DB"]}"#;
+    /// let seed = alooma_emulator::Seed::from_cassette(cassette).unwrap();
+    /// assert!(seed.to_json().contains("STRICT"));
+    /// ```
+    pub fn from_cassette(text: &str) -> Result<Self, EmulatorError> {
+        crate::cassette::seed_from(text)
+    }
+
+    /// Reads a cassette file and builds a seed from it.
+    pub fn from_cassette_file(path: impl AsRef<Path>) -> Result<Self, EmulatorError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| EmulatorError::SeedFile {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_cassette(&text)
+    }
+
+    /// The seed as a JSON document (the format [`from_json`](Self::from_json)
+    /// reads). It holds secret values, if the seed has any.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
     /// Reads and parses a seed file.
     ///
     /// ```no_run

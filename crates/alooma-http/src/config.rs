@@ -269,6 +269,9 @@ pub struct Config {
     /// is sent and fails with [`Error::DryRun`], which holds the request
     /// with its secrets redacted. Reads still go out. Off by default.
     pub dry_run: bool,
+    /// A cassette file every answered call is appended to, secrets
+    /// redacted (see [`crate::record`]). `None` by default.
+    pub record_to: Option<std::path::PathBuf>,
     /// Which proxy requests go through. Default [`Proxy::FromEnv`].
     pub proxy: Proxy,
     /// A PEM file of CA certificates trusted besides the roots of the
@@ -379,6 +382,7 @@ impl Default for Config {
             pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
             login_failure_cooldown: DEFAULT_LOGIN_FAILURE_COOLDOWN,
             dry_run: false,
+            record_to: None,
             proxy: Proxy::FromEnv,
             ca_bundle: None,
             platform_verifier: false,

@@ -16,30 +16,33 @@
 //!
 //! 1. [`trace`] — one span per call, so it sees the call's whole latency,
 //!    waits included, and its final status.
-//! 2. [`dry_run`] (optional, `Config::dry_run`) — lets reads through and
+//! 2. [`record`] (optional, `Config::record_to`) — appends each answered
+//!    call to a cassette, redacted, with its path relative to the REST root
+//!    and its final answer (after retries; credentials are added below it).
+//! 3. [`dry_run`] (optional, `Config::dry_run`) — lets reads through and
 //!    stops every write before anything below sees it.
-//! 3. [`timeout::TotalTimeoutLayer`] — the call's deadline covers
+//! 4. [`timeout::TotalTimeoutLayer`] — the call's deadline covers
 //!    everything below: queueing behind limits, every attempt, every backoff.
 //!    It puts the [`Deadline`] into the request for the retry layer.
-//! 4. [`base_url`] — joins the relative URI to `{base}/{account}/rest/`,
+//! 5. [`base_url`] — joins the relative URI to `{base}/{account}/rest/`,
 //!    so everything below works with the absolute URI (auth checks its
 //!    origin before attaching credentials).
-//! 5. [`limit::ConcurrencyLimitLayer`] (optional) — a call keeps its slot
+//! 6. [`limit::ConcurrencyLimitLayer`] (optional) — a call keeps its slot
 //!    through its retries and backoffs, so retrying never raises the number
 //!    of calls in flight above the limit.
-//! 6. [`retry`] — with its shared budget. Outside auth, so every attempt
+//! 7. [`retry`] — with its shared budget. Outside auth, so every attempt
 //!    carries the credentials current when it starts (a session renewed by
 //!    another call is picked up); outside the attempt timeout and body
 //!    collection, so a timed-out or broken body is retried like any other
 //!    failed attempt.
-//! 7. [`limit::RateLimitLayer`] (optional) — inside retry, so every
+//! 8. [`limit::RateLimitLayer`] (optional) — inside retry, so every
 //!    attempt the server sees counts against the rate.
-//! 8. [`auth`] — API key, or login session with single-flight re-login and
+//! 9. [`auth`] — API key, or login session with single-flight re-login and
 //!    one replay on a 401 (the login request goes through the layers below,
 //!    so it is timed and size-limited too).
-//! 9. [`timeout::AttemptTimeoutLayer`] — one exchange: headers *and* body.
-//! 10. [`body`] — collects the body, enforcing the size limit.
-//! 11. [`client`] — hyper-util's pooled HTTP/1.1 client over rustls
+//! 10. [`timeout::AttemptTimeoutLayer`] — one exchange: headers *and* body.
+//! 11. [`body`] — collects the body, enforcing the size limit.
+//! 12. [`client`] — hyper-util's pooled HTTP/1.1 client over rustls
 //!     (connect timeout, TLS with the configured roots or CA bundle, proxies
 //!     through [`proxy`], no redirects followed).
 //!
@@ -77,6 +80,7 @@ pub mod dry_run;
 pub mod limit;
 mod meta;
 pub mod proxy;
+pub mod record;
 pub mod retry;
 pub mod timeout;
 pub mod trace;

@@ -7,6 +7,7 @@ use crate::client::HyperClient;
 use crate::config::Config;
 use crate::dry_run::DryRunLayer;
 use crate::limit::{ConcurrencyLimitLayer, RateLimitLayer};
+use crate::record::RecordLayer;
 use crate::retry::{RetryBudget, RetryLayer};
 use crate::timeout::{AttemptTimeoutLayer, TotalTimeoutLayer};
 use crate::trace::TraceLayer;
@@ -113,8 +114,15 @@ impl Transport {
         let retry = RetryLayer::new(config.retry.clone());
         let budget = retry.budget().clone();
         // The fixed layer order, outermost first; see the crate docs.
+        let record = match &config.record_to {
+            Some(path) => Some(RecordLayer::append_to(path).map_err(|e| Error::Config {
+                reason: format!("cannot record to the cassette {}: {e}", path.display()),
+            })?),
+            None => None,
+        };
         let stack = ServiceBuilder::new()
             .layer(TraceLayer::new())
+            .option_layer(record)
             .option_layer(config.dry_run.then(DryRunLayer::new))
             .layer(TotalTimeoutLayer::new(
                 config.timeouts.total,

@@ -437,6 +437,31 @@ impl<L> ClientBuilder<L> {
         self
     }
 
+    /// Records every answered call to a cassette at `path` (JSON lines,
+    /// appended; secrets redacted before anything is written): replay it
+    /// with [`Replay`](crate::replay::Replay), or seed an emulator from it.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let emu = alooma_emulator::Emulator::start().await.unwrap();
+    /// let path = std::env::temp_dir().join(format!("builder-doc-{}.jsonl", std::process::id()));
+    /// let client = alooma::Client::builder()
+    ///     .base_url(emu.base_url()).account(emu.account()).api_key(emu.key())
+    ///     .record_to(&path)
+    ///     .build()?;
+    /// client.get_event_types().await?;
+    /// let cassette = std::fs::read_to_string(&path).unwrap();
+    /// assert!(cassette.contains(r#""operation":"get_event_types""#));
+    /// assert!(!cassette.contains(emu.key()));
+    /// # std::fs::remove_file(&path).unwrap();
+    /// # Ok::<(), alooma::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn record_to(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.config.record_to = Some(path.into());
+        self
+    }
+
     /// Replaces the composite operations' settings.
     ///
     /// ```

@@ -82,6 +82,7 @@ mod builder;
 pub mod bulk;
 mod client;
 pub mod mock;
+pub mod replay;
 mod settings;
 mod transport;
 

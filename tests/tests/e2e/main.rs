@@ -8,6 +8,7 @@
 
 mod account;
 mod auth;
+mod cassettes;
 mod code_engine;
 mod coverage;
 mod event_types;
