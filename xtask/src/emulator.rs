@@ -18,13 +18,13 @@ use std::process::{Child, Command, Stdio};
 pub const REFERENCE_CALLS: usize = 116;
 
 /// The emulator's example server, started on a free port; stopped on drop.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     port: u16,
 }
 
 impl Server {
-    fn start() -> Result<Self> {
+    pub(crate) fn start() -> Result<Self> {
         let mut build = crate::cargo();
         build.args(["build", "-q", "-p", "alooma-emulator", "--example", "serve"]);
         crate::run("cargo build --example serve", build)?;
@@ -46,7 +46,7 @@ impl Server {
         Ok(Server { child, port })
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 }

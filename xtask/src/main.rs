@@ -8,6 +8,7 @@
 //! - `reference-smoke`, `browser`: the emulator checked by the reference
 //!   Python client and in a headless browser (never in CI; see [`emulator`]).
 
+mod contract;
 mod emulator;
 mod python;
 
@@ -28,6 +29,8 @@ fn main() -> Result<()> {
         "msrv" => msrv(),
         "reference-smoke" => emulator::reference_smoke(),
         "browser" => emulator::browser(),
+        "openapi" => contract::write_openapi(),
+        "contract" => contract::contract(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -39,7 +42,9 @@ fn main() -> Result<()> {
                  bench [--reference]  run the benchmarks and print ratios to their floors\n  \
                  bench --reference-only  only the comparison with the reference Python client\n  \
                  reference-smoke      the reference Python client (PyPI) against the emulator: every call must work\n  \
-                 browser              the emulator's web page in headless Chromium (skips without it)"
+                 browser              the emulator's web page in headless Chromium (skips without it)\n  \
+                 openapi              write openapi/alooma.json (and the emulator's copy) from the registry\n  \
+                 contract             validate the OpenAPI document and run schemathesis against the emulator (PyPI)"
             );
             if task == "help" || task == "--help" {
                 Ok(())

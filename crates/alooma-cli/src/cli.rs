@@ -265,3 +265,15 @@ pub enum Command {
     /// Walk through a real workflow against an in-process emulator.
     Demo,
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every command's arguments are consistent (ids unique with the
+    /// global options included, defaults valid …): clap's own check.
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -42,8 +42,8 @@ pub struct SeedFromArgs {
     /// The cassette (JSON lines).
     pub cassette: PathBuf,
     /// Write the seed here instead of standard output.
-    #[arg(long, short = 'O', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[arg(id = "seed_file", long = "out-file", short = 'O', value_name = "FILE")]
+    pub out_file: Option<PathBuf>,
 }
 
 /// Arguments of `alooma emulator journal`.
@@ -183,7 +183,7 @@ fn seed_from(args: &SeedFromArgs) -> Result<(), CliError> {
         CliError::usage(format!("cannot seed from {}: {e}", args.cassette.display()))
     })?;
     let text = seed.to_json();
-    match &args.output {
+    match &args.out_file {
         Some(path) => {
             std::fs::write(path, &text)
                 .map_err(|e| CliError::failed(format!("cannot write {}: {e}", path.display())))?;

@@ -121,6 +121,7 @@ pub struct SensitiveBody;
 
 /// What `GET repository` answers: `{"config_clientName": "<account>"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Repository {
     /// The account name.
@@ -137,6 +138,7 @@ crate::declare::operations! {
     /// The account name of the credentials in use.
     op get_account_name for GetAccountName: GET "repository";
     retry: Idempotent;
+    answer: Repository;
     example: GetAccountName;
 }
 

@@ -37,11 +37,13 @@ crate::declare::operations! {
     /// One module's code (from the list of every module).
     op get_code_engine_module for GetCodeEngineModule: GET "transform/functions";
     retry: Idempotent;
+    answer: Vec<alooma_types::CodeModule>;
     example: GetCodeEngineModule::new("submodule");
 
     /// Defines (or redefines) Code Engine modules.
     op set_code_engine_code for SetCodeEngineCode: POST "transform/v2/functions";
     retry: Idempotent;
+    body: Vec<ModuleBody<'static>>;
     example: SetCodeEngineCode::from_map(&examples::modules());
 
     /// Removes one Code Engine module.
@@ -87,7 +89,7 @@ crate::declare::operations! {
         language: CodeLanguage::Python,
         code: &op.code,
         function_name: &op.module,
-    });
+    }) as TransformBody<'static>;
     output: () = empty;
     example: SetTransform::new("def transform(event):\n\treturn None", "my/module");
 
@@ -108,7 +110,7 @@ crate::declare::operations! {
         language: CodeLanguage::Python,
         code: DEFAULT_TRANSFORM_CODE,
         function_name: MAIN_MODULE,
-    });
+    }) as TransformBody<'static>;
     output: () = empty;
     example: SetTransformToDefault;
 
@@ -134,16 +136,20 @@ crate::declare::operations! {
     op get_transform for GetTransform: GET "transform/functions/{name}";
     retry: Idempotent;
     deprecated: true;
+    answer: ModuleCode;
     example: GetTransform::main();
 
     /// The default transform code (of PYTHON).
     op get_transform_defaults for GetTransformDefaults: GET "transform/defaults";
     retry: Idempotent;
+    answer: std::collections::BTreeMap<String, String>;
     example: GetTransformDefaults;
 
     /// Runs a transform on a sample.
     op test_transform for TestTransform: POST "transform/functions/run";
     retry: Idempotent;
+    body: TestTransformBody<'static>;
+    answer: alooma_types::TransformResult;
     example: TestTransform::new(
         serde_json::json!({"user": "bob", "ts": 1}),
         "def transform(event):\n\tprint('seen 1 event')\n\treturn event",
@@ -152,6 +158,8 @@ crate::declare::operations! {
     /// Runs Code Engine modules on a sample.
     op test_code_engine_code for TestCodeEngineCode: POST "transform/v2/functions/run";
     retry: Idempotent;
+    body: TestCodeEngineBody<'static>;
+    answer: alooma_types::TransformResult;
     example: TestCodeEngineCode::new(r#"{"path": "/a?b#c"}"#, examples::util_modules());
 }
 
@@ -269,6 +277,7 @@ pub fn module_code(
 /// The body of one module as `set_code_engine_code` and
 /// `test_code_engine_code` send it: exactly `language`, `functionName`, `code`.
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct ModuleBody<'a> {
     language: &'a CodeLanguage,
     #[serde(rename = "functionName")]
@@ -354,6 +363,7 @@ impl Operation for SetCodeEngineCode {
 
 /// The body `set_transform` and `set_transform_to_default` send.
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct TransformBody<'a> {
     language: CodeLanguage,
     code: &'a str,
@@ -363,6 +373,7 @@ struct TransformBody<'a> {
 
 /// What `GET transform/functions/{name}` answers: `{"code": "…", …}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ModuleCode {
     /// The module's code.
@@ -524,6 +535,7 @@ impl From<String> for SampleInput {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct TestTransformBody<'a> {
     language: CodeLanguage,
     #[serde(rename = "functionName")]
@@ -592,6 +604,7 @@ impl Operation for TestTransform {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct TestCodeEngineBody<'a> {
     modules: Vec<ModuleBody<'a>>,
     sample: Value,

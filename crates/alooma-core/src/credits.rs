@@ -29,12 +29,14 @@ crate::declare::operations! {
     /// The credits used per day.
     op get_used_credits for GetUsedCredits: GET "credits/used-credits";
     retry: Idempotent;
+    answer: Vec<alooma_types::UsedCredits>;
     example: GetUsedCredits::new().from_day("2018-10-24").to_day("2018-10-28").all_accounts(true);
 
     /// How many events were loaded into each table in a period.
     op get_loaded_events_per_table_summary for GetLoadedEventsPerTableSummary:
         GET "events/loaded-events-per-table/summary";
     retry: Idempotent;
+    answer: Vec<alooma_types::LoadedEventsSummary>;
     example: GetLoadedEventsPerTableSummary::new("2018-12-13T00:00:00")
         .to("2018-12-13T07:25:18")
         .all(true);

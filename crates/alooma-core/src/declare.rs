@@ -47,8 +47,14 @@
 //!   (caller data, percent-encoded as one segment; empty is a build error);
 //! - `query: "key" = "value", "key" = {field};`
 //! - `body: {field};` (that field as JSON) or `body: (|op| expression);`
+//!   (`body: (|op| expression) as Type;` names its type when it borrows
+//!   from the operation, for its JSON Schema)
 //! - `output: Type = decoder;` with a decoder of [`decode`](crate::decode):
 //!   `json`, `empty` or `json_or_empty`.
+//! - a hand-written operation names the wire models of its body and of
+//!   the server's answer with `body: Type;` and `answer: Type;` (after
+//!   `deprecated`), for their JSON Schemas; a declared one's come from its
+//!   `body` and `output` clauses.
 
 macro_rules! operations {
     (area: $area:ident; $($body:tt)*) => {
@@ -121,11 +127,14 @@ macro_rules! operations {
         retry: $retry:ident;
         $(timeout: $timeout:expr;)?
         $(deprecated: $deprecated:literal;)?
+        $(body: $bty:ty;)?
+        $(answer: $aty:ty;)?
         example: $example:expr $(, $label:literal => $more:expr)* ;
         $($rest:tt)*
     ) => {
         $crate::declare::operations!(@entry $area $ty $name $summary $verb [$($path)/+] $retry
-            [$($timeout)?] [$($deprecated)?] [$example $(, $label => $more)*]);
+            [$($timeout)?] [$($deprecated)?] [$example $(, $label => $more)*] [$(type $bty)?]
+            [$(json $aty)?]);
 
         $crate::declare::operations!(@munch $area [$($done,)* $ty,] $($rest)*);
     };
@@ -136,13 +145,14 @@ macro_rules! operations {
         $(timeout: $timeout:expr;)?
         $(deprecated: $deprecated:literal;)?
         $(query: $($qk:literal = $qv:tt),+ ;)?
-        $(body: $body:tt;)?
+        $(body: $body:tt $(as $bty:ty)?;)?
         output: $out:ty = $decode:ident;
         example: $example:expr $(, $label:literal => $more:expr)* ;
         $($rest:tt)*
     ) => {
         $crate::declare::operations!(@entry $area $ty $name $summary $verb [$($path)/+] $retry
-            [$($timeout)?] [$($deprecated)?] [$example $(, $label => $more)*]);
+            [$($timeout)?] [$($deprecated)?] [$example $(, $label => $more)*] [$($body $(as $bty)?)?]
+            [$decode $out]);
 
         impl $crate::Operation for $ty {
             type Output = $out;
@@ -174,7 +184,7 @@ macro_rules! operations {
     // The metadata and examples of any operation.
     (@entry $area:ident $ty:ident $name:ident $summary:literal $verb:ident [$($path:tt)/+]
         $retry:ident [$($timeout:expr)?] [$($deprecated:literal)?]
-        [$example:expr $(, $label:literal => $more:expr)*]
+        [$example:expr $(, $label:literal => $more:expr)*] [$($body:tt)*] [$($answer:tt)*]
     ) => {
         impl $crate::registry::Declared for $ty {
             const META: $crate::OperationMeta = $crate::OperationMeta {
@@ -194,7 +204,42 @@ macro_rules! operations {
                     $(, $crate::registry::Example::new($label, $more))*
                 ]
             }
+
+            #[cfg(feature = "schema")]
+            #[allow(unused_variables)]
+            fn body_schema(
+                generator: &mut ::schemars::SchemaGenerator,
+            ) -> ::core::option::Option<::schemars::Schema> {
+                $crate::declare::operations!(@body_schema generator $($body)*)
+            }
+
+            #[cfg(feature = "schema")]
+            #[allow(unused_variables)]
+            fn answer_schema(generator: &mut ::schemars::SchemaGenerator) -> $crate::registry::Answer {
+                $crate::declare::operations!(@answer generator $($answer)*)
+            }
         }
+    };
+
+    (@answer $g:ident) => { $crate::registry::Answer::Undescribed };
+    (@answer $g:ident json $out:ty) => { $crate::registry::Answer::Json($g.subschema_for::<$out>()) };
+    (@answer $g:ident json_or_empty $out:ty) => {
+        $crate::registry::Answer::JsonOrEmpty($g.subschema_for::<$out>())
+    };
+    (@answer $g:ident empty $out:ty) => { $crate::registry::Answer::Empty };
+
+    (@body_schema $g:ident) => { ::core::option::Option::None };
+    (@body_schema $g:ident type $bty:ty) => {
+        ::core::option::Option::Some($g.subschema_for::<$bty>())
+    };
+    (@body_schema $g:ident {$field:ident}) => {
+        ::core::option::Option::Some($crate::registry::field_schema($g, |op: &Self| &op.$field))
+    };
+    (@body_schema $g:ident (|$arg:ident| $body:expr) as $bty:ty) => {
+        ::core::option::Option::Some($g.subschema_for::<$bty>())
+    };
+    (@body_schema $g:ident (|$arg:ident| $body:expr)) => {
+        ::core::option::Option::Some($crate::registry::value_schema($g, |$arg: &Self| $body))
     };
 
     (@option) => { ::core::option::Option::None };

@@ -26,6 +26,7 @@ crate::declare::operations! {
     /// Every input, as a list ordered by id.
     op get_inputs for GetInputs: GET "inputs";
     retry: Idempotent;
+    answer: std::collections::BTreeMap<String, alooma_types::Node>;
     example: GetInputs;
 
     /// One input's job and tasks.
@@ -47,12 +48,15 @@ crate::declare::operations! {
     /// Creates an input.
     op create_input for CreateInput: POST "plumbing/inputs | inputs";
     retry: NotIdempotent;
+    body: alooma_types::InputSpec;
+    answer: alooma_types::Node;
     example: CreateInput::new(&examples::postgres()),
         "without_validation" => CreateInput::new(&examples::postgres()).one_click(false).validate(false);
 
     /// Replaces an input's definition.
     op edit_input for EditInput: PUT "inputs/{id}";
     retry: Idempotent;
+    body: alooma_types::InputSpec;
     example: EditInput::new(
         &InputSpec::new("orders db", "POSTGRESQL")
             .with_id(examples::ODD)
@@ -115,11 +119,14 @@ crate::declare::operations! {
     /// An input's sleep time, in seconds.
     op get_input_sleep_time for GetInputSleepTime: GET "inputSleepTime/{id}";
     retry: Idempotent;
+    answer: alooma_types::InputSleepTime;
     example: GetInputSleepTime::new(examples::ODD);
 
     /// Sets an input's sleep time, sent in the form given.
     op set_input_sleep_time for SetInputSleepTime: PUT "inputSleepTime/{id}";
     retry: Idempotent;
+    body: SleepTime;
+    answer: alooma_types::InputSleepTime;
     example: SetInputSleepTime::new(examples::ODD, 2.5);
 }
 
@@ -584,6 +591,17 @@ impl SleepTime {
             SleepTime::Integer(i) => i as f64,
             SleepTime::Float(f) => f,
         }
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for SleepTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SleepTime".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"description": "Seconds between pulls.", "type": "number", "minimum": 0})
     }
 }
 

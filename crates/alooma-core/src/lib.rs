@@ -32,6 +32,9 @@ pub mod cassette;
 mod declare;
 pub mod decode;
 mod error;
+#[cfg(feature = "schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
+pub mod openapi;
 mod operation;
 pub mod registry;
 mod render;

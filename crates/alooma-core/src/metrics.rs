@@ -20,6 +20,7 @@ crate::declare::operations! {
     /// Metric series over the last minutes.
     op get_metrics_by_names for GetMetricsByNames: GET "metrics";
     retry: Idempotent;
+    answer: Vec<alooma_types::MetricSeries>;
     example: GetMetricsByNames::new(
         [MetricName::EventSizeAvg, MetricName::IncomingEvents, MetricName::LatencyMax],
         100,

@@ -12,11 +12,13 @@ crate::declare::operations! {
     /// The notifications raised since a time.
     op get_notifications for GetNotifications: GET "notifications";
     retry: Idempotent;
+    answer: alooma_types::Notifications;
     example: GetNotifications::new(1531280000);
 
     /// Publishes a custom notification.
     op publish_notification for PublishNotification: POST "notifications/custom";
     retry: NotIdempotent;
+    body: alooma_types::CustomNotification;
     example: PublishNotification::new(
         NotificationLevel::Error,
         "nightly export failed",

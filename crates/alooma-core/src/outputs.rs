@@ -24,11 +24,14 @@ crate::declare::operations! {
     /// The output node (the first of the list the server answers).
     op get_output_node for GetOutputNode: GET "plumbing/outputs";
     retry: Idempotent;
+    answer: Vec<alooma_types::Node>;
     example: GetOutputNode;
 
     /// Replaces the output's configuration.
     op set_output for SetOutput: PUT "plumbing/nodes/{output_id}";
     retry: Idempotent;
+    body: alooma_types::OutputUpdate;
+    answer: alooma_types::Node;
     example: examples::set_output();
 }
 

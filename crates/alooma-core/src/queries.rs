@@ -33,6 +33,7 @@ crate::declare::operations! {
     /// The one scheduled query of an event type.
     op get_query_by_event_type for GetQueryByEventType: GET "v2/consolidation";
     retry: Idempotent;
+    answer: alooma_types::ScheduledQueries;
     example: GetQueryByEventType::new("web/clicks & more");
 
     /// Every scheduled query, as an object of id → query (deprecated: use `get_queries`).
@@ -52,11 +53,15 @@ crate::declare::operations! {
     /// Schedules the default consolidation query of an event type.
     op schedule_default_query for ScheduleDefaultQuery: POST "v2/consolidation";
     retry: NotIdempotent;
+    body: alooma_types::QueryConfiguration;
+    answer: alooma_types::ScheduledQuery;
     example: examples::schedule_default_query();
 
     /// Schedules a custom query.
     op schedule_query for ScheduleQuery: POST "v2/consolidation/custom";
     retry: NotIdempotent;
+    body: CustomQueryBody<'static>;
+    answer: alooma_types::ScheduledQuery;
     example: ScheduleQuery::new("orders", "insert into x select * from y;", Schedule::Every { hours: 8 });
 
     /// Removes a scheduled query.
@@ -283,6 +288,7 @@ impl Operation for ScheduleDefaultQuery {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct CustomQueryBody<'a> {
     custom_query: &'a str,
     event_type: &'a str,

@@ -138,6 +138,36 @@ where
 
     /// The operation's examples, the main one first.
     fn examples() -> Vec<Example>;
+
+    /// The JSON Schema of the request body, from the wire model it sends
+    /// (feature `schema`); `None` when it sends none.
+    #[cfg(feature = "schema")]
+    fn body_schema(_generator: &mut schemars::SchemaGenerator) -> Option<schemars::Schema> {
+        None
+    }
+
+    /// What the server answers on success, from the wire model the
+    /// operation decodes (feature `schema`).
+    #[cfg(feature = "schema")]
+    fn answer_schema(_generator: &mut schemars::SchemaGenerator) -> Answer {
+        Answer::Undescribed
+    }
+}
+
+/// What an operation's successful answer is (feature `schema`).
+#[cfg(feature = "schema")]
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Answer {
+    /// A JSON body of this schema.
+    Json(schemars::Schema),
+    /// A JSON body of this schema, or an empty body.
+    JsonOrEmpty(schemars::Schema),
+    /// No body the client reads.
+    Empty,
+    /// JSON the registry does not describe (an operation decoded by hand
+    /// without an `answer:` model).
+    Undescribed,
 }
 
 /// A registry entry: an operation's metadata, its examples, and how to
@@ -147,6 +177,10 @@ pub struct OperationInfo {
     meta: OperationMeta,
     examples: fn() -> Vec<Example>,
     from_arguments: fn(Value) -> Result<Box<dyn DynOperation>, Error>,
+    #[cfg(feature = "schema")]
+    answer_schema: fn(&mut schemars::SchemaGenerator) -> Answer,
+    #[cfg(feature = "schema")]
+    body_schema: fn(&mut schemars::SchemaGenerator) -> Option<schemars::Schema>,
 }
 
 impl fmt::Debug for OperationInfo {
@@ -167,7 +201,28 @@ impl OperationInfo {
             meta: O::META,
             examples: O::examples,
             from_arguments: from_arguments::<O>,
+            #[cfg(feature = "schema")]
+            answer_schema: O::answer_schema,
+            #[cfg(feature = "schema")]
+            body_schema: O::body_schema,
         }
+    }
+
+    /// What the server answers on success (feature `schema`), its
+    /// definitions kept in `generator`.
+    #[cfg(feature = "schema")]
+    pub fn answer_schema(&self, generator: &mut schemars::SchemaGenerator) -> Answer {
+        (self.answer_schema)(generator)
+    }
+
+    /// The JSON Schema of the request body (feature `schema`), `None` when
+    /// the operation sends none or builds it by hand without a model.
+    #[cfg(feature = "schema")]
+    pub fn body_schema(
+        &self,
+        generator: &mut schemars::SchemaGenerator,
+    ) -> Option<schemars::Schema> {
+        (self.body_schema)(generator)
     }
 
     /// The operation's metadata.
@@ -248,4 +303,25 @@ where
             };
             Error::build(O::META.name, reason)
         })
+}
+
+/// The schema of the type a field has (the body of `body: {field}`).
+#[cfg(feature = "schema")]
+#[doc(hidden)]
+pub fn field_schema<O, T: schemars::JsonSchema>(
+    generator: &mut schemars::SchemaGenerator,
+    _field: impl for<'a> Fn(&'a O) -> &'a T,
+) -> schemars::Schema {
+    generator.subschema_for::<T>()
+}
+
+/// The schema of the type an expression has (the body of
+/// `body: (|op| expression)`).
+#[cfg(feature = "schema")]
+#[doc(hidden)]
+pub fn value_schema<O, T: schemars::JsonSchema>(
+    generator: &mut schemars::SchemaGenerator,
+    _value: impl Fn(&O) -> T,
+) -> schemars::Schema {
+    generator.subschema_for::<T>()
 }

@@ -13,6 +13,7 @@ crate::declare::operations! {
     /// Recent sample events, optionally of one event type and some status codes.
     op get_samples for GetSamples: GET "samples";
     retry: Idempotent;
+    answer: Vec<alooma_types::Sample>;
     example: GetSamples::new(),
         "" => GetSamples::new().event_type("web/clicks & more").statuses(["NO_MAPPING", "DROP"]),
         "status_only" => GetSamples::new().status("NO_MAPPING").status("A&B=C");

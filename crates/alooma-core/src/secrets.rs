@@ -29,6 +29,8 @@ crate::declare::operations! {
     /// Creates or updates secrets (name → value).
     op set_secrets for SetSecrets: PUT "secrets";
     retry: Idempotent;
+    body: std::collections::BTreeMap<String, alooma_types::Secret>;
+    answer: ();
     example: SetSecrets::new([("my_user", "example"), ("my_password", "12345678")]);
 
     /// Deletes a secret.

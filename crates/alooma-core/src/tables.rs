@@ -19,31 +19,40 @@ crate::declare::operations! {
     /// The tables of a schema (the output's default when none), with their columns.
     op get_tables for GetTables: GET "tables/{schema?}";
     retry: Idempotent;
+    answer: Vec<alooma_types::Table>;
     example: GetTables::new().schema(examples::ODD);
 
     /// The tables of a schema, with empty `columns`.
     op get_table_names for GetTableNames: GET "tables/{schema?}";
     retry: Idempotent;
+    answer: Vec<alooma_types::Table>;
     example: GetTableNames::new().schema(examples::ODD);
 
     /// Creates a table in the output's default schema.
     op create_table for CreateTable: POST "tables/{table}";
     retry: NotIdempotent;
+    body: Vec<alooma_types::Column>;
+    answer: alooma_types::Table;
     example: CreateTable::new(examples::ODD, examples::columns());
 
     /// Creates a table in another schema.
     op create_table_in_schema for CreateTableInSchema: POST "tables/{schema}/{table}";
     retry: NotIdempotent;
+    body: Vec<alooma_types::Column>;
+    answer: alooma_types::Table;
     example: CreateTableInSchema::new("stag ing", examples::ODD, examples::columns());
 
     /// Alters a table to the given columns.
     op alter_table for AlterTable: PUT "tables/{table}";
     retry: Idempotent;
+    body: Vec<alooma_types::Column>;
+    answer: alooma_types::Table;
     example: AlterTable::new("orders 2018", examples::columns_and_note());
 
     /// Drops a table (and, cascading, its dependencies).
     op drop_table for DropTable: DELETE "tables/{schema}/{table}";
     retry: Idempotent;
+    answer: ();
     example: DropTable::new("my schema", "a/b?cascade=false").cascade(true);
 
     /// One table of a schema, with its columns.
@@ -99,6 +108,8 @@ crate::declare::operations! {
     /// Creates a schema.
     op create_schema for CreateSchema: POST "schemas";
     retry: NotIdempotent;
+    body: alooma_types::Schema;
+    answer: alooma_types::Schema;
     example: CreateSchema::new(Schema::new("staging é"));
 }
 

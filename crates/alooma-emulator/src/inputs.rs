@@ -218,7 +218,7 @@ fn job_view(state: &State, node: &Node, meta: &InputMeta) -> Value {
             "name": node.name,
             "deployment_name": deployment,
             "error_message": "",
-            "next_processing_time": clock::iso_micros(now + (meta.sleep_time * 1000.0) as i64),
+            "next_processing_time": clock::iso_micros(now.saturating_add((meta.sleep_time * 1000.0) as i64)),
             "last_success_time": meta.created_at,
             "error_count": 0,
             "state_id": meta.task_id,

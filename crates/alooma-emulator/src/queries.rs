@@ -218,7 +218,9 @@ pub(crate) fn run(state: &mut State, id: &str) -> Outcome {
         ("last_success_time", json!(clock::iso_micros(now))),
         (
             "next_processing_time",
-            json!(clock::iso_micros(now + (hours * 3_600_000.0) as i64)),
+            json!(clock::iso_micros(
+                now.saturating_add((hours * 3_600_000.0) as i64)
+            )),
         ),
         ("status", json!("active")),
         ("error_message", json!("")),
@@ -256,7 +258,7 @@ fn new_query(state: &mut State, config: Object, sql: String) -> Query {
     let next = state
         .query_runs
         .get(&id)
-        .map_or(now + 8 * 3_600_000, |r| r.next_ms);
+        .map_or(now.saturating_add(8 * 3_600_000), |r| r.next_ms);
     query.rest.insert(
         "next_processing_time".into(),
         json!(clock::iso_micros(next)),

@@ -226,6 +226,17 @@ async fn handle(
     let target = router::parse_path(&path);
 
     if let Ok(Some(Target::Admin(segs))) = &target {
+        if method == "GET" && segs.len() == 1 && segs[0] == "openapi.json" {
+            // The API's contract: public, it holds nothing of the account.
+            let mut resp = Response::new(
+                Full::new(Bytes::from_static(crate::admin::OPENAPI.as_bytes()))
+                    .map_err(|never| match never {})
+                    .boxed_unsync(),
+            );
+            resp.headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            return Ok(resp);
+        }
         let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
         let outcome = admin_request(&shared, &method, &segs, raw_query.as_deref(), req).await;
         return Ok(match outcome {

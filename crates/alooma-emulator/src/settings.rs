@@ -2,7 +2,7 @@
 //! `settings/s3-retention`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::model::Object;
 use crate::reply::{Outcome, Reply, Req};
@@ -20,6 +20,11 @@ pub(crate) fn get(state: &State) -> Outcome {
 pub(crate) fn set_email_notifications(state: &mut State, req: &Req<'_>) -> Outcome {
     let body: EmailNotifications = req.body()?;
     state.email_notifications = body.rest;
+    if let Some(hour) = body.digest_send_hour {
+        state
+            .email_notifications
+            .insert("digestSendHour".into(), hour.map_or(Value::Null, |h| h.0));
+    }
     if let Some(recipients) = body.recipients {
         state
             .email_notifications
@@ -39,8 +44,33 @@ pub(crate) fn set_s3_retention(state: &mut State, req: &Req<'_>) -> Outcome {
 struct EmailNotifications {
     #[serde(default)]
     recipients: Option<Vec<String>>,
+    /// An hour of the day (0–23), as a number or its text; `null` unset.
+    #[serde(
+        rename = "digestSendHour",
+        default,
+        deserialize_with = "crate::model::absent_or_null"
+    )]
+    digest_send_hour: Option<Option<HourOfDay>>,
     #[serde(flatten)]
     rest: Object,
+}
+
+/// An hour of the day, as sent (a number or its text).
+#[derive(Serialize, Deserialize, Clone)]
+#[serde(try_from = "Value")]
+struct HourOfDay(Value);
+
+impl TryFrom<Value> for HourOfDay {
+    type Error = String;
+    fn try_from(v: Value) -> Result<Self, String> {
+        let hour = v
+            .as_u64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
+        match hour {
+            Some(h) if h < 24 => Ok(HourOfDay(v)),
+            _ => Err(format!("an hour of the day (0 to 23), not {v}")),
+        }
+    }
 }
 
 /// The body of `POST settings/s3-retention`: the bucket and its keys are

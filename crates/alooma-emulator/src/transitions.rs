@@ -229,7 +229,7 @@ pub(crate) fn schedule_all(state: &mut State, now: i64) {
         state.query_runs.entry(id).or_insert_with(|| {
             let every_ms = hours.filter(|h| *h > 0.0).map(|h| (h * 3_600_000.0) as i64);
             QueryRun {
-                next_ms: now + every_ms.unwrap_or(8 * 3_600_000),
+                next_ms: now.saturating_add(every_ms.unwrap_or(8 * 3_600_000)),
                 every_ms,
                 runs: 0,
                 failures: 0,
@@ -249,16 +249,18 @@ fn run_due_queries(state: &mut State, now: i64, fail_every: Option<u32>) {
         if run.next_ms > now || query.rest.get("is_active") == Some(&Value::Bool(false)) {
             continue;
         }
-        let due = ((now - run.next_ms) / every + 1) as u64;
-        let last_ms = run.next_ms + (due as i64 - 1) * every;
+        let due = (now.saturating_sub(run.next_ms) / every).saturating_add(1) as u64;
+        let last_ms = run
+            .next_ms
+            .saturating_add((due as i64 - 1).saturating_mul(every));
         let first_run = run.runs + 1;
-        run.runs += due;
+        run.runs = run.runs.saturating_add(due);
         let failed_now = fail_every.map_or(0, |n| {
             let n = u64::from(n);
             run.runs / n - (first_run - 1) / n
         });
         run.failures += failed_now;
-        run.next_ms = last_ms + every;
+        run.next_ms = last_ms.saturating_add(every);
         let last_failed = fail_every.is_some_and(|n| run.runs % u64::from(n) == 0);
         let rest = &mut query.rest;
         rest.insert("last_processing_time".into(), json!(iso_micros(last_ms)));

@@ -38,6 +38,7 @@ pub const DEFAULT_TRANSFORM_CODE: &str = "def transform(event):\n\treturn event"
 ///            r#"{"language":"PYTHON","functionName":"helpers","code":"X = 1"}"#);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CodeModule {
     /// The module's language (`PYTHON`).
@@ -105,6 +106,7 @@ impl CodeModule {
 /// assert_eq!(r[0].to_string(), "requests==2.19.1");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Requirement {
     /// The package's name.
@@ -172,6 +174,7 @@ impl std::fmt::Display for Requirement {
 /// assert_eq!(serde_json::to_string(&dropped).unwrap(), r#"{"result":null}"#);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TransformResult {
     /// What the transform printed.

@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"type":"VARCHAR","nonNull":false,"length":"1024"}"#);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ColumnType {
     /// The SQL type name: `VARCHAR`, `FLOAT`, `TIMESTAMP`, `BOOLEAN` …

@@ -37,6 +37,7 @@ crate::string_enum! {
 /// assert_eq!(serde_json::to_value(&c).unwrap()["total_credits"], 170000);
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CompanyCredits {
     /// The company.
@@ -86,6 +87,7 @@ impl CompanyCredits {
 /// assert_eq!(u.value_f64(), 10.4);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UsedCredits {
     /// The day (`YYYY-MM-DD`).
@@ -120,6 +122,7 @@ impl UsedCredits {
 /// assert_eq!(s.precision.get(), Some(&TimePrecision::Minute));
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LoadedEventsSummary {
     /// The table (`SCHEMA.TABLE`).

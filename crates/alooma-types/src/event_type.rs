@@ -54,6 +54,7 @@ crate::string_enum! {
 /// assert_eq!(et.extra["colour"], "blue"); // unknown keys are kept
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EventType {
     /// The event type's name.
@@ -147,6 +148,7 @@ crate::extra::deserialize_with_extra! {
 ///
 /// Wire shape: `{"count": 1234, "lastSeen": "2018-10-09T11:26:06.016Z"}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EventTypeStats {
     /// How many events of this type arrived (a number or a numeric string).
@@ -189,6 +191,7 @@ impl EventTypeStats {
 ///     "consolidationKeys": ["id"]}));
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Consolidation {
     /// The schema of the consolidated table.
@@ -357,6 +360,7 @@ impl EventType {
 /// Wire shape: `{"isDiscarded": false, "tableName": "t", "schema": "public",
 /// "readOnly": false, "outputId": "…", "outputHint": …}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EventTypeMapping {
     /// Whether the whole event type is discarded.
@@ -430,6 +434,7 @@ impl EventTypeMapping {
 /// on every field (`[]` / `null` when empty), and [`Field::new`] does the
 /// same; a field read without them is written back without them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Field {
     /// The field's name (one path segment; may itself contain a dot).
@@ -506,6 +511,7 @@ impl Field {
 /// mapping) and `subFields` on every mapping; [`FieldMapping::mapped`]
 /// writes them too, as a hand-made mapping.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FieldMapping {
     /// The target column's name (`""` when discarded).

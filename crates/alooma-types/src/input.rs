@@ -62,6 +62,7 @@ fn push_ascii_json(out: &mut String, v: &serde_json::Value) {
 /// Read from a file (`alooma inputs edit spec.json`), only `name` and
 /// `type` are required; every other key is sent back as it was read.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InputSpec {
     /// The input's id: required by `edit_input`, absent when creating.
@@ -421,6 +422,7 @@ impl MixpanelInput {
 /// assert_eq!(d.tasks()["42bcb"].status.as_deref(), Some("active"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InputDetails {
     /// The input's definition.
@@ -447,6 +449,7 @@ impl InputDetails {
 /// Wire shape: `{"id", "name", "type", "configuration", "validated",
 /// "paused", "created_at"}`; every key is optional.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InputJob {
     /// The input's id.
@@ -493,6 +496,7 @@ impl fmt::Debug for InputJob {
 
 /// One task of an input (a value of `tasks` in [`InputDetails`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InputTask {
     /// The task's id.
@@ -521,6 +525,7 @@ pub struct InputTask {
 /// What `GET inputSleepTime/{id}` answers: `{"inputSleepTime": n}` (the
 /// number may come as a string).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InputSleepTime {
     /// The pause between two pulls of the input, in the server's unit.

@@ -73,6 +73,9 @@ pub mod notification;
 pub mod output;
 pub mod query;
 pub mod sample;
+#[cfg(feature = "schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
+pub mod schema;
 pub mod secret;
 pub mod settings;
 pub mod structure;
@@ -113,6 +116,8 @@ pub type Extra = serde_json::Map<String, serde_json::Value>;
 
 #[doc(hidden)]
 pub mod __private {
+    #[cfg(feature = "schema")]
+    pub use schemars;
     pub use serde::de::{self, Visitor};
     pub use serde::{Deserialize, Deserializer, Serialize, Serializer};
 }

@@ -82,6 +82,8 @@ macro_rules! string_enum {
             }
         }
 
+        $crate::__string_enum_schema!($name, [$($wire),+]);
+
         impl $crate::__private::Serialize for $name {
             fn serialize<S: $crate::__private::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
@@ -114,4 +116,36 @@ macro_rules! string_enum {
             }
         }
     };
+}
+
+/// The JSON Schema of a [`string_enum!`] type (feature `schema`): a
+/// string, with the known values as examples (others are kept too).
+#[cfg(feature = "schema")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __string_enum_schema {
+    ($name:ident, [$($wire:literal),+]) => {
+        impl $crate::__private::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
+            }
+
+            fn json_schema(
+                _: &mut $crate::__private::schemars::SchemaGenerator,
+            ) -> $crate::__private::schemars::Schema {
+                $crate::__private::schemars::json_schema!({
+                    "type": "string",
+                    "examples": [$($wire),+]
+                })
+            }
+        }
+    };
+}
+
+/// Without the `schema` feature, no schema.
+#[cfg(not(feature = "schema"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __string_enum_schema {
+    ($($t:tt)*) => {};
 }

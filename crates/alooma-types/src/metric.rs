@@ -114,6 +114,7 @@ impl<'de> Deserialize<'de> for Datapoint {
 /// assert_eq!(s.values().collect::<Vec<_>>(), [3000.0, 1500.5]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MetricSeries {
     /// The metric's name.

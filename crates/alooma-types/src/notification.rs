@@ -38,6 +38,7 @@ crate::string_enum! {
 /// assert_eq!(n.messages()[0].description, Maybe::Null); // an explicit null survives
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Notifications {
     /// The notifications, newest first.
@@ -69,6 +70,7 @@ impl Notifications {
 /// "description", "timestamp" (epoch ms), "params", "state", "aggregatedCount"}`.
 /// `params`, `state` and `aggregatedCount` stay in [`extra`](Self::extra).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Notification {
     /// The notification's id (`alooma-notifications+0+1339`).
@@ -118,6 +120,7 @@ impl Notification {
 ///     {"level": "ERROR", "description": "nightly load failed", "data": {"table": "orders"}}));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CustomNotification {
     /// The level.

@@ -124,6 +124,7 @@ impl SshTunnel {
 /// assert!(!format!("{c:?}").contains("pw\""));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RedshiftConfig {
     /// The cluster's host name.
@@ -224,6 +225,7 @@ impl RedshiftConfig {
 /// assert_eq!(v["sinkType"], "SNOWFLAKE");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SnowflakeConfig {
     /// The warehouse.
@@ -314,6 +316,7 @@ impl SnowflakeConfig {
 ///     "skipValidation":true,"sinkType":"BIGQUERY"}));
 /// ```
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BigQueryConfig {
     /// The Google Cloud project.
@@ -510,6 +513,7 @@ impl Serialize for OutputConfig {
 /// The body of `PUT plumbing/nodes/{id}` sent by `set_output`:
 /// `{"configuration", "category": "OUTPUT", "id", "name", "type", "deleted": false}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OutputUpdate {
     /// The new configuration.

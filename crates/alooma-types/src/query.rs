@@ -46,6 +46,7 @@ crate::string_enum! {
 /// assert_eq!(v2.is_active(), Some(true));
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ScheduledQuery {
     /// The query's id (a number in v2 answers; kept as sent).
@@ -182,6 +183,7 @@ impl ScheduledQuery {
 /// assert_eq!(QueryId::from("17"), s);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum QueryId {
@@ -234,6 +236,7 @@ impl From<&String> for QueryId {
 ///            serde_json::json!({"event_type": "orders", "frequency": 8}));
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryConfiguration {
     /// The event type the query belongs to.
@@ -308,6 +311,7 @@ impl QueryConfiguration {
 /// assert_eq!(serde_json::to_string(&nightly).unwrap(), r#"{"cron":"0 3 * * *"}"#);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Schedule {

@@ -31,6 +31,7 @@ pub type StatusCodes = BTreeMap<String, String>;
 /// assert!(s.result.is_none());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Sample {
     /// The event type the sample belongs to.

@@ -22,6 +22,7 @@ crate::string_enum! {
 /// assert!(s.email_notifications.get().unwrap().digest_error());
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Settings {
     /// The digest e-mail settings.
@@ -58,6 +59,7 @@ pub struct Settings {
 /// assert_eq!(mine.recipients_changed.get().map(|b| *b.get()), Some(true));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EmailNotifications {
     /// Include informational notifications.
@@ -118,7 +120,7 @@ pub struct EmailNotifications {
         default,
         skip_serializing_if = "Maybe::is_absent"
     )]
-    pub notifications_in_digest: Maybe<Lenient<u32>>,
+    pub notifications_in_digest: Maybe<Lenient<i64>>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -208,6 +210,7 @@ impl EmailNotifications {
 ///     "saveMetadata": true, "gzip": true, "serverSideEncryption": true}));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct S3Retention {
     /// The bucket retention files go to.

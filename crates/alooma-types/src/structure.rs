@@ -58,6 +58,7 @@ pub mod node_types {
 /// assert_eq!(s.nodes()[1].stats.get().unwrap().available_for_restream(), Some(42));
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Structure {
     /// Every node, in the server's order.
@@ -123,6 +124,7 @@ impl Structure {
 /// assert_eq!(serde_json::to_value(&n).unwrap()["state"], serde_json::Value::Null);
 /// ```
 #[derive(Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Node {
     /// The node's id.
@@ -281,6 +283,7 @@ impl fmt::Debug for RedactedMap<'_> {
 /// string) so that a read-then-write returns the same JSON; the accessors
 /// give `f64`/`u64`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct NodeStats {
     /// Events per second through the node.
@@ -333,6 +336,7 @@ impl NodeStats {
 
 /// What `get_restream_stats` returns: `{"number_of_events": n}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RestreamStats {
     /// Events available to restream.

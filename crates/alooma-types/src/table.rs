@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(serde_json::to_string(&empty).unwrap(), "{}");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Table {
     /// The table's name.
@@ -91,6 +92,7 @@ impl Table {
 ///     "columnType": {"type": "VARCHAR", "length": 256, "nonNull": false}}));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Column {
     /// The column's name.
@@ -193,6 +195,7 @@ impl Column {
 ///            serde_json::json!({"schemaName": "staging"}));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Schema {
     /// The schema's name.

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(u.last_name(), Some("Lee"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct User {
     /// The user's e-mail address (their login).

@@ -641,3 +641,63 @@ fn json_output_keeps_the_servers_key_order() {
         "{text}"
     );
 }
+
+#[test]
+fn record_a_session_then_seed_an_emulator_from_it() {
+    let emu = Emu::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cassette = dir.path().join("session.jsonl");
+    for args in [
+        &["event-types", "list"][..],
+        &["secrets", "list"][..],
+        &["inputs", "list"][..],
+        &["structure"][..],
+    ] {
+        let out = emu
+            .cmd()
+            .arg("--record")
+            .arg(&cassette)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    let text = std::fs::read_to_string(&cassette).unwrap();
+    assert!(text.lines().count() >= 4, "{text}");
+    assert!(text.contains(r#""operation":"get_event_types""#));
+    assert!(!text.contains(KEY), "the API key is not recorded");
+    assert!(!text.contains("s3cr3t"), "no secret value is recorded");
+    // A seed from the cassette, served.
+    let seed = dir.path().join("seed.json");
+    let out = Emu::bare()
+        .args(["emulator", "seed-from"])
+        .arg(&cassette)
+        .arg("-O")
+        .arg(&seed)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&seed).unwrap()).unwrap();
+    assert!(doc["event_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["name"] == "orders"));
+    assert!(doc["nodes"].as_array().unwrap().len() >= 5);
+    let printed = Emu::bare()
+        .args(["emulator", "seed-from"])
+        .arg(&cassette)
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&printed), std::fs::read_to_string(&seed).unwrap());
+    let broken = dir.path().join("broken.jsonl");
+    std::fs::write(&broken, "{not json\n").unwrap();
+    let out = Emu::bare()
+        .args(["emulator", "seed-from"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("line 1"), "{}", stderr(&out));
+}

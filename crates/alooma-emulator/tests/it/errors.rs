@@ -340,3 +340,47 @@ async fn the_timeouts_are_configurable_and_default_sensibly() {
     let (text, _) = read_until_closed(&mut s, Duration::from_secs(10)).await;
     assert!(text.starts_with("HTTP/1.1 2"), "{text}");
 }
+
+/// Found by Schemathesis: a huge sleep time made `GET inputs/{id}`
+/// overflow computing the next pull, and the connection closed unanswered.
+#[tokio::test]
+async fn extreme_numbers_never_crash_a_handler() {
+    let emu = Emulator::start().await.unwrap();
+    let id = "7f0e2a10-3c55-4b8d-a2f4-0000000000a1";
+    let r = call(
+        &emu,
+        Method::PUT,
+        &format!("inputSleepTime/{id}"),
+        Some(serde_json::json!(1e300)),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let r = call(&emu, Method::GET, &format!("inputs/{id}"), None).await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let q = call(
+        &emu,
+        Method::POST,
+        "v2/consolidation/custom",
+        Some(serde_json::json!({"event_type": "orders", "custom_query": "select 1", "frequency": 1e300})),
+    )
+    .await;
+    assert_eq!(q.status, 200, "{}", String::from_utf8_lossy(&q.body));
+    let id = q.json()["id"].to_string();
+    assert_eq!(
+        call(
+            &emu,
+            Method::POST,
+            &format!("v2/consolidation/{id}/run"),
+            None
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        call(&emu, Method::GET, "v2/consolidation", None)
+            .await
+            .status,
+        200
+    );
+}

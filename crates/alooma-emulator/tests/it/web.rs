@@ -53,3 +53,21 @@ async fn the_page_shows_state_and_journal_as_escaped_html() {
     let r = raw(&emu, Method::GET, "/__emulator", None, Auth::Key(emu.key())).await;
     assert_eq!(r.status, 200);
 }
+
+#[tokio::test]
+async fn the_openapi_description_is_served_without_credentials() {
+    let emu = Emulator::start().await.unwrap();
+    let r = raw(
+        &emu,
+        Method::GET,
+        "/__emulator/openapi.json",
+        None,
+        Auth::None,
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers["content-type"], "application/json");
+    let doc = r.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/event-types/{name}/mapping"]["post"].is_object());
+}
