@@ -30,6 +30,11 @@ pub async fn start() -> Emulator {
     }
 }
 
+/// When set, every client [`builder`] makes records its calls to this
+/// cassette (the contract check validates them against the OpenAPI
+/// document).
+pub const CASSETTE_VAR: &str = "ALOOMA_E2E_CASSETTE";
+
 /// When set, [`start`] seeds from this seed file instead of the demo seed.
 pub const SEED_VAR: &str = "ALOOMA_E2E_SEED";
 
@@ -68,7 +73,12 @@ pub fn fast_retries() -> RetryPolicy {
 /// A client builder pointed at `emu` (base URL and account) with fast
 /// retries and fast `create_input` polling, but no credentials yet.
 pub fn builder(emu: &Emulator) -> ClientBuilder {
-    Client::builder()
+    let builder = match std::env::var_os(CASSETTE_VAR) {
+        // The contract check re-runs the suite recording every call.
+        Some(path) => Client::builder().record_to(path),
+        None => Client::builder(),
+    };
+    builder
         .base_url(emu.base_url())
         .account(emu.account())
         .retry_policy(fast_retries())

@@ -108,7 +108,8 @@ struct Group {
 fn concrete_paths(template: &str) -> Vec<String> {
     let mut out = Vec::new();
     for alternative in template.split(" | ") {
-        let alternative = alternative.trim().trim_end_matches('/');
+        // A trailing `/` is kept: it is part of what the client sends.
+        let alternative = alternative.trim();
         let segs: Vec<&str> = alternative.split('/').collect();
         let optional = segs.iter().position(|s| s.ends_with("?}"));
         let render = |segs: &[&str]| {
@@ -144,7 +145,8 @@ fn method(verb: Verb) -> &'static str {
     }
 }
 
-/// The query parameters of an operation's examples: name → in every one.
+/// The query parameters of an operation's examples (name → in every
+/// one), whether every example sends a body, and how many do.
 fn example_queries(name: &str) -> (BTreeMap<String, bool>, bool, usize) {
     let Some(info) = crate::operation(name) else {
         return (BTreeMap::new(), false, 0);
@@ -237,9 +239,9 @@ pub fn document() -> Value {
         let names: std::collections::BTreeSet<&String> =
             per_op.iter().flat_map(|(q, ..)| q.keys()).collect();
         for name in names {
-            // Required only when every operation of the group always sends it.
-            let required = per_op.iter().all(|(q, ..)| q.get(name) == Some(&true));
-            parameters.push(json!({"name": name, "in": "query", "required": required,
+            // The registry's examples show which parameters an operation
+            // sends, not which the server needs: every one is optional.
+            parameters.push(json!({"name": name, "in": "query", "required": false,
                                    "schema": {"type": "string"}}));
         }
         let body_required = per_op.iter().all(|(_, required, _)| *required);

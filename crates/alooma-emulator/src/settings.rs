@@ -20,10 +20,19 @@ pub(crate) fn get(state: &State) -> Outcome {
 pub(crate) fn set_email_notifications(state: &mut State, req: &Req<'_>) -> Outcome {
     let body: EmailNotifications = req.body()?;
     state.email_notifications = body.rest;
+    let settings = &mut state.email_notifications;
     if let Some(hour) = body.digest_send_hour {
-        state
-            .email_notifications
-            .insert("digestSendHour".into(), hour.map_or(Value::Null, |h| h.0));
+        settings.insert("digestSendHour".into(), hour.map_or(Value::Null, |h| h.0));
+    }
+    for (key, flag) in [
+        ("digestInfo", body.digest_info),
+        ("digestWarning", body.digest_warning),
+        ("digestError", body.digest_error),
+        ("recipientsChanged", body.recipients_changed),
+    ] {
+        if let Some(flag) = flag {
+            settings.insert(key.into(), flag.map_or(Value::Null, |f| f.0));
+        }
     }
     if let Some(recipients) = body.recipients {
         state
@@ -51,8 +60,52 @@ struct EmailNotifications {
         deserialize_with = "crate::model::absent_or_null"
     )]
     digest_send_hour: Option<Option<HourOfDay>>,
+    #[serde(
+        rename = "digestInfo",
+        default,
+        deserialize_with = "crate::model::absent_or_null"
+    )]
+    digest_info: Option<Option<Flag>>,
+    #[serde(
+        rename = "digestWarning",
+        default,
+        deserialize_with = "crate::model::absent_or_null"
+    )]
+    digest_warning: Option<Option<Flag>>,
+    #[serde(
+        rename = "digestError",
+        default,
+        deserialize_with = "crate::model::absent_or_null"
+    )]
+    digest_error: Option<Option<Flag>>,
+    #[serde(
+        rename = "recipientsChanged",
+        default,
+        deserialize_with = "crate::model::absent_or_null"
+    )]
+    recipients_changed: Option<Option<Flag>>,
     #[serde(flatten)]
     rest: Object,
+}
+
+/// A flag, as sent: a bool or its text (`"true"`, `"False"`).
+#[derive(Serialize, Deserialize, Clone)]
+#[serde(try_from = "Value")]
+struct Flag(Value);
+
+impl TryFrom<Value> for Flag {
+    type Error = String;
+    fn try_from(v: Value) -> Result<Self, String> {
+        let text_flag = |s: &str| {
+            let s = s.trim();
+            s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false")
+        };
+        if v.is_boolean() || v.as_str().is_some_and(text_flag) {
+            Ok(Flag(v))
+        } else {
+            Err(format!("true or false (or its text), not {v}"))
+        }
+    }
 }
 
 /// An hour of the day, as sent (a number or its text).

@@ -45,15 +45,24 @@ const REFERENCE_METHODS: &[&str] = &[
 
 const REFERENCE_MODULE_FUNCTIONS: &[&str] = &["remove_stats"];
 
-/// What the suite exercised: (operations answered 2xx, methods called).
+/// What the suite exercised: (operations answered 2xx, methods called),
+/// and the cassette of every call its clients made.
 fn exercised() -> &'static (BTreeSet<String>, BTreeSet<String>) {
-    static RUN: OnceLock<(BTreeSet<String>, BTreeSet<String>)> = OnceLock::new();
+    &run().0
+}
+
+type Run = ((BTreeSet<String>, BTreeSet<String>), String);
+
+fn run() -> &'static Run {
+    static RUN: OnceLock<Run> = OnceLock::new();
     RUN.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("exercised.txt");
+        let cassette = dir.path().join("suite.jsonl");
         let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--skip", "coverage::", "--quiet"])
+            .args(["--skip", "coverage::", "--skip", "cassettes::", "--quiet"])
             .env(RECORD_VAR, &file)
+            .env(alooma_tests::CASSETTE_VAR, &cassette)
             .output()
             .unwrap();
         assert!(
@@ -72,8 +81,141 @@ fn exercised() -> &'static (BTreeSet<String>, BTreeSet<String>) {
                 _ => false,
             };
         }
-        (operations, methods)
+        let calls = std::fs::read_to_string(&cassette).unwrap_or_default();
+        ((operations, methods), calls)
     })
+}
+
+/// The operation of the OpenAPI document a recorded call is.
+fn find_operation<'d>(
+    doc: &'d serde_json::Value,
+    method: &str,
+    path: &str,
+) -> Option<&'d serde_json::Value> {
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    doc["paths"]
+        .as_object()?
+        .iter()
+        .find_map(|(template, item)| {
+            let pieces: Vec<&str> = template.trim_start_matches('/').split('/').collect();
+            let fits = pieces.len() == segs.len()
+                && pieces.iter().zip(&segs).all(|(p, s)| {
+                    if p.starts_with('{') {
+                        !s.is_empty()
+                    } else {
+                        p == s
+                    }
+                });
+            fits.then(|| item.get(method.to_ascii_lowercase()))?
+        })
+}
+
+/// Validates `value` against a schema of the document (its `$ref`s into
+/// `components` resolve against the document).
+fn check(
+    doc: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+) -> Result<(), String> {
+    let mut root = schema.clone();
+    if let Some(obj) = root.as_object_mut() {
+        obj.insert("components".into(), doc["components"].clone());
+    } else {
+        return Ok(());
+    }
+    let validator = jsonschema::validator_for(&root).map_err(|e| format!("bad schema: {e}"))?;
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .take(3)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("; "))
+    }
+}
+
+#[test]
+fn every_request_of_the_suite_fits_the_openapi_document() {
+    if std::env::var_os(RECORD_VAR).is_some() {
+        return;
+    }
+    let doc = alooma_core::openapi::document();
+    let calls = alooma_core::cassette::parse(&run().1).unwrap();
+    assert!(
+        calls.len() > 300,
+        "the suite recorded {} calls",
+        calls.len()
+    );
+    let mut failures = Vec::new();
+    let mut checked = (0, 0);
+    for call in &calls {
+        let what = call.request_line();
+        let Some(op) = find_operation(&doc, &call.method, &call.path) else {
+            failures.push(format!("{what}: no operation of the document"));
+            continue;
+        };
+        let sent: Vec<&str> = call
+            .query
+            .as_deref()
+            .unwrap_or("")
+            .split('&')
+            .filter_map(|p| p.split('=').next())
+            .collect();
+        for p in op["parameters"].as_array().into_iter().flatten() {
+            if p["in"] == "query"
+                && p["required"] == true
+                && !sent.contains(&p["name"].as_str().unwrap_or(""))
+            {
+                failures.push(format!(
+                    "{what}: the required query parameter {} is missing",
+                    p["name"]
+                ));
+            }
+        }
+        if let Some(body) = &call.request_body {
+            checked.0 += 1;
+            match op.pointer("/requestBody/content/application~1json/schema") {
+                Some(schema) => {
+                    if let Err(e) = check(&doc, schema, body) {
+                        failures.push(format!("{what}: the request body does not fit: {e}"));
+                    }
+                }
+                None => failures.push(format!("{what}: a body the document does not describe")),
+            }
+        }
+        if (200..300).contains(&call.status) {
+            if let (Some(body), Some(schema)) = (
+                &call.response_body,
+                op.pointer("/responses/200/content/application~1json/schema"),
+            ) {
+                checked.1 += 1;
+                if let Err(e) = check(&doc, schema, body) {
+                    failures.push(format!("{what}: the answer does not fit: {e}"));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "contract: {} calls of the e2e suite, {} request bodies and {} answers validated against openapi/alooma.json",
+        calls.len(),
+        checked.0,
+        checked.1
+    );
+    failures.sort();
+    failures.dedup();
+    assert!(
+        failures.is_empty(),
+        "{} misfits:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(30)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }
 
 #[test]

@@ -29,6 +29,8 @@ mod event_types;
 mod inputs;
 mod metrics;
 mod notifications;
+#[cfg(feature = "schema")]
+mod openapi;
 mod outputs;
 mod queries;
 mod registry;

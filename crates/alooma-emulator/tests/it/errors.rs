@@ -384,3 +384,46 @@ async fn extreme_numbers_never_crash_a_handler() {
         200
     );
 }
+
+/// Found by Schemathesis: digest settings of the wrong kind were stored,
+/// and then no client could read the settings back.
+#[tokio::test]
+async fn digest_settings_of_the_wrong_kind_are_refused_and_the_rest_kept_as_sent() {
+    let emu = Emulator::start().await.unwrap();
+    for bad in [
+        json!({"digestInfo": 3}),
+        json!({"digestSendHour": 24}),
+        json!({"recipientsChanged": "maybe"}),
+    ] {
+        call(
+            &emu,
+            Method::POST,
+            "settings/email-notifications",
+            Some(bad.clone()),
+        )
+        .await
+        .assert_error(400);
+    }
+    let good = json!({"digestInfo": "True", "digestWarning": false, "digestSendHour": "7", "digestError": null});
+    assert_eq!(
+        call(
+            &emu,
+            Method::POST,
+            "settings/email-notifications",
+            Some(good)
+        )
+        .await
+        .status,
+        200
+    );
+    let settings = get_ok(&emu, "settings").await;
+    let n = &settings["email-notifications"];
+    assert_eq!(
+        (
+            n["digestInfo"].clone(),
+            n["digestSendHour"].clone(),
+            n["digestError"].clone()
+        ),
+        (json!("True"), json!("7"), json!(null))
+    );
+}
