@@ -260,10 +260,10 @@ impl Builder {
             }
             ("GET", ["deployInfo"]) => self.deploy_info = Some(fit("GET deployInfo", body)?),
             ("GET", ["status-types"]) => self.status_types = Some(fit("GET status-types", body)?),
-            ("GET", ["samples"]) => {
-                if query.get("eventType").is_none() && query.get("status").is_none() {
-                    self.samples = Some(fit("GET samples", body)?);
-                }
+            ("GET", ["samples"])
+                if query.get("eventType").is_none() && query.get("status").is_none() =>
+            {
+                self.samples = Some(fit("GET samples", body)?);
             }
             _ => {}
         }
@@ -325,38 +325,35 @@ impl Builder {
             .filter(|i| nodes.iter().any(|n| n.id == i.id && n.is_user_input()))
             .collect();
         let settings = self.settings.unwrap_or_default();
-        let mut seed = Seed::default();
-        seed.nodes = nodes;
-        seed.inputs = inputs;
-        seed.event_types = self.event_types.into_values().collect();
-        seed.mapping_mode = self.mapping_mode;
-        seed.modules = self.modules;
-        seed.requirements = self.requirements.unwrap_or_default();
-        seed.tables = self.tables;
-        seed.schemas = self.schemas.unwrap_or_default();
-        seed.secrets = self
-            .secrets
-            .unwrap_or_default()
-            .into_iter()
-            .map(|name| (name, String::new()))
-            .collect();
-        seed.settings.email_notifications = settings
-            .get("email-notifications")
-            .and_then(Value::as_object)
-            .cloned();
-        seed.settings.s3_retention = settings
-            .get("s3-retention")
-            .and_then(Value::as_object)
-            .cloned();
-        seed.queries = self.queries.into_values().collect();
-        seed.notifications = self.notifications.unwrap_or_default();
-        seed.users = self.users.unwrap_or_default();
-        seed.company_credits = self.company_credits;
-        seed.used_credits = self.used_credits.unwrap_or_default();
-        seed.loaded_events = self.loaded_events.unwrap_or_default();
-        seed.deploy_info = self.deploy_info;
-        seed.status_types = self.status_types;
-        seed.samples = self.samples.unwrap_or_default();
-        seed
+        let section = |key: &str| settings.get(key).and_then(Value::as_object).cloned();
+        Seed {
+            nodes,
+            inputs,
+            event_types: self.event_types.into_values().collect(),
+            mapping_mode: self.mapping_mode,
+            modules: self.modules,
+            requirements: self.requirements.unwrap_or_default(),
+            tables: self.tables,
+            schemas: self.schemas.unwrap_or_default(),
+            secrets: self
+                .secrets
+                .unwrap_or_default()
+                .into_iter()
+                .map(|name| (name, String::new()))
+                .collect(),
+            settings: crate::seed::SeedSettings {
+                email_notifications: section("email-notifications"),
+                s3_retention: section("s3-retention"),
+            },
+            queries: self.queries.into_values().collect(),
+            notifications: self.notifications.unwrap_or_default(),
+            users: self.users.unwrap_or_default(),
+            company_credits: self.company_credits,
+            used_credits: self.used_credits.unwrap_or_default(),
+            loaded_events: self.loaded_events.unwrap_or_default(),
+            deploy_info: self.deploy_info,
+            status_types: self.status_types,
+            samples: self.samples.unwrap_or_default(),
+        }
     }
 }
