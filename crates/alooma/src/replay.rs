@@ -15,7 +15,7 @@
 //!
 //! Each recorded answer is used once ([`Replay::repeat`] lets them be
 //! used again). A call the cassette lacks fails with
-//! [`Error::NotRecorded`](crate::Error::NotRecorded), which names the
+//! [`Error::NotRecorded`], which names the
 //! closest recorded request (in order, the one expected next) and how they
 //! differ.
 //!
