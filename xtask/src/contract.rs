@@ -57,6 +57,9 @@ pub fn contract() -> Result<()> {
         .args(["--checks", "not_a_server_error,response_schema_conformance"])
         .args(["--max-examples", "25"])
         .args(["--seed", "1"])
+        // Path parameters are any non-empty string; Hypothesis gives up on
+        // some it cannot put in a URL path (`/`, `..`): not a finding.
+        .arg("--suppress-health-check=filter_too_much")
         .arg(format!("--report-dir={}", report.display()))
         .args(["--report", "junit"])
         .status()
