@@ -50,6 +50,8 @@ pub fn contract() -> Result<()> {
     let _ = std::fs::remove_dir_all(&report);
     eprintln!("\n==> schemathesis run against {base}");
     let status = Command::new(venv.bin("schemathesis"))
+        // Its cache (`.schemathesis/`) goes to the temporary virtualenv.
+        .current_dir(venv.dir())
         .args(["run"])
         .arg(&doc)
         .args(["--url", &base])
