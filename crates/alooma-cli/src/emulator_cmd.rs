@@ -396,7 +396,7 @@ fn shell_word(word: &str) -> String {
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM on Unix.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};

@@ -3,6 +3,7 @@
 //! through a workflow against an in-process emulator.
 #![forbid(unsafe_code)]
 
+mod chart;
 mod cli;
 mod commands;
 mod config;

@@ -257,3 +257,117 @@ fn emulator_journal_prints_what_was_asked_and_faults_come_from_the_command_line(
     assert_eq!(stdout(&empty).trim(), "[]");
     served.stop();
 }
+
+/// Reads one line of a child's standard output.
+fn first_line(child: &mut std::process::Child) -> (String, BufReader<std::process::ChildStdout>) {
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    (line.trim().to_owned(), reader)
+}
+
+fn http_get(url: &str) -> String {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        s,
+        "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+fn stop(child: &mut std::process::Child, signal: &str) {
+    assert!(Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            return;
+        }
+        assert!(Instant::now() < deadline, "no clean stop on {signal}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn metrics_serve_exposes_openmetrics_and_stops_on_sigterm() {
+    let emu = Emu::start();
+    let mut child = emu
+        .cmd_std()
+        .args([
+            "metrics",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--refresh",
+            "60",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (url, _reader) = first_line(&mut child);
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/metrics"),
+        "{url}"
+    );
+    let answer = http_get(&url);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("application/openmetrics-text"));
+    assert!(answer.contains("# TYPE alooma_restream_queue_events gauge"));
+    assert!(answer.contains("alooma_restream_queue_events 1250"));
+    assert!(answer.trim_end().ends_with("# EOF"));
+    assert!(http_get(&url.replace("/metrics", "/nope")).starts_with("HTTP/1.1 404"));
+    stop(&mut child, "-TERM");
+}
+
+#[test]
+fn metrics_show_and_watch_give_json_when_piped() {
+    let emu = Emu::start();
+    let out = emu
+        .cmd()
+        .args([
+            "metrics",
+            "show",
+            "LATENCY_MAX",
+            "incoming_events",
+            "--minutes",
+            "60",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["target"], "LATENCY_MAX");
+    assert_eq!(v[0]["datapoints"].as_array().unwrap().len(), 13);
+    assert!(v[1]["last"].is_number());
+    emu.cmd()
+        .args(["metrics", "show", "NOT_A_METRIC"])
+        .assert()
+        .code(2);
+    // watch: one JSON document per redraw, until Ctrl-C (SIGINT).
+    let mut child = emu
+        .cmd_std()
+        .args(["metrics", "watch", "EVENTS_IN_PIPELINE", "--interval", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (first, mut reader) = first_line(&mut child);
+    let mut second = String::new();
+    reader.read_line(&mut second).unwrap();
+    for line in [&first, &second] {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v[0]["target"], "EVENTS_IN_PIPELINE");
+    }
+    stop(&mut child, "-INT");
+}

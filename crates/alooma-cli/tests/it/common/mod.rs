@@ -93,6 +93,28 @@ impl Emu {
         cmd
     }
 
+    /// Like [`cmd`](Self::cmd), as a `std::process::Command` (to spawn
+    /// a long-running command and read its output as it comes).
+    pub fn cmd_std(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("alooma"));
+        for (key, _) in std::env::vars() {
+            if key.starts_with("ALOOMA_")
+                || key.ends_with("_proxy")
+                || key.ends_with("_PROXY")
+                || key == "RUST_LOG"
+            {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.env(
+            "ALOOMA_CONFIG_DIR",
+            std::env::temp_dir().join("alooma-cli-tests-no-config"),
+        )
+        .env("ALOOMA_API_KEY", KEY)
+        .args(["--base-url", self.emu.base_url(), "--account", "acme"]);
+        cmd
+    }
+
     /// How many event types the emulator holds.
     pub fn event_type_count(&self) -> usize {
         self.emu.with_state(|s| s.event_types.len())
