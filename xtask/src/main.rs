@@ -10,6 +10,7 @@
 
 mod contract;
 mod emulator;
+mod prometheus;
 mod python;
 
 use anyhow::{bail, Context, Result};
@@ -31,6 +32,7 @@ fn main() -> Result<()> {
         "browser" => emulator::browser(),
         "openapi" => contract::write_openapi(),
         "contract" => contract::contract(),
+        "prometheus-e2e" => prometheus::prometheus_e2e(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -44,7 +46,8 @@ fn main() -> Result<()> {
                  reference-smoke      the reference Python client (PyPI) against the emulator: every call must work\n  \
                  browser              the emulator's web page in headless Chromium (skips without it)\n  \
                  openapi              write openapi/alooma.json (and the emulator's copy) from the registry\n  \
-                 contract             validate the OpenAPI document and run schemathesis against the emulator (PyPI)"
+                 contract             validate the OpenAPI document and run schemathesis against the emulator (PyPI)\n  \
+                 prometheus-e2e       a real Prometheus scrapes the exporter (installs Debian's prometheus; skips without it)"
             );
             if task == "help" || task == "--help" {
                 Ok(())
