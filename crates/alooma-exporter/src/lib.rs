@@ -143,58 +143,58 @@ impl Metrics {
             series.push((m.metric.clone(), m.scale, gauge));
         }
         let inputs = Family::<InputLabels, Gauge>::default();
-        registry.register("inputs", "Inputs, by type and state.", inputs.clone());
+        registry.register("inputs", "Inputs, by type and state", inputs.clone());
         let restream_queue = Gauge::default();
         registry.register(
             "restream_queue_events",
-            "Events in the restream queue.",
+            "Events in the restream queue",
             restream_queue.clone(),
         );
         let node_throughput = Family::<NodeLabels, FloatGauge>::default();
         registry.register(
             "node_throughput_events_per_second",
-            "Throughput of each node of the structure.",
+            "Throughput of each node of the structure",
             node_throughput.clone(),
         );
         let node_latency = Family::<NodeLabels, FloatGauge>::default();
         registry.register_with_unit(
             "node_latency",
-            "Latency of each node of the structure.",
+            "Latency of each node of the structure",
             Unit::Seconds,
             node_latency.clone(),
         );
         let queries = Gauge::default();
-        registry.register("scheduled_queries", "Scheduled queries.", queries.clone());
+        registry.register("scheduled_queries", "Scheduled queries", queries.clone());
         let queries_in_error = Gauge::default();
         registry.register(
             "scheduled_queries_in_error",
-            "Scheduled queries whose last run failed (status neither active nor done).",
+            "Scheduled queries whose last run failed (status neither active nor done)",
             queries_in_error.clone(),
         );
         let last_refresh = FloatGauge::default();
         registry.register_with_unit(
             "exporter_last_refresh_timestamp",
-            "When the exporter last read the API completely (Unix time).",
+            "When the exporter last read the API completely (Unix time)",
             Unit::Seconds,
             last_refresh.clone(),
         );
         let stale = Gauge::default();
         registry.register(
             "exporter_stale",
-            "1 while the last refresh failed in part: values are the last good ones.",
+            "1 while the last refresh failed in part: values are the last good ones",
             stale.clone(),
         );
         let refresh_errors = Family::<KindLabels, Counter>::default();
         registry.register(
             "exporter_refresh_errors",
-            "Failed API calls during refreshes, by kind (the error's phase).",
+            "Failed API calls during refreshes, by kind (the error's phase)",
             refresh_errors.clone(),
         );
         let api_calls: Family<OperationLabels, Histogram, fn() -> Histogram> =
             Family::new_with_constructor(call_histogram);
         registry.register_with_unit(
             "exporter_api_call_duration",
-            "Duration of the exporter's API calls, by operation.",
+            "Duration of the exporter's API calls, by operation",
             Unit::Seconds,
             api_calls.clone(),
         );
@@ -215,7 +215,7 @@ impl Metrics {
     }
 }
 
-/// Reads the API into Prometheus metrics (see the [crate](crate) docs).
+/// Reads the API into Prometheus metrics (see the [crate docs](crate)).
 /// Clones share the cache.
 #[derive(Clone)]
 pub struct Exporter {

@@ -60,6 +60,14 @@ async fn the_exposition_matches_the_emulators_state() {
     );
     assert!(text.contains("alooma_node_latency_seconds{node=\"Redshift\",type=\"REDSHIFT\"} 9.052"));
     assert!(text.ends_with("# EOF\n"));
+    let doubled: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("# HELP") && l.ends_with(".."))
+        .collect();
+    assert!(
+        doubled.is_empty(),
+        "help texts end with one period: {doubled:?}"
+    );
 }
 
 #[tokio::test]
