@@ -7,6 +7,11 @@
 //! - `bench [--reference]`: runs the benchmarks (never in CI).
 //! - `reference-smoke`, `browser`: the emulator checked by the reference
 //!   Python client and in a headless browser (never in CI; see [`emulator`]).
+//! - `openapi`: writes the OpenAPI description from the registry;
+//!   `contract`: checks it with openapi-spec-validator and Schemathesis
+//!   (never in CI: PyPI; see [`contract`]).
+//! - `prometheus-e2e`: a real Prometheus scrapes the exporter (never in
+//!   CI: Debian's package; see [`prometheus`]).
 
 mod contract;
 mod emulator;
