@@ -12,6 +12,27 @@ use alooma_tests::{builder, start, SEED_VAR};
 use serde_json::Value;
 use tower::ServiceExt;
 
+/// A demo emulator and a client recording to a fresh cassette (the
+/// directory lives as long as its handle).
+async fn recording(
+    name: &str,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    alooma_emulator::Emulator,
+    Client,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let cassette = dir.path().join(name);
+    let emu = start().await;
+    let live = builder(&emu)
+        .api_key(emu.key())
+        .record_to(&cassette)
+        .build()
+        .unwrap();
+    (dir, cassette, emu, live)
+}
+
 /// A value as JSON with every secret redacted.
 fn redacted<T: serde::Serialize>(value: &T) -> Value {
     let mut v = serde_json::to_value(value).unwrap();
@@ -39,14 +60,7 @@ async fn raw_get(emu: &alooma_emulator::Emulator, rest_path: &str) -> Vec<u8> {
 
 #[tokio::test]
 async fn record_then_replay_with_the_emulator_stopped() {
-    let dir = tempfile::tempdir().unwrap();
-    let cassette = dir.path().join("session.jsonl");
-    let emu = start().await;
-    let live = builder(&emu)
-        .api_key(emu.key())
-        .record_to(&cassette)
-        .build()
-        .unwrap();
+    let (_dir, cassette, emu, live) = recording("session.jsonl").await;
     let structure = live.get_structure().await.unwrap();
     let types = live.get_event_types().await.unwrap();
     let orders = live.get_event_type("orders").await.unwrap();
@@ -94,14 +108,7 @@ async fn record_then_replay_with_the_emulator_stopped() {
 
 #[tokio::test]
 async fn a_call_the_cassette_lacks_names_the_closest_and_the_difference() {
-    let dir = tempfile::tempdir().unwrap();
-    let cassette = dir.path().join("session.jsonl");
-    let emu = start().await;
-    let live = builder(&emu)
-        .api_key(emu.key())
-        .record_to(&cassette)
-        .build()
-        .unwrap();
+    let (_dir, cassette, emu, live) = recording("session.jsonl").await;
     live.get_event_type("orders").await.unwrap();
     live.get_event_types().await.unwrap();
     emu.shutdown().await.unwrap();
@@ -147,14 +154,7 @@ async fn a_call_the_cassette_lacks_names_the_closest_and_the_difference() {
 /// the cassette.
 #[tokio::test]
 async fn the_cassette_holds_no_secret_of_any_kind() {
-    let dir = tempfile::tempdir().unwrap();
-    let cassette = dir.path().join("session.jsonl");
-    let emu = start().await;
-    let live = builder(&emu)
-        .api_key(emu.key())
-        .record_to(&cassette)
-        .build()
-        .unwrap();
+    let (_dir, cassette, emu, live) = recording("session.jsonl").await;
     let secrets = [
         "in-pw-1",
         "AKIA-2",
@@ -257,14 +257,7 @@ async fn read_everything(c: &Client) {
 
 #[tokio::test]
 async fn an_emulator_seeded_from_a_cassette_is_a_stateful_copy_the_scenarios_pass_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let cassette = dir.path().join("capture.jsonl");
-    let emu = start().await;
-    let live = builder(&emu)
-        .api_key(emu.key())
-        .record_to(&cassette)
-        .build()
-        .unwrap();
+    let (dir, cassette, _emu, live) = recording("capture.jsonl").await;
     read_everything(&live).await;
     let original = alooma_emulator::Emulator::builder()
         .seed(alooma_emulator::Seed::demo())

@@ -151,20 +151,7 @@ impl Served {
 
     /// SIGTERM, then waits for a clean exit.
     fn stop(mut self) {
-        let killed = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "{status:?}");
-                return;
-            }
-            assert!(Instant::now() < deadline, "no stop on SIGTERM");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        stop(&mut self.child, "-TERM");
     }
 }
 

@@ -134,6 +134,16 @@ async fn snapshot_and_restore_over_http_go_back_in_time() {
     bad.assert_error(400);
 }
 
+/// Why an emulator does not start from this state file.
+async fn refused(file: &std::path::Path) -> String {
+    Emulator::builder()
+        .state_file(file)
+        .start()
+        .await
+        .unwrap_err()
+        .to_string()
+}
+
 #[tokio::test]
 async fn a_state_file_of_another_kind_or_version_is_refused_clearly() {
     let dir = temp_dir("refused");
@@ -143,29 +153,14 @@ async fn a_state_file_of_another_kind_or_version_is_refused_clearly() {
         r#"{"format": "alooma-emulator-state", "version": 99, "accounts": []}"#,
     )
     .unwrap();
-    let err = Emulator::builder()
-        .state_file(&file)
-        .start()
-        .await
-        .unwrap_err()
-        .to_string();
+    let err = refused(&file).await;
     assert!(err.contains("version 99") && err.contains("newer"), "{err}");
     std::fs::write(&file, "not json").unwrap();
-    let err = Emulator::builder()
-        .state_file(&file)
-        .start()
-        .await
-        .unwrap_err()
-        .to_string();
+    let err = refused(&file).await;
     assert!(err.contains("not a state document"), "{err}");
     let emu = Emulator::builder().account("other").start().await.unwrap();
     emu.save_state(&file).unwrap();
-    let err = Emulator::builder()
-        .state_file(&file)
-        .start()
-        .await
-        .unwrap_err()
-        .to_string();
+    let err = refused(&file).await;
     assert!(err.contains("\"other\""), "{err}");
     assert!(Snapshot::from_json("[]").is_err());
 }
