@@ -341,3 +341,22 @@ impl S3RetentionOptions {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by Schemathesis through the emulator: a digest that lists
+    /// "all" notifications (`-1`) did not decode.
+    #[test]
+    fn any_integer_of_notifications_in_digest_is_read_and_written_as_read() {
+        for json in [
+            r#"{"notificationsInDigest":-1}"#,
+            r#"{"notificationsInDigest":"25"}"#,
+            r#"{"notificationsInDigest":null}"#,
+        ] {
+            let n: EmailNotifications = serde_json::from_str(json).unwrap();
+            assert_eq!(serde_json::to_string(&n).unwrap(), json);
+        }
+    }
+}
