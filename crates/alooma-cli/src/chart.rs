@@ -159,13 +159,35 @@ pub trait Ticker {
 }
 
 /// Every `interval`, until Ctrl-C.
-pub struct Interval(pub tokio::time::Interval);
+pub struct Interval {
+    every: tokio::time::Interval,
+    interrupted: tokio::sync::watch::Receiver<bool>,
+}
+
+impl Interval {
+    /// Ticks every `every`. The Ctrl-C listener is armed at once and stays
+    /// armed, so a Ctrl-C that comes while a frame is being drawn is not
+    /// lost (a listener made per tick would miss it).
+    pub fn new(every: tokio::time::Interval) -> Self {
+        let (tx, interrupted) = tokio::sync::watch::channel(false);
+        // Armed here, before the first frame is drawn.
+        let stop = crate::emulator_cmd::shutdown_signal();
+        tokio::spawn(async move {
+            stop.await;
+            let _ = tx.send(true);
+        });
+        Interval { every, interrupted }
+    }
+}
 
 impl Ticker for Interval {
     async fn tick(&mut self) -> bool {
+        if *self.interrupted.borrow() {
+            return false;
+        }
         tokio::select! {
-            _ = self.0.tick() => true,
-            _ = tokio::signal::ctrl_c() => false,
+            _ = self.every.tick() => !*self.interrupted.borrow(),
+            _ = self.interrupted.changed() => false,
         }
     }
 }

@@ -158,7 +158,7 @@ pub async fn run(cmd: MetricsCmd, ctx: &Ctx) -> Result<(), CliError> {
             let client = ctx.client()?;
             let mut every = tokio::time::interval(std::time::Duration::from_secs(interval.max(1)));
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            let ticker = crate::chart::Interval(every);
+            let ticker = crate::chart::Interval::new(every);
             let fetch = || {
                 client.get_metrics_by_names_with(
                     names.clone(),
@@ -259,9 +259,11 @@ async fn serve(args: ServeArgs, ctx: &Ctx) -> Result<(), CliError> {
     let addr = listener
         .local_addr()
         .map_err(|e| CliError::failed(format!("cannot listen on {}: {e}", args.listen)))?;
+    // Armed before the ready line, so a signal right after it is not lost.
+    let shutdown = crate::emulator_cmd::shutdown_signal();
     crate::output::write_line(&format!("http://{addr}/metrics"))?;
     eprintln!("alooma metrics serve: scrape http://{addr}/metrics; Ctrl-C or SIGTERM to stop");
-    alooma_exporter::serve(exporter, listener, crate::emulator_cmd::shutdown_signal())
+    alooma_exporter::serve(exporter, listener, shutdown)
         .await
         .map_err(|e| CliError::failed(format!("the exporter failed: {e}")))?;
     eprintln!("alooma metrics serve: stopped");
