@@ -24,6 +24,22 @@ struct Case {
     body: Bytes,
     typed: fn(&Bytes) -> usize,
     plain: fn(&Bytes) -> usize,
+    sonic: fn(&Bytes) -> Result<usize, String>,
+    simd: fn(&Bytes) -> Result<usize, String>,
+}
+
+/// `sonic_rs::from_slice` into the same type.
+fn sonic<T: DeserializeOwned>(body: &Bytes) -> Result<usize, String> {
+    let v: T = sonic_rs::from_slice(body).map_err(|e| e.to_string())?;
+    Ok(std::mem::size_of_val(&v))
+}
+
+/// `simd_json::serde::from_slice` into the same type (it parses in place:
+/// the copy of the body is part of its cost).
+fn simd<T: DeserializeOwned>(body: &Bytes) -> Result<usize, String> {
+    let mut copy = body.to_vec();
+    let v: T = simd_json::serde::from_slice(&mut copy).map_err(|e| e.to_string())?;
+    Ok(std::mem::size_of_val(&v))
 }
 
 fn answer(body: &Bytes) -> http::Response<Bytes> {
@@ -53,12 +69,16 @@ fn cases() -> Vec<Case> {
                     .len()
             },
             plain: plain::<alooma_types::Structure>,
+            sonic: sonic::<alooma_types::Structure>,
+            simd: simd::<alooma_types::Structure>,
         },
         Case {
             name: "event_types_200",
             body: Bytes::from(payload::event_types(200)),
             typed: |b| GetEventTypes.decode(answer(b)).expect("event types").len(),
             plain: plain::<Vec<alooma_types::EventType>>,
+            sonic: sonic::<Vec<alooma_types::EventType>>,
+            simd: simd::<Vec<alooma_types::EventType>>,
         },
         Case {
             name: "mapping_20k_leaves",
@@ -71,8 +91,50 @@ fn cases() -> Vec<Case> {
                     .len()
             },
             plain: plain::<alooma_types::EventType>,
+            sonic: sonic::<alooma_types::EventType>,
+            simd: simd::<alooma_types::EventType>,
         },
     ]
+}
+
+/// What the SDK's models promise, checked with a parser: read → write
+/// gives back what was read (unknown keys, null apart from absent, numbers
+/// as text), and a misfit names its JSON path. `None` when every one holds.
+fn properties_lost(parse: fn(&str) -> Result<alooma_types::EventType, String>) -> Option<String> {
+    let json = r#"{"name":"e","colour":"blue","mapping":null,"fields":[{"fieldName":"a","fields":[],"mapping":{"columnName":"a","columnType":{"type":"VARCHAR","length":"1024","truncate":"false"}},"odd":[1,"2",null]}]}"#;
+    let et = match parse(json) {
+        Ok(et) => et,
+        Err(e) => return Some(format!("the corpus document does not read: {e}")),
+    };
+    // The same keys and values in the same forms (key order aside: the
+    // models write their known keys first).
+    let back = serde_json::to_value(&et).unwrap_or_default();
+    let read: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    if back != read {
+        return Some(format!("read → write changed it: {back}"));
+    }
+    let bad = r#"{"name":"e","fields":[{"fieldName":7}]}"#;
+    match parse(bad) {
+        Ok(_) => Some("a misfit was accepted".into()),
+        Err(e) if e.contains("fields[0].fieldName") => None,
+        Err(e) => Some(format!("a misfit's error lacks its JSON path: {e}")),
+    }
+}
+
+fn with_path_serde(json: &str) -> Result<alooma_types::EventType, String> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| format!("{}: {}", e.path(), e.inner()))
+}
+
+fn with_path_sonic(json: &str) -> Result<alooma_types::EventType, String> {
+    let mut de = sonic_rs::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| format!("{}: {}", e.path(), e.inner()))
+}
+
+fn with_path_simd(json: &str) -> Result<alooma_types::EventType, String> {
+    let mut copy = json.as_bytes().to_vec();
+    let mut de = simd_json::Deserializer::from_slice(&mut copy).map_err(|e| e.to_string())?;
+    serde_path_to_error::deserialize(&mut de).map_err(|e| format!("{}: {}", e.path(), e.inner()))
 }
 
 fn benches(c: &mut Criterion) {
@@ -98,6 +160,54 @@ fn benches(c: &mut Criterion) {
 
 fn summary() {
     println!("\n== decode summary ({}) ==", alooma_benches::machine());
+    for (name, parse) in [
+        (
+            "serde_json",
+            with_path_serde as fn(&str) -> Result<alooma_types::EventType, String>,
+        ),
+        ("sonic-rs", with_path_sonic),
+        ("simd-json", with_path_simd),
+    ] {
+        match properties_lost(parse) {
+            None => println!("RESULT properties {name}: unknown keys, null vs absent, value forms and JSON-path errors all kept"),
+            Some(lost) => println!("RESULT properties {name}: LOST: {lost}"),
+        }
+    }
+    // Past serde_json: the same typed decode with SIMD parsers, in
+    // alternating rounds (medians), against plain serde_json.
+    for case in cases() {
+        let reps = (5_000_000 / case.body.len()).clamp(1, 1_000);
+        let run = |f: fn(&Bytes) -> usize| {
+            time(|| {
+                for _ in 0..reps {
+                    black_box(f(black_box(&case.body)));
+                }
+            }) / reps as u32
+        };
+        for (parser, f) in [("sonic-rs", case.sonic), ("simd-json", case.simd)] {
+            if let Err(e) = f(&case.body) {
+                let e: String = e.chars().take(120).collect();
+                println!(
+                    "RESULT simd {} {parser}: cannot decode the models: {e}",
+                    case.name
+                );
+                continue;
+            }
+            let run_other = || {
+                time(|| {
+                    for _ in 0..reps {
+                        let _ = black_box(f(black_box(&case.body)));
+                    }
+                }) / reps as u32
+            };
+            let (serde_t, other_t) = interleaved(7, || run(case.plain), run_other);
+            println!(
+                "RESULT simd {} {parser}: {:.2}x serde_json's speed (medians of 7 alternating rounds; adopt at >= 1.3 on two of three)",
+                case.name,
+                serde_t.as_secs_f64() / other_t.as_secs_f64(),
+            );
+        }
+    }
     for case in cases() {
         let mb = case.body.len() as f64 / 1e6;
         // Enough repetitions for 5 MB of JSON a sample.
