@@ -158,6 +158,17 @@ fn benches(c: &mut Criterion) {
     }
 }
 
+/// The time of one decode of `body` by `f`, from enough repetitions for
+/// 5 MB of JSON a sample.
+fn per_decode<R>(body: &Bytes, f: impl Fn(&Bytes) -> R) -> Duration {
+    let reps = (5_000_000 / body.len()).clamp(1, 1_000);
+    time(|| {
+        for _ in 0..reps {
+            black_box(f(black_box(body)));
+        }
+    }) / reps as u32
+}
+
 fn summary() {
     println!("\n== decode summary ({}) ==", alooma_benches::machine());
     for (name, parse) in [
@@ -176,14 +187,7 @@ fn summary() {
     // Past serde_json: the same typed decode with SIMD parsers, in
     // alternating rounds (medians), against plain serde_json.
     for case in cases() {
-        let reps = (5_000_000 / case.body.len()).clamp(1, 1_000);
-        let run = |f: fn(&Bytes) -> usize| {
-            time(|| {
-                for _ in 0..reps {
-                    black_box(f(black_box(&case.body)));
-                }
-            }) / reps as u32
-        };
+        let run = |f: fn(&Bytes) -> usize| per_decode(&case.body, f);
         for (parser, f) in [("sonic-rs", case.sonic), ("simd-json", case.simd)] {
             if let Err(e) = f(&case.body) {
                 let e: String = e.chars().take(120).collect();
@@ -193,13 +197,7 @@ fn summary() {
                 );
                 continue;
             }
-            let run_other = || {
-                time(|| {
-                    for _ in 0..reps {
-                        let _ = black_box(f(black_box(&case.body)));
-                    }
-                }) / reps as u32
-            };
+            let run_other = || per_decode(&case.body, f);
             let (serde_t, other_t) = interleaved(7, || run(case.plain), run_other);
             println!(
                 "RESULT simd {} {parser}: {:.2}x serde_json's speed (medians of 7 alternating rounds; adopt at >= 1.3 on two of three)",
@@ -210,15 +208,7 @@ fn summary() {
     }
     for case in cases() {
         let mb = case.body.len() as f64 / 1e6;
-        // Enough repetitions for 5 MB of JSON a sample.
-        let reps = (5_000_000 / case.body.len()).clamp(1, 1_000);
-        let run = |f: fn(&Bytes) -> usize| {
-            time(|| {
-                for _ in 0..reps {
-                    black_box(f(black_box(&case.body)));
-                }
-            }) / reps as u32
-        };
+        let run = |f: fn(&Bytes) -> usize| per_decode(&case.body, f);
         let (typed, value_t) = interleaved(5, || run(case.typed), || run(value));
         let (plain_t, _) = interleaved(3, || run(case.plain), || Duration::ZERO);
         let mbs = |d: Duration| mb / d.as_secs_f64();
