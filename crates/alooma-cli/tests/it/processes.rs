@@ -155,6 +155,14 @@ impl Served {
     }
 }
 
+/// A test that fails half-way leaves no emulator running.
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn emulator_state_survives_a_real_process_restart() {
     let dir = tempfile::tempdir().unwrap();
@@ -245,6 +253,16 @@ fn emulator_journal_prints_what_was_asked_and_faults_come_from_the_command_line(
     served.stop();
 }
 
+/// A child process killed when the test ends, passed or failed.
+struct Guard(std::process::Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Reads one line of a child's standard output.
 fn first_line(child: &mut std::process::Child) -> (String, BufReader<std::process::ChildStdout>) {
     let mut reader = BufReader::new(child.stdout.take().unwrap());
@@ -288,7 +306,7 @@ fn stop(child: &mut std::process::Child, signal: &str) {
 #[test]
 fn metrics_serve_exposes_openmetrics_and_stops_on_sigterm() {
     let emu = Emu::start();
-    let mut child = emu
+    let child = emu
         .cmd_std()
         .args([
             "metrics",
@@ -302,7 +320,8 @@ fn metrics_serve_exposes_openmetrics_and_stops_on_sigterm() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let (url, _reader) = first_line(&mut child);
+    let mut child = Guard(child);
+    let (url, _reader) = first_line(&mut child.0);
     assert!(
         url.starts_with("http://127.0.0.1:") && url.ends_with("/metrics"),
         "{url}"
@@ -314,7 +333,7 @@ fn metrics_serve_exposes_openmetrics_and_stops_on_sigterm() {
     assert!(answer.contains("alooma_restream_queue_events 1250"));
     assert!(answer.trim_end().ends_with("# EOF"));
     assert!(http_get(&url.replace("/metrics", "/nope")).starts_with("HTTP/1.1 404"));
-    stop(&mut child, "-TERM");
+    stop(&mut child.0, "-TERM");
 }
 
 #[test]
@@ -342,19 +361,20 @@ fn metrics_show_and_watch_give_json_when_piped() {
         .assert()
         .code(2);
     // watch: one JSON document per redraw, until Ctrl-C (SIGINT).
-    let mut child = emu
-        .cmd_std()
-        .args(["metrics", "watch", "EVENTS_IN_PIPELINE", "--interval", "1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (first, mut reader) = first_line(&mut child);
+    let mut child = Guard(
+        emu.cmd_std()
+            .args(["metrics", "watch", "EVENTS_IN_PIPELINE", "--interval", "1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let (first, mut reader) = first_line(&mut child.0);
     let mut second = String::new();
     reader.read_line(&mut second).unwrap();
     for line in [&first, &second] {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         assert_eq!(v[0]["target"], "EVENTS_IN_PIPELINE");
     }
-    stop(&mut child, "-INT");
+    stop(&mut child.0, "-INT");
 }
