@@ -256,6 +256,20 @@ fn emulator_journal_prints_what_was_asked_and_faults_come_from_the_command_line(
 /// A child process killed when the test ends, passed or failed.
 struct Guard(std::process::Child);
 
+impl Guard {
+    /// The binary pointed at `emu` with `args`, its standard output piped.
+    fn spawn(emu: &Emu, args: &[&str]) -> Self {
+        Guard(
+            emu.cmd_std()
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        )
+    }
+}
+
 impl Drop for Guard {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -306,21 +320,17 @@ fn stop(child: &mut std::process::Child, signal: &str) {
 #[test]
 fn metrics_serve_exposes_openmetrics_and_stops_on_sigterm() {
     let emu = Emu::start();
-    let child = emu
-        .cmd_std()
-        .args([
+    let mut child = Guard::spawn(
+        &emu,
+        &[
             "metrics",
             "serve",
             "--listen",
             "127.0.0.1:0",
             "--refresh",
             "60",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut child = Guard(child);
+        ],
+    );
     let (url, _reader) = first_line(&mut child.0);
     assert!(
         url.starts_with("http://127.0.0.1:") && url.ends_with("/metrics"),
@@ -361,13 +371,9 @@ fn metrics_show_and_watch_give_json_when_piped() {
         .assert()
         .code(2);
     // watch: one JSON document per redraw, until Ctrl-C (SIGINT).
-    let mut child = Guard(
-        emu.cmd_std()
-            .args(["metrics", "watch", "EVENTS_IN_PIPELINE", "--interval", "1"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+    let mut child = Guard::spawn(
+        &emu,
+        &["metrics", "watch", "EVENTS_IN_PIPELINE", "--interval", "1"],
     );
     let (first, mut reader) = first_line(&mut child.0);
     let mut second = String::new();
