@@ -1,7 +1,8 @@
 //! A fixed workload for profilers (`valgrind --tool=callgrind`):
-//! `profile_calls <sdk|floor> [calls]` makes `calls` sequential
-//! `get_event_types` calls (200 event types) against the in-process static
-//! server, through `alooma::Client` or through the bare floor client.
+//! `profile_calls <sdk|floor> [calls] [event types]` makes `calls`
+//! sequential `get_event_types` calls (200 event types, about 80 KB, unless
+//! told; 5 make a 2 KB answer) against the in-process static server,
+//! through `alooma::Client` or through the bare floor client.
 //!
 //! Instruction counts are independent of machine load, so comparing the
 //! two runs' totals (and the SDK run's inclusive costs per function) shows
@@ -20,7 +21,9 @@ fn main() -> Result<(), BoxError> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let which = args.first().map(String::as_str).unwrap_or("sdk");
     let calls: usize = args.get(1).map(|c| c.parse()).transpose()?.unwrap_or(100);
-    let server = StaticServer::start(Routes::new().with("event-types", payload::event_types(200)))?;
+    let count: usize = args.get(2).map(|c| c.parse()).transpose()?.unwrap_or(200);
+    let server =
+        StaticServer::start(Routes::new().with("event-types", payload::event_types(count)))?;
     let rt = client_runtime()?;
     let mut total = 0;
     match which {

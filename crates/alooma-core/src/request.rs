@@ -4,13 +4,17 @@
 
 use crate::{Error, OperationMeta};
 use bytes::Bytes;
-use http::{header, Method, Request};
+use http::{header, HeaderValue, Method, Request};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 /// Bytes left as they are in a path segment or query value: RFC 3986's
 /// unreserved characters. Everything else (`/ ? # % & = + ,` space,
 /// non-ASCII …) is percent-encoded.
+/// `application/json`, the `Accept` of every request and the
+/// `Content-Type` of every body.
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
@@ -240,14 +244,23 @@ impl RequestSpec {
             uri.push('/');
         }
         uri.push_str(&self.query);
-        let mut builder = Request::builder().method(self.method).uri(uri);
-        if self.body.is_some() {
-            builder = builder.header(header::CONTENT_TYPE, "application/json");
+        let name = self.meta.name;
+        let has_body = self.body.is_some();
+        // Built in place (no builder moving the parts through closures);
+        // the header values are static, and the URI is parsed once, as the
+        // path and query it is.
+        let path_and_query = http::uri::PathAndQuery::from_maybe_shared(Bytes::from(uri))
+            .map_err(|e| Error::build(name, format!("invalid request: {e}")))?;
+        let mut req = Request::new(self.body.unwrap_or_default());
+        *req.method_mut() = self.method;
+        *req.uri_mut() = http::Uri::from(path_and_query);
+        // Room for what the transport adds (credentials, user agent).
+        let headers = req.headers_mut();
+        headers.reserve(6);
+        if has_body {
+            headers.insert(header::CONTENT_TYPE, JSON);
         }
-        builder = builder.header(header::ACCEPT, "application/json");
-        let mut req = builder
-            .body(self.body.unwrap_or_default())
-            .map_err(|e| Error::build(self.meta.name, format!("invalid request: {e}")))?;
+        headers.insert(header::ACCEPT, JSON);
         req.extensions_mut().insert(self.meta);
         Ok(req)
     }

@@ -26,6 +26,8 @@ pub struct RestRoot {
     base: String,
     account: Option<String>,
     prefix: String,
+    /// The path part of `prefix` (`/acme/rest`, or `/base/path/acme/rest`).
+    path_prefix: String,
     scheme: http::uri::Scheme,
     authority: http::uri::Authority,
 }
@@ -59,10 +61,14 @@ impl RestRoot {
             Some(a) => format!("{base}/{}/rest", encode_component(a)),
             None => format!("{base}/rest"),
         };
+        // `{scheme}://{authority}` is where the path starts.
+        let origin_len = scheme.as_str().len() + 3 + authority.as_str().len();
+        let path_prefix = prefix.get(origin_len..).unwrap_or_default().to_owned();
         Ok(RestRoot {
             base,
             account,
             prefix,
+            path_prefix,
             scheme,
             authority,
         })
@@ -101,11 +107,23 @@ impl RestRoot {
     /// Whether `uri` points at this root's scheme, host and port (credentials
     /// are only ever sent to such URIs).
     pub fn is_same_origin(&self, uri: &Uri) -> bool {
-        uri.scheme() == Some(&self.scheme) && uri.authority() == Some(&self.authority)
+        let same_authority = match uri.authority() {
+            // A URI made by `resolve` shares the root's authority: the
+            // same bytes, so no comparison is needed.
+            Some(a) => {
+                std::ptr::eq(a.as_str(), self.authority.as_str()) || *a == self.authority
+            }
+            None => false,
+        };
+        same_authority && uri.scheme() == Some(&self.scheme)
     }
 
     /// Joins an operation-relative URI (`/event-types`) to the root.
     /// An absolute URI is returned unchanged.
+    ///
+    /// The root's scheme and authority were parsed once, when the root was
+    /// made: only the joined path and query are checked here, and they take
+    /// one allocation.
     pub fn resolve(&self, relative: &Uri) -> Result<Uri, Error> {
         if relative.scheme().is_some() {
             return Ok(relative.clone());
@@ -114,13 +132,22 @@ impl RestRoot {
             .path_and_query()
             .map(|pq| pq.as_str())
             .unwrap_or("/");
-        let joined = format!("{}{}", self.prefix, pq);
-        joined.parse().map_err(|e| Error::Config {
+        let mut joined = Vec::with_capacity(self.path_prefix.len() + pq.len());
+        joined.extend_from_slice(self.path_prefix.as_bytes());
+        joined.extend_from_slice(pq.as_bytes());
+        let fail = |e: &dyn std::fmt::Display| Error::Config {
             reason: format!(
                 "could not join {pq:?} to the REST root {}: {e}",
                 self.prefix
             ),
-        })
+        };
+        let path_and_query =
+            http::uri::PathAndQuery::from_maybe_shared(Bytes::from(joined)).map_err(|e| fail(&e))?;
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(path_and_query);
+        Uri::from_parts(parts).map_err(|e| fail(&e))
     }
 
     /// Rewrites a request's URI with [`resolve`](Self::resolve).
@@ -155,6 +182,31 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn joins_without_reparsing_the_root() {
+        for (base, account, rel, want) in [
+            ("https://h", Some("acme"), "/event-types?x=1", "https://h/acme/rest/event-types?x=1"),
+            ("https://h:8443/", None, "/inputs/a%2Fb", "https://h:8443/rest/inputs/a%2Fb"),
+            ("http://127.0.0.1:9/base/path", Some("my acct"), "/", "http://127.0.0.1:9/base/path/my%20acct/rest/"),
+            ("https://h", Some("a"), "/settings/?q=a,b", "https://h/a/rest/settings/?q=a,b"),
+        ] {
+            let root = RestRoot::new(base, account).unwrap();
+            let uri = root.resolve(&rel.parse().unwrap()).unwrap();
+            assert_eq!(uri.to_string(), want);
+            // The same URI a full parse gives, part for part.
+            let parsed: Uri = want.parse().unwrap();
+            assert_eq!(uri, parsed);
+            assert_eq!(uri.host(), parsed.host());
+            assert_eq!(uri.port_u16(), parsed.port_u16());
+            assert_eq!(uri.path(), parsed.path());
+            assert_eq!(uri.query(), parsed.query());
+        }
+        // An absolute URI passes unchanged.
+        let root = RestRoot::new("https://h", None).unwrap();
+        let abs: Uri = "https://other/x".parse().unwrap();
+        assert_eq!(root.resolve(&abs).unwrap(), abs);
     }
 
     #[test]

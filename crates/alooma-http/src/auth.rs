@@ -38,8 +38,15 @@ use tower::{Layer, Service, ServiceExt};
 
 /// Layer adding credentials; see the [module docs](self). `Debug` never
 /// shows a secret.
+///
+/// Cloning the layer, or a service it made, costs one reference count.
 #[derive(Clone)]
 pub struct AuthLayer {
+    shared: Arc<Shared>,
+}
+
+/// What every clone of an [`AuthLayer`] and its services shares.
+struct Shared {
     root: Arc<RestRoot>,
     mode: Mode,
 }
@@ -53,7 +60,7 @@ enum Mode {
 
 impl fmt::Debug for AuthLayer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mode = match &self.mode {
+        let mode = match &self.shared.mode {
             Mode::None => "None".to_owned(),
             Mode::ApiKey(_) => "ApiKey(<redacted>)".to_owned(),
             Mode::Session(s) => format!(
@@ -62,7 +69,7 @@ impl fmt::Debug for AuthLayer {
             ),
         };
         f.debug_struct("AuthLayer")
-            .field("root", &self.root.prefix())
+            .field("root", &self.shared.root.prefix())
             .field("mode", &format_args!("{mode}"))
             .finish()
     }
@@ -101,15 +108,17 @@ impl AuthLayer {
             })),
         };
         Ok(AuthLayer {
-            root: Arc::new(root),
-            mode,
+            shared: Arc::new(Shared {
+                root: Arc::new(root),
+                mode,
+            }),
         })
     }
 
     /// How many logins the session of this layer has attempted (0 in
     /// API-key mode).
     pub fn logins(&self) -> u64 {
-        match &self.mode {
+        match &self.shared.mode {
             Mode::Session(s) => s.lock().attempts,
             _ => 0,
         }
@@ -120,7 +129,7 @@ impl AuthLayer {
     /// dropped, and the next call logs in with the new credentials.
     /// Does nothing in API-key mode.
     pub fn set_login(&self, username: impl Into<String>, password: impl Into<String>) {
-        if let Mode::Session(s) = &self.mode {
+        if let Mode::Session(s) = &self.shared.mode {
             *s.login.lock().unwrap_or_else(|e| e.into_inner()) =
                 (username.into(), SecretString::from(password.into()));
             let mut state = s.lock();
@@ -340,6 +349,64 @@ fn duplicate(e: &Error) -> Error {
     }
 }
 
+pin_project_lite::pin_project! {
+    /// The future of [`Auth`]: the inner call as it is (no credentials to
+    /// add), the inner call with a 401 turned into [`Error::Auth`] (API
+    /// key), or the session's login, call and replay.
+    pub struct AuthFuture<F> {
+        #[pin]
+        state: AuthState<F>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = AuthStateProj]
+    enum AuthState<F> {
+        // Sent without credentials.
+        Plain { #[pin] call: F },
+        // Sent with the API key.
+        ApiKey { #[pin] call: F, operation: &'static str },
+        // Sent with the session, logging in first when needed.
+        Session { call: BoxFuture<Response<Bytes>> },
+    }
+}
+
+impl<F> fmt::Debug for AuthFuture<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.state {
+            AuthState::Plain { .. } => "AuthFuture::Plain",
+            AuthState::ApiKey { .. } => "AuthFuture::ApiKey",
+            AuthState::Session { .. } => "AuthFuture::Session",
+        })
+    }
+}
+
+impl<F> std::future::Future for AuthFuture<F>
+where
+    F: std::future::Future<Output = Result<Response<Bytes>, Error>>,
+{
+    type Output = Result<Response<Bytes>, Error>;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            AuthStateProj::Plain { call } => call.poll(cx),
+            AuthStateProj::ApiKey { call, operation } => {
+                let resp = std::task::ready!(call.poll(cx))?;
+                if resp.status() == StatusCode::UNAUTHORIZED {
+                    return Poll::Ready(Err(Error::Auth {
+                        operation,
+                        status: Some(resp.status()),
+                        user: None,
+                        reason: "the server refused the API key (check the key, and that it belongs to the configured account)".into(),
+                    }));
+                }
+                Poll::Ready(Ok(resp))
+            }
+            AuthStateProj::Session { call } => call.as_mut().poll(cx),
+        }
+    }
+}
+
 impl<S> Service<Request<Bytes>> for Auth<S>
 where
     S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Clone + Send + 'static,
@@ -347,7 +414,7 @@ where
 {
     type Response = Response<Bytes>;
     type Error = Error;
-    type Future = BoxFuture<Response<Bytes>>;
+    type Future = AuthFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         self.inner.poll_ready(cx)
@@ -355,73 +422,78 @@ where
 
     fn call(&mut self, mut req: Request<Bytes>) -> Self::Future {
         let operation = operation_name(&req);
-        let same_origin = self.layer.root.is_same_origin(req.uri());
-        if !same_origin && !matches!(self.layer.mode, Mode::None) {
+        let same_origin = self.layer.shared.root.is_same_origin(req.uri());
+        if !same_origin && !matches!(self.layer.shared.mode, Mode::None) {
             tracing::info!("not sending credentials: the request is not for the configured host");
         }
-        match &self.layer.mode {
-            Mode::None => Box::pin(self.inner.call(req)),
-            _ if !same_origin => Box::pin(self.inner.call(req)),
+        match &self.layer.shared.mode {
+            Mode::None => AuthFuture {
+                state: AuthState::Plain {
+                    call: self.inner.call(req),
+                },
+            },
+            _ if !same_origin => AuthFuture {
+                state: AuthState::Plain {
+                    call: self.inner.call(req),
+                },
+            },
             Mode::ApiKey(value) => {
                 req.headers_mut().insert(AUTHORIZATION, value.clone());
-                let call = self.inner.call(req);
-                Box::pin(async move {
-                    let resp = call.await?;
-                    if resp.status() == StatusCode::UNAUTHORIZED {
-                        return Err(Error::Auth {
-                            operation,
-                            status: Some(resp.status()),
-                            user: None,
-                            reason: "the server refused the API key (check the key, and that it belongs to the configured account)".into(),
-                        });
-                    }
-                    Ok(resp)
-                })
+                AuthFuture {
+                    state: AuthState::ApiKey {
+                        call: self.inner.call(req),
+                        operation,
+                    },
+                }
             }
             Mode::Session(session) => {
                 // A session may need a login first, and a replay after a
                 // 401: the service made ready goes into the future, and
                 // clones of it send the login and the replay.
                 let session = session.clone();
-                let root = self.layer.root.clone();
+                let root = self.layer.shared.root.clone();
                 let fresh = self.inner.clone();
                 let inner = std::mem::replace(&mut self.inner, fresh);
-                Box::pin(async move {
-                    let (current, seen_finished) = {
-                        let state = session.lock();
-                        (state.cookie.clone(), state.finished)
-                    };
-                    let (generation, cookie) = match current {
-                        Some(c) => c,
-                        None => {
-                            session
-                                .fresh(None, seen_finished, &root, inner.clone())
-                                .await?
-                        }
-                    };
-                    let mut replay = req.clone();
-                    req.headers_mut().insert(COOKIE, cookie);
-                    let seen_finished = session.lock().finished;
-                    let resp = inner.clone().oneshot(req).await?;
-                    if resp.status() != StatusCode::UNAUTHORIZED {
-                        return Ok(resp);
-                    }
-                    tracing::info!("the session was refused; logging in again");
-                    let (_, cookie) = session
-                        .fresh(Some(generation), seen_finished, &root, inner.clone())
-                        .await?;
-                    replay.headers_mut().insert(COOKIE, cookie);
-                    let resp = inner.oneshot(replay).await?;
-                    if resp.status() == StatusCode::UNAUTHORIZED {
-                        return Err(Error::Auth {
+                AuthFuture {
+                    state: AuthState::Session {
+                        call: Box::pin(async move {
+                            let (current, seen_finished) = {
+                                let state = session.lock();
+                                (state.cookie.clone(), state.finished)
+                            };
+                            let (generation, cookie) = match current {
+                                Some(c) => c,
+                                None => {
+                                    session
+                                        .fresh(None, seen_finished, &root, inner.clone())
+                                        .await?
+                                }
+                            };
+                            let mut replay = req.clone();
+                            req.headers_mut().insert(COOKIE, cookie);
+                            let seen_finished = session.lock().finished;
+                            let resp = inner.clone().oneshot(req).await?;
+                            if resp.status() != StatusCode::UNAUTHORIZED {
+                                return Ok(resp);
+                            }
+                            tracing::info!("the session was refused; logging in again");
+                            let (_, cookie) = session
+                                .fresh(Some(generation), seen_finished, &root, inner.clone())
+                                .await?;
+                            replay.headers_mut().insert(COOKIE, cookie);
+                            let resp = inner.oneshot(replay).await?;
+                            if resp.status() == StatusCode::UNAUTHORIZED {
+                                return Err(Error::Auth {
                             operation,
                             status: Some(resp.status()),
                             user: Some(session.username()),
                             reason: "the server refused a fresh session (check the account name and the user's access to it)".into(),
                         });
-                    }
-                    Ok(resp)
-                })
+                            }
+                            Ok(resp)
+                        }),
+                    },
+                }
             }
         }
     }

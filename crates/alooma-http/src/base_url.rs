@@ -19,9 +19,9 @@
 //! # }
 //! ```
 
-use crate::BoxFuture;
 use alooma_core::{Error, RestRoot};
 use bytes::Bytes;
+use futures_util::future::{Either, Ready};
 use http::{Request, Response};
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -66,7 +66,8 @@ where
 {
     type Response = Response<Bytes>;
     type Error = Error;
-    type Future = BoxFuture<Response<Bytes>>;
+    /// The inner call's own future (no box), or the join's error.
+    type Future = Either<S::Future, Ready<Result<Response<Bytes>, Error>>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         self.inner.poll_ready(cx)
@@ -74,8 +75,8 @@ where
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
         match self.root.apply(req) {
-            Ok(req) => Box::pin(self.inner.call(req)),
-            Err(e) => Box::pin(std::future::ready(Err(e))),
+            Ok(req) => Either::Left(self.inner.call(req)),
+            Err(e) => Either::Right(futures_util::future::ready(Err(e))),
         }
     }
 }

@@ -158,8 +158,16 @@ fn never_sent(e: &hyper_util::client::legacy::Error) -> bool {
 /// The pooled hyper client as a `tower::Service<Request<Bytes>>` answering
 /// `Response<Incoming>` (wrap it in [`crate::body::CollectBodyLayer`]).
 /// Requests must carry absolute URIs ([`crate::base_url::BaseUrlLayer`]).
+///
+/// Cloning costs one reference count: every clone shares one pool, and a
+/// call clones nothing of the client itself.
 #[derive(Clone)]
 pub struct HyperClient {
+    shared: Arc<Shared>,
+}
+
+/// What every clone of a [`HyperClient`] shares.
+struct Shared {
     client: Client<Connector, Full<Bytes>>,
     user_agent: HeaderValue,
     habits: Arc<Habits>,
@@ -169,7 +177,7 @@ pub struct HyperClient {
 impl fmt::Debug for HyperClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HyperClient")
-            .field("user_agent", &self.user_agent)
+            .field("user_agent", &self.shared.user_agent)
             .finish_non_exhaustive()
     }
 }
@@ -291,10 +299,12 @@ impl HyperClient {
             reason: "the user agent is not a valid header value".into(),
         })?;
         Ok(HyperClient {
-            client,
-            user_agent,
-            habits,
-            route,
+            shared: Arc::new(Shared {
+                client,
+                user_agent,
+                habits,
+                route,
+            }),
         })
     }
 }
@@ -473,20 +483,22 @@ impl Service<Request<Bytes>> for HyperClient {
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
         let operation = operation_name(&req);
         let (mut parts, body) = req.into_parts();
-        parts
-            .headers
-            .entry(http::header::USER_AGENT)
-            .or_insert_with(|| self.user_agent.clone());
+        let shared = self.shared.clone();
+        if !parts.headers.contains_key(http::header::USER_AGENT) {
+            parts
+                .headers
+                .insert(http::header::USER_AGENT, shared.user_agent.clone());
+        }
         // A plain-HTTP request forwarded by a proxy carries the proxy's
         // credentials (an https one gets them on its CONNECT only).
         if parts.uri.scheme_str() == Some("http") {
-            if let Some((_, Some(auth))) = self.route.proxy_for(&parts.uri) {
+            if let Some((_, Some(auth))) = shared.route.proxy_for(&parts.uri) {
                 parts
                     .headers
                     .insert(http::header::PROXY_AUTHORIZATION, auth);
             }
         }
-        if self.habits.closes_after_answers() {
+        if shared.habits.closes_after_answers() {
             // The server closes its connections right after answering: one
             // connection per request, so none is reused as it closes.
             parts
@@ -494,7 +506,6 @@ impl Service<Request<Bytes>> for HyperClient {
                 .entry(http::header::CONNECTION)
                 .or_insert(HeaderValue::from_static("close"));
         }
-        let client = self.client.clone();
         Box::pin(async move {
             let mut resends = 0;
             loop {
@@ -503,7 +514,7 @@ impl Service<Request<Bytes>> for HyperClient {
                 *req.uri_mut() = parts.uri.clone();
                 *req.version_mut() = parts.version;
                 *req.headers_mut() = parts.headers.clone();
-                match client.request(req).await {
+                match shared.client.request(req).await {
                     Err(e) if never_sent(&e) && resends < UNSENT_RESENDS => {
                         resends += 1;
                         tracing::debug!(resends, "the request never reached the server; sending it on another connection");

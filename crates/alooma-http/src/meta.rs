@@ -7,15 +7,41 @@ use http::Request;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// The instant a whole call must be finished by, put into the request's
-/// extensions by the total-deadline layer ([`crate::timeout::TotalTimeoutLayer`]).
-/// The retry layer never sleeps past it.
+/// The instant a whole call must be finished by, and the length of the
+/// call's deadline (for the error of an attempt it cuts), put into the
+/// request's extensions by the total-deadline layer
+/// ([`crate::timeout::TotalTimeoutLayer`]). The retry layer never sleeps
+/// past it.
+///
+/// ```
+/// use alooma_http::Deadline;
+/// use std::time::Duration;
+/// let at = tokio::time::Instant::now() + Duration::from_secs(5);
+/// let d = Deadline::new(at, Duration::from_secs(5));
+/// assert_eq!((d.at(), d.length()), (at, Duration::from_secs(5)));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Deadline(pub Instant);
+pub struct Deadline {
+    at: Instant,
+    length: Duration,
+}
 
-/// The length of the call's deadline, for the error of an attempt it cuts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct DeadlineLength(pub(crate) Duration);
+impl Deadline {
+    /// A call that must be finished by `at`, `length` after it started.
+    pub fn new(at: Instant, length: Duration) -> Self {
+        Deadline { at, length }
+    }
+
+    /// The instant the call must be finished by.
+    pub fn at(&self) -> Instant {
+        self.at
+    }
+
+    /// How long the call was given in all.
+    pub fn length(&self) -> Duration {
+        self.length
+    }
+}
 
 /// The operation's name, or `"request"` for a request built by hand
 /// without [`OperationMeta`].

@@ -45,6 +45,22 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Whether a proxy variable (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, in
+/// either case) is set to something: without one, hyper-util's matcher
+/// sends nothing through a proxy.
+fn env_names_a_proxy() -> bool {
+    [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .iter()
+    .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+}
+
 impl Route {
     /// The route for `proxy`; a proxy URL that does not parse is a
     /// configuration error.
@@ -55,7 +71,9 @@ impl Route {
                 skip_loopback: false,
             }),
             Proxy::FromEnv => Ok(Route {
-                matcher: Some(Arc::new(Matcher::from_env())),
+                // Without a proxy variable nothing is ever proxied: no
+                // matcher to consult on every request.
+                matcher: env_names_a_proxy().then(|| Arc::new(Matcher::from_env())),
                 skip_loopback: true,
             }),
             Proxy::Url { url, no_proxy } => {
@@ -81,10 +99,11 @@ impl Route {
 
     /// The proxy for `dst`, with its `Proxy-Authorization` value.
     pub(crate) fn proxy_for(&self, dst: &Uri) -> Option<(Uri, Option<HeaderValue>)> {
+        let matcher = self.matcher.as_ref()?;
         if self.skip_loopback && dst.host().is_some_and(is_loopback) {
             return None;
         }
-        let intercept = self.matcher.as_ref()?.intercept(dst)?;
+        let intercept = matcher.intercept(dst)?;
         let mut auth = intercept.basic_auth().cloned();
         if let Some(a) = auth.as_mut() {
             a.set_sensitive(true);

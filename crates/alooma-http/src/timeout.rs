@@ -23,15 +23,58 @@
 //! timeout when that is longer (an operation's own long timeout is never
 //! cut by a default).
 
-use crate::meta::{attempt_timeout, operation_name, Deadline, DeadlineLength};
-use crate::BoxFuture;
+use crate::meta::{attempt_timeout, operation_name, Deadline};
 use alooma_core::{Error, TimeoutKind};
 use bytes::Bytes;
 use http::{Request, Response};
-use std::task::{Context, Poll};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 use std::time::Duration;
-use tokio::time::Instant;
+use tokio::time::{Instant, Timeout};
 use tower::{Layer, Service};
+
+pin_project_lite::pin_project! {
+    /// The future of both timeout layers: the inner call under a tokio
+    /// timer, whose expiry becomes the [`Error::Timeout`] it names (no box
+    /// of its own).
+    pub struct TimeoutFuture<F> {
+        #[pin]
+        call: Timeout<F>,
+        operation: &'static str,
+        kind: TimeoutKind,
+        after: Duration,
+    }
+}
+
+impl<F> std::fmt::Debug for TimeoutFuture<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TimeoutFuture")
+            .field("operation", &self.operation)
+            .field("kind", &self.kind)
+            .field("after", &self.after)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<F> Future for TimeoutFuture<F>
+where
+    F: Future<Output = Result<Response<Bytes>, Error>>,
+{
+    type Output = Result<Response<Bytes>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        Poll::Ready(match ready!(this.call.poll(cx)) {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout {
+                operation: this.operation,
+                kind: *this.kind,
+                after: *this.after,
+            }),
+        })
+    }
+}
 
 /// Layer bounding a whole call; see the [module docs](self).
 #[derive(Debug, Clone, Copy)]
@@ -77,7 +120,7 @@ where
 {
     type Response = Response<Bytes>;
     type Error = Error;
-    type Future = BoxFuture<Response<Bytes>>;
+    type Future = TimeoutFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         self.inner.poll_ready(cx)
@@ -89,22 +132,16 @@ where
             crate::DEFAULT_TOTAL_TIMEOUT.max(attempt_timeout(&req, self.layer.default_attempt))
         });
         let mut deadline = Instant::now() + total;
-        if let Some(Deadline(earlier)) = req.extensions().get::<Deadline>() {
-            deadline = deadline.min(*earlier);
+        if let Some(earlier) = req.extensions().get::<Deadline>() {
+            deadline = deadline.min(earlier.at());
         }
-        req.extensions_mut().insert(Deadline(deadline));
-        req.extensions_mut().insert(DeadlineLength(total));
-        let call = self.inner.call(req);
-        Box::pin(async move {
-            match tokio::time::timeout_at(deadline, call).await {
-                Ok(result) => result,
-                Err(_) => Err(Error::Timeout {
-                    operation,
-                    kind: TimeoutKind::Total,
-                    after: total,
-                }),
-            }
-        })
+        req.extensions_mut().insert(Deadline::new(deadline, total));
+        TimeoutFuture {
+            call: tokio::time::timeout_at(deadline, self.inner.call(req)),
+            operation,
+            kind: TimeoutKind::Total,
+            after: total,
+        }
     }
 }
 
@@ -145,7 +182,7 @@ where
 {
     type Response = Response<Bytes>;
     type Error = Error;
-    type Future = BoxFuture<Response<Bytes>>;
+    type Future = TimeoutFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         self.inner.poll_ready(cx)
@@ -157,31 +194,22 @@ where
         // Never past the call's deadline: what is left of it, when shorter.
         // (wait, the error's kind, the duration the error reports)
         let (wait, kind, reported) = match req.extensions().get::<Deadline>() {
-            Some(Deadline(deadline)) => {
-                let left = deadline.saturating_duration_since(Instant::now());
+            Some(deadline) => {
+                let left = deadline.at().saturating_duration_since(Instant::now());
                 if left < own {
-                    let total = req
-                        .extensions()
-                        .get::<DeadlineLength>()
-                        .map_or(left, |DeadlineLength(d)| *d);
-                    (left, TimeoutKind::Total, total)
+                    (left, TimeoutKind::Total, deadline.length())
                 } else {
                     (own, TimeoutKind::Attempt, own)
                 }
             }
             None => (own, TimeoutKind::Attempt, own),
         };
-        let call = self.inner.call(req);
-        Box::pin(async move {
-            match tokio::time::timeout(wait, call).await {
-                Ok(result) => result,
-                Err(_) => Err(Error::Timeout {
-                    operation,
-                    kind,
-                    after: reported,
-                }),
-            }
-        })
+        TimeoutFuture {
+            call: tokio::time::timeout(wait, self.inner.call(req)),
+            operation,
+            kind,
+            after: reported,
+        }
     }
 }
 

@@ -19,8 +19,7 @@ use http_body::Body;
 use std::fmt;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use tower::util::BoxCloneSyncService;
-use tower::{Service, ServiceBuilder};
+use tower::{Service, ServiceBuilder, ServiceExt};
 
 /// The Alooma HTTP transport: a `tower::Service<http::Request<Bytes>>`
 /// taking operation-relative requests (with [`alooma_core::OperationMeta`]
@@ -43,20 +42,80 @@ use tower::{Service, ServiceBuilder};
 /// let event_types = op.decode(answer)?;
 /// # Ok(()) }
 /// ```
+///
+/// A clone costs one reference count; a call clones the layer stack (a few
+/// reference counts, no allocation) and returns the outermost layer's
+/// future as it is.
 #[derive(Clone)]
 pub struct Transport {
-    service: BoxCloneSyncService<Request<Bytes>, Response<Bytes>, Error>,
-    config: Arc<Config>,
-    root: Arc<RestRoot>,
+    shared: Arc<Shared>,
+}
+
+/// What every clone of a [`Transport`] shares.
+struct Shared {
+    stack: Box<dyn Stack>,
+    config: Config,
+    root: RestRoot,
     budget: RetryBudget,
     auth: AuthLayer,
+}
+
+/// The layer stack with its type erased.
+///
+/// Every layer is always ready (limits wait inside the call), so over
+/// hyper-util's client a call is a clone of the stack and its `call`. Over
+/// another innermost service ([`Transport::with_service`]), which may not
+/// be ready at once, the call first waits for it.
+trait Stack: Send + Sync {
+    fn call(&self, req: Request<Bytes>) -> BoxFuture<Response<Bytes>>;
+}
+
+/// A stack whose every service is always ready.
+struct Ready<S>(S);
+
+/// A stack over a service that may need to be made ready.
+struct WaitReady<S>(S);
+
+impl<S> Stack for Ready<S>
+where
+    S: Service<
+            Request<Bytes>,
+            Response = Response<Bytes>,
+            Error = Error,
+            Future = BoxFuture<Response<Bytes>>,
+        > + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    fn call(&self, req: Request<Bytes>) -> BoxFuture<Response<Bytes>> {
+        self.0.clone().call(req)
+    }
+}
+
+impl<S> Stack for WaitReady<S>
+where
+    S: Service<
+            Request<Bytes>,
+            Response = Response<Bytes>,
+            Error = Error,
+            Future = BoxFuture<Response<Bytes>>,
+        > + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    fn call(&self, req: Request<Bytes>) -> BoxFuture<Response<Bytes>> {
+        let svc = self.0.clone();
+        Box::pin(async move { svc.oneshot(req).await })
+    }
 }
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transport")
-            .field("root", &self.root.prefix())
-            .field("config", &self.config)
+            .field("root", &self.shared.root.prefix())
+            .field("config", &self.shared.config)
             .finish_non_exhaustive()
     }
 }
@@ -73,7 +132,7 @@ impl Transport {
     /// ```
     pub fn new(config: Config) -> Result<Self, Error> {
         let client = HyperClient::new(&config)?;
-        Transport::with_service(config, client)
+        Transport::build(config, client, true)
     }
 
     /// The same stack over any innermost service that sends one request
@@ -95,6 +154,22 @@ impl Transport {
     /// # });
     /// ```
     pub fn with_service<S, B>(config: Config, inner: S) -> Result<Self, Error>
+    where
+        S: Service<Request<Bytes>, Response = Response<B>, Error = Error>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        Transport::build(config, inner, false)
+    }
+
+    /// The stack over `inner`; `always_ready` when `inner` needs no
+    /// `poll_ready` (hyper-util's client).
+    fn build<S, B>(config: Config, inner: S, always_ready: bool) -> Result<Self, Error>
     where
         S: Service<Request<Bytes>, Response = Response<B>, Error = Error>
             + Clone
@@ -136,40 +211,47 @@ impl Transport {
             .layer(AttemptTimeoutLayer::new(config.timeouts.attempt))
             .layer(CollectBodyLayer::new(config.max_body_size))
             .service(inner);
+        let stack: Box<dyn Stack> = if always_ready {
+            Box::new(Ready(stack))
+        } else {
+            Box::new(WaitReady(stack))
+        };
         Ok(Transport {
-            service: BoxCloneSyncService::new(stack),
-            config: Arc::new(config),
-            root: Arc::new(root),
-            budget,
-            auth,
+            shared: Arc::new(Shared {
+                stack,
+                config,
+                root,
+                budget,
+                auth,
+            }),
         })
     }
 
     /// The REST root requests are joined to.
     pub fn root(&self) -> &RestRoot {
-        &self.root
+        &self.shared.root
     }
 
     /// The configuration this transport was built from.
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.shared.config
     }
 
     /// Retry-budget tokens left (shared by every clone).
     pub fn retry_budget_available(&self) -> u32 {
-        self.budget.available()
+        self.shared.budget.available()
     }
 
     /// Logins attempted so far by the shared session (0 with an API key).
     pub fn logins(&self) -> u64 {
-        self.auth.logins()
+        self.shared.auth.logins()
     }
 
     /// Changes the login's user name and password for every clone (a
     /// rotated password): the next call logs in with them, and a refusal
     /// remembered for the old ones is forgotten.
     pub fn set_login(&self, username: impl Into<String>, password: impl Into<String>) {
-        self.auth.set_login(username, password);
+        self.shared.auth.set_login(username, password);
     }
 }
 
@@ -178,11 +260,13 @@ impl Service<Request<Bytes>> for Transport {
     type Error = Error;
     type Future = BoxFuture<Response<Bytes>>;
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        self.service.poll_ready(cx)
+    /// Always ready: the stack's limits wait inside the call, and an
+    /// innermost service that is not ready at once is waited for there.
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
-        self.service.call(req)
+        self.shared.stack.call(req)
     }
 }

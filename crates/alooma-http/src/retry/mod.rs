@@ -189,8 +189,10 @@ mod tests {
     async fn never_sleeps_past_the_deadline() {
         let count = Arc::new(AtomicU32::new(0));
         let mut r = req(RetrySafety::Idempotent);
-        r.extensions_mut()
-            .insert(Deadline(Instant::now() + Duration::from_millis(500)));
+        r.extensions_mut().insert(Deadline::new(
+            Instant::now() + Duration::from_millis(500),
+            Duration::from_millis(500),
+        ));
         let start = Instant::now();
         // Retry-After 1 s would pass the deadline: the call fails at once,
         // saying why, with the 503 as its last failure.

@@ -91,7 +91,7 @@ where
         let budget = self.budget.clone();
         let operation = operation_name(&req);
         let safety = retry_safety(&req);
-        let deadline = req.extensions().get::<Deadline>().map(|d| d.0);
+        let deadline = req.extensions().get::<Deadline>().map(Deadline::at);
         Box::pin(async move {
             let mut attempt: u32 = 1;
             let mut spent: u32 = 0;
