@@ -24,7 +24,8 @@
 //!   URI is not [`RestRoot::is_same_origin`] is sent without them.
 
 use crate::config::Credentials;
-use crate::meta::operation_name;
+use crate::meta::{operation_name, Deadline};
+use crate::timeout::within_deadline;
 use crate::BoxFuture;
 use alooma_core::{auth::Login, Error, Operation, RestRoot};
 use bytes::Bytes;
@@ -454,9 +455,13 @@ where
                 let root = self.layer.shared.root.clone();
                 let fresh = self.inner.clone();
                 let inner = std::mem::replace(&mut self.inner, fresh);
+                let deadline = req.extensions().get::<Deadline>().copied();
                 AuthFuture {
                     state: AuthState::Session {
+                        // Waiting for a login another call makes counts
+                        // against this call's deadline.
                         call: Box::pin(async move {
+                            within_deadline(deadline, operation, async move {
                             let (current, seen_finished) = {
                                 let state = session.lock();
                                 (state.cookie.clone(), state.finished)
@@ -491,6 +496,7 @@ where
                         });
                             }
                             Ok(resp)
+                        }).await?
                         }),
                     },
                 }

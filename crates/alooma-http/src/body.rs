@@ -9,13 +9,13 @@
 //! trickling body is cut by it.
 
 use crate::meta::operation_name;
-use crate::BoxFuture;
 use alooma_core::{BoxError, Error};
 use bytes::{Bytes, BytesMut};
 use http::{Request, Response};
 use http_body::Body;
-use http_body_util::BodyExt;
-use std::task::{Context, Poll};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 use tower::{Layer, Service};
 
 /// Layer collecting response bodies of at most `limit` bytes.
@@ -48,6 +48,166 @@ pub struct CollectBody<S> {
     limit: usize,
 }
 
+pin_project_lite::pin_project! {
+    /// The future of [`CollectBody`]: waits for the answer's head, then
+    /// reads its body frame by frame. No box of its own; a body that comes
+    /// in one frame is neither copied nor gathered in a list.
+    pub struct CollectFuture<F, B> {
+        #[pin]
+        state: CollectState<F, B>,
+        operation: &'static str,
+        limit: usize,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = CollectStateProj]
+    enum CollectState<F, B> {
+        // Waiting for the answer's head.
+        Head { #[pin] call: F },
+        // Reading the body.
+        Body {
+            #[pin]
+            body: B,
+            parts: Option<http::response::Parts>,
+            // The first non-empty frame, kept as it came.
+            first: Option<Bytes>,
+            // The frames joined, once a second one came.
+            joined: Option<BytesMut>,
+            total: usize,
+            // The declared `Content-Length`: the joined copy's capacity.
+            declared: Option<usize>,
+        },
+        // The answer was returned.
+        Done,
+    }
+}
+
+impl<F, B> std::fmt::Debug for CollectFuture<F, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CollectFuture")
+            .field("operation", &self.operation)
+            .field("limit", &self.limit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<F, B> Future for CollectFuture<F, B>
+where
+    F: Future<Output = Result<Response<B>, Error>>,
+    B: Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    type Output = Result<Response<Bytes>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let (operation, limit) = (*this.operation, *this.limit);
+        let too_large = || Error::BodyTooLarge { operation, limit };
+        let mut state = this.state;
+        loop {
+            match state.as_mut().project() {
+                CollectStateProj::Head { call } => {
+                    let resp = match ready!(call.poll(cx)) {
+                        Ok(resp) => resp,
+                        Err(e) => {
+                            state.set(CollectState::Done);
+                            return Poll::Ready(Err(e));
+                        }
+                    };
+                    let declared = resp
+                        .headers()
+                        .get(http::header::CONTENT_LENGTH)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok());
+                    if declared.is_some_and(|len| len > limit as u64) {
+                        state.set(CollectState::Done);
+                        return Poll::Ready(Err(too_large()));
+                    }
+                    let declared = declared.and_then(|len| usize::try_from(len).ok());
+                    let (parts, body) = resp.into_parts();
+                    state.set(CollectState::Body {
+                        body,
+                        parts: Some(parts),
+                        first: None,
+                        joined: None,
+                        total: 0,
+                        declared,
+                    });
+                }
+                CollectStateProj::Body {
+                    body,
+                    parts,
+                    first,
+                    joined,
+                    total,
+                    declared,
+                } => {
+                    match ready!(body.poll_frame(cx)) {
+                        Some(Ok(frame)) => {
+                            let Ok(data) = frame.into_data() else {
+                                continue; // trailers
+                            };
+                            *total += data.len();
+                            if *total > limit {
+                                state.set(CollectState::Done);
+                                return Poll::Ready(Err(too_large()));
+                            }
+                            if data.is_empty() {
+                                continue;
+                            }
+                            // The frames are slices of hyper's read buffer:
+                            // the first is kept as it is; a second starts a
+                            // joined copy.
+                            match (joined.as_mut(), first.take()) {
+                                (Some(buf), _) => buf.extend_from_slice(&data),
+                                (None, None) => *first = Some(data),
+                                (None, Some(head)) => {
+                                    // Room for the whole body when its
+                                    // length was declared: one copy.
+                                    let so_far = head.len() + data.len();
+                                    let room = declared.map_or(so_far, |d| d.max(so_far));
+                                    let mut buf = BytesMut::with_capacity(room);
+                                    buf.extend_from_slice(&head);
+                                    buf.extend_from_slice(&data);
+                                    *joined = Some(buf);
+                                }
+                            }
+                        }
+                        Some(Err(e)) => {
+                            state.set(CollectState::Done);
+                            return Poll::Ready(Err(Error::Transport {
+                                operation,
+                                source: e.into(),
+                            }));
+                        }
+                        None => {
+                            let body = match joined.take() {
+                                Some(buf) => buf.freeze(),
+                                None => first.take().unwrap_or_default(),
+                            };
+                            let Some(parts) = parts.take() else {
+                                return Poll::Ready(Err(polled_after_done(operation)));
+                            };
+                            state.set(CollectState::Done);
+                            return Poll::Ready(Ok(Response::from_parts(parts, body)));
+                        }
+                    }
+                }
+                CollectStateProj::Done => return Poll::Ready(Err(polled_after_done(operation))),
+            }
+        }
+    }
+}
+
+/// The error of a future polled again after it returned.
+fn polled_after_done(operation: &'static str) -> Error {
+    Error::Transport {
+        operation,
+        source: "the body future was polled after it finished".into(),
+    }
+}
+
 impl<S, B> Service<Request<Bytes>> for CollectBody<S>
 where
     S: Service<Request<Bytes>, Response = Response<B>, Error = Error> + Clone + Send + 'static,
@@ -57,64 +217,20 @@ where
 {
     type Response = Response<Bytes>;
     type Error = Error;
-    type Future = BoxFuture<Response<Bytes>>;
+    type Future = CollectFuture<S::Future, B>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
-        let operation = operation_name(&req);
-        let limit = self.limit;
-        let call = self.inner.call(req);
-        Box::pin(async move {
-            let resp = call.await?;
-            let too_large = Error::BodyTooLarge { operation, limit };
-            let declared = resp
-                .headers()
-                .get(http::header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok());
-            if let Some(len) = declared {
-                if len > limit as u64 {
-                    return Err(too_large);
-                }
-            }
-            let (parts, body) = resp.into_parts();
-            // The frames are slices of hyper's read buffer: keep them (no
-            // copy) and join them once at the end; a body that came in one
-            // frame is not copied at all.
-            let mut frames: Vec<Bytes> = Vec::new();
-            let mut total = 0usize;
-            let mut body = std::pin::pin!(body);
-            while let Some(frame) = body.frame().await {
-                let frame = frame.map_err(|e| Error::Transport {
-                    operation,
-                    source: e.into(),
-                })?;
-                if let Ok(data) = frame.into_data() {
-                    total += data.len();
-                    if total > limit {
-                        return Err(too_large);
-                    }
-                    if !data.is_empty() {
-                        frames.push(data);
-                    }
-                }
-            }
-            let body = match frames.len() {
-                0 => Bytes::new(),
-                1 => frames.pop().unwrap_or_default(),
-                _ => {
-                    let mut buf = BytesMut::with_capacity(total);
-                    for frame in frames.drain(..) {
-                        buf.extend_from_slice(&frame);
-                    }
-                    buf.freeze()
-                }
-            };
-            Ok(Response::from_parts(parts, body))
-        })
+        CollectFuture {
+            operation: operation_name(&req),
+            limit: self.limit,
+            state: CollectState::Head {
+                call: self.inner.call(req),
+            },
+        }
     }
 }
 

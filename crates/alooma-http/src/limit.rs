@@ -6,7 +6,8 @@
 //! every service the layer makes, and every clone of those, shares it.
 
 use crate::config::RateLimit;
-use crate::meta::operation_name;
+use crate::meta::{operation_name, Deadline};
+use crate::timeout::within_deadline;
 use crate::BoxFuture;
 use alooma_core::Error;
 use bytes::Bytes;
@@ -70,10 +71,11 @@ where
         let fresh = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, fresh);
         let operation = operation_name(&req);
+        let deadline = req.extensions().get::<Deadline>().copied();
         Box::pin(async move {
-            let _permit = semaphore
-                .acquire_owned()
-                .await
+            // The queue counts against the call's deadline.
+            let _permit = within_deadline(deadline, operation, semaphore.acquire_owned())
+                .await?
                 .map_err(|e| Error::Transport {
                     operation,
                     source: Box::new(e),
@@ -162,8 +164,11 @@ where
         // The service made ready goes into the future (a clone stays).
         let fresh = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, fresh);
+        let operation = operation_name(&req);
+        let deadline = req.extensions().get::<Deadline>().copied();
         Box::pin(async move {
-            tokio::time::sleep_until(start).await;
+            // The wait for the slot counts against the call's deadline.
+            within_deadline(deadline, operation, tokio::time::sleep_until(start)).await?;
             inner.oneshot(req).await
         })
     }

@@ -26,6 +26,7 @@
 use crate::meta::{attempt_timeout, operation_name, Deadline};
 use alooma_core::{Error, TimeoutKind};
 use bytes::Bytes;
+use futures_util::future::Either;
 use http::{Request, Response};
 use std::future::Future;
 use std::pin::Pin;
@@ -76,11 +77,34 @@ where
     }
 }
 
+/// Runs `wait` (a queue, a rate-limit slot, a login another call makes),
+/// ending it with the total [`Error::Timeout`] when the call's deadline
+/// comes first. Without a deadline, `wait` runs as it is.
+pub(crate) async fn within_deadline<F: Future>(
+    deadline: Option<Deadline>,
+    operation: &'static str,
+    wait: F,
+) -> Result<F::Output, Error> {
+    match deadline {
+        None => Ok(wait.await),
+        Some(deadline) => tokio::time::timeout_at(deadline.at(), wait)
+            .await
+            .map_err(|_| Error::Timeout {
+                operation,
+                kind: TimeoutKind::Total,
+                after: deadline.length(),
+            }),
+    }
+}
+
 /// Layer bounding a whole call; see the [module docs](self).
 #[derive(Debug, Clone, Copy)]
 pub struct TotalTimeoutLayer {
     total: Option<Duration>,
     default_attempt: Duration,
+    /// Whether the layer arms a timer of its own (see
+    /// [`enforced_below`](Self::enforced_below)).
+    timer: bool,
 }
 
 impl TotalTimeoutLayer {
@@ -92,7 +116,29 @@ impl TotalTimeoutLayer {
         TotalTimeoutLayer {
             total,
             default_attempt,
+            timer: true,
         }
+    }
+
+    /// Puts the deadline into the request without arming a timer of its
+    /// own, for a stack in which every wait below enforces it: the attempt
+    /// timeout cuts each attempt at the deadline, the retry layer makes no
+    /// retry whose wait would pass it, the limits and the login wait no
+    /// longer than it. [`Transport`](crate::Transport) stacks over
+    /// hyper-util's client are such stacks: one timer per call instead of
+    /// two. A stack with a wait that does not know the deadline (an inner
+    /// service that is not always ready, a layer of your own) needs the
+    /// timer.
+    ///
+    /// ```
+    /// use alooma_http::timeout::TotalTimeoutLayer;
+    /// use std::time::Duration;
+    /// let layer = TotalTimeoutLayer::new(None, Duration::from_secs(60)).enforced_below();
+    /// # let _ = layer;
+    /// ```
+    pub fn enforced_below(mut self) -> Self {
+        self.timer = false;
+        self
     }
 }
 
@@ -120,7 +166,9 @@ where
 {
     type Response = Response<Bytes>;
     type Error = Error;
-    type Future = TimeoutFuture<S::Future>;
+    /// The inner call under the deadline's timer, or as it is when the
+    /// layers below enforce the deadline.
+    type Future = Either<TimeoutFuture<S::Future>, S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         self.inner.poll_ready(cx)
@@ -131,17 +179,28 @@ where
         let total = self.layer.total.unwrap_or_else(|| {
             crate::DEFAULT_TOTAL_TIMEOUT.max(attempt_timeout(&req, self.layer.default_attempt))
         });
-        let mut deadline = Instant::now() + total;
+        let mut deadline = Deadline::new(Instant::now() + total, total);
+        // A deadline the request already carries, when sooner, is kept
+        // (with its own length, for the error).
         if let Some(earlier) = req.extensions().get::<Deadline>() {
-            deadline = deadline.min(earlier.at());
+            if earlier.at() < deadline.at() {
+                deadline = *earlier;
+            }
         }
-        req.extensions_mut().insert(Deadline::new(deadline, total));
-        TimeoutFuture {
+        let total = deadline.length();
+        let deadline = {
+            req.extensions_mut().insert(deadline);
+            deadline.at()
+        };
+        if !self.layer.timer {
+            return Either::Right(self.inner.call(req));
+        }
+        Either::Left(TimeoutFuture {
             call: tokio::time::timeout_at(deadline, self.inner.call(req)),
             operation,
             kind: TimeoutKind::Total,
             after: total,
-        }
+        })
     }
 }
 

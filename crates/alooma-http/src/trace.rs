@@ -10,14 +10,15 @@
 //! secret.
 
 use crate::meta::operation_name;
-use crate::BoxFuture;
 use alooma_core::Error;
 use bytes::Bytes;
 use http::{Request, Response};
-use std::task::{Context, Poll};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 use tokio::time::Instant;
 use tower::{Layer, Service};
-use tracing::{field::Empty, Instrument};
+use tracing::{field::Empty, Span};
 
 /// Layer that wraps every call in a span.
 #[derive(Debug, Clone, Copy, Default)]
@@ -43,6 +44,64 @@ pub struct Trace<S> {
     inner: S,
 }
 
+pin_project_lite::pin_project! {
+    /// The future of [`Trace`]: the inner call, polled inside the call's
+    /// span, which records the outcome when it ends. No box of its own;
+    /// with no subscriber listening, the span is disabled and the clock is
+    /// not read.
+    pub struct TraceFuture<F> {
+        #[pin]
+        call: F,
+        span: Span,
+        start: Option<Instant>,
+    }
+}
+
+impl<F> std::fmt::Debug for TraceFuture<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TraceFuture")
+            .field("span", &self.span)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<F> Future for TraceFuture<F>
+where
+    F: Future<Output = Result<Response<Bytes>, Error>>,
+{
+    type Output = Result<Response<Bytes>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let _entered = this.span.enter();
+        let result = ready!(this.call.poll(cx));
+        let latency = this
+            .start
+            .map(|start| u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX));
+        if let Some(latency) = latency {
+            this.span.record("latency_ms", latency);
+        }
+        match &result {
+            Ok(resp) => {
+                this.span.record("status", resp.status().as_u16());
+                tracing::info!(
+                    status = resp.status().as_u16(),
+                    latency_ms = latency,
+                    "call answered"
+                );
+            }
+            Err(e) => {
+                if let Some(status) = e.status() {
+                    this.span.record("status", status.as_u16());
+                }
+                // The caller gets this error: DEBUG, never WARN.
+                tracing::debug!(error = %e, latency_ms = latency, "call failed");
+            }
+        }
+        Poll::Ready(result)
+    }
+}
+
 impl<S> Service<Request<Bytes>> for Trace<S>
 where
     S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Clone + Send + 'static,
@@ -50,7 +109,7 @@ where
 {
     type Response = Response<Bytes>;
     type Error = Error;
-    type Future = BoxFuture<Response<Bytes>>;
+    type Future = TraceFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         self.inner.poll_ready(cx)
@@ -66,36 +125,14 @@ where
             attempts = Empty,
             latency_ms = Empty,
         );
-        let start = Instant::now();
+        // The latency is read only when a span or an event can show it.
+        let start =
+            (!span.is_disabled() || tracing::enabled!(tracing::Level::DEBUG)).then(Instant::now);
         let call = {
             let _entered = span.enter();
             tracing::debug!("call started");
             self.inner.call(req)
         };
-        let fut = async move {
-            let result = call.await;
-            let span = tracing::Span::current();
-            let latency = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
-            span.record("latency_ms", latency);
-            match &result {
-                Ok(resp) => {
-                    span.record("status", resp.status().as_u16());
-                    tracing::info!(
-                        status = resp.status().as_u16(),
-                        latency_ms = latency,
-                        "call answered"
-                    );
-                }
-                Err(e) => {
-                    if let Some(status) = e.status() {
-                        span.record("status", status.as_u16());
-                    }
-                    // The caller gets this error: DEBUG, never WARN.
-                    tracing::debug!(error = %e, latency_ms = latency, "call failed");
-                }
-            }
-            result
-        };
-        Box::pin(fut.instrument(span))
+        TraceFuture { call, span, start }
     }
 }

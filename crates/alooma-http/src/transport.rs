@@ -78,32 +78,27 @@ struct WaitReady<S>(S);
 
 impl<S> Stack for Ready<S>
 where
-    S: Service<
-            Request<Bytes>,
-            Response = Response<Bytes>,
-            Error = Error,
-            Future = BoxFuture<Response<Bytes>>,
-        > + Clone
+    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error>
+        + Clone
         + Send
         + Sync
         + 'static,
+    S::Future: Send + 'static,
 {
     fn call(&self, req: Request<Bytes>) -> BoxFuture<Response<Bytes>> {
-        self.0.clone().call(req)
+        // The call's one box: the layers' futures nest inside it.
+        Box::pin(self.0.clone().call(req))
     }
 }
 
 impl<S> Stack for WaitReady<S>
 where
-    S: Service<
-            Request<Bytes>,
-            Response = Response<Bytes>,
-            Error = Error,
-            Future = BoxFuture<Response<Bytes>>,
-        > + Clone
+    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error>
+        + Clone
         + Send
         + Sync
         + 'static,
+    S::Future: Send + 'static,
 {
     fn call(&self, req: Request<Bytes>) -> BoxFuture<Response<Bytes>> {
         let svc = self.0.clone();
@@ -199,10 +194,16 @@ impl Transport {
             .layer(TraceLayer::new())
             .option_layer(record)
             .option_layer(config.dry_run.then(DryRunLayer::new))
-            .layer(TotalTimeoutLayer::new(
-                config.timeouts.total,
-                config.timeouts.attempt,
-            ))
+            .layer({
+                let total = TotalTimeoutLayer::new(config.timeouts.total, config.timeouts.attempt);
+                // Over hyper-util's client every wait below knows the
+                // deadline: no second timer per call.
+                if always_ready {
+                    total.enforced_below()
+                } else {
+                    total
+                }
+            })
             .layer(BaseUrlLayer::new(root.clone()))
             .option_layer(config.concurrency_limit.map(ConcurrencyLimitLayer::new))
             .layer(retry)

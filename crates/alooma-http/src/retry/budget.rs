@@ -1,7 +1,8 @@
 //! [`RetryBudget`]: the token bucket every retry pays from.
 
 use crate::config::RetryBudgetPolicy;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 
 /// A retry budget: a token bucket shared by every clone of the services
 /// made from one [`RetryLayer`](super::RetryLayer); see [`RetryBudgetPolicy`].
@@ -14,7 +15,7 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Clone)]
 pub struct RetryBudget {
     policy: RetryBudgetPolicy,
-    tokens: Arc<Mutex<u32>>,
+    tokens: Arc<AtomicU32>,
 }
 
 impl RetryBudget {
@@ -22,27 +23,32 @@ impl RetryBudget {
     pub fn new(policy: RetryBudgetPolicy) -> Self {
         RetryBudget {
             policy,
-            tokens: Arc::new(Mutex::new(policy.capacity)),
+            tokens: Arc::new(AtomicU32::new(policy.capacity)),
         }
     }
 
     /// Tokens left.
     pub fn available(&self) -> u32 {
-        *self.tokens.lock().unwrap_or_else(|e| e.into_inner())
+        self.tokens.load(Ordering::Acquire)
     }
 
+    /// Takes `cost` tokens if there are that many.
     pub(crate) fn withdraw(&self, cost: u32) -> bool {
-        let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
-        if *tokens >= cost {
-            *tokens -= cost;
-            true
-        } else {
-            false
-        }
+        self.tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |tokens| {
+                tokens.checked_sub(cost)
+            })
+            .is_ok()
     }
 
+    /// Gives back `amount` tokens, up to the capacity. A full bucket (the
+    /// healthy case, every successful call) costs one load.
     pub(crate) fn deposit(&self, amount: u32) {
-        let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
-        *tokens = tokens.saturating_add(amount).min(self.policy.capacity);
+        let capacity = self.policy.capacity;
+        let _ = self
+            .tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |tokens| {
+                (tokens < capacity).then(|| tokens.saturating_add(amount).min(capacity))
+            });
     }
 }

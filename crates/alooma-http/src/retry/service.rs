@@ -9,8 +9,11 @@ use alooma_core::retry::{RetryCost, RetryDecision, RetryOutcome};
 use alooma_core::{decode, Error, RetrySafety};
 use bytes::Bytes;
 use http::{Request, Response};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
+use std::time::Duration;
 use tokio::time::Instant;
 use tower::{Layer, Service, ServiceExt};
 
@@ -69,6 +72,210 @@ fn into_error(operation: &'static str, result: Result<Response<Bytes>, Error>) -
     }
 }
 
+/// One call's attempts: what every attempt after the first needs, and the
+/// bookkeeping between them.
+struct Attempts<S> {
+    inner: S,
+    req: Request<Bytes>,
+    policy: Arc<RetryPolicy>,
+    budget: RetryBudget,
+    operation: &'static str,
+    safety: RetrySafety,
+    deadline: Option<Instant>,
+    /// The attempt whose outcome comes next (1 for the first).
+    attempt: u32,
+    /// Budget tokens this call has spent on retries.
+    spent: u32,
+}
+
+/// What follows an attempt's outcome.
+enum Next {
+    /// The call's result.
+    Return(Result<Response<Bytes>, Error>),
+    /// Another attempt, after this wait.
+    Wait(Duration),
+}
+
+impl<S> Attempts<S> {
+    /// Classifies the current attempt's outcome and decides: return it
+    /// (or an error saying why no retry is made), or wait and try again
+    /// (the budget has paid for it).
+    fn after(&mut self, result: Result<Response<Bytes>, Error>) -> Next {
+        let (attempt, operation, policy) = (self.attempt, self.operation, &self.policy);
+        tracing::Span::current().record("attempts", attempt);
+        let decision = match &result {
+            Ok(resp) => policy
+                .classifier
+                .classify(RetryOutcome::Status(resp.status()), self.safety),
+            Err(e) => policy
+                .classifier
+                .classify(RetryOutcome::Error(e), self.safety),
+        };
+        let (cost, reason) = match decision {
+            RetryDecision::Retry { cost, reason } => (cost, reason),
+            RetryDecision::DoNotRetry | _ => {
+                // A healthy answer refills the budget: one the classifier
+                // would not retry even when safe to.
+                let healthy = result.as_ref().is_ok_and(|resp| {
+                    !resp.status().is_server_error()
+                        && matches!(
+                            policy.classifier.classify(
+                                RetryOutcome::Status(resp.status()),
+                                RetrySafety::Idempotent
+                            ),
+                            RetryDecision::DoNotRetry
+                        )
+                });
+                if healthy {
+                    self.budget.deposit(if attempt == 1 {
+                        policy.budget.success_reward
+                    } else {
+                        self.spent
+                    });
+                }
+                return Next::Return(result);
+            }
+        };
+        if attempt >= policy.max_attempts.max(1) {
+            tracing::debug!(attempt, %reason, "attempts exhausted");
+            return Next::Return(result);
+        }
+        let server_wait = result.as_ref().ok().and_then(retry_after);
+        let wait = backoff(policy, attempt, server_wait);
+        if let Some(deadline) = self.deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if wait >= left {
+                let why = match server_wait {
+                    Some(asked) => format!(
+                        "the server asked to wait {} s (Retry-After) before trying again, and {:.1} s are left of the call's deadline",
+                        asked.as_secs(),
+                        left.as_secs_f64()
+                    ),
+                    None => format!(
+                        "the next attempt would start after the call's deadline ({:.1} s left, backoff {:.1} s)",
+                        left.as_secs_f64(),
+                        wait.as_secs_f64()
+                    ),
+                };
+                tracing::debug!(attempt, %reason, %why, "not retrying");
+                return Next::Return(Err(Error::RetryAbandoned {
+                    operation,
+                    attempts: attempt,
+                    reason: why,
+                    last: Box::new(into_error(operation, result)),
+                }));
+            }
+        }
+        let price = match cost {
+            RetryCost::Timeout => policy.budget.timeout_retry_cost,
+            RetryCost::Normal | _ => policy.budget.retry_cost,
+        };
+        if !self.budget.withdraw(price) {
+            tracing::debug!(attempt, %reason, "not retrying: the retry budget is exhausted");
+            return Next::Return(Err(Error::RetryBudgetExhausted {
+                operation,
+                attempts: attempt,
+                last: Box::new(into_error(operation, result)),
+            }));
+        }
+        self.spent = self.spent.saturating_add(price);
+        tracing::info!(
+            operation,
+            attempt,
+            max_attempts = policy.max_attempts,
+            %reason,
+            wait_ms = wait.as_millis() as u64,
+            "retrying"
+        );
+        Next::Wait(wait)
+    }
+}
+
+/// The attempts after the first: wait, send a copy of the request through
+/// a clone of the inner service (made ready first), decide again.
+async fn retry_loop<S>(
+    mut attempts: Attempts<S>,
+    mut wait: Duration,
+) -> Result<Response<Bytes>, Error>
+where
+    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    loop {
+        tokio::time::sleep(wait).await;
+        attempts.attempt += 1;
+        let result = attempts.inner.clone().oneshot(attempts.req.clone()).await;
+        match attempts.after(result) {
+            Next::Return(result) => return result,
+            Next::Wait(next) => wait = next,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`Retry`]. The first attempt is polled in place (no
+    /// box): a call that needs no retry, nearly every call, costs no
+    /// allocation here beyond the copy of its request kept for a retry.
+    /// A retry moves the rest of the call into one boxed loop.
+    pub struct RetryFuture<S, F> {
+        #[pin]
+        state: RetryState<S, F>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = RetryStateProj]
+    enum RetryState<S, F> {
+        // The first attempt, and what a retry would need.
+        First { #[pin] call: F, attempts: Option<Attempts<S>> },
+        // The attempts after the first.
+        Again { call: BoxFuture<Response<Bytes>> },
+    }
+}
+
+impl<S, F> std::fmt::Debug for RetryFuture<S, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.state {
+            RetryState::First { .. } => "RetryFuture::First",
+            RetryState::Again { .. } => "RetryFuture::Again",
+        })
+    }
+}
+
+impl<S, F> Future for RetryFuture<S, F>
+where
+    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    F: Future<Output = Result<Response<Bytes>, Error>>,
+{
+    type Output = Result<Response<Bytes>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut state = self.project().state;
+        loop {
+            let (attempts, wait) = match state.as_mut().project() {
+                RetryStateProj::Again { call } => return call.as_mut().poll(cx),
+                RetryStateProj::First { call, attempts } => {
+                    let result = ready!(call.poll(cx));
+                    let Some(mut attempts) = attempts.take() else {
+                        return Poll::Ready(Err(Error::Transport {
+                            operation: "request",
+                            source: "a retry future was polled after it finished".into(),
+                        }));
+                    };
+                    match attempts.after(result) {
+                        Next::Return(result) => return Poll::Ready(result),
+                        Next::Wait(wait) => (attempts, wait),
+                    }
+                }
+            };
+            state.set(RetryState::Again {
+                call: Box::pin(retry_loop(attempts, wait)),
+            });
+        }
+    }
+}
+
 impl<S> Service<Request<Bytes>> for Retry<S>
 where
     S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Clone + Send + 'static,
@@ -76,7 +283,7 @@ where
 {
     type Response = Response<Bytes>;
     type Error = Error;
-    type Future = BoxFuture<Response<Bytes>>;
+    type Future = RetryFuture<S, S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         self.inner.poll_ready(cx)
@@ -85,109 +292,23 @@ where
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
         // The first attempt goes to the service made ready; a clone sends
         // the retries (each made ready first).
-        let first = self.inner.call(req.clone());
-        let inner = self.inner.clone();
-        let policy = self.policy.clone();
-        let budget = self.budget.clone();
-        let operation = operation_name(&req);
-        let safety = retry_safety(&req);
-        let deadline = req.extensions().get::<Deadline>().map(Deadline::at);
-        Box::pin(async move {
-            let mut attempt: u32 = 1;
-            let mut spent: u32 = 0;
-            let mut first = Some(first);
-            loop {
-                let result = match first.take() {
-                    Some(call) => call.await,
-                    None => inner.clone().oneshot(req.clone()).await,
-                };
-                tracing::Span::current().record("attempts", attempt);
-                let decision = match &result {
-                    Ok(resp) => policy
-                        .classifier
-                        .classify(RetryOutcome::Status(resp.status()), safety),
-                    Err(e) => policy.classifier.classify(RetryOutcome::Error(e), safety),
-                };
-                let (cost, reason) = match decision {
-                    RetryDecision::Retry { cost, reason } => (cost, reason),
-                    RetryDecision::DoNotRetry | _ => {
-                        // A healthy answer refills the budget: one the
-                        // classifier would not retry even when safe to.
-                        let healthy = result.as_ref().is_ok_and(|resp| {
-                            !resp.status().is_server_error()
-                                && matches!(
-                                    policy.classifier.classify(
-                                        RetryOutcome::Status(resp.status()),
-                                        RetrySafety::Idempotent
-                                    ),
-                                    RetryDecision::DoNotRetry
-                                )
-                        });
-                        if healthy {
-                            budget.deposit(if attempt == 1 {
-                                policy.budget.success_reward
-                            } else {
-                                spent
-                            });
-                        }
-                        return result;
-                    }
-                };
-                if attempt >= policy.max_attempts.max(1) {
-                    tracing::debug!(attempt, %reason, "attempts exhausted");
-                    return result;
-                }
-                let server_wait = result.as_ref().ok().and_then(retry_after);
-                let wait = backoff(&policy, attempt, server_wait);
-                if let Some(deadline) = deadline {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if wait >= left {
-                        let why = match server_wait {
-                            Some(asked) => format!(
-                                "the server asked to wait {} s (Retry-After) before trying again, and {:.1} s are left of the call's deadline",
-                                asked.as_secs(),
-                                left.as_secs_f64()
-                            ),
-                            None => format!(
-                                "the next attempt would start after the call's deadline ({:.1} s left, backoff {:.1} s)",
-                                left.as_secs_f64(),
-                                wait.as_secs_f64()
-                            ),
-                        };
-                        tracing::debug!(attempt, %reason, %why, "not retrying");
-                        return Err(Error::RetryAbandoned {
-                            operation,
-                            attempts: attempt,
-                            reason: why,
-                            last: Box::new(into_error(operation, result)),
-                        });
-                    }
-                }
-                let price = match cost {
-                    RetryCost::Timeout => policy.budget.timeout_retry_cost,
-                    RetryCost::Normal | _ => policy.budget.retry_cost,
-                };
-                if !budget.withdraw(price) {
-                    tracing::debug!(attempt, %reason, "not retrying: the retry budget is exhausted");
-                    return Err(Error::RetryBudgetExhausted {
-                        operation,
-                        attempts: attempt,
-                        last: Box::new(into_error(operation, result)),
-                    });
-                }
-                spent = spent.saturating_add(price);
-                tracing::info!(
-                    operation,
-                    attempt,
-                    max_attempts = policy.max_attempts,
-                    %reason,
-                    wait_ms = wait.as_millis() as u64,
-                    "retrying"
-                );
-                drop(result);
-                tokio::time::sleep(wait).await;
-                attempt += 1;
-            }
-        })
+        let call = self.inner.call(req.clone());
+        let attempts = Attempts {
+            inner: self.inner.clone(),
+            policy: self.policy.clone(),
+            budget: self.budget.clone(),
+            operation: operation_name(&req),
+            safety: retry_safety(&req),
+            deadline: req.extensions().get::<Deadline>().map(Deadline::at),
+            req,
+            attempt: 1,
+            spent: 0,
+        };
+        RetryFuture {
+            state: RetryState::First {
+                call,
+                attempts: Some(attempts),
+            },
+        }
     }
 }

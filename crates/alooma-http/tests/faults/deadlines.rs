@@ -153,3 +153,65 @@ async fn the_deadline_holds_within_half_a_second_for_every_combination() {
     );
     assert_eq!(results.len(), 30);
 }
+
+/// A call queued behind a concurrency limit, or waiting for a rate-limit
+/// slot, ends at its deadline: the waits outside an attempt count too (the
+/// transport arms one timer per call, and each wait knows the deadline).
+#[tokio::test]
+async fn the_deadline_holds_in_the_queue_of_a_limit_and_for_a_rate_slot() {
+    let server = TestServer::start().await;
+    server.default_for(
+        "/rest/inputs",
+        Behavior::json(200, "[]").delayed(Duration::from_secs(3)),
+    );
+    let mut c = Config::new().with_base_url(server.base_url());
+    c.concurrency_limit = Some(1);
+    let t = Transport::new(c).unwrap();
+    // The first call holds the only slot for 3 s.
+    let first = tokio::spawn({
+        let t = t.clone();
+        async move { call(&t, get_inputs()).await }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The second carries a deadline of its own, 1 s away.
+    let mut req = get_inputs();
+    req.extensions_mut().insert(alooma_http::Deadline::new(
+        tokio::time::Instant::now() + Duration::from_secs(1),
+        Duration::from_secs(1),
+    ));
+    let start = Instant::now();
+    let err = call(&t, req).await.unwrap_err();
+    let took = start.elapsed();
+    assert!(
+        matches!(err, Error::Timeout { kind: TimeoutKind::Total, after, .. } if after == Duration::from_secs(1)),
+        "{err}"
+    );
+    assert!(
+        took >= Duration::from_millis(950) && took < Duration::from_millis(1500),
+        "{took:?}"
+    );
+    assert!(first.await.unwrap().is_ok());
+    // Only the first call reached the server.
+    assert_eq!(server.count("/rest/inputs"), 1);
+
+    // One request per 10 s: the second call's slot is 10 s away, its
+    // deadline 1 s.
+    let server = TestServer::start().await;
+    server.default_for("/rest/inputs", Behavior::json(200, "[]"));
+    let mut c = with_total(&server, Duration::from_secs(1));
+    c.rate_limit = Some(alooma_http::RateLimit::new(1, Duration::from_secs(10)));
+    let t = Transport::new(c).unwrap();
+    call(&t, get_inputs()).await.unwrap();
+    let start = Instant::now();
+    let err = call(&t, get_inputs()).await.unwrap_err();
+    let took = start.elapsed();
+    assert!(
+        matches!(err, Error::Timeout { kind: TimeoutKind::Total, .. }),
+        "{err}"
+    );
+    assert!(
+        took >= Duration::from_millis(950) && took < Duration::from_millis(1500),
+        "{took:?}"
+    );
+    assert_eq!(server.count("/rest/inputs"), 1);
+}
