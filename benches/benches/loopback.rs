@@ -36,13 +36,13 @@ const SIZES: [Size; 3] = [
     Size {
         event_types: 5,
         name: "2KB",
-        batch: 1024,
+        batch: 4096,
         target: 1.10,
     },
     Size {
         event_types: 200,
         name: "79KB",
-        batch: 128,
+        batch: 512,
         target: 1.05,
     },
     Size {

@@ -110,9 +110,7 @@ impl RestRoot {
         let same_authority = match uri.authority() {
             // A URI made by `resolve` shares the root's authority: the
             // same bytes, so no comparison is needed.
-            Some(a) => {
-                std::ptr::eq(a.as_str(), self.authority.as_str()) || *a == self.authority
-            }
+            Some(a) => std::ptr::eq(a.as_str(), self.authority.as_str()) || *a == self.authority,
             None => false,
         };
         same_authority && uri.scheme() == Some(&self.scheme)
@@ -141,8 +139,8 @@ impl RestRoot {
                 self.prefix
             ),
         };
-        let path_and_query =
-            http::uri::PathAndQuery::from_maybe_shared(Bytes::from(joined)).map_err(|e| fail(&e))?;
+        let path_and_query = http::uri::PathAndQuery::from_maybe_shared(Bytes::from(joined))
+            .map_err(|e| fail(&e))?;
         let mut parts = http::uri::Parts::default();
         parts.scheme = Some(self.scheme.clone());
         parts.authority = Some(self.authority.clone());
@@ -187,10 +185,30 @@ mod tests {
     #[test]
     fn joins_without_reparsing_the_root() {
         for (base, account, rel, want) in [
-            ("https://h", Some("acme"), "/event-types?x=1", "https://h/acme/rest/event-types?x=1"),
-            ("https://h:8443/", None, "/inputs/a%2Fb", "https://h:8443/rest/inputs/a%2Fb"),
-            ("http://127.0.0.1:9/base/path", Some("my acct"), "/", "http://127.0.0.1:9/base/path/my%20acct/rest/"),
-            ("https://h", Some("a"), "/settings/?q=a,b", "https://h/a/rest/settings/?q=a,b"),
+            (
+                "https://h",
+                Some("acme"),
+                "/event-types?x=1",
+                "https://h/acme/rest/event-types?x=1",
+            ),
+            (
+                "https://h:8443/",
+                None,
+                "/inputs/a%2Fb",
+                "https://h:8443/rest/inputs/a%2Fb",
+            ),
+            (
+                "http://127.0.0.1:9/base/path",
+                Some("my acct"),
+                "/",
+                "http://127.0.0.1:9/base/path/my%20acct/rest/",
+            ),
+            (
+                "https://h",
+                Some("a"),
+                "/settings/?q=a,b",
+                "https://h/a/rest/settings/?q=a,b",
+            ),
         ] {
             let root = RestRoot::new(base, account).unwrap();
             let uri = root.resolve(&rel.parse().unwrap()).unwrap();

@@ -206,7 +206,13 @@ async fn the_deadline_holds_in_the_queue_of_a_limit_and_for_a_rate_slot() {
     let err = call(&t, get_inputs()).await.unwrap_err();
     let took = start.elapsed();
     assert!(
-        matches!(err, Error::Timeout { kind: TimeoutKind::Total, .. }),
+        matches!(
+            err,
+            Error::Timeout {
+                kind: TimeoutKind::Total,
+                ..
+            }
+        ),
         "{err}"
     );
     assert!(
