@@ -71,6 +71,7 @@ pub(crate) fn strip_extra(map: &mut Extra) {
 
 fn strip_fields(fields: &mut [Field]) {
     for field in fields {
+        field.stats = Maybe::Absent;
         strip_extra(&mut field.extra);
         if let Some(mapping) = field.mapping.as_mut() {
             strip_mapping(mapping);

@@ -163,7 +163,23 @@ impl Serialize for Configuration {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match &self.repr {
             Repr::Map(map) => map.serialize(s),
-            Repr::Text(raw) => raw.serialize(s),
+            Repr::Text(raw) => serialize_raw(raw, s),
+        }
+    }
+}
+
+/// Writes kept JSON text: verbatim to serde_json (which knows raw
+/// values), as the value it holds to any other serializer (YAML, TOML,
+/// snapshot tools), which would otherwise print serde_json's private
+/// raw-value wrapper. Should the serializer's type name ever change, the
+/// value is written the second way, which is equal, only slower.
+pub(crate) fn serialize_raw<S: Serializer>(raw: &RawValue, s: S) -> Result<S::Ok, S::Error> {
+    if std::any::type_name::<S>().contains("serde_json::") {
+        raw.serialize(s)
+    } else {
+        match serde_json::from_str::<Value>(raw.get()) {
+            Ok(value) => value.serialize(s),
+            Err(e) => Err(serde::ser::Error::custom(e)),
         }
     }
 }
@@ -191,7 +207,7 @@ impl<'de> Deserialize<'de> for Configuration {
 
 /// Reads an object and keeps the value of one key (the last, if repeated,
 /// as a map would), skipping every other value.
-struct FindKey<'k>(&'k str);
+pub(crate) struct FindKey<'k>(pub(crate) &'k str);
 
 impl<'de> Visitor<'de> for FindKey<'_> {
     type Value = Option<Value>;

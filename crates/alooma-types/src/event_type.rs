@@ -7,7 +7,8 @@
 //! top-level field `a`.
 
 use crate::{ColumnType, Extra, Lenient, Maybe};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::fmt;
 
 crate::string_enum! {
     /// How new fields of an event type are mapped (`GET mapping-mode`).
@@ -446,7 +447,12 @@ pub struct Field {
     /// The field's column mapping (`null` when unmapped).
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub mapping: Maybe<FieldMapping>,
-    /// Everything else (`stats`, `fieldType` …), kept verbatim.
+    /// The field's counters, kept as the server wrote them (read-only:
+    /// [`remove_stats`](https://docs.rs/alooma-mapping) drops them before
+    /// a mapping is sent back).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub stats: Maybe<FieldStats>,
+    /// Everything else (`fieldType` …), kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -456,6 +462,108 @@ crate::extra::deserialize_with_extra! {
     field_name: "fieldName" [required],
     fields: "fields" [optional],
     mapping: "mapping" [optional],
+    stats: "stats" [optional],
+    }
+}
+
+/// A field's counters (`"stats"` of a field, such as `{"count": 1234,
+/// "nullCount": 7}`), kept as the text the server wrote: one allocation
+/// per field instead of a map, exact on the way back, and any JSON value
+/// is accepted (the service's counters vary). Keys are read on demand;
+/// `==` compares the values, not their spelling.
+///
+/// ```
+/// use alooma_types::{Field, FieldStats};
+/// let f: Field = serde_json::from_str(
+///     r#"{"fieldName":"a","stats":{"count":"12","nullCount":3,"lastSeen":"2018-10-09"}}"#).unwrap();
+/// let stats = f.stats.get().unwrap();
+/// assert_eq!((stats.count(), stats.null_count()), (Some(12), Some(3)));
+/// assert_eq!(stats.get("lastSeen"), Some(serde_json::json!("2018-10-09")));
+/// assert_eq!(serde_json::to_string(&f).unwrap(),
+///     r#"{"fieldName":"a","stats":{"count":"12","nullCount":3,"lastSeen":"2018-10-09"}}"#);
+/// // Other serializers get the value.
+/// assert_eq!(serde_json::to_value(&f).unwrap()["stats"]["nullCount"], 3);
+/// ```
+#[derive(Clone)]
+pub struct FieldStats {
+    raw: Box<serde_json::value::RawValue>,
+}
+
+impl FieldStats {
+    /// Counters from a JSON value.
+    pub fn from_value(value: &serde_json::Value) -> Self {
+        let text = value.to_string();
+        FieldStats {
+            raw: serde_json::value::RawValue::from_string(text)
+                .unwrap_or_else(|_| serde_json::value::RawValue::NULL.to_owned()),
+        }
+    }
+
+    /// The counters as the server wrote them.
+    pub fn as_json(&self) -> &str {
+        self.raw.get()
+    }
+
+    /// The counters as a JSON value.
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::from_str(self.raw.get()).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The value of `key`, when the counters are an object that has it.
+    pub fn get(&self, key: &str) -> Option<serde_json::Value> {
+        use serde::Deserializer;
+        if !self.raw.get().starts_with('{') {
+            return None;
+        }
+        (&*self.raw)
+            .deserialize_map(crate::configuration::FindKey(key))
+            .ok()
+            .flatten()
+    }
+
+    /// `count`: how many events had the field (a number or a numeric
+    /// string).
+    pub fn count(&self) -> Option<u64> {
+        self.number("count")
+    }
+
+    /// `nullCount`: how many of them had it `null`.
+    pub fn null_count(&self) -> Option<u64> {
+        self.number("nullCount")
+    }
+
+    fn number(&self, key: &str) -> Option<u64> {
+        match self.get(key)? {
+            serde_json::Value::Number(n) => n.as_u64(),
+            serde_json::Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for FieldStats {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("FieldStats").field(&self.raw.get()).finish()
+    }
+}
+
+impl PartialEq for FieldStats {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw.get() == other.raw.get() || self.to_value() == other.to_value()
+    }
+}
+
+impl Serialize for FieldStats {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        crate::configuration::serialize_raw(&self.raw, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldStats {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(FieldStats {
+            raw: Box::<serde_json::value::RawValue>::deserialize(d)?,
+        })
     }
 }
 
@@ -466,6 +574,7 @@ impl Field {
             field_name: field_name.into(),
             fields: Maybe::Value(Vec::new()),
             mapping: Maybe::Null,
+            stats: Maybe::Absent,
             extra: Extra::new(),
         }
     }

@@ -112,7 +112,8 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(f.field_name, "a");
-        assert_eq!(f.extra["stats"], json!({"n": 1}));
+        assert_eq!(f.stats.get().unwrap().to_value(), json!({"n": 1}));
+        assert!(!f.extra.contains_key("stats"));
         assert_eq!(f.extra["x"], json!([1]));
     }
 

@@ -96,6 +96,19 @@ impl JsonSchema for Configuration {
     }
 }
 
+impl JsonSchema for crate::FieldStats {
+    fn schema_name() -> Cow<'static, str> {
+        "FieldStats".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A field's counters (count, nullCount …), kept as the server wrote them.",
+            "readOnly": true
+        })
+    }
+}
+
 impl JsonSchema for Datapoint {
     fn schema_name() -> Cow<'static, str> {
         "Datapoint".into()
