@@ -78,9 +78,15 @@ fn read_only(target: &Path, meta: &fs::Metadata) -> bool {
             .is_err_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
 }
 
-/// Rewrites `path` with `bytes`; see the [module docs](self). `force`
-/// replaces a read-only file (keeping it read-only).
-pub fn write(path: &Path, bytes: &[u8], force: bool) -> Result<(), CliError> {
+/// Rewrites `path` with what `content` writes, streamed (buffered) into
+/// the temporary file, so a big document is never held whole; see the
+/// [module docs](self). Should `content` fail, the file is unchanged.
+/// `force` replaces a read-only file (keeping it read-only).
+pub fn write_with(
+    path: &Path,
+    force: bool,
+    content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), CliError> {
     let fail = |what: &str, e: std::io::Error| {
         CliError::failed(format!(
             "could not rewrite {} ({what}; it is unchanged): {e}",
@@ -113,13 +119,19 @@ pub fn write(path: &Path, bytes: &[u8], force: bool) -> Result<(), CliError> {
         )),
         keep: false,
     };
-    let mut file = fs::OpenOptions::new()
+    let file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&temp.path)
         .map_err(|e| fail("creating a temporary file beside it", e))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, file);
+    content(&mut buffered)
+        .and_then(|()| buffered.flush())
+        .map_err(|e| fail("writing the temporary file", e))?;
+    let file = buffered
+        .into_inner()
+        .map_err(|e| fail("writing the temporary file", e.into_error()))?;
+    file.sync_all()
         .map_err(|e| fail("writing the temporary file", e))?;
     drop(file);
     keep_owner_and_mode(&temp.path, &meta).map_err(|e| fail("copying its permissions", e))?;

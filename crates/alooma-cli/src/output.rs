@@ -190,7 +190,22 @@ impl Output {
     }
 }
 
-/// Writes one line to standard output.
+/// Streams `content` to standard output (buffered), a closed pipe being
+/// no error.
+pub fn write_with(
+    content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), CliError> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    content(&mut out).and_then(|()| out.flush()).or_else(|e| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Ok(())
+        } else {
+            Err(CliError::from(e))
+        }
+    })
+}
+
+/// Writes `text` and a newline to standard output.
 pub fn write_line(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")

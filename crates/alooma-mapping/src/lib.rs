@@ -140,6 +140,7 @@ mod edit;
 mod error;
 mod find;
 pub mod fuzzing;
+pub mod large;
 mod path;
 mod stats;
 mod table;

@@ -471,3 +471,121 @@ mod in_place {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }
+
+/// A mapping with many top-level fields (the shape of a big one), some
+/// names repeated, odd keys and values in their server forms.
+fn many_fields(bad_at: Option<usize>) -> String {
+    let mut fields = Vec::new();
+    for i in 0..300 {
+        let name = if i % 50 == 7 {
+            "twice".to_owned()
+        } else {
+            format!("f{i}")
+        };
+        let mapping = if bad_at == Some(i) {
+            r#"{"columnName":"c","columnType":{"type":"VARCHAR","length":"long"}}"#.to_owned()
+        } else {
+            format!(
+                r#"{{"columnName":"c{i}","columnType":{{"type":"VARCHAR","length":"{i}","nonNull":false}},"isDiscarded":false}}"#
+            )
+        };
+        fields.push(format!(
+            r#"{{"stats":{{"count":"{i}","nullCount":0}},"fieldName":"{name}","odd":[1.50,null],"fields":[{{"fieldName":"x","fields":[],"mapping":null}}],"mapping":{mapping}}}"#
+        ));
+    }
+    format!(
+        r#"{{"name":"big","stats":{{"count":1}},"mapping":{{"tableName":"big","schema":"public"}},"fields":[{}],"colour":"blue"}}"#,
+        fields.join(",")
+    )
+}
+
+#[test]
+fn a_big_mapping_edited_in_parts_prints_what_editing_it_whole_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.json");
+    let doc = many_fields(None);
+    std::fs::write(&file, &doc).unwrap();
+    let args = [
+        "--discard",
+        "f3",
+        "--unmap",
+        "f10",
+        "--unmap",
+        "twice.x",
+        "--map",
+        "brand.new:new_col:INT",
+        "--set",
+        "f20:length=99",
+        "--table",
+        "public.other",
+    ];
+    let out = Emu::bare()
+        .args(["mapping", "edit"])
+        .arg(&file)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The same edits on the whole mapping, through the library.
+    use alooma::mapping::*;
+    let mut whole = decode::from_str(&doc).unwrap();
+    let mut batch = Batch::new();
+    batch
+        .discard("f3".parse().unwrap())
+        .unmap("f10".parse().unwrap())
+        .unmap("twice.x".parse().unwrap())
+        .map(
+            "brand.new".parse().unwrap(),
+            "new_col",
+            parse_column_type("INT").unwrap(),
+        );
+    batch.apply(&mut whole).unwrap();
+    set_column(
+        &mut whole,
+        &"f20".parse().unwrap(),
+        &ColumnChange::Length(99),
+    )
+    .unwrap();
+    set_table(&mut whole, "public", "other");
+    let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
+    assert_eq!(stdout(&out), expected);
+
+    // In place: the same bytes in the file, the changes on stderr.
+    let out = Emu::bare()
+        .args(["mapping", "edit", "--in-place"])
+        .arg(&file)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), expected);
+    assert!(stderr(&out).contains("change(s)"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_bad_field_far_from_the_edits_fails_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.json");
+    let doc = many_fields(Some(250));
+    std::fs::write(&file, &doc).unwrap();
+    for in_place in [false, true] {
+        let mut cmd = Emu::bare();
+        cmd.args(["mapping", "edit"]);
+        if in_place {
+            cmd.arg("--in-place");
+        }
+        let out = cmd.arg(&file).args(["--discard", "f3"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(stdout(&out), "", "nothing is printed");
+        assert!(
+            stderr(&out).contains("fields[250].mapping.columnType.length"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            doc,
+            "the file is unchanged"
+        );
+    }
+}
