@@ -130,7 +130,7 @@ impl<'a> Split<'a> {
             text.push(',');
         }
         text.push_str("\"fields\":[]}");
-        let mut event_type = crate::decode::from_str(&text).map_err(|e| de::Error::custom(e))?;
+        let mut event_type = crate::decode::from_str(&text).map_err(de::Error::custom)?;
         let mut fields = Vec::new();
         let mut places = BTreeSet::new();
         for (place, (name, raw)) in self.fields.iter().enumerate() {
