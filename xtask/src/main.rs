@@ -480,6 +480,10 @@ fn bench(rest: &[String]) -> Result<()> {
         build.args(["bench", "-p", "alooma-benches", "--no-run"]);
         run("cargo bench -p alooma-benches --no-run", build)?;
     } else {
+        // The mapping editor's memory bench runs the release binary.
+        let mut cli = clean_cargo();
+        cli.args(["build", "--release", "-p", "alooma-cli"]);
+        run("cargo build --release -p alooma-cli", cli)?;
         let mut sdk = clean_cargo();
         sdk.args(["bench", "-p", "alooma-benches"]);
         results.extend(run_collect("cargo bench -p alooma-benches", sdk)?);
