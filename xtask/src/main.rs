@@ -337,8 +337,20 @@ fn bench(rest: &[String]) -> Result<()> {
     /// temporary virtualenv) against the same static server as the SDK:
     /// sequential `get_event_types`, in alternating rounds (Python, SDK,
     /// Python, SDK …) so that both see the same machine load; the ratio is
-    /// the median of the rounds' ratios.
-    fn reference() -> Result<String> {
+    /// the median of the rounds' ratios. One line for each answer size:
+    /// 5 event types (about 2 KB), 200 (79 KB) and 5000 (2 MB).
+    fn reference() -> Result<Vec<String>> {
+        let venv = python::Venv::with("bench-ref", &["alooma==0.4.16"])?;
+        let result = [(5, "2 KB"), (200, "79 KB"), (5000, "2 MB")]
+            .into_iter()
+            .map(|(count, size)| reference_at(&venv, count, size))
+            .collect();
+        result
+    }
+
+    /// One size of [`reference`]: `count` event types, `size` for the
+    /// report.
+    fn reference_at(venv: &python::Venv, count: usize, size: &str) -> Result<String> {
         const ROUNDS: usize = 11;
         const SECONDS: &str = "1.5";
         // `cargo bench -p alooma-benches` (run just before) built it.
@@ -349,7 +361,6 @@ fn bench(rest: &[String]) -> Result<()> {
                 server_bin.display()
             );
         }
-        let venv = python::Venv::with("bench-ref", &["alooma==0.4.16"])?;
         let result = (|| -> Result<String> {
             let script = venv.dir().join("reference_loop.py");
             // Reads a number of seconds per line, runs the loop that long
@@ -358,12 +369,13 @@ fn bench(rest: &[String]) -> Result<()> {
                 &script,
                 "import sys, time\nimport alooma\n\
                  c = alooma.Client(api_key='bench-api-key', account_name='bench', base_url=sys.argv[1])\n\
-                 assert len(c.get_event_types()) == 200\n\
+                 assert len(c.get_event_types()) == int(sys.argv[2])\n\
                  for line in sys.stdin:\n    secs = float(line)\n    n, start = 0, time.perf_counter()\n\
                  \x20   while time.perf_counter() - start < secs:\n        c.get_event_types()\n        n += 1\n\
                  \x20   print('%.1f %d' % (n / (time.perf_counter() - start), n), flush=True)\n",
             )?;
             let mut server = Command::new(&server_bin)
+                .arg(count.to_string())
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .spawn()
@@ -381,6 +393,7 @@ fn bench(rest: &[String]) -> Result<()> {
                     Command::new(venv.bin("python"))
                         .arg(&script)
                         .arg(&url)
+                        .arg(count.to_string())
                         .stdin(Stdio::piped())
                         .stdout(Stdio::piped())
                         .spawn()
@@ -391,7 +404,7 @@ fn bench(rest: &[String]) -> Result<()> {
                     BufReader::new(child.stdout.take().context("python stdout")?).lines();
                 let mut sdk_in = server.stdin.take().context("server stdin")?;
                 eprintln!(
-                    "\n==> reference client vs SDK against {url}: {ROUNDS} alternating rounds of {SECONDS} s of sequential get_event_types"
+                    "\n==> reference client vs SDK against {url}, {count} event types ({size}): {ROUNDS} alternating rounds of {SECONDS} s of sequential get_event_types"
                 );
                 let rate = |line: Option<std::io::Result<String>>, prefix: &str| -> Result<f64> {
                     let line = line.context("no answer (did the loop fail?)")??;
@@ -424,7 +437,7 @@ fn bench(rest: &[String]) -> Result<()> {
                 };
                 let ratio = median(&mut ratios);
                 Ok(format!(
-                    "RESULT reference: SDK {:.0} calls/s, alooma==0.4.16 (Python {}) {:.0} calls/s (medians of {ROUNDS} alternating rounds), SDK/reference = {ratio:.1} x, median of the rounds' ratios (range {:.1}..{:.1}; target >= 5: {})",
+                    "RESULT reference {size} ({count} event types): SDK {:.0} calls/s, alooma==0.4.16 (Python {}) {:.0} calls/s (medians of {ROUNDS} alternating rounds), SDK/reference = {ratio:.1} x, median of the rounds' ratios (range {:.1}..{:.1}{})",
                     median(&mut sdks),
                     Command::new(venv.bin("python"))
                         .arg("--version")
@@ -434,7 +447,12 @@ fn bench(rest: &[String]) -> Result<()> {
                     median(&mut pys),
                     ratios[0],
                     ratios[ratios.len() - 1],
-                    if ratio >= 5.0 { "ok" } else { "MISSED" }
+                    // The README's claim is made at 79 KB.
+                    match count {
+                        200 if ratio >= 5.0 => "; target >= 5: ok",
+                        200 => "; target >= 5: MISSED",
+                        _ => "",
+                    }
                 ))
             })();
             if let Some(mut child) = py {
@@ -445,7 +463,6 @@ fn bench(rest: &[String]) -> Result<()> {
             let _ = server.wait();
             outcome
         })();
-        drop(venv);
         result
     }
 
@@ -492,7 +509,7 @@ fn bench(rest: &[String]) -> Result<()> {
         results.extend(run_collect("cargo bench -p alooma-mapping", mapping)?);
     }
     if only_reference || rest.iter().any(|a| a == "--reference") {
-        results.push(reference()?);
+        results.extend(reference()?);
     }
     eprintln!("\n==> summary ({})", machine());
     for line in &results {

@@ -1,6 +1,9 @@
 //! The static server for the comparison with the reference Python client
 //! (`cargo xtask bench --reference`).
 //!
+//! Its argument is the number of event types the list holds (default 200:
+//! about 79 KB; 5 is about 2 KB, 5000 about 2 MB).
+//!
 //! Prints `URL http://127.0.0.1:{port}` (the base URL; the event-type list
 //! is at `{URL}/bench/rest/event-types`), then reads commands from stdin:
 //! `sdk {seconds}` runs sequential `get_event_types` calls through
@@ -17,7 +20,12 @@ use std::time::{Duration, Instant};
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 fn main() -> Result<(), BoxError> {
-    let server = StaticServer::start(Routes::new().with("event-types", payload::event_types(200)))?;
+    let count: usize = match std::env::args().nth(1) {
+        Some(arg) => arg.parse()?,
+        None => 200,
+    };
+    let server =
+        StaticServer::start(Routes::new().with("event-types", payload::event_types(count)))?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "URL {}", server.base_url())?;
     out.flush()?;
