@@ -341,11 +341,10 @@ fn bench(rest: &[String]) -> Result<()> {
     /// 5 event types (about 2 KB), 200 (79 KB) and 5000 (2 MB).
     fn reference() -> Result<Vec<String>> {
         let venv = python::Venv::with("bench-ref", &["alooma==0.4.16"])?;
-        let result = [(5, "2 KB"), (200, "79 KB"), (5000, "2 MB")]
+        [(5, "2 KB"), (200, "79 KB"), (5000, "2 MB")]
             .into_iter()
             .map(|(count, size)| reference_at(&venv, count, size))
-            .collect();
-        result
+            .collect()
     }
 
     /// One size of [`reference`]: `count` event types, `size` for the
