@@ -336,7 +336,9 @@ fn bench(rest: &[String]) -> Result<()> {
     /// The reference Python client (alooma==0.4.16 from PyPI, in a
     /// temporary virtualenv) against the same static server as the SDK:
     /// sequential `get_event_types`, in alternating rounds (Python, SDK,
-    /// Python, SDK …) so that both see the same machine load; the ratio is
+    /// Python, SDK …) so that both see the same machine load, and after each
+    /// SDK round the bare floor client (the ceiling of the ratio: the
+    /// server's share of a call is the same for every client); the ratio is
     /// the median of the rounds' ratios. One line for each answer size:
     /// 5 event types (about 2 KB), 200 (79 KB) and 5000 (2 MB).
     fn reference() -> Result<Vec<String>> {
@@ -403,7 +405,7 @@ fn bench(rest: &[String]) -> Result<()> {
                     BufReader::new(child.stdout.take().context("python stdout")?).lines();
                 let mut sdk_in = server.stdin.take().context("server stdin")?;
                 eprintln!(
-                    "\n==> reference client vs SDK against {url}, {count} event types ({size}): {ROUNDS} alternating rounds of {SECONDS} s of sequential get_event_types"
+                    "\n==> reference client vs SDK against {url}, {count} event types ({size}): {ROUNDS} alternating rounds of {SECONDS} s of sequential get_event_types (reference, SDK, floor)"
                 );
                 let rate = |line: Option<std::io::Result<String>>, prefix: &str| -> Result<f64> {
                     let line = line.context("no answer (did the loop fail?)")??;
@@ -412,7 +414,8 @@ fn bench(rest: &[String]) -> Result<()> {
                         .and_then(|v| v.parse().ok())
                         .with_context(|| format!("unexpected answer {line:?}"))
                 };
-                let (mut pys, mut sdks, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+                let (mut pys, mut sdks, mut ratios, mut ceilings) =
+                    (Vec::new(), Vec::new(), Vec::new(), Vec::new());
                 for round in 1..=ROUNDS {
                     writeln!(py_in, "{SECONDS}")?;
                     py_in.flush()?;
@@ -420,13 +423,18 @@ fn bench(rest: &[String]) -> Result<()> {
                     writeln!(sdk_in, "sdk {SECONDS}")?;
                     sdk_in.flush()?;
                     let sdk = rate(lines.next(), "SDK ")?;
+                    writeln!(sdk_in, "floor {SECONDS}")?;
+                    sdk_in.flush()?;
+                    let floor = rate(lines.next(), "FLOOR ")?;
                     eprintln!(
-                        "round {round}: alooma==0.4.16 {reference:.0} calls/s, SDK {sdk:.0} calls/s, ratio {:.1}",
-                        sdk / reference
+                        "round {round}: alooma==0.4.16 {reference:.0} calls/s, SDK {sdk:.0} calls/s, floor {floor:.0} calls/s, SDK/reference {:.1}, floor/reference {:.1}",
+                        sdk / reference,
+                        floor / reference
                     );
                     pys.push(reference);
                     sdks.push(sdk);
                     ratios.push(sdk / reference);
+                    ceilings.push(floor / reference);
                 }
                 drop(py_in);
                 drop(sdk_in);
@@ -435,8 +443,9 @@ fn bench(rest: &[String]) -> Result<()> {
                     v[v.len() / 2]
                 };
                 let ratio = median(&mut ratios);
+                let ceiling = median(&mut ceilings);
                 Ok(format!(
-                    "RESULT reference {size} ({count} event types): SDK {:.0} calls/s, alooma==0.4.16 (Python {}) {:.0} calls/s (medians of {ROUNDS} alternating rounds), SDK/reference = {ratio:.1} x, median of the rounds' ratios (range {:.1}..{:.1}{})",
+                    "RESULT reference {size} ({count} event types): SDK {:.0} calls/s, alooma==0.4.16 (Python {}) {:.0} calls/s (medians of {ROUNDS} alternating rounds), SDK/reference = {ratio:.1} x, median of the rounds' ratios (range {:.1}..{:.1}); the floor client against the same server: floor/reference = {ceiling:.1} x, the ceiling of any Rust client here{}",
                     median(&mut sdks),
                     Command::new(venv.bin("python"))
                         .arg("--version")

@@ -8,12 +8,17 @@
 //! is at `{URL}/bench/rest/event-types`), then reads commands from stdin:
 //! `sdk {seconds}` runs sequential `get_event_types` calls through
 //! `alooma::Client` against the same server for that long and prints
-//! `SDK {calls per second} {calls}`; end of input stops the server.
+//! `SDK {calls per second} {calls}`; `floor {seconds}` does the same with
+//! the bare hyper-util + serde floor client and prints `FLOOR …` (the
+//! fastest any Rust client could go against this server: the ceiling of
+//! the SDK/reference ratio); end of input stops the server.
 #![forbid(unsafe_code)]
 #![allow(clippy::print_stdout)]
 
+use alooma_benches::floor::Floor;
 use alooma_benches::server::{Routes, StaticServer};
 use alooma_benches::{client_runtime, payload, sdk_client};
+use alooma_types::EventType;
 use std::io::{BufRead, Write};
 use std::time::{Duration, Instant};
 
@@ -31,26 +36,40 @@ fn main() -> Result<(), BoxError> {
     out.flush()?;
     let rt = client_runtime()?;
     let client = sdk_client(&server.base_url())?;
+    let floor = Floor::new(&server.url("event-types"))?;
     for line in std::io::stdin().lock().lines() {
         let line = line?;
-        let Some(secs) = line.strip_prefix("sdk ") else {
-            writeln!(out, "ERROR unknown command {line:?}")?;
-            continue;
+        let (who, secs) = match line.split_once(' ') {
+            Some(("sdk", secs)) => ("SDK", secs),
+            Some(("floor", secs)) => ("FLOOR", secs),
+            _ => {
+                writeln!(out, "ERROR unknown command {line:?}")?;
+                continue;
+            }
         };
-        let secs: f64 = secs.trim().parse()?;
+        let secs = Duration::from_secs_f64(secs.trim().parse()?);
         let (calls, elapsed) = rt.block_on(async {
-            client.get_event_types().await?; // connect outside the timing
+            // The first call connects, outside the timing.
+            let call = || async {
+                if who == "SDK" {
+                    client.get_event_types().await.map(|l| l.len())?;
+                } else {
+                    floor.get::<Vec<EventType>>().await?;
+                }
+                Ok::<_, BoxError>(())
+            };
+            call().await?;
             let start = Instant::now();
             let mut calls = 0u64;
-            while start.elapsed() < Duration::from_secs_f64(secs) {
-                client.get_event_types().await?;
+            while start.elapsed() < secs {
+                call().await?;
                 calls += 1;
             }
-            Ok::<_, alooma::Error>((calls, start.elapsed()))
+            Ok::<_, BoxError>((calls, start.elapsed()))
         })?;
         writeln!(
             out,
-            "SDK {:.1} {calls}",
+            "{who} {:.1} {calls}",
             calls as f64 / elapsed.as_secs_f64()
         )?;
         out.flush()?;

@@ -23,7 +23,10 @@
 //!    stops every write before anything below sees it.
 //! 4. [`timeout::TotalTimeoutLayer`] — the call's deadline covers
 //!    everything below: queueing behind limits, every attempt, every backoff.
-//!    It puts the [`Deadline`] into the request for the retry layer.
+//!    It puts the [`Deadline`] into the request for the layers below. Over
+//!    the default client every wait below enforces it (limit queues, rate
+//!    slots, backoff, login, each attempt), so it arms no timer of its own;
+//!    over a custom inner service it races the call against a timer.
 //! 5. [`base_url`] — joins the relative URI to `{base}/{account}/rest/`,
 //!    so everything below works with the absolute URI (auth checks its
 //!    origin before attaching credentials).

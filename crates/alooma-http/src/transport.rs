@@ -70,13 +70,15 @@ trait Stack: Send + Sync {
     fn call(&self, req: Request<Bytes>) -> BoxFuture<Response<Bytes>>;
 }
 
-/// A stack whose every service is always ready.
-struct Ready<S>(S);
+/// The layer stack behind [`Stack`].
+struct Erased<S> {
+    svc: S,
+    /// Every service in it is always ready: it is called at once, not
+    /// first made ready.
+    always_ready: bool,
+}
 
-/// A stack over a service that may need to be made ready.
-struct WaitReady<S>(S);
-
-impl<S> Stack for Ready<S>
+impl<S> Stack for Erased<S>
 where
     S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error>
         + Clone
@@ -87,22 +89,12 @@ where
 {
     fn call(&self, req: Request<Bytes>) -> BoxFuture<Response<Bytes>> {
         // The call's one box: the layers' futures nest inside it.
-        Box::pin(self.0.clone().call(req))
-    }
-}
-
-impl<S> Stack for WaitReady<S>
-where
-    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    S::Future: Send + 'static,
-{
-    fn call(&self, req: Request<Bytes>) -> BoxFuture<Response<Bytes>> {
-        let svc = self.0.clone();
-        Box::pin(async move { svc.oneshot(req).await })
+        let mut svc = self.svc.clone();
+        if self.always_ready {
+            Box::pin(svc.call(req))
+        } else {
+            Box::pin(svc.oneshot(req))
+        }
     }
 }
 
@@ -212,11 +204,10 @@ impl Transport {
             .layer(AttemptTimeoutLayer::new(config.timeouts.attempt))
             .layer(CollectBodyLayer::new(config.max_body_size))
             .service(inner);
-        let stack: Box<dyn Stack> = if always_ready {
-            Box::new(Ready(stack))
-        } else {
-            Box::new(WaitReady(stack))
-        };
+        let stack: Box<dyn Stack> = Box::new(Erased {
+            svc: stack,
+            always_ready,
+        });
         Ok(Transport {
             shared: Arc::new(Shared {
                 stack,
