@@ -5,7 +5,7 @@
 
 use crate::find::find_field_mut;
 use crate::{FieldPath, MappingError};
-use alooma_types::{ColumnType, EventType, Maybe};
+use alooma_types::{ColumnType, EventType, Field, Maybe};
 use std::fmt;
 
 /// Character types: their one attribute is a length (others take a precision).
@@ -340,8 +340,27 @@ pub fn check_column_types(
     event_type: &EventType,
     warehouse: Warehouse,
 ) -> Vec<(FieldPath, ColumnTypeError)> {
+    check_fields_column_types(event_type.fields(), warehouse)
+}
+
+/// [`check_column_types`] over some top-level fields of an event type (a
+/// big mapping checked one field at a time); the paths start at these
+/// fields.
+///
+/// ```
+/// use alooma_mapping::{check_fields_column_types, map_field, parse_column_type, Warehouse};
+/// use alooma_types::EventType;
+/// let mut et = EventType::new("e");
+/// map_field(&mut et, &"a".parse().unwrap(), "a", parse_column_type("INT64").unwrap()).unwrap();
+/// let bad = check_fields_column_types(&et.fields()[..1], Warehouse::Redshift);
+/// assert_eq!(bad[0].0.to_string(), "a");
+/// ```
+pub fn check_fields_column_types(
+    fields: &[Field],
+    warehouse: Warehouse,
+) -> Vec<(FieldPath, ColumnTypeError)> {
     let mut out = Vec::new();
-    crate::find::each_field(event_type, |path, field| {
+    crate::find::each_field(fields, |path, field| {
         if let Some(mapping) = field.field_mapping() {
             if mapping.discarded() {
                 return;

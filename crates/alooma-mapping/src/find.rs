@@ -130,9 +130,9 @@ pub fn add_field(parent: &mut Vec<Field>, field_name: impl Into<String>) -> &mut
     &mut parent[index]
 }
 
-/// Calls `visit` on every field at any depth, parents before children, with
+/// Calls `visit` on every field of `fields` at any depth, parents before children, with
 /// its path (fields whose name cannot make a path are skipped).
-pub(crate) fn each_field(event_type: &EventType, mut visit: impl FnMut(&FieldPath, &Field)) {
+pub(crate) fn each_field(fields: &[Field], mut visit: impl FnMut(&FieldPath, &Field)) {
     fn walk(
         fields: &[Field],
         parent: Option<&FieldPath>,
@@ -149,7 +149,7 @@ pub(crate) fn each_field(event_type: &EventType, mut visit: impl FnMut(&FieldPat
             }
         }
     }
-    walk(event_type.fields(), None, &mut visit);
+    walk(fields, None, &mut visit);
 }
 
 pub(crate) fn not_found(path: &FieldPath, matched: usize) -> MappingError {

@@ -147,8 +147,8 @@ mod table;
 
 pub use batch::{Batch, Edit, EditKind};
 pub use column::{
-    check_column_types, column_type_sql, parse_column_type, set_column, ColumnChange,
-    ColumnTypeError, Warehouse,
+    check_column_types, check_fields_column_types, column_type_sql, parse_column_type, set_column,
+    ColumnChange, ColumnTypeError, Warehouse,
 };
 pub use diff::{diff, Change, MappingDiff};
 pub use edit::{discard_field, discard_mapping, map_field, set_mapping_for_field, unmap_field};

@@ -4,9 +4,9 @@
 use crate::context::Ctx;
 use crate::exit::CliError;
 use alooma::mapping::{
-    check_column_types, column_type_sql, copy_mapping, diff, parse_column_type, set_column,
-    set_consolidation, set_table, use_log_table, Batch, ColumnChange, ColumnTypeError, FieldPath,
-    Warehouse,
+    check_column_types, check_fields_column_types, column_type_sql, copy_mapping, diff,
+    parse_column_type, set_column, set_consolidation, set_table, use_log_table, Batch,
+    ColumnChange, ColumnTypeError, FieldPath, Warehouse,
 };
 use alooma::types::{ColumnType, EventType, Field, MappingMode};
 use clap::{ArgMatches, Args, Subcommand};
@@ -599,22 +599,20 @@ fn edit_split(
     // so there the write itself checks the fields it decodes).
     if edits.warehouse.is_some() || !args.in_place {
         let mut bad: Vec<(usize, FieldPath, ColumnTypeError)> = Vec::new();
-        let mut check = |place: usize, field: Field| {
+        let mut check = |place: usize, field: &Field| {
             if let Some(w) = edits.warehouse {
-                let mut one = EventType::new("");
-                one.fields = alooma::types::Maybe::Value(vec![field]);
                 bad.extend(
-                    check_column_types(&one, w)
+                    check_fields_column_types(std::slice::from_ref(field), w)
                         .into_iter()
                         .map(|(p, e)| (place, p, e)),
                 );
             }
         };
         for (place, field) in loaded.fields_with_places() {
-            check(place.unwrap_or(usize::MAX), field.clone());
+            check(place.unwrap_or(usize::MAX), field);
         }
         split.each_other_field::<EditFailure>(&loaded, |place, field| {
-            check(place, field);
+            check(place, &field);
             Ok(())
         })?;
         bad.sort_by_key(|(place, ..)| *place);
