@@ -153,7 +153,7 @@ async fn walk(client: &Client) -> Result<(), CliError> {
         match &run.result {
             alooma::types::Maybe::Value(v) => v.to_string(),
             alooma::types::Maybe::Null => "null (dropped)".to_owned(),
-            alooma::types::Maybe::Absent => "(none)".to_owned(),
+            _ => "(none)".to_owned(),
         }
     ))?;
     say("   (the emulator never executes code: it answers the sample unchanged)")?;

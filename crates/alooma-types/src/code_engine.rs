@@ -203,3 +203,5 @@ impl TransformResult {
         self.runtime.get().map(|r| *r.get())
     }
 }
+
+crate::wire_buffered!(TransformResult);

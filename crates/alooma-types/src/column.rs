@@ -285,19 +285,21 @@ mod tests {
     }
 
     #[test]
-    fn wrong_types_stay_errors() {
-        for bad in [
-            json!({"length": "long"}),
-            json!({"length": -1}),
-            json!({"nonNull": "maybe"}),
-            json!({"truncate": "sometimes"}),
-            json!({"type": 7}),
+    fn wrong_types_are_kept_and_written_back() {
+        for odd in [
+            r#"{"length":"long"}"#,
+            r#"{"length":-1}"#,
+            r#"{"nonNull":"maybe"}"#,
+            r#"{"truncate":"sometimes"}"#,
+            r#"{"type":7}"#,
         ] {
-            assert!(
-                serde_json::from_value::<ColumnType>(bad.clone()).is_err(),
-                "{bad}"
-            );
+            let t: ColumnType = serde_json::from_str(odd).unwrap();
+            assert_eq!(crate::mistyped_in(&t).len(), 1, "{odd}");
+            assert_eq!(serde_json::to_string(&t).unwrap(), odd);
         }
+        let t: ColumnType = serde_json::from_str(r#"{"type":"VARCHAR","length":"long"}"#).unwrap();
+        assert_eq!(t.length(), None);
+        assert_eq!(t.length.mistyped().unwrap().json(), "long");
     }
 
     #[test]
@@ -308,3 +310,5 @@ mod tests {
         assert_eq!(serde_json::to_value(&t).unwrap()["length"], "128");
     }
 }
+
+crate::wire_leaf!(TruncateValue);

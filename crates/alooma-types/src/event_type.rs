@@ -819,15 +819,35 @@ mod tests {
     }
 
     #[test]
-    fn wrong_types_in_typed_keys_are_errors() {
+    fn wrong_types_in_optional_keys_are_kept() {
+        for (odd, path) in [
+            (r#"{"name":"a","stats":5}"#, "stats"),
+            (r#"{"name":"a","stats":{"count":"many"}}"#, "stats.count"),
+            (r#"{"name":"a","usingDefaultMappingMode":"yes"}"#, "usingDefaultMappingMode"),
+            (r#"{"name":"a","consolidation":{"viewSchema":3}}"#, "consolidation.viewSchema"),
+            (r#"{"name":"a","consolidation":{"consolidationKeys":""}}"#, "consolidation.consolidationKeys"),
+            (r#"{"name":"a","consolidation":{"consolidationKeys":"ID"}}"#, "consolidation.consolidationKeys"),
+            (r#"{"name":"a","fields":[{"fieldName":"x","mapping":{"columnType":{"length":"long"}}}]}"#,
+             "fields[0].mapping.columnType.length"),
+            (r#"{"name":"a","fields":[{"fieldName":"x"},7,{"fieldName":"y"}]}"#, "fields"),
+            (r#"{"name":"a","fields":{}}"#, "fields"),
+        ] {
+            let et: EventType = serde_json::from_str(odd).unwrap();
+            assert_eq!(serde_json::to_string(&et).unwrap(), odd);
+            let found = crate::mistyped_in(&et);
+            assert_eq!(found.len(), 1, "{odd}");
+            assert_eq!(found[0].path, path, "{odd}");
+        }
+    }
+
+    #[test]
+    fn required_keys_stay_errors() {
         for bad in [
-            r#"{"name":"a","stats":5}"#,
-            r#"{"name":"a","stats":{"count":"many"}}"#,
-            r#"{"name":"a","usingDefaultMappingMode":"yes"}"#,
-            r#"{"name":"a","consolidation":{"viewSchema":3}}"#,
             r#"{"name":"a","state":"MAPPED","state":"MAPPED"}"#,
-            r#"{"name":"a","fields":[{"fieldName":"x","mapping":{"columnType":{"length":"long"}}}]}"#,
             r#"{"mapping":{}}"#,
+            r#"{"name":7}"#,
+            r#"{"name":"a","fields":[{"fieldName":"x","fields":[{"mapping":null}]}]}"#,
+            r#"{"name":"a","fields":[{"fieldName":5}]}"#,
         ] {
             assert!(serde_json::from_str::<EventType>(bad).is_err(), "{bad}");
         }
@@ -869,5 +889,12 @@ mod tests {
         assert_eq!(m, MappingMode::Other("NEW".into()));
         let e = serde_json::from_str::<MappingMode>("7").unwrap_err();
         assert!(e.to_string().contains("a string (MappingMode)"), "{e}");
+    }
+}
+
+impl crate::Wire for FieldStats {
+    /// Any JSON value but `null` is a field's stats.
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Maybe<Self>, D::Error> {
+        Ok(Maybe::from_nullable(Option::<FieldStats>::deserialize(d)?))
     }
 }

@@ -20,6 +20,31 @@ macro_rules! deserialize_with_extra {
     ($ty:ident { $($field:ident : $wire:literal [$kind:ident]),+ $(,)? }) => {
         impl<'de> ::serde::Deserialize<'de> for $ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct ModelVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for ModelVisitor {
+                    type Value = $ty;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a JSON object (", stringify!($ty), ")"))
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<$ty, A::Error> {
+                        match <$ty as $crate::wire::ReadObject>::read_object(map, false)? {
+                            $crate::Maybe::Value(v) => Ok(v),
+                            _ => Err(<A::Error as ::serde::de::Error>::custom(
+                                concat!("a JSON object (", stringify!($ty), ")"))),
+                        }
+                    }
+                }
+                deserializer.deserialize_map(ModelVisitor)
+            }
+        }
+
+        impl $crate::wire::ReadObject for $ty {
+            fn read_object<'de, A: ::serde::de::MapAccess<'de>>(
+                mut map: A,
+                keep: bool,
+            ) -> Result<$crate::Maybe<$ty>, A::Error> {
                 /// An object key: one of the model's (read without
                 /// allocating), or another one for `extra`.
                 #[allow(non_camel_case_types)]
@@ -56,42 +81,56 @@ macro_rules! deserialize_with_extra {
                     }
                 }
 
-                struct ModelVisitor;
-                impl<'de> ::serde::de::Visitor<'de> for ModelVisitor {
-                    type Value = $ty;
-
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(concat!("a JSON object (", stringify!($ty), ")"))
-                    }
-
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$ty, A::Error> {
-                        $( let mut $field = None; )+
-                        let mut extra = $crate::Extra::new();
-                        while let Some(key) = map.next_key_seed(KeyVisitor)? {
-                            match key {
-                                $( Key::$field => {
-                                    if $field.is_some() {
-                                        return Err(<A::Error as ::serde::de::Error>::duplicate_field($wire));
-                                    }
-                                    $field = Some(map.next_value()?);
-                                } )+
-                                Key::Unknown(name) => {
-                                    extra.insert(name, map.next_value()?);
-                                }
+                $( let mut $field = None; )+
+                let mut extra = $crate::Extra::new();
+                #[allow(unused_assignments)]
+                let mut known = false;
+                while let Some(key) = map.next_key_seed(KeyVisitor)? {
+                    match key {
+                        $( Key::$field => {
+                            if $field.is_some() {
+                                return Err(<A::Error as ::serde::de::Error>::duplicate_field($wire));
                             }
+                            known = true;
+                            $field = Some(map.next_value()?);
+                        } )+
+                        Key::Unknown(name) => {
+                            extra.insert(name, map.next_value()?);
                         }
-                        Ok($ty {
-                            $( $field: $crate::extra::deserialize_with_extra!(@finish $kind, $field, $wire, A), )+
-                            extra,
-                        })
                     }
                 }
-                deserializer.deserialize_map(ModelVisitor)
+                $( $crate::extra::deserialize_with_extra!(@check $kind, $field, $wire, A, keep, known, extra); )+
+                // Models without a required key never keep an object.
+                let _ = (keep, known);
+                Ok($crate::Maybe::Value($ty {
+                    $( $field: $crate::extra::deserialize_with_extra!(@finish $kind, $field, $wire, A), )+
+                    extra,
+                }))
+            }
+        }
+
+        impl $crate::Wire for $ty {
+            fn decode<'de, D: ::serde::Deserializer<'de>>(d: D) -> Result<$crate::Maybe<Self>, D::Error> {
+                $crate::wire::decode_object(d)
             }
         }
     };
+    // A required key is missing from an object that holds none of the
+    // model's keys, under an optional key: the object is not this model,
+    // and is kept whole (it is all in `extra`, in its order).
+    (@check required, $f:ident, $wire:literal, $a:ident, $keep:ident, $known:ident, $extra:ident) => {
+        if $f.is_none() && $keep && !$known {
+            return Ok($crate::Maybe::Mistyped($crate::Mistyped::new(
+                ::serde_json::Value::Object($extra),
+            )));
+        }
+    };
+    (@check optional, $f:ident, $wire:literal, $a:ident, $keep:ident, $known:ident, $extra:ident) => {};
     (@finish required, $f:ident, $wire:literal, $a:ident) => {
-        $f.ok_or_else(|| <$a::Error as ::serde::de::Error>::missing_field($wire))?
+        match $f {
+            Some(v) => v,
+            None => return Err(<$a::Error as ::serde::de::Error>::missing_field($wire)),
+        }
     };
     (@finish optional, $f:ident, $wire:literal, $a:ident) => {
         $f.unwrap_or_default()
@@ -130,7 +169,7 @@ mod tests {
         assert!(e.to_string().contains("missing field `fieldName`"), "{e}");
         let e = serde_json::from_str::<Field>(r#"{"fieldName":"a","fieldName":"b"}"#).unwrap_err();
         assert!(e.to_string().contains("duplicate field `fieldName`"), "{e}");
-        let e = serde_json::from_str::<Node>(r#"{"id":"1","name":"n","type":7}"#).unwrap_err();
+        let e = serde_json::from_str::<Node>(r#"{"id":7,"name":"n","type":"S3"}"#).unwrap_err();
         assert!(e.to_string().contains("invalid type"), "{e}");
         let e = serde_json::from_str::<EventType>("[1]").unwrap_err();
         assert!(e.to_string().contains("a JSON object (EventType)"), "{e}");

@@ -579,3 +579,5 @@ mod tests {
         }
     }
 }
+
+crate::wire_buffered!(InputJob);

@@ -59,6 +59,7 @@ pub mod extra;
 mod lenient;
 mod macros;
 mod maybe;
+pub mod wire;
 
 pub mod code_engine;
 pub mod column;
@@ -92,6 +93,7 @@ pub use from_json::{from_json, JsonError};
 pub use input::*;
 pub use lenient::{Lenient, LenientScalar};
 pub use maybe::Maybe;
+pub use wire::{mistyped_in, Mistyped, MistypedAt, Wire};
 pub use metric::*;
 pub use notification::*;
 pub use output::*;

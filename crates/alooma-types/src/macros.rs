@@ -84,6 +84,8 @@ macro_rules! string_enum {
 
         $crate::__string_enum_schema!($name, [$($wire),+]);
 
+        $crate::wire_leaf!($name);
+
         impl $crate::__private::Serialize for $name {
             fn serialize<S: $crate::__private::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())

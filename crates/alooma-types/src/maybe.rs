@@ -1,6 +1,7 @@
 //! [`Maybe`]: an optional wire value that keeps "absent" apart from `null`.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::Mistyped;
+use serde::{Serialize, Serializer};
 
 /// A key of a JSON object that may be absent, `null`, or hold a value.
 ///
@@ -14,9 +15,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// key decodes to [`Maybe::Absent`] and is not written; `null` decodes to
 /// [`Maybe::Null`] and is written as `null`.
 ///
+/// A value of another JSON type than the model's is not refused: it is
+/// kept as [`Maybe::Mistyped`] and written back byte for byte (see
+/// [`Wire`](crate::Wire)), so one odd key never fails a whole answer.
+///
 /// The accessors read like `Option`'s: [`get`](Self::get) (or
-/// [`as_ref`](Self::as_ref)) is `Some` only for a value, and
-/// [`is_some`](Self::is_some) asks the same question.
+/// [`as_ref`](Self::as_ref)) is `Some` only for a value of the model's
+/// type, and [`is_some`](Self::is_some) asks the same question.
 ///
 /// ```
 /// use alooma_types::Maybe;
@@ -31,8 +36,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// }
 /// let t: T = serde_json::from_str(r#"{"length":null}"#).unwrap();
 /// assert!(t.length.is_null() && t.length.get().is_none());
+/// let t: T = serde_json::from_str(r#"{"length":"long"}"#).unwrap();
+/// assert_eq!(t.length.mistyped().unwrap().json(), "long");
+/// assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"length":"long"}"#);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Maybe<T> {
     /// The key is not in the object.
     #[default]
@@ -41,6 +50,11 @@ pub enum Maybe<T> {
     Null,
     /// The key is there with a value.
     Value(T),
+    /// The key is there with a value of another type than the model's
+    /// (`"consolidationKeys": ""` for a list), kept exactly as read and
+    /// written back unchanged. [`get`](Self::get) gives `None`;
+    /// [`mistyped`](Self::mistyped) gives the JSON.
+    Mistyped(Mistyped),
 }
 
 impl<T> Maybe<T> {
@@ -59,9 +73,23 @@ impl<T> Maybe<T> {
         matches!(self, Maybe::Value(_))
     }
 
-    /// Whether the key holds no value (absent or `null`).
+    /// Whether the key holds no value of the model's type (absent, `null`,
+    /// or a value of another type).
     pub fn is_none(&self) -> bool {
         !self.is_some()
+    }
+
+    /// Whether the key holds a value of another type than the model's.
+    pub fn is_mistyped(&self) -> bool {
+        matches!(self, Maybe::Mistyped(_))
+    }
+
+    /// The value of another type than the model's, kept as read.
+    pub fn mistyped(&self) -> Option<&Mistyped> {
+        match self {
+            Maybe::Mistyped(m) => Some(m),
+            _ => None,
+        }
     }
 
     /// The value, if there is one.
@@ -111,7 +139,7 @@ impl<T> Maybe<T> {
         *self = Maybe::Value(value);
         match self {
             Maybe::Value(v) => v,
-            Maybe::Absent | Maybe::Null => unreachable!("a value was just stored"),
+            _ => unreachable!("a value was just stored"),
         }
     }
 
@@ -125,12 +153,14 @@ impl<T> Maybe<T> {
         std::mem::take(self)
     }
 
-    /// Maps the value, keeping absent and `null` as they are.
+    /// Maps the value, keeping absent, `null` and a mistyped value as
+    /// they are.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Maybe<U> {
         match self {
             Maybe::Absent => Maybe::Absent,
             Maybe::Null => Maybe::Null,
             Maybe::Value(v) => Maybe::Value(f(v)),
+            Maybe::Mistyped(m) => Maybe::Mistyped(m),
         }
     }
 
@@ -140,6 +170,15 @@ impl<T> Maybe<T> {
             Maybe::Absent => Maybe::Absent,
             Maybe::Null => Maybe::Null,
             Maybe::Value(v) => Maybe::Value(v),
+            Maybe::Mistyped(m) => Maybe::Mistyped(m.clone()),
+        }
+    }
+
+    /// `Some(value)` becomes a value, `None` a `null`.
+    pub fn from_nullable(value: Option<T>) -> Self {
+        match value {
+            Some(v) => Maybe::Value(v),
+            None => Maybe::Null,
         }
     }
 
@@ -172,6 +211,54 @@ impl<T> From<T> for Maybe<T> {
     }
 }
 
+/// `Some(value)` is a value, `None` an absent key.
+impl<T> From<Option<T>> for Maybe<T> {
+    fn from(value: Option<T>) -> Self {
+        Maybe::from_option(value)
+    }
+}
+
+impl From<&str> for Maybe<String> {
+    fn from(value: &str) -> Self {
+        Maybe::Value(value.to_owned())
+    }
+}
+
+/// `Maybe<Lenient<T>>` from a plain `T` (`true.into()`), sent typed.
+macro_rules! from_scalar {
+    ($($t:ty),+) => {$(
+        impl From<$t> for Maybe<crate::Lenient<$t>> {
+            fn from(value: $t) -> Self {
+                Maybe::Value(crate::Lenient::new(value))
+            }
+        }
+    )+};
+}
+from_scalar!(bool, u8, u16, u32, u64, i32, i64, f64);
+
+impl<T> Maybe<Vec<T>> {
+    /// The items (none when the key is absent, `null` or mistyped).
+    ///
+    /// ```
+    /// use alooma_types::Maybe;
+    /// let keys: Maybe<Vec<String>> = Maybe::Value(vec!["id".into()]);
+    /// assert_eq!(keys.iter().count(), 1);
+    /// for key in &keys { assert_eq!(key, "id"); }
+    /// assert_eq!(Maybe::<Vec<u8>>::Null.iter().count(), 0);
+    /// ```
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.get().map_or(&[][..], Vec::as_slice).iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Maybe<Vec<T>> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 impl<T> From<Maybe<T>> for Option<T> {
     fn from(value: Maybe<T>) -> Self {
         value.into_option()
@@ -192,6 +279,7 @@ impl<T: std::fmt::Display> std::fmt::Display for Maybe<T> {
         match self {
             Maybe::Value(v) => v.fmt(f),
             Maybe::Null => f.write_str("null"),
+            Maybe::Mistyped(m) => m.fmt(f),
             Maybe::Absent => Ok(()),
         }
     }
@@ -215,19 +303,11 @@ impl<T: Serialize> Serialize for Maybe<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Maybe::Value(v) => v.serialize(s),
+            Maybe::Mistyped(m) => m.serialize(s),
             // An absent key is skipped by `skip_serializing_if`; written
             // anyway (in a list, say), it can only be `null`.
             Maybe::Null | Maybe::Absent => s.serialize_none(),
         }
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Maybe<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(match Option::<T>::deserialize(d)? {
-            Some(v) => Maybe::Value(v),
-            None => Maybe::Null,
-        })
     }
 }
 
@@ -253,8 +333,10 @@ mod tests {
     }
 
     #[test]
-    fn wrong_types_are_errors() {
-        assert!(serde_json::from_str::<Maybe<u64>>("\"x\"").is_err());
+    fn wrong_types_are_kept() {
+        let m = serde_json::from_str::<Maybe<u64>>("\"x\"").unwrap();
+        assert_eq!(m.mistyped().unwrap().json(), "x");
+        assert_eq!(serde_json::to_string(&m).unwrap(), "\"x\"");
         assert_eq!(
             serde_json::from_str::<Maybe<u64>>("null").unwrap(),
             Maybe::Null

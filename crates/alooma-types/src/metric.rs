@@ -177,3 +177,5 @@ mod tests {
         assert!(!MetricName::from("NOPE").is_known());
     }
 }
+
+crate::wire_buffered!(Datapoint);

@@ -145,3 +145,5 @@ impl CustomNotification {
         }
     }
 }
+
+crate::wire_buffered!(Notification);

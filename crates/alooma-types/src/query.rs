@@ -496,6 +496,10 @@ mod tests {
     #[test]
     fn a_scalar_is_refused() {
         assert!(serde_json::from_str::<ScheduledQueries>("3").is_err());
-        assert!(serde_json::from_str::<ScheduledQueries>(r#"[{"status": 3}]"#).is_err());
+        let kept: ScheduledQueries = serde_json::from_str(r#"[{"status":3}]"#).unwrap();
+        assert_eq!(serde_json::to_string(&kept).unwrap(), r#"[{"status":3}]"#);
     }
 }
+
+crate::wire_leaf!(QueryId);
+crate::wire_buffered!(QueryConfiguration);

@@ -335,3 +335,5 @@ mod tests {
         assert_eq!(serde_json::to_value(&s).unwrap(), "p@ss");
     }
 }
+
+crate::wire_leaf!(Secret);

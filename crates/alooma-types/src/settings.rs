@@ -360,3 +360,5 @@ mod tests {
         }
     }
 }
+
+crate::wire_buffered!(EmailNotifications, S3Retention);

@@ -252,3 +252,5 @@ mod tests {
         }
     }
 }
+
+crate::wire_buffered!(Column);

@@ -513,7 +513,7 @@ fn the_corpus_round_trips_under_every_variant() {
 }
 
 #[test]
-fn wrong_types_stay_errors_with_their_path() {
+fn wrong_types_are_kept_with_their_path() {
     for (json, path) in [
         (
             r#"{"name":"e","fields":[{"fieldName":"a","mapping":{"columnType":{"length":"long"}}}]}"#,
@@ -529,8 +529,23 @@ fn wrong_types_stay_errors_with_their_path() {
         ),
         (r#"{"name":"e","stats":{"count":-3}}"#, "stats.count"),
     ] {
+        let et: EventType = serde_json::from_str(json).unwrap();
+        let found = mistyped_in(&et);
+        assert_eq!(found.len(), 1, "{json}");
+        assert_eq!(found[0].path, path, "{json}");
+        assert_eq!(serde_json::to_string(&et).unwrap(), json);
+    }
+}
+
+#[test]
+fn required_keys_stay_errors_with_their_path() {
+    for (json, path) in [
+        (r#"[{"name":"e"},{"name":"f","fields":[{"fieldName":"a"},{"fields":[]}]}]"#, "[1].fields[1]"),
+        (r#"[{"name":"e"},{"name":5}]"#, "[1].name"),
+        (r#"[{"name":"e","fields":[{"fieldName":["a"]}]}]"#, "[0].fields[0].fieldName"),
+    ] {
         let mut de = serde_json::Deserializer::from_str(json);
-        let err = serde_path_to_error::deserialize::<_, EventType>(&mut de).unwrap_err();
+        let err = serde_path_to_error::deserialize::<_, Vec<EventType>>(&mut de).unwrap_err();
         assert_eq!(err.path().to_string(), path, "{json}");
     }
 }
