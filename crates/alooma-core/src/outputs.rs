@@ -288,8 +288,20 @@ mod tests {
             "configuration": {"hostname": "h", "port": "not-a-port", "password": "topsecret"}}]}),
         )
         .unwrap();
-        let err = sink_config::<RedshiftConfig>("get_redshift_config", &s, &SinkType::Redshift)
-            .unwrap_err();
+        // A value of another type is kept by the SDK's models …
+        let kept = sink_config::<RedshiftConfig>("get_redshift_config", &s, &SinkType::Redshift)
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.port(), None);
+        assert_eq!(kept.port.mistyped().unwrap().json(), "not-a-port");
+        // … and a caller's own type that requires the key refuses it.
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Strict {
+            port: u16,
+        }
+        let err =
+            sink_config::<Strict>("get_redshift_config", &s, &SinkType::Redshift).unwrap_err();
         match err {
             Error::Decode { path, snippet, .. } => {
                 assert_eq!(path, "port");

@@ -158,7 +158,7 @@ pub(crate) fn clear_stats(state: &mut State, name: &str) -> Outcome {
             field.rest.insert("stats".into(), Value::Null);
         }
     });
-    Ok(Reply::empty())
+    Ok(Reply::no_content())
 }
 
 /// `DELETE event-types/{name}`.

@@ -79,6 +79,39 @@ pub(crate) fn normalized(id: u64, mut rest: Object, deployment: &str) -> Query {
         let schedule = schedule_of(&rest);
         rest.insert("schedule".into(), schedule);
     }
+    // The scheduler's keys of a v2 query (the service sent them, and tools
+    // read them); a query that never ran has `null` run times. The image
+    // and command name what ran queries on the service; the emulator runs
+    // none of them.
+    let event_type = rest
+        .get("event_type")
+        .and_then(Value::as_str)
+        .unwrap_or("query")
+        .to_owned();
+    let query_type = rest
+        .get("query_type")
+        .and_then(Value::as_str)
+        .unwrap_or("default")
+        .to_owned();
+    let next = rest.get("next_processing_time").cloned().unwrap_or(Value::Null);
+    for (key, value) in [
+        ("name", json!(format!("{event_type} {query_type} query"))),
+        ("is_running", json!(false)),
+        ("start_time", rest.get("last_processing_time").cloned().unwrap_or(Value::Null)),
+        ("next_run_time", next),
+        ("last_run_start_time", Value::Null),
+        ("last_run_end_time", Value::Null),
+        ("last_run_return_code", Value::Null),
+        ("time_limit", json!(3600)),
+        ("service_type", json!("consolidation")),
+        ("docker_img", json!("alooma/consolidation")),
+        ("docker_tag", json!("latest")),
+        ("docker_cmd", json!("python -m consolidation.consolidation")),
+        ("enqueue_time", Value::Null),
+        ("generated_by", json!("api")),
+    ] {
+        rest.entry(key).or_insert(value);
+    }
     rest.insert("configuration".into(), Value::Object(config));
     Query { id, rest }
 }
@@ -230,6 +263,7 @@ pub(crate) fn run(state: &mut State, id: &str) -> Outcome {
     ] {
         q.rest.insert(key.into(), value);
     }
+    crate::transitions::record_run(&mut q.rest, now, false);
     Ok(Reply::json(json!(q)))
 }
 
@@ -263,6 +297,12 @@ fn new_query(state: &mut State, config: Object, sql: String) -> Query {
         "next_processing_time".into(),
         json!(clock::iso_micros(next)),
     );
+    query
+        .rest
+        .insert("next_run_time".into(), json!(clock::iso_micros(next)));
+    query
+        .rest
+        .insert("start_time".into(), json!(clock::iso_micros(now)));
     if let Some(stored) = state.queries.iter_mut().find(|q| q.id == id) {
         *stored = query.clone();
     }

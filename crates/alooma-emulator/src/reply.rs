@@ -123,6 +123,15 @@ impl Reply {
         }
     }
 
+    /// 204 No Content (actions the service answered without a body).
+    pub(crate) fn no_content() -> Self {
+        Self {
+            status: StatusCode::NO_CONTENT,
+            body: None,
+            headers: Vec::new(),
+        }
+    }
+
     /// Adds a response header.
     pub(crate) fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.headers.push((name, value));

@@ -238,6 +238,22 @@ pub(crate) fn schedule_all(state: &mut State, now: i64) {
     }
 }
 
+/// The v2 keys of a query's last run, as the service's scheduler wrote
+/// them: when it was queued, started and ended, its return code (0, or 1
+/// for a failed run), and when it runs next (`next_run_time` mirrors
+/// `next_processing_time`). A run takes no time in the emulator.
+pub(crate) fn record_run(rest: &mut crate::model::Object, ran_ms: i64, failed: bool) {
+    let at = json!(iso_micros(ran_ms));
+    rest.insert("enqueue_time".into(), at.clone());
+    rest.insert("last_run_start_time".into(), at.clone());
+    rest.insert("last_run_end_time".into(), at);
+    rest.insert("last_run_return_code".into(), json!(i32::from(failed)));
+    rest.insert("is_running".into(), json!(false));
+    if let Some(next) = rest.get("next_processing_time").cloned() {
+        rest.insert("next_run_time".into(), next);
+    }
+}
+
 fn run_due_queries(state: &mut State, now: i64, fail_every: Option<u32>) {
     for query in &mut state.queries {
         let Some(run) = state.query_runs.get_mut(&query.id) else {
@@ -270,6 +286,7 @@ fn run_due_queries(state: &mut State, now: i64, fail_every: Option<u32>) {
         );
         rest.insert("run_count".into(), json!(run.runs));
         rest.insert("error_count".into(), json!(run.failures));
+        record_run(rest, last_ms, last_failed);
         if last_failed {
             if fail_every.is_some_and(|n| n > 1) && due == 1 && run.runs > 1 {
                 rest.insert(

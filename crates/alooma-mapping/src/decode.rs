@@ -18,14 +18,16 @@ use std::fmt;
 
 /// A mapping document that could not be decoded: the JSON path of the value
 /// that did not fit (`.` for the document itself), and serde's error with its
-/// line and column.
+/// line and column. Only a required key (a field's `fieldName`, the event
+/// type's `name`) or malformed JSON fails: a value of another type at any
+/// other key is kept as read (`Maybe::Mistyped`).
 ///
 /// ```
 /// let err = alooma_mapping::decode::from_str(
-///     r#"{"name":"e","fields":[{"fieldName":"a","mapping":{"columnType":{"length":"long"}}}]}"#,
+///     r#"{"name":"e","fields":[{"fieldName":"a","mapping":{"columnType":{"length":"long"}}},{"fieldName":7}]}"#,
 /// ).unwrap_err();
-/// assert_eq!(err.path(), "fields[0].mapping.columnType.length");
-/// assert!(err.to_string().starts_with("at fields[0].mapping.columnType.length: invalid value"));
+/// assert_eq!(err.path(), "fields[1].fieldName");
+/// assert!(err.to_string().starts_with("at fields[1].fieldName: invalid type"));
 /// ```
 #[derive(Debug)]
 pub struct DecodeError {
@@ -426,12 +428,12 @@ mod tests {
 
     #[test]
     fn errors_name_the_path_in_both_decoders() {
-        let json = r#"{"name":"e","fields":[{"fieldName":"a","fields":[{"fieldName":"b","mapping":{"columnType":{"length":"x"}}}]}]}"#;
+        let json = r#"{"name":"e","fields":[{"fieldName":"a","fields":[{"fieldName":"b","mapping":{"columnType":{"length":"x"}}},{"fieldName":null}]}]}"#;
         for e in [
             from_str(json).unwrap_err(),
             from_str_without_stats(json).unwrap_err(),
         ] {
-            assert_eq!(e.path(), "fields[0].fields[0].mapping.columnType.length");
+            assert_eq!(e.path(), "fields[0].fields[1].fieldName");
             assert!(e.line() == 1 && e.column() > 0, "{e}");
         }
         let e = from_str(r#"{"name":"e"} trailing"#).unwrap_err();

@@ -435,7 +435,7 @@ mod tests {
             ]
         );
         // A field that does not decode is an error there.
-        let bad = r#"{"name":"e","fields":[{"fieldName":"a","mapping":{"columnType":{"length":"long"}}}]}"#;
+        let bad = r#"{"name":"e","fields":[{"fieldName":"a","fields":[{"fieldName":["a"]}]}]}"#;
         let split = Split::parse(bad).unwrap();
         let loaded = split.load(&BTreeSet::new()).unwrap();
         assert!(split

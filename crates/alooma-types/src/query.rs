@@ -115,12 +115,64 @@ pub struct ScheduledQuery {
     /// When it last succeeded.
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub last_success_time: Maybe<String>,
+    /// The query's display name (v2).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub name: Maybe<String>,
+    /// Whether a run is going on now (v2).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub is_running: Maybe<Lenient<bool>>,
+    /// When the query was first scheduled (v2; ISO 8601).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub start_time: Maybe<String>,
+    /// When it runs next (v2; ISO 8601).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub next_run_time: Maybe<String>,
+    /// When its last run started (v2; `null` before the first).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub last_run_start_time: Maybe<String>,
+    /// When its last run ended (v2; `null` before the first).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub last_run_end_time: Maybe<String>,
+    /// The last run's exit code: 0 when it succeeded (v2).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub last_run_return_code: Maybe<Lenient<i64>>,
+    /// How long a run may take, in seconds (v2).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub time_limit: Maybe<Lenient<f64>>,
+    /// The service that runs it (`consolidation` …; v2).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub service_type: Maybe<String>,
+    /// The container image that runs it (v2).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub docker_img: Maybe<String>,
+    /// The image's tag (v2).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub docker_tag: Maybe<String>,
+    /// The container's command (v2).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub docker_cmd: Maybe<String>,
+    /// When its last run was queued (v2).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub enqueue_time: Maybe<String>,
+    /// Who scheduled it (v2).
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub generated_by: Maybe<String>,
     /// Everything else, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 impl ScheduledQuery {
+    /// Whether a run is going on now, when the answer says (v2).
+    pub fn is_running(&self) -> Option<bool> {
+        self.is_running.get().map(|b| *b.get())
+    }
+
+    /// The last run's exit code, when there was a run (v2).
+    pub fn last_run_return_code(&self) -> Option<i64> {
+        self.last_run_return_code.get().map(|c| *c.get())
+    }
+
     /// Whether the query has a non-empty `error_message`.
     pub fn has_error(&self) -> bool {
         self.error().is_some()

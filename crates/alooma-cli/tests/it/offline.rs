@@ -359,7 +359,7 @@ fn a_file_that_is_not_a_mapping_names_the_json_path() {
     let file = dir.path().join("bad.json");
     std::fs::write(
         &file,
-        r#"{"name": "e", "fields": [{"fieldName": "a", "mapping": {"columnType": {"length": "long"}}}]}"#,
+        r#"{"name": "e", "fields": [{"fieldName": "a", "mapping": {"columnType": {"length": "long"}}}, {"fieldName": ["b"]}]}"#,
     )
     .unwrap();
     let out = Emu::bare()
@@ -370,7 +370,7 @@ fn a_file_that_is_not_a_mapping_names_the_json_path() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("fields[0].mapping.columnType.length"),
+        stderr(&out).contains("fields[1].fieldName"),
         "{}",
         stderr(&out)
     );
@@ -482,7 +482,14 @@ fn many_fields(bad_at: Option<usize>) -> String {
         } else {
             format!("f{i}")
         };
-        let mapping = if bad_at == Some(i) {
+        // A field missing its required name, or one with a length of
+        // another type (kept as read).
+        let child = if bad_at == Some(i) {
+            r#"{"fields":[],"mapping":null}"#
+        } else {
+            r#"{"fieldName":"x","fields":[],"mapping":null}"#
+        };
+        let mapping = if i % 40 == 3 {
             r#"{"columnName":"c","columnType":{"type":"VARCHAR","length":"long"}}"#.to_owned()
         } else {
             format!(
@@ -490,7 +497,7 @@ fn many_fields(bad_at: Option<usize>) -> String {
             )
         };
         fields.push(format!(
-            r#"{{"stats":{{"count":"{i}","nullCount":0}},"fieldName":"{name}","odd":[1.50,null],"fields":[{{"fieldName":"x","fields":[],"mapping":null}}],"mapping":{mapping}}}"#
+            r#"{{"stats":{{"count":"{i}","nullCount":0}},"fieldName":"{name}","odd":[1.50,null],"fields":[{child}],"mapping":{mapping}}}"#
         ));
     }
     format!(
@@ -578,7 +585,7 @@ fn a_bad_field_far_from_the_edits_fails_before_anything_is_written() {
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         assert_eq!(stdout(&out), "", "nothing is printed");
         assert!(
-            stderr(&out).contains("fields[250].mapping.columnType.length"),
+            stderr(&out).contains("fields[250].fields[0]"),
             "{}",
             stderr(&out)
         );

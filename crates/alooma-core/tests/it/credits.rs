@@ -30,7 +30,6 @@ fn get_company_credits() {
         "",
         "{\"company_name\":",
         "[]",
-        "{\"used_credits\":\"many\"}",
         "<html></html>",
     ] {
         assert!(
@@ -81,7 +80,6 @@ fn get_used_credits() {
         "",
         "[{\"date\":",
         "{}",
-        "[{\"date\":\"2018-10-24\",\"value\":\"lots\"}]",
         "<html></html>",
     ] {
         assert!(
@@ -130,7 +128,6 @@ fn get_loaded_events_per_table_summary() {
         "",
         "[{\"count\":",
         "{}",
-        "[{\"count\":-1}]",
         "<html></html>",
     ] {
         assert!(
@@ -138,4 +135,17 @@ fn get_loaded_events_per_table_summary() {
             "{body}"
         );
     }
+}
+
+#[test]
+fn odd_values_are_kept() {
+    assert_kept(&GetCompanyCredits, &["{\"used_credits\":\"many\"}"]);
+    assert_kept(
+        &GetUsedCredits::new(),
+        &["[{\"date\":\"2018-10-24\",\"value\":\"lots\"}]"],
+    );
+    assert_kept(
+        &GetLoadedEventsPerTableSummary::new("2018-12-13T00:00:00"),
+        &["[{\"count\":-1}]"],
+    );
 }

@@ -22,8 +22,6 @@ where
         "",
         "{\"1\":",
         "3",
-        "[{\"status\":1}]",
-        "{\"1\":{\"error_count\":\"x\"}}",
         "<html>x</html>",
     ] {
         assert!(
@@ -195,4 +193,10 @@ fn run_query() {
         op.decode(answer(504, "")),
         Err(Error::ServerTimeout { .. })
     ));
+}
+
+#[test]
+fn odd_values_are_kept() {
+    assert_kept(&GetQueries, &["[{\"status\":1}]", "{\"1\":{\"error_count\":\"x\"}}"]);
+    assert_kept(&GetScheduledQueries, &["[{\"status\":1}]"]);
 }

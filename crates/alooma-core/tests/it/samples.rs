@@ -40,7 +40,8 @@ fn get_samples() {
     assert_eq!(samples[0].extra["inputLabel"], "web");
     assert_eq!(samples[1].status.as_deref(), Some("DROP"));
     assert_decode_errors(&all, MALFORMED);
-    assert_decode_errors(&all, &["[{\"eventType\": 7}]", "{\"sample\": {}}"]);
+    assert_decode_errors(&all, &["{\"sample\": {}}"]);
+    assert_kept(&all, &["[{\"eventType\": 7}]"]);
     assert_status_errors(&all);
 }
 

@@ -124,7 +124,6 @@ fn malformed_answers_are_errors_not_panics() {
     for body in [
         "",
         "{\"nodes\":[",
-        "{\"nodes\":{}}",
         "<html><body>502 Bad Gateway</body></html>",
         "[]",
     ] {
@@ -140,26 +139,15 @@ fn malformed_answers_are_errors_not_panics() {
             "{body}: {err}"
         );
     }
-    let err = GetStructure
-        .decode(ok(
-            r#"{"nodes":[{"id":"x","name":"n","type":"S3","deleted":"no"}]}"#,
-        ))
-        .unwrap_err();
-    match err {
-        Error::Decode { path, .. } => assert_eq!(path, "nodes[0].deleted"),
-        e => panic!("{e}"),
-    }
-    // Configurations (kept as text) neither hide a later error's path nor
-    // accept anything but an object.
+    // A required key of another type is an error naming its path, also
+    // after a configuration (kept as text) and after kept values.
     for (body, want) in [
+        (r#"{"nodes":[{"id":7,"name":"n","type":"S3"}]}"#, "nodes[0].id"),
         (
             r#"{"nodes":[{"id":"a","name":"n","type":"S3","configuration":{"k":[1,{"x":2}]}},
-                         {"id":"b","name":"m","type":"S3","configuration":{},"deleted":7}]}"#,
-            "nodes[1].deleted",
-        ),
-        (
-            r#"{"nodes":[{"id":"a","name":"n","type":"S3","configuration":[1]}]}"#,
-            "nodes[0].configuration",
+                         {"id":"b","name":"m","type":"S3","configuration":{},"deleted":7},
+                         {"name":"m","configuration":[1]}]}"#,
+            "nodes[2]",
         ),
     ] {
         match GetStructure.decode(ok(body)).unwrap_err() {
@@ -167,6 +155,16 @@ fn malformed_answers_are_errors_not_panics() {
             e => panic!("{e}"),
         }
     }
+    // Values of other types at optional keys are kept, configurations too.
+    let kept = GetStructure
+        .decode(ok(
+            r#"{"nodes":[{"id":"x","name":"n","type":"S3","deleted":"no","configuration":[1]}]}"#,
+        ))
+        .unwrap();
+    let found = alooma_types::mistyped_in(&kept);
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[0].path, "nodes[0].deleted");
+    assert_eq!(found[1].path, "nodes[0].configuration");
     let err = GetStructure
         .decode(answer(500, "<html>oops</html>"))
         .unwrap_err();
@@ -175,4 +173,9 @@ fn malformed_answers_are_errors_not_panics() {
     assert!(err.is_auth());
     let err = GetDeploymentInfo.decode(ok("[1]")).unwrap_err();
     assert!(matches!(err, Error::Decode { .. }));
+}
+
+#[test]
+fn odd_values_are_kept() {
+    assert_kept(&GetStructure, &["{\"nodes\":{}}", "{\"nodes\":[{\"id\":\"a\",\"type\":7}]}"]);
 }

@@ -24,9 +24,32 @@ async fn v2_queries_carry_their_keys_at_the_top_level_and_keep_the_query_type() 
         "schedule",
         "is_active",
         "consolidation_query",
+        // The scheduler's keys, which real tools read.
+        "is_running",
+        "start_time",
+        "name",
+        "next_run_time",
+        "last_run_start_time",
+        "last_run_end_time",
+        "last_run_return_code",
+        "time_limit",
+        "service_type",
+        "docker_img",
+        "docker_tag",
+        "docker_cmd",
+        "enqueue_time",
+        "generated_by",
     ] {
         assert!(q.get(key).is_some(), "{key} missing from {q}");
     }
+    assert_eq!(q["is_running"], false);
+    assert_eq!(q["last_run_return_code"], Value::Null, "never ran");
+    assert_eq!(q["next_run_time"], q["next_processing_time"]);
+    let id = q["id"].to_string();
+    let ran = ok(&emu, Method::POST, &format!("v2/consolidation/{id}/run"), None).await;
+    assert_eq!(ran["last_run_return_code"], 0);
+    assert!(ran["last_run_start_time"].is_string() && ran["enqueue_time"].is_string());
+    assert_eq!(ran["next_run_time"], ran["next_processing_time"]);
     assert_eq!(q["event_type"], "orders");
     assert_eq!(
         q["query_type"], "incremental",
@@ -177,13 +200,15 @@ async fn clear_stats_empties_the_counters_of_the_event_type_and_its_fields() {
             "fields": [{"fieldName": "a", "fields": [], "stats": {"count": 10}}]})),
     )
     .await;
-    ok(
+    // The service answered 204 No Content; tools check for exactly that.
+    let cleared = call(
         &emu,
         Method::DELETE,
         "event-types/counted/clear-stats",
         None,
     )
     .await;
+    assert_eq!(cleared.status, 204);
     let et = get_ok(&emu, "event-types/counted").await;
     assert_eq!(et["stats"], Value::Null);
     assert_eq!(et["fields"][0]["stats"], Value::Null);

@@ -20,5 +20,7 @@ mod queries;
 mod samples;
 mod settings;
 mod structure;
+#[cfg(feature = "schema")]
+mod substitution;
 mod tables;
 mod users;

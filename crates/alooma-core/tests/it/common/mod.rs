@@ -32,6 +32,20 @@ where
     }
 }
 
+/// Each body has a value of another type at an optional key: it decodes
+/// (the value is kept, `Maybe::Mistyped`), since one odd key must not fail
+/// a whole answer.
+pub fn assert_kept<O: Operation>(op: &O, bodies: &[&str])
+where
+    O::Output: std::fmt::Debug,
+{
+    for body in bodies {
+        if let Err(e) = op.decode(ok(body)) {
+            panic!("{}: {body:?} should decode, keeping the odd value: {e}", op.meta().name);
+        }
+    }
+}
+
 /// Failed calls are errors (wire.md defect 9: the reference decoded some as
 /// success): 500 → Api, 401/403 → Auth, 504 → ServerTimeout, an HTML error
 /// page with 502 → Api.
