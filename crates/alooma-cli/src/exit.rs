@@ -72,6 +72,13 @@ impl CliError {
                     "{e}\nno request was sent; hint: fix the arguments (see the command's --help)"
                 )
             }
+            CliError::Sdk(e) if e.phase() == alooma::ErrorPhase::Decode => format!(
+                "{e}\nhint: the server answered, but its answer could not be read: a key the \
+                 SDK cannot work without is missing or holds another type at the path above \
+                 (values of other types at any other key are kept as they are). Nothing is \
+                 wrong with your arguments. Please report it to the alooma-rs maintainers with \
+                 this message and the command you ran; `-v` logs the start of the answer."
+            ),
             CliError::Sdk(e) => format!("{e}\n{}", sdk_hint(e)),
             CliError::Failed(m) | CliError::Code(_, m) => m.clone(),
         }

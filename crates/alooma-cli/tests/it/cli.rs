@@ -165,6 +165,52 @@ fn connection_refused_exits_5() {
     assert!(stderr(&out).contains("--base-url"), "{}", stderr(&out));
 }
 
+/// A server that answers every request with `200` and `body`, on a thread.
+fn answer_always(body: &'static str) -> u16 {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(8) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 8192];
+            let _ = stream.read(&mut buf);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
+}
+
+#[test]
+fn an_answer_missing_a_required_key_says_so_and_where() {
+    // The second event type has no name; the first holds string
+    // consolidation keys, which are kept and are no error.
+    let port = answer_always(
+        r#"[{"name":"a","consolidation":{"consolidationKeys":"ID"}},{"fields":[]}]"#,
+    );
+    let out = Emu::bare()
+        .args([
+            "--base-url",
+            &format!("http://127.0.0.1:{port}"),
+            "--account",
+            "acme",
+        ])
+        .env("ALOOMA_API_KEY", KEY)
+        .args(["--timeout", "5", "event-types", "list"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("[1]"), "{err}");
+    assert!(err.contains("could not be read"), "{err}");
+    assert!(err.contains("report"), "{err}");
+    assert!(!err.contains("check the names and ids"), "{err}");
+}
+
 #[test]
 fn destructive_commands_refuse_without_yes_and_tty() {
     let emu = Emu::start();
