@@ -93,11 +93,19 @@ pub(crate) fn normalized(id: u64, mut rest: Object, deployment: &str) -> Query {
         .and_then(Value::as_str)
         .unwrap_or("default")
         .to_owned();
-    let next = rest.get("next_processing_time").cloned().unwrap_or(Value::Null);
+    let next = rest
+        .get("next_processing_time")
+        .cloned()
+        .unwrap_or(Value::Null);
     for (key, value) in [
         ("name", json!(format!("{event_type} {query_type} query"))),
         ("is_running", json!(false)),
-        ("start_time", rest.get("last_processing_time").cloned().unwrap_or(Value::Null)),
+        (
+            "start_time",
+            rest.get("last_processing_time")
+                .cloned()
+                .unwrap_or(Value::Null),
+        ),
         ("next_run_time", next),
         ("last_run_start_time", Value::Null),
         ("last_run_end_time", Value::Null),

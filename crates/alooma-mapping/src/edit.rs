@@ -173,10 +173,7 @@ pub(crate) fn mapping_for_edit(field: &mut Field) -> &mut FieldMapping {
 
 /// Sets a bool, keeping the form it was read in.
 fn set_flag(slot: &mut Maybe<Lenient<bool>>, value: bool) {
-    match slot.as_mut() {
-        Some(flag) => flag.set(value),
-        None => *slot = Maybe::Value(Lenient::new(value)),
-    }
+    slot.set(value);
 }
 
 /// A not-found error on a parent path, reported against the full path.

@@ -224,6 +224,12 @@ impl ColumnType {
         set_lenient(&mut self.non_null, non_null);
     }
 
+    /// Sets `precision` and `scale` in place, keeping their wire forms.
+    pub fn set_precision(&mut self, precision: u64, scale: u64) {
+        set_lenient(&mut self.precision, precision);
+        set_lenient(&mut self.scale, scale);
+    }
+
     /// Sets `truncate` (a bool) in place, keeping a textual form.
     pub fn set_truncate(&mut self, truncate: bool) {
         match &mut self.truncate {
@@ -254,10 +260,7 @@ impl ColumnType {
 
 /// Sets a lenient value, keeping the form of the one it replaces.
 pub(crate) fn set_lenient<T: std::fmt::Display>(slot: &mut Maybe<Lenient<T>>, value: T) {
-    match slot {
-        Maybe::Value(v) => v.set(value),
-        other => *other = Maybe::Value(Lenient::new(value)),
-    }
+    slot.set(value);
 }
 
 #[cfg(test)]

@@ -238,6 +238,22 @@ crate::extra::deserialize_with_extra! {
 }
 
 impl Consolidation {
+    /// The consolidation keys, when they are a list of names (`None` for
+    /// another form, such as the string some tools write; see
+    /// [`Maybe::mistyped`]).
+    pub fn keys(&self) -> Option<&[String]> {
+        self.consolidation_keys.get().map(Vec::as_slice)
+    }
+
+    /// Sets the consolidation keys.
+    pub fn set_keys<I, S>(&mut self, keys: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.consolidation_keys = Maybe::Value(keys.into_iter().map(Into::into).collect());
+    }
+
     /// A consolidation into `schema.table`, deduplicating on `keys`.
     pub fn new<I, S>(schema: impl Into<String>, table: impl Into<String>, keys: I) -> Self
     where
@@ -327,6 +343,54 @@ impl EventType {
     /// The table the events load into, when one is set.
     pub fn table_name(&self) -> Option<&str> {
         self.mapping.get().and_then(|m| m.table_name.as_deref())
+    }
+
+    /// Loads the events into `table` (in the current schema).
+    ///
+    /// ```
+    /// use alooma_types::{EventType, MappingMode};
+    /// let mut et = EventType::new("orders");
+    /// et.set_table_name("orders_v2");
+    /// et.set_schema("analytics");
+    /// et.set_mapping_mode(MappingMode::Flexible);
+    /// et.set_discarded(false);
+    /// assert_eq!(et.table_name(), Some("orders_v2"));
+    /// assert_eq!(et.schema(), Some("analytics"));
+    /// assert!(!et.is_discarded());
+    /// ```
+    pub fn set_table_name(&mut self, table: impl Into<String>) {
+        self.mapping_mut().table_name = Maybe::Value(table.into());
+    }
+
+    /// The schema the events load into, when one is set.
+    pub fn schema(&self) -> Option<&str> {
+        self.mapping.get().and_then(|m| m.schema.as_deref())
+    }
+
+    /// Loads the events into `schema`.
+    pub fn set_schema(&mut self, schema: impl Into<String>) {
+        self.mapping_mut().schema = Maybe::Value(schema.into());
+    }
+
+    /// Whether the whole event type is discarded.
+    pub fn is_discarded(&self) -> bool {
+        self.mapping.get().is_some_and(EventTypeMapping::discarded)
+    }
+
+    /// Discards the event type's events (or stops discarding them), keeping
+    /// the wire form of the flag.
+    pub fn set_discarded(&mut self, discarded: bool) {
+        self.mapping_mut().is_discarded.set(discarded);
+    }
+
+    /// Sets the event type's own mapping mode.
+    pub fn set_mapping_mode(&mut self, mode: MappingMode) {
+        self.mapping_mode = Maybe::Value(mode);
+    }
+
+    /// Consolidates the event type as `consolidation` says.
+    pub fn set_consolidation(&mut self, consolidation: Consolidation) {
+        self.consolidation = Maybe::Value(consolidation);
     }
 }
 
@@ -716,6 +780,25 @@ impl FieldMapping {
         self.is_discarded.get().is_some_and(|b| *b.get())
     }
 
+    /// Loads the field into `column`.
+    pub fn set_column_name(&mut self, column: impl Into<String>) {
+        self.column_name = Maybe::Value(column.into());
+    }
+
+    /// Discards the field (or stops discarding it), keeping the wire form.
+    ///
+    /// ```
+    /// use alooma_types::{ColumnType, FieldMapping};
+    /// let mut m = FieldMapping::mapped("a", ColumnType::new("INT"));
+    /// m.set_discarded(true);
+    /// m.set_column_name("b");
+    /// assert!(m.discarded());
+    /// assert_eq!(m.column_name.as_deref(), Some("b"));
+    /// ```
+    pub fn set_discarded(&mut self, discarded: bool) {
+        self.is_discarded.set(discarded);
+    }
+
     /// Whether the service's auto-mapper made this mapping.
     pub fn is_machine_generated(&self) -> bool {
         self.machine_generated.get().is_some_and(|b| *b.get())
@@ -823,13 +906,30 @@ mod tests {
         for (odd, path) in [
             (r#"{"name":"a","stats":5}"#, "stats"),
             (r#"{"name":"a","stats":{"count":"many"}}"#, "stats.count"),
-            (r#"{"name":"a","usingDefaultMappingMode":"yes"}"#, "usingDefaultMappingMode"),
-            (r#"{"name":"a","consolidation":{"viewSchema":3}}"#, "consolidation.viewSchema"),
-            (r#"{"name":"a","consolidation":{"consolidationKeys":""}}"#, "consolidation.consolidationKeys"),
-            (r#"{"name":"a","consolidation":{"consolidationKeys":"ID"}}"#, "consolidation.consolidationKeys"),
-            (r#"{"name":"a","fields":[{"fieldName":"x","mapping":{"columnType":{"length":"long"}}}]}"#,
-             "fields[0].mapping.columnType.length"),
-            (r#"{"name":"a","fields":[{"fieldName":"x"},7,{"fieldName":"y"}]}"#, "fields"),
+            (
+                r#"{"name":"a","usingDefaultMappingMode":"yes"}"#,
+                "usingDefaultMappingMode",
+            ),
+            (
+                r#"{"name":"a","consolidation":{"viewSchema":3}}"#,
+                "consolidation.viewSchema",
+            ),
+            (
+                r#"{"name":"a","consolidation":{"consolidationKeys":""}}"#,
+                "consolidation.consolidationKeys",
+            ),
+            (
+                r#"{"name":"a","consolidation":{"consolidationKeys":"ID"}}"#,
+                "consolidation.consolidationKeys",
+            ),
+            (
+                r#"{"name":"a","fields":[{"fieldName":"x","mapping":{"columnType":{"length":"long"}}}]}"#,
+                "fields[0].mapping.columnType.length",
+            ),
+            (
+                r#"{"name":"a","fields":[{"fieldName":"x"},7,{"fieldName":"y"}]}"#,
+                "fields",
+            ),
             (r#"{"name":"a","fields":{}}"#, "fields"),
         ] {
             let et: EventType = serde_json::from_str(odd).unwrap();

@@ -93,7 +93,6 @@ pub use from_json::{from_json, JsonError};
 pub use input::*;
 pub use lenient::{Lenient, LenientScalar};
 pub use maybe::Maybe;
-pub use wire::{mistyped_in, Mistyped, MistypedAt, Wire};
 pub use metric::*;
 pub use notification::*;
 pub use output::*;
@@ -104,6 +103,7 @@ pub use settings::*;
 pub use structure::*;
 pub use table::*;
 pub use user::*;
+pub use wire::{mistyped_in, Mistyped, MistypedAt, Wire};
 
 /// A failure of offline work on these models (a mapping edit, a mapping
 /// file that does not decode): the SDK's error type converts any of them

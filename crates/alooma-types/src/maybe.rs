@@ -236,6 +236,36 @@ macro_rules! from_scalar {
 }
 from_scalar!(bool, u8, u16, u32, u64, i32, i64, f64);
 
+impl<T: std::fmt::Display> Maybe<crate::Lenient<T>> {
+    /// Sets the value, keeping the wire form of the one there (a value read
+    /// as `"true"` is written as `"false"`); a key without a value of the
+    /// type gets it typed.
+    ///
+    /// ```
+    /// use alooma_types::{Lenient, Maybe};
+    /// let mut read: Maybe<Lenient<bool>> = serde_json::from_str("\"true\"").unwrap();
+    /// read.set(false);
+    /// assert_eq!(serde_json::to_string(&read).unwrap(), "\"false\"");
+    /// let mut absent: Maybe<Lenient<u64>> = Maybe::Absent;
+    /// absent.set(5);
+    /// assert_eq!(absent, 5u64.into());
+    /// ```
+    pub fn set(&mut self, value: T) {
+        match self.as_mut() {
+            Some(v) => v.set(value),
+            None => *self = Maybe::Value(crate::Lenient::new(value)),
+        }
+    }
+
+    /// The value, copied out of its wrapper.
+    pub fn value(&self) -> Option<T>
+    where
+        T: Copy,
+    {
+        self.get().map(|v| *v.get())
+    }
+}
+
 impl<T> Maybe<Vec<T>> {
     /// The items (none when the key is absent, `null` or mistyped).
     ///

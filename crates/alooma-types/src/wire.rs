@@ -29,8 +29,8 @@
 
 use crate::Maybe;
 use serde::de::value::{
-    BoolDeserializer, BorrowedStrDeserializer, F64Deserializer, I64Deserializer,
-    StrDeserializer, U64Deserializer,
+    BoolDeserializer, BorrowedStrDeserializer, F64Deserializer, I64Deserializer, StrDeserializer,
+    U64Deserializer,
 };
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -163,9 +163,7 @@ pub struct MistypedAt {
 pub fn mistyped_in<T: Serialize + ?Sized>(model: &T) -> Vec<MistypedAt> {
     let previous = COLLECTING.with(|c| c.replace(Some(Vec::new())));
     let written = serde_json::to_value(model);
-    let kept = COLLECTING
-        .with(|c| c.replace(previous))
-        .unwrap_or_default();
+    let kept = COLLECTING.with(|c| c.replace(previous)).unwrap_or_default();
     let mut found = Vec::new();
     if let Ok(tree) = written {
         walk(&tree, &mut String::new(), &kept, &mut found);
@@ -255,10 +253,7 @@ impl<T> Default for LeafVisitor<T> {
 type Scratch = serde::de::value::Error;
 
 impl<T: DeserializeOwned> LeafVisitor<T> {
-    fn scalar<E>(
-        read: Result<T, Scratch>,
-        keep: impl FnOnce() -> Value,
-    ) -> Result<Maybe<T>, E> {
+    fn scalar<E>(read: Result<T, Scratch>, keep: impl FnOnce() -> Value) -> Result<Maybe<T>, E> {
         Ok(match read {
             Ok(v) => Maybe::Value(v),
             Err(_) => Maybe::Mistyped(Mistyped::new(keep())),
@@ -418,9 +413,7 @@ impl<'de, T: ReadObject> Visitor<'de> for ObjectVisitor<T> {
 }
 
 /// Decodes a [`ReadObject`] model under an optional key.
-pub fn decode_object<'de, T: ReadObject, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Maybe<T>, D::Error> {
+pub fn decode_object<'de, T: ReadObject, D: Deserializer<'de>>(d: D) -> Result<Maybe<T>, D::Error> {
     d.deserialize_any(ObjectVisitor::<T>::default())
 }
 
@@ -570,7 +563,18 @@ macro_rules! wire_buffered {
     )+};
 }
 
-wire_leaf!(String, bool, u8, u16, u32, u64, i32, i64, f64, serde_json::Number);
+wire_leaf!(
+    String,
+    bool,
+    u8,
+    u16,
+    u32,
+    u64,
+    i32,
+    i64,
+    f64,
+    serde_json::Number
+);
 
 impl<T: crate::LenientScalar + Serialize + DeserializeOwned> Wire for crate::Lenient<T>
 where

@@ -189,9 +189,8 @@ fn answer_always(body: &'static str) -> u16 {
 fn an_answer_missing_a_required_key_says_so_and_where() {
     // The second event type has no name; the first holds string
     // consolidation keys, which are kept and are no error.
-    let port = answer_always(
-        r#"[{"name":"a","consolidation":{"consolidationKeys":"ID"}},{"fields":[]}]"#,
-    );
+    let port =
+        answer_always(r#"[{"name":"a","consolidation":{"consolidationKeys":"ID"}},{"fields":[]}]"#);
     let out = Emu::bare()
         .args([
             "--base-url",

@@ -339,3 +339,142 @@ fn a_failed_step_exits_non_zero_and_the_next_plan_shows_the_rest() {
     assert_eq!(plan["changes"].as_array().unwrap().len(), 1, "{plan}");
     assert_eq!(plan["changes"][0]["kind"], "notifications");
 }
+
+/// An account whose event types a management tool wrote with string
+/// consolidation keys (`""`, `"ID"`) and a length that is no number: every
+/// command reads it, edits keep the odd values, and a plan after apply is
+/// empty.
+#[test]
+fn an_account_with_string_consolidation_keys_lists_edits_exports_and_converges() {
+    let mut seed: Value = serde_json::from_str(alooma_emulator::Seed::demo_json()).unwrap();
+    let types = seed["event_types"].as_array_mut().unwrap();
+    types[0]["consolidation"]["consolidationKeys"] = Value::from("");
+    types[1]["consolidation"]["consolidationKeys"] = Value::from("ID");
+    types[1]["fields"][0]["mapping"]["columnType"]["length"] = Value::from("sixty-four");
+    let page_view = types[0]["name"].as_str().unwrap().to_owned();
+    let checkout = types[1]["name"].as_str().unwrap().to_owned();
+    let second = types[1]["fields"][1]["fieldName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let emu = Emu::with_seed(alooma_emulator::Seed::from_json(&seed.to_string()).unwrap());
+
+    // Listed and read whole, with the values as the service holds them.
+    let out = emu
+        .cmd()
+        .args(["-o", "json", "event-types", "list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = json(&out);
+    let keys_of = |name: &str| {
+        let et = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|et| et["name"] == name)
+            .unwrap();
+        et["consolidation"]["consolidationKeys"].clone()
+    };
+    assert_eq!(keys_of(&page_view), "");
+    assert_eq!(keys_of(&checkout), "ID");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("checkout.json");
+    let out = emu
+        .cmd()
+        .args(["-o", "json", "mapping", "get", &checkout])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::write(&file, &out.stdout).unwrap();
+
+    // Edited offline: the edit changes what it names, and nothing else.
+    let out = emu
+        .cmd()
+        .args(["mapping", "edit", "--in-place"])
+        .arg(&file)
+        .args(["--discard", &second])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let edited: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(edited["consolidation"]["consolidationKeys"], "ID");
+    assert_eq!(
+        edited["fields"][0]["mapping"]["columnType"]["length"],
+        "sixty-four"
+    );
+    assert_eq!(edited["fields"][1]["mapping"]["isDiscarded"], true);
+
+    // Exported, planned (nothing to do), edited, applied, planned again.
+    let pipeline = tempfile::tempdir().unwrap();
+    let p = pipeline.path().to_str().unwrap();
+    export(&emu, p);
+    let plan = |code: i32| {
+        let out = emu
+            .cmd()
+            .args(["-o", "table", "pipeline", "plan", p, "--detailed-exitcode"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        stdout(&out)
+    };
+    plan(0);
+    let exported = std::fs::read_dir(pipeline.path().join("event-types"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|path| {
+            std::fs::read_to_string(path)
+                .unwrap()
+                .contains("sixty-four")
+        })
+        .expect("the exported file of the event type");
+    let text = std::fs::read_to_string(&exported).unwrap();
+    assert!(text.contains(r#""consolidationKeys": "ID""#), "{text}");
+    let out = emu
+        .cmd()
+        .args(["mapping", "edit", "--in-place"])
+        .arg(&exported)
+        .args(["--discard", &second])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = plan(2);
+    assert!(shown.contains(&checkout), "{shown}");
+    let out = emu
+        .cmd()
+        .args(["pipeline", "apply", p, "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    plan(0);
+
+    // The service got the odd values back unchanged.
+    let out = emu
+        .cmd()
+        .args(["-o", "json", "event-types", "get", &checkout])
+        .output()
+        .unwrap();
+    let live = json(&out);
+    assert_eq!(live["consolidation"]["consolidationKeys"], "ID");
+    let field = |name: &Value| {
+        live["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["fieldName"] == *name)
+            .unwrap()
+            .clone()
+    };
+    let first = field(&seed["event_types"][1]["fields"][0]["fieldName"]);
+    assert_eq!(first["mapping"]["columnType"]["length"], "sixty-four");
+    assert_eq!(
+        field(&Value::from(second.as_str()))["mapping"]["isDiscarded"],
+        true
+    );
+}

@@ -26,12 +26,7 @@ fn get_company_credits() {
     let m = op.decode(answer(200, MONTHLY)).unwrap();
     assert_eq!(m.end_date.as_deref(), Some("2018-11-16"));
     assert!(m.total_credits.is_absent());
-    for body in [
-        "",
-        "{\"company_name\":",
-        "[]",
-        "<html></html>",
-    ] {
+    for body in ["", "{\"company_name\":", "[]", "<html></html>"] {
         assert!(
             matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"
@@ -76,12 +71,7 @@ fn get_used_credits() {
             "{bad}"
         );
     }
-    for body in [
-        "",
-        "[{\"date\":",
-        "{}",
-        "<html></html>",
-    ] {
+    for body in ["", "[{\"date\":", "{}", "<html></html>"] {
         assert!(
             matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"
@@ -124,12 +114,7 @@ fn get_loaded_events_per_table_summary() {
             .build(),
         Err(Error::Build { .. })
     ));
-    for body in [
-        "",
-        "[{\"count\":",
-        "{}",
-        "<html></html>",
-    ] {
+    for body in ["", "[{\"count\":", "{}", "<html></html>"] {
         assert!(
             matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"

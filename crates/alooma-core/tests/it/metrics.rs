@@ -14,11 +14,7 @@ fn malformed_is_an_error<O: Operation>(op: &O)
 where
     O::Output: std::fmt::Debug,
 {
-    for body in [
-        "",
-        "[{\"target\":",
-        "{\"target\":1}",
-    ] {
+    for body in ["", "[{\"target\":", "{\"target\":1}"] {
         let err = op.decode(answer(200, body)).unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{body}: {err}");
     }

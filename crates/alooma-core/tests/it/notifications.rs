@@ -25,11 +25,7 @@ fn get_notifications() {
         n.messages()[0].timestamp.get().map(|t| *t.get()),
         Some(1531288180667)
     );
-    for body in [
-        "",
-        "{\"messages\":[",
-        "<html>oops</html>",
-    ] {
+    for body in ["", "{\"messages\":[", "<html>oops</html>"] {
         assert!(
             matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"
@@ -76,6 +72,9 @@ fn parse_notifications_errors_keeps_only_errors() {
 fn odd_values_are_kept() {
     assert_kept(
         &GetNotifications::new(1531280000),
-        &["{\"messages\":[{\"timestamp\":\"x\"}]}", "{\"messages\":{}}"],
+        &[
+            "{\"messages\":[{\"timestamp\":\"x\"}]}",
+            "{\"messages\":{}}",
+        ],
     );
 }

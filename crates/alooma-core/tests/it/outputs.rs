@@ -120,7 +120,10 @@ fn get_snowflake_config() {
     )
     .unwrap()
     .unwrap();
-    assert_eq!(kept.username.mistyped().unwrap().json(), &serde_json::json!(["u"]));
+    assert_eq!(
+        kept.username.mistyped().unwrap().json(),
+        &serde_json::json!(["u"])
+    );
     let err = sink_config::<SnowflakeConfig>(
         "get_snowflake_config",
         &structure_with("SNOWFLAKE", r#"[1]"#),

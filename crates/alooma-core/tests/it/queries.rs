@@ -18,12 +18,7 @@ fn bad_bodies<O: Operation>(op: &O)
 where
     O::Output: std::fmt::Debug,
 {
-    for body in [
-        "",
-        "{\"1\":",
-        "3",
-        "<html>x</html>",
-    ] {
+    for body in ["", "{\"1\":", "3", "<html>x</html>"] {
         assert!(
             matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"
@@ -197,6 +192,9 @@ fn run_query() {
 
 #[test]
 fn odd_values_are_kept() {
-    assert_kept(&GetQueries, &["[{\"status\":1}]", "{\"1\":{\"error_count\":\"x\"}}"]);
+    assert_kept(
+        &GetQueries,
+        &["[{\"status\":1}]", "{\"1\":{\"error_count\":\"x\"}}"],
+    );
     assert_kept(&GetScheduledQueries, &["[{\"status\":1}]"]);
 }

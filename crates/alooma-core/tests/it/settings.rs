@@ -27,12 +27,7 @@ fn get_settings() {
         "0123456789Puel0J9uQjT4SLbyqQoK/abcdefghi"
     );
     assert!(!format!("{s:?}").contains("Puel0J9"));
-    for body in [
-        "",
-        "{\"email-notifications\":",
-        "[]",
-        "<html></html>",
-    ] {
+    for body in ["", "{\"email-notifications\":", "[]", "<html></html>"] {
         assert!(
             matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"

@@ -142,7 +142,10 @@ fn malformed_answers_are_errors_not_panics() {
     // A required key of another type is an error naming its path, also
     // after a configuration (kept as text) and after kept values.
     for (body, want) in [
-        (r#"{"nodes":[{"id":7,"name":"n","type":"S3"}]}"#, "nodes[0].id"),
+        (
+            r#"{"nodes":[{"id":7,"name":"n","type":"S3"}]}"#,
+            "nodes[0].id",
+        ),
         (
             r#"{"nodes":[{"id":"a","name":"n","type":"S3","configuration":{"k":[1,{"x":2}]}},
                          {"id":"b","name":"m","type":"S3","configuration":{},"deleted":7},
@@ -177,5 +180,8 @@ fn malformed_answers_are_errors_not_panics() {
 
 #[test]
 fn odd_values_are_kept() {
-    assert_kept(&GetStructure, &["{\"nodes\":{}}", "{\"nodes\":[{\"id\":\"a\",\"type\":7}]}"]);
+    assert_kept(
+        &GetStructure,
+        &["{\"nodes\":{}}", "{\"nodes\":[{\"id\":\"a\",\"type\":7}]}"],
+    );
 }

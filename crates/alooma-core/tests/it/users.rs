@@ -18,12 +18,7 @@ fn get_users() {
     assert_eq!(users.len(), 2);
     assert_eq!(users[1].email, "user2@example.com");
     assert_eq!(users[0].is_pending.get().map(|p| *p.get()), Some(false));
-    for body in [
-        "",
-        "[{\"email\":",
-        "{}",
-        "<html>login</html>",
-    ] {
+    for body in ["", "[{\"email\":", "{}", "<html>login</html>"] {
         assert!(
             matches!(op.decode(answer(200, body)), Err(Error::Decode { .. })),
             "{body}"

@@ -46,7 +46,13 @@ async fn v2_queries_carry_their_keys_at_the_top_level_and_keep_the_query_type() 
     assert_eq!(q["last_run_return_code"], Value::Null, "never ran");
     assert_eq!(q["next_run_time"], q["next_processing_time"]);
     let id = q["id"].to_string();
-    let ran = ok(&emu, Method::POST, &format!("v2/consolidation/{id}/run"), None).await;
+    let ran = ok(
+        &emu,
+        Method::POST,
+        &format!("v2/consolidation/{id}/run"),
+        None,
+    )
+    .await;
     assert_eq!(ran["last_run_return_code"], 0);
     assert!(ran["last_run_start_time"].is_string() && ran["enqueue_time"].is_string());
     assert_eq!(ran["next_run_time"], ran["next_processing_time"]);

@@ -540,9 +540,15 @@ fn wrong_types_are_kept_with_their_path() {
 #[test]
 fn required_keys_stay_errors_with_their_path() {
     for (json, path) in [
-        (r#"[{"name":"e"},{"name":"f","fields":[{"fieldName":"a"},{"fields":[]}]}]"#, "[1].fields[1]"),
+        (
+            r#"[{"name":"e"},{"name":"f","fields":[{"fieldName":"a"},{"fields":[]}]}]"#,
+            "[1].fields[1]",
+        ),
         (r#"[{"name":"e"},{"name":5}]"#, "[1].name"),
-        (r#"[{"name":"e","fields":[{"fieldName":["a"]}]}]"#, "[0].fields[0].fieldName"),
+        (
+            r#"[{"name":"e","fields":[{"fieldName":["a"]}]}]"#,
+            "[0].fields[0].fieldName",
+        ),
     ] {
         let mut de = serde_json::Deserializer::from_str(json);
         let err = serde_path_to_error::deserialize::<_, Vec<EventType>>(&mut de).unwrap_err();

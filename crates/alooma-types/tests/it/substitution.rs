@@ -244,7 +244,12 @@ impl<'a> Schemas<'a> {
 fn required(s: &Value) -> Vec<String> {
     s.get("required")
         .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).map(String::from).collect())
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -331,7 +336,9 @@ fn walk(
                         counts.substitutions += 1;
                         match (model.round_trip)(&text) {
                             Ok(back) if back == text => {}
-                            Ok(back) if !present && same_value_and_text(&back, &changed, path, key, &s) => {}
+                            Ok(back)
+                                if !present
+                                    && same_value_and_text(&back, &changed, path, key, &s) => {}
                             Ok(back) => failures.push(format!(
                                 "{} `{}` = {s}: written back differently:\n  {text}\n  {back}",
                                 model.name,
@@ -385,7 +392,13 @@ fn walk(
 
 /// Whether `back` is the document `changed` (keys in any order) and holds
 /// exactly the text of `value` at `key` of the object at `path`.
-fn same_value_and_text(back: &str, changed: &Value, path: &[Step], key: &str, value: &Value) -> bool {
+fn same_value_and_text(
+    back: &str,
+    changed: &Value,
+    path: &[Step],
+    key: &str,
+    value: &Value,
+) -> bool {
     let Ok(mut tree) = serde_json::from_str::<Value>(back) else {
         return false;
     };
@@ -395,11 +408,14 @@ fn same_value_and_text(back: &str, changed: &Value, path: &[Step], key: &str, va
     let Some(Value::Object(object)) = at(&mut tree, path) else {
         return false;
     };
-    object.get(key).map(|v| serde_json::to_string(v).unwrap()) == Some(serde_json::to_string(value).unwrap())
+    object.get(key).map(|v| serde_json::to_string(v).unwrap())
+        == Some(serde_json::to_string(value).unwrap())
 }
 
 fn corpus_documents(name: &str) -> Vec<Value> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus").join(name);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(name);
     let mut docs = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&dir) {
         let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
@@ -433,12 +449,24 @@ fn every_kind_at_every_optional_key_is_written_back_as_read() {
                     serde_json::from_str(&back).unwrap()
                 }
                 other => {
-                    failures.push(format!("{}: the document itself: {other:?}\n  {text}", model.name));
+                    failures.push(format!(
+                        "{}: the document itself: {other:?}\n  {text}",
+                        model.name
+                    ));
                     continue;
                 }
             };
             counts.documents += 1;
-            walk(&model, schemas, &doc, &doc, &root, &mut Vec::new(), &mut counts, &mut failures);
+            walk(
+                &model,
+                schemas,
+                &doc,
+                &doc,
+                &root,
+                &mut Vec::new(),
+                &mut counts,
+                &mut failures,
+            );
         }
     }
     println!("{counts:#?}");
@@ -447,9 +475,17 @@ fn every_kind_at_every_optional_key_is_written_back_as_read() {
         "{} failures (of {} substitutions):\n{}",
         failures.len(),
         counts.substitutions,
-        failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
-    assert!(counts.models >= 40 && counts.substitutions > 10_000, "{counts:?}");
+    assert!(
+        counts.models >= 40 && counts.substitutions > 10_000,
+        "{counts:?}"
+    );
 }
 
 /// Every object schema of the OpenAPI description that is one of this
@@ -492,5 +528,8 @@ fn every_model_of_the_openapi_description_is_covered() {
             missing.push(name.clone());
         }
     }
-    assert!(missing.is_empty(), "models without the substitution test: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "models without the substitution test: {missing:?}"
+    );
 }

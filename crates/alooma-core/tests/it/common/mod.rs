@@ -41,7 +41,10 @@ where
 {
     for body in bodies {
         if let Err(e) = op.decode(ok(body)) {
-            panic!("{}: {body:?} should decode, keeping the odd value: {e}", op.meta().name);
+            panic!(
+                "{}: {body:?} should decode, keeping the odd value: {e}",
+                op.meta().name
+            );
         }
     }
 }
