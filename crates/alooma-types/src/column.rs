@@ -263,6 +263,8 @@ pub(crate) fn set_lenient<T: std::fmt::Display>(slot: &mut Maybe<Lenient<T>>, va
     slot.set(value);
 }
 
+crate::wire_leaf!(TruncateValue);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,5 +315,3 @@ mod tests {
         assert_eq!(serde_json::to_value(&t).unwrap()["length"], "128");
     }
 }
-
-crate::wire_leaf!(TruncateValue);

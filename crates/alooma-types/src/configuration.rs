@@ -251,6 +251,22 @@ impl Visitor<'_> for KeyIs<'_> {
     }
 }
 
+impl crate::Wire for Configuration {
+    /// An object is a configuration; any other JSON value is kept.
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<crate::Maybe<Self>, D::Error> {
+        Ok(match Option::<Box<RawValue>>::deserialize(d)? {
+            None => crate::Maybe::Null,
+            Some(raw) if raw.get().starts_with('{') => crate::Maybe::Value(Configuration {
+                repr: Repr::Text(raw),
+            }),
+            Some(raw) => match serde_json::from_str::<Value>(raw.get()) {
+                Ok(value) => crate::Maybe::Mistyped(crate::Mistyped::new(value)),
+                Err(e) => return Err(de::Error::custom(e)),
+            },
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,21 +361,5 @@ mod tests {
         let built = Configuration::from(map.as_object().unwrap().clone());
         assert_eq!(built.deserialize_into::<P>().unwrap(), P { port: 2 });
         assert!(decoded(r#"{"port":"x"}"#).deserialize_into::<P>().is_err());
-    }
-}
-
-impl crate::Wire for Configuration {
-    /// An object is a configuration; any other JSON value is kept.
-    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<crate::Maybe<Self>, D::Error> {
-        Ok(match Option::<Box<RawValue>>::deserialize(d)? {
-            None => crate::Maybe::Null,
-            Some(raw) if raw.get().starts_with('{') => crate::Maybe::Value(Configuration {
-                repr: Repr::Text(raw),
-            }),
-            Some(raw) => match serde_json::from_str::<Value>(raw.get()) {
-                Ok(value) => crate::Maybe::Mistyped(crate::Mistyped::new(value)),
-                Err(e) => return Err(de::Error::custom(e)),
-            },
-        })
     }
 }

@@ -813,6 +813,13 @@ impl FieldMapping {
     }
 }
 
+impl crate::Wire for FieldStats {
+    /// Any JSON value but `null` is a field's stats.
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Maybe<Self>, D::Error> {
+        Ok(Maybe::from_nullable(Option::<FieldStats>::deserialize(d)?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -989,12 +996,5 @@ mod tests {
         assert_eq!(m, MappingMode::Other("NEW".into()));
         let e = serde_json::from_str::<MappingMode>("7").unwrap_err();
         assert!(e.to_string().contains("a string (MappingMode)"), "{e}");
-    }
-}
-
-impl crate::Wire for FieldStats {
-    /// Any JSON value but `null` is a field's stats.
-    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Maybe<Self>, D::Error> {
-        Ok(Maybe::from_nullable(Option::<FieldStats>::deserialize(d)?))
     }
 }

@@ -536,6 +536,8 @@ pub struct InputSleepTime {
     pub extra: Extra,
 }
 
+crate::wire_buffered!(InputJob);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -579,5 +581,3 @@ mod tests {
         }
     }
 }
-
-crate::wire_buffered!(InputJob);

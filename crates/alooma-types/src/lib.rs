@@ -26,9 +26,18 @@
 //!    forms decode, the typed accessors (`column_type.length()` →
 //!    `Option<u64>`) give the value, and encoding gives back the same form.
 //!    Numbers keep their exact JSON spelling (an integer stays an integer).
-//! 4. **Wrong types stay errors.** A value that reads as nothing the key
-//!    can hold (`"length": "long"`, `"fields": 5`) fails to decode, and
-//!    every decoder of the SDK (online, offline, CLI) names its JSON path.
+//! 4. **Keep exactly what does not fit; type what does.** A value of an
+//!    optional key that reads as nothing the key can hold (`"length":
+//!    "long"`, `"fields": 5`, `"consolidationKeys": ""`) is not refused: it
+//!    is kept as read ([`Maybe::Mistyped`]) and written back unchanged, so
+//!    one odd key never fails a whole answer. `get()` then gives `None`,
+//!    [`Maybe::mistyped`] gives the JSON, and [`mistyped_in`] lists every
+//!    kept value of a model with its JSON path. Only a required key that is
+//!    missing or of another type is a decode error, and every decoder of
+//!    the SDK (online, offline, CLI) names its JSON path. How each kind is
+//!    read in one pass is in [`wire`]: a model with required keys under an
+//!    optional key is an error when the object holds any key of the model,
+//!    and is kept when it holds none (`{}`).
 //!
 //! Besides, every object keeps the keys it does not model in an [`Extra`]
 //! map, sent back unchanged; enums of known wire values ([`MappingMode`],
@@ -49,6 +58,11 @@
 //! let column = et.fields()[0].field_mapping().unwrap().column_type().unwrap();
 //! assert_eq!(column.length(), Some(1024));
 //! assert_eq!(column.truncate, Maybe::Null);
+//! // A key of another type is kept, and written back as it came.
+//! let odd: EventType = serde_json::from_str(
+//!     r#"{"name":"orders","consolidation":{"consolidationKeys":"ID"}}"#).unwrap();
+//! assert!(odd.consolidation.get().unwrap().consolidation_keys.is_mistyped());
+//! assert_eq!(alooma_types::mistyped_in(&odd)[0].path, "consolidation.consolidationKeys");
 //! let back = serde_json::to_value(&et).unwrap();
 //! assert_eq!(back, serde_json::from_str::<serde_json::Value>(json).unwrap());
 //! ```

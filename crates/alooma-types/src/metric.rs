@@ -148,6 +148,8 @@ impl MetricSeries {
     }
 }
 
+crate::wire_buffered!(Datapoint);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +179,3 @@ mod tests {
         assert!(!MetricName::from("NOPE").is_known());
     }
 }
-
-crate::wire_buffered!(Datapoint);

@@ -512,6 +512,9 @@ impl<'de> Deserialize<'de> for ScheduledQueries {
     }
 }
 
+crate::wire_leaf!(QueryId);
+crate::wire_buffered!(QueryConfiguration);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -552,6 +555,3 @@ mod tests {
         assert_eq!(serde_json::to_string(&kept).unwrap(), r#"[{"status":3}]"#);
     }
 }
-
-crate::wire_leaf!(QueryId);
-crate::wire_buffered!(QueryConfiguration);

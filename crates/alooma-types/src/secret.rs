@@ -282,6 +282,8 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
+crate::wire_leaf!(Secret);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,5 +337,3 @@ mod tests {
         assert_eq!(serde_json::to_value(&s).unwrap(), "p@ss");
     }
 }
-
-crate::wire_leaf!(Secret);

@@ -342,6 +342,8 @@ impl S3RetentionOptions {
     }
 }
 
+crate::wire_buffered!(EmailNotifications, S3Retention);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,5 +362,3 @@ mod tests {
         }
     }
 }
-
-crate::wire_buffered!(EmailNotifications, S3Retention);

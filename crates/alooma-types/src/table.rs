@@ -234,6 +234,8 @@ impl Schema {
     }
 }
 
+crate::wire_buffered!(Column);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +254,3 @@ mod tests {
         }
     }
 }
-
-crate::wire_buffered!(Column);
