@@ -774,7 +774,7 @@ async fn auto_map_clear_stats_and_tables_in_a_schema() {
         call(&emu, Method::DELETE, "event-types/orders/clear-stats", None)
             .await
             .status,
-        200
+        204
     );
     assert_eq!(
         get_ok(&emu, "event-types/orders").await["stats"],

@@ -1,0 +1,7 @@
+//! alooma-engine's integration tests: the Code Engine runner against a
+//! real CPython (`python3`, or `ALOOMA_PYTHON`).
+
+// Integration tests: unwrap, expect and panic are how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod runner;
