@@ -1,21 +1,147 @@
 //! Code Engine: `transform/functions…`, `transform/v2/functions…`,
 //! `transform/defaults`, `code-engine/requirements`.
+//!
+//! Test runs execute the code for real, in CPython, through
+//! `alooma_engine`'s runner, as the service did for whoever held the
+//! account's key: the emulator listens on loopback by default, and
+//! [`CodeExecution::disabled`] (`--no-code-execution`) turns execution off
+//! (test runs then answer 501). Deploying modules loads them first: a
+//! syntax error or an exception at import is a 400 naming the module and
+//! the line, and nothing is stored.
 
+use alooma_engine::code_engine::{CodeEngine, Config, Modules, Run, Transformed};
+use alooma_engine::EngineError;
+use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::sync::{Arc, OnceLock};
 
 use crate::model::{Language, Module};
 use crate::reply::{ApiError, Outcome, Reply, Req};
-use crate::state::{State, DEFAULT_TRANSFORM_CODE, EVENT_DROPPING_TRANSFORM_CODE};
+use crate::state::{State, DEFAULT_TRANSFORM_CODE};
 
-const RUN_OUTPUT: &str =
-    "emulator: transforms are not executed by the emulator; the sample is returned unchanged\n";
-const DROP_OUTPUT: &str =
-    "emulator: transforms are not executed by the emulator; the event-dropping transform drops the sample\n";
+/// Whether test runs execute Code Engine code, and with which engine.
+///
+/// By default they do, with one engine per process shared by every
+/// emulator that does not bring its own (the interpreter is `python3`, or
+/// `ALOOMA_PYTHON`); its workers start on the first test run.
+///
+/// ```
+/// use alooma_emulator::CodeExecution;
+/// assert!(CodeExecution::default().is_enabled());
+/// assert!(!CodeExecution::disabled().is_enabled());
+/// ```
+#[derive(Clone)]
+pub struct CodeExecution(Option<Arc<CodeEngine>>);
+
+impl CodeExecution {
+    /// Code runs on `engine`.
+    pub fn with_engine(engine: Arc<CodeEngine>) -> Self {
+        CodeExecution(Some(engine))
+    }
+
+    /// Code runs on a new engine configured by `config` (another
+    /// interpreter, other limits).
+    pub fn with_config(config: Config) -> Self {
+        CodeExecution(Some(Arc::new(CodeEngine::new(config))))
+    }
+
+    /// Code never runs: test runs answer 501, deploys store code unchecked.
+    pub fn disabled() -> Self {
+        CodeExecution(None)
+    }
+
+    /// Whether code runs.
+    pub fn is_enabled(&self) -> bool {
+        self.0.is_some()
+    }
+
+    fn engine(&self) -> Result<&CodeEngine, ApiError> {
+        self.0.as_deref().ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_IMPLEMENTED,
+                "this emulator runs without code execution (--no-code-execution): \
+                 Code Engine test runs are not available",
+            )
+        })
+    }
+}
+
+impl Default for CodeExecution {
+    fn default() -> Self {
+        static SHARED: OnceLock<Arc<CodeEngine>> = OnceLock::new();
+        CodeExecution(Some(Arc::clone(
+            SHARED.get_or_init(|| Arc::new(CodeEngine::new(Config::default()))),
+        )))
+    }
+}
+
+impl std::fmt::Debug for CodeExecution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(engine) => write!(f, "CodeExecution({:?})", engine.config().python),
+            None => f.write_str("CodeExecution(disabled)"),
+        }
+    }
+}
+
+/// An engine failure that is not the code's: no interpreter, a worker
+/// that would not start.
+fn engine_error(e: EngineError) -> ApiError {
+    match e {
+        EngineError::Load(code) => ApiError::bad_request(format!(
+            "the Code Engine modules do not load: {code}\n{}",
+            code.error_message()
+        )),
+        other => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("{other} (or start the emulator with --no-code-execution)"),
+        ),
+    }
+}
+
+/// The answer of a test run: `{output, result, runtime, notifications}`;
+/// a failure is `{"errorMessage": traceback}` in `result`, and one
+/// `ERROR` notification naming the exception, the module and the line.
+fn run_answer(run: &Run) -> Value {
+    let notifications = match &run.result {
+        Transformed::Failed(e) => json!([{
+            "level": "ERROR",
+            "type": "CODE_ENGINE_ERROR",
+            "description": e.to_string(),
+            "data": {"errorType": e.error_type, "module": e.module, "line": e.line, "cause": e.cause.as_str()},
+        }]),
+        _ => json!([]),
+    };
+    json!({
+        "output": run.output,
+        "result": run.result.to_json(),
+        "runtime": (run.runtime_ms * 1000.0).round() / 1000.0,
+        "notifications": notifications,
+    })
+}
+
+/// The deployed modules as the engine's.
+fn deployed(state: &State) -> Modules {
+    let mut modules: Modules = state.modules.iter().map(|(n, c)| (n.as_str(), c.as_str())).collect();
+    if !state.modules.contains_key("main") {
+        modules.insert("main", DEFAULT_TRANSFORM_CODE);
+    }
+    modules
+}
+
+/// Deploys `modules` on the engine (when code runs) to check that they
+/// load.
+fn check_loads(state: &State, modules: &Modules) -> Result<(), ApiError> {
+    if let Ok(engine) = state.code.engine() {
+        engine.deploy(modules).map_err(engine_error)?;
+    }
+    Ok(())
+}
 
 /// The body of `POST transform/functions/run`.
 #[derive(Deserialize)]
-struct Run {
+struct Run1 {
     sample: Value,
     #[serde(default)]
     code: Option<String>,
@@ -69,6 +195,9 @@ pub(crate) fn set_one(state: &mut State, req: &Req<'_>, name: &str) -> Outcome {
             "the body's `functionName` does not match the path",
         ));
     }
+    let mut next = deployed(state);
+    next.insert(name, body.code.as_str());
+    check_loads(state, &next)?;
     state.modules.insert(name.to_owned(), body.code.clone());
     Ok(Reply::json(json!(module(name, &body.code))))
 }
@@ -80,6 +209,11 @@ pub(crate) fn set_many(state: &mut State, req: &Req<'_>) -> Outcome {
     for m in &modules {
         parsed.push((name_of(m)?.to_owned(), m.code.clone()));
     }
+    let mut next = deployed(state);
+    for (n, c) in &parsed {
+        next.insert(n.as_str(), c.as_str());
+    }
+    check_loads(state, &next)?;
     let answer: Vec<Module> = parsed.iter().map(|(n, c)| module(n, c)).collect();
     state.modules.extend(parsed);
     Ok(Reply::json(json!(answer)))
@@ -104,120 +238,36 @@ pub(crate) fn requirements(state: &State) -> Outcome {
     Ok(Reply::json(json!(state.requirements)))
 }
 
-/// `POST transform/functions/run`: a test run of the given code, or of
-/// the deployed `main` module.
+/// `POST transform/functions/run`: a test run of the given code as
+/// `main` (the deployed modules beside it, so that it can import them), or
+/// of the deployed modules.
 pub(crate) fn run(state: &State, req: &Req<'_>) -> Outcome {
-    let body: Run = req.body()?;
-    let code = match &body.code {
-        Some(code) => code.as_str(),
-        None => state
-            .modules
-            .get("main")
-            .map(String::as_str)
-            .unwrap_or(DEFAULT_TRANSFORM_CODE),
-    };
-    check_code(code)?;
-    Ok(Reply::json(run_result(code, &body.sample)))
+    let body: Run1 = req.body()?;
+    let engine = state.code.engine()?;
+    let mut modules = deployed(state);
+    if let Some(code) = &body.code {
+        modules.insert("main", code.as_str());
+    }
+    let run = engine
+        .test_run(&modules, body.sample)
+        .map_err(engine_error)?;
+    Ok(Reply::json(run_answer(&run)))
 }
 
-/// `POST transform/v2/functions/run`: a test run of the given modules, or
-/// of the deployed ones.
+/// `POST transform/v2/functions/run`: a test run of the given modules (each
+/// replacing the deployed module of its name, the others kept), or of the
+/// deployed ones.
 pub(crate) fn run_v2(state: &State, req: &Req<'_>) -> Outcome {
     let body: RunModules = req.body()?;
-    let main = match &body.modules {
-        None => state.modules.get("main").cloned(),
-        Some(modules) => {
-            let mut main = None;
-            for m in modules {
-                if m.function_name.as_deref() == Some("main") {
-                    main = Some(m.code.clone());
-                }
-            }
-            main
-        }
-    };
-    let code = main.unwrap_or_else(|| DEFAULT_TRANSFORM_CODE.to_owned());
-    check_code(&code)?;
-    if let Some(modules) = &body.modules {
-        for m in modules {
-            check_brackets(&m.code)?;
-        }
+    let engine = state.code.engine()?;
+    let mut modules = deployed(state);
+    for m in body.modules.iter().flatten() {
+        modules.insert(name_of(m)?, m.code.as_str());
     }
-    Ok(Reply::json(run_result(&code, &body.sample)))
-}
-
-/// What the emulator can tell about code without running it: the main
-/// module must define `transform(event)`, and brackets must balance (the
-/// service answers such code with the Python error).
-fn check_code(code: &str) -> Result<(), ApiError> {
-    if !code
-        .lines()
-        .any(|l| l.trim_start().starts_with("def transform("))
-    {
-        return Err(ApiError::bad_request(
-            "NameError: name 'transform' is not defined (the main module must define transform(event))",
-        ));
-    }
-    check_brackets(code)
-}
-
-/// `SyntaxError` for brackets that do not balance (strings and comments
-/// skipped).
-fn check_brackets(code: &str) -> Result<(), ApiError> {
-    let mut stack = Vec::new();
-    for (n, line) in code.lines().enumerate() {
-        let mut quote: Option<char> = None;
-        let mut escaped = false;
-        for c in line.chars() {
-            match quote {
-                Some(q) => {
-                    if escaped {
-                        escaped = false;
-                    } else if c == '\\' {
-                        escaped = true;
-                    } else if c == q {
-                        quote = None;
-                    }
-                }
-                None => match c {
-                    '#' => break,
-                    '\'' | '"' => quote = Some(c),
-                    '(' | '[' | '{' => stack.push((c, n + 1)),
-                    ')' | ']' | '}' => {
-                        let open = match c {
-                            ')' => '(',
-                            ']' => '[',
-                            _ => '{',
-                        };
-                        if stack.pop().map(|(o, _)| o) != Some(open) {
-                            return Err(ApiError::bad_request(format!(
-                                "SyntaxError: unmatched '{c}' (line {})",
-                                n + 1
-                            )));
-                        }
-                    }
-                    _ => {}
-                },
-            }
-        }
-    }
-    match stack.pop() {
-        Some((c, line)) => Err(ApiError::bad_request(format!(
-            "SyntaxError: '{c}' was never closed (line {line})"
-        ))),
-        None => Ok(()),
-    }
-}
-
-fn run_result(code: &str, sample: &Value) -> Value {
-    let dropped = code == EVENT_DROPPING_TRANSFORM_CODE;
-    // A small deterministic "runtime" in milliseconds.
-    let runtime = 1 + (code.len() + sample.to_string().len()) % 9;
-    json!({
-        "output": if dropped { DROP_OUTPUT } else { RUN_OUTPUT },
-        "result": if dropped { Value::Null } else { sample.clone() },
-        "runtime": runtime,
-    })
+    let run = engine
+        .test_run(&modules, body.sample)
+        .map_err(engine_error)?;
+    Ok(Reply::json(run_answer(&run)))
 }
 
 crate::router::route_table! {

@@ -19,6 +19,7 @@ use crate::persist::Snapshot;
 use crate::seed::Seed;
 use crate::server::{self, lock, Shared, Tenant};
 use crate::state::State;
+use crate::code_engine::CodeExecution;
 use crate::transitions::Transitions;
 use crate::EmulatorError;
 
@@ -79,6 +80,10 @@ pub struct EmulatorConfig {
     pub state_file: Option<PathBuf>,
     /// Faults injected from the start.
     pub faults: Vec<Fault>,
+    /// Whether test runs execute Code Engine code, and with which engine
+    /// (by default a real CPython, `python3` or `ALOOMA_PYTHON`; see
+    /// [`CodeExecution`]).
+    pub code: CodeExecution,
 }
 
 /// One more account of an emulator: its name, key, login and seed.
@@ -167,6 +172,7 @@ impl Default for EmulatorConfig {
             transitions: Transitions::default(),
             state_file: None,
             faults: Vec::new(),
+            code: CodeExecution::default(),
         }
     }
 }
@@ -188,6 +194,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("transitions", &self.transitions)
             .field("state_file", &self.state_file)
             .field("faults", &self.faults)
+            .field("code", &self.code)
             .finish()
     }
 }
@@ -285,6 +292,13 @@ impl EmulatorBuilder {
     /// The clock ([`Clock::manual`] makes time move only when told).
     pub fn clock(mut self, clock: Clock) -> Self {
         self.config.clock = clock;
+        self
+    }
+
+    /// Whether test runs execute Code Engine code, and with which engine
+    /// ([`CodeExecution::disabled`]: they answer 501).
+    pub fn code_execution(mut self, code: CodeExecution) -> Self {
+        self.config.code = code;
         self
     }
 
@@ -405,6 +419,7 @@ impl Emulator {
                 Some(mut s) => {
                     s.clock = config.clock.clone();
                     s.transitions = config.transitions.clone();
+                    s.code = config.code.clone();
                     s
                 }
                 None => State::from_seed_with(
@@ -413,6 +428,10 @@ impl Emulator {
                     config.clock.clone(),
                     config.transitions.clone(),
                 )
+                .map(|mut s| {
+                    s.code = config.code.clone();
+                    s
+                })
                 .map_err(|e| match e {
                     EmulatorError::Seed(why) if a.account != config.account => {
                         EmulatorError::Seed(format!("account {}: {why}", a.account))

@@ -103,6 +103,7 @@ mod tables;
 mod web;
 
 pub use clock::Clock;
+pub use code_engine::CodeExecution;
 pub use emulator::{
     serve, serve_with, AccountConfig, Emulator, EmulatorBuilder, EmulatorConfig, DEFAULT_ACCOUNT,
     DEFAULT_API_KEY, DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_BODY_BYTES,

@@ -120,6 +120,7 @@ impl Shared {
                 let mut state = lock(&tenant.state);
                 restored.clock = state.clock.clone();
                 restored.transitions = state.transitions.clone();
+                restored.code = state.code.clone();
                 *state = restored;
             }
         }

@@ -160,6 +160,9 @@ pub struct State {
     /// How state moves over time.
     #[serde(skip)]
     pub(crate) transitions: Transitions,
+    /// Whether and how Code Engine code runs.
+    #[serde(skip)]
+    pub(crate) code: crate::code_engine::CodeExecution,
 }
 
 impl State {
@@ -229,6 +232,7 @@ impl State {
             next_id: 1,
             clock,
             transitions,
+            code: crate::code_engine::CodeExecution::default(),
         };
         for node in &seed.nodes {
             if state.nodes.iter().any(|n| n.id == node.id) {

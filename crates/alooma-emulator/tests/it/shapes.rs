@@ -218,11 +218,34 @@ async fn transform_test_runs() {
     )
     .await;
     assert_eq!(r["result"], sample);
-    assert!(r["output"]
-        .as_str()
-        .unwrap()
-        .contains("not executed by the emulator"));
+    assert_eq!(r["output"], "");
+    assert_eq!(r["notifications"], json!([]));
     assert!(r["runtime"].as_f64().unwrap() < 100.0);
+
+    // The code runs for real: what it prints is the output, what it
+    // returns the result.
+    let changed = ok(
+        &emu,
+        Method::POST,
+        "transform/functions/run",
+        Some(json!({"code": "def transform(event):\n    print('b is', event['nested']['b'])\n    event['a'] += 41\n    return event",
+                    "sample": sample})),
+    )
+    .await;
+    assert_eq!(changed["result"]["a"], 42);
+    assert_eq!(changed["output"], "b is [1, 2]\n");
+    // An exception: the traceback in `result.errorMessage`, a notification.
+    let failed = ok(
+        &emu,
+        Method::POST,
+        "transform/functions/run",
+        Some(json!({"code": "def transform(event):\n    return event['missing']", "sample": sample})),
+    )
+    .await;
+    let message = failed["result"]["errorMessage"].as_str().unwrap();
+    assert!(message.contains("File \"main\", line 2, in transform"), "{message}");
+    assert!(message.ends_with("KeyError: 'missing'\n"), "{message}");
+    assert_eq!(failed["notifications"][0]["level"], "ERROR");
 
     let dropped = ok(
         &emu,
@@ -233,15 +256,17 @@ async fn transform_test_runs() {
     .await;
     assert!(dropped["result"].is_null());
 
-    // Without code, the deployed main module is "run".
+    // Without code, the deployed modules run (the seed's `main` imports
+    // `utils` and normalises the user's email).
+    let event = json!({"user": {"email": " Ann@Example.COM "}, "_metadata": {"event_type": "page_view"}});
     let deployed = ok(
         &emu,
         Method::POST,
         "transform/functions/run",
-        Some(json!({"sample": sample})),
+        Some(json!({"sample": event})),
     )
     .await;
-    assert_eq!(deployed["result"], sample);
+    assert_eq!(deployed["result"]["user"]["email"], "ann@example.com");
 
     let v2 = ok(
         &emu,
@@ -271,6 +296,52 @@ async fn transform_test_runs() {
     )
     .await
     .assert_error(400);
+    // A syntax error in a test run is the run's error, naming the line.
+    let syntax = ok(
+        &emu,
+        Method::POST,
+        "transform/functions/run",
+        Some(json!({"code": "def transform(event):\n    return event[", "sample": sample})),
+    )
+    .await;
+    let message = syntax["result"]["errorMessage"].as_str().unwrap();
+    assert!(message.contains("SyntaxError") && message.contains("line 2"), "{message}");
+    // Deploying it is refused, naming the module and the line.
+    let refused = call(
+        &emu,
+        Method::POST,
+        "transform/v2/functions",
+        Some(json!([{"language": "PYTHON", "functionName": "main", "code": "def transform(event):\n    return event["}])),
+    )
+    .await;
+    refused.assert_error(400);
+    assert!(refused.text().contains("main, line 2"), "{}", refused.text());
+}
+
+#[tokio::test]
+async fn without_code_execution_test_runs_answer_501() {
+    let emu = Emulator::builder()
+        .code_execution(alooma_emulator::CodeExecution::disabled())
+        .start()
+        .await
+        .unwrap();
+    let r = call(
+        &emu,
+        Method::POST,
+        "transform/v2/functions/run",
+        Some(json!({"sample": {"a": 1}})),
+    )
+    .await;
+    r.assert_error(501);
+    assert!(r.text().contains("--no-code-execution"), "{}", r.text());
+    // Deploys store the code (unchecked).
+    ok(
+        &emu,
+        Method::POST,
+        "transform/v2/functions",
+        Some(json!([{"language": "PYTHON", "functionName": "main", "code": "def transform(e):\n    return e"}])),
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -30,6 +30,11 @@ impl Resp {
         })
     }
 
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
     /// Asserts a JSON error body with this status.
     pub fn assert_error(&self, status: u16) {
         assert_eq!(
