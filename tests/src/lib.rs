@@ -290,3 +290,63 @@ pub mod coverage {
         }
     }
 }
+
+/// Python for the tests that drive Python tools.
+pub mod python {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
+    /// The interpreter the Code Engine uses: `ALOOMA_PYTHON`, else
+    /// `python3`.
+    pub fn interpreter() -> PathBuf {
+        std::env::var_os("ALOOMA_PYTHON")
+            .filter(|p| !p.is_empty())
+            .map_or_else(|| PathBuf::from("python3"), PathBuf::from)
+    }
+
+    /// A virtualenv in `dir` with the reference client (`alooma==0.4.16`
+    /// from PyPI) installed: made on first use, kept for later runs. Its
+    /// `python`.
+    ///
+    /// # Panics
+    ///
+    /// When the virtualenv cannot be made or PyPI cannot be reached (CI
+    /// reaches it).
+    pub fn reference_client(dir: &Path) -> PathBuf {
+        let python = dir.join("bin/python");
+        let marker = dir.join(".alooma-0.4.16-installed");
+        if marker.exists() {
+            return python;
+        }
+        let _ = std::fs::remove_dir_all(dir);
+        let run = |cmd: &mut Command, what: &str| match cmd.output() {
+            Ok(out) if out.status.success() => {}
+            Ok(out) => panic!(
+                "{what} failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+            Err(e) => panic!("{what} could not start: {e}"),
+        };
+        run(
+            Command::new(interpreter()).args(["-m", "venv"]).arg(dir),
+            "python3 -m venv",
+        );
+        run(
+            Command::new(&python).args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "alooma==0.4.16",
+                "requests",
+            ]),
+            "pip install alooma==0.4.16",
+        );
+        if let Err(e) = std::fs::write(&marker, "") {
+            panic!("{}: {e}", marker.display());
+        }
+        python
+    }
+}

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 const EVENT_TYPE: &str = "orders";
 
 /// The transform the demo deploys.
-const TRANSFORM: &str = "def transform(event):\n\tevent['seen_by_demo'] = True\n\treturn event\n";
+/// The demo's transform: drops test orders, adds a total, says what it did.
+const TRANSFORM: &str = "def transform(event):\n\tif event.get('test'):\n\t\tprint('dropping test order', event['id'])\n\t\treturn None\n\tevent['total'] = event['price'] * event['qty']\n\tprint('order', event['id'], 'total', event['total'])\n\treturn event\n";
 
 /// Runs the demo.
 pub async fn run() -> Result<(), CliError> {
@@ -135,7 +136,7 @@ async fn walk(client: &Client) -> Result<(), CliError> {
     }
     say("   stored and read back: identical")?;
 
-    step(4, "deploy a Code Engine module and test it on a sample (set_code_engine_code, test_code_engine_code)")?;
+    step(4, "deploy a Code Engine module and run it on two samples in Python (set_code_engine_code, test_code_engine_code)")?;
     let mut modules = client.get_code_engine_code().await?;
     modules.insert("main".to_owned(), TRANSFORM.to_owned());
     client.set_code_engine_code(&modules).await?;
@@ -145,18 +146,38 @@ async fn walk(client: &Client) -> Result<(), CliError> {
             "the deployed main module is not the one sent",
         ));
     }
-    let sample = json!({"id": 42, "status": "paid", "_metadata": {"event_type": EVENT_TYPE}});
-    let run = client.test_code_engine_code(sample.clone(), None).await?;
-    say(&format!("   sample:  {sample}"))?;
-    say(&format!(
-        "   result:  {}",
-        match &run.result {
+    // The emulator runs the code in a real Python interpreter.
+    let order = json!({"id": 42, "price": 2.5, "qty": 4, "_metadata": {"event_type": EVENT_TYPE}});
+    let test = json!({"id": 43, "test": true, "price": 1, "qty": 1, "_metadata": {"event_type": EVENT_TYPE}});
+    for sample in [order, test] {
+        let run = client.test_code_engine_code(sample.clone(), None).await?;
+        say(&format!("   sample:  {sample}"))?;
+        let result = match &run.result {
             alooma::types::Maybe::Value(v) => v.to_string(),
-            alooma::types::Maybe::Null => "null (dropped)".to_owned(),
+            alooma::types::Maybe::Null => "null (the transform dropped it)".to_owned(),
             _ => "(none)".to_owned(),
+        };
+        say(&format!("   result:  {result}"))?;
+        say(&format!(
+            "   output:  {}   runtime: {:.3} ms",
+            run.output.as_deref().unwrap_or("").trim_end(),
+            run.runtime_ms().unwrap_or(0.0)
+        ))?;
+        let expected = if sample["test"] == true {
+            serde_json::Value::Null
+        } else {
+            json!(10.0)
+        };
+        let got = match &run.result {
+            alooma::types::Maybe::Value(v) => v["total"].clone(),
+            _ => serde_json::Value::Null,
+        };
+        if got != expected {
+            return Err(CliError::failed(format!(
+                "the test run gave {result}, not what Python gives (total {expected})"
+            )));
         }
-    ))?;
-    say("   (the emulator never executes code: it answers the sample unchanged)")?;
+    }
 
     step(5, "read metrics (last hour)")?;
     let incoming = client.get_incoming_events_count(60).await?;

@@ -5,9 +5,9 @@
 //! `alooma_engine`'s runner, as the service did for whoever held the
 //! account's key: the emulator listens on loopback by default, and
 //! [`CodeExecution::disabled`] (`--no-code-execution`) turns execution off
-//! (test runs then answer 501). Deploying modules loads them first: a
-//! syntax error or an exception at import is a 400 naming the module and
-//! the line, and nothing is stored.
+//! (test runs then answer 501). Deploying modules compiles them first: a
+//! syntax error is a 400 naming the module and the line, and nothing is
+//! stored.
 
 use alooma_engine::code_engine::{CodeEngine, Config, Modules, Run, Transformed};
 use alooma_engine::EngineError;
@@ -130,11 +130,12 @@ fn deployed(state: &State) -> Modules {
     modules
 }
 
-/// Deploys `modules` on the engine (when code runs) to check that they
-/// load.
+/// Compiles `modules` on the engine (when code runs): a syntax error is
+/// refused, naming the module and the line. Nothing runs: a module may
+/// import what only the next deploy adds, and `main` may come later.
 fn check_loads(state: &State, modules: &Modules) -> Result<(), ApiError> {
     if let Ok(engine) = state.code.engine() {
-        engine.deploy(modules).map_err(engine_error)?;
+        engine.check_syntax(modules).map_err(engine_error)?;
     }
     Ok(())
 }

@@ -199,16 +199,28 @@ async fn test_code_engine_code_runs_modules() {
         .await
         .unwrap();
     assert_eq!(dropped.event(), None);
-    let deployed = c.test_code_engine_code(sample.clone(), None).await.unwrap();
-    assert_eq!(deployed.event(), Some(&sample));
-    assert_eq!(count(&emu, "POST", "transform/v2/functions/run"), 2);
-    assert_eq!(count(&emu, "GET", "transform/functions"), 1);
+    // The deployed modules (the seed's `main` imports `utils`) run for real.
+    let event = json!({"user": {"email": " Ann@Example.COM "}, "_metadata": {"event_type": "page_view"}});
+    let deployed = c.test_code_engine_code(event, None).await.unwrap();
+    assert_eq!(
+        deployed.event().unwrap()["user"]["email"],
+        "ann@example.com"
+    );
+    // Without `_metadata`, the seed's `main` raises, as Python does.
+    let failed = c.test_code_engine_code(sample.clone(), None).await.unwrap();
+    let message = failed.event().unwrap()["errorMessage"].as_str().unwrap();
+    assert!(message.ends_with("KeyError: '_metadata'\n"), "{message}");
+    assert_eq!(count(&emu, "POST", "transform/v2/functions/run"), 3);
+    assert_eq!(count(&emu, "GET", "transform/functions"), 2);
 }
 
 #[tokio::test]
 async fn test_transform_all_samples_filters_by_type_and_status() {
     let emu = start().await;
     let c = client(&emu);
+    c.set_code_engine_code(&modules(&[("main", DEFAULT_CODE)]))
+        .await
+        .unwrap();
     let all = c.test_transform_all_samples(None, &[]).await.unwrap();
     assert_eq!(all.len(), 7);
     assert!(all.iter().all(|s| s.result.is_some()));
@@ -275,4 +287,84 @@ async fn deprecated_transform_calls_read_set_and_delete_one_module() {
         .await
         .unwrap_err()
         .is_not_found());
+}
+
+/// The Code Engine cases (`tests/data/code_engine_cases.json`: real
+/// transforms' shapes) run through the SDK's and the reference client's
+/// `test_code_engine_code` against the emulator give exactly what CPython
+/// gives when it imports the same modules and calls `transform` on a copy
+/// of the sample.
+#[tokio::test(flavor = "multi_thread")]
+async fn test_runs_give_what_cpython_gives_through_the_sdk_and_the_reference_client() {
+    let cases_path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/code_engine_cases.json");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/code_engine_cases.py");
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(cases_path).unwrap()).unwrap();
+    let run_script = |python: std::path::PathBuf, args: Vec<String>| {
+        tokio::task::spawn_blocking(move || {
+            let out = std::process::Command::new(python)
+                .arg(script)
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap()
+        })
+    };
+    let cpython = run_script(
+        alooma_tests::python::interpreter(),
+        vec!["cpython".into(), cases_path.into()],
+    )
+    .await
+    .unwrap();
+    assert_eq!(cpython.len(), cases.len());
+
+    let emu = start().await;
+    let c = client(&emu);
+    for (case, expected) in cases.iter().zip(&cpython) {
+        let modules: BTreeMap<String, String> =
+            serde_json::from_value(case["modules"].clone()).unwrap();
+        let answer = c
+            .test_code_engine_code(case["sample"].clone(), Some(&modules))
+            .await
+            .unwrap();
+        let result = answer.result.get().cloned().unwrap_or(serde_json::Value::Null);
+        let ours = match result.get("errorMessage").and_then(|m| m.as_str()) {
+            Some(message) => {
+                let last = message.trim_end().lines().last().unwrap_or_default();
+                // `main.BadEvent: …` names the class as CPython prints it.
+                let kind = last.split(':').next().unwrap_or_default();
+                let kind = kind.rsplit('.').next().unwrap_or(kind);
+                json!({"error": kind, "output": answer.output.as_deref().unwrap_or("")})
+            }
+            None => json!({"result": result, "output": answer.output.as_deref().unwrap_or("")}),
+        };
+        assert_eq!(&ours, expected, "the SDK's test run of {}", case["name"]);
+        assert!(answer.runtime_ms().is_some_and(|ms| ms >= 0.0));
+    }
+
+    let venv = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("reference-venv");
+    let python = tokio::task::spawn_blocking(move || alooma_tests::python::reference_client(&venv))
+        .await
+        .unwrap();
+    let port = emu.addr().port().to_string();
+    let reference = run_script(
+        python,
+        vec![
+            "reference".into(),
+            cases_path.into(),
+            port,
+            emu.account().to_owned(),
+            emu.key().to_owned(),
+        ],
+    )
+    .await
+    .unwrap();
+    for ((case, ours), expected) in cases.iter().zip(&reference).zip(&cpython) {
+        assert_eq!(ours, expected, "the reference client's test run of {}", case["name"]);
+    }
 }

@@ -157,6 +157,23 @@ def _load(modules):
         return {'ok': False, 'error': _error(kind, value, tb, 'load')}
 
 
+def _check(modules):
+    """Compiles every module: the first syntax error, or none."""
+    for name in sorted(modules):
+        code = modules[name]
+        key = name.encode('utf-8') if PY2 and isinstance(name, unicode) else name  # noqa: F821
+        linecache.cache[key] = (len(code), None, code.splitlines(True), key)
+        try:
+            compile(code, key, 'exec')
+        except BaseException:
+            kind, value, tb = sys.exc_info()
+            return {'ok': False, 'error': _error(kind, value, tb, 'load')}
+        finally:
+            if key not in _modules:
+                linecache.cache.pop(key, None)
+    return {'ok': True}
+
+
 def _run_one(event):
     out = StringIO()
     saved = sys.stdout
@@ -217,6 +234,9 @@ def _main():
         op = request.get('op')
         if op == 'load':
             _send(_load(request['modules']))
+            _answers.flush()
+        elif op == 'check':
+            _send(_check(request['modules']))
             _answers.flush()
         elif op == 'run':
             # Each answer leaves at once: were it held back, an event that

@@ -262,6 +262,24 @@ impl CodeEngine {
         }
     }
 
+    /// Compiles `modules` without running any of them: the first syntax
+    /// error ([`EngineError::Load`], naming the module and the line), or
+    /// none. What a deploy to the service checks; a test run loads them.
+    pub fn check_syntax(&self, modules: &Modules) -> Result<(), EngineError> {
+        let mut worker = self.take()?;
+        match worker.check(modules, self.config.time_limit) {
+            Ok(()) => {
+                self.give_back(vec![worker]);
+                Ok(())
+            }
+            Err(LoadFailure::Code(e)) => {
+                self.give_back(vec![worker]);
+                Err(EngineError::Load(e))
+            }
+            Err(LoadFailure::Worker(e)) => Err(e),
+        }
+    }
+
     /// Runs `events` through the deployment's `transform`, one [`Run`] per
     /// event, in order. A batch larger than [`Config::min_share`] is split
     /// across the workers. Only a machine-level failure (no interpreter, a

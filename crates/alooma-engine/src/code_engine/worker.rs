@@ -8,7 +8,7 @@
 //! its end, for the message of a worker that died.
 
 use super::outcome::{Cause, CodeError, Event, Run, Transformed};
-use super::{Config, Deployment};
+use super::{Config, Deployment, Modules};
 use crate::EngineError;
 use serde::Deserialize;
 use serde_json::Value;
@@ -226,9 +226,21 @@ impl Worker {
             return Ok(());
         }
         self.loaded = None;
+        self.request_load("load", &deployment.modules, time_limit)?;
+        self.loaded = Some(deployment.fingerprint);
+        Ok(())
+    }
+
+    /// Sends `modules` with `op` (`load` or `check`) and reads the answer.
+    fn request_load(
+        &mut self,
+        op: &str,
+        modules: &Modules,
+        time_limit: Duration,
+    ) -> Result<(), LoadFailure> {
         let mut line = Vec::with_capacity(256);
-        line.extend_from_slice(br#"{"op":"load","modules":"#);
-        serde_json::to_writer(&mut line, deployment.modules.as_map())
+        line.extend_from_slice(format!(r#"{{"op":"{op}","modules":"#).as_bytes());
+        serde_json::to_writer(&mut line, modules.as_map())
             .map_err(|e| LoadFailure::Worker(protocol(format!("modules not encoded: {e}"))))?;
         line.extend_from_slice(b"}\n");
         if self.send(&line).is_err() {
@@ -245,17 +257,11 @@ impl Worker {
             Err(Wait::Closed) => return Err(LoadFailure::Code(self.crash_error())),
             Err(Wait::TimedOut) => {
                 self.kill();
-                return Err(LoadFailure::Code(timeout_error(
-                    time_limit,
-                    "loading the modules",
-                )));
+                return Err(LoadFailure::Code(timeout_error(time_limit, "loading the modules")));
             }
         };
         match serde_json::from_slice::<Loaded>(&answer) {
-            Ok(Loaded { ok: true, .. }) => {
-                self.loaded = Some(deployment.fingerprint);
-                Ok(())
-            }
+            Ok(Loaded { ok: true, .. }) => Ok(()),
             Ok(Loaded { error: Some(e), .. }) => Err(LoadFailure::Code(e)),
             Ok(Loaded { error: None, .. }) => Err(LoadFailure::Worker(protocol(
                 "a failed load without its error".into(),
@@ -264,6 +270,15 @@ impl Worker {
                 "an unreadable load answer: {e}"
             )))),
         }
+    }
+
+    /// Compiles `modules` without running them: the first syntax error.
+    pub(crate) fn check(
+        &mut self,
+        modules: &Modules,
+        time_limit: Duration,
+    ) -> Result<(), LoadFailure> {
+        self.request_load("check", modules, time_limit)
     }
 
     /// Runs `events` in order, answering one [`Run`] for each event it got
