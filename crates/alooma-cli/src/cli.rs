@@ -149,6 +149,7 @@ pub fn command_for(args: &[String]) -> clap::Command {
     let has = |w: &str| args.iter().any(|a| a == w);
     let help = has("--help") || has("-h") || args.first().is_some_and(|a| a == "help");
     let offline = (has("mapping") && (has("edit") || has("diff")))
+        || (has("code") && has("test"))
         || has("completions")
         || has("environment");
     let cmd = Cli::command();
@@ -192,6 +193,10 @@ pub enum Command {
         after_help = "Examples:\n  alooma code-engine get main > main.py\n  alooma code-engine test event.json --code main=main.py\n  alooma code-engine set main main.py"
     )]
     CodeEngine(commands::code_engine::CodeEngineCmd),
+    /// Run Code Engine modules locally, in a real Python interpreter
+    /// (offline: no server).
+    #[command(subcommand)]
+    Code(commands::code::CodeCmd),
     /// Pipeline metrics.
     #[command(subcommand)]
     Metrics(commands::metrics::MetricsCmd),

@@ -43,6 +43,8 @@ The environment variables alooma reads (a flag given on the command line wins ov
   HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY (and lower-case)
                        the proxy for https:// and http:// URLs, and the hosts that bypass it
   ALOOMA_PROGRESS      always / never: the retry status line on standard error [default: on a terminal]
+  ALOOMA_PYTHON        the Python interpreter that runs Code Engine code (code test, emulator serve,
+                       pipeline apply --test-code; --python) [default: python3]
   XDG_CONFIG_HOME      the base of the config directory
   RUST_LOG             the log filter (overrides -v)
   NO_COLOR             no colours in logs";

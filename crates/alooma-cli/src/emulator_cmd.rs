@@ -139,6 +139,15 @@ pub struct ServeArgs {
     /// `POST /__emulator/clock` (`{"advance_secs": 60}`).
     #[arg(long)]
     pub test_clock: bool,
+    /// Never run Code Engine code: test runs answer 501, deploys store
+    /// code unchecked. (By default test runs execute the code in a real
+    /// Python interpreter, as the service did for whoever held the key; the
+    /// emulator listens on 127.0.0.1 only.)
+    #[arg(long)]
+    pub no_code_execution: bool,
+    /// The Python interpreter that runs Code Engine code [default: python3]
+    #[arg(long, value_name = "PATH", env = "ALOOMA_PYTHON")]
+    pub python: Option<PathBuf>,
 }
 
 fn parse_fault(spec: &str) -> Result<Fault, String> {
@@ -315,6 +324,15 @@ async fn serve(args: ServeArgs, global: &GlobalArgs) -> Result<(), CliError> {
         transitions = transitions.query_fail_every(n);
     }
     config.transitions = transitions;
+    config.code = if args.no_code_execution {
+        alooma_emulator::CodeExecution::disabled()
+    } else {
+        let mut engine = alooma_engine::code_engine::Config::default();
+        if let Some(python) = &args.python {
+            engine = engine.python(python);
+        }
+        alooma_emulator::CodeExecution::with_config(engine)
+    };
     if args.test_clock {
         config.clock = Clock::manual(Clock::system().now_millis());
     }

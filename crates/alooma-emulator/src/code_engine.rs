@@ -123,7 +123,11 @@ fn run_answer(run: &Run) -> Value {
 
 /// The deployed modules as the engine's.
 fn deployed(state: &State) -> Modules {
-    let mut modules: Modules = state.modules.iter().map(|(n, c)| (n.as_str(), c.as_str())).collect();
+    let mut modules: Modules = state
+        .modules
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_str()))
+        .collect();
     if !state.modules.contains_key("main") {
         modules.insert("main", DEFAULT_TRANSFORM_CODE);
     }

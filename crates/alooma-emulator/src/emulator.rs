@@ -13,13 +13,13 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
+use crate::code_engine::CodeExecution;
 use crate::faults::Fault;
 use crate::journal::{Expect, Journal, JournalFilter, RequestRecord, VerifyError};
 use crate::persist::Snapshot;
 use crate::seed::Seed;
 use crate::server::{self, lock, Shared, Tenant};
 use crate::state::State;
-use crate::code_engine::CodeExecution;
 use crate::transitions::Transitions;
 use crate::EmulatorError;
 

@@ -32,9 +32,12 @@ pub struct ApplyOptions {
     /// is not attempted).
     pub keep_going: bool,
     /// Before anything is written, run the desired Code Engine modules
-    /// against every stored sample (`test_code_engine_code`) and apply
+    /// against every stored sample, locally in a real Python interpreter
+    /// (`alooma_engine`'s runner, as `alooma code test` does), and apply
     /// nothing if one run fails.
     pub test_code: bool,
+    /// How the code test runs the modules (the interpreter, the limits).
+    pub code_engine: alooma_engine::code_engine::Config,
 }
 
 impl ApplyOptions {
@@ -55,6 +58,13 @@ impl ApplyOptions {
     /// The same options with `test_code` set.
     pub fn test_code(mut self, test_code: bool) -> Self {
         self.test_code = test_code;
+        self
+    }
+
+    /// The same options, the code test running with `config` (another
+    /// interpreter, other limits).
+    pub fn code_engine(mut self, config: alooma_engine::code_engine::Config) -> Self {
+        self.code_engine = config;
         self
     }
 }
@@ -412,7 +422,7 @@ impl Plan {
     ) -> ApplyReport {
         let mut report = ApplyReport::default();
         if options.test_code && self.changes().iter().any(|c| c.id.kind == Kind::CodeModule) {
-            if let Err(why) = self.test_code(client, &mut report).await {
+            if let Err(why) = self.test_code(client, options, &mut report).await {
                 tracing::debug!(reason = %why, "pipeline apply refused: the Code Engine test failed");
                 report.refused = Some(why);
                 for change in self.changes() {
@@ -486,12 +496,14 @@ impl Plan {
         report
     }
 
-    /// Runs the desired modules against every stored sample.
+    /// Runs the desired modules against every stored sample, locally.
     async fn test_code<S: HttpService>(
         &self,
         client: &Client<S>,
+        options: &ApplyOptions,
         report: &mut ApplyReport,
     ) -> Result<(), String> {
+        use alooma_engine::code_engine::{CodeEngine, Modules, Transformed};
         let samples = client
             .get_samples(None, &[])
             .await
@@ -502,7 +514,28 @@ impl Plan {
                 .push("code test: no stored samples to run the modules against".into());
             return Ok(());
         }
-        for (n, sample) in samples.iter().enumerate() {
+        let modules: Modules = self
+            .code_modules
+            .iter()
+            .map(|(n, c)| (n.as_str(), c.as_str()))
+            .collect();
+        let engine = CodeEngine::new(options.code_engine.clone());
+        let deployment = match engine.deploy(&modules) {
+            Ok(d) => d,
+            Err(e) => {
+                let why = match e.code_error() {
+                    Some(code) => format!("the Code Engine modules do not load: {code}"),
+                    None => format!("the Code Engine modules could not be run: {e}"),
+                };
+                report.code_tests.push(format!("code test: {why}"));
+                return Err(why);
+            }
+        };
+        let events: Vec<Value> = samples.iter().map(|s| s.event().clone()).collect();
+        let runs = engine
+            .run(&deployment, events)
+            .map_err(|e| format!("the Code Engine modules could not be run: {e}"))?;
+        for (n, (sample, run)) in samples.iter().zip(&runs).enumerate() {
             let label = format!(
                 "sample {} ({})",
                 n + 1,
@@ -512,35 +545,16 @@ impl Plan {
                     .map(String::as_str)
                     .unwrap_or("no event type")
             );
-            match client
-                .test_code_engine_code(sample.event().clone(), Some(&self.code_modules))
-                .await
-            {
-                Ok(result) => {
-                    let error = ["error", "exception", "traceback", "errorMessage"]
-                        .iter()
-                        .find_map(|k| {
-                            result
-                                .extra
-                                .get(*k)
-                                .filter(|v| !v.is_null() && *v != "")
-                                .map(|v| v.to_string())
-                        });
-                    if let Some(error) = error {
-                        report
-                            .code_tests
-                            .push(format!("code test: {label} failed: {error}"));
-                        return Err(format!("the Code Engine modules fail on {label}: {error}"));
-                    }
-                    report.code_tests.push(format!("code test: {label} passed"));
-                }
-                Err(e) => {
-                    report
-                        .code_tests
-                        .push(format!("code test: {label} failed: {e}"));
-                    return Err(format!("the Code Engine modules fail on {label}: {e}"));
-                }
+            if let Transformed::Failed(error) = &run.result {
+                report
+                    .code_tests
+                    .push(format!("code test: {label} failed: {error}"));
+                return Err(format!(
+                    "the Code Engine modules fail on {label}: {error}\n{}",
+                    error.error_message().trim_end()
+                ));
             }
+            report.code_tests.push(format!("code test: {label} passed"));
         }
         Ok(())
     }

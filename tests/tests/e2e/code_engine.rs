@@ -200,7 +200,8 @@ async fn test_code_engine_code_runs_modules() {
         .unwrap();
     assert_eq!(dropped.event(), None);
     // The deployed modules (the seed's `main` imports `utils`) run for real.
-    let event = json!({"user": {"email": " Ann@Example.COM "}, "_metadata": {"event_type": "page_view"}});
+    let event =
+        json!({"user": {"email": " Ann@Example.COM "}, "_metadata": {"event_type": "page_view"}});
     let deployed = c.test_code_engine_code(event, None).await.unwrap();
     assert_eq!(
         deployed.event().unwrap()["user"]["email"],
@@ -332,7 +333,11 @@ async fn test_runs_give_what_cpython_gives_through_the_sdk_and_the_reference_cli
             .test_code_engine_code(case["sample"].clone(), Some(&modules))
             .await
             .unwrap();
-        let result = answer.result.get().cloned().unwrap_or(serde_json::Value::Null);
+        let result = answer
+            .result
+            .get()
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
         let ours = match result.get("errorMessage").and_then(|m| m.as_str()) {
             Some(message) => {
                 let last = message.trim_end().lines().last().unwrap_or_default();
@@ -365,6 +370,10 @@ async fn test_runs_give_what_cpython_gives_through_the_sdk_and_the_reference_cli
     .await
     .unwrap();
     for ((case, ours), expected) in cases.iter().zip(&reference).zip(&cpython) {
-        assert_eq!(ours, expected, "the reference client's test run of {}", case["name"]);
+        assert_eq!(
+            ours, expected,
+            "the reference client's test run of {}",
+            case["name"]
+        );
     }
 }

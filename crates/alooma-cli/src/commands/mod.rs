@@ -2,6 +2,7 @@
 //! of the registry by name.
 
 pub mod call;
+pub mod code;
 pub mod code_engine;
 pub mod completions;
 pub mod configure;
@@ -60,6 +61,7 @@ pub async fn run(command: Command, ctx: &Ctx, matches: &ArgMatches) -> Result<()
             mapping::run(cmd, ctx, edit).await
         }
         Command::CodeEngine(cmd) => code_engine::run(cmd, ctx).await,
+        Command::Code(cmd) => code::run(cmd, ctx),
         Command::Samples(cmd) => samples::run(cmd, ctx).await,
         Command::Account => {
             let name = ctx.client()?.get_account_name().await?;

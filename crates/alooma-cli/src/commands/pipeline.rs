@@ -63,10 +63,14 @@ pub struct ApplyArgs {
     /// After a failed step, go on with the next ones.
     #[arg(long)]
     pub keep_going: bool,
-    /// Run the Code Engine modules against the stored samples first, and
-    /// apply nothing if a run fails.
+    /// Run the directory's Code Engine modules on the stored samples
+    /// first, locally in a real Python interpreter, and apply nothing if a
+    /// run fails.
     #[arg(long)]
     pub test_code: bool,
+    /// The Python interpreter --test-code uses [default: python3]
+    #[arg(long, value_name = "PATH", env = "ALOOMA_PYTHON")]
+    pub python: Option<std::path::PathBuf>,
 }
 
 fn pipeline_error(e: PipelineError) -> CliError {
@@ -190,6 +194,11 @@ pub async fn run(cmd: PipelineCmd, ctx: &Ctx) -> Result<(), CliError> {
             }
             .keep_going(args.keep_going)
             .test_code(args.test_code);
+            let options = match &args.python {
+                Some(python) => options
+                    .code_engine(alooma_engine::code_engine::Config::default().python(python)),
+                None => options,
+            };
             let client = ctx.client()?;
             let report = plan.apply(&client, &options).await;
             if json {

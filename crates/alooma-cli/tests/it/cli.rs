@@ -406,7 +406,11 @@ fn code_engine_and_queries_commands_change_state() {
         .unwrap();
     assert_eq!(stdout(&out), "def helper(x):\n\treturn x\n");
     let sample = dir.path().join("sample.json");
-    std::fs::write(&sample, r#"{"id": 7, "_metadata": {"event_type": "orders"}}"#).unwrap();
+    std::fs::write(
+        &sample,
+        r#"{"id": 7, "_metadata": {"event_type": "orders"}}"#,
+    )
+    .unwrap();
     let out = emu
         .cmd()
         .args(["code-engine", "test"])

@@ -596,3 +596,129 @@ fn a_bad_field_far_from_the_edits_fails_before_anything_is_written() {
         );
     }
 }
+
+/// `alooma code test`: modules from a folder run in real Python on samples
+/// in each file form, with expectations written and compared, and the
+/// exit codes of the other commands.
+#[test]
+fn code_test_runs_modules_on_samples_with_expectations() {
+    let dir = tempfile::tempdir().unwrap();
+    let modules = dir.path().join("code-engine");
+    std::fs::create_dir(&modules).unwrap();
+    std::fs::write(
+        modules.join("main.py"),
+        "import util\n\ndef transform(event):\n    print('id', event['id'])\n    if event.get('test'):\n        return None\n    event['name'] = util.clean(event['name'])\n    return event\n",
+    )
+    .unwrap();
+    std::fs::write(
+        modules.join("util.py"),
+        "def clean(s):\n    return s.strip()\n",
+    )
+    .unwrap();
+    let code_test = |samples: &Path, extra: &[&str]| {
+        Emu::bare()
+            .args(["-o", "json", "code", "test", "--modules"])
+            .arg(&modules)
+            .arg("--samples")
+            .arg(samples)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // The same three events in the three forms a sample file takes.
+    let forms = [
+        ("list.json", r#"[{"id": 1, "name": " a "}, {"id": 2, "test": true}, {"id": 3, "name": "b"}]"#),
+        ("lines.jsonl", "{\"id\": 1, \"name\": \" a \"}\n{\"id\": 2, \"test\": true}\n\n{\"id\": 3, \"name\": \"b\"}\n"),
+        ("service.json", r#"[{"eventType": "e", "status": "VALID", "sample": {"id": 1, "name": " a "}},
+                            {"sample": {"id": 2, "test": true}}, {"sample": {"id": 3, "name": "b"}}]"#),
+    ];
+    for (name, text) in forms {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let out = code_test(&file, &[]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        let rows = json(&out);
+        assert_eq!(rows[0]["result"]["name"], "a", "{name}");
+        assert_eq!(rows[0]["output"], "id 1\n");
+        assert_eq!(rows[1]["status"], "dropped");
+        assert_eq!(rows[2]["result"]["name"], "b");
+    }
+    let samples = dir.path().join("list.json");
+    let expected = dir.path().join("expected.json");
+    let out = code_test(
+        &samples,
+        &["--expect", expected.to_str().unwrap(), "--update"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&expected).unwrap()).unwrap();
+    assert_eq!(
+        written[1],
+        serde_json::json!({"result": null, "output": "id 2\n"})
+    );
+    let out = code_test(&samples, &["--expect", expected.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    // A change in behaviour is a difference: printed, exit 1.
+    std::fs::write(
+        modules.join("util.py"),
+        "def clean(s):\n    return s.strip().upper()\n",
+    )
+    .unwrap();
+    let out = code_test(&samples, &["--expect", expected.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("sample 1: result differs"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains(r#""name":"A""#), "{}", stderr(&out));
+
+    // An exception fails the run, with the module's line; exit 1.
+    let missing = dir.path().join("missing.json");
+    std::fs::write(&missing, r#"[{"id": 4}]"#).unwrap();
+    let out = code_test(&missing, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        json(&out)[0]["result"]["error"],
+        "KeyError: 'name' (main, line 7)"
+    );
+
+    // A syntax error fails every sample, naming the module and line.
+    std::fs::write(modules.join("util.py"), "def clean(s:\n    return s\n").unwrap();
+    let out = code_test(&samples, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let rows = json(&out);
+    assert!(
+        rows[0]["result"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("SyntaxError"),
+        "{rows}"
+    );
+    assert!(
+        rows[0]["result"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("util, line 1"),
+        "{rows}"
+    );
+
+    // Files that cannot be used: exit 2.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "[1, 2").unwrap();
+    assert_eq!(code_test(&bad, &[]).status.code(), Some(2));
+    let out = Emu::bare()
+        .args(["code", "test", "--modules"])
+        .arg(dir.path().join("nowhere"))
+        .arg("--samples")
+        .arg(&samples)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // No interpreter: a clear error.
+    std::fs::write(modules.join("util.py"), "def clean(s):\n    return s\n").unwrap();
+    let out = code_test(&samples, &["--python", "/nonexistent/python3"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("ALOOMA_PYTHON"), "{}", stderr(&out));
+}

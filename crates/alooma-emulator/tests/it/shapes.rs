@@ -239,11 +239,16 @@ async fn transform_test_runs() {
         &emu,
         Method::POST,
         "transform/functions/run",
-        Some(json!({"code": "def transform(event):\n    return event['missing']", "sample": sample})),
+        Some(
+            json!({"code": "def transform(event):\n    return event['missing']", "sample": sample}),
+        ),
     )
     .await;
     let message = failed["result"]["errorMessage"].as_str().unwrap();
-    assert!(message.contains("File \"main\", line 2, in transform"), "{message}");
+    assert!(
+        message.contains("File \"main\", line 2, in transform"),
+        "{message}"
+    );
     assert!(message.ends_with("KeyError: 'missing'\n"), "{message}");
     assert_eq!(failed["notifications"][0]["level"], "ERROR");
 
@@ -258,7 +263,8 @@ async fn transform_test_runs() {
 
     // Without code, the deployed modules run (the seed's `main` imports
     // `utils` and normalises the user's email).
-    let event = json!({"user": {"email": " Ann@Example.COM "}, "_metadata": {"event_type": "page_view"}});
+    let event =
+        json!({"user": {"email": " Ann@Example.COM "}, "_metadata": {"event_type": "page_view"}});
     let deployed = ok(
         &emu,
         Method::POST,
@@ -305,7 +311,10 @@ async fn transform_test_runs() {
     )
     .await;
     let message = syntax["result"]["errorMessage"].as_str().unwrap();
-    assert!(message.contains("SyntaxError") && message.contains("line 2"), "{message}");
+    assert!(
+        message.contains("SyntaxError") && message.contains("line 2"),
+        "{message}"
+    );
     // Deploying it is refused, naming the module and the line.
     let refused = call(
         &emu,
@@ -315,7 +324,11 @@ async fn transform_test_runs() {
     )
     .await;
     refused.assert_error(400);
-    assert!(refused.text().contains("main, line 2"), "{}", refused.text());
+    assert!(
+        refused.text().contains("main, line 2"),
+        "{}",
+        refused.text()
+    );
 }
 
 #[tokio::test]

@@ -35,6 +35,7 @@
 //! ```
 
 mod outcome;
+pub mod samples;
 mod worker;
 
 pub use outcome::{Cause, CodeError, Event, Run, Transformed};

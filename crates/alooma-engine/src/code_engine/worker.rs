@@ -257,7 +257,10 @@ impl Worker {
             Err(Wait::Closed) => return Err(LoadFailure::Code(self.crash_error())),
             Err(Wait::TimedOut) => {
                 self.kill();
-                return Err(LoadFailure::Code(timeout_error(time_limit, "loading the modules")));
+                return Err(LoadFailure::Code(timeout_error(
+                    time_limit,
+                    "loading the modules",
+                )));
             }
         };
         match serde_json::from_slice::<Loaded>(&answer) {

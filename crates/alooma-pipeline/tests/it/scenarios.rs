@@ -567,8 +567,9 @@ async fn code_that_fails_its_test_is_not_applied() {
     assert!(!report.is_success());
     let text = report.to_string();
     assert!(
-        text.contains("refused: the Code Engine modules fail on sample 1")
-            && text.contains("SyntaxError"),
+        text.contains("refused: the Code Engine modules do not load")
+            && text.contains("SyntaxError")
+            && text.contains("main, line 2"),
         "{text}"
     );
     assert!(report
@@ -582,6 +583,25 @@ async fn code_that_fails_its_test_is_not_applied() {
         "{:?}",
         emu.requests()
     );
+
+    // Code that loads but raises on a sample, run for real.
+    std::fs::write(
+        dir.path().join("code-engine/main.py"),
+        "def transform(event):\n    return event['no_such_key']\n",
+    )
+    .unwrap();
+    let desired = Pipeline::load(dir.path()).unwrap();
+    let plan = self::plan(&desired, &client, &PlanOptions::default()).await;
+    let report = plan
+        .apply(&client, &ApplyOptions::default().test_code(true))
+        .await;
+    let text = report.to_string();
+    assert!(
+        text.contains("refused: the Code Engine modules fail on sample 1")
+            && text.contains("KeyError: 'no_such_key' (main, line 2)"),
+        "{text}"
+    );
+    assert_eq!(report.writes_sent, 0);
 
     std::fs::write(
         dir.path().join("code-engine/main.py"),
