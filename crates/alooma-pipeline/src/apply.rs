@@ -533,7 +533,7 @@ impl Plan {
         };
         let events: Vec<Value> = samples.iter().map(|s| s.event().clone()).collect();
         let runs = engine
-            .run(&deployment, events)
+            .run(&deployment, &events)
             .map_err(|e| format!("the Code Engine modules could not be run: {e}"))?;
         for (n, (sample, run)) in samples.iter().zip(&runs).enumerate() {
             let label = format!(

@@ -78,7 +78,7 @@ fn test(args: TestArgs, ctx: &Ctx) -> Result<(), CliError> {
     }
     let engine = CodeEngine::new(config);
     let runs = match engine.deploy(&modules) {
-        Ok(deployment) => engine.run(&deployment, events),
+        Ok(deployment) => engine.run(&deployment, &events),
         Err(e) => match e.code_error() {
             Some(code) => Ok(vec![Run::failed(code.clone()); events.len().max(1)]),
             None => Err(e),

@@ -207,11 +207,16 @@ def _run_one(event):
     return doc
 
 
+# One encoder for every answer: `json.dumps` with options builds a new one
+# on each call.
+_encoder = json.JSONEncoder(separators=(',', ':'), allow_nan=False, ensure_ascii=PY2)
+
+
 def _encode(doc):
     """The answer's line, or an error when the result holds a value JSON
     cannot carry (NaN, bytes, a datetime, a lone surrogate)."""
     try:
-        line = json.dumps(doc, separators=(',', ':'), allow_nan=False, ensure_ascii=PY2)
+        line = _encoder.encode(doc)
         return line if PY2 else line.encode('utf-8')
     except (ValueError, TypeError, UnicodeError, OverflowError, RecursionError if not PY2 else RuntimeError):
         kind, value, _ = sys.exc_info()
@@ -239,10 +244,16 @@ def _main():
             _send(_check(request['modules']))
             _answers.flush()
         elif op == 'run':
-            # Each answer leaves at once: were it held back, an event that
-            # hangs after it would be blamed for it.
-            for event in request['events']:
-                _answers.write(_encode(_run_one(event)) + b'\n')
+            # The events follow, one a line. Each answer leaves at once:
+            # were it held back, an event that hangs after it would be
+            # blamed for it.
+            for _ in range(request['n']):
+                line = _requests.readline()
+                if not line:
+                    return
+                event = json.loads(line.decode('utf-8'))
+                _answers.write(_encode(_run_one(event)))
+                _answers.write(b'\n')
                 _answers.flush()
         else:
             _send({'ok': False, 'error': {'type': 'ValueError', 'message': 'unknown op',

@@ -27,7 +27,7 @@
 //! modules.insert("helpers", "def clean(s):\n    return s.strip()\n");
 //! modules.insert("main", "import helpers\ndef transform(event):\n    event['name'] = helpers.clean(event['name'])\n    return event\n");
 //! let deployment = engine.deploy(&modules)?;
-//! let runs = engine.run(&deployment, vec![json!({"name": " a "}), json!({})])?;
+//! let runs = engine.run(&deployment, &[json!({"name": " a "}), json!({})])?;
 //! assert!(matches!(&runs[0].result, Transformed::Event(e) if e["name"] == "a"));
 //! let error = runs[1].result.error().unwrap();
 //! assert_eq!((error.error_type.as_str(), error.line), ("KeyError", Some(3)));
@@ -289,7 +289,7 @@ impl CodeEngine {
     pub fn run(
         &self,
         deployment: &Deployment,
-        events: Vec<Value>,
+        events: &[Value],
     ) -> Result<Vec<Run>, EngineError> {
         if events.is_empty() {
             return Ok(Vec::new());
@@ -301,7 +301,7 @@ impl CodeEngine {
             .max(1);
         if shares == 1 {
             let mut slot = Some(self.take()?);
-            let runs = self.run_share(&mut slot, deployment, &events);
+            let runs = self.run_share(&mut slot, deployment, events);
             self.give_back(slot.into_iter().collect());
             return runs;
         }
@@ -346,7 +346,7 @@ impl CodeEngine {
             Err(EngineError::Load(e)) => return Ok(Run::failed(e)),
             Err(e) => return Err(e),
         };
-        let mut runs = self.run(&deployment, vec![event])?;
+        let mut runs = self.run(&deployment, std::slice::from_ref(&event))?;
         runs.pop().ok_or_else(|| EngineError::Protocol {
             reason: "no answer for the event".into(),
         })

@@ -25,13 +25,21 @@ const HARNESS: &str = include_str!("harness.py");
 /// How long a new worker may take to say it is ready.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Batches of at most this many events are written without a thread…
+const SMALL_BATCH: usize = 16;
+
+/// … when they take at most this many bytes: less than a pipe holds, so
+/// the write never waits for the worker.
+const PIPE_SAFE: usize = 32 * 1024;
+
 /// How much of a worker's standard error is kept for messages.
 const STDERR_TAIL: usize = 4096;
 
 /// A running worker.
 pub(crate) struct Worker {
     child: Child,
-    stdin: ChildStdin,
+    /// `None` only while a batch is being written.
+    stdin: Option<ChildStdin>,
     lines: Receiver<std::io::Result<Vec<u8>>>,
     stderr: Arc<Mutex<VecDeque<u8>>>,
     /// The fingerprint of the deployment it has loaded.
@@ -121,7 +129,7 @@ impl Worker {
             .map_err(|e| start_error(format!("no stderr thread: {e}")))?;
         let mut worker = Worker {
             child,
-            stdin,
+            stdin: Some(stdin),
             lines,
             stderr: tail,
             loaded: None,
@@ -171,8 +179,12 @@ impl Worker {
     }
 
     fn send(&mut self, line: &[u8]) -> std::io::Result<()> {
-        self.stdin.write_all(line)?;
-        self.stdin.flush()
+        let stdin = self
+            .stdin
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("the worker's input is in use"))?;
+        stdin.write_all(line)?;
+        stdin.flush()
     }
 
     /// How the worker ended (waiting for it), for messages.
@@ -292,17 +304,63 @@ impl Worker {
         events: &[Value],
         time_limit: Duration,
     ) -> Result<(Vec<Run>, bool), EngineError> {
-        let mut line = Vec::with_capacity(events.len() * 256 + 32);
-        line.extend_from_slice(br#"{"op":"run","events":"#);
-        serde_json::to_writer(&mut line, events)
-            .map_err(|e| protocol(format!("events not encoded: {e}")))?;
-        line.extend_from_slice(b"}\n");
+        // The events go one a line, written by a thread while this one
+        // reads the answers: the worker starts on the first event at once,
+        // and neither side waits for the other's whole batch.
         let mut runs = Vec::with_capacity(events.len());
-        if self.send(&line).is_err() {
-            runs.push(Run::failed(self.crash_error()));
-            return Ok((runs, false));
+        // A small batch fits in the pipe: written at once, with no thread
+        // (a test run, a trickle of events).
+        if events.len() <= SMALL_BATCH {
+            let mut buf = Vec::with_capacity(1024);
+            let _ = writeln!(buf, r#"{{"op":"run","n":{}}}"#, events.len());
+            for event in events {
+                serde_json::to_writer(&mut buf, event)
+                    .map_err(|e| protocol(format!("events not encoded: {e}")))?;
+                buf.push(b'\n');
+            }
+            if buf.len() <= PIPE_SAFE {
+                if self.send(&buf).is_err() {
+                    runs.push(Run::failed(self.crash_error()));
+                    return Ok((runs, false));
+                }
+                let alive = self.read_runs(events.len(), time_limit, &mut runs);
+                if !alive {
+                    self.kill();
+                }
+                return Ok((runs, alive));
+            }
         }
-        for _ in events {
+        let Some(mut stdin) = self.stdin.take() else {
+            return Err(protocol("the worker's input is in use".into()));
+        };
+        let alive = std::thread::scope(|scope| {
+            let input = &mut stdin;
+            let writer = scope.spawn(move || {
+                let mut w = std::io::BufWriter::with_capacity(1 << 16, input);
+                writeln!(w, r#"{{"op":"run","n":{}}}"#, events.len())?;
+                for event in events {
+                    serde_json::to_writer(&mut w, event)?;
+                    w.write_all(b"\n")?;
+                }
+                w.flush()
+            });
+            let alive = self.read_runs(events.len(), time_limit, &mut runs);
+            if !alive {
+                // A writer blocked on a worker that no longer reads ends
+                // with the worker.
+                self.kill();
+            }
+            let written = matches!(writer.join(), Ok(Ok(())));
+            alive && written
+        });
+        self.stdin = Some(stdin);
+        Ok((runs, alive))
+    }
+
+    /// Reads the answers of `count` events into `runs`; false when the
+    /// worker hung, died or answered nonsense (it is then to be replaced).
+    fn read_runs(&mut self, count: usize, time_limit: Duration, runs: &mut Vec<Run>) -> bool {
+        for _ in 0..count {
             match self.next_line(time_limit) {
                 Ok(answer) => match parse_run(&answer) {
                     Ok(run) => runs.push(run),
@@ -313,12 +371,12 @@ impl Worker {
                             "RuntimeError",
                             format!("the worker's answer could not be read: {e}"),
                         )));
-                        return Ok((runs, false));
+                        return false;
                     }
                 },
                 Err(Wait::Closed) => {
                     runs.push(Run::failed(self.crash_error()));
-                    return Ok((runs, false));
+                    return false;
                 }
                 Err(Wait::TimedOut) => {
                     self.kill();
@@ -327,11 +385,11 @@ impl Worker {
                         output: String::new(),
                         runtime_ms: time_limit.as_secs_f64() * 1000.0,
                     });
-                    return Ok((runs, false));
+                    return false;
                 }
             }
         }
-        Ok((runs, true))
+        true
     }
 
     /// The error of an event whose worker died: how it ended, and the end

@@ -108,9 +108,7 @@ fn a_dict_continues_none_drops_a_list_splits() {
         ))
         .unwrap();
     let runs = engine
-        .run(
-            &d,
-            vec![
+        .run(&d, &[
                 json!({"k": "keep"}),
                 json!({"k": "drop"}),
                 json!({"k": "split"}),
@@ -133,7 +131,7 @@ fn each_event_is_a_fresh_copy() {
         ))
         .unwrap();
     let runs = engine
-        .run(&d, vec![json!({"list": []}), json!({"list": []})])
+        .run(&d, &[json!({"list": []}), json!({"list": []})])
         .unwrap();
     for (i, run) in runs.iter().enumerate() {
         assert!(
@@ -163,7 +161,7 @@ def transform(event):
 "#;
     let d = engine.deploy(&main_module(code)).unwrap();
     let runs = engine
-        .run(&d, (0..4).map(|n| json!({"n": n})).collect())
+        .run(&d, &(0..4).map(|n| json!({"n": n})).collect::<Vec<_>>())
         .unwrap();
     assert_eq!(runs.len(), 4);
     for (n, run) in runs.iter().enumerate() {
@@ -262,7 +260,7 @@ fn each_deploy_is_a_fresh_namespace() {
     v2.insert("conf", "LABEL = 'two'\n");
     for (modules, label) in [(&v1, "one"), (&v2, "two"), (&v1, "one")] {
         let d = engine.deploy(modules).unwrap();
-        let runs = engine.run(&d, vec![json!({}), json!({})]).unwrap();
+        let runs = engine.run(&d, &[json!({}), json!({})]).unwrap();
         assert!(
             matches!(&runs[1].result, Transformed::Event(e) if e["label"] == label && e["count"] == 2),
             "{runs:?}"
@@ -283,9 +281,7 @@ fn a_hang_times_out_and_the_next_event_runs_on_a_new_worker() {
         ))
         .unwrap();
     let runs = engine
-        .run(
-            &d,
-            vec![json!({"n": 1}), json!({"hang": true}), json!({"n": 3})],
+        .run(&d, &[json!({"n": 1}), json!({"hang": true}), json!({"n": 3})],
         )
         .unwrap();
     assert!(matches!(runs[0].result, Transformed::Event(_)));
@@ -315,9 +311,7 @@ fn a_crash_fails_that_event_only() {
         ))
         .unwrap();
     let runs = engine
-        .run(
-            &d,
-            vec![json!({"n": 1}), json!({"die": true}), json!({"n": 3})],
+        .run(&d, &[json!({"n": 1}), json!({"die": true}), json!({"n": 3})],
         )
         .unwrap();
     let e = runs[1].result.error().unwrap();
@@ -336,7 +330,7 @@ fn memory_past_the_limit_fails_the_event() {
         ))
         .unwrap();
     let runs = engine
-        .run(&d, vec![json!({"big": true}), json!({"n": 2})])
+        .run(&d, &[json!({"big": true}), json!({"n": 2})])
         .unwrap();
     let e = runs[0].result.error().unwrap();
     assert_eq!(
@@ -357,7 +351,7 @@ fn results_json_cannot_carry_fail_the_event() {
         .unwrap();
     let kinds = ["nan", "bytes", "date", "int", "surrogate", "ok"];
     let runs = engine
-        .run(&d, kinds.iter().map(|k| json!({"k": k})).collect())
+        .run(&d, &kinds.iter().map(|k| json!({"k": k})).collect::<Vec<_>>())
         .unwrap();
     for (k, run) in kinds.iter().zip(&runs) {
         if *k == "ok" {
@@ -377,7 +371,7 @@ fn big_and_unicode_events_round_trip() {
         .unwrap();
     let big: String = "x".repeat(4 << 20);
     let odd = json!({"s": "\u{0}\u{1f600}\u{fffd}é\"\\\n\t", "n": [1.5e300, -0.0, 12345678901234567u64], "big": big});
-    let runs = engine.run(&d, vec![odd.clone()]).unwrap();
+    let runs = engine.run(&d, &[odd.clone()]).unwrap();
     match &runs[0].result {
         Transformed::Event(e) => {
             assert_eq!(e["s"], odd["s"]);
@@ -397,7 +391,7 @@ fn a_batch_split_across_workers_keeps_its_order() {
         ))
         .unwrap();
     let runs = engine
-        .run(&d, (0..100).map(|i| json!({"i": i})).collect())
+        .run(&d, &(0..100).map(|i| json!({"i": i})).collect::<Vec<_>>())
         .unwrap();
     let mut pids = std::collections::BTreeSet::new();
     for (i, run) in runs.iter().enumerate() {
@@ -444,7 +438,7 @@ fn the_harness_runs_on_python_2_7() {
     modules.insert("main", "import util\ndef transform(event):\n    print 'n is', event['n']\n    if event['n'] == 0:\n        return None\n    event['m'] = util.twice(event['n'])\n    return event\n");
     let d = engine.deploy(&modules).unwrap();
     let runs = engine
-        .run(&d, vec![json!({"n": 2}), json!({"n": 0}), json!({})])
+        .run(&d, &[json!({"n": 2}), json!({"n": 0}), json!({})])
         .unwrap();
     assert!(matches!(&runs[0].result, Transformed::Event(e) if e["m"] == 4));
     assert_eq!(runs[0].output, "n is 2\n");
