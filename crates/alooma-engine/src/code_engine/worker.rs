@@ -40,7 +40,10 @@ pub(crate) struct Worker {
     child: Child,
     /// `None` only while a batch is being written.
     stdin: Option<ChildStdin>,
-    lines: Receiver<std::io::Result<Vec<u8>>>,
+    /// Answer lines, in bunches: every complete line the reader had.
+    lines: Receiver<std::io::Result<Vec<Vec<u8>>>>,
+    /// Lines of the last bunch not yet taken.
+    pending: VecDeque<Vec<u8>>,
     stderr: Arc<Mutex<VecDeque<u8>>>,
     /// The fingerprint of the deployment it has loaded.
     loaded: Option<u64>,
@@ -93,18 +96,31 @@ impl Worker {
             .spawn(move || {
                 let mut reader = BufReader::with_capacity(1 << 16, stdout);
                 loop {
-                    let mut line = Vec::new();
-                    match reader.read_until(b'\n', &mut line) {
-                        Ok(0) => return,
-                        Ok(_) => {
-                            if tx.send(Ok(line)).is_err() {
+                    // One line, then every complete line already read: one
+                    // hand-over for a bunch of answers.
+                    let mut bunch = Vec::new();
+                    loop {
+                        let mut line = Vec::new();
+                        match reader.read_until(b'\n', &mut line) {
+                            Ok(0) => {
+                                if !bunch.is_empty() {
+                                    let _ = tx.send(Ok(bunch));
+                                }
+                                return;
+                            }
+                            Ok(_) => bunch.push(line),
+                            Err(e) => {
+                                let _ = tx.send(Ok(bunch));
+                                let _ = tx.send(Err(e));
                                 return;
                             }
                         }
-                        Err(e) => {
-                            let _ = tx.send(Err(e));
-                            return;
+                        if !reader.buffer().contains(&b'\n') {
+                            break;
                         }
+                    }
+                    if tx.send(Ok(bunch)).is_err() {
+                        return;
                     }
                 }
             })
@@ -131,6 +147,7 @@ impl Worker {
             child,
             stdin: Some(stdin),
             lines,
+            pending: VecDeque::new(),
             stderr: tail,
             loaded: None,
             version: String::new(),
@@ -171,10 +188,22 @@ impl Worker {
 
     /// The next answer line, within `timeout`.
     fn next_line(&mut self, timeout: Duration) -> Result<Vec<u8>, Wait> {
-        match self.lines.recv_timeout(timeout) {
-            Ok(Ok(line)) => Ok(line),
-            Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => Err(Wait::Closed),
-            Err(RecvTimeoutError::Timeout) => Err(Wait::TimedOut),
+        if let Some(line) = self.pending.pop_front() {
+            return Ok(line);
+        }
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(Ok(bunch)) => {
+                    self.pending.extend(bunch);
+                    if let Some(line) = self.pending.pop_front() {
+                        return Ok(line);
+                    }
+                }
+                Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => return Err(Wait::Closed),
+                Err(RecvTimeoutError::Timeout) => return Err(Wait::TimedOut),
+            }
         }
     }
 
