@@ -161,7 +161,10 @@ fn main() {
             times.push(runner(&engine, &modules, &events, 1000 * workers));
         }
         let rate = per_sec(count, median(&times));
-        println!("batch {}, {workers} worker(s): {rate:.0} events/s", 1000 * workers);
+        println!(
+            "batch {}, {workers} worker(s): {rate:.0} events/s",
+            1000 * workers
+        );
         scaling.push(rate);
     }
     // The latency of one test run (modules already loaded), against one
@@ -174,7 +177,10 @@ fn main() {
         std::hint::black_box(run);
     }
     let test_run = median(&test_runs);
-    println!("test run latency: median {:.3} ms over 200 runs", test_run.as_secs_f64() * 1000.0);
+    println!(
+        "test run latency: median {:.3} ms over 200 runs",
+        test_run.as_secs_f64() * 1000.0
+    );
 
     let rounds = at_1000.expect("batch 1000 measured");
     let (lo, hi) = rounds.spread();

@@ -186,6 +186,10 @@ pub struct TransformResult {
     /// How long the run took, in milliseconds (kept as sent).
     #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub runtime: Maybe<Lenient<f64>>,
+    /// Notifications the run raised (`[]` when none; one `ERROR` when the
+    /// transform failed), as test tools read them.
+    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
+    pub notifications: Maybe<Vec<serde_json::Value>>,
     /// Everything else the server sent (error details …), kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
@@ -201,6 +205,23 @@ impl TransformResult {
     /// The run time in milliseconds.
     pub fn runtime_ms(&self) -> Option<f64> {
         self.runtime.get().map(|r| *r.get())
+    }
+
+    /// The failure of the run: the `errorMessage` the service puts in
+    /// `result` when the transform raised (its traceback).
+    ///
+    /// ```
+    /// use alooma_types::TransformResult;
+    /// let r: TransformResult = serde_json::from_str(
+    ///     r#"{"result":{"errorMessage":"KeyError: 'a'\n"},"notifications":[{"level":"ERROR"}]}"#).unwrap();
+    /// assert_eq!(r.error_message(), Some("KeyError: 'a'\n"));
+    /// assert_eq!(r.notifications.iter().count(), 1);
+    /// ```
+    pub fn error_message(&self) -> Option<&str> {
+        self.result
+            .get()
+            .and_then(|r| r.get("errorMessage"))
+            .and_then(serde_json::Value::as_str)
     }
 }
 

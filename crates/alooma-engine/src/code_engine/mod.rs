@@ -286,11 +286,7 @@ impl CodeEngine {
     /// across the workers. Only a machine-level failure (no interpreter, a
     /// broken protocol) is an error; each event's own failure is its
     /// [`Transformed::Failed`].
-    pub fn run(
-        &self,
-        deployment: &Deployment,
-        events: &[Value],
-    ) -> Result<Vec<Run>, EngineError> {
+    pub fn run(&self, deployment: &Deployment, events: &[Value]) -> Result<Vec<Run>, EngineError> {
         if events.is_empty() {
             return Ok(Vec::new());
         }

@@ -108,7 +108,9 @@ fn a_dict_continues_none_drops_a_list_splits() {
         ))
         .unwrap();
     let runs = engine
-        .run(&d, &[
+        .run(
+            &d,
+            &[
                 json!({"k": "keep"}),
                 json!({"k": "drop"}),
                 json!({"k": "split"}),
@@ -281,7 +283,9 @@ fn a_hang_times_out_and_the_next_event_runs_on_a_new_worker() {
         ))
         .unwrap();
     let runs = engine
-        .run(&d, &[json!({"n": 1}), json!({"hang": true}), json!({"n": 3})],
+        .run(
+            &d,
+            &[json!({"n": 1}), json!({"hang": true}), json!({"n": 3})],
         )
         .unwrap();
     assert!(matches!(runs[0].result, Transformed::Event(_)));
@@ -311,7 +315,9 @@ fn a_crash_fails_that_event_only() {
         ))
         .unwrap();
     let runs = engine
-        .run(&d, &[json!({"n": 1}), json!({"die": true}), json!({"n": 3})],
+        .run(
+            &d,
+            &[json!({"n": 1}), json!({"die": true}), json!({"n": 3})],
         )
         .unwrap();
     let e = runs[1].result.error().unwrap();
@@ -351,7 +357,10 @@ fn results_json_cannot_carry_fail_the_event() {
         .unwrap();
     let kinds = ["nan", "bytes", "date", "int", "surrogate", "ok"];
     let runs = engine
-        .run(&d, &kinds.iter().map(|k| json!({"k": k})).collect::<Vec<_>>())
+        .run(
+            &d,
+            &kinds.iter().map(|k| json!({"k": k})).collect::<Vec<_>>(),
+        )
         .unwrap();
     for (k, run) in kinds.iter().zip(&runs) {
         if *k == "ok" {
