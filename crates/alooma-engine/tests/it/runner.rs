@@ -380,7 +380,7 @@ fn big_and_unicode_events_round_trip() {
         .unwrap();
     let big: String = "x".repeat(4 << 20);
     let odd = json!({"s": "\u{0}\u{1f600}\u{fffd}é\"\\\n\t", "n": [1.5e300, -0.0, 12345678901234567u64], "big": big});
-    let runs = engine.run(&d, &[odd.clone()]).unwrap();
+    let runs = engine.run(&d, std::slice::from_ref(&odd)).unwrap();
     match &runs[0].result {
         Transformed::Event(e) => {
             assert_eq!(e["s"], odd["s"]);
