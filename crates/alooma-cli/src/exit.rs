@@ -157,5 +157,20 @@ mod tests {
         assert_eq!(sdk_code(&wrapped), AUTH);
         let config = alooma::Error::Config { reason: "r".into() };
         assert_eq!(sdk_code(&config), USAGE);
+        // A call its deadline stopped exits with the timeout's code, even
+        // when its last attempt was answered (a 503 whose Retry-After did
+        // not fit).
+        let abandoned = alooma::Error::RetryAbandoned {
+            operation: "op",
+            attempts: 1,
+            reason: "r".into(),
+            last: Box::new(alooma::Error::Api {
+                operation: "op",
+                status: http::StatusCode::SERVICE_UNAVAILABLE,
+                snippet: String::new(),
+            }),
+        };
+        assert!(abandoned.is_timeout());
+        assert_eq!(sdk_code(&abandoned), NETWORK);
     }
 }

@@ -133,8 +133,11 @@ pub enum Error {
 
     /// A retryable failure was not retried because the wait before the next
     /// attempt (a `Retry-After`, or the backoff) does not fit in what is
-    /// left of the call's deadline.
-    #[error("{operation}: gave up after {attempts} attempt(s): {reason}: {last}")]
+    /// left of the call's deadline. The deadline stopped the call, so this
+    /// is a timeout ([`is_timeout`](Error::is_timeout), the
+    /// [`ErrorPhase::Timeout`] phase), with the last attempt's failure as
+    /// its source.
+    #[error("{operation}: the call's deadline left no room for another attempt after {attempts} attempt(s): {reason}: {last}")]
     RetryAbandoned {
         /// The operation.
         operation: &'static str,
@@ -356,12 +359,14 @@ impl Error {
             Error::Build { .. } | Error::Offline { .. } => ErrorPhase::Build,
             Error::Config { .. } => ErrorPhase::Config,
             Error::Connect { .. } => ErrorPhase::Connect,
-            Error::Timeout { .. } | Error::ServerTimeout { .. } => ErrorPhase::Timeout,
+            // A call its deadline stopped is a timeout, whatever the last
+            // attempt's failure was.
+            Error::Timeout { .. } | Error::ServerTimeout { .. } | Error::RetryAbandoned { .. } => {
+                ErrorPhase::Timeout
+            }
             Error::Transport { .. } => ErrorPhase::Transport,
             Error::BodyTooLarge { .. } => ErrorPhase::Limit,
-            Error::RetryBudgetExhausted { last, .. } | Error::RetryAbandoned { last, .. } => {
-                last.phase()
-            }
+            Error::RetryBudgetExhausted { last, .. } => last.phase(),
             Error::Auth { .. } => ErrorPhase::Auth,
             Error::Api { .. } => ErrorPhase::Api,
             Error::Decode { .. } => ErrorPhase::Decode,
@@ -426,10 +431,14 @@ impl Error {
     }
 
     /// Whether a time limit ran out: connect, attempt or total deadline on
-    /// this side, or the server's own (504).
+    /// this side (a call its deadline left no room to retry included), or
+    /// the server's own (504).
     pub fn is_timeout(&self) -> bool {
         match self {
-            Error::Timeout { .. } | Error::ServerTimeout { .. } => true,
+            // The deadline left no room for another attempt.
+            Error::Timeout { .. } | Error::ServerTimeout { .. } | Error::RetryAbandoned { .. } => {
+                true
+            }
             Error::RetryBudgetExhausted { last, .. } => last.is_timeout(),
             _ => false,
         }

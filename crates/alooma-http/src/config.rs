@@ -161,6 +161,29 @@ pub struct RetryPolicy {
     pub budget: RetryBudgetPolicy,
     /// Which outcomes are worth another attempt.
     pub classifier: Arc<dyn RetryClassifier>,
+    /// Where in `[0, cap]` the backoff's wait falls: drawn at random
+    /// ([`Jitter::Full`], the default), or pinned to an end (for tests that
+    /// must see the same waits every run).
+    pub jitter: Jitter,
+}
+
+/// How the backoff picks its wait within `[0, cap]`.
+///
+/// ```
+/// let mut policy = alooma_http::RetryPolicy::default();
+/// policy.jitter = alooma_http::Jitter::Max;
+/// assert_ne!(policy, alooma_http::RetryPolicy::default());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Jitter {
+    /// Uniformly at random ("full jitter").
+    #[default]
+    Full,
+    /// No wait at all.
+    Zero,
+    /// The whole cap.
+    Max,
 }
 
 impl Default for RetryPolicy {
@@ -172,6 +195,7 @@ impl Default for RetryPolicy {
             retry_after_cap: Duration::from_secs(30),
             budget: RetryBudgetPolicy::default(),
             classifier: Arc::new(DefaultClassifier),
+            jitter: Jitter::Full,
         }
     }
 }
@@ -185,6 +209,7 @@ impl PartialEq for RetryPolicy {
             && self.retry_after_cap == other.retry_after_cap
             && self.budget == other.budget
             && Arc::ptr_eq(&self.classifier, &other.classifier)
+            && self.jitter == other.jitter
     }
 }
 

@@ -90,7 +90,7 @@ pub mod trace;
 mod transport;
 
 pub use config::{
-    Config, Credentials, Proxy, RateLimit, RetryBudgetPolicy, RetryPolicy, Timeouts,
+    Config, Credentials, Jitter, Proxy, RateLimit, RetryBudgetPolicy, RetryPolicy, Timeouts,
     DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_LOGIN_FAILURE_COOLDOWN,
     DEFAULT_MAX_BODY_SIZE, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TOTAL_TIMEOUT,
 };

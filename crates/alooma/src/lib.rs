@@ -110,7 +110,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 pub use alooma_core as core;
 pub use alooma_http as http_transport;
-pub use alooma_http::{RetryPolicy, Transport};
+pub use alooma_http::{Jitter, RetryPolicy, Transport};
 pub use alooma_mapping as mapping;
 pub use alooma_types as types;
 

@@ -40,6 +40,12 @@ pub(crate) fn backoff(
         .checked_mul(exp)
         .unwrap_or(policy.max_delay)
         .min(policy.max_delay);
-    let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
-    Duration::from_nanos(fastrand::u64(0..=nanos))
+    match policy.jitter {
+        crate::config::Jitter::Zero => Duration::ZERO,
+        crate::config::Jitter::Max => cap,
+        crate::config::Jitter::Full | _ => {
+            let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
+            Duration::from_nanos(fastrand::u64(0..=nanos))
+        }
+    }
 }

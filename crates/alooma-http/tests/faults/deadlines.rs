@@ -221,3 +221,82 @@ async fn the_deadline_holds_in_the_queue_of_a_limit_and_for_a_rate_slot() {
     );
     assert_eq!(server.count("/rest/inputs"), 1);
 }
+
+/// A call stopped because its deadline leaves no room for another attempt
+/// is a timeout, whatever stopped it: the attempt timeout, the total
+/// deadline, a backoff (with its jitter pinned to either end) or a
+/// `Retry-After` that does not fit, against a server that never answers,
+/// trickles its body, or asks to come back later.
+#[tokio::test]
+async fn a_call_stopped_by_its_deadline_is_a_timeout_in_every_combination() {
+    use alooma_http::Jitter;
+    let servers = [
+        (
+            "never answers",
+            Behavior::json(200, "[]").delayed(Duration::from_secs(30)),
+        ),
+        (
+            "trickles",
+            Behavior::Trickle {
+                body: vec![b' '; 64],
+                every: Duration::from_millis(500),
+            },
+        ),
+        ("503, Retry-After 1", Behavior::retry_after(503, 1)),
+        ("503, Retry-After 3600", Behavior::retry_after(503, 3600)),
+        ("503", Behavior::status(503)),
+    ];
+    let total = Duration::from_secs(3);
+    let mut cases = Vec::new();
+    for (what, behavior) in &servers {
+        for attempt in [Duration::from_secs(1), Duration::from_secs(60)] {
+            for jitter in [Jitter::Zero, Jitter::Max] {
+                for base in [Duration::from_millis(300), Duration::from_secs(2)] {
+                    cases.push((*what, behavior.clone(), attempt, jitter, base));
+                }
+            }
+        }
+    }
+    let runs = cases
+        .into_iter()
+        .map(|(what, behavior, attempt, jitter, base)| async move {
+            let server = TestServer::start().await;
+            server.default_for("/rest/inputs", behavior);
+            let mut c = Config::new().with_base_url(server.base_url());
+            c.timeouts.attempt = attempt;
+            c.timeouts.total = Some(total);
+            c.retry.max_attempts = 10;
+            c.retry.base_delay = base;
+            c.retry.max_delay = base * 4;
+            c.retry.retry_after_cap = Duration::from_secs(3600);
+            c.retry.jitter = jitter;
+            let t = Transport::new(c).unwrap();
+            let start = Instant::now();
+            let result = call(&t, get_inputs()).await;
+            let took = start.elapsed();
+            let label = format!("{what}, attempt {attempt:?}, jitter {jitter:?}, base {base:?}");
+            (label, result, took)
+        });
+    for (label, result, took) in futures_util::future::join_all(runs).await {
+        let err = match result {
+            // Ten fast attempts of a 503 may end before the deadline: then
+            // the last answer is the result, and no deadline was reached.
+            Ok(resp) => {
+                assert_eq!(resp.status(), 503, "{label}");
+                assert!(took < total, "{label}: took {took:?}");
+                continue;
+            }
+            Err(err) => err,
+        };
+        assert!(err.is_timeout(), "{label}: not a timeout: {err:?}");
+        assert_eq!(
+            err.phase(),
+            alooma_core::ErrorPhase::Timeout,
+            "{label}: {err}"
+        );
+        assert!(
+            took <= total + Duration::from_millis(600),
+            "{label}: took {took:?}"
+        );
+    }
+}
