@@ -43,7 +43,7 @@ pub(crate) fn backoff(
     match policy.jitter {
         crate::config::Jitter::Zero => Duration::ZERO,
         crate::config::Jitter::Max => cap,
-        crate::config::Jitter::Full | _ => {
+        crate::config::Jitter::Full => {
             let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
             Duration::from_nanos(fastrand::u64(0..=nanos))
         }
