@@ -1,10 +1,11 @@
 //! Rewriting a file in place without the side effects of a rename: the
 //! edited bytes go to a temporary file beside the real target (a symlink
 //! is followed), which takes the original's mode, owner and group, and
-//! is renamed over it. A read-only target is refused unless forced. The
-//! temporary file has a recognizable name
-//! (`.<name>.alooma-edit-<pid>.tmp`), is removed on every error path, and
-//! one left behind by a killed run is removed by the next run.
+//! is renamed over it (`tempfile`'s `NamedTempFile`, persisted). A
+//! read-only target is refused unless forced. The temporary file has a
+//! recognizable name (`.<name>.alooma-edit-<pid>-<random>.tmp`), is
+//! removed on every error path, and one left behind by a killed run is
+//! removed by the next run.
 
 use crate::exit::CliError;
 use std::fs;
@@ -17,20 +18,6 @@ fn temp_prefix(file_name: &str) -> String {
 }
 
 const TEMP_SUFFIX: &str = ".tmp";
-
-/// Removes the temporary file when dropped, unless it was renamed.
-struct TempFile {
-    path: PathBuf,
-    keep: bool,
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if !self.keep {
-            let _ = fs::remove_file(&self.path);
-        }
-    }
-}
 
 /// Whether process `pid` is running (Linux: `/proc/<pid>`; elsewhere a
 /// temporary file is treated as stale after an hour).
@@ -58,6 +45,7 @@ fn remove_stale(dir: &Path, file_name: &str) {
         let Some(pid) = name
             .strip_prefix(&prefix)
             .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+            .and_then(|rest| rest.split('-').next())
             .and_then(|pid| pid.parse::<u32>().ok())
         else {
             continue;
@@ -111,32 +99,28 @@ pub fn write_with(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     remove_stale(&dir, &file_name);
-    let mut temp = TempFile {
-        path: dir.join(format!(
-            "{}{}{TEMP_SUFFIX}",
+    // Removed when dropped, on every error path; persisted over the target
+    // at the end.
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(
+            "{}{}-",
             temp_prefix(&file_name),
             std::process::id()
-        )),
-        keep: false,
-    };
-    let file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp.path)
+        ))
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(&dir)
         .map_err(|e| fail("creating a temporary file beside it", e))?;
-    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, file);
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, temp.as_file_mut());
     content(&mut buffered)
         .and_then(|()| buffered.flush())
         .map_err(|e| fail("writing the temporary file", e))?;
-    let file = buffered
-        .into_inner()
-        .map_err(|e| fail("writing the temporary file", e.into_error()))?;
-    file.sync_all()
+    drop(buffered);
+    temp.as_file()
+        .sync_all()
         .map_err(|e| fail("writing the temporary file", e))?;
-    drop(file);
-    keep_owner_and_mode(&temp.path, &meta).map_err(|e| fail("copying its permissions", e))?;
-    fs::rename(&temp.path, &target).map_err(|e| fail("replacing it", e))?;
-    temp.keep = true;
+    keep_owner_and_mode(temp.path(), &meta).map_err(|e| fail("copying its permissions", e))?;
+    temp.persist(&target)
+        .map_err(|e| fail("replacing it", e.error))?;
     Ok(())
 }
 
@@ -164,10 +148,11 @@ mod tests {
     #[test]
     fn stale_temp_files_of_dead_runs_are_removed_and_live_ones_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let dead = dir.path().join(".m.json.alooma-edit-4000000000.tmp");
-        let mine = dir
-            .path()
-            .join(format!(".m.json.alooma-edit-{}.tmp", std::process::id()));
+        let dead = dir.path().join(".m.json.alooma-edit-4000000000-x1Yz.tmp");
+        let mine = dir.path().join(format!(
+            ".m.json.alooma-edit-{}-aBcD.tmp",
+            std::process::id()
+        ));
         let other = dir.path().join(".other.json.alooma-edit-4000000000.tmp");
         for f in [&dead, &mine, &other] {
             fs::write(f, "x").unwrap();

@@ -77,7 +77,7 @@ pub(crate) fn login(
         return Err(ApiError::unauthorized("wrong username or password"));
     }
     let token: String = (0..32)
-        .map(|_| char::from(b"0123456789abcdef"[rand::random_range(0..16usize)]))
+        .map(|_| char::from(b"0123456789abcdef"[fastrand::usize(0..16)]))
         .collect();
     let cookie = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly");
     let value = HeaderValue::from_str(&cookie)

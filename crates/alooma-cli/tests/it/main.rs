@@ -9,6 +9,7 @@
 mod call;
 mod cli;
 mod common;
+mod dependencies;
 mod ecosystem;
 mod offline;
 mod pipeline;
