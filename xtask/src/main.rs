@@ -156,12 +156,41 @@ fn test() -> Result<()> {
     ]);
     run("cargo clippy -D warnings", clippy)?;
 
+    // The suite runs once, recording what the end-to-end tests exercise;
+    // the coverage checks (ignored in the suite) then read it.
+    let record = root().join("target/e2e-record");
+    let _ = std::fs::remove_dir_all(&record);
+    std::fs::create_dir_all(&record)?;
+    let exercised = record.join("exercised.txt");
+    let calls = record.join("suite.jsonl");
     let mut tests = cargo();
     tests
         .args(["test", "--workspace", "--all-features", "--locked"])
         .env("INSTA_UPDATE", "no")
-        .env("CI", "true");
+        .env("CI", "true")
+        .env("ALOOMA_E2E_RECORD", &exercised)
+        .env("ALOOMA_E2E_CASSETTE", &calls);
     run("cargo test (snapshots locked)", tests)?;
+    let mut coverage = cargo();
+    coverage
+        .args([
+            "test",
+            "-p",
+            "alooma-tests",
+            "--test",
+            "e2e",
+            "--all-features",
+            "--locked",
+            "--",
+            "--ignored",
+            "coverage::",
+        ])
+        .env("ALOOMA_E2E_RECORD", &exercised)
+        .env("ALOOMA_E2E_CASSETTE", &calls);
+    run(
+        "the suite's coverage (what the run above recorded)",
+        coverage,
+    )?;
 
     let mut doc = cargo();
     doc.args([

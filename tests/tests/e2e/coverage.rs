@@ -1,9 +1,14 @@
-//! Coverage, derived rather than listed: the suite runs again (this
-//! binary, without this module) with the recording subscriber of
-//! [`alooma_tests::coverage`] writing what it sees to a file. Every
-//! operation of the registry must have been answered with a 2xx status,
-//! and every client method called, at least once; and every method of the
-//! reference client is a client method.
+//! Coverage, derived rather than listed, from the suite's own run: `cargo
+//! xtask test` runs the suite once with the recording subscriber of
+//! [`alooma_tests::coverage`] writing what it sees to a file
+//! (`ALOOMA_E2E_RECORD`) and every client recording its calls to a
+//! cassette (`ALOOMA_E2E_CASSETTE`), then runs the checks below, which are
+//! `#[ignore]`d in the suite itself (they read what the whole suite did, so
+//! they run after it: `cargo test -p alooma-tests --test e2e -- --ignored`
+//! with the same variables). Every operation of the registry must have been
+//! answered with a 2xx status, and every client method called, at least
+//! once; every recorded call fits the OpenAPI document; and every method of
+//! the reference client is a client method.
 
 use alooma_tests::coverage::RECORD_VAR;
 use std::collections::BTreeSet;
@@ -53,25 +58,27 @@ fn exercised() -> &'static (BTreeSet<String>, BTreeSet<String>) {
 
 type Run = ((BTreeSet<String>, BTreeSet<String>), String);
 
+/// What the suite recorded, read from the files the variables name.
 fn run() -> &'static Run {
     static RUN: OnceLock<Run> = OnceLock::new();
     RUN.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("exercised.txt");
-        let cassette = dir.path().join("suite.jsonl");
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--skip", "coverage::", "--skip", "cassettes::", "--quiet"])
-            .env(RECORD_VAR, &file)
-            .env(alooma_tests::CASSETTE_VAR, &cassette)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "the suite failed when run for coverage:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let read = |var: &str| {
+            let Some(path) = std::env::var_os(var) else {
+                panic!(
+                    "{var} is not set: these checks read what the suite recorded; \
+                     run `cargo xtask test` (or the suite, then these with --ignored, \
+                     both with {RECORD_VAR} and {} set)",
+                    alooma_tests::CASSETTE_VAR
+                )
+            };
+            std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                panic!(
+                    "{var} = {}: {e} (did the suite run with it set?)",
+                    path.to_string_lossy()
+                )
+            })
+        };
+        let text = read(RECORD_VAR);
         let mut operations = BTreeSet::new();
         let mut methods = BTreeSet::new();
         for line in text.lines() {
@@ -81,7 +88,7 @@ fn run() -> &'static Run {
                 _ => false,
             };
         }
-        let calls = std::fs::read_to_string(&cassette).unwrap_or_default();
+        let calls = read(alooma_tests::CASSETTE_VAR);
         ((operations, methods), calls)
     })
 }
@@ -137,10 +144,8 @@ fn check(
 }
 
 #[test]
+#[ignore = "reads what the whole suite recorded: cargo xtask test runs it after the suite"]
 fn every_request_of_the_suite_fits_the_openapi_document() {
-    if std::env::var_os(RECORD_VAR).is_some() {
-        return;
-    }
     let doc = alooma_core::openapi::document();
     let calls = alooma_core::cassette::parse(&run().1).unwrap();
     assert!(
@@ -219,10 +224,8 @@ fn every_request_of_the_suite_fits_the_openapi_document() {
 }
 
 #[test]
+#[ignore = "reads what the whole suite recorded: cargo xtask test runs it after the suite"]
 fn every_operation_of_the_registry_is_answered_by_the_emulator() {
-    if std::env::var_os(RECORD_VAR).is_some() {
-        return;
-    }
     let (operations, _) = exercised();
     let registry: Vec<&str> = alooma_core::operations().map(|op| op.meta().name).collect();
     let missing: Vec<&&str> = registry
@@ -241,10 +244,8 @@ fn every_operation_of_the_registry_is_answered_by_the_emulator() {
 }
 
 #[test]
+#[ignore = "reads what the whole suite recorded: cargo xtask test runs it after the suite"]
 fn every_client_method_is_called_by_the_suite() {
-    if std::env::var_os(RECORD_VAR).is_some() {
-        return;
-    }
     let (_, methods) = exercised();
     let all: Vec<(&str, &str)> = alooma::client_methods().collect();
     let missing: Vec<&(&str, &str)> = all.iter().filter(|(_, m)| !methods.contains(*m)).collect();
