@@ -1,8 +1,11 @@
 //! The admin API under `/__emulator/` (never faulted, never journaled).
 //!
-//! It is the operator's: any account's API key opens it (`Authorization:
-//! API <key>`, a live session cookie, or `?key=` for the web page). Calls
-//! on state act on that key's account, or on `?account=NAME`.
+//! An account's API key opens it (`Authorization: API <key>`, a live
+//! session cookie, or `?key=` for the web page), and each key sees and
+//! changes only its own account: its state, its part of the journal, the
+//! faults that reach it, its snapshots; `?account=` may only name it.
+//! (The clock is the emulator's, shared by its accounts.) In-process,
+//! [`Emulator`](crate::Emulator) sees every account.
 //!
 //! | request | effect |
 //! |---|---|
@@ -67,16 +70,23 @@ pub(crate) fn handle(
     query: &Query,
     body: &[u8],
 ) -> Result<AdminReply, ApiError> {
-    let tenant = match query.get("account") {
-        Some(name) => shared
-            .tenant(name)
-            .ok_or_else(|| ApiError::not_found(format!("no account {name:?}")))?,
-        None => tenant,
-    };
+    if let Some(name) = query.get("account") {
+        if name != tenant.account {
+            return Err(not_yours(tenant, name));
+        }
+    }
+    let mine = |account: &Option<String>| account.as_deref().is_none_or(|a| a == tenant.account);
     let api = |reply: Reply| Ok(AdminReply::Api(reply));
     match (method, segs) {
-        ("GET", []) => Ok(AdminReply::Html(crate::web::page(shared))),
-        ("GET", ["faults"]) => api(Reply::json(json!(*lock(&shared.faults)))),
+        ("GET", []) => Ok(AdminReply::Html(crate::web::page(shared, tenant))),
+        ("GET", ["faults"]) => {
+            let faults: Vec<Fault> = lock(&shared.faults)
+                .iter()
+                .filter(|f| mine(&f.account))
+                .cloned()
+                .collect();
+            api(Reply::json(json!(faults)))
+        }
         ("POST", ["faults"]) => {
             let value: Value = json_body(body)?;
             let faults: Vec<Fault> = match value {
@@ -84,23 +94,35 @@ pub(crate) fn handle(
                 other => serde_json::from_value(other).map(|f| vec![f]),
             }
             .map_err(|e| ApiError::bad_request(format!("not a fault: {e}")))?;
-            for f in &faults {
+            let mut faults = faults;
+            for f in &mut faults {
                 f.validate().map_err(ApiError::bad_request)?;
+                // A key's faults reach its own account only.
+                match &f.account {
+                    Some(a) if a != &tenant.account => return Err(not_yours(tenant, a)),
+                    Some(_) => {}
+                    None => f.account = Some(tenant.account.clone()),
+                }
             }
             let n = faults.len();
             lock(&shared.faults).extend(faults);
             api(Reply::json(json!({ "injected": n })))
         }
         ("DELETE", ["faults"]) => {
-            lock(&shared.faults).clear();
+            lock(&shared.faults).retain(|f| f.account.as_deref() != Some(tenant.account.as_str()));
             api(Reply::empty())
         }
         ("GET", ["requests"]) => {
-            let filter = JournalFilter::from_query(query.pairs()).map_err(ApiError::bad_request)?;
+            let mut filter =
+                JournalFilter::from_query(query.pairs()).map_err(ApiError::bad_request)?;
+            match &filter.account {
+                Some(a) if a != &tenant.account => return Err(not_yours(tenant, a)),
+                _ => filter.account = Some(tenant.account.clone()),
+            }
             api(Reply::json(json!(lock(&shared.journal).list(&filter))))
         }
         ("DELETE", ["requests"]) => {
-            lock(&shared.journal).clear();
+            lock(&shared.journal).clear_account(&tenant.account);
             api(Reply::empty())
         }
         ("DELETE", ["sessions"]) => {
@@ -119,11 +141,10 @@ pub(crate) fn handle(
             let name = query.get("name").unwrap_or("default").to_owned();
             let snapshot = shared.snapshot().map_err(internal)?;
             let saved = shared.save().map_err(internal)?;
-            let accounts = snapshot.accounts().to_vec();
-            lock(&shared.snapshots).insert(name.clone(), snapshot);
+            lock(&shared.snapshots).insert(snapshot_key(tenant, &name), snapshot);
             api(Reply::json(json!({
                 "snapshot": name,
-                "accounts": accounts,
+                "accounts": [tenant.account],
                 "saved_to": saved.map(|p| p.display().to_string()),
             })))
         }
@@ -133,7 +154,10 @@ pub(crate) fn handle(
                 let text = std::str::from_utf8(body)
                     .map_err(|_| ApiError::bad_request("the state document is not UTF-8"))?;
                 Snapshot::from_json(text).map_err(|e| ApiError::bad_request(e.to_string()))?
-            } else if let Some(s) = lock(&shared.snapshots).get(name).cloned() {
+            } else if let Some(s) = lock(&shared.snapshots)
+                .get(&snapshot_key(tenant, name))
+                .cloned()
+            {
                 s
             } else if let Some(path) = &shared.state_file {
                 Snapshot::read(path)
@@ -146,10 +170,20 @@ pub(crate) fn handle(
                     ),
                 ));
             };
+            // Only this key's account is restored.
+            let own = snapshot.only(&tenant.account).ok_or_else(|| {
+                ApiError::new(
+                    http::StatusCode::CONFLICT,
+                    format!(
+                        "the snapshot holds no state of account {:?}",
+                        tenant.account
+                    ),
+                )
+            })?;
             shared
-                .restore(&snapshot)
+                .restore(&own)
                 .map_err(|e| ApiError::bad_request(e.to_string()))?;
-            api(Reply::json(json!({ "restored": snapshot.accounts() })))
+            api(Reply::json(json!({ "restored": own.accounts() })))
         }
         ("GET", ["clock"]) => api(Reply::json(clock_json(shared))),
         ("POST", ["clock"]) => {
@@ -177,6 +211,23 @@ pub(crate) fn handle(
             segs.join("/")
         ))),
     }
+}
+
+/// Another account than the key's.
+fn not_yours(tenant: &Tenant, other: &str) -> ApiError {
+    ApiError::new(
+        http::StatusCode::FORBIDDEN,
+        format!(
+            "this key opens account {:?}; account {other:?} is not its own",
+            tenant.account
+        ),
+    )
+}
+
+/// Snapshots are kept per account: one account's name never reaches
+/// another's.
+fn snapshot_key(tenant: &Tenant, name: &str) -> String {
+    format!("{}\u{0}{name}", tenant.account)
 }
 
 fn clock_json(shared: &Shared) -> Value {

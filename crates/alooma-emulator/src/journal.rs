@@ -230,6 +230,12 @@ impl Journal {
     pub(crate) fn clear(&mut self) {
         self.records.clear();
     }
+
+    /// Forgets the records of `account` (the numbering goes on).
+    pub(crate) fn clear_account(&mut self, account: &str) {
+        self.records
+            .retain(|r| r.account.as_deref() != Some(account));
+    }
 }
 
 /// Whether a key names a secret value.

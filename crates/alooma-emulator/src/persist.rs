@@ -111,6 +111,16 @@ impl Snapshot {
         &self.accounts
     }
 
+    /// The snapshot of one of its accounts, when it holds that one.
+    pub(crate) fn only(&self, account: &str) -> Option<Snapshot> {
+        if !self.accounts.iter().any(|a| a == account) {
+            return None;
+        }
+        let states = self.states().ok()?;
+        let mine: Vec<&State> = states.iter().filter(|s| s.account == account).collect();
+        Snapshot::of(&mine).ok()
+    }
+
     /// Reads a state document, checking its format and version.
     pub fn from_json(text: &str) -> Result<Self, EmulatorError> {
         let bad = |why: String| EmulatorError::State(why);

@@ -304,7 +304,12 @@ async fn handle(
         router::operation_of(&lock(&tenant.state), &method, &segs, &req)
     });
     record.operation = operation.map(str::to_owned);
-    record.body = journal::recorded_body(operation, &body);
+    // A request to the secrets path that no route takes (a wrong method, an
+    // unknown account) still holds secret values: redacted as
+    // `set_secrets`' are.
+    let secrets_path = path.split('/').any(|segment| segment == "secrets");
+    record.body =
+        journal::recorded_body(operation.or(secrets_path.then_some("set_secrets")), &body);
 
     let fault = faults::take(
         &mut lock(&shared.faults),

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::journal::JournalFilter;
-use crate::server::{lock, Shared};
+use crate::server::{lock, Shared, Tenant};
 use crate::state::State;
 
 /// The most journal rows the page shows (the newest).
@@ -30,7 +30,7 @@ pub(crate) fn escape(text: &str) -> String {
 }
 
 /// The page.
-pub(crate) fn page(shared: &Shared) -> String {
+pub(crate) fn page(shared: &Shared, tenant: &Tenant) -> String {
     let mut h = String::new();
     let now = shared.clock.now_millis();
     let _ = write!(
@@ -50,12 +50,13 @@ pub(crate) fn page(shared: &Shared) -> String {
             "system clock"
         }
     );
-    for tenant in &shared.tenants {
-        let state = tenant.state_now();
-        account_section(&mut h, &state);
-    }
-    faults_section(&mut h, shared);
-    journal_section(&mut h, shared);
+    // The key's own account only: its state, the faults that reach it,
+    // its requests.
+    let state = tenant.state_now();
+    account_section(&mut h, &state);
+    drop(state);
+    faults_section(&mut h, shared, &tenant.account);
+    journal_section(&mut h, shared, &tenant.account);
     h.push_str("</body></html>\n");
     h
 }
@@ -179,18 +180,20 @@ fn account_section(h: &mut String, state: &State) {
     h.push_str("</section>\n");
 }
 
-fn faults_section(h: &mut String, shared: &Shared) {
+fn faults_section(h: &mut String, shared: &Shared, account: &str) {
     h.push_str("<h2>Pending faults</h2>\n");
     let rows = lock(&shared.faults)
         .iter()
+        .filter(|f| f.account.as_deref().is_none_or(|a| a == account))
         .map(|f| vec![serde_json::to_string(f).unwrap_or_default()])
         .collect();
     table(h, "faults", &["fault"], rows);
 }
 
-fn journal_section(h: &mut String, shared: &Shared) {
+fn journal_section(h: &mut String, shared: &Shared, account: &str) {
     let filter = JournalFilter {
         limit: Some(JOURNAL_ROWS),
+        account: Some(account.to_owned()),
         ..JournalFilter::default()
     };
     let mut records = lock(&shared.journal).list(&filter);
