@@ -20,53 +20,47 @@
 //! # });
 //! ```
 
+use crate::around::{Around, AroundLayer, AroundService};
 use crate::BoxFuture;
 use alooma_core::{Error, OperationMeta};
 use bytes::Bytes;
 use http::{Method, Request, Response};
-use std::task::{Context, Poll};
-use tower::{Layer, Service};
+use std::future::Future;
 
 /// Layer that stops every write (see the [module docs](self)).
+pub type DryRunLayer = AroundLayer<StopWrites>;
+
+/// Service made by [`DryRunLayer`].
+pub type DryRun<S> = AroundService<S, StopWrites>;
+
+/// The dry run's hook: reads go on, writes stop with [`Error::DryRun`].
 #[derive(Debug, Clone, Copy, Default)]
-pub struct DryRunLayer;
+pub struct StopWrites;
 
 impl DryRunLayer {
     /// The layer.
     pub fn new() -> Self {
-        DryRunLayer
+        AroundLayer::with_hook(StopWrites)
     }
 }
 
-impl<S> Layer<S> for DryRunLayer {
-    type Service = DryRun<S>;
-    fn layer(&self, inner: S) -> DryRun<S> {
-        DryRun { inner }
+impl Default for DryRunLayer {
+    fn default() -> Self {
+        DryRunLayer::new()
     }
 }
 
-/// Service made by [`DryRunLayer`].
-#[derive(Debug, Clone)]
-pub struct DryRun<S> {
-    inner: S,
-}
-
-impl<S> Service<Request<Bytes>> for DryRun<S>
-where
-    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Send + 'static,
-    S::Future: Send + 'static,
-{
-    type Response = Response<Bytes>;
-    type Error = Error;
-    type Future = BoxFuture<Response<Bytes>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: Request<Bytes>) -> Self::Future {
+impl Around for StopWrites {
+    fn around<F>(
+        &self,
+        req: Request<Bytes>,
+        next: impl FnOnce(Request<Bytes>) -> F,
+    ) -> BoxFuture<Response<Bytes>>
+    where
+        F: Future<Output = Result<Response<Bytes>, Error>> + Send + 'static,
+    {
         if req.method() == Method::GET || req.method() == Method::HEAD {
-            return Box::pin(self.inner.call(req));
+            return Box::pin(next(req));
         }
         let operation = req
             .extensions()

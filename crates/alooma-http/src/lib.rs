@@ -73,6 +73,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod around;
 pub mod auth;
 pub mod base_url;
 pub mod body;

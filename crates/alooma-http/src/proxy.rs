@@ -7,7 +7,7 @@
 //! absolute form to the proxy. Proxy credentials come from the proxy URL
 //! only and go only to the proxy (`Proxy-Authorization`).
 
-use crate::config::Proxy;
+use crate::config::{is_loopback, Proxy};
 use crate::connection::Guarded;
 use alooma_core::{BoxError, Error};
 use http::{HeaderValue, Uri};
@@ -35,14 +35,6 @@ impl fmt::Debug for Route {
             .field("proxied", &self.matcher.is_some())
             .finish()
     }
-}
-
-fn is_loopback(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Whether a proxy variable (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, in

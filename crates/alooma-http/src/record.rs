@@ -25,21 +25,28 @@
 //! # });
 //! ```
 
+use crate::around::{Around, AroundLayer, AroundService};
 use crate::BoxFuture;
 use alooma_core::cassette::Interaction;
 use alooma_core::Error;
 use bytes::Bytes;
 use http::{Request, Response};
 use std::fs::File;
+use std::future::Future;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
-use tower::{Layer, Service};
 
 /// Layer that records every answered call to a cassette file.
+pub type RecordLayer = AroundLayer<Cassette>;
+
+/// Service made by [`RecordLayer`].
+pub type Record<S> = AroundService<S, Cassette>;
+
+/// The recording's hook: the cassette file every answered call is
+/// appended to.
 #[derive(Debug, Clone)]
-pub struct RecordLayer {
+pub struct Cassette {
     sink: Arc<Sink>,
 }
 
@@ -62,35 +69,18 @@ impl RecordLayer {
             options.mode(0o600);
         }
         let file = options.open(&path)?;
-        Ok(RecordLayer {
+        Ok(AroundLayer::with_hook(Cassette {
             sink: Arc::new(Sink {
                 path,
                 file: Mutex::new(file),
             }),
-        })
+        }))
     }
 
     /// The cassette's path.
     pub fn path(&self) -> &Path {
-        &self.sink.path
+        &self.hook().sink.path
     }
-}
-
-impl<S> Layer<S> for RecordLayer {
-    type Service = Record<S>;
-    fn layer(&self, inner: S) -> Record<S> {
-        Record {
-            inner,
-            sink: Arc::clone(&self.sink),
-        }
-    }
-}
-
-/// Service made by [`RecordLayer`].
-#[derive(Debug, Clone)]
-pub struct Record<S> {
-    inner: S,
-    sink: Arc<Sink>,
 }
 
 impl Sink {
@@ -105,20 +95,15 @@ impl Sink {
     }
 }
 
-impl<S> Service<Request<Bytes>> for Record<S>
-where
-    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Send + 'static,
-    S::Future: Send + 'static,
-{
-    type Response = Response<Bytes>;
-    type Error = Error;
-    type Future = BoxFuture<Response<Bytes>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: Request<Bytes>) -> Self::Future {
+impl Around for Cassette {
+    fn around<F>(
+        &self,
+        req: Request<Bytes>,
+        next: impl FnOnce(Request<Bytes>) -> F,
+    ) -> BoxFuture<Response<Bytes>>
+    where
+        F: Future<Output = Result<Response<Bytes>, Error>> + Send + 'static,
+    {
         // What the cassette needs of the request: cheap clones (the body
         // is reference-counted).
         let mut seen = Request::new(req.body().clone());
@@ -128,7 +113,7 @@ where
             seen.extensions_mut().insert(*meta);
         }
         let sink = Arc::clone(&self.sink);
-        let call = self.inner.call(req);
+        let call = next(req);
         Box::pin(async move {
             let resp = call.await?;
             sink.write(&Interaction::record(&seen, &resp));
