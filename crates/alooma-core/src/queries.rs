@@ -259,7 +259,7 @@ impl ScheduleDefaultQuery {
         if !self.custom_variables.is_empty() {
             config
                 .custom_variables
-                .get_or_insert_with(serde_json::Map::new)
+                .get_or_insert_with(alooma_types::Extra::new)
                 .extend(self.custom_variables.clone());
         }
         config

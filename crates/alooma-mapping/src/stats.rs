@@ -55,16 +55,20 @@ fn strip_maybe(value: &mut Maybe<Value>) {
 /// ```
 pub fn remove_stats_value(value: &mut Value) {
     match value {
-        Value::Object(map) => strip_extra(map),
+        Value::Object(map) => strip_map(map),
         Value::Array(items) => items.iter_mut().for_each(remove_stats_value),
         _ => {}
     }
 }
 
-pub(crate) fn strip_extra(map: &mut Extra) {
-    if map.is_empty() {
-        return;
+pub(crate) fn strip_extra(extra: &mut Extra) {
+    if let Some(map) = extra.as_map_mut() {
+        strip_map(map);
     }
+    extra.retain(|_, _| true);
+}
+
+fn strip_map(map: &mut serde_json::Map<String, Value>) {
     map.remove("stats");
     map.values_mut().for_each(remove_stats_value);
 }

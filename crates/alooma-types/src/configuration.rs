@@ -1,6 +1,9 @@
 //! [`Configuration`]: a node's type-specific configuration, kept compact.
 
-use crate::{Extra, RedactedMap};
+use crate::RedactedMap;
+
+/// A JSON object.
+type Extra = serde_json::Map<String, Value>;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;

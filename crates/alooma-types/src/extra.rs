@@ -121,7 +121,7 @@ macro_rules! deserialize_with_extra {
     (@check required, $f:ident, $wire:literal, $a:ident, $keep:ident, $known:ident, $extra:ident) => {
         if $f.is_none() && $keep && !$known {
             return Ok($crate::Maybe::Mistyped($crate::Mistyped::new(
-                ::serde_json::Value::Object($extra),
+                ::serde_json::Value::Object($extra.into_map()),
             )));
         }
     };

@@ -129,7 +129,10 @@ impl fmt::Debug for InputSpec {
             .field("id", &self.id)
             .field("name", &self.name)
             .field("input_type", &self.input_type)
-            .field("configuration", &self.configuration.get().map(RedactedMap))
+            .field(
+                "configuration",
+                &self.configuration.get().map(|c| RedactedMap(c)),
+            )
             .field("extra", &RedactedMap(&self.extra))
             .finish()
     }
@@ -485,7 +488,10 @@ impl fmt::Debug for InputJob {
             .field("id", &self.id)
             .field("name", &self.name)
             .field("input_type", &self.input_type)
-            .field("configuration", &self.configuration.get().map(RedactedMap))
+            .field(
+                "configuration",
+                &self.configuration.get().map(|c| RedactedMap(c)),
+            )
             .field("validated", &self.validated)
             .field("paused", &self.paused)
             .field("created_at", &self.created_at)

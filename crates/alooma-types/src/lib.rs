@@ -70,6 +70,7 @@
 
 #[doc(hidden)]
 pub mod extra;
+mod extra_map;
 mod lenient;
 mod macros;
 mod maybe;
@@ -103,6 +104,7 @@ pub use configuration::*;
 pub use credits::*;
 pub use deployment::*;
 pub use event_type::*;
+pub use extra_map::Extra;
 pub use from_json::{from_json, JsonError};
 pub use input::*;
 pub use lenient::{Lenient, LenientScalar};
@@ -125,10 +127,6 @@ pub use wire::{mistyped_in, Mistyped, MistypedAt, Wire};
 /// and then sends it needs one error type. Implemented by the error types
 /// of `alooma-mapping`.
 pub trait OfflineError: std::error::Error + Send + Sync + 'static {}
-
-/// Keys of a JSON object that a model does not know, kept verbatim so they
-/// survive a read-then-write.
-pub type Extra = serde_json::Map<String, serde_json::Value>;
 
 #[doc(hidden)]
 pub mod __private {

@@ -403,7 +403,7 @@ pub enum OutputConfig {
     /// A BigQuery configuration.
     BigQuery(BigQueryConfig),
     /// Any other configuration object; must hold `sinkType`.
-    Custom(Extra),
+    Custom(serde_json::Map<String, serde_json::Value>),
 }
 
 impl OutputConfig {
@@ -477,7 +477,7 @@ impl fmt::Debug for OutputConfig {
 /// [`OutputConfig::Custom`], kept as it is.
 impl<'de> Deserialize<'de> for OutputConfig {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let map = Extra::deserialize(d)?;
+        let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
         let value = serde_json::Value::Object(map.clone());
         let sink = map
             .get("sinkType")

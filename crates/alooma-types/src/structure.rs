@@ -259,7 +259,7 @@ impl fmt::Debug for Node {
 /// let text = format!("{:?}", RedactedMap(m.as_object().unwrap()));
 /// assert!(text.contains("\"u\"") && !text.contains("hunter2"));
 /// ```
-pub struct RedactedMap<'a>(pub &'a Extra);
+pub struct RedactedMap<'a>(pub &'a serde_json::Map<String, serde_json::Value>);
 
 impl fmt::Debug for RedactedMap<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
