@@ -41,15 +41,16 @@ pub struct Configuration {
 enum Repr {
     /// The object's text, as decoded (checked to be an object).
     Text(Box<RawValue>),
-    /// A map, as built or changed by the caller.
-    Map(Extra),
+    /// A map, as built or changed by the caller (boxed: a configuration
+    /// costs two words whichever it holds).
+    Map(Box<Extra>),
 }
 
 impl Configuration {
     /// An empty configuration (`{}`).
     pub fn new() -> Self {
         Configuration {
-            repr: Repr::Map(Extra::new()),
+            repr: Repr::Map(Box::default()),
         }
     }
 
@@ -77,7 +78,7 @@ impl Configuration {
     /// happen for text this type decoded with serde_json's default limits.
     pub fn to_map(&self) -> Result<Extra, serde_json::Error> {
         match &self.repr {
-            Repr::Map(map) => Ok(map.clone()),
+            Repr::Map(map) => Ok((**map).clone()),
             Repr::Text(raw) => serde_json::from_str(raw.get()),
         }
     }
@@ -89,7 +90,7 @@ impl Configuration {
     /// As [`to_map`](Self::to_map); the configuration is unchanged then.
     pub fn make_mut(&mut self) -> Result<&mut Extra, serde_json::Error> {
         if let Repr::Text(raw) = &self.repr {
-            self.repr = Repr::Map(serde_json::from_str(raw.get())?);
+            self.repr = Repr::Map(Box::new(serde_json::from_str(raw.get())?));
         }
         match &mut self.repr {
             Repr::Map(map) => Ok(map),
@@ -111,7 +112,7 @@ impl Configuration {
     /// When the object does not fit `T`.
     pub fn deserialize_into<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         match &self.repr {
-            Repr::Map(map) => T::deserialize(map.clone()),
+            Repr::Map(map) => T::deserialize((**map).clone()),
             Repr::Text(raw) => serde_json::from_str(raw.get()),
         }
     }
@@ -119,7 +120,7 @@ impl Configuration {
     /// The object as JSON text (the server's own text when decoded).
     pub fn to_json(&self) -> String {
         match &self.repr {
-            Repr::Map(map) => Value::Object(map.clone()).to_string(),
+            Repr::Map(map) => Value::Object((**map).clone()).to_string(),
             Repr::Text(raw) => raw.get().to_owned(),
         }
     }
@@ -134,7 +135,7 @@ impl Default for Configuration {
 impl From<Extra> for Configuration {
     fn from(map: Extra) -> Self {
         Configuration {
-            repr: Repr::Map(map),
+            repr: Repr::Map(Box::new(map)),
         }
     }
 }
