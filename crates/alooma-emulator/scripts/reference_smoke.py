@@ -14,6 +14,7 @@ Prints one line per reference call (ok / FAIL and why) and exits non-zero when
 any call failed.
 """
 import datetime
+import json
 import sys
 import time
 import warnings
@@ -152,12 +153,21 @@ check("delete_code_engine_module", lambda: api.delete_code_engine_module("submod
 check("get_transform (deprecated)", api.get_transform, lambda v: "def transform" in v)
 check("get_code_engine_requirements(text)",
       lambda: api.get_code_engine_requirements(text_format=True), lambda v: "requests==" in v)
-check("test_transform", lambda: api.test_transform({"a": 1}), lambda v: v["result"] == {"a": 1})
+# Test runs execute the code: the seed's `main` normalises the user's email
+# (through `utils`) and reads `_metadata`.
+EVENT = {"user": {"email": " Ann@Example.COM "}, "_metadata": {"event_type": "page_view"}}
+check("test_transform", lambda: api.test_transform(EVENT),
+      lambda v: v["result"]["user"]["email"] == "ann@example.com")
+check("test_transform (an exception)", lambda: api.test_transform({"a": 1}),
+      lambda v: v["result"]["errorMessage"].endswith("KeyError: '_metadata'\n") and v["notifications"])
 check("test_transform (dropping)",
       lambda: api.test_transform({"a": 1}, "def transform(event):\n\treturn None"),
       lambda v: v["result"] is None)
-check("test_code_engine_code", lambda: api.test_code_engine_code('{"b": 2}'),
-      lambda v: v["result"] == {"b": 2})
+check("test_code_engine_code", lambda: api.test_code_engine_code(json.dumps(EVENT)),
+      lambda v: v["result"]["user"]["email"] == "ann@example.com")
+check("test_code_engine_code (given modules)",
+      lambda: api.test_code_engine_code({"b": 2}, {"main": "def transform(event):\n    print('b', event['b'])\n    event['b'] += 40\n    return event\n"}),
+      lambda v: v["result"] == {"b": 42} and v["output"] == "b 2\n")
 check("test_transform_all_samples", api.test_transform_all_samples, lambda v: len(v) >= 5)
 # The reference passes its module *list* to test_code_engine_code, which calls
 # .keys() on it: this call cannot work against any server.
