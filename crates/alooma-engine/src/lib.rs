@@ -34,6 +34,12 @@
 //!   `None` fails it too. An empty list drops the event.
 //! - **Python 2.** The harness runs on 2.7 as well as 3.x, for accounts
 //!   whose code predates Python 3; which one the service ran is not known.
+//! - **Numbers.** Events cross to Python and back as JSON read by
+//!   `serde_json`: an integer beyond 64 bits is read as a float, as the
+//!   rest of the SDK reads it.
+//! - **Memory.** A `MemoryError` the transform raises fails its event and
+//!   the worker goes on; a worker the limit (or the kernel) kills is
+//!   replaced.
 //!
 //! ```no_run
 //! use alooma_engine::code_engine::{CodeEngine, Config, Modules};

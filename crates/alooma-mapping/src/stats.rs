@@ -69,7 +69,8 @@ pub(crate) fn strip_extra(extra: &mut Extra) {
 }
 
 fn strip_map(map: &mut serde_json::Map<String, Value>) {
-    map.remove("stats");
+    // `shift_remove` keeps the other keys in their order.
+    map.shift_remove("stats");
     map.values_mut().for_each(remove_stats_value);
 }
 

@@ -23,8 +23,17 @@ use std::ops::{Deref, DerefMut};
 /// assert_eq!(extra["colour"], "blue");
 /// assert_eq!(std::mem::size_of::<Extra>(), std::mem::size_of::<usize>());
 /// ```
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Extra(Option<Box<Map<String, Value>>>);
+
+/// Equal keys and values (an emptied map equals no map).
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Extra {}
 
 /// The map an empty [`Extra`] reads as.
 fn empty() -> &'static Map<String, Value> {

@@ -282,7 +282,18 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
-crate::wire_leaf!(Secret);
+/// A value of another type where a credential goes is kept like any
+/// other, sent back as read, and redacted by `Debug` and `Display`.
+impl crate::Wire for Secret {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<crate::Maybe<Self>, D::Error> {
+        Ok(match crate::wire::decode_leaf::<Secret, D>(d)? {
+            crate::Maybe::Mistyped(m) => {
+                crate::Maybe::Mistyped(crate::Mistyped::secret(m.into_json()))
+            }
+            other => other,
+        })
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -67,27 +67,48 @@ pub trait Wire: Sized + Serialize + DeserializeOwned {
 /// assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"consolidationKeys":"ID"}"#);
 /// ```
 #[derive(Clone, PartialEq, Eq)]
-pub struct Mistyped(Box<Value>);
+pub struct Mistyped {
+    json: Box<Value>,
+    /// Kept where a credential goes: `Debug` and `Display` redact it.
+    secret: bool,
+}
 
 impl Mistyped {
     /// Keeps `value`.
     pub fn new(value: Value) -> Self {
-        Mistyped(Box::new(value))
+        Mistyped {
+            json: Box::new(value),
+            secret: false,
+        }
+    }
+
+    /// Keeps `value`, read where a credential goes (a [`Secret`](crate::Secret)
+    /// key): sent back as read, never shown by `Debug` or `Display`.
+    pub fn secret(value: Value) -> Self {
+        Mistyped {
+            json: Box::new(value),
+            secret: true,
+        }
     }
 
     /// The JSON as it was read.
     pub fn json(&self) -> &Value {
-        &self.0
+        &self.json
     }
 
     /// The JSON, consuming `self`.
     pub fn into_json(self) -> Value {
-        *self.0
+        *self.json
     }
 
     /// The JSON kind of the value (`"a string"`, `"a list"` …), for messages.
     pub fn kind(&self) -> &'static str {
-        kind_of(&self.0)
+        kind_of(&self.json)
+    }
+
+    /// Whether it was read where a credential goes.
+    pub fn is_secret(&self) -> bool {
+        self.secret
     }
 }
 
@@ -105,13 +126,21 @@ pub(crate) fn kind_of(value: &Value) -> &'static str {
 
 impl fmt::Debug for Mistyped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Mistyped({})", self.0)
+        if self.secret {
+            write!(f, "Mistyped({}, {})", self.kind(), crate::REDACTED)
+        } else {
+            write!(f, "Mistyped({})", self.json)
+        }
     }
 }
 
 impl fmt::Display for Mistyped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
+        if self.secret {
+            f.write_str(crate::REDACTED)
+        } else {
+            self.json.fmt(f)
+        }
     }
 }
 
@@ -125,15 +154,18 @@ const MARK: &str = "\u{0}alooma-types:mistyped:";
 
 impl Serialize for Mistyped {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mark = COLLECTING.with(|c| {
-            c.borrow_mut().as_mut().map(|list| {
-                list.push((*self.0).clone());
-                format!("{MARK}{}", list.len() - 1)
+        let mark = COLLECTING
+            .try_with(|c| {
+                c.borrow_mut().as_mut().map(|list| {
+                    list.push((*self.json).clone());
+                    format!("{MARK}{}", list.len() - 1)
+                })
             })
-        });
+            .ok()
+            .flatten();
         match mark {
             Some(mark) => s.serialize_str(&mark),
-            None => self.0.serialize(s),
+            None => self.json.serialize(s),
         }
     }
 }
@@ -161,9 +193,22 @@ pub struct MistypedAt {
 /// assert_eq!(found[0].json, "");
 /// ```
 pub fn mistyped_in<T: Serialize + ?Sized>(model: &T) -> Vec<MistypedAt> {
-    let previous = COLLECTING.with(|c| c.replace(Some(Vec::new())));
+    /// Puts the previous collection back however the serialization ends
+    /// (a panic of a caller's `Serialize` included).
+    struct Restore(Option<Option<Vec<Value>>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            if let Some(previous) = self.0.take() {
+                let _ = COLLECTING.try_with(|c| c.replace(previous));
+            }
+        }
+    }
+    let mut restore = Restore(Some(COLLECTING.with(|c| c.replace(Some(Vec::new())))));
     let written = serde_json::to_value(model);
-    let kept = COLLECTING.with(|c| c.replace(previous)).unwrap_or_default();
+    let kept = match restore.0.take() {
+        Some(previous) => COLLECTING.with(|c| c.replace(previous)).unwrap_or_default(),
+        None => Vec::new(),
+    };
     let mut found = Vec::new();
     if let Ok(tree) = written {
         walk(&tree, &mut String::new(), &kept, &mut found);

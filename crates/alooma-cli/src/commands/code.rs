@@ -67,12 +67,13 @@ fn test(args: TestArgs, ctx: &Ctx) -> Result<(), CliError> {
         )));
     }
     let events = read_samples(&args.samples).map_err(|e| CliError::usage(e.to_string()))?;
-    if !(args.time_limit > 0.0 && args.time_limit.is_finite()) {
-        return Err(CliError::usage(
-            "--time-limit must be a positive number of seconds",
-        ));
-    }
-    let mut config = Config::default().time_limit(Duration::from_secs_f64(args.time_limit));
+    let time_limit = Duration::try_from_secs_f64(args.time_limit)
+        .ok()
+        .filter(|d| !d.is_zero() && *d <= Duration::from_secs(86_400))
+        .ok_or_else(|| {
+            CliError::usage("--time-limit must be a number of seconds above 0, at most a day")
+        })?;
+    let mut config = Config::default().time_limit(time_limit);
     if let Some(python) = args.python {
         config = config.python(python);
     }

@@ -17,17 +17,58 @@ PY2 = sys.version_info[0] == 2
 
 _requests = os.fdopen(os.dup(0), 'rb')
 _answers = os.fdopen(os.dup(1), 'wb')
+if PY2:
+    # Python 3 makes duplicated descriptors non-inheritable; Python 2's
+    # subprocesses would keep the protocol open.
+    import fcntl
+    for _fd in (_requests.fileno(), _answers.fileno()):
+        fcntl.fcntl(_fd, fcntl.F_SETFD, fcntl.fcntl(_fd, fcntl.F_GETFD) | fcntl.FD_CLOEXEC)
 _null = os.open(os.devnull, os.O_RDWR)
 os.dup2(_null, 0)
 os.dup2(2, 1)
 sys.stdin = open(os.devnull, 'r')
 
 if PY2:
-    from StringIO import StringIO
     _clock = time.time
 else:
-    from io import StringIO
     _clock = time.perf_counter
+
+
+class _Capture(object):
+    """What the transform prints. Text only: on Python 2, bytes are read as
+    UTF-8 (a mix of bytes and unicode would not join)."""
+
+    encoding = 'utf-8'
+    errors = 'replace'
+
+    def __init__(self):
+        self.parts = []
+
+    def write(self, s):
+        if PY2 and isinstance(s, str):
+            s = s.decode('utf-8', 'replace')
+        self.parts.append(s)
+        return len(s)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def getvalue(self):
+        return u''.join(self.parts)
+
+
+def _clean(text):
+    """Text that UTF-8 can carry (a lone surrogate becomes its escape)."""
+    if PY2 or not isinstance(text, str):
+        return text
+    return text.encode('utf-8', 'backslashreplace').decode('utf-8')
 
 if len(sys.argv) > 1 and int(sys.argv[1]) > 0:
     try:
@@ -104,8 +145,8 @@ def _error(kind, value, tb, cause):
     text, last = _user_traceback(kind, value, tb)
     doc = {
         'type': kind.__name__,
-        'message': _text(value),
-        'traceback': text,
+        'message': _clean(_text(value)),
+        'traceback': _clean(text),
         'cause': cause,
     }
     if isinstance(value, SyntaxError):
@@ -124,6 +165,14 @@ def _text(value):
         return repr(value)
 
 
+def _source(code):
+    """What `compile` takes: on Python 2, bytes, since a `unicode` source
+    with an encoding declaration (`# -*- coding: utf-8 -*-`) is refused."""
+    if PY2 and isinstance(code, unicode):  # noqa: F821
+        return code.encode('utf-8')
+    return code
+
+
 def _load(modules):
     global _transform
     for name in list(_modules):
@@ -134,6 +183,7 @@ def _load(modules):
     for name, code in modules.items():
         if PY2 and isinstance(name, unicode):  # noqa: F821
             name = name.encode('utf-8')
+        code = _source(code)
         _modules[name] = code
         linecache.cache[name] = (len(code), None, code.splitlines(True), name)
     try:
@@ -160,8 +210,11 @@ def _load(modules):
 def _check(modules):
     """Compiles every module: the first syntax error, or none."""
     for name in sorted(modules):
-        code = modules[name]
+        code = _source(modules[name])
         key = name.encode('utf-8') if PY2 and isinstance(name, unicode) else name  # noqa: F821
+        # The checked source shows in its own traceback only: a loaded
+        # module's lines are put back.
+        saved = linecache.cache.get(key)
         linecache.cache[key] = (len(code), None, code.splitlines(True), key)
         try:
             compile(code, key, 'exec')
@@ -169,13 +222,15 @@ def _check(modules):
             kind, value, tb = sys.exc_info()
             return {'ok': False, 'error': _error(kind, value, tb, 'load')}
         finally:
-            if key not in _modules:
+            if saved is not None:
+                linecache.cache[key] = saved
+            else:
                 linecache.cache.pop(key, None)
     return {'ok': True}
 
 
 def _run_one(event):
-    out = StringIO()
+    out = _Capture()
     saved = sys.stdout
     sys.stdout = out
     start = _clock()
@@ -220,8 +275,8 @@ def _encode(doc):
         return line if PY2 else line.encode('utf-8')
     except (ValueError, TypeError, UnicodeError, OverflowError, RecursionError if not PY2 else RuntimeError):
         kind, value, _ = sys.exc_info()
-        message = 'the result cannot be written as JSON: %s' % (_text(value),)
-        err = {'k': 'e', 'o': doc.get('o', ''), 't': doc.get('t', 0.0),
+        message = _clean('the result cannot be written as JSON: %s' % (_text(value),))
+        err = {'k': 'e', 'o': _clean(doc.get('o', '')), 't': doc.get('t', 0.0),
                'e': {'type': kind.__name__, 'message': message, 'module': 'main',
                      'traceback': '%s: %s\n' % (kind.__name__, message), 'cause': 'result'}}
         line = json.dumps(err, separators=(',', ':'), ensure_ascii=True)

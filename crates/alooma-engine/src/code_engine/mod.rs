@@ -274,7 +274,10 @@ impl CodeEngine {
                 Ok(())
             }
             Err(LoadFailure::Code(e)) => {
-                self.give_back(vec![worker]);
+                // A time-out or a crash while compiling ended the worker.
+                if e.cause == Cause::Load {
+                    self.give_back(vec![worker]);
+                }
                 Err(EngineError::Load(e))
             }
             Err(LoadFailure::Worker(e)) => Err(e),
@@ -293,7 +296,7 @@ impl CodeEngine {
         let shares = self
             .config
             .workers
-            .min(events.len().div_ceil(self.config.min_share))
+            .min(events.len().div_ceil(self.config.min_share.max(1)))
             .max(1);
         if shares == 1 {
             let mut slot = Some(self.take()?);
@@ -357,6 +360,9 @@ impl CodeEngine {
     ) -> Result<Vec<Run>, EngineError> {
         let mut runs = Vec::with_capacity(events.len());
         while runs.len() < events.len() {
+            if slot.as_mut().is_some_and(|w| !w.is_alive()) {
+                *slot = None;
+            }
             let worker = match slot {
                 Some(w) => w,
                 None => slot.insert(Worker::spawn(&self.config)?),
@@ -383,8 +389,15 @@ impl CodeEngine {
         Ok(runs)
     }
 
+    /// An idle worker that still runs (dead ones are dropped).
     fn take_idle(&self) -> Option<Worker> {
-        self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop()
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        while let Some(mut worker) = idle.pop() {
+            if worker.is_alive() {
+                return Some(worker);
+            }
+        }
+        None
     }
 
     fn take(&self) -> Result<Worker, EngineError> {

@@ -15,12 +15,18 @@
 //! assert_eq!(events[0]["id"], 1);
 //! let lines = parse_samples("{\"id\": 1}\n\n{\"id\": 2}\n").unwrap();
 //! assert_eq!(lines.len(), 2);
+//! // An event with a `sample` field of its own stays the event.
+//! let own = parse_samples(r#"[{"id": 3, "sample": {"x": 1}}]"#).unwrap();
+//! assert_eq!(own[0]["id"], 3);
 //! ```
 
 use super::Run;
 use serde_json::{json, Map, Value};
 use std::fmt;
 use std::path::Path;
+
+/// The keys of one of the service's samples (`get_samples`).
+const SAMPLE_KEYS: [&str; 4] = ["sample", "eventType", "status", "result"];
 
 /// A sample or expectation file that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -86,8 +92,13 @@ pub fn parse_samples(text: &str) -> Result<Vec<Value>, SamplesError> {
         .into_iter()
         .enumerate()
         .map(|(i, item)| match item {
-            // The service's samples: the event is under `sample`.
-            Value::Object(mut o) if o.get("sample").is_some_and(Value::is_object) => {
+            // The service's samples: the event is under `sample`, beside
+            // only the sample's own keys (an event with a `sample` field
+            // of its own is an event).
+            Value::Object(mut o)
+                if o.get("sample").is_some_and(Value::is_object)
+                    && o.keys().all(|k| SAMPLE_KEYS.contains(&k.as_str())) =>
+            {
                 Ok(o.remove("sample").unwrap_or(Value::Null))
             }
             Value::Object(o) => Ok(Value::Object(o)),

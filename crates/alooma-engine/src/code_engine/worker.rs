@@ -28,9 +28,10 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// Batches of at most this many events are written without a thread…
 const SMALL_BATCH: usize = 16;
 
-/// … when they take at most this many bytes: less than a pipe holds, so
-/// the write never waits for the worker.
-const PIPE_SAFE: usize = 32 * 1024;
+/// … when they take at most this many bytes: less than the smallest pipe
+/// holds (one page, when the system is short of pipe memory), so the write
+/// never waits for the worker.
+const PIPE_SAFE: usize = 4096;
 
 /// How much of a worker's standard error is kept for messages.
 const STDERR_TAIL: usize = 4096;
@@ -191,7 +192,16 @@ impl Worker {
         if let Some(line) = self.pending.pop_front() {
             return Ok(line);
         }
-        let deadline = std::time::Instant::now() + timeout;
+        let Some(deadline) = std::time::Instant::now().checked_add(timeout) else {
+            // No limit that a clock can hold: wait as long as it takes.
+            return match self.lines.recv() {
+                Ok(Ok(bunch)) => {
+                    self.pending.extend(bunch);
+                    self.pending.pop_front().ok_or(Wait::Closed)
+                }
+                _ => Err(Wait::Closed),
+            };
+        };
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match self.lines.recv_timeout(left) {
@@ -218,10 +228,33 @@ impl Worker {
 
     /// How the worker ended (waiting for it), for messages.
     fn exit_status(&mut self) -> String {
-        match self.child.wait() {
-            Ok(status) => describe_exit(status),
-            Err(e) => format!("its status is unknown: {e}"),
+        // Its answers closed: it has exited, or is about to. One that
+        // still runs (it closed its own descriptors) is stopped rather
+        // than waited for.
+        for _ in 0..10 {
+            match self.child.try_wait() {
+                Ok(Some(status)) => return describe_exit(status),
+                Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+                Err(e) => return format!("its status is unknown: {e}"),
+            }
         }
+        self.kill();
+        "it stopped answering and was ended".to_owned()
+    }
+
+    /// Whether the process still runs (an idle worker can die: a thread
+    /// of the user's code calling `os._exit`, the kernel's OOM killer).
+    pub(crate) fn is_alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Forgets what the worker wrote to standard error so far, so that a
+    /// message about a later event holds only what came after.
+    fn clear_stderr(&self) {
+        self.stderr
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// `: <the end of its standard error>`, or nothing.
@@ -336,6 +369,7 @@ impl Worker {
         // The events go one a line, written by a thread while this one
         // reads the answers: the worker starts on the first event at once,
         // and neither side waits for the other's whole batch.
+        self.clear_stderr();
         let mut runs = Vec::with_capacity(events.len());
         // A small batch fits in the pipe: written at once, with no thread
         // (a test run, a trickle of events).

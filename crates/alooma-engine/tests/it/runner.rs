@@ -443,7 +443,10 @@ fn the_harness_runs_on_python_2_7() {
     let engine = CodeEngine::new(Config::default().python(python).workers(1));
     assert!(engine.check().unwrap().starts_with("2.7"));
     let mut modules = Modules::new();
-    modules.insert("util", "def twice(x):\n    return x * 2\n");
+    modules.insert(
+        "util",
+        "# -*- coding: utf-8 -*-\n# Déjà vu.\ndef twice(x):\n    return x * 2\n",
+    );
     modules.insert("main", "import util\ndef transform(event):\n    print 'n is', event['n']\n    if event['n'] == 0:\n        return None\n    event['m'] = util.twice(event['n'])\n    return event\n");
     let d = engine.deploy(&modules).unwrap();
     let runs = engine
@@ -477,4 +480,34 @@ fn python2() -> Option<std::path::PathBuf> {
             .output()
             .is_ok_and(|o| o.status.success())
     })
+}
+
+#[test]
+fn a_worker_that_dies_while_idle_is_replaced_before_the_next_batch() {
+    let engine = CodeEngine::new(Config::default().workers(1));
+    let d = engine
+        .deploy(&main_module(
+            "import os, threading\ndef transform(event):\n    if event.get('later'):\n        threading.Timer(0.2, os._exit, [3]).start()\n    return event\n",
+        ))
+        .unwrap();
+    let runs = engine.run(&d, &[json!({"later": true})]).unwrap();
+    assert!(matches!(runs[0].result, Transformed::Event(_)));
+    std::thread::sleep(Duration::from_millis(600));
+    let runs = engine.run(&d, &[json!({"n": 2})]).unwrap();
+    assert!(
+        matches!(&runs[0].result, Transformed::Event(e) if e["n"] == 2),
+        "{runs:?}"
+    );
+}
+
+#[test]
+fn prints_python_cannot_encode_are_kept_escaped() {
+    let engine = engine();
+    let d = engine
+        .deploy(&main_module(
+            "def transform(event):\n    print('half \\ud800 pair')\n    return event\n",
+        ))
+        .unwrap();
+    let runs = engine.run(&d, &[json!({"n": 1})]).unwrap();
+    assert!(runs[0].output.contains("\\ud800"), "{runs:?}");
 }

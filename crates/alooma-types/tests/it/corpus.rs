@@ -555,3 +555,47 @@ fn required_keys_stay_errors_with_their_path() {
         assert_eq!(err.path().to_string(), path, "{json}");
     }
 }
+
+#[test]
+fn a_credential_of_another_type_is_sent_back_but_never_shown() {
+    let c: RedshiftConfig = serde_json::from_str(
+        r#"{"hostname":"h","password":918273645,"ssh":{"privateKey":"KEYMATERIAL"}}"#,
+    )
+    .unwrap();
+    let shown = format!("{c:?} {:?}", c.password);
+    assert!(
+        !shown.contains("918273645") && !shown.contains("KEYMATERIAL"),
+        "{shown}"
+    );
+    assert!(c.password.mistyped().unwrap().is_secret());
+    let back = serde_json::to_string(&c).unwrap();
+    assert!(
+        back.contains("918273645") && back.contains("KEYMATERIAL"),
+        "{back}"
+    );
+}
+
+#[test]
+fn a_panic_while_collecting_leaves_serialization_alone() {
+    struct Boom;
+    impl serde::Serialize for Boom {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            panic!("boom")
+        }
+    }
+    let caught = std::panic::catch_unwind(|| mistyped_in(&Boom));
+    assert!(caught.is_err());
+    let kept: Consolidation = serde_json::from_str(r#"{"consolidationKeys":"ID"}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&kept).unwrap(),
+        r#"{"consolidationKeys":"ID"}"#
+    );
+}
+
+#[test]
+fn an_emptied_extra_equals_no_extra() {
+    let mut a = Extra::new();
+    a.insert("k".into(), 1.into());
+    a.shift_remove("k");
+    assert_eq!(a, Extra::new());
+}
