@@ -212,7 +212,14 @@ pub(crate) fn extract(
             Value::Object(map) => {
                 for (key, v) in map.iter_mut() {
                     path.push(key.clone());
-                    if is_sensitive_key(key) && matches!(v, Value::String(s) if !s.is_empty()) {
+                    // A string or a number at a secret key (a number a
+                    // tool wrote is a secret too); an object is searched.
+                    let holds_secret = match &*v {
+                        Value::String(s) => !s.is_empty(),
+                        Value::Number(_) => true,
+                        _ => false,
+                    };
+                    if is_sensitive_key(key) && holds_secret {
                         let parts: Vec<&str> = path
                             .iter()
                             .map(String::as_str)
@@ -318,6 +325,19 @@ mod tests {
         assert_eq!(
             output["configuration"]["password"],
             json!({"$secret": "OUTPUT_PASSWORD"})
+        );
+    }
+
+    #[test]
+    fn a_secret_of_another_type_is_taken_out_too() {
+        let mut doc =
+            serde_json::json!({"configuration": {"password": 918273645, "hostname": "h"}});
+        let mut captured = BTreeMap::new();
+        extract(&mut doc, "OUTPUT", "redshift", &mut captured);
+        assert!(!doc.to_string().contains("918273645"), "{doc}");
+        assert_eq!(
+            captured.values().next(),
+            Some(&serde_json::json!(918273645))
         );
     }
 
