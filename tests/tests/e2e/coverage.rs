@@ -2,10 +2,11 @@
 //! xtask test` runs the suite once with the recording subscriber of
 //! [`alooma_tests::coverage`] writing what it sees to a file
 //! (`ALOOMA_E2E_RECORD`) and every client recording its calls to a
-//! cassette (`ALOOMA_E2E_CASSETTE`), then runs the checks below, which are
-//! `#[ignore]`d in the suite itself (they read what the whole suite did, so
-//! they run after it: `cargo test -p alooma-tests --test e2e -- --ignored`
-//! with the same variables). Every operation of the registry must have been
+//! cassette (`ALOOMA_E2E_CASSETTE`), then runs the checks below as a
+//! second phase: the suite itself skips them (they read what the whole
+//! suite did, so they run after it: `cargo test -p alooma-tests --test e2e
+//! -- --ignored coverage::` with the same variables, which CI runs every
+//! time). Every operation of the registry must have been
 //! answered with a 2xx status, and every client method called, at least
 //! once; every recorded call fits the OpenAPI document; and every method of
 //! the reference client is a client method.
