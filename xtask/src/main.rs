@@ -15,6 +15,7 @@
 
 mod contract;
 mod emulator;
+mod layout;
 mod prometheus;
 mod python;
 
@@ -38,6 +39,7 @@ fn main() -> Result<()> {
         "openapi" => contract::write_openapi(),
         "contract" => contract::contract(),
         "prometheus-e2e" => prometheus::prometheus_e2e(),
+        "cycles" => cycles(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -52,6 +54,7 @@ fn main() -> Result<()> {
                  browser              the emulator's web page in headless Chromium (skips without it)\n  \
                  openapi              write openapi/alooma.json (and the emulator's copy) from the registry\n  \
                  contract             validate the OpenAPI document and run schemathesis against the emulator (PyPI)\n  \
+                 cycles               each crate's import cycles between its modules\n  \
                  prometheus-e2e       a real Prometheus scrapes the exporter (installs Debian's prometheus; skips without it)"
             );
             if task == "help" || task == "--help" {
@@ -61,6 +64,24 @@ fn main() -> Result<()> {
             }
         }
     }
+}
+
+/// Prints each crate's import cycles between its modules (see `layout`).
+fn cycles() -> Result<()> {
+    let crates = root().join("crates");
+    let mut names: Vec<_> = std::fs::read_dir(&crates)?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    for name in names {
+        let graph = layout::graph(&crates.join(&name).join("src"))?;
+        let cycles = layout::cycles(&graph);
+        eprintln!("{name}: {} modules, {} cycles", graph.len(), cycles.len());
+        for cycle in cycles {
+            eprintln!("  {}", cycle.join(" <-> "));
+        }
+    }
+    Ok(())
 }
 
 fn root() -> PathBuf {

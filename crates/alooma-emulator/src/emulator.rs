@@ -12,15 +12,16 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::clock::Clock;
-use crate::code_engine::CodeExecution;
-use crate::faults::Fault;
-use crate::journal::{Expect, Journal, JournalFilter, RequestRecord, VerifyError};
-use crate::persist::Snapshot;
-use crate::seed::Seed;
-use crate::server::{self, lock, Shared, Tenant};
-use crate::state::State;
-use crate::transitions::Transitions;
+use crate::domain::clock::Clock;
+use crate::domain::code::CodeExecution;
+use crate::domain::persist::Snapshot;
+use crate::domain::seed::Seed;
+use crate::domain::state::State;
+use crate::domain::transitions::Transitions;
+use crate::http::faults::Fault;
+use crate::http::journal::{Expect, Journal, JournalFilter, RequestRecord, VerifyError};
+use crate::http::server;
+use crate::http::shared::{lock, Shared, Tenant};
 use crate::EmulatorError;
 
 /// The default account name.

@@ -26,8 +26,12 @@
 //!   clients send are its own serde structs ([`model`]), not `alooma-types`,
 //!   so a mistake in the SDK's models is caught by the emulator instead of
 //!   shared with it. Keys it does not reason about are kept as sent.
-//! - **Routes** are a declarative table (each area module declares its
-//!   own; [`routes`] lists them). Each path segment is percent-decoded
+//! - **Layout**: a [`domain`] (the account's state, seeds, cassettes,
+//!   transitions, persistence, the Code Engine; no HTTP) under an [`http`]
+//!   front (server, router, one handler module per area, admin API, web
+//!   page, journal, faults). The domain never imports the front.
+//! - **Routes** are a declarative table (each area's handler module
+//!   declares its own; [`routes`] lists them). Each path segment is percent-decoded
 //!   exactly once (`event-types/a%2Fb` is the event type `a/b`); a trailing
 //!   `/` is ignored. A known path under another method answers 405 with an
 //!   `Allow` header; an unknown path 404, with a JSON error body
@@ -36,8 +40,10 @@
 //!   body, answer 400 naming the JSON path; bodies over the limit (64 MiB
 //!   by default) answer 413; a body that does not arrive in time, 408.
 //!   Nothing a client sends can crash the server.
-//! - **Transforms are never executed**: test runs answer the sample
-//!   unchanged (or `null` for exactly the event-dropping transform).
+//! - **Transforms run for real**: test runs execute the deployed (or
+//!   given) modules in CPython through `alooma_engine`, as the service
+//!   did; [`CodeExecution::disabled`] turns that off (test runs then
+//!   answer 501).
 //! - **Metrics** are deterministic series: `from=-Nmin&resolution=Mmin`
 //!   gives one point per step over the window, both ends included
 //!   (`floor(N/M) + 1`: a 60-minute window at 60-minute resolution gives
@@ -71,39 +77,19 @@
 //! - **The admin API and web page**: see [`admin`].
 #![forbid(unsafe_code)]
 
-pub mod admin;
-pub mod auth;
-pub mod cassette;
-pub mod faults;
-pub mod journal;
-pub mod persist;
-pub mod seed;
-pub mod state;
-pub mod transitions;
+pub mod domain;
+pub mod http;
 
-mod account;
-pub(crate) mod clock;
-mod code_engine;
 mod emulator;
 mod error;
-mod event_types;
-mod inputs;
-mod metrics;
-pub mod model;
-pub(crate) mod notifications;
-mod queries;
-mod reply;
-mod router;
-mod samples;
-mod secrets;
-mod server;
-mod settings;
-mod structure;
-mod tables;
-mod web;
 
-pub use clock::Clock;
-pub use code_engine::CodeExecution;
+// The domain's and the front's public modules, at the paths they had
+// before the split.
+pub use domain::{cassette, model, persist, seed, state, transitions};
+pub use http::{admin, auth, faults, journal};
+
+pub use domain::clock::Clock;
+pub use domain::code::CodeExecution;
 pub use emulator::{
     serve, serve_with, AccountConfig, Emulator, EmulatorBuilder, EmulatorConfig, DEFAULT_ACCOUNT,
     DEFAULT_API_KEY, DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
@@ -111,9 +97,9 @@ pub use emulator::{
 };
 pub use error::EmulatorError;
 pub use faults::{Fault, FaultKind};
+pub use http::router::{operations, routes};
 pub use journal::{Expect, JournalFilter, RequestRecord, VerifyError};
 pub use persist::Snapshot;
-pub use router::{operations, routes};
 pub use seed::Seed;
 pub use state::{InputMeta, State, Table};
 pub use transitions::Transitions;

@@ -1,7 +1,7 @@
 //! [`Plan`]: what it takes to turn the live system into the desired one.
 
 use crate::canonical::{self, is_mask, same};
-use crate::diff::{self, FieldChange};
+use crate::diff::{self, FieldChange, Shown};
 use crate::secrets::{references, secret_reference};
 use crate::{Document, Kind, Pipeline, PipelineError, ResourceId, SecretValues};
 use alooma::types::is_sensitive_key;
@@ -178,13 +178,10 @@ fn resolve_live(doc: &Value, captured: &BTreeMap<String, Value>) -> Value {
 struct Resolved {
     compare: Value,
     send: Value,
-    show_live: Option<Value>,
-    show_desired: Value,
+    show_live: Option<Shown>,
+    show_desired: Shown,
     missing: Vec<String>,
 }
-
-/// The marker of a shown secret (printed without quotes).
-pub(crate) const SHOWN: char = '\u{1}';
 
 fn resolve_desired(
     desired: &Value,
@@ -194,15 +191,13 @@ fn resolve_desired(
 ) -> Resolved {
     let mut compare = desired.clone();
     let mut send = desired.clone();
-    let mut show_desired = desired.clone();
-    let mut show_live = live.cloned();
+    let mut show_desired = Shown::new(desired.clone());
+    let mut show_live = live.cloned().map(Shown::new);
     let mut missing = Vec::new();
     // Live values at secret positions are never shown.
     if let Some(sl) = show_live.as_mut() {
         for pointer in live_refs {
-            if let Some(slot) = sl.pointer_mut(pointer) {
-                *slot = Value::String(format!("{SHOWN}(sensitive)"));
-            }
+            sl.mask(pointer, "(sensitive)".into());
         }
     }
     for (pointer, name) in references(desired) {
@@ -222,17 +217,16 @@ fn resolve_desired(
             }
         };
         let unchanged = current.is_some_and(|cur| same(cur, &c));
-        if let Some(slot) = show_desired.pointer_mut(&pointer) {
-            *slot = Value::String(if unchanged {
-                format!("{SHOWN}(sensitive)")
+        show_desired.mask(
+            &pointer,
+            if unchanged {
+                "(sensitive)".into()
             } else {
-                format!("{SHOWN}(secret {name})")
-            });
-        }
+                format!("(secret {name})")
+            },
+        );
         if let Some(sl) = show_live.as_mut() {
-            if let Some(slot) = sl.pointer_mut(&pointer) {
-                *slot = Value::String(format!("{SHOWN}(sensitive)"));
-            }
+            sl.mask(&pointer, "(sensitive)".into());
         }
         if let Some(slot) = compare.pointer_mut(&pointer) {
             *slot = c;
@@ -588,7 +582,15 @@ fn compare(
                     return None;
                 }
             }
-            let show_desired = with_defaults(id.kind, r.show_desired, r.show_live.as_ref());
+            let mut show_desired = r.show_desired;
+            show_desired.value = with_defaults(
+                id.kind,
+                show_desired.value,
+                r.show_live.as_ref().map(|l| &l.value),
+            );
+            if let Some(live) = &r.show_live {
+                show_desired.masks_from(live);
+            }
             change.fields = diff::diff(r.show_live.as_ref(), Some(&show_desired));
             change.missing_secrets = r.missing;
             change.send = Some(Document::Json(r.send));

@@ -3,9 +3,9 @@
 
 use serde_json::{json, Value};
 
-use crate::model::Object;
-use crate::reply::{ApiError, Outcome, Reply, Req};
-use crate::state::State;
+use crate::domain::model::Object;
+use crate::domain::state::State;
+use crate::http::reply::{ApiError, Outcome, Reply, Req};
 
 /// `GET repository` → `{"config_clientName": account}`.
 pub(crate) fn repository(state: &State) -> Outcome {
@@ -97,7 +97,7 @@ fn in_range(value: Option<&str>, from: Option<&str>, to: Option<&str>) -> bool {
 
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
-crate::router::route_table! {
+crate::http::route::route_table! {
     GET "repository" as get_account_name => |state, _req, _p| repository(state),
     GET "user" as get_users => |state, _req, _p| users(state),
     GET "deployInfo" as get_deployment_info => |state, _req, _p| deploy_info(state),

@@ -3,9 +3,9 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::model::{absent_or_null, Node, Object};
-use crate::reply::{ApiError, Outcome, Reply, Req};
-use crate::state::State;
+use crate::domain::model::{absent_or_null, Node, Object};
+use crate::domain::state::State;
+use crate::http::reply::{ApiError, Outcome, Reply, Req};
 
 /// What the service answers in place of a stored output password.
 const MASK: &str = "**********";
@@ -102,7 +102,7 @@ pub(crate) fn put_node(state: &mut State, req: &Req<'_>, id: &str) -> Outcome {
     let answer = shown(node);
     let restream = node.node_type == "RESTREAM";
     if restream {
-        crate::transitions::restream_changed(state);
+        crate::domain::advance::restream_changed(state);
     }
     Ok(Reply::json(answer))
 }
@@ -133,11 +133,11 @@ pub(crate) fn purge_restream(state: &mut State) -> Outcome {
     if node.stats.contains_key("size_used") {
         node.stats.insert("size_used".into(), json!(0));
     }
-    crate::transitions::restream_purged(state);
+    crate::domain::advance::restream_purged(state);
     Ok(Reply::empty())
 }
 
-crate::router::route_table! {
+crate::http::route::route_table! {
     GET "plumbing" as get_structure => |state, _req, _p| get_structure(state),
     GET "plumbing/outputs" as get_output_node => |state, _req, _p| get_outputs(state),
     PUT "plumbing/nodes/{id}" as set_output => |state, req, p| { let id = p[0]; put_node(state, req, id) },

@@ -4,9 +4,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::model::{Column, Schema};
-use crate::reply::{ApiError, Outcome, Reply, Req};
-use crate::state::{State, Table};
+use crate::domain::model::{Column, Schema};
+use crate::domain::state::{State, Table};
+use crate::http::reply::{ApiError, Outcome, Reply, Req};
 
 /// `GET tables[/{schema}][?shallow=true]` → list of tables.
 pub(crate) fn list(state: &State, req: &Req<'_>, schema: Option<&str>) -> Outcome {
@@ -174,7 +174,7 @@ fn columns(req: &Req<'_>) -> Result<Vec<Value>, ApiError> {
     Ok(columns.iter().map(|c| json!(c)).collect())
 }
 
-crate::router::route_table! {
+crate::http::route::route_table! {
     GET "tables" as get_tables => |state, req, _p| list(state, req, None),
     GET "tables/{schema}" as get_tables => |state, req, p| { let schema = p[0]; list(state, req, Some(schema)) },
     POST "tables/{table}" as create_table => |state, req, p| { let table = p[0]; create(state, req, table) },

@@ -4,10 +4,10 @@
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::clock;
-use crate::model::{absent_or_null, Node, Object};
-use crate::reply::{ApiError, Outcome, Reply, Req};
-use crate::state::{InputMeta, State};
+use crate::domain::clock;
+use crate::domain::model::{absent_or_null, Node, Object};
+use crate::domain::state::{InputMeta, State};
+use crate::http::reply::{ApiError, Outcome, Reply, Req};
 
 /// The body of `POST plumbing/inputs`.
 #[derive(Deserialize)]
@@ -15,7 +15,7 @@ struct NewInput {
     name: String,
     #[serde(rename = "type")]
     input_type: String,
-    #[serde(default, deserialize_with = "crate::model::null_as_default")]
+    #[serde(default, deserialize_with = "crate::domain::model::null_as_default")]
     configuration: Object,
     #[serde(flatten)]
     rest: Object,
@@ -51,7 +51,7 @@ pub(crate) fn list(state: &State) -> Outcome {
 /// a starting input's start (see [`crate::transitions`]).
 pub(crate) fn get(state: &mut State, id: &str) -> Outcome {
     input(state, id)?;
-    crate::transitions::count_read(state, id);
+    crate::domain::advance::count_read(state, id);
     let (node, meta) = input(state, id)?;
     Ok(Reply::json(job_view(state, node, meta)))
 }
@@ -97,7 +97,7 @@ pub(crate) fn create(state: &mut State, req: &Req<'_>) -> Outcome {
         },
     );
     if !state.event_types.contains_key(&body.name) {
-        let et = crate::event_types::new_event_type(&body.name, state.mapping_mode);
+        let et = crate::http::handlers::event_types::new_event_type(&body.name, state.mapping_mode);
         state.event_types.insert(body.name, et);
     }
     Ok(Reply::json(json!(node)))
@@ -246,7 +246,7 @@ fn job_view(state: &State, node: &Node, meta: &InputMeta) -> Value {
 
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
-crate::router::route_table! {
+crate::http::route::route_table! {
     POST "plumbing/inputs" as create_input => |state, req, _p| create(state, req),
     POST "inputs" as create_input => |state, req, _p| create(state, req),
     GET "inputs" as get_inputs => |state, _req, _p| list(state),

@@ -9,7 +9,7 @@
 
 use serde_json::{json, Value};
 
-use crate::reply::{ApiError, Outcome, Reply, Req};
+use crate::http::reply::{ApiError, Outcome, Reply, Req};
 
 /// Every metric name the service knows, with a typical magnitude.
 pub(crate) const METRICS: [(&str, f64); 15] = [
@@ -101,6 +101,6 @@ fn parse_minutes(s: &str) -> Option<u64> {
 
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
-crate::router::route_table! {
+crate::http::route::route_table! {
     GET "metrics" as get_metrics_by_names => |state, req, _p| get(req, state.clock.now_secs()),
 }

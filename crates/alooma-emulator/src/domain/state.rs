@@ -9,11 +9,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::clock::{self, Clock};
-use crate::model::{EventType, MappingMode, Node, Object, Query, Sample, Schema};
-use crate::seed::Seed;
-use crate::transitions::{QueryRun, RestreamDrain, Transitions};
-use crate::EmulatorError;
+use super::code::CodeExecution;
+use super::transitions::{QueryRun, RestreamDrain, Transitions};
+use crate::domain::clock::Clock;
+use crate::domain::model::{EventType, MappingMode, Node, Object, Query, Sample, Schema};
 
 /// The mapping modes the service accepts (`GET`/`POST mapping-mode`).
 #[deprecated(note = "use alooma_emulator::model::MappingMode")]
@@ -153,7 +152,7 @@ pub struct State {
     /// When each scheduled query runs next, by query id.
     #[serde(default)]
     pub(crate) query_runs: BTreeMap<u64, QueryRun>,
-    next_id: u64,
+    pub(crate) next_id: u64,
     /// The clock every timestamp comes from.
     #[serde(skip)]
     pub(crate) clock: Clock,
@@ -162,187 +161,10 @@ pub struct State {
     pub(crate) transitions: Transitions,
     /// Whether and how Code Engine code runs.
     #[serde(skip)]
-    pub(crate) code: crate::code_engine::CodeExecution,
+    pub(crate) code: CodeExecution,
 }
 
 impl State {
-    /// Builds the state of `account` from a seed, validating it.
-    ///
-    /// System nodes the seed lacks (Inputs, Code Engine, Restream, Mapper)
-    /// are added so that every structure has them.
-    pub fn from_seed(account: &str, seed: &Seed) -> Result<Self, EmulatorError> {
-        Self::from_seed_with(account, seed, Clock::system(), Transitions::default())
-    }
-
-    /// Like [`from_seed`](Self::from_seed), with the clock and the
-    /// transitions the state moves by.
-    pub fn from_seed_with(
-        account: &str,
-        seed: &Seed,
-        clock: Clock,
-        transitions: Transitions,
-    ) -> Result<Self, EmulatorError> {
-        let mut state = State {
-            account: account.to_owned(),
-            nodes: Vec::new(),
-            input_meta: BTreeMap::new(),
-            event_types: BTreeMap::new(),
-            mapping_mode: seed.mapping_mode.unwrap_or(MappingMode::AutoMap),
-            modules: seed.modules.clone(),
-            requirements: seed.requirements.clone(),
-            tables: seed.tables.clone(),
-            schemas: seed.schemas.clone(),
-            secrets: seed.secrets.clone(),
-            email_notifications: seed
-                .settings
-                .email_notifications
-                .clone()
-                .unwrap_or_else(default_email_notifications),
-            s3_retention: seed.settings.s3_retention.clone(),
-            queries: Vec::new(),
-            notifications: seed.notifications.clone(),
-            users: seed.users.clone(),
-            company_credits: seed.company_credits.clone().unwrap_or_else(|| {
-                object(json!({"company_name": account, "payment_period": "Monthly",
-                       "subscription_type": "On Demand", "used_credits": 0.0}))
-            }),
-            used_credits: seed
-                .used_credits
-                .iter()
-                .map(|r| with_account(r, account))
-                .collect(),
-            loaded_events: seed
-                .loaded_events
-                .iter()
-                .map(|r| with_account(r, account))
-                .collect(),
-            deploy_info: seed.deploy_info.clone().unwrap_or_else(|| {
-                object(
-                    json!({"deploymentName": "alooma-emulator", "gitBranch": "emulator",
-                       "gitCommitId": "0000000", "buildTimestamp": "1970-01-01T00:00:00Z"}),
-                )
-            }),
-            status_types: seed
-                .status_types
-                .clone()
-                .unwrap_or_else(default_status_types),
-            samples: seed.samples.clone(),
-            restream: RestreamDrain::default(),
-            query_runs: BTreeMap::new(),
-            next_id: 1,
-            clock,
-            transitions,
-            code: crate::code_engine::CodeExecution::default(),
-        };
-        for node in &seed.nodes {
-            if state.nodes.iter().any(|n| n.id == node.id) {
-                return Err(EmulatorError::Seed(format!(
-                    "node id {:?} is used twice",
-                    node.id
-                )));
-            }
-            let mut node = node.clone();
-            node.fill_stats();
-            state.nodes.push(node);
-        }
-        state.add_missing_system_nodes();
-        state.seed_inputs(seed)?;
-        for et in &seed.event_types {
-            state.event_types.insert(et.name.clone(), et.clone());
-        }
-        for q in &seed.queries {
-            let id = match q.id {
-                Some(id) => id,
-                None => state.next_number(),
-            };
-            if state.queries.iter().any(|existing| existing.id == id) {
-                return Err(EmulatorError::Seed(format!(
-                    "scheduled query id {id} is used twice"
-                )));
-            }
-            state.next_id = state.next_id.max(id + 1);
-            let query = crate::queries::normalized(id, q.rest.clone(), &state.deployment_name());
-            state.queries.push(query);
-        }
-        let now = state.clock.now_millis();
-        crate::transitions::schedule_all(&mut state, now);
-        Ok(state)
-    }
-
-    /// The bookkeeping of every input node: from the seed's `inputs` list
-    /// where it has one, which must agree with the structure.
-    fn seed_inputs(&mut self, seed: &Seed) -> Result<(), EmulatorError> {
-        let disagree = |id: &str, why: String| {
-            EmulatorError::Seed(format!(
-                "input {id:?}: the inputs list and the structure disagree: {why}"
-            ))
-        };
-        let mut listed = BTreeMap::new();
-        for input in &seed.inputs {
-            if listed.insert(input.id.clone(), input).is_some() {
-                return Err(disagree(&input.id, "it is listed twice".into()));
-            }
-            let Some(node) = self.node(&input.id) else {
-                return Err(disagree(
-                    &input.id,
-                    "no node of the structure has this id".into(),
-                ));
-            };
-            if !node.is_user_input() {
-                return Err(disagree(
-                    &input.id,
-                    format!(
-                        "its node is a {} {} node, not an input",
-                        node.category, node.node_type
-                    ),
-                ));
-            }
-            if let Some(name) = input.name.as_deref().filter(|n| *n != node.name) {
-                return Err(disagree(
-                    &input.id,
-                    format!(
-                        "named {name:?} in the list, {:?} in the structure",
-                        node.name
-                    ),
-                ));
-            }
-            if let Some(t) = input.input_type.as_deref().filter(|t| *t != node.node_type) {
-                return Err(disagree(
-                    &input.id,
-                    format!(
-                        "of type {t} in the list, {} in the structure",
-                        node.node_type
-                    ),
-                ));
-            }
-        }
-        let input_ids: Vec<String> = self
-            .nodes
-            .iter()
-            .filter(|n| n.is_user_input())
-            .map(|n| n.id.clone())
-            .collect();
-        let day_ago = self.clock.now_millis() - 86_400_000;
-        for id in input_ids {
-            let task_id = self.new_id();
-            let entry = listed.get(&id);
-            let created_ms = entry.and_then(|e| e.created_ms).unwrap_or(day_ago);
-            self.input_meta.insert(
-                id,
-                InputMeta {
-                    created_at: clock::iso_micros(created_ms),
-                    sleep_time: entry.and_then(|e| e.sleep_time).unwrap_or(60.0),
-                    paused: entry.and_then(|e| e.paused).unwrap_or(false),
-                    task_id,
-                    created_ms,
-                    reads: 0,
-                    running: true,
-                },
-            );
-        }
-        Ok(())
-    }
-
     /// Milliseconds since the epoch by this state's clock.
     pub(crate) fn now_millis(&self) -> i64 {
         self.clock.now_millis()
@@ -437,7 +259,7 @@ impl State {
         })
     }
 
-    fn add_missing_system_nodes(&mut self) {
+    pub(crate) fn add_missing_system_nodes(&mut self) {
         let wanted = [
             ("Inputs", "INPUTS", "PROCESSOR"),
             ("Code Engine", "TRANSFORMER", "PROCESSOR"),
@@ -463,7 +285,7 @@ pub(crate) fn object(value: Value) -> Object {
 }
 
 /// Replaces an `instance_name` of `{{account}}` with the account name.
-fn with_account(row: &Object, account: &str) -> Object {
+pub(crate) fn with_account(row: &Object, account: &str) -> Object {
     let mut row = row.clone();
     if row.get("instance_name").and_then(Value::as_str) == Some(ACCOUNT_PLACEHOLDER) {
         row.insert("instance_name".into(), json!(account));
@@ -482,7 +304,7 @@ pub(crate) fn default_email_notifications() -> Object {
     }))
 }
 
-fn default_status_types() -> Object {
+pub(crate) fn default_status_types() -> Object {
     object(json!({
         "VALID": "Valid",
         "NO_MAPPING": "Valid",

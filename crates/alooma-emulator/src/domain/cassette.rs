@@ -28,13 +28,14 @@
 //! never written).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::model::{EventType, MappingMode, Node, Object, Sample, Schema};
-use crate::seed::{Seed, SeedInput, SeedQuery};
-use crate::state::Table;
+use crate::domain::model::{EventType, MappingMode, Node, Object, Sample, Schema};
+use crate::domain::seed::{Seed, SeedInput, SeedQuery};
+use crate::domain::state::Table;
 use crate::EmulatorError;
 
 /// What the emulator reads of a cassette line.
@@ -64,7 +65,7 @@ pub(crate) fn seed_from(text: &str) -> Result<Seed, EmulatorError> {
         }
         let segments = segments(&line.path);
         let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-        let query = crate::reply::Query::parse(line.query.as_deref());
+        let query = super::params::Query::parse(line.query.as_deref());
         let body = line.response_body.unwrap_or(Value::Null);
         b.apply(&line.method, &segs, &query, body)
             .map_err(|e| EmulatorError::Seed(format!("cassette line {}: {e}", i + 1)))?;
@@ -122,7 +123,7 @@ impl Builder {
         &mut self,
         method: &str,
         segs: &[&str],
-        query: &crate::reply::Query,
+        query: &super::params::Query,
         body: Value,
     ) -> Result<(), String> {
         match (method, segs) {
@@ -341,7 +342,7 @@ impl Builder {
                 .into_iter()
                 .map(|name| (name, String::new()))
                 .collect(),
-            settings: crate::seed::SeedSettings {
+            settings: crate::domain::seed::SeedSettings {
                 email_notifications: section("email-notifications"),
                 s3_retention: section("s3-retention"),
             },
@@ -355,5 +356,31 @@ impl Builder {
             status_types: self.status_types,
             samples: self.samples.unwrap_or_default(),
         }
+    }
+}
+
+impl Seed {
+    /// Builds a seed from a cassette (a recorded session, JSON lines): the
+    /// structure, inputs, event types and mappings, Code Engine, tables,
+    /// queries, settings … its answers show (see [`crate::cassette`]).
+    ///
+    /// ```
+    /// let cassette = r#"{"method":"GET","path":"/mapping-mode","status":200,"response_body":"STRICT"}
+    /// {"method":"GET","path":"/secrets","status":200,"response_body":["DB"]}"#;
+    /// let seed = alooma_emulator::Seed::from_cassette(cassette).unwrap();
+    /// assert!(seed.to_json().contains("STRICT"));
+    /// ```
+    pub fn from_cassette(text: &str) -> Result<Self, EmulatorError> {
+        seed_from(text)
+    }
+
+    /// Reads a cassette file and builds a seed from it.
+    pub fn from_cassette_file(path: impl AsRef<Path>) -> Result<Self, EmulatorError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| EmulatorError::SeedFile {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_cassette(&text)
     }
 }

@@ -12,7 +12,7 @@ use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue};
 use serde_json::json;
 
-use crate::reply::{ApiError, Outcome, Reply, Req};
+use crate::http::reply::{ApiError, Outcome, Reply, Req};
 
 /// The name of the session cookie set by `POST login`.
 pub const SESSION_COOKIE: &str = "alooma_session";

@@ -1,11 +1,8 @@
 //! Maps a decoded REST path and method to its handler.
 
-use crate::reply::{ApiError, Outcome, Req};
-use crate::state::State;
-use crate::{
-    account, code_engine, event_types, inputs, metrics, notifications, queries, samples, secrets,
-    settings, structure, tables,
-};
+use crate::domain::state::State;
+use crate::http::handlers::AREAS;
+use crate::http::reply::{ApiError, Outcome, Req};
 
 /// Where a request path points.
 #[derive(Debug, PartialEq, Eq)]
@@ -50,54 +47,6 @@ pub(crate) fn parse_path(raw: &str) -> Result<Option<Target>, ApiError> {
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(Target::Rest { account, segments }))
 }
-
-/// A handler: the state, the request, and the path's captured segments
-/// (the `{…}` of its template, in order, decoded).
-pub(crate) type Handler = fn(&mut State, &Req<'_>, &[&str]) -> Outcome;
-
-/// One route: a method, a path template under the REST root
-/// (`event-types/{name}/mapping`), the operation it serves (the reference
-/// client's method name, what the request journal records) and its
-/// handler.
-pub(crate) struct Route {
-    pub(crate) method: &'static str,
-    pub(crate) path: &'static str,
-    pub(crate) operation: &'static str,
-    pub(crate) handler: Handler,
-}
-
-/// Declares an area module's `ROUTES`:
-/// `METHOD "template" as operation_name => handler,`.
-macro_rules! route_table {
-    ($($method:ident $path:literal as $operation:ident => $handler:expr),+ $(,)?) => {
-        /// This area's routes, in matching order.
-        pub(crate) const ROUTES: &[$crate::router::Route] = &[$(
-            $crate::router::Route {
-                method: stringify!($method),
-                path: $path,
-                operation: stringify!($operation),
-                handler: $handler,
-            }
-        ),+];
-    };
-}
-pub(crate) use route_table;
-
-/// The route table: every area's routes, in matching order.
-const AREAS: &[&[Route]] = &[
-    account::ROUTES,
-    structure::ROUTES,
-    inputs::ROUTES,
-    event_types::ROUTES,
-    code_engine::ROUTES,
-    samples::ROUTES,
-    metrics::ROUTES,
-    notifications::ROUTES,
-    tables::ROUTES,
-    queries::ROUTES,
-    secrets::ROUTES,
-    settings::ROUTES,
-];
 
 /// Every route the emulator answers under the REST root, as
 /// `(method, path template)` (`("POST", "event-types/{name}/mapping")`),

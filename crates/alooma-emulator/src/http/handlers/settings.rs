@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::model::Object;
-use crate::reply::{Outcome, Reply, Req};
-use crate::state::State;
+use crate::domain::model::Object;
+use crate::domain::state::State;
+use crate::http::reply::{Outcome, Reply, Req};
 
 /// `GET settings/` → `{"email-notifications": …, "s3-retention": … or null}`.
 pub(crate) fn get(state: &State) -> Outcome {
@@ -44,7 +44,7 @@ pub(crate) fn set_email_notifications(state: &mut State, req: &Req<'_>) -> Outco
 
 pub(crate) fn set_s3_retention(state: &mut State, req: &Req<'_>) -> Outcome {
     let body: S3Retention = req.body()?;
-    state.s3_retention = Some(crate::state::object(json!(body)));
+    state.s3_retention = Some(crate::domain::state::object(json!(body)));
     Ok(Reply::empty())
 }
 
@@ -57,31 +57,31 @@ struct EmailNotifications {
     #[serde(
         rename = "digestSendHour",
         default,
-        deserialize_with = "crate::model::absent_or_null"
+        deserialize_with = "crate::domain::model::absent_or_null"
     )]
     digest_send_hour: Option<Option<HourOfDay>>,
     #[serde(
         rename = "digestInfo",
         default,
-        deserialize_with = "crate::model::absent_or_null"
+        deserialize_with = "crate::domain::model::absent_or_null"
     )]
     digest_info: Option<Option<Flag>>,
     #[serde(
         rename = "digestWarning",
         default,
-        deserialize_with = "crate::model::absent_or_null"
+        deserialize_with = "crate::domain::model::absent_or_null"
     )]
     digest_warning: Option<Option<Flag>>,
     #[serde(
         rename = "digestError",
         default,
-        deserialize_with = "crate::model::absent_or_null"
+        deserialize_with = "crate::domain::model::absent_or_null"
     )]
     digest_error: Option<Option<Flag>>,
     #[serde(
         rename = "recipientsChanged",
         default,
-        deserialize_with = "crate::model::absent_or_null"
+        deserialize_with = "crate::domain::model::absent_or_null"
     )]
     recipients_changed: Option<Option<Flag>>,
     #[serde(flatten)]
@@ -147,7 +147,7 @@ pub(crate) fn delete_s3_retention(state: &mut State) -> Outcome {
 
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
-crate::router::route_table! {
+crate::http::route::route_table! {
     GET "settings" as get_settings => |state, _req, _p| get(state),
     POST "settings/email-notifications" as set_settings_email_notifications => |state, req, _p| set_email_notifications(state, req),
     POST "settings/s3-retention" as set_s3_retention => |state, req, _p| set_s3_retention(state, req),

@@ -9,84 +9,31 @@
 //! syntax error is a 400 naming the module and the line, and nothing is
 //! stored.
 
-use alooma_engine::code_engine::{CodeEngine, Config, Modules, Run, Transformed};
+use alooma_engine::code_engine::{CodeEngine, Modules, Run, Transformed};
 use alooma_engine::EngineError;
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::sync::{Arc, OnceLock};
 
-use crate::model::{Language, Module};
-use crate::reply::{ApiError, Outcome, Reply, Req};
-use crate::state::{State, DEFAULT_TRANSFORM_CODE};
-
-/// Whether test runs execute Code Engine code, and with which engine.
-///
-/// By default they do, with one engine per process shared by every
-/// emulator that does not bring its own (the interpreter is `python3`, or
-/// `ALOOMA_PYTHON`); its workers start on the first test run.
-///
-/// ```
-/// use alooma_emulator::CodeExecution;
-/// assert!(CodeExecution::default().is_enabled());
-/// assert!(!CodeExecution::disabled().is_enabled());
-/// ```
-#[derive(Clone)]
-pub struct CodeExecution(Option<Arc<CodeEngine>>);
-
-impl CodeExecution {
-    /// Code runs on `engine`.
-    pub fn with_engine(engine: Arc<CodeEngine>) -> Self {
-        CodeExecution(Some(engine))
-    }
-
-    /// Code runs on a new engine configured by `config` (another
-    /// interpreter, other limits).
-    pub fn with_config(config: Config) -> Self {
-        CodeExecution(Some(Arc::new(CodeEngine::new(config))))
-    }
-
-    /// Code never runs: test runs answer 501, deploys store code unchecked.
-    pub fn disabled() -> Self {
-        CodeExecution(None)
-    }
-
-    /// Whether code runs.
-    pub fn is_enabled(&self) -> bool {
-        self.0.is_some()
-    }
-
-    fn engine(&self) -> Result<&CodeEngine, ApiError> {
-        self.0.as_deref().ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_IMPLEMENTED,
-                "this emulator runs without code execution (--no-code-execution): \
-                 Code Engine test runs are not available",
-            )
-        })
-    }
-}
-
-impl Default for CodeExecution {
-    fn default() -> Self {
-        static SHARED: OnceLock<Arc<CodeEngine>> = OnceLock::new();
-        CodeExecution(Some(Arc::clone(
-            SHARED.get_or_init(|| Arc::new(CodeEngine::new(Config::default()))),
-        )))
-    }
-}
-
-impl std::fmt::Debug for CodeExecution {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0 {
-            Some(engine) => write!(f, "CodeExecution({:?})", engine.config().python),
-            None => f.write_str("CodeExecution(disabled)"),
-        }
-    }
-}
+use crate::domain::code::CodeExecution;
+use crate::domain::model::{Language, Module};
+use crate::domain::state::{State, DEFAULT_TRANSFORM_CODE};
+use crate::http::reply::{ApiError, Outcome, Reply, Req};
 
 /// An engine failure that is not the code's: no interpreter, a worker
 /// that would not start.
+/// The engine of the account's [`CodeExecution`], or 501 when execution is
+/// off.
+fn engine_of(code: &CodeExecution) -> Result<&CodeEngine, ApiError> {
+    code.engine().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "this emulator runs without code execution (--no-code-execution): \
+             Code Engine test runs are not available",
+        )
+    })
+}
+
 fn engine_error(e: EngineError) -> ApiError {
     match e {
         EngineError::Load(code) => ApiError::bad_request(format!(
@@ -138,7 +85,7 @@ fn deployed(state: &State) -> Modules {
 /// refused, naming the module and the line. Nothing runs: a module may
 /// import what only the next deploy adds, and `main` may come later.
 fn check_loads(state: &State, modules: &Modules) -> Result<(), ApiError> {
-    if let Ok(engine) = state.code.engine() {
+    if let Some(engine) = state.code.engine() {
         engine.check_syntax(modules).map_err(engine_error)?;
     }
     Ok(())
@@ -248,7 +195,7 @@ pub(crate) fn requirements(state: &State) -> Outcome {
 /// of the deployed modules.
 pub(crate) fn run(state: &State, req: &Req<'_>) -> Outcome {
     let body: Run1 = req.body()?;
-    let engine = state.code.engine()?;
+    let engine = engine_of(&state.code)?;
     let mut modules = deployed(state);
     if let Some(code) = &body.code {
         modules.insert("main", code.as_str());
@@ -264,7 +211,7 @@ pub(crate) fn run(state: &State, req: &Req<'_>) -> Outcome {
 /// deployed ones.
 pub(crate) fn run_v2(state: &State, req: &Req<'_>) -> Outcome {
     let body: RunModules = req.body()?;
-    let engine = state.code.engine()?;
+    let engine = engine_of(&state.code)?;
     let mut modules = deployed(state);
     for m in body.modules.iter().flatten() {
         modules.insert(name_of(m)?, m.code.as_str());
@@ -275,7 +222,7 @@ pub(crate) fn run_v2(state: &State, req: &Req<'_>) -> Outcome {
     Ok(Reply::json(run_answer(&run)))
 }
 
-crate::router::route_table! {
+crate::http::route::route_table! {
     GET "transform/functions" as get_code_engine_code => |state, _req, _p| list(state),
     POST "transform/functions/run" as test_transform => |state, req, _p| run(state, req),
     GET "transform/functions/{name}" as get_transform => |state, _req, p| { let name = p[0]; get(state, name) },

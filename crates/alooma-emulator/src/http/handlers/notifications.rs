@@ -3,9 +3,9 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::model::Object;
-use crate::reply::{ApiError, Outcome, Reply, Req};
-use crate::state::State;
+use crate::domain::model::Object;
+use crate::domain::state::State;
+use crate::http::reply::{ApiError, Outcome, Reply, Req};
 
 /// A `from` larger than this is in milliseconds, not seconds: as seconds
 /// it would be after the year 5000.
@@ -74,7 +74,7 @@ pub(crate) fn publish(state: &mut State, req: &Req<'_>) -> Outcome {
     });
     state
         .notifications
-        .insert(0, crate::state::object(message.clone()));
+        .insert(0, crate::domain::state::object(message.clone()));
     Ok(Reply::json(message))
 }
 
@@ -89,7 +89,7 @@ struct Publish {
 
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
-crate::router::route_table! {
+crate::http::route::route_table! {
     GET "notifications" as get_notifications => |state, req, _p| list(state, req),
     POST "notifications/custom" as publish_notification => |state, req, _p| publish(state, req),
 }

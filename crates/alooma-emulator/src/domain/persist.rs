@@ -26,7 +26,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::state::State;
+use crate::domain::state::State;
 use crate::EmulatorError;
 
 /// The `format` of a state file.

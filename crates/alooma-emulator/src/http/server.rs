@@ -2,10 +2,8 @@
 //! with keep-alive), and the per-request pipeline (admin, faults, body
 //! limit, account, auth, routing, log).
 
-use std::collections::{BTreeMap, HashSet};
 use std::convert::Infallible;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -23,14 +21,12 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 
-use crate::clock::Clock;
-use crate::faults::{self, Applied, Fault, FaultTarget};
-use crate::journal::{self, Journal};
-use crate::persist::Snapshot;
-use crate::reply::{error_body, ApiError, Query, Reply, Req};
-use crate::router::{self, Target};
-use crate::state::State;
-use crate::{admin, auth, EmulatorError};
+use crate::http::faults::{self, Applied, FaultTarget};
+use crate::http::journal::{self};
+use crate::http::reply::{error_body, ApiError, Query, Reply, Req};
+use crate::http::router::{self, Target};
+use crate::http::shared::{lock, Shared, Tenant};
+use crate::http::{admin, auth};
 
 /// The body type of every response.
 type RespBody = UnsyncBoxBody<Bytes, std::io::Error>;
@@ -38,113 +34,9 @@ type RespBody = UnsyncBoxBody<Bytes, std::io::Error>;
 /// How long shutdown waits for open connections to finish.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// One emulated account: its credentials, its state and its sessions.
-pub(crate) struct Tenant {
-    pub(crate) account: String,
-    pub(crate) api_key: Option<String>,
-    pub(crate) credentials: Option<(String, String)>,
-    pub(crate) state: Mutex<State>,
-    pub(crate) sessions: Mutex<HashSet<String>>,
-}
-
-impl Tenant {
-    /// Whether the request carries this account's API key or a live session.
-    pub(crate) fn authorized(&self, headers: &HeaderMap) -> bool {
-        auth::api_key_ok(headers, self.api_key.as_deref())
-            || auth::session_ok(headers, &lock(&self.sessions))
-    }
-
-    /// The state brought up to the clock's time (see [`crate::transitions`]).
-    pub(crate) fn state_now(&self) -> MutexGuard<'_, State> {
-        let mut state = lock(&self.state);
-        let now = state.clock.now_millis();
-        crate::transitions::advance(&mut state, now);
-        state
-    }
-}
-
-/// Everything the connection tasks share.
-pub(crate) struct Shared {
-    /// The accounts; the first is the primary one (served under `/rest/`).
-    pub(crate) tenants: Vec<Tenant>,
-    pub(crate) max_body_bytes: usize,
-    pub(crate) header_timeout: Duration,
-    pub(crate) body_timeout: Duration,
-    pub(crate) faults: Mutex<Vec<Fault>>,
-    pub(crate) journal: Mutex<Journal>,
-    pub(crate) clock: Clock,
-    pub(crate) state_file: Option<PathBuf>,
-    /// Snapshots taken by `POST /__emulator/snapshot`, by name.
-    pub(crate) snapshots: Mutex<BTreeMap<String, Snapshot>>,
-}
-
-impl Shared {
-    /// The primary account.
-    pub(crate) fn primary(&self) -> &Tenant {
-        // `from_config` never builds a `Shared` without a tenant.
-        &self.tenants[0]
-    }
-
-    /// The account of this name.
-    pub(crate) fn tenant(&self, account: &str) -> Option<&Tenant> {
-        self.tenants.iter().find(|t| t.account == account)
-    }
-
-    /// The account whose credentials the request carries, if any.
-    pub(crate) fn tenant_of(&self, headers: &HeaderMap) -> Option<&Tenant> {
-        self.tenants.iter().find(|t| t.authorized(headers))
-    }
-
-    /// A snapshot of every account.
-    pub(crate) fn snapshot(&self) -> Result<Snapshot, EmulatorError> {
-        let guards: Vec<MutexGuard<'_, State>> =
-            self.tenants.iter().map(Tenant::state_now).collect();
-        let states: Vec<&State> = guards.iter().map(|g| &**g).collect();
-        Snapshot::of(&states)
-    }
-
-    /// Puts every account of the snapshot back (accounts it lacks keep
-    /// their state); an account this emulator does not serve is refused.
-    pub(crate) fn restore(&self, snapshot: &Snapshot) -> Result<(), EmulatorError> {
-        let states = snapshot.states()?;
-        for s in &states {
-            if self.tenant(&s.account).is_none() {
-                return Err(EmulatorError::State(format!(
-                    "the state holds the account {:?}, which this emulator does not serve",
-                    s.account
-                )));
-            }
-        }
-        for mut restored in states {
-            if let Some(tenant) = self.tenant(&restored.account) {
-                let mut state = lock(&tenant.state);
-                restored.clock = state.clock.clone();
-                restored.transitions = state.transitions.clone();
-                restored.code = state.code.clone();
-                *state = restored;
-            }
-        }
-        Ok(())
-    }
-
-    /// Saves every account to the state file, when there is one.
-    pub(crate) fn save(&self) -> Result<Option<&PathBuf>, EmulatorError> {
-        let Some(path) = &self.state_file else {
-            return Ok(None);
-        };
-        self.snapshot()?.write(path)?;
-        Ok(Some(path))
-    }
-}
-
 /// Completes once shutdown is asked (or the emulator handle is gone).
 async fn stopped(shutdown: &mut watch::Receiver<bool>) {
     let _ = shutdown.wait_for(|stop| *stop).await;
-}
-
-/// Locks a mutex, recovering the data if a previous holder panicked.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Accepts connections until `shutdown` turns true (or its sender is
@@ -230,7 +122,7 @@ async fn handle(
         if method == "GET" && segs.len() == 1 && segs[0] == "openapi.json" {
             // The API's contract: public, it holds nothing of the account.
             let mut resp = Response::new(
-                Full::new(Bytes::from_static(crate::admin::OPENAPI.as_bytes()))
+                Full::new(Bytes::from_static(crate::http::admin::OPENAPI.as_bytes()))
                     .map_err(|never| match never {})
                     .boxed_unsync(),
             );

@@ -6,9 +6,9 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::journal::JournalFilter;
-use crate::server::{lock, Shared, Tenant};
-use crate::state::State;
+use crate::domain::state::State;
+use crate::http::journal::JournalFilter;
+use crate::http::shared::{lock, Shared, Tenant};
 
 /// The most journal rows the page shows (the newest).
 const JOURNAL_ROWS: usize = 200;
@@ -43,7 +43,7 @@ pub(crate) fn page(shared: &Shared, tenant: &Tenant) -> String {
          th{{background:#f3f3f3}} code{{font-size:.85rem}} .err{{color:#a00}}\
          </style></head><body>\n<h1>alooma emulator</h1>\n\
          <p id=\"clock\">Clock: {} ({})</p>\n",
-        escape(&crate::clock::iso_micros(now)),
+        escape(&crate::domain::clock::iso_micros(now)),
         if shared.clock.is_manual() {
             "test clock"
         } else {

@@ -2,9 +2,9 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::Sample;
-use crate::reply::{Outcome, Reply, Req};
-use crate::state::State;
+use crate::domain::model::Sample;
+use crate::domain::state::State;
+use crate::http::reply::{Outcome, Reply, Req};
 
 /// `GET samples?eventType=…&status=…&status=…` → the matching samples.
 pub(crate) fn list(state: &State, req: &Req<'_>) -> Outcome {
@@ -46,7 +46,7 @@ pub(crate) fn status_types(state: &State) -> Outcome {
 
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
-crate::router::route_table! {
+crate::http::route::route_table! {
     GET "samples" as get_samples => |state, req, _p| list(state, req),
     GET "samples/stats" as get_samples_stats => |state, _req, _p| stats(state),
     GET "status-types" as get_samples_status_codes => |state, _req, _p| status_types(state),

@@ -5,9 +5,9 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::model::{absent_or_null, EventType, Field, MappingMode, Object};
-use crate::reply::{ApiError, Outcome, Reply, Req};
-use crate::state::{object, State};
+use crate::domain::model::{absent_or_null, EventType, Field, MappingMode, Object};
+use crate::domain::state::{object, State};
+use crate::http::reply::{ApiError, Outcome, Reply, Req};
 
 /// The body of `POST event-types/{name}/mapping`: an event type, every key
 /// optional.
@@ -233,7 +233,7 @@ pub(crate) fn new_event_type(name: &str, mapping_mode: MappingMode) -> EventType
     }
 }
 
-crate::router::route_table! {
+crate::http::route::route_table! {
     GET "event-types" as get_event_types => |state, _req, _p| list(state),
     GET "event-types/{name}" as get_event_type => |state, _req, p| { let name = p[0]; get(state, name) },
     DELETE "event-types/{name}" as delete_event_type => |state, _req, p| { let name = p[0]; delete(state, name) },

@@ -181,14 +181,16 @@ impl JournalFilter {
 fn parse_time(value: &str) -> Result<i64, String> {
     if let Ok(n) = value.trim().parse::<f64>() {
         if n.is_finite() {
-            return Ok(if n.abs() > crate::notifications::MILLIS_THRESHOLD {
-                n as i64
-            } else {
-                (n * 1000.0) as i64
-            });
+            return Ok(
+                if n.abs() > crate::http::handlers::notifications::MILLIS_THRESHOLD {
+                    n as i64
+                } else {
+                    (n * 1000.0) as i64
+                },
+            );
         }
     }
-    crate::clock::parse_iso(value).ok_or_else(|| {
+    crate::domain::clock::parse_iso(value).ok_or_else(|| {
         format!("`since` must be epoch seconds or milliseconds, or a time like 2024-05-01T08:00:00, not {value:?}")
     })
 }
@@ -500,7 +502,7 @@ pub(crate) fn new_record(
     RequestRecord {
         seq: 0,
         time_ms,
-        time: crate::clock::iso_micros(time_ms),
+        time: crate::domain::clock::iso_micros(time_ms),
         account,
         method: method.to_owned(),
         path: path.to_owned(),

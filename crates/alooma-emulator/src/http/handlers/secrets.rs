@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::reply::{ApiError, Outcome, Reply, Req};
-use crate::state::State;
+use crate::domain::state::State;
+use crate::http::reply::{ApiError, Outcome, Reply, Req};
 
 /// `GET secrets` → list of names.
 pub(crate) fn list(state: &State) -> Outcome {
@@ -52,7 +52,7 @@ pub(crate) fn delete(state: &mut State, name: &str) -> Outcome {
 
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
-crate::router::route_table! {
+crate::http::route::route_table! {
     GET "secrets" as get_secrets => |state, _req, _p| list(state),
     PUT "secrets" as set_secrets => |state, req, _p| set(state, req),
     DELETE "secrets/{name}" as delete_secret => |state, _req, p| { let name = p[0]; delete(state, name) },
