@@ -19,15 +19,7 @@ use std::time::Duration;
 ///
 /// When the emulator cannot bind a loopback port (a test set-up failure).
 pub async fn start() -> Emulator {
-    match std::env::var_os(SEED_VAR) {
-        // The cassette test re-runs the scenario chains on a copy of the
-        // demo account seeded from a recorded session.
-        Some(path) => match Seed::from_file(&path) {
-            Ok(seed) => start_with(Emulator::builder().seed(seed)).await,
-            Err(e) => panic!("{SEED_VAR}: {e}"),
-        },
-        None => start_with(Emulator::builder()).await,
-    }
+    start_with(Emulator::builder()).await
 }
 
 /// When set, every client [`builder`] makes records its calls to this
@@ -35,8 +27,88 @@ pub async fn start() -> Emulator {
 /// document).
 pub const CASSETTE_VAR: &str = "ALOOMA_E2E_CASSETTE";
 
-/// When set, [`start`] seeds from this seed file instead of the demo seed.
-pub const SEED_VAR: &str = "ALOOMA_E2E_SEED";
+/// The error a documentation example ends with.
+pub type DocError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Runs a documentation example of the facade for real: `example` gets a
+/// client (API key, fast retries) of a fresh in-process emulator with the
+/// demo seed, and the example fails when it returns an error.
+///
+/// ```
+/// alooma_tests::doc(|client| async move {
+///     assert!(!client.get_event_types().await?.is_empty());
+///     Ok(())
+/// });
+/// ```
+///
+/// # Panics
+///
+/// When the emulator cannot start, or the example returns an error.
+pub fn doc<F, Fut>(example: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = Result<(), DocError>>,
+{
+    doc_in(Seed::demo(), example);
+}
+
+/// Like [`doc`], on an account whose only output is of `output_type`
+/// (`BIGQUERY`, `SNOWFLAKE` …), for the examples that configure one.
+///
+/// ```
+/// alooma_tests::doc_on("BIGQUERY", |client| async move {
+///     assert_eq!(client.get_output_node().await?.node_type, "BIGQUERY");
+///     Ok(())
+/// });
+/// ```
+///
+/// # Panics
+///
+/// As [`doc`].
+pub fn doc_on<F, Fut>(output_type: &str, example: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = Result<(), DocError>>,
+{
+    doc_in(output_seed(output_type), example);
+}
+
+fn doc_in<F, Fut>(seed: Seed, example: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = Result<(), DocError>>,
+{
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => panic!("no runtime: {e}"),
+    };
+    runtime.block_on(async {
+        let emu = match Emulator::builder().seed(seed).start().await {
+            Ok(emu) => emu,
+            Err(e) => panic!("the emulator did not start: {e}"),
+        };
+        let key = emu.api_key().unwrap_or_default().to_owned();
+        let client = Client::builder()
+            .base_url(emu.base_url())
+            .account(emu.account())
+            .api_key(key)
+            .retry_policy(fast_retries())
+            .create_input_poll(Duration::from_millis(5), Duration::from_millis(50))
+            .build();
+        let client = match client {
+            Ok(c) => c,
+            Err(e) => panic!("the client did not build: {e}"),
+        };
+        if let Err(e) = example(client).await {
+            panic!("the example failed: {e}");
+        }
+        let _ = emu.shutdown().await;
+    });
+}
 
 /// Starts an emulator with an empty seed (system nodes only).
 ///
@@ -149,6 +221,11 @@ pub fn count(emu: &Emulator, method: &str, rest_path: &str) -> usize {
 ///
 /// When the seed is invalid or the emulator cannot start.
 pub async fn start_with_output(output_type: &str) -> Emulator {
+    start_with(Emulator::builder().seed(output_seed(output_type))).await
+}
+
+/// A seed whose only node is an output of `output_type`.
+fn output_seed(output_type: &str) -> Seed {
     let seed = serde_json::json!({
         "nodes": [{
             "id": "out-1",
@@ -159,7 +236,7 @@ pub async fn start_with_output(output_type: &str) -> Emulator {
         }]
     });
     match Seed::from_json(&seed.to_string()) {
-        Ok(seed) => start_with(Emulator::builder().seed(seed)).await,
+        Ok(seed) => seed,
         Err(e) => panic!("invalid seed: {e}"),
     }
 }

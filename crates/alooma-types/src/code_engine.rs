@@ -6,7 +6,6 @@
 //! list of [`CodeModule`]s; `POST transform/v2/functions` takes one.
 
 use crate::{Extra, Lenient, Maybe};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 crate::string_enum! {
@@ -37,21 +36,17 @@ pub const DEFAULT_TRANSFORM_CODE: &str = "def transform(event):\n\treturn event"
 /// assert_eq!(serde_json::to_string(&new).unwrap(),
 ///            r#"{"language":"PYTHON","functionName":"helpers","code":"X = 1"}"#);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CodeModule {
     /// The module's language (`PYTHON`).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub language: Maybe<CodeLanguage>,
     /// The module's name (`main`, or the name other modules import it by).
-    #[serde(rename = "functionName")]
     pub function_name: String,
     /// The module's source code (`""` where a module has none).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub code: Maybe<String>,
     /// Everything else the server sent, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -105,18 +100,16 @@ impl CodeModule {
 /// let r: Vec<Requirement> = serde_json::from_str(r#"[{"name":"requests","version":"2.19.1"}]"#).unwrap();
 /// assert_eq!(r[0].to_string(), "requests==2.19.1");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Requirement {
     /// The package's name.
     pub name: String,
     /// The installed version (a requirement without one is written as
     /// its bare name).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub version: Maybe<String>,
     /// Everything else the server sent, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -173,25 +166,20 @@ impl std::fmt::Display for Requirement {
 /// assert!(dropped.event().is_none());
 /// assert_eq!(serde_json::to_string(&dropped).unwrap(), r#"{"result":null}"#);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransformResult {
     /// What the transform printed.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub output: Maybe<String>,
     /// The resulting event; `null` when the transform dropped the event.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub result: Maybe<serde_json::Value>,
     /// How long the run took, in milliseconds (kept as sent).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub runtime: Maybe<Lenient<f64>>,
     /// Notifications the run raised (`[]` when none; one `ERROR` when the
     /// transform failed), as test tools read them.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub notifications: Maybe<Vec<serde_json::Value>>,
     /// Everything else the server sent (error details …), kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -224,5 +212,3 @@ impl TransformResult {
             .and_then(serde_json::Value::as_str)
     }
 }
-
-crate::wire_buffered!(TransformResult);

@@ -29,42 +29,26 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(t.length(), Some(1024));
 /// assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"type":"VARCHAR","nonNull":false,"length":"1024"}"#);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ColumnType {
     /// The SQL type name: `VARCHAR`, `FLOAT`, `TIMESTAMP`, `BOOLEAN` …
-    #[serde(rename = "type", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(rename = "type")]
     pub type_name: Maybe<String>,
     /// Whether the column is `NOT NULL`.
-    #[serde(rename = "nonNull", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(rename = "nonNull")]
     pub non_null: Maybe<Lenient<bool>>,
     /// Length for character types.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub length: Maybe<Lenient<u64>>,
     /// Whether over-long values are truncated (see [`TruncateValue`]).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub truncate: Maybe<TruncateValue>,
     /// Precision of a numeric type (`NUMERIC(38, 2)` → 38).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub precision: Maybe<Lenient<u64>>,
     /// Scale of a numeric type (`NUMERIC(38, 2)` → 2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub scale: Maybe<Lenient<u64>>,
     /// Attributes this SDK does not model, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
-}
-
-crate::extra::deserialize_with_extra! {
-    ColumnType {
-    type_name: "type" [optional],
-    non_null: "nonNull" [optional],
-    length: "length" [optional],
-    truncate: "truncate" [optional],
-    precision: "precision" [optional],
-    scale: "scale" [optional],
-    }
 }
 
 /// The `truncate` attribute of a column type: a bool in the service's own

@@ -8,7 +8,6 @@
 //! plain floats.
 
 use crate::{Extra, Lenient, Maybe};
-use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
     /// How precise `last` of a [`LoadedEventsSummary`] is: seconds for the
@@ -36,33 +35,25 @@ crate::string_enum! {
 /// assert_eq!(c.total_credits_f64(), Some(170000.0));
 /// assert_eq!(serde_json::to_value(&c).unwrap()["total_credits"], 170000);
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CompanyCredits {
     /// The company.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub company_name: Maybe<String>,
     /// `Annually`, `Monthly` …
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub payment_period: Maybe<String>,
     /// First day of the period (`YYYY-MM-DD`).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub start_date: Maybe<String>,
     /// Last day of the period (monthly payment only).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub end_date: Maybe<String>,
     /// `Prepaid`, `On Demand` …
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub subscription_type: Maybe<String>,
     /// Credits of the period (prepaid only).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub total_credits: Maybe<Lenient<f64>>,
     /// Credits used in the period.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub used_credits: Maybe<Lenient<f64>>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -86,21 +77,17 @@ impl CompanyCredits {
 ///     r#"{"date":"2018-10-25","instance_name":"example.com","value":10.4}"#).unwrap();
 /// assert_eq!(u.value_f64(), 10.4);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UsedCredits {
     /// The day (`YYYY-MM-DD`).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub date: Maybe<String>,
     /// The account.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub instance_name: Maybe<String>,
     /// Credits used.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub value: Maybe<Lenient<f64>>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -121,32 +108,24 @@ impl UsedCredits {
 /// assert_eq!(s.count.get().map(|c| *c.get()), Some(25));
 /// assert_eq!(s.precision.get(), Some(&TimePrecision::Minute));
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadedEventsSummary {
     /// The table (`SCHEMA.TABLE`).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub table_name: Maybe<String>,
     /// Events loaded in the period.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub count: Maybe<Lenient<u64>>,
     /// When the last event was loaded.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub last: Maybe<String>,
     /// How precise `last` is.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub precision: Maybe<TimePrecision>,
     /// The account.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub instance_name: Maybe<String>,
     /// Start of the period.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub from_date: Maybe<String>,
     /// End of the period.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub to_date: Maybe<String>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }

@@ -2,7 +2,6 @@
 //! public deploy key [`ALOOMA_PUBLIC_SSH_KEY`].
 
 use crate::{Extra, Maybe};
-use serde::{Deserialize, Serialize};
 
 /// Alooma's public SSH deploy key: add it to `authorized_keys` on an SSH
 /// tunnel server to let Alooma connect without a password
@@ -25,47 +24,21 @@ VEX/l4GDIsTkLIRzHUHDwt5aWGzhpwdle9D/fxshCbp5nkcg1arSdTveyM\
 /// assert_eq!(d.deployment_name.as_deref(), Some("acme-1"));
 /// assert_eq!(d.extra["region"], "us");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeploymentInfo {
     /// The deployment's name.
-    #[serde(
-        rename = "deploymentName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub deployment_name: Maybe<String>,
     /// The git branch deployed.
-    #[serde(
-        rename = "gitBranch",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub git_branch: Maybe<String>,
     /// The git commit deployed.
-    #[serde(
-        rename = "gitCommitId",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub git_commit_id: Maybe<String>,
     /// The e-mail of the commit's author.
-    #[serde(
-        rename = "gitAuthorEmail",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub git_author_email: Maybe<String>,
     /// When the deployed build was made (`2018-06-13T20:31:54Z`).
-    #[serde(
-        rename = "buildTimestamp",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub build_timestamp: Maybe<String>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 

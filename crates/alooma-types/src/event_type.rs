@@ -54,120 +54,57 @@ crate::string_enum! {
 /// assert_eq!(et.stats().and_then(|s| s.count()), Some(12));
 /// assert_eq!(et.extra["colour"], "blue"); // unknown keys are kept
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EventType {
     /// The event type's name.
     pub name: String,
     /// Where the event type is loaded (table, schema, discarded or not).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub mapping: Maybe<EventTypeMapping>,
     /// The mapping mode of this event type.
-    #[serde(
-        rename = "mappingMode",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub mapping_mode: Maybe<MappingMode>,
     /// The top-level fields. `GET event-types` (the list) omits them.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub fields: Maybe<Vec<Field>>,
     /// `MAPPED`, `NOT_MAPPED`, `DISCARDED` …
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub state: Maybe<EventTypeState>,
     /// How many events arrived and when the last one did (`null`: none yet).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub stats: Maybe<EventTypeStats>,
     /// The label of the input the event type came from.
-    #[serde(
-        rename = "origInputLabel",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub orig_input_label: Maybe<String>,
     /// Why automatic mapping failed, if it did (`null` when it did not);
     /// free-form, kept as JSON.
-    #[serde(
-        rename = "autoMappingError",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub auto_mapping_error: Maybe<serde_json::Value>,
     /// Whether the event type follows the system's default mapping mode.
-    #[serde(
-        rename = "usingDefaultMappingMode",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub using_default_mapping_mode: Maybe<Lenient<bool>>,
     /// Where the event type is consolidated, if it is.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub consolidation: Maybe<Consolidation>,
     /// Schema URLs (`[]` for most event types); kept as JSON.
-    #[serde(
-        rename = "schemaUrls",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub schema_urls: Maybe<Vec<serde_json::Value>>,
     /// The input objects (tables, collections, reports …) whose events
     /// make up this event type. Undocumented: its shape depends on the
     /// input, so it is kept as the JSON it is on the wire.
-    #[serde(
-        rename = "inputObjects",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub input_objects: Maybe<serde_json::Value>,
     /// Everything else the server sent, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
 // alooma-mapping's stats-skipping decoder (`decode.rs`, `EventTypeSeed`)
 // reads these same keys: a key added here goes there too (its tests
 // compare the two decoders).
-crate::extra::deserialize_with_extra! {
-    EventType {
-    name: "name" [required],
-    mapping: "mapping" [optional],
-    mapping_mode: "mappingMode" [optional],
-    fields: "fields" [optional],
-    state: "state" [optional],
-    stats: "stats" [optional],
-    orig_input_label: "origInputLabel" [optional],
-    auto_mapping_error: "autoMappingError" [optional],
-    using_default_mapping_mode: "usingDefaultMappingMode" [optional],
-    consolidation: "consolidation" [optional],
-    schema_urls: "schemaUrls" [optional],
-    input_objects: "inputObjects" [optional],
-    }
-}
-
 /// An event type's counters (`"stats"` of an event type).
 ///
 /// Wire shape: `{"count": 1234, "lastSeen": "2018-10-09T11:26:06.016Z"}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EventTypeStats {
     /// How many events of this type arrived (a number or a numeric string).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub count: Maybe<Lenient<u64>>,
     /// When the last one arrived (ISO 8601, as the server wrote it).
-    #[serde(rename = "lastSeen", default, skip_serializing_if = "Maybe::is_absent")]
     pub last_seen: Maybe<String>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
-}
-
-crate::extra::deserialize_with_extra! {
-    EventTypeStats {
-    count: "count" [optional],
-    last_seen: "lastSeen" [optional],
-    }
 }
 
 impl EventTypeStats {
@@ -191,50 +128,20 @@ impl EventTypeStats {
 ///     "consolidatedSchema": "public", "consolidatedTableName": "orders",
 ///     "consolidationKeys": ["id"]}));
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Consolidation {
     /// The schema of the consolidated table.
-    #[serde(
-        rename = "consolidatedSchema",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub consolidated_schema: Maybe<String>,
     /// The consolidated table.
-    #[serde(
-        rename = "consolidatedTableName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub consolidated_table_name: Maybe<String>,
     /// The schema of the consolidation view.
-    #[serde(
-        rename = "viewSchema",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub view_schema: Maybe<String>,
     /// The columns the consolidation deduplicates on.
-    #[serde(
-        rename = "consolidationKeys",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub consolidation_keys: Maybe<Vec<String>>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
-}
-
-crate::extra::deserialize_with_extra! {
-    Consolidation {
-    consolidated_schema: "consolidatedSchema" [optional],
-    consolidated_table_name: "consolidatedTableName" [optional],
-    view_schema: "viewSchema" [optional],
-    consolidation_keys: "consolidationKeys" [optional],
-    }
 }
 
 impl Consolidation {
@@ -424,55 +331,25 @@ impl EventType {
 ///
 /// Wire shape: `{"isDiscarded": false, "tableName": "t", "schema": "public",
 /// "readOnly": false, "outputId": "…", "outputHint": …}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EventTypeMapping {
     /// Whether the whole event type is discarded.
-    #[serde(
-        rename = "isDiscarded",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub is_discarded: Maybe<Lenient<bool>>,
     /// The target table.
-    #[serde(
-        rename = "tableName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub table_name: Maybe<String>,
     /// The target schema.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub schema: Maybe<String>,
     /// Whether the mapping is read-only.
-    #[serde(rename = "readOnly", default, skip_serializing_if = "Maybe::is_absent")]
     pub read_only: Maybe<Lenient<bool>>,
     /// The id of the output node the events load into (a string id).
-    #[serde(rename = "outputId", default, skip_serializing_if = "Maybe::is_absent")]
     pub output_id: Maybe<String>,
     /// A hint about the output (undocumented; kept as the JSON it is on
     /// the wire).
-    #[serde(
-        rename = "outputHint",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub output_hint: Maybe<serde_json::Value>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
-}
-
-crate::extra::deserialize_with_extra! {
-    EventTypeMapping {
-    is_discarded: "isDiscarded" [optional],
-    table_name: "tableName" [optional],
-    schema: "schema" [optional],
-    read_only: "readOnly" [optional],
-    output_id: "outputId" [optional],
-    output_hint: "outputHint" [optional],
-    }
 }
 
 impl EventTypeMapping {
@@ -498,36 +375,22 @@ impl EventTypeMapping {
 /// Only `fieldName` is required. The service sends `fields` and `mapping`
 /// on every field (`[]` / `null` when empty), and [`Field::new`] does the
 /// same; a field read without them is written back without them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Field {
     /// The field's name (one path segment; may itself contain a dot).
-    #[serde(rename = "fieldName")]
     pub field_name: String,
     /// Nested fields.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub fields: Maybe<Vec<Field>>,
     /// The field's column mapping (`null` when unmapped).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub mapping: Maybe<FieldMapping>,
     /// The field's counters, kept as the server wrote them (read-only:
     /// [`remove_stats`](https://docs.rs/alooma-mapping) drops them before
     /// a mapping is sent back).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub stats: Maybe<FieldStats>,
     /// Everything else (`fieldType` …), kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
-}
-
-crate::extra::deserialize_with_extra! {
-    Field {
-    field_name: "fieldName" [required],
-    fields: "fields" [optional],
-    mapping: "mapping" [optional],
-    stats: "stats" [optional],
-    }
 }
 
 /// A field's counters (`"stats"` of a field, such as `{"count": 1234,
@@ -683,60 +546,24 @@ impl Field {
 /// The service writes `machineGenerated` (whether its auto-mapper made the
 /// mapping) and `subFields` on every mapping; [`FieldMapping::mapped`]
 /// writes them too, as a hand-made mapping.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FieldMapping {
     /// The target column's name (`""` when discarded).
-    #[serde(
-        rename = "columnName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub column_name: Maybe<String>,
     /// The target column's type (`null` for a discarded field).
-    #[serde(
-        rename = "columnType",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub column_type: Maybe<ColumnType>,
     /// Whether the field is discarded.
-    #[serde(
-        rename = "isDiscarded",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub is_discarded: Maybe<Lenient<bool>>,
     /// Whether the service's auto-mapper made this mapping (`false` for a
     /// mapping set by hand).
-    #[serde(
-        rename = "machineGenerated",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub machine_generated: Maybe<Lenient<bool>>,
     /// The sub-fields of a field mapped as a whole (`null` on most
     /// mappings). Undocumented; kept as the JSON it is on the wire.
-    #[serde(
-        rename = "subFields",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub sub_fields: Maybe<serde_json::Value>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
-}
-
-crate::extra::deserialize_with_extra! {
-    FieldMapping {
-    column_name: "columnName" [optional],
-    column_type: "columnType" [optional],
-    is_discarded: "isDiscarded" [optional],
-    machine_generated: "machineGenerated" [optional],
-    sub_fields: "subFields" [optional],
-    }
 }
 
 impl FieldMapping {

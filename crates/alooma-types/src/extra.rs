@@ -9,6 +9,11 @@
 //! derived implementation (missing required keys, duplicate known keys).
 //! Serialization keeps the derived implementation.
 //!
+//! Models do not invoke it by hand: `#[crate::model]` (the
+//! `alooma-types-macros` attribute) declares a model once, giving each
+//! `Maybe` field its default and its skip-when-absent, each key its name
+//! by the model's rule, `extra` its flattening, and this macro its list.
+//!
 //! [`Extra`]: crate::Extra
 
 /// Implements `Deserialize` for a struct with a `pub extra: Extra` field.

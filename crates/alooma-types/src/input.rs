@@ -7,7 +7,6 @@
 
 use crate::structure::RedactedMap;
 use crate::{Extra, Lenient, Maybe, Secret};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -61,12 +60,11 @@ fn push_ascii_json(out: &mut String, v: &serde_json::Value) {
 ///
 /// Read from a file (`alooma inputs edit spec.json`), only `name` and
 /// `type` are required; every other key is sent back as it was read.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputSpec {
     /// The input's id: required by `edit_input`, absent when creating.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub id: Maybe<String>,
     /// The input's name.
     pub name: String,
@@ -74,10 +72,8 @@ pub struct InputSpec {
     #[serde(rename = "type")]
     pub input_type: String,
     /// The type-specific configuration.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub configuration: Maybe<Extra>,
     /// Anything else to send, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -424,18 +420,15 @@ impl MixpanelInput {
 /// assert_eq!(d.job.get().unwrap().name.as_deref(), Some("SFDC"));
 /// assert_eq!(d.tasks()["42bcb"].status.as_deref(), Some("active"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputDetails {
     /// The input's definition.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub job: Maybe<InputJob>,
     /// The input's tasks, by task state id.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub tasks: Maybe<BTreeMap<String, InputTask>>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -451,34 +444,27 @@ impl InputDetails {
 ///
 /// Wire shape: `{"id", "name", "type", "configuration", "validated",
 /// "paused", "created_at"}`; every key is optional.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputJob {
     /// The input's id.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub id: Maybe<String>,
     /// The input's name.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub name: Maybe<String>,
     /// The input's type.
-    #[serde(rename = "type", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(rename = "type")]
     pub input_type: Maybe<String>,
     /// The input's configuration; `Debug` redacts credentials in it.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub configuration: Maybe<Extra>,
     /// Whether the service validated the input's configuration.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub validated: Maybe<Lenient<bool>>,
     /// Whether the input is paused.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub paused: Maybe<Lenient<bool>>,
     /// When the input was created (ISO 8601 as the server wrote it,
     /// `2018-10-03T18:22:26.400436`).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub created_at: Maybe<String>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -501,48 +487,38 @@ impl fmt::Debug for InputJob {
 }
 
 /// One task of an input (a value of `tasks` in [`InputDetails`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputTask {
     /// The task's id.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub id: Maybe<String>,
     /// The input's name.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub name: Maybe<String>,
     /// The input's type.
-    #[serde(rename = "type", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(rename = "type")]
     pub input_type: Maybe<String>,
     /// `active`, `paused` …
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub status: Maybe<String>,
     /// The last error, `""` when none.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub error_message: Maybe<String>,
     /// How many errors occurred.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub error_count: Maybe<Lenient<u64>>,
     /// Everything else (`task_state`, `last_success_time` …), kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
 /// What `GET inputSleepTime/{id}` answers: `{"inputSleepTime": n}` (the
 /// number may come as a string).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputSleepTime {
     /// The pause between two pulls of the input, in the server's unit.
-    #[serde(rename = "inputSleepTime")]
     pub input_sleep_time: Lenient<f64>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
-
-crate::wire_buffered!(InputJob);
 
 #[cfg(test)]
 mod tests {

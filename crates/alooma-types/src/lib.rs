@@ -70,6 +70,7 @@
 
 #[doc(hidden)]
 pub mod extra;
+pub(crate) use alooma_types_macros::model;
 mod extra_map;
 mod lenient;
 mod macros;

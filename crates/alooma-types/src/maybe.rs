@@ -10,10 +10,12 @@ use serde::{Serialize, Serializer};
 /// read. Every optional key of every model is a `Maybe`, so a read followed
 /// by a write gives back whichever form was read.
 ///
-/// Fields of this type are declared with
-/// `#[serde(default, skip_serializing_if = "Maybe::is_absent")]`: an absent
-/// key decodes to [`Maybe::Absent`] and is not written; `null` decodes to
-/// [`Maybe::Null`] and is written as `null`.
+/// In the SDK's models (declared with alooma-types' `#[model]`
+/// attribute), every field of this type is, by construction, decoded and
+/// written so: an absent key decodes to [`Maybe::Absent`] and is not
+/// written; `null` decodes to [`Maybe::Null`] and is written as `null`. A
+/// struct of your own gets the same with
+/// `#[serde(default, skip_serializing_if = "Maybe::is_absent")]`.
 ///
 /// A value of another JSON type than the model's is not refused: it is
 /// kept as [`Maybe::Mistyped`] and written back byte for byte (see

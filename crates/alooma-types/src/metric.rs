@@ -113,17 +113,15 @@ impl<'de> Deserialize<'de> for Datapoint {
 /// assert_eq!(s.target, MetricName::LatencyMax);
 /// assert_eq!(s.values().collect::<Vec<_>>(), [3000.0, 1500.5]);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MetricSeries {
     /// The metric's name.
     pub target: MetricName,
     /// The points, oldest first.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub datapoints: Maybe<Vec<Datapoint>>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 

@@ -37,15 +37,13 @@ crate::string_enum! {
 /// assert_eq!(n.messages()[0].severity, Maybe::Value(Severity::Error));
 /// assert_eq!(n.messages()[0].description, Maybe::Null); // an explicit null survives
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Notifications {
     /// The notifications, newest first.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub messages: Maybe<Vec<Notification>>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -69,37 +67,27 @@ impl Notifications {
 /// Wire shape: `{"id", "type", "typeDescription", "severity", "message",
 /// "description", "timestamp" (epoch ms), "params", "state", "aggregatedCount"}`.
 /// `params`, `state` and `aggregatedCount` stay in [`extra`](Self::extra).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Notification {
     /// The notification's id (`alooma-notifications+0+1339`).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub id: Maybe<String>,
     /// The notification's type (`METRICS_OUTPUT_EVENTS_LOADED`).
-    #[serde(rename = "type", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(rename = "type")]
     pub notification_type: Maybe<String>,
     /// A readable name of the type (`Events Loaded to Output`).
-    #[serde(
-        rename = "typeDescription",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
+    #[serde(rename = "typeDescription")]
     pub type_description: Maybe<String>,
     /// How serious it is.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub severity: Maybe<Severity>,
     /// The message text.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub message: Maybe<String>,
     /// A longer description.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub description: Maybe<String>,
     /// When it was raised, in milliseconds since the epoch.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub timestamp: Maybe<Lenient<i64>>,
     /// Everything else (`params`, `state`, `aggregatedCount` …), kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -145,5 +133,3 @@ impl CustomNotification {
         }
     }
 }
-
-crate::wire_buffered!(Notification);

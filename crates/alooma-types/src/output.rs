@@ -123,51 +123,29 @@ impl SshTunnel {
 /// assert_eq!(v["ssh"], r#"{"server": "bastion", "port": 22, "username": "alooma"}"#);
 /// assert!(!format!("{c:?}").contains("pw\""));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RedshiftConfig {
     /// The cluster's host name.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub hostname: Maybe<String>,
     /// The cluster's port (a number, or the string the server stores).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub port: Maybe<Lenient<u16>>,
     /// The schema events load into.
-    #[serde(
-        rename = "schemaName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub schema_name: Maybe<String>,
     /// The database.
-    #[serde(
-        rename = "databaseName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub database_name: Maybe<String>,
     /// The database user.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub username: Maybe<String>,
     /// The password (the server answers with a mask).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub password: Maybe<Secret>,
     /// Whether the server skips checking the connection.
-    #[serde(
-        rename = "skipValidation",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub skip_validation: Maybe<Lenient<bool>>,
     /// `REDSHIFT` (absent in the node's stored configuration).
-    #[serde(rename = "sinkType", default, skip_serializing_if = "Maybe::is_absent")]
     pub sink_type: Maybe<SinkType>,
     /// The SSH tunnel as a JSON string (see [`SshTunnel::to_json_string`]).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub ssh: Maybe<Secret>,
     /// Everything else (`cron` …), kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -224,56 +202,27 @@ impl RedshiftConfig {
 /// assert_eq!(v["accountName"], "acme");
 /// assert_eq!(v["sinkType"], "SNOWFLAKE");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SnowflakeConfig {
     /// The warehouse.
-    #[serde(
-        rename = "warehouseName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub warehouse_name: Maybe<String>,
     /// The Snowflake account.
-    #[serde(
-        rename = "accountName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub account_name: Maybe<String>,
     /// The schema events load into.
-    #[serde(
-        rename = "schemaName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub schema_name: Maybe<String>,
     /// The database.
-    #[serde(
-        rename = "databaseName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub database_name: Maybe<String>,
     /// The user.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub username: Maybe<String>,
     /// The password (the server answers with a mask).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub password: Maybe<Secret>,
     /// Whether the server skips checking the connection.
-    #[serde(
-        rename = "skipValidation",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub skip_validation: Maybe<Lenient<bool>>,
     /// `SNOWFLAKE` (absent in the node's stored configuration).
-    #[serde(rename = "sinkType", default, skip_serializing_if = "Maybe::is_absent")]
     pub sink_type: Maybe<SinkType>,
     /// Everything else (`cron` …), kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -315,37 +264,20 @@ impl SnowflakeConfig {
 /// assert_eq!(v, serde_json::json!({"projectName":"proj","datasetName":"events",
 ///     "skipValidation":true,"sinkType":"BIGQUERY"}));
 /// ```
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BigQueryConfig {
     /// The Google Cloud project.
-    #[serde(
-        rename = "projectName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub project_name: Maybe<String>,
     /// The dataset events load into.
-    #[serde(
-        rename = "datasetName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub dataset_name: Maybe<String>,
     /// Whether the server skips checking the connection.
-    #[serde(
-        rename = "skipValidation",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub skip_validation: Maybe<Lenient<bool>>,
     /// `BIGQUERY` (absent in the node's stored configuration).
-    #[serde(rename = "sinkType", default, skip_serializing_if = "Maybe::is_absent")]
     pub sink_type: Maybe<SinkType>,
     /// Everything else (`oauth2`, `cron` …), kept verbatim; `Debug`
     /// redacts credentials in it.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 

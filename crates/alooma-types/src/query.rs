@@ -45,120 +45,83 @@ crate::string_enum! {
 /// assert_eq!(v2.event_type(), Some("orders"));
 /// assert_eq!(v2.is_active(), Some(true));
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ScheduledQuery {
     /// The query's id (a number in v2 answers; kept as sent).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub id: Maybe<QueryId>,
     /// The event type the query belongs to (v2; v1 nests it in `configuration`).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub event_type: Maybe<String>,
     /// `custom`, `default`, `incremental`, `full` … as the client sent it.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub query_type: Maybe<String>,
     /// When the query runs (v2). Undocumented: a cron string in the answers seen, kept as the JSON it is on the wire.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub schedule: Maybe<serde_json::Value>,
     /// Whether the query is scheduled to run (v2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub is_active: Maybe<Lenient<bool>>,
     /// The SQL the service runs.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub consolidation_query: Maybe<String>,
     /// The SQL of a custom query (v2; v1 nests it in `configuration`).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub custom_query: Maybe<String>,
     /// Hours between runs (v2), kept exactly as sent.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub frequency: Maybe<serde_json::Number>,
     /// A cron-like schedule (v2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub run_at: Maybe<String>,
     /// Whether loading avoids duplicates (v2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub avoid_duplicates: Maybe<Lenient<bool>>,
     /// Variables for webhook-based inputs (v2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub custom_variables: Maybe<Extra>,
     /// The query's state.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub status: Maybe<QueryStatus>,
     /// The last error (`""` when none).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub error_message: Maybe<String>,
     /// The last error's stack trace (`""` when none).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub error_stack: Maybe<String>,
     /// How many runs failed.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub error_count: Maybe<Lenient<u64>>,
     /// The query's state id.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub state_id: Maybe<String>,
     /// The deployment it runs on.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub deployment_name: Maybe<String>,
     /// The service module that runs it.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub module_name: Maybe<String>,
     /// What and when it runs (v1).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub configuration: Maybe<QueryConfiguration>,
     /// When it runs next (ISO 8601).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub next_processing_time: Maybe<String>,
     /// When it last ran.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub last_processing_time: Maybe<String>,
     /// When it last succeeded.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub last_success_time: Maybe<String>,
     /// The query's display name (v2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub name: Maybe<String>,
     /// Whether a run is going on now (v2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub is_running: Maybe<Lenient<bool>>,
     /// When the query was first scheduled (v2; ISO 8601).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub start_time: Maybe<String>,
     /// When it runs next (v2; ISO 8601).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub next_run_time: Maybe<String>,
     /// When its last run started (v2; `null` before the first).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub last_run_start_time: Maybe<String>,
     /// When its last run ended (v2; `null` before the first).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub last_run_end_time: Maybe<String>,
     /// The last run's exit code: 0 when it succeeded (v2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub last_run_return_code: Maybe<Lenient<i64>>,
     /// How long a run may take, in seconds (v2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub time_limit: Maybe<Lenient<f64>>,
     /// The service that runs it (`consolidation` …; v2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub service_type: Maybe<String>,
     /// The container image that runs it (v2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub docker_img: Maybe<String>,
     /// The image's tag (v2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub docker_tag: Maybe<String>,
     /// The container's command (v2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub docker_cmd: Maybe<String>,
     /// When its last run was queued (v2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub enqueue_time: Maybe<String>,
     /// Who scheduled it (v2).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub generated_by: Maybe<String>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -287,33 +250,25 @@ impl From<&String> for QueryId {
 /// assert_eq!(serde_json::to_value(&c).unwrap(),
 ///            serde_json::json!({"event_type": "orders", "frequency": 8}));
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryConfiguration {
     /// The event type the query belongs to.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub event_type: Maybe<String>,
     /// `custom` for a custom query; `default`, `incremental`, `full` … otherwise, kept as sent.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub query_type: Maybe<String>,
     /// The SQL of a custom query.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub custom_query: Maybe<String>,
     /// Hours between runs (a JSON number, kept exactly as sent).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub frequency: Maybe<serde_json::Number>,
     /// A cron-like schedule.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub run_at: Maybe<String>,
     /// Variables for webhook-based inputs.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub custom_variables: Maybe<Extra>,
     /// The deployment the query runs on.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub deployment_name: Maybe<String>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -513,7 +468,6 @@ impl<'de> Deserialize<'de> for ScheduledQueries {
 }
 
 crate::wire_leaf!(QueryId);
-crate::wire_buffered!(QueryConfiguration);
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,6 @@
 //! pair; the Code Engine test helpers run the transform on them.
 
 use crate::{Extra, Maybe, TransformResult};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// `GET samples/stats`: event type → status code → number of samples kept.
@@ -30,28 +29,19 @@ pub type StatusCodes = BTreeMap<String, String>;
 /// assert_eq!(s.extra["inputLabel"], "web"); // unknown keys are kept
 /// assert!(s.result.is_none());
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Sample {
     /// The event type the sample belongs to.
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub event_type: Maybe<String>,
     /// The event's status code (`VALID`, `NO_MAPPING` …; see `get_samples_status_codes`).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub status: Maybe<String>,
     /// The event itself.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub sample: Maybe<serde_json::Value>,
     /// The test run's answer, added by the all-samples test helpers.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub result: Maybe<TransformResult>,
     /// Everything else the server sent, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 

@@ -2,7 +2,6 @@
 //! settings ([`EmailNotifications`]) and S3 retention ([`S3Retention`]).
 
 use crate::{Extra, Lenient, Maybe, Secret};
-use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
     /// How often the digest e-mail is sent (`digestFrequency`).
@@ -21,26 +20,17 @@ crate::string_enum! {
 ///     "recipientsChanged":false,"recipients":[]}}"#).unwrap();
 /// assert!(s.email_notifications.get().unwrap().digest_error());
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Settings {
     /// The digest e-mail settings.
-    #[serde(
-        rename = "email-notifications",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
+    #[serde(rename = "email-notifications")]
     pub email_notifications: Maybe<EmailNotifications>,
     /// The S3 retention settings (`null` when there are none).
-    #[serde(
-        rename = "s3-retention",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
+    #[serde(rename = "s3-retention")]
     pub s3_retention: Maybe<S3Retention>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -58,71 +48,29 @@ pub struct Settings {
 /// let mine = EmailNotifications::default().recipients(["ops@example.com"]);
 /// assert_eq!(mine.recipients_changed.get().map(|b| *b.get()), Some(true));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmailNotifications {
     /// Include informational notifications.
-    #[serde(
-        rename = "digestInfo",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub digest_info: Maybe<Lenient<bool>>,
     /// Include warnings.
-    #[serde(
-        rename = "digestWarning",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub digest_warning: Maybe<Lenient<bool>>,
     /// Include errors.
-    #[serde(
-        rename = "digestError",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub digest_error: Maybe<Lenient<bool>>,
     /// How often the digest is sent.
-    #[serde(
-        rename = "digestFrequency",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub digest_frequency: Maybe<DigestFrequency>,
     /// Whether `recipients` replaces the current list.
-    #[serde(
-        rename = "recipientsChanged",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub recipients_changed: Maybe<Lenient<bool>>,
     /// Who gets the digest.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub recipients: Maybe<Vec<String>>,
     /// The hour the digest is sent at.
-    #[serde(
-        rename = "digestSendHour",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub digest_send_hour: Maybe<Lenient<u32>>,
     /// The time zone of `digestSendHour`.
-    #[serde(
-        rename = "digestEmailsTimeZone",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub digest_emails_time_zone: Maybe<String>,
     /// How many notifications a digest lists.
-    #[serde(
-        rename = "notificationsInDigest",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub notifications_in_digest: Maybe<Lenient<i64>>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -209,57 +157,25 @@ impl EmailNotifications {
 ///     "awsSecretAccessKey": "very-secret", "filePrefix": "raw",
 ///     "saveMetadata": true, "gzip": true, "serverSideEncryption": true}));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct S3Retention {
     /// The bucket retention files go to.
-    #[serde(
-        rename = "awsBucketName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub aws_bucket_name: Maybe<String>,
     /// An access key with permission to list and write files there.
-    #[serde(
-        rename = "awsAccessKeyId",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub aws_access_key_id: Maybe<String>,
     /// The access key's secret.
-    #[serde(
-        rename = "awsSecretAccessKey",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub aws_secret_access_key: Maybe<Secret>,
     /// A prefix for the files' names.
-    #[serde(
-        rename = "filePrefix",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub file_prefix: Maybe<String>,
     /// Whether event metadata is saved too.
-    #[serde(
-        rename = "saveMetadata",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub save_metadata: Maybe<Lenient<bool>>,
     /// Whether files are gzipped.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub gzip: Maybe<Lenient<bool>>,
     /// Whether S3 encrypts the files.
-    #[serde(
-        rename = "serverSideEncryption",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub server_side_encryption: Maybe<Lenient<bool>>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -341,8 +257,6 @@ impl S3RetentionOptions {
         self
     }
 }
-
-crate::wire_buffered!(EmailNotifications, S3Retention);
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,6 @@
 //! `GET plumbing/outputs` answer with the same node objects.
 
 use crate::{is_sensitive_key, Configuration, Extra, Lenient, Maybe};
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 crate::string_enum! {
@@ -57,22 +56,14 @@ pub mod node_types {
 /// assert_eq!(s.first_of_type("RESTREAM").unwrap().id, "r1");
 /// assert_eq!(s.nodes()[1].stats.get().unwrap().available_for_restream(), Some(42));
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Structure {
     /// Every node, in the server's order.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub nodes: Maybe<Vec<Node>>,
     /// Everything else the server sent, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
-}
-
-crate::extra::deserialize_with_extra! {
-    Structure {
-    nodes: "nodes" [optional],
-    }
 }
 
 impl Structure {
@@ -123,50 +114,30 @@ impl Structure {
 /// assert_eq!(n.configuration.get().unwrap().get("auto_map").unwrap(), "false");
 /// assert_eq!(serde_json::to_value(&n).unwrap()["state"], serde_json::Value::Null);
 /// ```
-#[derive(Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Node {
     /// The node's id.
     pub id: String,
     /// The node's display name.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub name: Maybe<String>,
     /// The node's type (`S3`, `SALESFORCE`, `RESTREAM`, `TRANSFORMER`,
     /// `REDSHIFT` …; see [`node_types`]).
-    #[serde(rename = "type", default, skip_serializing_if = "Maybe::is_absent")]
+    #[serde(rename = "type")]
     pub node_type: Maybe<String>,
     /// `INPUT`, `OUTPUT` …
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub category: Maybe<NodeCategory>,
     /// Whether the node was deleted (deleted nodes stay in the structure).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub deleted: Maybe<Lenient<bool>>,
     /// Throughput, latency and (for the Restream Queue) the event count.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub stats: Maybe<NodeStats>,
     /// The node's type-specific configuration.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub configuration: Maybe<Configuration>,
     /// The node's state; free-form, kept as JSON.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub state: Maybe<serde_json::Value>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
-}
-
-crate::extra::deserialize_with_extra! {
-    Node {
-    id: "id" [required],
-    name: "name" [optional],
-    node_type: "type" [optional],
-    category: "category" [optional],
-    deleted: "deleted" [optional],
-    stats: "stats" [optional],
-    configuration: "configuration" [optional],
-    state: "state" [optional],
-    }
 }
 
 impl Node {
@@ -282,35 +253,19 @@ impl fmt::Debug for RedactedMap<'_> {
 /// Numbers are kept as the server sent them (integer, float, or a numeric
 /// string) so that a read-then-write returns the same JSON; the accessors
 /// give `f64`/`u64`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NodeStats {
     /// Events per second through the node.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub throughput: Maybe<Lenient<f64>>,
     /// Latency in milliseconds.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub latency: Maybe<Lenient<f64>>,
     /// Events available for restream (Restream Queue only). The server
     /// spells the key `availbleForRestream`.
-    #[serde(
-        rename = "availbleForRestream",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub availble_for_restream: Maybe<Lenient<f64>>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
-}
-
-crate::extra::deserialize_with_extra! {
-    NodeStats {
-    throughput: "throughput" [optional],
-    latency: "latency" [optional],
-    availble_for_restream: "availbleForRestream" [optional],
-    }
 }
 
 impl NodeStats {
@@ -335,14 +290,13 @@ impl NodeStats {
 }
 
 /// What `get_restream_stats` returns: `{"number_of_events": n}`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RestreamStats {
     /// Events available to restream.
     pub number_of_events: u64,
     /// Anything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 

@@ -2,7 +2,6 @@
 //! [`Schema`].
 
 use crate::{ColumnType, Extra, Lenient, Maybe};
-use serde::{Deserialize, Serialize};
 
 /// A warehouse table (`GET tables`, `GET tables/{schema}`), and what
 /// `create_table` / `alter_table` answer ("a dict representation of the
@@ -22,28 +21,19 @@ use serde::{Deserialize, Serialize};
 /// let empty: Table = serde_json::from_str("{}").unwrap();
 /// assert_eq!(serde_json::to_string(&empty).unwrap(), "{}");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Table {
     /// The table's name.
-    #[serde(
-        rename = "tableName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub table_name: Maybe<String>,
     /// The schema the table is in.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub schema: Maybe<String>,
     /// The columns (empty in a shallow listing).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub columns: Maybe<Vec<Column>>,
     /// The retention setting (free-form, kept as JSON).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub retention: Maybe<serde_json::Value>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -91,57 +81,25 @@ impl Table {
 ///     "columnName": "event", "distKey": true, "primaryKey": false, "sortKeyIndex": 0,
 ///     "columnType": {"type": "VARCHAR", "length": 256, "nonNull": false}}));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Column {
     /// The column's name.
-    #[serde(
-        rename = "columnName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub column_name: Maybe<String>,
     /// The column's type.
-    #[serde(
-        rename = "columnType",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub column_type: Maybe<ColumnType>,
     /// Whether this is the distribution key.
-    #[serde(rename = "distKey", default, skip_serializing_if = "Maybe::is_absent")]
     pub dist_key: Maybe<Lenient<bool>>,
     /// Whether this is (part of) the primary key.
-    #[serde(
-        rename = "primaryKey",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub primary_key: Maybe<Lenient<bool>>,
     /// Position in the sort key, `-1` when not part of it.
-    #[serde(
-        rename = "sortKeyIndex",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub sort_key_index: Maybe<Lenient<i64>>,
     /// Sub-columns by name (free-form, kept as JSON).
-    #[serde(
-        rename = "subColumnsMap",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub sub_columns_map: Maybe<serde_json::Value>,
     /// Sub-columns (free-form, kept as JSON).
-    #[serde(
-        rename = "subColumns",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub sub_columns: Maybe<serde_json::Value>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -194,22 +152,15 @@ impl Column {
 /// assert_eq!(serde_json::to_value(Schema::new("staging")).unwrap(),
 ///            serde_json::json!({"schemaName": "staging"}));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Schema {
     /// The schema's name.
-    #[serde(
-        rename = "schemaName",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
     pub schema_name: Maybe<String>,
     /// Whether it is the output's default schema.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub default: Maybe<Lenient<bool>>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -233,8 +184,6 @@ impl Schema {
         self.default.get().is_some_and(|d| *d.get())
     }
 }
-
-crate::wire_buffered!(Column);
 
 #[cfg(test)]
 mod tests {

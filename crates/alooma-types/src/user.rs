@@ -1,7 +1,6 @@
 //! [`User`]: someone with access to the account (`GET user/`).
 
 use crate::{Extra, Lenient, Maybe};
-use serde::{Deserialize, Serialize};
 
 /// A user with access to the account.
 ///
@@ -14,28 +13,20 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(u.first_name, Maybe::Null);
 /// assert_eq!(u.last_name(), Some("Lee"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[crate::model]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct User {
     /// The user's e-mail address (their login).
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub email: Maybe<String>,
     /// First name.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub first_name: Maybe<String>,
     /// Last name.
-    #[serde(default, skip_serializing_if = "Maybe::is_absent")]
     pub last_name: Maybe<String>,
     /// Whether the invitation is not yet accepted.
-    #[serde(
-        rename = "isPending",
-        default,
-        skip_serializing_if = "Maybe::is_absent"
-    )]
+    #[serde(rename = "isPending")]
     pub is_pending: Maybe<Lenient<bool>>,
     /// Everything else, kept verbatim.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 

@@ -122,7 +122,7 @@ impl Client {
     /// A builder for the async client; finish it with
     /// [`Client::from_builder`] (or [`ClientBuilder::build_blocking`]).
     ///
-    /// ```no_run
+    /// ```
     /// let alooma = alooma::blocking::Client::builder()
     ///     .account("acme")
     ///     .api_key("k")

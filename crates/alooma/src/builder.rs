@@ -48,7 +48,7 @@ pub struct ClientBuilder<L = Identity> {
 impl Client {
     /// A builder for a client over the default transport.
     ///
-    /// ```no_run
+    /// ```
     /// let client = alooma::Client::builder()
     ///     .account("acme")
     ///     .login("ops@example.com", "secret")

@@ -150,13 +150,14 @@ impl<S: HttpService> Client<S> {
     /// The same client (sharing pool, session and budget) with per-call
     /// options applied to every call made through it.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>, et: alooma::types::EventType) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// # let et = client.get_event_type("orders").await?;
     /// use std::time::Duration;
     /// use alooma::CallOptions;
     /// client.with_options(CallOptions::timeout(Duration::from_secs(600)))
-    ///     .set_mapping(&et, "big_event_type").await?;
-    /// # Ok(()) }
+    ///     .set_mapping(&et, "orders").await?;
+    /// # Ok(()) });
     /// ```
     pub fn with_options(&self, options: CallOptions) -> Self {
         Client {

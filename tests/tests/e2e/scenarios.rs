@@ -1,5 +1,8 @@
 //! Scenario chains: several operations in a row, each step checked by
-//! reading the state back through the client and the emulator.
+//! reading the state back through the client and the emulator. Each chain
+//! is a function of the emulator it runs on: its test runs it on the demo
+//! account, and `cassettes.rs` runs every chain again on a copy of the
+//! account seeded from a recorded session ([`CHAINS`]).
 
 // An integration test file: unwrap/expect/panic are how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -7,12 +10,14 @@
 use alooma::core::inputs::InputFilter;
 use alooma::mapping::{discard_field, map_field, FieldPath};
 use alooma::types::{ColumnType, EmailNotifications, InputSpec, S3RetentionOptions, Schedule};
+use alooma_emulator::Emulator;
 use alooma_tests::{client, count, start};
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 
-#[tokio::test]
-async fn input_lifecycle_create_list_edit_pause_resume_remove() {
-    let emu = start().await;
+/// The chain of [`input_lifecycle_create_list_edit_pause_resume_remove`] on `emu`.
+pub(crate) async fn input_lifecycle(emu: Emulator) {
     let c = client(&emu);
     // Create.
     let spec =
@@ -84,9 +89,8 @@ async fn input_lifecycle_create_list_edit_pause_resume_remove() {
     assert!(emu.with_state(|s| s.node(&id).is_none() && !s.input_meta.contains_key(&id)));
 }
 
-#[tokio::test]
-async fn mapping_round_trip_get_edit_offline_set_get() {
-    let emu = start().await;
+/// The chain of [`mapping_round_trip_get_edit_offline_set_get`] on `emu`.
+pub(crate) async fn mapping_round_trip(emu: Emulator) {
     let c = client(&emu);
     let mut mapping = c.get_mapping("page_view").await.unwrap();
     let original = mapping.clone();
@@ -131,9 +135,8 @@ async fn mapping_round_trip_get_edit_offline_set_get() {
     );
 }
 
-#[tokio::test]
-async fn code_engine_set_then_read_each_module() {
-    let emu = start().await;
+/// The chain of [`code_engine_set_then_read_each_module`] on `emu`.
+pub(crate) async fn code_engine_modules(emu: Emulator) {
     let c = client(&emu);
     let modules: BTreeMap<String, String> = [
         (
@@ -152,9 +155,8 @@ async fn code_engine_set_then_read_each_module() {
     assert!(all.contains_key("utils"));
 }
 
-#[tokio::test]
-async fn scheduled_query_schedule_list_run_remove() {
-    let emu = start().await;
+/// The chain of [`scheduled_query_schedule_list_run_remove`] on `emu`.
+pub(crate) async fn scheduled_query(emu: Emulator) {
     let c = client(&emu);
     let created = c
         .schedule_query(
@@ -190,9 +192,8 @@ async fn scheduled_query_schedule_list_run_remove() {
     assert!(remaining.get(&id).is_none());
 }
 
-#[tokio::test]
-async fn clean_system_leaves_a_clean_system() {
-    let emu = start().await;
+/// The chain of [`clean_system_leaves_a_clean_system`] on `emu`.
+pub(crate) async fn clean_system(emu: Emulator) {
     let c = client(&emu);
     // Dirty the system first, through the client.
     c.create_input(&InputSpec::new("extra", "RESTAPI"))
@@ -242,4 +243,45 @@ async fn clean_system_leaves_a_clean_system() {
         })
     );
     assert!(emu.with_state(|s| s.input_meta.is_empty()));
+}
+
+/// A chain, boxed to sit in a list.
+pub(crate) type Chain = fn(Emulator) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Every chain, by name.
+pub(crate) const CHAINS: &[(&str, Chain)] = &[
+    ("input_lifecycle", |emu| Box::pin(input_lifecycle(emu))),
+    ("mapping_round_trip", |emu| {
+        Box::pin(mapping_round_trip(emu))
+    }),
+    ("code_engine_modules", |emu| {
+        Box::pin(code_engine_modules(emu))
+    }),
+    ("scheduled_query", |emu| Box::pin(scheduled_query(emu))),
+    ("clean_system", |emu| Box::pin(clean_system(emu))),
+];
+
+#[tokio::test]
+async fn input_lifecycle_create_list_edit_pause_resume_remove() {
+    input_lifecycle(start().await).await;
+}
+
+#[tokio::test]
+async fn mapping_round_trip_get_edit_offline_set_get() {
+    mapping_round_trip(start().await).await;
+}
+
+#[tokio::test]
+async fn code_engine_set_then_read_each_module() {
+    code_engine_modules(start().await).await;
+}
+
+#[tokio::test]
+async fn scheduled_query_schedule_list_run_remove() {
+    scheduled_query(start().await).await;
+}
+
+#[tokio::test]
+async fn clean_system_leaves_a_clean_system() {
+    clean_system(start().await).await;
 }

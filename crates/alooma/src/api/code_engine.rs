@@ -26,12 +26,12 @@ crate::api::methods! {
     /// Every Code Engine module's code, as a map of module name → code
     /// (`GET transform/functions`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// for (name, code) in client.get_code_engine_code().await? {
     ///     println!("# {name}\n{code}");
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_code_engine_code(&self) -> Result<BTreeMap<String, String>, Error> {
         Ok(CodeModule::to_map(&self.get_code_engine_modules().await?))
@@ -41,21 +41,21 @@ crate::api::methods! {
     /// language and any other key), in the server's order
     /// (`GET transform/functions`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let names: Vec<String> = client.get_code_engine_modules().await?
     ///     .into_iter().map(|m| m.function_name).collect();
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_code_engine_modules(&self) -> Result<Vec<CodeModule>, Error> = GetCodeEngineCode;
 
     /// The old name of [`get_code_engine_code`](Self::get_code_engine_code).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// # #[allow(deprecated)]
     /// let modules = client.get_all_transforms().await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     #[deprecated(note = "use get_code_engine_code")]
     pub async fn get_all_transforms(&self) -> Result<BTreeMap<String, String>, Error> {
@@ -65,11 +65,11 @@ crate::api::methods! {
     /// The code of one module (`main` holds `transform(event)`); a module
     /// that does not exist is [`Error::NotFound`](crate::Error::NotFound).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let main = client.get_code_engine_module("main").await?;
     /// println!("{main}");
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_code_engine_module(&self, name: &str) -> Result<String, Error> = GetCodeEngineModule::new(name);
 
@@ -77,15 +77,15 @@ crate::api::methods! {
     /// Python code (`POST transform/v2/functions`). Modules not in the map
     /// are left as they are.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use std::collections::BTreeMap;
     /// let modules = BTreeMap::from([(
     ///     "submodule".to_owned(),
     ///     "def transform_ft_to_mtr(x):\n    return x * 0.3048".to_owned(),
     /// )]);
     /// client.set_code_engine_code(&modules).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn set_code_engine_code(
         &self,
@@ -94,10 +94,10 @@ crate::api::methods! {
 
     /// Deletes one module (`DELETE transform/functions/{name}`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.delete_code_engine_module("submodule").await?;
-    /// # Ok(()) }
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// client.delete_code_engine_module("utils").await?;
+    /// # Ok(()) });
     /// ```
     pub async fn delete_code_engine_module(&self, name: &str) -> Result<(), Error> = DeleteCodeEngineModule::new(name);
 
@@ -108,11 +108,11 @@ crate::api::methods! {
     /// instead (`GET transform/defaults`); another module's failure is the
     /// error.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// # #[allow(deprecated)]
     /// let main = client.get_transform("main").await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     #[deprecated(note = "use get_code_engine_module")]
     pub async fn get_transform(&self, module: &str) -> Result<String, Error> {
@@ -130,11 +130,11 @@ crate::api::methods! {
     /// `{"language": "PYTHON", "code", "functionName"}`): the reference's
     /// deprecated `set_transform` (`module` was `main` by default).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// # #[allow(deprecated)]
     /// client.set_transform("def transform(event):\n\treturn event", "main").await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     #[deprecated(note = "use set_code_engine_code")]
     pub async fn set_transform(&self, code: &str, module: &str) -> Result<(), Error> = SetTransform::new(code, module);
@@ -142,11 +142,11 @@ crate::api::methods! {
     /// Deletes one module: the reference's deprecated `delete_transform`,
     /// the same request as [`delete_code_engine_module`](Self::delete_code_engine_module).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// # #[allow(deprecated)]
-    /// client.delete_transform("helpers").await?;
-    /// # Ok(()) }
+    /// client.delete_transform("utils").await?;
+    /// # Ok(()) });
     /// ```
     #[deprecated(note = "use delete_code_engine_module")]
     pub async fn delete_transform(&self, module: &str) -> Result<(), Error> {
@@ -156,33 +156,33 @@ crate::api::methods! {
     /// Resets `main` to the transform that returns every event unchanged
     /// (`POST transform/functions/main`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// client.set_transform_to_default().await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn set_transform_to_default(&self) -> Result<(), Error> = SetTransformToDefault;
 
     /// The Python packages installed in the Code Engine
     /// (`GET code-engine/requirements`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// for r in client.get_code_engine_requirements().await? {
     ///     println!("{} {}", r.name, r.version);
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_code_engine_requirements(&self) -> Result<Vec<Requirement>, Error> = GetCodeEngineRequirements;
 
     /// The installed packages in pip's text form, one `name==version` line
     /// each (the reference's `get_code_engine_requirements(text_format=True)`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// std::fs::write("requirements.txt", client.get_code_engine_requirements_text().await?)
     ///     .expect("writable");
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_code_engine_requirements_text(&self) -> Result<String, Error> {
         Ok(Requirement::to_text(
@@ -195,13 +195,13 @@ crate::api::methods! {
     /// is run (or the default transform when there is none). The sample is
     /// a JSON value or JSON text.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let code = "def transform(event):\n\tevent['seen'] = True\n\treturn event";
     /// let run = client.test_transform(serde_json::json!({"id": 1}), Some(code)).await?;
     /// println!("{:?} in {:?} ms, printed {:?}", run.event(), run.runtime_ms(), run.output);
     /// let deployed = client.test_transform(r#"{"id": 2}"#, None).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn test_transform(
         &self,
@@ -222,13 +222,13 @@ crate::api::methods! {
     /// (`POST transform/v2/functions/run`). Without `modules`, the deployed
     /// modules are run. The sample is a JSON value or JSON text.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use std::collections::BTreeMap;
     /// let mut modules = client.get_code_engine_code().await?;
     /// modules.insert("util".into(), "def f(e):\n\treturn e".into());
     /// let run = client.test_code_engine_code(r#"{"id": 1}"#, Some(&modules)).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn test_code_engine_code(
         &self,
@@ -253,12 +253,12 @@ crate::api::methods! {
     /// `bulk_concurrency` at once, answers kept in sample order). Unlike the
     /// reference, the status filter applies (wire.md defect 7).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// for s in client.test_transform_all_samples(Some("clicks"), &["VALID", "NO_MAPPING"]).await? {
     ///     println!("{} -> {:?}", s.event(), s.result.get().and_then(|r| r.event()));
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn test_transform_all_samples(
         &self,
@@ -274,11 +274,11 @@ crate::api::methods! {
     /// [`test_transform_all_samples`](Self::test_transform_all_samples) but
     /// with `test_code_engine_code`.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let results = client.test_code_engine_all_samples(None, &[]).await?;
     /// println!("{} samples tested", results.len());
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn test_code_engine_all_samples(
         &self,

@@ -6,11 +6,11 @@ use alooma_types::{CompanyCredits, LoadedEventsSummary, UsedCredits};
 crate::api::methods! {
     /// The company's credits for the current period (`GET credits/company`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let c = client.get_company_credits().await?;
     /// println!("{:?} of {:?}", c.used_credits_f64(), c.total_credits_f64());
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_company_credits(&self) -> Result<CompanyCredits, Error> = GetCompanyCredits;
 
@@ -19,12 +19,12 @@ crate::api::methods! {
     /// (`GET credits/used-credits`). Malformed dates are refused before any
     /// request.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let days = client.get_used_credits(Some("2018-10-24"), None, false).await?;
     /// let total: f64 = days.iter().map(|d| d.value_f64()).sum();
     /// # let _ = total;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_used_credits(
         &self,
@@ -42,12 +42,12 @@ crate::api::methods! {
     /// `to` defaults to now), for this account or `all` accounts of the
     /// company (`GET events/loaded-events-per-table/summary`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// for t in client.get_loaded_events_per_table_summary("2018-12-13T00:00:00", None, false).await? {
     ///     println!("{:?}: {:?}", t.table_name, t.count);
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_loaded_events_per_table_summary(
         &self,

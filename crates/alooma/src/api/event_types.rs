@@ -13,22 +13,22 @@ crate::api::methods! {
     /// Every event type in the system, without their fields
     /// (`GET event-types`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// for et in client.get_event_types().await? {
     ///     println!("{}", et.name);
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_event_types(&self) -> Result<Vec<EventType>, Error> = GetEventTypes;
 
     /// One event type with its mapping and fields (`GET event-types/{name}`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// let et = client.get_event_type("web/clicks").await?;
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// let et = client.get_event_type("partner/feed").await?;
     /// println!("{} fields", et.fields().len());
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_event_type(&self, name: &str) -> Result<EventType, Error> = GetEventType::new(name);
 
@@ -37,14 +37,14 @@ crate::api::methods! {
     /// (`GET event-types/{name}`) with every `stats` key removed, at every
     /// depth ([`alooma_mapping::remove_stats`]).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::mapping::{discard_field, FieldPath};
     /// let mut mapping = client.get_mapping("orders").await?;
-    /// let path: FieldPath = "customer.email".parse().expect("a valid path");
-    /// discard_field(&mut mapping, &path).expect("the field exists");
+    /// let path: FieldPath = "status".parse()?;
+    /// discard_field(&mut mapping, &path)?;
     /// client.set_mapping(&mapping, "orders").await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_mapping(&self, name: &str) -> Result<EventType, Error> {
         let mut mapping = self.send(GetMapping::new(name)).await?;
@@ -57,12 +57,12 @@ crate::api::methods! {
     /// 300 s by default, as in the reference; override it with
     /// [`with_options`](Self::with_options).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let mut mapping = client.get_mapping("orders").await?;
     /// mapping.mapping_mode = alooma::types::MappingMode::Flexible.into();
     /// client.set_mapping(&mapping, "orders").await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn set_mapping(&self, mapping: &EventType, name: &str) -> Result<(), Error> = SetMappingRef::new(mapping, name);
 
@@ -70,10 +70,10 @@ crate::api::methods! {
     /// (a `set_mapping` with `{"name": name, "mapping": {"isDiscarded": true,
     /// "tableName": ""}, "fields": [], "mappingMode": "STRICT"}`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// client.discard_event_type("debug_events").await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn discard_event_type(&self, name: &str) -> Result<(), Error> = DiscardEventType::new(name);
 
@@ -83,10 +83,10 @@ crate::api::methods! {
     /// the service answers, if anything. Not retried after it may have
     /// reached the server.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.auto_map_event_type("clicks").await?;
-    /// # Ok(()) }
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// client.auto_map_event_type("page_view").await?;
+    /// # Ok(()) });
     /// ```
     pub async fn auto_map_event_type(
         &self,
@@ -96,19 +96,19 @@ crate::api::methods! {
     /// Resets an event type's counters (`DELETE event-types/{name}/clear-stats`:
     /// beyond the reference client, an endpoint real users' code called).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.clear_event_type_stats("clicks").await?;
-    /// # Ok(()) }
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// client.clear_event_type_stats("page_view").await?;
+    /// # Ok(()) });
     /// ```
     pub async fn clear_event_type_stats(&self, name: &str) -> Result<(), Error> = ClearEventTypeStats::new(name);
 
     /// Deletes an event type (`DELETE event-types/{name}`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.delete_event_type("old/clicks").await?;
-    /// # Ok(()) }
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// client.delete_event_type("partner/feed").await?;
+    /// # Ok(()) });
     /// ```
     pub async fn delete_event_type(&self, name: &str) -> Result<(), Error> = DeleteEventType::new(name);
 
@@ -121,13 +121,13 @@ crate::api::methods! {
     /// the first failure). Items are listed in the order they finished. The
     /// call itself fails only when the list cannot be read.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let report = client.delete_all_event_types().await?;
     /// for (name, error) in &report.failed {
     ///     eprintln!("could not delete {name}: {error}");
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn delete_all_event_types(&self) -> Result<BulkReport, Error> {
         let names = event_type_names(&self.get_event_types().await?);
@@ -145,13 +145,13 @@ crate::api::methods! {
 
     /// The system's default mapping mode (`GET mapping-mode`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::MappingMode;
     /// if client.get_mapping_mode().await? == MappingMode::AutoMap {
     ///     println!("new fields are mapped automatically");
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_mapping_mode(&self) -> Result<MappingMode, Error> = GetMappingMode;
 
@@ -159,10 +159,10 @@ crate::api::methods! {
     /// mode as a JSON string). A failed call is an error (the reference
     /// ignored the answer).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// client.set_mapping_mode(alooma::types::MappingMode::Strict).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn set_mapping_mode(&self, mode: MappingMode) -> Result<(), Error> = SetMappingMode::new(mode);
 }

@@ -18,12 +18,12 @@ crate::api::methods! {
     /// Every input (`GET inputs`), as the reference's `get_inputs()` with
     /// no argument; [`get_inputs_with`](Self::get_inputs_with) filters.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// for input in client.get_inputs().await? {
     ///     println!("{} {}", input.id, input.name);
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_inputs(&self) -> Result<Vec<Node>, Error> {
         self.send(GetInputs).await
@@ -34,13 +34,13 @@ crate::api::methods! {
     /// start of the name, an exact type, an exact id. An invalid regex is
     /// [`Error::Build`](crate::Error::Build).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::core::inputs::InputFilter;
     /// for input in client.get_inputs_with(&InputFilter::new().name("sales_").input_type("SALESFORCE")).await? {
     ///     println!("{} {}", input.id, input.name);
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_inputs_with(&self, filter: &InputFilter) -> Result<Vec<Node>, Error> {
         filter_inputs(self.send(GetInputs).await?, filter)
@@ -48,22 +48,22 @@ crate::api::methods! {
 
     /// One input's job and tasks (`GET inputs/{id}`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// let input = client.get_input_by_id("aae13-bd1221").await?;
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// let input = client.get_input_by_id("7f0e2a10-3c55-4b8d-a2f4-0000000000a1").await?;
     /// println!("{}", input.job.get().map_or("?", |job| job.input_type.as_deref().unwrap_or("?")));
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_input_by_id(&self, id: &str) -> Result<InputDetails, Error> = GetInputById::new(id);
 
     /// The input called exactly `name`: `GET inputs`, then `GET inputs/{id}`.
     /// No such input is [`Error::NotFound`](crate::Error::NotFound).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// let input = client.get_input_by_name("My_Input").await?;
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// let input = client.get_input_by_name("web_events").await?;
     /// println!("{} tasks", input.tasks().len());
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_input_by_name(&self, name: &str) -> Result<InputDetails, Error> {
         let id = input_id_by_name(&self.send(GetInputs).await?, name)?;
@@ -74,12 +74,12 @@ crate::api::methods! {
     /// reference's defaults) and returns its id. See
     /// [`create_input_with`](Self::create_input_with).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::InputSpec;
     /// let spec = InputSpec::new("orders", "POSTGRESQL").with_config("hostname", "db.example.com");
     /// let id = client.create_input(&spec).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn create_input(&self, spec: &InputSpec) -> Result<String, Error> {
         self.create_input_with(CreateInput::new(spec)).await
@@ -98,13 +98,13 @@ crate::api::methods! {
     /// same name at the same time), the result is [`Error::NotFound`]
     /// rather than a guess. The caller's spec is never changed.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::core::inputs::CreateInput;
     /// use alooma::types::InputSpec;
     /// let spec = InputSpec::new("orders", "POSTGRESQL");
     /// let id = client.create_input_with(CreateInput::new(&spec).one_click(false).validate(false)).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn create_input_with(&self, operation: CreateInput) -> Result<String, Error> {
         let before = node_ids(&self.get_structure().await?);
@@ -145,13 +145,13 @@ crate::api::methods! {
 
     /// Creates an S3 input (one-click mapping on) and returns its id.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::{S3Input, S3FileFormat, Delimited};
     /// let input = S3Input::new("logs", "AKIA…", "secret", "my-bucket")
     ///     .with_file_format(S3FileFormat::Delimited(Delimited::new().with_delimiter("\t")));
     /// let id = client.create_s3_input(input).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn create_s3_input(&self, input: S3Input) -> Result<String, Error> {
         self.create_input(&input.into_spec()).await
@@ -159,11 +159,11 @@ crate::api::methods! {
 
     /// Creates a Mixpanel input (one-click mapping on) and returns its id.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::MixpanelInput;
     /// let id = client.create_mixpanel_input(MixpanelInput::new("key", "secret", "2024-01-01", "mixpanel")).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn create_mixpanel_input(&self, input: MixpanelInput) -> Result<String, Error> {
         self.create_input(&input.into_spec()).await
@@ -172,39 +172,39 @@ crate::api::methods! {
     /// Replaces an input's definition (`PUT inputs/{spec.id}`); a spec
     /// without id is [`Error::Build`](crate::Error::Build).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::InputSpec;
-    /// let spec = InputSpec::new("orders", "POSTGRESQL").with_id("a3ef").with_config("tables", "orders");
+    /// let spec = InputSpec::new("orders", "POSTGRESQL").with_id("7f0e2a10-3c55-4b8d-a2f4-0000000000a3").with_config("tables", "orders");
     /// client.edit_input(&spec).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn edit_input(&self, spec: &InputSpec) -> Result<Option<serde_json::Value>, Error> = EditInput::new(spec);
 
     /// Pauses an input (`PUT inputs/{id}/pause?pause=true`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.pause_input_by_id("a3ef").await?;
-    /// # Ok(()) }
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// client.pause_input_by_id("7f0e2a10-3c55-4b8d-a2f4-0000000000a3").await?;
+    /// # Ok(()) });
     /// ```
     pub async fn pause_input_by_id(&self, id: &str) -> Result<Option<serde_json::Value>, Error> = PauseInputById::new(id);
 
     /// Resumes a paused input (`PUT inputs/{id}/pause?pause=false`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.resume_input_by_id("a3ef").await?;
-    /// # Ok(()) }
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// client.resume_input_by_id("7f0e2a10-3c55-4b8d-a2f4-0000000000a3").await?;
+    /// # Ok(()) });
     /// ```
     pub async fn resume_input_by_id(&self, id: &str) -> Result<Option<serde_json::Value>, Error> = ResumeInputById::new(id);
 
     /// Removes an input (`POST plumbing/nodes/remove/{id}`; never retried).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.remove_input("a3ef").await?;
-    /// # Ok(()) }
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// client.remove_input("7f0e2a10-3c55-4b8d-a2f4-0000000000a3").await?;
+    /// # Ok(()) });
     /// ```
     pub async fn remove_input(&self, id: &str) -> Result<(), Error> = RemoveInput::new(id);
 
@@ -213,11 +213,11 @@ crate::api::methods! {
     /// that could not be removed. Only a failure to read the structure is
     /// an `Err`.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let report = client.remove_all_inputs().await?;
     /// for (id, error) in &report.failed { eprintln!("{id}: {error}"); }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn remove_all_inputs(&self) -> Result<BulkReport, Error> {
         let ids = removable_inputs(&self.get_structure().await?);
@@ -236,21 +236,21 @@ crate::api::methods! {
     /// An input's sleep time (`GET inputSleepTime/{id}`). A failed call is an
     /// error (the reference read any answer as a value).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// println!("{}", client.get_input_sleep_time("a3ef").await?);
-    /// # Ok(()) }
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// println!("{}", client.get_input_sleep_time("7f0e2a10-3c55-4b8d-a2f4-0000000000a3").await?);
+    /// # Ok(()) });
     /// ```
     pub async fn get_input_sleep_time(&self, id: &str) -> Result<f64, Error> = GetInputSleepTime::new(id);
 
     /// Sets an input's sleep time (`PUT inputSleepTime/{id}`, the number as
     /// body, sent as given: `45` or `45.5`). A failed call is an error.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.set_input_sleep_time("a3ef", 30).await?;
-    /// client.set_input_sleep_time("a3ef", 30.5).await?;
-    /// # Ok(()) }
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// client.set_input_sleep_time("7f0e2a10-3c55-4b8d-a2f4-0000000000a3", 30).await?;
+    /// client.set_input_sleep_time("7f0e2a10-3c55-4b8d-a2f4-0000000000a3", 30.5).await?;
+    /// # Ok(()) });
     /// ```
     pub async fn set_input_sleep_time(
         &self,

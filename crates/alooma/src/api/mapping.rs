@@ -64,11 +64,13 @@ crate::api::methods! {
     /// below the first level, defect 4). Edits `event_type` in place only
     /// when it adds fields.
     ///
-    /// ```no_run
-    /// # fn demo(client: alooma::Client<alooma::mock::MockService>, mut et: alooma::types::EventType) -> Result<(), alooma::mapping::MappingError> {
+    /// ```
+    /// # let client = alooma::Client::builder().account("acme").api_key("KEY").build()?;
+    /// # let mut et = alooma::types::EventType::new("web");
+    /// # client.add_field(client.add_field(client.add_field(et.fields_mut(), "payload").children_mut(), "user").children_mut(), "id");
     /// let field = client.find_field_name(&mut et, "payload.user.id", false)?;
     /// println!("{:?}", field.mapping);
-    /// # Ok(()) }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn find_field_name<'a>(
         &self,
@@ -84,11 +86,11 @@ crate::api::methods! {
     /// `{"isDiscarded": true, "columnName": "", "columnType": null}` (other
     /// keys kept). Returns nothing new: `event_type` itself is edited.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let mut et = client.get_event_type("orders").await?;
-    /// client.discard_field(&mut et, "customer.phone")?;
-    /// # Ok(()) }
+    /// client.discard_field(&mut et, "status")?;
+    /// # Ok(()) });
     /// ```
     pub fn discard_field(
         &self,
@@ -102,12 +104,12 @@ crate::api::methods! {
     /// Removes the field at `path` (at any depth, unlike the reference,
     /// defect 5) from its parent, in place, and returns the removed field.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let mut et = client.get_event_type("orders").await?;
-    /// let removed = client.unmap_field(&mut et, "customer.address.zip")?;
+    /// let removed = client.unmap_field(&mut et, "_metadata.@timestamp")?;
     /// println!("removed {}", removed.field_name);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub fn unmap_field(
         &self,
@@ -123,14 +125,14 @@ crate::api::methods! {
     /// carries `nonNull` and the type attributes (`length`, `precision` …).
     /// Returns the mapped field.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::ColumnType;
     /// let mut et = client.get_event_type("orders").await?;
     /// client.map_field(&mut et, "customer.address.city", "city",
     ///                  ColumnType::new("VARCHAR").with_length(64))?;
     /// client.set_mapping(&et, "orders").await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub fn map_field<'a>(
         &self,
@@ -147,12 +149,12 @@ crate::api::methods! {
     /// "isDiscarded": false}`, in place (unknown keys of the old mapping are
     /// kept).
     ///
-    /// ```no_run
-    /// # fn demo(client: alooma::Client) {
+    /// ```
+    /// # let client = alooma::Client::builder().account("acme").api_key("KEY").build()?;
     /// use alooma::types::{ColumnType, Field};
     /// let mut field = Field::new("price");
     /// client.set_mapping_for_field(&mut field, "price", ColumnType::new("FLOAT").with_non_null(true));
-    /// # }
+    /// # Ok::<(), alooma::Error>(())
     /// ```
     pub fn set_mapping_for_field(
         &self,
@@ -169,12 +171,12 @@ crate::api::methods! {
     /// name (use [`find_field_name`](Self::find_field_name) with
     /// `add_if_missing` for find-or-add).
     ///
-    /// ```no_run
-    /// # fn demo(client: alooma::Client) {
+    /// ```
+    /// # let client = alooma::Client::builder().account("acme").api_key("KEY").build()?;
     /// let mut et = alooma::types::EventType::new("orders");
     /// let customer = client.add_field(et.fields_mut(), "customer");
     /// client.add_field(customer.children_mut(), "email");
-    /// # }
+    /// # Ok::<(), alooma::Error>(())
     /// ```
     pub fn add_field<'a>(
         &self,
@@ -187,11 +189,11 @@ crate::api::methods! {
     /// Removes every `stats` key from the event type and its fields, at any
     /// depth, in place (do this before `set_mapping`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let mut et = client.get_event_type("orders").await?;
     /// client.remove_stats(&mut et);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub fn remove_stats(&self, event_type: &mut EventType) {
         alooma_mapping::remove_stats(event_type)

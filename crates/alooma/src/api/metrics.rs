@@ -12,11 +12,11 @@ crate::api::methods! {
     /// [`get_metrics_by_names_with`](Self::get_metrics_by_names_with) takes a
     /// resolution.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::MetricName;
     /// let series = client.get_metrics_by_names([MetricName::IncomingEvents], 60).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_metrics_by_names(
         &self,
@@ -30,8 +30,8 @@ crate::api::methods! {
     ///
     /// Names outside `METRICS_LIST` are refused before any request.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::MetricName;
     /// let series = client
     ///     .get_metrics_by_names_with([MetricName::EventSizeAvg, MetricName::LatencyMax], 60, Some(5))
@@ -39,7 +39,7 @@ crate::api::methods! {
     /// for s in &series {
     ///     println!("{}: {:?}", s.target, s.values().collect::<Vec<_>>());
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_metrics_by_names_with(
         &self,
@@ -55,10 +55,10 @@ crate::api::methods! {
     /// The largest number of events waiting in the incoming queue over the
     /// last `minutes` minutes (`EVENTS_IN_PIPELINE`), 0 when there is no data.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// println!("{}", client.get_incoming_queue_metric(100).await?);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_incoming_queue_metric(&self, minutes: u32) -> Result<f64, Error> {
         let s = self
@@ -74,10 +74,10 @@ crate::api::methods! {
     /// The number of incoming events in the last `minutes` minutes
     /// (sum of `INCOMING_EVENTS`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// println!("{} events", client.get_incoming_events_count(60).await?);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_incoming_events_count(&self, minutes: u32) -> Result<f64, Error> {
         let s = self
@@ -93,10 +93,10 @@ crate::api::methods! {
     /// The average event size in bytes over the last `minutes` minutes
     /// (mean of `EVENT_SIZE_AVG`), 0 when there is no data.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// println!("{} bytes", client.get_average_event_size(60).await?);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_average_event_size(&self, minutes: u32) -> Result<f64, Error> {
         let s = self
@@ -113,10 +113,10 @@ crate::api::methods! {
     /// (`LATENCY_MAX` / 1000), 0 when there is no data. A failure is the
     /// call's typed error, named `get_max_latency`.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// println!("{} s", client.get_max_latency(60).await?);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_max_latency(&self, minutes: u32) -> Result<f64, Error> {
         let s = self
@@ -130,11 +130,11 @@ crate::api::methods! {
     /// by target; [`OutputsMetrics::as_tuple`] gives
     /// (erred, unmapped, discarded, loaded).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let (erred, unmapped, discarded, loaded) = client.get_outputs_metrics(60).await?.as_tuple();
     /// # let _ = (erred, unmapped, discarded, loaded);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_outputs_metrics(&self, minutes: u32) -> Result<OutputsMetrics, Error> {
         let s = self
@@ -147,11 +147,11 @@ crate::api::methods! {
     /// `minutes` minutes (first non-null `EVENTS_IN_TRANSIT` value); `None`
     /// when the series has no value (the reference client crashes there).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let n = client.get_restream_queue_metrics(60).await?.unwrap_or(0.0);
     /// # let _ = n;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_restream_queue_metrics(&self, minutes: u32) -> Result<Option<f64>, Error> {
         let s = self

@@ -7,25 +7,25 @@ crate::api::methods! {
     /// The notifications raised since `epoch_seconds`
     /// (`GET notifications?from={epoch_seconds}`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let n = client.get_notifications(1531280000).await?;
     /// for m in n.messages() {
     ///     println!("{:?}: {:?}", m.severity, m.message);
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_notifications(&self, epoch_seconds: i64) -> Result<Notifications, Error> = GetNotifications::new(epoch_seconds);
 
     /// Publishes a custom notification (`POST notifications/custom`). Not
     /// retried after it may have reached the server.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::NotificationLevel;
     /// client.publish_notification(NotificationLevel::Error, "nightly export failed",
     ///     serde_json::json!({"table": "orders"})).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn publish_notification(
         &self,
@@ -40,13 +40,13 @@ crate::api::methods! {
     /// The `typeDescription` of each error-severity notification (offline;
     /// no request).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let n = client.get_notifications(1531280000).await?;
     /// for e in client.parse_notifications_errors(&n) {
     ///     eprintln!("{e}");
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub fn parse_notifications_errors(&self, notifications: &Notifications) -> Vec<String> {
         notifications::parse_notifications_errors(notifications)

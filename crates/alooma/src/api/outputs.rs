@@ -13,22 +13,22 @@ crate::api::methods! {
     /// The output node (`GET plumbing/outputs`, first element); none is
     /// [`Error::NotFound`](crate::Error::NotFound).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let out = client.get_output_node().await?;
     /// println!("{} ({})", out.name, out.node_type);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_output_node(&self) -> Result<Node, Error> = GetOutputNode;
 
     /// The output node's configuration (passwords masked by the server).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// if let Some(config) = client.get_output_config().await? {
     ///     println!("{:?}", config.get("databaseName"));
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_output_config(&self) -> Result<Option<Configuration>, Error> {
         Ok(self.get_output_node().await?.configuration.into_option())
@@ -39,11 +39,11 @@ crate::api::methods! {
     /// ([`Error::Build`](crate::Error::Build)) before anything is written; `name` defaults to the
     /// type's display name and `skipValidation` to `false`.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc_on("BIGQUERY", |client| async move {
     /// use alooma::types::BigQueryConfig;
     /// client.set_output(BigQueryConfig::new("acme-prod", "events"), None).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn set_output(
         &self,
@@ -62,13 +62,13 @@ crate::api::methods! {
     /// type `sink_type` (`REDSHIFT`, `MEMSQL` …, upper-cased), then
     /// [`set_output`](Self::set_output) under `output_name`.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc_on("MEMSQL", |client| async move {
     /// use alooma::types::RedshiftConfig;
     /// let config = RedshiftConfig::new("memsql.example.com", 3306, "public", "dwh", "loader", "pw");
     /// # #[allow(deprecated)]
-    /// client.set_output_config(config, "memsql", None).await?;
-    /// # Ok(()) }
+    /// client.set_output_config(config, "memsql", Some("MemSQL")).await?;
+    /// # Ok(()) });
     /// ```
     #[deprecated(note = "use set_output")]
     pub async fn set_output_config(
@@ -95,13 +95,13 @@ crate::api::methods! {
     /// Sets a Redshift output's configuration (see [`RedshiftConfig`]'s
     /// builder for `skip_validation` and the SSH tunnel).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::{RedshiftConfig, SshTunnel};
     /// let config = RedshiftConfig::new("rs.example.com", 5439, "public", "dwh", "loader", "pw")
     ///     .with_ssh(SshTunnel::new("bastion.example.com", 22, "alooma"));
     /// client.set_redshift_config(config).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn set_redshift_config(
         &self,
@@ -112,12 +112,12 @@ crate::api::methods! {
 
     /// Sets a Snowflake output's configuration.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc_on("SNOWFLAKE", |client| async move {
     /// use alooma::types::SnowflakeConfig;
     /// let config = SnowflakeConfig::new("acme", "LOAD_WH", "PUBLIC", "DWH", "loader", "pw");
     /// client.set_snowflake_config(config).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn set_snowflake_config(
         &self,
@@ -128,11 +128,11 @@ crate::api::methods! {
 
     /// Sets a BigQuery output's configuration.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc_on("BIGQUERY", |client| async move {
     /// use alooma::types::BigQueryConfig;
     /// client.set_bigquery_config(BigQueryConfig::new("acme-prod", "events").with_skip_validation(true)).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn set_bigquery_config(
         &self,
@@ -143,10 +143,10 @@ crate::api::methods! {
 
     /// The configuration of the first `REDSHIFT` node, if any.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// if let Some(c) = client.get_redshift_config().await? { println!("{}", c.username); }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_redshift_config(&self) -> Result<Option<RedshiftConfig>, Error> {
         sink_config(
@@ -158,10 +158,10 @@ crate::api::methods! {
 
     /// The configuration of the first `SNOWFLAKE` node, if any.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// if let Some(c) = client.get_snowflake_config().await? { println!("{}", c.username); }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_snowflake_config(&self) -> Result<Option<SnowflakeConfig>, Error> {
         sink_config(
@@ -173,10 +173,10 @@ crate::api::methods! {
 
     /// The configuration of the first `BIGQUERY` node, if any.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// if let Some(c) = client.get_bigquery_config().await? { println!("{}", c.dataset_name); }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_bigquery_config(&self) -> Result<Option<BigQueryConfig>, Error> {
         sink_config(

@@ -10,12 +10,12 @@ crate::api::methods! {
     /// Every scheduled query (`GET v2/consolidation`), whichever shape the
     /// server answers (list, or object of id → query).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// for (id, q) in client.get_queries().await?.iter() {
     ///     println!("{id:?}: {:?}", q.status);
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_queries(&self) -> Result<ScheduledQueries, Error> = GetQueries;
 
@@ -23,22 +23,22 @@ crate::api::methods! {
     /// (`GET v2/consolidation?event_type={t}`); none or several is
     /// [`Error::NotFound`](crate::Error::NotFound).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let q = client.get_query_by_event_type("orders").await?;
     /// println!("{:?}", q.status);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_query_by_event_type(&self, event_type: &str) -> Result<ScheduledQuery, Error> = GetQueryByEventType::new(event_type);
 
     /// The scheduled queries with a non-empty `error_message`.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// for (id, q) in client.get_queries_in_error_state().await?.iter() {
     ///     eprintln!("{id:?}: {:?}", q.error());
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_queries_in_error_state(&self) -> Result<ScheduledQueries, Error> {
         Ok(queries::queries_in_error_state(self.get_queries().await?))
@@ -46,12 +46,12 @@ crate::api::methods! {
 
     /// Every scheduled query from the old endpoint (`GET consolidation`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// # #[allow(deprecated)]
     /// let all = client.get_scheduled_queries().await?;
     /// # let _ = all;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     #[deprecated(note = "use get_queries")]
     pub async fn get_scheduled_queries(&self) -> Result<ScheduledQueries, Error> = GetScheduledQueries;
@@ -59,11 +59,11 @@ crate::api::methods! {
     /// The scheduled queries (old endpoint, `GET consolidation`) whose
     /// status is neither `active` nor `done`.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let failed = client.get_scheduled_queries_in_error_state().await?;
     /// println!("{} failed", failed.len());
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_scheduled_queries_in_error_state(&self) -> Result<ScheduledQueries, Error> {
         let all = self.send(GetScheduledQueries).await?;
@@ -75,12 +75,12 @@ crate::api::methods! {
     /// `custom_variables` (`POST v2/consolidation`). Your configuration is
     /// not changed. Not retried after it may have reached the server.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::QueryConfiguration;
     /// let q = client.schedule_default_query(&QueryConfiguration::new("orders").frequency(8), None).await?;
     /// println!("{:?}", q.id());
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn schedule_default_query(
         &self,
@@ -99,12 +99,12 @@ crate::api::methods! {
     /// server's JSON (`null` when it sends no body). Not retried after it
     /// may have reached the server.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::Schedule;
     /// client.schedule_query("orders", "delete from orders where x is null;",
     ///     Schedule::Cron("0 3 * * *".into())).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn schedule_query(
         &self,
@@ -118,22 +118,22 @@ crate::api::methods! {
 
     /// Removes a scheduled query (`DELETE v2/consolidation/{id}`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.remove_scheduled_query("1234").await?;
-    /// client.remove_scheduled_query(1234u64).await?; // the wire's number form
-    /// # Ok(()) }
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// client.remove_scheduled_query("1").await?;
+    /// client.remove_scheduled_query(2u64).await?; // the wire's number form
+    /// # Ok(()) });
     /// ```
     pub async fn remove_scheduled_query(&self, id: impl Into<alooma_types::QueryId>) -> Result<(), Error> = RemoveScheduledQuery::new(id.into().to_string());
 
     /// Runs a scheduled query now (`POST v2/consolidation/{id}/run`). Not
     /// retried after it may have reached the server.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.run_query("1234").await?;
-    /// client.run_query(1234u64).await?;
-    /// # Ok(()) }
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// client.run_query("1").await?;
+    /// client.run_query(2u64).await?; // the wire's number form
+    /// # Ok(()) });
     /// ```
     pub async fn run_query(&self, id: impl Into<alooma_types::QueryId>) -> Result<(), Error> = RunQuery::new(id.into().to_string());
 }

@@ -11,10 +11,10 @@ crate::api::methods! {
     /// How many events wait in the Restream Queue (the RESTREAM node's
     /// `stats.availbleForRestream`). No RESTREAM node is [`Error::NotFound`](crate::Error::NotFound).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// println!("{} events to restream", client.get_restream_queue_size().await?);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_restream_queue_size(&self) -> Result<u64, Error> {
         restream_queue_size(&self.get_structure().await?)
@@ -22,10 +22,10 @@ crate::api::methods! {
 
     /// The Restream Queue's stats: `{"number_of_events": n}`.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// println!("{}", client.get_restream_stats().await?.number_of_events);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_restream_stats(&self) -> Result<RestreamStats, Error> {
         restream_stats(&self.get_structure().await?)
@@ -35,10 +35,10 @@ crate::api::methods! {
     /// node, then `PUT plumbing/nodes/{id}`. No RESTREAM node is
     /// [`Error::NotFound`](crate::Error::NotFound).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// client.start_restream().await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn start_restream(&self) -> Result<(), Error> {
         let op = StartRestream::for_structure(&self.get_structure().await?)?;
@@ -47,19 +47,19 @@ crate::api::methods! {
 
     /// Drops every event in the Restream Queue (`DELETE plumbing/purge/restream`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// client.purge_restream_queue().await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn purge_restream_queue(&self) -> Result<(), Error> = PurgeRestreamQueue;
 
     /// The same as [`purge_restream_queue`](Self::purge_restream_queue).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// client.clean_restream_queue().await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn clean_restream_queue(&self) -> Result<(), Error> = CleanRestreamQueue;
 }

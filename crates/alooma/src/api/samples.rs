@@ -10,11 +10,11 @@ crate::api::methods! {
     /// `GET samples?eventType={t}&status={c1}&status={c2}`, each parameter
     /// only when given, values percent-encoded.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let unmapped = client.get_samples(Some("clicks"), &["NO_MAPPING"]).await?;
     /// let any = client.get_samples(None, &[]).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_samples(
         &self,
@@ -31,23 +31,23 @@ crate::api::methods! {
     /// How many samples are kept per event type and status code
     /// (`GET samples/stats`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// for (event_type, counts) in client.get_samples_stats().await? {
     ///     println!("{event_type}: {counts:?}");
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_samples_stats(&self) -> Result<SamplesStats, Error> = GetSamplesStats;
 
     /// Every status code an event may have, with its description
     /// (`GET status-types`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let codes = client.get_samples_status_codes().await?;
     /// println!("{}", codes["NO_MAPPING"]);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_samples_status_codes(&self) -> Result<StatusCodes, Error> = GetSamplesStatusCodes;
 }

@@ -6,21 +6,21 @@ use alooma_types::Secret;
 crate::api::methods! {
     /// The names of the secrets (`GET secrets`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let names = client.get_secrets().await?;
     /// # let _ = names;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_secrets(&self) -> Result<Vec<String>, Error> = GetSecrets;
 
     /// Creates or updates secrets (`PUT secrets` with name → value). The
     /// values never appear in logs or `Debug` output.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// client.set_secrets([("my_user", "example"), ("my_password", "12345678")]).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn set_secrets(
         &self,
@@ -29,10 +29,10 @@ crate::api::methods! {
 
     /// Deletes a secret (`DELETE secrets/{name}`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.delete_secret("my_user").await?;
-    /// # Ok(()) }
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// client.delete_secret("db_password").await?;
+    /// # Ok(()) });
     /// ```
     pub async fn delete_secret(&self, name: &str) -> Result<(), Error> = DeleteSecret::new(name);
 }

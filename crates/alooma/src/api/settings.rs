@@ -8,23 +8,23 @@ use alooma_types::{EmailNotifications, S3RetentionOptions, Secret, Settings};
 crate::api::methods! {
     /// The digest e-mail and S3 retention settings (`GET settings/`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let s = client.get_settings().await?;
     /// println!("{:?}", s.email_notifications.map(|e| e.recipients));
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_settings(&self) -> Result<Settings, Error> = GetSettings;
 
     /// Sets the digest e-mail settings (`POST settings/email-notifications`);
     /// `EmailNotifications::default()` restores the reference's defaults.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::EmailNotifications;
     /// client.set_settings_email_notifications(
     ///     &EmailNotifications::default().recipients(["ops@example.com"])).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn set_settings_email_notifications(
         &self,
@@ -36,12 +36,12 @@ crate::api::methods! {
 
     /// Stores raw events in your S3 bucket too (`POST settings/s3-retention`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::S3RetentionOptions;
     /// client.set_s3_retention("my-bucket", "AKIA…", "secret",
     ///     S3RetentionOptions::default().file_prefix("raw")).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn set_s3_retention(
         &self,
@@ -56,10 +56,10 @@ crate::api::methods! {
 
     /// Turns S3 retention off (`DELETE settings/s3-retention`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// client.delete_s3_retention().await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn delete_s3_retention(&self) -> Result<(), Error> = DeleteS3Retention;
 }

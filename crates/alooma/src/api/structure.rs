@@ -13,22 +13,23 @@ crate::api::methods! {
     /// Every input, output and processor of the system
     /// (`GET plumbing/?resolution=1min`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// for node in client.get_structure().await?.nodes() {
     ///     println!("{} {} ({})", node.id, node.name, node.node_type);
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_structure(&self) -> Result<Structure, Error> = GetStructure;
 
     /// The old name of [`get_structure`](Self::get_structure).
     ///
-    /// ```no_run
-    /// # #[allow(deprecated)]
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # #![allow(deprecated)]
+    /// # alooma_tests::doc(|client| async move {
     /// let structure = client.get_plumbing().await?;
-    /// # Ok(()) }
+    /// # assert!(structure.nodes.iter().next().is_some());
+    /// # Ok(()) });
     /// ```
     #[deprecated(note = "use get_structure")]
     pub async fn get_plumbing(&self) -> Result<Structure, Error> {
@@ -38,10 +39,10 @@ crate::api::methods! {
     /// The id of the Code Engine (`TRANSFORMER`) node; none is
     /// [`Error::NotFound`](crate::Error::NotFound).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// println!("{}", client.get_transform_node_id().await?);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_transform_node_id(&self) -> Result<String, Error> {
         transform_node_id(&self.get_structure().await?)
@@ -50,10 +51,10 @@ crate::api::methods! {
     /// The throughput of every non-deleted node called `name` (`Inputs`,
     /// `Code Engine`, `Restream`, `Mapper`, `Output` …).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// println!("{:?}", client.get_throughput_by_name("Mapper").await?);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_throughput_by_name(&self, name: &str) -> Result<Vec<f64>, Error> {
         Ok(throughput_by_name(&self.get_structure().await?, name))
@@ -61,10 +62,10 @@ crate::api::methods! {
 
     /// The first `REDSHIFT` node, if any.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// if let Some(node) = client.get_redshift_node().await? { println!("{}", node.id); }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_redshift_node(&self) -> Result<Option<Node>, Error> {
         self.first_sink_node(SinkType::Redshift).await
@@ -72,10 +73,10 @@ crate::api::methods! {
 
     /// The first `SNOWFLAKE` node, if any.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// if let Some(node) = client.get_snowflake_node().await? { println!("{}", node.id); }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_snowflake_node(&self) -> Result<Option<Node>, Error> {
         self.first_sink_node(SinkType::Snowflake).await
@@ -83,10 +84,10 @@ crate::api::methods! {
 
     /// The first `BIGQUERY` node, if any.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// if let Some(node) = client.get_bigquery_node().await? { println!("{}", node.id); }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_bigquery_node(&self) -> Result<Option<Node>, Error> {
         self.first_sink_node(SinkType::BigQuery).await
@@ -94,10 +95,10 @@ crate::api::methods! {
 
     /// The deployment serving the account (`GET deployInfo`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// println!("{:?}", client.get_deployment_info().await?.deployment_name);
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_deployment_info(&self) -> Result<DeploymentInfo, Error> = GetDeploymentInfo;
 

@@ -160,13 +160,13 @@ crate::api::methods! {
     /// the report lists every step's outcome (check
     /// [`CleanSystemReport::is_success`]).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let report = client.clean_system().await;
     /// if !report.is_success() {
     ///     eprintln!("{report}");
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn clean_system(&self) -> CleanSystemReport {
         self.clean_system_with(|_, _| {}).await
@@ -175,12 +175,13 @@ crate::api::methods! {
     /// [`clean_system`](Self::clean_system), calling `progress` after each
     /// step with the step and its outcome (for a progress bar).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client) {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let report = client
     ///     .clean_system_with(|step, outcome| eprintln!("{step}: {outcome}"))
     ///     .await;
-    /// # let _ = report; }
+    /// # assert!(report.is_success(), "{report:?}");
+    /// # Ok(()) });
     /// ```
     pub async fn clean_system_with(
         &self,

@@ -11,10 +11,10 @@ crate::api::methods! {
     /// as the reference's `get_tables()`; [`get_tables_with`](Self::get_tables_with)
     /// takes its `shallow` and `schema` arguments.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let tables = client.get_tables().await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_tables(&self) -> Result<Vec<Table>, Error> = GetTables::new();
 
@@ -22,12 +22,12 @@ crate::api::methods! {
     /// columns (`GET tables[/{schema}]`); `shallow` only lists names, as
     /// [`get_table_names`](Self::get_table_names).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// for t in client.get_tables_with(false, Some("public")).await? {
     ///     println!("{} ({} columns)", t.table_name, t.columns().len());
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_tables_with(
         &self,
@@ -45,12 +45,12 @@ crate::api::methods! {
     /// The tables of `schema` (`None`: the default schema) with empty
     /// `columns` (`GET tables[/{schema}]?shallow=true`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let names: Vec<String> = client.get_table_names(None).await?
     ///     .into_iter().filter_map(|t| t.table_name.into_option()).collect();
     /// # let _ = names;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_table_names(&self, schema: Option<&str>) -> Result<Vec<Table>, Error> {
         let mut op = GetTableNames::new();
@@ -62,14 +62,14 @@ crate::api::methods! {
     /// server describes it, if it sends one. Not retried after it may have
     /// reached the server.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::{Column, ColumnType};
-    /// client.create_table("orders", &[
+    /// client.create_table("orders_archive", &[
     ///     Column::new("price", ColumnType::new("FLOAT")),
     ///     Column::new("event", ColumnType::new("VARCHAR").with_length(256)).dist_key(true).sort_key_index(0),
     /// ]).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn create_table(
         &self,
@@ -82,11 +82,11 @@ crate::api::methods! {
     /// endpoint real users' code called). Not retried after it may have
     /// reached the server.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::{Column, ColumnType};
-    /// client.create_table_in_schema("staging", "orders", &[Column::new("id", ColumnType::new("INT"))]).await?;
-    /// # Ok(()) }
+    /// client.create_table_in_schema("analytics", "orders_copy", &[Column::new("id", ColumnType::new("INT"))]).await?;
+    /// # Ok(()) });
     /// ```
     pub async fn create_table_in_schema(
         &self,
@@ -100,11 +100,11 @@ crate::api::methods! {
 
     /// Alters a table to have `columns` (`PUT tables/{table}`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// use alooma::types::{Column, ColumnType};
     /// client.alter_table("orders", &[Column::new("note", ColumnType::new("VARCHAR").with_length(1024))]).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn alter_table(
         &self,
@@ -115,20 +115,20 @@ crate::api::methods! {
     /// Drops `schema.table` (not its dependencies: the reference's
     /// `cascade=False`); [`drop_table_with`](Self::drop_table_with) cascades.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.drop_table("public", "old_orders").await?;
-    /// # Ok(()) }
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// client.drop_table("analytics", "sessions").await?;
+    /// # Ok(()) });
     /// ```
     pub async fn drop_table(&self, schema: &str, table: &str) -> Result<(), Error> = DropTable::new(schema, table);
 
     /// Drops `schema.table`, and its dependencies when `cascade`
     /// (`DELETE tables/{schema}/{table}[?cascade=true]`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
-    /// client.drop_table_with("public", "old_orders", true).await?;
-    /// # Ok(()) }
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// client.drop_table_with("public", "orders", true).await?;
+    /// # Ok(()) });
     /// ```
     pub async fn drop_table_with(&self, schema: &str, table: &str, cascade: bool) -> Result<(), Error> {
         self.send(DropTable::new(schema, table).cascade(cascade))
@@ -138,11 +138,11 @@ crate::api::methods! {
     /// One table of a schema, with its columns
     /// (`GET tables/{schema}/{table}`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let orders = client.get_table("public", "orders").await?;
     /// println!("{} columns", orders.columns().len());
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_table(&self, schema: &str, table: &str) -> Result<Table, Error> =
         GetTable::new(schema, table);
@@ -150,11 +150,11 @@ crate::api::methods! {
     /// What depends on `schema.table`
     /// (`GET tables/{schema}/{table}/dependencies`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let deps = client.get_table_dependencies("public", "orders").await?;
     /// # let _ = deps;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_table_dependencies(
         &self,
@@ -164,21 +164,21 @@ crate::api::methods! {
 
     /// The schemas of the output (`GET schemas/`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// let default = client.get_schemas().await?.into_iter().find(|s| s.is_default());
     /// # let _ = default;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_schemas(&self) -> Result<Vec<Schema>, Error> = GetSchemas;
 
     /// Creates a schema (`POST schemas`). Not retried after it may have
     /// reached the server.
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// client.create_schema(&alooma::types::Schema::new("staging")).await?;
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn create_schema(&self, schema: &Schema) -> Result<(), Error> = CreateSchema::new(schema.clone());
 }

@@ -6,12 +6,12 @@ use alooma_types::User;
 crate::api::methods! {
     /// Everyone with access to the account (`GET user/`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: alooma::Client<alooma::mock::MockService>) -> Result<(), alooma::Error> {
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
     /// for u in client.get_users().await? {
     ///     println!("{}", u.email);
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) });
     /// ```
     pub async fn get_users(&self) -> Result<Vec<User>, Error> = GetUsers;
 }
