@@ -1,24 +1,13 @@
 //! [`Plan::apply`]: the plan's changes sent through the SDK, step by step,
 //! with a report of every step.
 
-use crate::plan::{Action, Change};
+use crate::change::{Action, Change};
+use crate::kinds::{self, Op, Write};
 use crate::secrets::references;
 use crate::{Document, Kind, Plan};
-use alooma::core::code_engine::{DeleteCodeEngineModule, SetCodeEngineCode};
-use alooma::core::event_types::{DeleteEventType, SetMapping, SetMappingMode};
-use alooma::core::inputs::{CreateInput, EditInput, RemoveInput};
-use alooma::core::outputs::SetOutput;
-use alooma::core::queries::{RemoveScheduledQuery, ScheduleDefaultQuery, ScheduleQuery};
-use alooma::core::secrets::{DeleteSecret, SetSecrets};
-use alooma::core::settings::{DeleteS3Retention, SetS3Retention, SetSettingsEmailNotifications};
-use alooma::core::{DynOperation, Operation};
-use alooma::types::{
-    EmailNotifications, EventType, InputSpec, MappingMode, OutputConfig, QueryConfiguration,
-    S3Retention, Schedule, Secret,
-};
+use alooma::core::Operation;
 use alooma::{Client, HttpService};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// How to apply.
@@ -224,61 +213,8 @@ impl fmt::Display for ApplyReport {
     }
 }
 
-type Op = Box<dyn DynOperation>;
-
-fn boxed<O>(op: O) -> Op
-where
-    O: DynOperation + 'static,
-{
-    Box::new(op)
-}
-
-fn parse<T: serde::de::DeserializeOwned>(what: &str, doc: &Value) -> Result<T, String> {
-    serde_json::from_value(doc.clone()).map_err(|e| format!("the {what} does not fit: {e}"))
-}
-
-/// The request that schedules a query document.
-fn schedule(doc: &Value) -> Result<Op, String> {
-    let text = |k: &str| {
-        doc.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    if text("query_type") != "custom" {
-        let config: QueryConfiguration = parse("query configuration", doc)?;
-        return Ok(boxed(ScheduleDefaultQuery::new(config)));
-    }
-    let schedule = match (doc.get("frequency"), doc.get("run_at")) {
-        (Some(f), _) if !f.is_null() => {
-            let hours = f
-                .as_f64()
-                .or_else(|| f.as_str().and_then(|s| s.trim().parse().ok()))
-                .filter(|h| *h >= 1.0 && h.fract() == 0.0 && *h <= f64::from(u32::MAX))
-                .ok_or_else(|| format!("`frequency` must be a whole number of hours, not {f}"))?;
-            // Whole and in range: checked just above.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            Schedule::Every {
-                hours: hours as u32,
-            }
-        }
-        (_, Some(Value::String(cron))) => Schedule::Cron(cron.clone()),
-        _ => return Err("a custom query needs `frequency` (hours) or `run_at` (cron)".into()),
-    };
-    let avoid = match doc.get("avoid_duplicates") {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => s == "true",
-        _ => false,
-    };
-    Ok(boxed(
-        ScheduleQuery::new(text("event_type"), text("custom_query"), schedule)
-            .avoid_duplicates(avoid),
-    ))
-}
-
 /// The write requests of one change, in order.
 fn writes(change: &Change, plan: &Plan) -> Result<Vec<Op>, String> {
-    let name = change.id.name.as_str();
     if !change.missing_secrets.is_empty() {
         return Err(format!(
             "no value for secret reference(s) {} (set {} or pass --secrets FILE); there is no current value to keep",
@@ -293,91 +229,14 @@ fn writes(change: &Change, plan: &Plan) -> Result<Vec<Op>, String> {
             ));
         }
     }
-    let json = || match &change.send {
-        Some(Document::Json(v)) => Ok(v.clone()),
-        _ => Err("nothing to send".to_owned()),
-    };
-    let id = || {
-        change.server_id.clone().ok_or_else(|| {
-            "the live resource's id is not known (plan against Pipeline::fetch)".to_owned()
-        })
-    };
-    let ops = match (change.id.kind, change.action) {
-        (Kind::Secret, Action::Delete) => vec![boxed(DeleteSecret::new(name))],
-        (Kind::Secret, _) => match &change.send {
-            Some(Document::Text(value)) => vec![boxed(SetSecrets::new([(
-                name.to_owned(),
-                Secret::from(value.clone()),
-            )]))],
-            _ => {
-                return Err(format!(
-                    "no value for the secret (set {}{})",
-                    crate::ENV_PREFIX,
-                    crate::secret_name(name, &[])
-                ))
-            }
-        },
-        (Kind::Output, _) => {
-            let doc = json()?;
-            let node = plan
-                .output_node
-                .as_ref()
-                .ok_or("the live system has no output to configure")?;
-            let config: OutputConfig = parse(
-                "output configuration",
-                doc.get("configuration").unwrap_or(&Value::Null),
-            )?;
-            let shown = doc.get("name").and_then(Value::as_str);
-            vec![boxed(
-                SetOutput::for_node(node, config, shown).map_err(|e| e.to_string())?,
-            )]
-        }
-        (Kind::CodeModule, Action::Delete) => vec![boxed(DeleteCodeEngineModule::new(name))],
-        (Kind::CodeModule, _) => match &change.send {
-            Some(Document::Text(code)) => {
-                let one = BTreeMap::from([(name.to_owned(), code.clone())]);
-                vec![boxed(SetCodeEngineCode::from_map(&one))]
-            }
-            _ => return Err("nothing to send".into()),
-        },
-        (Kind::MappingMode, _) => {
-            let mode: MappingMode = parse("mapping mode", &json()?)?;
-            vec![boxed(SetMappingMode::new(mode))]
-        }
-        (Kind::EventType, Action::Delete) => vec![boxed(DeleteEventType::new(name))],
-        (Kind::EventType, _) => {
-            let mapping: EventType = parse("event type", &json()?)?;
-            vec![boxed(SetMapping::new(mapping, name))]
-        }
-        (Kind::Input, Action::Delete) => vec![boxed(RemoveInput::new(id()?))],
-        (Kind::Input, action) => {
-            let spec: InputSpec = parse("input", &json()?)?;
-            match action {
-                Action::Create => vec![boxed(CreateInput::new(&spec).one_click(false))],
-                Action::Replace => vec![
-                    boxed(RemoveInput::new(id()?)),
-                    boxed(CreateInput::new(&spec).one_click(false)),
-                ],
-                _ => vec![boxed(EditInput::new(&spec.with_id(id()?)))],
-            }
-        }
-        (Kind::Query, Action::Delete) => vec![boxed(RemoveScheduledQuery::new(id()?))],
-        (Kind::Query, Action::Replace) => {
-            vec![schedule(&json()?)?, boxed(RemoveScheduledQuery::new(id()?))]
-        }
-        (Kind::Query, _) => vec![schedule(&json()?)?],
-        (Kind::Notifications, _) => {
-            let settings: EmailNotifications = parse("notification settings", &json()?)?;
-            vec![boxed(SetSettingsEmailNotifications::new(settings))]
-        }
-        (Kind::S3Retention, Action::Delete) => vec![boxed(DeleteS3Retention)],
-        (Kind::S3Retention, _) => {
-            let retention: S3Retention = parse("S3 retention", &json()?)?;
-            vec![boxed(SetS3Retention::from_retention(retention))]
-        }
-        (kind, _) => return Err(format!("{kind} is not applied (review only)")),
-    };
-    Ok(ops)
+    kinds::of(change.id.kind).writes(&Write {
+        kind: change.id.kind,
+        name: change.id.name.as_str(),
+        action: change.action,
+        send: change.send.as_ref(),
+        server_id: change.server_id.as_deref(),
+        output_node: plan.output_node.as_ref(),
+    })
 }
 
 /// A request as text, with every secret value redacted

@@ -3,59 +3,11 @@
 //! and the comparison a plan uses, blind to order and to the second form
 //! tools write scalars in.
 
-use crate::Kind;
 use serde_json::{Map, Value};
-
-/// Keys the service computes (or that only say what happened), per kind:
-/// never exported, never compared.
-fn read_only_keys(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Input | Kind::Output => &["id", "category", "deleted", "stats", "state"],
-        Kind::EventType => &[
-            "stats",
-            "state",
-            "origInputLabel",
-            "autoMappingError",
-            "usingDefaultMappingMode",
-            "schemaUrls",
-            "inputObjects",
-        ],
-        Kind::Query => &["deployment_name"],
-        _ => &[],
-    }
-}
-
-/// The canonical form of a resource's JSON document.
-pub(crate) fn canonical(kind: Kind, mut doc: Value) -> Value {
-    if let Value::Object(map) = &mut doc {
-        for key in read_only_keys(kind) {
-            map.remove(*key);
-        }
-    }
-    match kind {
-        Kind::EventType => {
-            if let Some(fields) = doc.get_mut("fields") {
-                sort_fields(fields);
-            }
-        }
-        Kind::Notifications => {
-            if let Some(Value::Array(r)) = doc.get_mut("recipients") {
-                r.sort_by_key(|v| v.to_string());
-            }
-        }
-        Kind::Secret | Kind::Schemas => {
-            if let Value::Array(items) = &mut doc {
-                items.sort_by_key(|v| v.to_string());
-            }
-        }
-        _ => {}
-    }
-    sorted(doc)
-}
 
 /// Sorts an event type's fields by `fieldName` at every depth (stable: two
 /// fields of one name keep their order), dropping `stats` on the way.
-fn sort_fields(fields: &mut Value) {
+pub(crate) fn sort_fields(fields: &mut Value) {
     if let Value::Array(items) = fields {
         for item in items.iter_mut() {
             if let Value::Object(field) = item {
@@ -162,20 +114,6 @@ mod tests {
         assert!(!same(&json!({"a": null}), &json!({"a": 0})));
         assert!(!same(&json!([1, 2]), &json!([2, 1])));
         assert!(!same(&json!("8x"), &json!(8)));
-    }
-
-    #[test]
-    fn fields_sort_by_name_at_every_depth() {
-        let doc = json!({"name": "e", "stats": {}, "fields": [
-            {"fieldName": "b", "stats": {"count": 1}, "fields": [{"fieldName": "z"}, {"fieldName": "y"}]},
-            {"fieldName": "a"}]});
-        let c = canonical(Kind::EventType, doc);
-        assert_eq!(
-            c,
-            json!({"name": "e", "fields": [
-            {"fieldName": "a"},
-            {"fieldName": "b", "fields": [{"fieldName": "y"}, {"fieldName": "z"}]}]})
-        );
     }
 
     #[test]

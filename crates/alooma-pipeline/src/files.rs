@@ -1,7 +1,7 @@
 //! [`Pipeline::write`] and [`Pipeline::load`]: the directory of files.
 
-use crate::kind::Layout;
-use crate::{canonical, names, Document, Kind, Pipeline, PipelineError, ResourceId};
+use crate::kinds::{self, Layout};
+use crate::{canonical, Document, Kind, Pipeline, PipelineError, ResourceId};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fs;
@@ -21,14 +21,11 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> PipelineError + '_ {
 
 /// The file of a resource, relative to the directory.
 fn file_of(id: &ResourceId) -> PathBuf {
-    match id.kind.layout() {
+    let rules = kinds::of(id.kind);
+    match rules.layout() {
         Layout::Single(file) | Layout::Listed(file) => PathBuf::from(file),
-        Layout::PerFile(dir, ext) if id.kind == Kind::Table => {
-            // Already `<schema>/<table>` in file-name form.
-            PathBuf::from(dir).join(format!("{}{ext}", id.name))
-        }
         Layout::PerFile(dir, ext) => {
-            PathBuf::from(dir).join(format!("{}{ext}", names::encode_name(&id.name)))
+            PathBuf::from(dir).join(format!("{}{ext}", rules.file_name(&id.name)))
         }
     }
 }
@@ -125,10 +122,7 @@ impl Pipeline {
         let secrets_file = file_of(&ResourceId::new(Kind::Secret, ""));
         write_file(
             &dir.join(&secrets_file),
-            &canonical::to_text(&canonical::canonical(
-                Kind::Secret,
-                Value::Array(secret_names),
-            )),
+            &canonical::to_text(&kinds::canonical(Kind::Secret, Value::Array(secret_names))),
         )?;
         wanted.insert(secrets_file);
         // Remove what an earlier export wrote and this one does not.
@@ -247,15 +241,7 @@ impl Pipeline {
                                 ),
                             });
                         };
-                        let name = if kind == Kind::Table {
-                            let ok = stem.split('/').count() == 2
-                                && stem
-                                    .split('/')
-                                    .all(|part| names::decode_name(part).is_some());
-                            ok.then(|| stem.to_owned())
-                        } else {
-                            names::decode_name(stem).filter(|_| !stem.contains('/'))
-                        };
+                        let name = kinds::of(kind).name_of_file(stem);
                         let Some(name) = name else {
                             return Err(PipelineError::Layout {
                                 path,
@@ -263,7 +249,9 @@ impl Pipeline {
                             });
                         };
                         let doc = read_doc(kind, &path)?;
-                        if let (Some(v), Kind::EventType | Kind::Input) = (doc.as_json(), kind) {
+                        if let (Some(v), true) =
+                            (doc.as_json(), kinds::of(kind).named_in_document())
+                        {
                             if v.get("name").and_then(Value::as_str) != Some(name.as_str()) {
                                 return Err(PipelineError::Layout {
                                     path,

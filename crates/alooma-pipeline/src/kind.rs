@@ -56,17 +56,6 @@ pub enum Kind {
     Schemas,
 }
 
-/// Where a kind's resources live in the directory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Layout {
-    /// One file for the only resource of this kind.
-    Single(&'static str),
-    /// One file per resource in a folder, with this extension.
-    PerFile(&'static str, &'static str),
-    /// Every resource named in one JSON list.
-    Listed(&'static str),
-}
-
 impl Kind {
     /// Every kind, in apply order.
     pub const ALL: [Kind; 12] = [
@@ -99,59 +88,6 @@ impl Kind {
             Kind::Requirements => "requirements",
             Kind::Table => "table",
             Kind::Schemas => "schemas",
-        }
-    }
-
-    /// Whether `plan` and `apply` manage this kind (requirements, tables
-    /// and schemas are exported for review only).
-    pub fn is_managed(self) -> bool {
-        !matches!(self, Kind::Requirements | Kind::Table | Kind::Schemas)
-    }
-
-    /// Whether the kind has one resource only (the output, the mapping
-    /// mode, the settings).
-    pub fn is_singleton(self) -> bool {
-        matches!(self.layout(), Layout::Single(_))
-    }
-
-    /// Whether a resource of this kind can be deleted (with `--prune`).
-    /// The output, the mapping mode and the notification settings always
-    /// exist: without their file they are simply not managed.
-    pub fn is_deletable(self) -> bool {
-        !matches!(self, Kind::Output | Kind::MappingMode | Kind::Notifications)
-    }
-
-    /// Whether the resource is text (Code Engine) rather than JSON.
-    pub fn is_text(self) -> bool {
-        matches!(self, Kind::CodeModule | Kind::Requirements)
-    }
-
-    pub(crate) fn layout(self) -> Layout {
-        match self {
-            Kind::Secret => Layout::Listed("secrets.json"),
-            Kind::Output => Layout::Single("output.json"),
-            Kind::CodeModule => Layout::PerFile("code-engine", ".py"),
-            Kind::MappingMode => Layout::Single("mapping-mode.json"),
-            Kind::EventType => Layout::PerFile("event-types", ".json"),
-            Kind::Input => Layout::PerFile("inputs", ".json"),
-            Kind::Query => Layout::PerFile("queries", ".json"),
-            Kind::Notifications => Layout::Single("notifications.json"),
-            Kind::S3Retention => Layout::Single("s3-retention.json"),
-            Kind::Requirements => Layout::Single("code-engine/requirements.txt"),
-            Kind::Table => Layout::PerFile("tables", ".json"),
-            Kind::Schemas => Layout::Single("tables/schemas.json"),
-        }
-    }
-
-    /// The prefix of the secret references exported for this kind.
-    pub(crate) fn secret_prefix(self) -> &'static str {
-        match self {
-            Kind::S3Retention => "S3_RETENTION",
-            other => match other.as_str() {
-                "input" => "INPUT",
-                "output" => "OUTPUT",
-                _ => "SECRET",
-            },
         }
     }
 }

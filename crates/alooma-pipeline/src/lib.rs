@@ -63,22 +63,24 @@
 
 mod apply;
 mod canonical;
+mod change;
 mod diff;
 mod error;
 mod files;
 mod kind;
-mod live;
+mod kinds;
 mod names;
 mod plan;
 mod secrets;
 
 pub use apply::{ApplyOptions, ApplyReport, StepOutcome, StepReport};
+pub use change::{Action, Change};
 pub use diff::{FieldChange, FieldChangeKind};
 pub use error::PipelineError;
 pub use files::FORMAT_VERSION;
 pub use kind::{Kind, ResourceId};
 pub use names::{decode_name, encode_name};
-pub use plan::{Action, Change, Plan, PlanOptions, PLAN_FORMAT_VERSION};
+pub use plan::{Plan, PlanOptions, PLAN_FORMAT_VERSION};
 pub use secrets::{secret_name, secret_reference, SecretValues, ENV_PREFIX, SECRET_KEY};
 
 use std::collections::BTreeMap;
@@ -170,7 +172,7 @@ impl Pipeline {
     /// ```
     pub fn insert(&mut self, id: ResourceId, document: Document) {
         let document = match document {
-            Document::Json(v) => Document::Json(canonical::canonical(id.kind, v)),
+            Document::Json(v) => Document::Json(kinds::canonical(id.kind, v)),
             Document::Text(t) => Document::Text(t),
         };
         self.resources.insert(id, document);

@@ -1,11 +1,12 @@
 //! [`Plan`]: what it takes to turn the live system into the desired one.
 
 use crate::canonical::{self, is_mask, same};
+use crate::change::{Action, Change};
 use crate::diff::{self, FieldChange, Shown};
+use crate::kinds;
 use crate::secrets::{references, secret_reference};
 use crate::{Document, Kind, Pipeline, PipelineError, ResourceId, SecretValues};
 use alooma::types::is_sensitive_key;
-use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -37,101 +38,6 @@ impl PlanOptions {
     pub fn with_secrets(mut self, secrets: SecretValues) -> Self {
         self.secrets = secrets;
         self
-    }
-}
-
-/// What a change does to its resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum Action {
-    /// The resource is created.
-    Create,
-    /// The resource is changed in place.
-    Update,
-    /// The resource is removed and created again (a scheduled query, whose
-    /// API has no update; an input whose type changed).
-    Replace,
-    /// The resource is deleted (only with `--prune`).
-    Delete,
-}
-
-impl Action {
-    fn symbol(self) -> &'static str {
-        match self {
-            Action::Create => "+",
-            Action::Update => "~",
-            Action::Replace => "-/+",
-            Action::Delete => "-",
-        }
-    }
-
-    /// The action's name (`create` …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Create => "create",
-            Action::Update => "update",
-            Action::Replace => "replace",
-            Action::Delete => "delete",
-        }
-    }
-}
-
-/// One resource's change. `Debug` and `Display` never show secret values.
-#[derive(Clone)]
-#[non_exhaustive]
-pub struct Change {
-    /// The resource.
-    pub id: ResourceId,
-    /// What happens to it.
-    pub action: Action,
-    /// Its field-level changes (live → desired).
-    pub fields: Vec<FieldChange>,
-    /// Secret references with no value and no current value to keep: the
-    /// step fails before sending anything.
-    pub missing_secrets: Vec<String>,
-    /// What is sent: the desired document with references resolved.
-    pub(crate) send: Option<Document>,
-    /// The live resource's server id (an input's, a query's).
-    pub(crate) server_id: Option<String>,
-}
-
-impl fmt::Debug for Change {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Change")
-            .field("id", &self.id)
-            .field("action", &self.action)
-            .field("fields", &self.fields)
-            .field("missing_secrets", &self.missing_secrets)
-            .finish_non_exhaustive()
-    }
-}
-
-impl fmt::Display for Change {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {} {}",
-            self.action.symbol(),
-            self.action.as_str(),
-            self.id
-        )?;
-        for field in &self.fields {
-            write!(f, "\n    {field}")?;
-        }
-        if !self.missing_secrets.is_empty() {
-            write!(
-                f,
-                "\n    ! no value for {}: set {} or pass --secrets FILE",
-                self.missing_secrets.join(", "),
-                self.missing_secrets
-                    .iter()
-                    .map(|n| format!("{}{n}", crate::ENV_PREFIX))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )?;
-        }
-        Ok(())
     }
 }
 
@@ -244,67 +150,6 @@ fn resolve_desired(
         show_desired,
         missing,
     }
-}
-
-/// Keys the service fills in when a request leaves them out: absent
-/// from a file, they are the service's to decide, so the live value is
-/// taken (and nothing is sent for them).
-fn server_filled(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::EventType => &["consolidation", "mapping", "mappingMode"],
-        Kind::Query => &[
-            "frequency",
-            "run_at",
-            "avoid_duplicates",
-            "custom_variables",
-            "query_type",
-        ],
-        _ => &[],
-    }
-}
-
-/// The desired document as the service will hold it: server-filled keys
-/// left out take the live value, an event type's leaf fields have
-/// `"fields": []`, the output's `skipValidation` is `false` when left out.
-fn with_defaults(kind: Kind, mut doc: Value, live: Option<&Value>) -> Value {
-    if let (Value::Object(map), Some(Value::Object(l))) = (&mut doc, live) {
-        for key in server_filled(kind) {
-            if !map.contains_key(*key) {
-                if let Some(v) = l.get(*key) {
-                    map.insert((*key).to_owned(), v.clone());
-                }
-            }
-        }
-    }
-    match kind {
-        Kind::Output => {
-            if let Some(Value::Object(c)) = doc.get_mut("configuration") {
-                c.entry("skipValidation").or_insert(Value::Bool(false));
-            }
-        }
-        Kind::EventType => {
-            fn leaves(fields: &mut Value) {
-                if let Value::Array(items) = fields {
-                    for item in items {
-                        if let Value::Object(f) = item {
-                            let sub = f
-                                .entry("fields")
-                                .or_insert_with(|| Value::Array(Vec::new()));
-                            if sub.is_null() {
-                                *sub = Value::Array(Vec::new());
-                            }
-                            leaves(sub);
-                        }
-                    }
-                }
-            }
-            if let Some(fields) = doc.get_mut("fields") {
-                leaves(fields);
-            }
-        }
-        _ => {}
-    }
-    doc
 }
 
 /// Strings at secret keys written in a file as values, not references.
@@ -576,14 +421,14 @@ fn compare(
                 .unwrap_or_default();
             let live_resolved = live_json.map(|l| resolve_live(l, captured));
             let r = resolve_desired(d, live_resolved.as_ref(), &live_refs, &options.secrets);
-            let compare_doc = with_defaults(id.kind, r.compare, live_resolved.as_ref());
+            let compare_doc = kinds::with_defaults(id.kind, r.compare, live_resolved.as_ref());
             if let Some(l) = &live_resolved {
                 if same(l, &compare_doc) {
                     return None;
                 }
             }
             let mut show_desired = r.show_desired;
-            show_desired.value = with_defaults(
+            show_desired.value = kinds::with_defaults(
                 id.kind,
                 show_desired.value,
                 r.show_live.as_ref().map(|l| &l.value),
@@ -594,16 +439,8 @@ fn compare(
             change.fields = diff::diff(r.show_live.as_ref(), Some(&show_desired));
             change.missing_secrets = r.missing;
             change.send = Some(Document::Json(r.send));
-            if !create {
-                let type_of = |v: &Value| v.get("type").cloned();
-                let replaced = match id.kind {
-                    Kind::Query => true,
-                    Kind::Input => live_json.and_then(type_of) != type_of(d),
-                    _ => false,
-                };
-                if replaced {
-                    change.action = Action::Replace;
-                }
+            if !create && kinds::of(id.kind).replaced_by(live_json, d) {
+                change.action = Action::Replace;
             }
         }
     }
