@@ -136,6 +136,7 @@ mod batch;
 mod column;
 pub mod decode;
 pub mod diff;
+mod document;
 mod edit;
 mod error;
 mod find;
@@ -151,6 +152,7 @@ pub use column::{
     ColumnChange, ColumnTypeError, Warehouse,
 };
 pub use diff::{diff, Change, MappingDiff};
+pub use document::{DocumentError, EditOptions, Edited, MappingEdits};
 pub use edit::{discard_field, discard_mapping, map_field, set_mapping_for_field, unmap_field};
 pub use error::{BatchError, BatchFailure, MappingError, PathError};
 pub use find::{add_field, find_field, find_field_mut};

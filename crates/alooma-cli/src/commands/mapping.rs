@@ -4,9 +4,8 @@
 use crate::context::Ctx;
 use crate::exit::CliError;
 use alooma::mapping::{
-    check_column_types, check_fields_column_types, column_type_sql, copy_mapping, diff,
-    parse_column_type, set_column, set_consolidation, set_table, use_log_table, Batch,
-    ColumnChange, ColumnTypeError, FieldPath, Warehouse,
+    column_type_sql, diff, parse_column_type, Batch, ColumnChange, DocumentError, EditOptions,
+    FieldPath, MappingEdits, Warehouse,
 };
 use alooma::types::{ColumnType, EventType, Field, MappingMode};
 use clap::{ArgMatches, Args, Subcommand};
@@ -373,273 +372,101 @@ pub fn batch(args: &EditArgs, matches: Option<&ArgMatches>) -> Result<Batch, Cli
     Ok(batch)
 }
 
-/// `mapping edit`: applies the batch and prints the result or rewrites the
-/// file atomically.
-/// The edits of one `mapping edit` run, parsed.
-struct Edits {
-    batch: Batch,
-    sets: Vec<(FieldPath, ColumnChange)>,
-    table: Option<(String, String)>,
-    consolidate: Option<(String, String, Vec<String>)>,
-    log_table: Option<(String, Vec<String>)>,
-    rename: Option<String>,
-    warehouse: Option<Warehouse>,
+/// The edits of one `mapping edit` run, parsed from its flags.
+fn parse_edits(args: &EditArgs, matches: Option<&ArgMatches>) -> Result<MappingEdits, CliError> {
+    let mut edits = MappingEdits::default();
+    edits.batch = batch(args, matches)?;
+    edits.sets = args
+        .set
+        .iter()
+        .map(|s| parse_set(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    edits.table = args.table.as_deref().map(parse_table).transpose()?;
+    edits.consolidate = match args.consolidate.as_deref() {
+        Some(s) => {
+            let (target, keys) = parse_with_keys("--consolidate", s)?;
+            let (schema, name) = parse_table(&target)?;
+            Some((schema, name, keys))
+        }
+        None => None,
+    };
+    edits.log_table = args
+        .log_table
+        .as_deref()
+        .map(|s| parse_with_keys("--log-table", s))
+        .transpose()?;
+    edits.rename = args.rename.clone();
+    edits.warehouse = warehouse(args)?;
+    if edits.is_empty() {
+        return Err(CliError::usage(
+            "no edits: give at least one --discard, --unmap, --map, --set, --table, --consolidate, --log-table, --rename or --warehouse",
+        ));
+    }
+    Ok(edits)
 }
 
-impl Edits {
-    fn parse(args: &EditArgs, matches: Option<&ArgMatches>) -> Result<Self, CliError> {
-        let batch = batch(args, matches)?;
-        let sets = args
-            .set
-            .iter()
-            .map(|s| parse_set(s))
-            .collect::<Result<Vec<_>, _>>()?;
-        let table = args.table.as_deref().map(parse_table).transpose()?;
-        let consolidate = match args.consolidate.as_deref() {
-            Some(s) => {
-                let (target, keys) = parse_with_keys("--consolidate", s)?;
-                let (schema, name) = parse_table(&target)?;
-                Some((schema, name, keys))
-            }
-            None => None,
-        };
-        let log_table = args
-            .log_table
-            .as_deref()
-            .map(|s| parse_with_keys("--log-table", s))
-            .transpose()?;
-        let warehouse = warehouse(args)?;
-        let edits = Edits {
-            batch,
-            sets,
-            table,
-            consolidate,
-            log_table,
-            rename: args.rename.clone(),
-            warehouse,
-        };
-        if edits.batch.is_empty()
-            && edits.sets.is_empty()
-            && edits.table.is_none()
-            && edits.consolidate.is_none()
-            && edits.log_table.is_none()
-            && edits.rename.is_none()
-            && edits.warehouse.is_none()
-        {
-            return Err(CliError::usage(
-                "no edits: give at least one --discard, --unmap, --map, --set, --table, --consolidate, --log-table, --rename or --warehouse",
-            ));
-        }
-        Ok(edits)
-    }
-
-    /// The top-level field names the edits' paths start with: the only
-    /// top-level fields they can change.
-    fn top_level_names(&self) -> std::collections::BTreeSet<&str> {
-        self.batch
-            .edits()
-            .iter()
-            .map(|e| e.path())
-            .chain(self.sets.iter().map(|(path, _)| path))
-            .filter_map(|path| path.segments().first().map(String::as_str))
-            .collect()
-    }
-
-    /// Applies every edit to `mapping`, in the documented order.
-    fn apply(&self, mapping: &mut EventType) -> Result<(), CliError> {
-        self.batch.apply(mapping).map_err(|e| {
-            CliError::failed(format!(
-                "no edit was applied: {e} (check the field paths against `alooma mapping get`)"
-            ))
-        })?;
-        for (path, change) in &self.sets {
-            set_column(mapping, path, change)
-                .map_err(|e| CliError::failed(format!("no edit was applied: --set {path}: {e}")))?;
-        }
-        if let Some((schema, name)) = &self.table {
-            set_table(mapping, schema, name);
-        }
-        if let Some((schema, name, keys)) = &self.consolidate {
-            set_consolidation(mapping, schema, name, keys);
-        }
-        if let Some((schema, keys)) = &self.log_table {
-            use_log_table(mapping, schema, keys);
-        }
-        if let Some(name) = &self.rename {
-            *mapping = copy_mapping(mapping, name);
-        }
-        Ok(())
-    }
-
-    /// Refuses column types the warehouse does not have, listing them.
-    fn refuse_bad_types(&self, bad: &[(FieldPath, ColumnTypeError)]) -> Result<(), CliError> {
-        match self.warehouse {
-            Some(w) if !bad.is_empty() => {
-                let lines: Vec<String> = bad.iter().map(|(p, e)| format!("  {p}: {e}")).collect();
-                Err(CliError::failed(format!(
-                    "no edit was applied: {} column type(s) do not exist in {w}:\n{}",
-                    bad.len(),
-                    lines.join("\n")
-                )))
-            }
-            _ => Ok(()),
-        }
+/// What a failed run of edits tells the user (nothing was applied).
+fn edit_error(file: &Path, e: DocumentError) -> CliError {
+    match e {
+        DocumentError::NotAMapping(why) => CliError::failed(format!(
+            "{} is not a mapping (an event type as `alooma mapping get` prints it): {why}",
+            file.display()
+        )),
+        DocumentError::Batch(e) => CliError::failed(format!(
+            "no edit was applied: {e} (check the field paths against `alooma mapping get`)"
+        )),
+        DocumentError::Io(e) => CliError::from(e),
+        other => CliError::failed(format!("no edit was applied: {other}")),
     }
 }
 
-fn not_a_mapping(file: &Path, e: impl std::fmt::Display) -> CliError {
-    CliError::failed(format!(
-        "{} is not a mapping (an event type as `alooma mapping get` prints it): {e}",
-        file.display()
-    ))
-}
-
-/// Writes the edited mapping: to standard output, or over the file (then
-/// the changes go to standard error).
-fn finish_edit(
-    args: &EditArgs,
-    before: &EventType,
-    after: &EventType,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), CliError> {
-    if args.in_place {
-        crate::in_place::write_with(&args.file, args.force, write)?;
-        let changes = diff(before, after);
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(
-            err,
-            "edited {} ({} change(s))",
-            args.file.display(),
-            changes.len()
-        );
-        let _ = write!(err, "{changes}");
-        Ok(())
-    } else {
-        crate::output::write_with(write)
-    }
-}
-
+/// `mapping edit`: the edits run over the file's text
+/// ([`MappingEdits::edit`]), then the result printed, or the file rewritten
+/// atomically with the changes on standard error.
 fn edit(args: &EditArgs, matches: Option<&ArgMatches>) -> Result<(), CliError> {
-    let edits = Edits::parse(args, matches)?;
+    let edits = parse_edits(args, matches)?;
     if args.in_place && args.file == Path::new("-") {
         return Err(CliError::usage(
             "--in-place needs a file, not standard input",
         ));
     }
     let text = super::read_text(&args.file)?;
-    match alooma::mapping::large::Split::parse(&text) {
-        Some(split) => match edit_split(args, &edits, &split) {
-            // A field that does not decode: the whole document, decoded,
-            // says where.
-            Err(EditFailure::Decode) => match alooma::mapping::decode::from_str(&text) {
-                Err(e) => Err(not_a_mapping(&args.file, e)),
-                Ok(_) => Err(not_a_mapping(&args.file, "a field does not decode")),
-            },
-            Err(EditFailure::Cli(e)) => Err(e),
-            Ok(()) => Ok(()),
-        },
-        None => edit_whole(args, &edits, &text),
+    let mut options = EditOptions::default();
+    // A file is replaced only once written whole; standard output is
+    // checked before a byte goes out.
+    options.check_first = !args.in_place;
+    options.keep_before = args.in_place;
+    let edited = edits
+        .edit(&text, &options)
+        .map_err(|e| edit_error(&args.file, e))?;
+    if !args.in_place {
+        return crate::output::write_with(|out| edited.write(out).map_err(std::io::Error::other));
     }
-}
-
-/// Why an edit through a split stopped.
-enum EditFailure {
-    /// A top-level field is not a field.
-    Decode,
-    Cli(CliError),
-}
-
-impl From<CliError> for EditFailure {
-    fn from(e: CliError) -> Self {
-        EditFailure::Cli(e)
-    }
-}
-
-impl From<serde_json::Error> for EditFailure {
-    fn from(_: serde_json::Error) -> Self {
-        EditFailure::Decode
-    }
-}
-
-/// The whole mapping decoded, edited and written (a document that cannot
-/// be split at its top level).
-fn edit_whole(args: &EditArgs, edits: &Edits, text: &str) -> Result<(), CliError> {
-    let mut mapping =
-        alooma::mapping::decode::from_str(text).map_err(|e| not_a_mapping(&args.file, e))?;
-    let before = if args.in_place {
-        mapping.clone()
-    } else {
-        EventType::new("")
-    };
-    edits.apply(&mut mapping)?;
-    if let Some(w) = edits.warehouse {
-        edits.refuse_bad_types(&check_column_types(&mapping, w))?;
-    }
-    finish_edit(args, &before, &mapping, |out| {
-        serde_json::to_writer_pretty(&mut *out, &mapping).map_err(std::io::Error::other)?;
-        out.write_all(b"\n")
-    })
-}
-
-/// A big mapping edited without decoding all of it: only the top-level
-/// fields the edits' paths start with are decoded and edited; every other
-/// one is decoded on its own while the document is written (and, before
-/// anything is written to standard output, once to check it). The output
-/// is the same as [`edit_whole`]'s.
-fn edit_split(
-    args: &EditArgs,
-    edits: &Edits,
-    split: &alooma::mapping::large::Split<'_>,
-) -> Result<(), EditFailure> {
-    let mut loaded = split.load(&edits.top_level_names())?;
-    let before = loaded.event_type().clone();
-    edits.apply(loaded.event_type_mut())?;
-    // Column types and the document itself are checked before a byte is
-    // written (a file edited in place is only replaced once it is whole,
-    // so there the write itself checks the fields it decodes).
-    if edits.warehouse.is_some() || !args.in_place {
-        let mut bad: Vec<(usize, FieldPath, ColumnTypeError)> = Vec::new();
-        let mut check = |place: usize, field: &Field| {
-            if let Some(w) = edits.warehouse {
-                bad.extend(
-                    check_fields_column_types(std::slice::from_ref(field), w)
-                        .into_iter()
-                        .map(|(p, e)| (place, p, e)),
-                );
+    let changes = diff(edited.before(), edited.after());
+    let mut failure = None;
+    crate::in_place::write_with(&args.file, args.force, |out| {
+        edited.write(out).map_err(|e| match e {
+            DocumentError::Io(io) => io,
+            other => {
+                let io = std::io::Error::other(other.to_string());
+                failure = Some(other);
+                io
             }
-        };
-        for (place, field) in loaded.fields_with_places() {
-            check(place.unwrap_or(usize::MAX), field);
-        }
-        split.each_other_field::<EditFailure>(&loaded, |place, field| {
-            check(place, &field);
-            Ok(())
-        })?;
-        bad.sort_by_key(|(place, ..)| *place);
-        let bad: Vec<_> = bad.into_iter().map(|(_, p, e)| (p, e)).collect();
-        edits.refuse_bad_types(&bad)?;
-    }
-    let after = loaded.event_type().clone();
-    let result = finish_edit(args, &before, &after, |out| {
-        split.write_pretty(loaded, &mut *out)?;
-        out.write_all(b"\n")
-    });
-    match result {
-        // A field that did not decode while the file was written: the file
-        // is unchanged.
-        Err(_) if args.in_place && split_has_bad_field(split) => Err(EditFailure::Decode),
-        other => other.map_err(EditFailure::Cli),
-    }
-}
-
-/// Whether a top-level field of `split` does not decode.
-fn split_has_bad_field(split: &alooma::mapping::large::Split<'_>) -> bool {
-    match split.load(&std::collections::BTreeSet::new()) {
-        Ok(empty) => split
-            .each_other_field::<serde_json::Error>(&empty, |_, _| Ok(()))
-            .is_err(),
-        Err(_) => true,
-    }
+        })
+    })
+    .map_err(|e| match failure.take() {
+        Some(f) => edit_error(&args.file, f),
+        None => e,
+    })?;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "edited {} ({} change(s))",
+        args.file.display(),
+        changes.len()
+    );
+    let _ = write!(err, "{changes}");
+    Ok(())
 }
 
 #[cfg(test)]
