@@ -120,6 +120,66 @@ macro_rules! operations {
             $verb [$($path)/+] $retry $($rest)*);
     };
 
+    // An operation whose struct (and constructors) are written by hand
+    // and whose `Operation` implementation the declaration gives, with
+    // hooks: optional path pieces, computed query values, a check, a
+    // computed body, a sensitive body, a decoded value mapped.
+    (@munch $area:ident [$($done:ident,)*]
+        #[doc = $summary:literal]
+        impl op $name:ident for $ty:ident : $verb:ident $($path:tt)/+ ;
+        retry: $retry:ident;
+        $(timeout: $timeout:expr;)?
+        $(deprecated: $deprecated:literal;)?
+        $(query: $($qk:literal = $qv:tt $(if $qf:tt)?),+ ;)?
+        $(check: (|$cop:ident| $check:expr);)?
+        $(body: $body:tt $(as $bty:ty)?;)?
+        $(sensitive: $sensitive:literal;)?
+        output: $out:ty = $decode:ident $(($mid:ty) then (|$mop:ident, $mv:ident| $map:expr))?;
+        $(answer: $aty:ty;)?
+        example: $example:expr $(, $label:literal => $more:expr)* ;
+        $($rest:tt)*
+    ) => {
+        $crate::declare::operations!(@entry $area $ty $name $summary $verb [$($path)/+] $retry
+            [$($timeout)?] [$($deprecated)?] [$example $(, $label => $more)*]
+            [$($body $(as $bty)?)?] [$(answer $aty ;)? $decode $out]);
+
+        impl $crate::Operation for $ty {
+            type Output = $out;
+
+            fn meta(&self) -> $crate::OperationMeta {
+                <Self as $crate::registry::Declared>::META
+            }
+
+            fn build(&self) -> ::core::result::Result<::http::Request<::bytes::Bytes>, $crate::Error> {
+                let meta = <Self as $crate::registry::Declared>::META;
+                let spec = $crate::RequestSpec::new(meta.verb.method(), meta);
+                $( let spec = $crate::declare::operations!(@path spec self $path); )+
+                $($( let spec = $crate::declare::operations!(@query spec self $qk $qv $(if $qf)?); )+)?
+                $(
+                    let check = |$cop: &Self| -> ::core::result::Result<(), ::std::string::String> { $check };
+                    let spec = match check(self) {
+                        ::core::result::Result::Ok(()) => spec,
+                        ::core::result::Result::Err(reason) => spec.fail(reason),
+                    };
+                )?
+                $( let spec = $crate::declare::operations!(@body spec self $body); )?
+                $( let spec = if $sensitive { spec.sensitive() } else { spec }; )?
+                spec.finish()
+            }
+
+            fn decode(
+                &self,
+                response: ::http::Response<::bytes::Bytes>,
+            ) -> ::core::result::Result<Self::Output, $crate::Error> {
+                let name = <Self as $crate::registry::Declared>::META.name;
+                $crate::declare::operations!(@decode self name response $decode
+                    $(($mid) then (|$mop, $mv| $map))?)
+            }
+        }
+
+        $crate::declare::operations!(@munch $area [$($done,)* $ty,] $($rest)*);
+    };
+
     // A hand-written operation: metadata and examples only.
     (@munch $area:ident [$($done:ident,)*]
         #[doc = $summary:literal]
@@ -222,6 +282,12 @@ macro_rules! operations {
     };
 
     (@answer $g:ident) => { $crate::registry::Answer::Undescribed };
+    (@answer $g:ident answer $aty:ty ; json_or_empty $out:ty) => {
+        $crate::registry::Answer::JsonOrEmpty($g.subschema_for::<$aty>())
+    };
+    (@answer $g:ident answer $aty:ty ; $decode:ident $out:ty) => {
+        $crate::registry::Answer::Json($g.subschema_for::<$aty>())
+    };
     (@answer $g:ident json $out:ty) => { $crate::registry::Answer::Json($g.subschema_for::<$out>()) };
     (@answer $g:ident json_or_empty $out:ty) => {
         $crate::registry::Answer::JsonOrEmpty($g.subschema_for::<$out>())
@@ -235,12 +301,25 @@ macro_rules! operations {
     (@body_schema $g:ident {$field:ident}) => {
         ::core::option::Option::Some($crate::registry::field_schema($g, |op: &Self| &op.$field))
     };
+    (@body_schema $g:ident [|$arg:ident| $body:expr] as $bty:ty) => {
+        ::core::option::Option::Some($g.subschema_for::<$bty>())
+    };
     (@body_schema $g:ident (|$arg:ident| $body:expr) as $bty:ty) => {
         ::core::option::Option::Some($g.subschema_for::<$bty>())
     };
     (@body_schema $g:ident (|$arg:ident| $body:expr)) => {
         ::core::option::Option::Some($crate::registry::value_schema($g, |$arg: &Self| $body))
     };
+
+    (@decode $op:ident $name:ident $response:ident $decode:ident) => {
+        $crate::decode::$decode($name, $response)
+    };
+    (@decode $op:ident $name:ident $response:ident $decode:ident ($mid:ty)
+        then (|$mop:ident, $mv:ident| $map:expr)) => {{
+        let decoded: $mid = $crate::decode::$decode($name, $response)?;
+        let map = |$mop: &Self, $mv: $mid| -> ::core::result::Result<Self::Output, $crate::Error> { $map };
+        map($op, decoded)
+    }};
 
     (@option) => { ::core::option::Option::None };
     (@option $value:expr) => { ::core::option::Option::Some($value) };
@@ -268,21 +347,59 @@ macro_rules! operations {
     };
     (@piece $literal:literal) => { $literal };
     (@piece {$field:ident}) => { concat!("{", stringify!($field), "}") };
+    (@piece {$field:ident ?}) => { concat!("{", stringify!($field), "?}") };
+    (@piece {$field:ident = |$op:ident| $e:expr}) => { concat!("{", stringify!($field), "}") };
 
     (@path $spec:ident $op:ident $literal:literal) => { $spec.lit($literal) };
     (@path $spec:ident $op:ident {$field:ident}) => {
         $spec.seg(::core::convert::AsRef::<str>::as_ref(&$op.$field))
     };
+    (@path $spec:ident $op:ident {$field:ident ?}) => {
+        match &$op.$field {
+            ::core::option::Option::Some(value) => $spec.seg(::core::convert::AsRef::<str>::as_ref(value)),
+            ::core::option::Option::None => $spec,
+        }
+    };
+    (@path $spec:ident $op:ident {$field:ident = |$arg:ident| $e:expr}) => {{
+        let $arg = $op;
+        $spec.seg(::core::convert::AsRef::<str>::as_ref(&$e))
+    }};
 
     (@query $spec:ident $op:ident $key:literal $value:literal) => { $spec.query($key, $value) };
     (@query $spec:ident $op:ident $key:literal {$field:ident}) => {
         $spec.query($key, ::core::convert::AsRef::<str>::as_ref(&$op.$field))
     };
+    (@query $spec:ident $op:ident $key:literal {$field:ident ?}) => {
+        $spec.query_opt($key, $op.$field.as_deref())
+    };
+    (@query $spec:ident $op:ident $key:literal $value:literal if {$flag:ident}) => {
+        if $op.$flag { $spec.query($key, $value) } else { $spec }
+    };
+    (@query $spec:ident $op:ident $key:literal (|$arg:ident| $e:expr)) => {{
+        let $arg = $op;
+        $spec.query($key, $e)
+    }};
+    (@query $spec:ident $op:ident $key:literal [|$arg:ident| $e:expr]) => {{
+        let $arg = $op;
+        $spec.query_list($key, $e)
+    }};
+    (@query $spec:ident $op:ident $key:literal {|$arg:ident| $e:expr}) => {{
+        let $arg = $op;
+        $spec.query_each($key, $e)
+    }};
 
     (@body $spec:ident $op:ident {$field:ident}) => { $spec.json(&$op.$field) };
     (@body $spec:ident $op:ident (|$arg:ident| $body:expr)) => {{
         let $arg = $op;
         $spec.json(&$body)
+    }};
+    (@body $spec:ident $op:ident [|$arg:ident| $body:expr]) => {{
+        // A body that may fail to build: `Result<T, Error>`.
+        let $arg = $op;
+        match $body {
+            ::core::result::Result::Ok(body) => $spec.json(&body),
+            ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
+        }
     }};
 }
 

@@ -87,6 +87,7 @@ pub struct RequestSpec {
     query: String,
     body: Option<Bytes>,
     error: Option<Error>,
+    sensitive: bool,
 }
 
 impl RequestSpec {
@@ -99,6 +100,7 @@ impl RequestSpec {
             query: String::new(),
             body: None,
             error: None,
+            sensitive: false,
         }
     }
 
@@ -177,6 +179,26 @@ impl RequestSpec {
             }
             self.query.push_str(&encode_component(v.as_ref()));
         }
+        self
+    }
+
+    /// Appends `key=value` once for each value, in order.
+    pub fn query_each<I, V>(mut self, key: &str, values: I) -> Self
+    where
+        I: IntoIterator<Item = V>,
+        V: AsRef<str>,
+    {
+        for v in values {
+            self = self.query(key, v);
+        }
+        self
+    }
+
+    /// Marks the body as holding credentials
+    /// ([`SensitiveBody`](crate::auth::SensitiveBody) in the request's
+    /// extensions): no layer logs or records it in clear.
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
         self
     }
 
@@ -262,6 +284,9 @@ impl RequestSpec {
         }
         headers.insert(header::ACCEPT, JSON);
         req.extensions_mut().insert(self.meta);
+        if self.sensitive {
+            req.extensions_mut().insert(crate::auth::SensitiveBody);
+        }
         Ok(req)
     }
 }

@@ -8,51 +8,56 @@
 //! Every table and schema name is percent-encoded as one path segment (the
 //! reference client sends them raw: defect 3).
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{Column, Schema, Table};
-use bytes::Bytes;
-use http::{Request, Response};
 
 crate::declare::operations! {
     area: tables;
 
     /// The tables of a schema (the output's default when none), with their columns.
-    op get_tables for GetTables: GET "tables/{schema?}";
+    impl op get_tables for GetTables: GET "tables" / {schema?};
     retry: Idempotent;
-    answer: Vec<alooma_types::Table>;
+    output: Vec<Table> = json;
     example: GetTables::new().schema(examples::ODD);
 
     /// The tables of a schema, with empty `columns`.
-    op get_table_names for GetTableNames: GET "tables/{schema?}";
+    impl op get_table_names for GetTableNames: GET "tables" / {schema?};
     retry: Idempotent;
-    answer: Vec<alooma_types::Table>;
+    query: "shallow" = "true";
+    output: Vec<Table> = json;
     example: GetTableNames::new().schema(examples::ODD);
 
     /// Creates a table in the output's default schema.
-    op create_table for CreateTable: POST "tables/{table}";
+    impl op create_table for CreateTable: POST "tables" / {table};
     retry: NotIdempotent;
-    body: Vec<alooma_types::Column>;
-    answer: alooma_types::Table;
+    check: (|op| check_columns(&op.columns));
+    body: {columns};
+    output: Option<Table> = json_or_empty;
+    answer: Table;
     example: CreateTable::new(examples::ODD, examples::columns());
 
     /// Creates a table in another schema.
-    op create_table_in_schema for CreateTableInSchema: POST "tables/{schema}/{table}";
+    impl op create_table_in_schema for CreateTableInSchema: POST "tables" / {schema} / {table};
     retry: NotIdempotent;
-    body: Vec<alooma_types::Column>;
-    answer: alooma_types::Table;
+    check: (|op| check_columns(&op.columns));
+    body: {columns};
+    output: Option<Table> = json_or_empty;
+    answer: Table;
     example: CreateTableInSchema::new("stag ing", examples::ODD, examples::columns());
 
     /// Alters a table to the given columns.
-    op alter_table for AlterTable: PUT "tables/{table}";
+    impl op alter_table for AlterTable: PUT "tables" / {table};
     retry: Idempotent;
-    body: Vec<alooma_types::Column>;
-    answer: alooma_types::Table;
+    check: (|op| check_columns(&op.columns));
+    body: {columns};
+    output: Option<Table> = json_or_empty;
+    answer: Table;
     example: AlterTable::new("orders 2018", examples::columns_and_note());
 
     /// Drops a table (and, cascading, its dependencies).
-    op drop_table for DropTable: DELETE "tables/{schema}/{table}";
+    impl op drop_table for DropTable: DELETE "tables" / {schema} / {table};
     retry: Idempotent;
-    answer: ();
+    query: "cascade" = "true" if {cascade};
+    output: () = empty;
     example: DropTable::new("my schema", "a/b?cascade=false").cascade(true);
 
     /// One table of a schema, with its columns.
@@ -106,10 +111,16 @@ crate::declare::operations! {
     example: GetSchemas;
 
     /// Creates a schema.
-    op create_schema for CreateSchema: POST "schemas";
+    impl op create_schema for CreateSchema: POST "schemas";
     retry: NotIdempotent;
-    body: alooma_types::Schema;
-    answer: alooma_types::Schema;
+    check: (|op| if op.schema.name().is_none_or(str::is_empty) {
+        Err("the schema name must not be empty".into())
+    } else {
+        Ok(())
+    });
+    body: {schema};
+    output: () = empty;
+    answer: Schema;
     example: CreateSchema::new(Schema::new("staging é"));
 }
 
@@ -141,14 +152,6 @@ mod examples {
     }
 }
 
-fn tables_path(meta: OperationMeta, schema: Option<&str>) -> RequestSpec {
-    let spec = RequestSpec::get(meta).lit("tables");
-    match schema {
-        Some(s) => spec.seg(s),
-        None => spec,
-    }
-}
-
 /// `GET tables` or `GET tables/{schema}`: the tables with their columns.
 /// (`get_tables(shallow=True)` is [`GetTableNames`].)
 ///
@@ -177,21 +180,6 @@ impl GetTables {
     }
 }
 
-impl Operation for GetTables {
-    type Output = Vec<Table>;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        tables_path(self.meta(), self.schema.as_deref()).finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
 
 /// `GET tables?shallow=true` or `GET tables/{schema}?shallow=true`: the
 /// tables with empty `columns`.
@@ -222,31 +210,15 @@ impl GetTableNames {
     }
 }
 
-impl Operation for GetTableNames {
-    type Output = Vec<Table>;
 
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        tables_path(self.meta(), self.schema.as_deref())
-            .query("shallow", "true")
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
-
-fn check_columns(spec: RequestSpec, columns: &[Column]) -> RequestSpec {
+/// A column list a table can have: at least one column, each named.
+fn check_columns(columns: &[Column]) -> Result<(), String> {
     if columns.is_empty() {
-        spec.fail("at least one column is required")
+        Err("at least one column is required".into())
     } else if columns.iter().any(|c| c.name().is_none_or(str::is_empty)) {
-        spec.fail("a column name must not be empty")
+        Err("a column name must not be empty".into())
     } else {
-        spec
+        Ok(())
     }
 }
 
@@ -279,27 +251,6 @@ impl CreateTable {
     }
 }
 
-impl Operation for CreateTable {
-    /// The table as the server describes it; `None` when it answers no body.
-    type Output = Option<Table>;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let spec = RequestSpec::post(self.meta())
-            .lit("tables")
-            .seg(&self.table);
-        check_columns(spec, &self.columns)
-            .json(&self.columns)
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json_or_empty(self.meta().name, response)
-    }
-}
 
 /// `POST tables/{schema}/{table}` with the column list (beyond the
 /// reference client: real users' code called it): creates a table in a
@@ -333,28 +284,6 @@ impl CreateTableInSchema {
     }
 }
 
-impl Operation for CreateTableInSchema {
-    /// The table as the server describes it; `None` when it answers no body.
-    type Output = Option<Table>;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let spec = RequestSpec::post(self.meta())
-            .lit("tables")
-            .seg(&self.schema)
-            .seg(&self.table);
-        check_columns(spec, &self.columns)
-            .json(&self.columns)
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json_or_empty(self.meta().name, response)
-    }
-}
 
 /// `PUT tables/{table}` with the column list: alters a table.
 ///
@@ -382,25 +311,6 @@ impl AlterTable {
     }
 }
 
-impl Operation for AlterTable {
-    /// The table as the server describes it; `None` when it answers no body.
-    type Output = Option<Table>;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let spec = RequestSpec::put(self.meta()).lit("tables").seg(&self.table);
-        check_columns(spec, &self.columns)
-            .json(&self.columns)
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json_or_empty(self.meta().name, response)
-    }
-}
 
 /// `DELETE tables/{schema}/{table}`, with `?cascade=true` to drop the
 /// table's dependencies too.
@@ -439,29 +349,6 @@ impl DropTable {
     }
 }
 
-impl Operation for DropTable {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let spec = RequestSpec::delete(self.meta())
-            .lit("tables")
-            .seg(&self.schema)
-            .seg(&self.table);
-        if self.cascade {
-            spec.query("cascade", "true").finish()
-        } else {
-            spec.finish()
-        }
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
 
 /// `POST schemas` with the schema: creates a schema. Not idempotent.
 ///
@@ -485,24 +372,3 @@ impl CreateSchema {
     }
 }
 
-impl Operation for CreateSchema {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let spec = RequestSpec::post(self.meta()).lit("schemas");
-        let spec = if self.schema.name().is_none_or(str::is_empty) {
-            spec.fail("the schema name must not be empty")
-        } else {
-            spec
-        };
-        spec.json(&self.schema).finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
