@@ -5,10 +5,7 @@
 //! client-side, so a typo is an [`Error::Build`] instead of a confusing
 //! server answer.
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{CompanyCredits, LoadedEventsSummary, UsedCredits};
-use bytes::Bytes;
-use http::{Request, Response};
 
 crate::declare::operations! {
     area: credits;
@@ -27,19 +24,45 @@ crate::declare::operations! {
     example: GetCompanyCredits;
 
     /// The credits used per day.
-    op get_used_credits for GetUsedCredits: GET "credits/used-credits";
+    impl op get_used_credits for GetUsedCredits: GET "credits/used-credits";
     retry: Idempotent;
-    answer: Vec<alooma_types::UsedCredits>;
+    query: "from" = {from_day?}, "to" = {to_day?}, "all" = "True" if {all_accounts};
+    check: (|op| check_days(op));
+    output: Vec<UsedCredits> = json;
     example: GetUsedCredits::new().from_day("2018-10-24").to_day("2018-10-28").all_accounts(true);
 
     /// How many events were loaded into each table in a period.
-    op get_loaded_events_per_table_summary for GetLoadedEventsPerTableSummary:
+    impl op get_loaded_events_per_table_summary for GetLoadedEventsPerTableSummary:
         GET "events/loaded-events-per-table/summary";
     retry: Idempotent;
-    answer: Vec<alooma_types::LoadedEventsSummary>;
+    query: "from" = {from}, "to" = {to?}, "all" = "True" if {all};
+    check: (|op| check_timestamps(op));
+    output: Vec<LoadedEventsSummary> = json;
     example: GetLoadedEventsPerTableSummary::new("2018-12-13T00:00:00")
         .to("2018-12-13T07:25:18")
         .all(true);
+}
+
+/// The days of a used-credits request, checked.
+fn check_days(op: &GetUsedCredits) -> Result<(), String> {
+    for (what, day) in [("from_day", &op.from_day), ("to_day", &op.to_day)] {
+        if let Some(d) = day.as_deref().filter(|d| !is_day(d)) {
+            return Err(format!("{what} `{d}` is not a date in the form YYYY-MM-DD"));
+        }
+    }
+    Ok(())
+}
+
+/// The timestamps of a loaded-events request, checked.
+fn check_timestamps(op: &GetLoadedEventsPerTableSummary) -> Result<(), String> {
+    for (what, ts) in [("from", Some(&op.from)), ("to", op.to.as_ref())] {
+        if let Some(t) = ts.filter(|t| !is_timestamp(t)) {
+            return Err(format!(
+                "{what} `{t}` is not a timestamp in the form YYYY-MM-DDTHH:MM:SS"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Whether `s` is a calendar date `YYYY-MM-DD` that exists (`2024-02-29`
@@ -128,33 +151,6 @@ impl GetUsedCredits {
     }
 }
 
-impl Operation for GetUsedCredits {
-    type Output = Vec<UsedCredits>;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let mut spec = RequestSpec::get(self.meta()).lit("credits/used-credits");
-        for (what, day) in [("from_day", &self.from_day), ("to_day", &self.to_day)] {
-            if let Some(d) = day.as_deref().filter(|d| !is_day(d)) {
-                spec = spec.fail(format!("{what} `{d}` is not a date in the form YYYY-MM-DD"));
-            }
-        }
-        spec = spec
-            .query_opt("from", self.from_day.as_deref())
-            .query_opt("to", self.to_day.as_deref());
-        if self.all_accounts {
-            spec = spec.query("all", "True");
-        }
-        spec.finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
 
 /// `GET events/loaded-events-per-table/summary?from=…&to=…&all=True`: how
 /// many events were loaded into each table in a period, and when the last
@@ -202,35 +198,6 @@ impl GetLoadedEventsPerTableSummary {
     }
 }
 
-impl Operation for GetLoadedEventsPerTableSummary {
-    type Output = Vec<LoadedEventsSummary>;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let mut spec = RequestSpec::get(self.meta()).lit("events/loaded-events-per-table/summary");
-        for (what, ts) in [("from", Some(&self.from)), ("to", self.to.as_ref())] {
-            if let Some(t) = ts.filter(|t| !is_timestamp(t)) {
-                spec = spec.fail(format!(
-                    "{what} `{t}` is not a timestamp in the form YYYY-MM-DDTHH:MM:SS"
-                ));
-            }
-        }
-        spec = spec
-            .query("from", &self.from)
-            .query_opt("to", self.to.as_deref());
-        if self.all {
-            spec = spec.query("all", "True");
-        }
-        spec.finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -51,6 +51,18 @@
 //!   from the operation, for its JSON Schema)
 //! - `output: Type = decoder;` with a decoder of [`decode`](crate::decode):
 //!   `json`, `empty` or `json_or_empty`.
+//! - `impl op name for Type: …` declares the `Operation` of a struct
+//!   written by hand (its own constructors and setters), with hooks:
+//!   path pieces `{field?}` (an `Option`, left out when `None`) and
+//!   `{name = |op| expr}`; query values `{field?}`, `"v" if {flag}`,
+//!   `(|op| value)`, `[|op| values]` (joined by commas) and
+//!   `{|op| values}` (the key repeated); `check: (|op| Result<(), String>);`
+//!   (a failure is a build error); `body: [|op| Result<T, Error>] as T;`;
+//!   `sensitive: true;` (credentials in the body); `renamed: (|op| name);`;
+//!   `output: T = decoder(Wire) then (|op, wire| Result<T, Error>);` maps
+//!   the decoded answer; `answer: Type;` names the
+//!   answer's model for the OpenAPI document
+//!   (`serde_json::Value`: JSON it does not describe).
 //! - a hand-written operation names the wire models of its body and of
 //!   the server's answer with `body: Type;` and `answer: Type;` (after
 //!   `deprecated`), for their JSON Schemas; a declared one's come from its
@@ -130,6 +142,7 @@ macro_rules! operations {
         retry: $retry:ident;
         $(timeout: $timeout:expr;)?
         $(deprecated: $deprecated:literal;)?
+        $(renamed: (|$rop:ident| $renamed:expr);)?
         $(query: $($qk:literal = $qv:tt $(if $qf:tt)?),+ ;)?
         $(check: (|$cop:ident| $check:expr);)?
         $(body: $body:tt $(as $bty:ty)?;)?
@@ -147,11 +160,16 @@ macro_rules! operations {
             type Output = $out;
 
             fn meta(&self) -> $crate::OperationMeta {
-                <Self as $crate::registry::Declared>::META
+                let meta = <Self as $crate::registry::Declared>::META;
+                $(
+                    let renamed = |$rop: &Self| -> &'static str { $renamed };
+                    let meta = meta.renamed(renamed(self));
+                )?
+                meta
             }
 
             fn build(&self) -> ::core::result::Result<::http::Request<::bytes::Bytes>, $crate::Error> {
-                let meta = <Self as $crate::registry::Declared>::META;
+                let meta = $crate::Operation::meta(self);
                 let spec = $crate::RequestSpec::new(meta.verb.method(), meta);
                 $( let spec = $crate::declare::operations!(@path spec self $path); )+
                 $($( let spec = $crate::declare::operations!(@query spec self $qk $qv $(if $qf)?); )+)?
@@ -171,7 +189,7 @@ macro_rules! operations {
                 &self,
                 response: ::http::Response<::bytes::Bytes>,
             ) -> ::core::result::Result<Self::Output, $crate::Error> {
-                let name = <Self as $crate::registry::Declared>::META.name;
+                let name = $crate::Operation::meta(self).name;
                 $crate::declare::operations!(@decode self name response $decode
                     $(($mid) then (|$mop, $mv| $map))?)
             }
@@ -286,7 +304,7 @@ macro_rules! operations {
         $crate::registry::Answer::JsonOrEmpty($g.subschema_for::<$aty>())
     };
     (@answer $g:ident answer $aty:ty ; $decode:ident $out:ty) => {
-        $crate::registry::Answer::Json($g.subschema_for::<$aty>())
+        $crate::registry::Answer::json($g.subschema_for::<$aty>())
     };
     (@answer $g:ident json $out:ty) => { $crate::registry::Answer::Json($g.subschema_for::<$out>()) };
     (@answer $g:ident json_or_empty $out:ty) => {

@@ -9,18 +9,20 @@
 //! "Non-null" below means every datapoint whose value is not `null`,
 //! zeros included.
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{MetricName, MetricSeries};
-use bytes::Bytes;
-use http::{Request, Response};
 
 crate::declare::operations! {
     area: metrics;
 
     /// Metric series over the last minutes.
-    op get_metrics_by_names for GetMetricsByNames: GET "metrics";
+    impl op get_metrics_by_names for GetMetricsByNames: GET "metrics";
     retry: Idempotent;
-    answer: Vec<alooma_types::MetricSeries>;
+    renamed: (|op| op.operation);
+    query: "metrics" = [|op| op.names.iter().map(MetricName::as_str)],
+        "from" = (|op| format!("-{}min", op.minutes)),
+        "resolution" = (|op| format!("{}min", op.resolution.unwrap_or(op.minutes)));
+    check: (|op| op.check());
+    output: Vec<MetricSeries> = json;
     example: GetMetricsByNames::new(
         [MetricName::EventSizeAvg, MetricName::IncomingEvents, MetricName::LatencyMax],
         100,
@@ -93,6 +95,25 @@ impl GetMetricsByNames {
         }
     }
 
+    /// Names outside `METRICS_LIST`, an empty list, and zero minutes or
+    /// resolution are refused.
+    fn check(&self) -> Result<(), String> {
+        if self.names.is_empty() {
+            return Err("at least one metric name is required".into());
+        }
+        if let Some(unknown) = self.names.iter().find(|n| !n.is_known()) {
+            let known: Vec<&str> = MetricName::KNOWN.iter().map(MetricName::as_str).collect();
+            return Err(format!(
+                "metric `{unknown}` does not exist; use one or more of: {}",
+                known.join(", ")
+            ));
+        }
+        if self.minutes == 0 || self.resolution == Some(0) {
+            return Err("minutes and resolution must be at least 1".into());
+        }
+        Ok(())
+    }
+
     /// Sets the resolution (minutes per datapoint).
     pub fn resolution(mut self, minutes: u32) -> Self {
         self.resolution = Some(minutes);
@@ -100,47 +121,6 @@ impl GetMetricsByNames {
     }
 }
 
-impl Operation for GetMetricsByNames {
-    type Output = Vec<MetricSeries>;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META.renamed(self.operation)
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let name = self.meta().name;
-        if self.names.is_empty() {
-            return Err(Error::build(name, "at least one metric name is required"));
-        }
-        if let Some(unknown) = self.names.iter().find(|n| !n.is_known()) {
-            let known: Vec<&str> = MetricName::KNOWN.iter().map(MetricName::as_str).collect();
-            return Err(Error::build(
-                name,
-                format!(
-                    "metric `{unknown}` does not exist; use one or more of: {}",
-                    known.join(", ")
-                ),
-            ));
-        }
-        let resolution = self.resolution.unwrap_or(self.minutes);
-        if self.minutes == 0 || resolution == 0 {
-            return Err(Error::build(
-                name,
-                "minutes and resolution must be at least 1",
-            ));
-        }
-        RequestSpec::get(self.meta())
-            .lit("metrics")
-            .query_list("metrics", self.names.iter().map(MetricName::as_str))
-            .query("from", format!("-{}min", self.minutes))
-            .query("resolution", format!("{resolution}min"))
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
 
 fn all_values(series: &[MetricSeries]) -> impl Iterator<Item = f64> + '_ {
     series.iter().flat_map(MetricSeries::values)
@@ -305,6 +285,7 @@ pub fn outputs_metrics(series: &[MetricSeries]) -> OutputsMetrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Error, Operation};
     use alooma_types::Datapoint;
 
     fn series(target: MetricName, values: &[Option<f64>]) -> MetricSeries {

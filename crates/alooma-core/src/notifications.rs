@@ -1,24 +1,24 @@
 //! Notifications: `get_notifications`, `publish_notification`, and the pure
 //! `parse_notifications_errors`.
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{CustomNotification, NotificationLevel, Notifications};
-use bytes::Bytes;
-use http::{Request, Response};
 
 crate::declare::operations! {
     area: notifications;
 
     /// The notifications raised since a time.
-    op get_notifications for GetNotifications: GET "notifications";
+    impl op get_notifications for GetNotifications: GET "notifications";
     retry: Idempotent;
-    answer: alooma_types::Notifications;
+    query: "from" = (|op| op.from_epoch_seconds.to_string());
+    output: Notifications = json;
     example: GetNotifications::new(1531280000);
 
     /// Publishes a custom notification.
-    op publish_notification for PublishNotification: POST "notifications/custom";
+    impl op publish_notification for PublishNotification: POST "notifications/custom";
     retry: NotIdempotent;
-    body: alooma_types::CustomNotification;
+    body: {notification};
+    output: () = empty;
+    answer: serde_json::Value;
     example: PublishNotification::new(
         NotificationLevel::Error,
         "nightly export failed",
@@ -49,24 +49,6 @@ impl GetNotifications {
     }
 }
 
-impl Operation for GetNotifications {
-    type Output = Notifications;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("notifications")
-            .query("from", self.from_epoch_seconds.to_string())
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
 
 /// `POST notifications/custom` with `{"level", "description", "data"}`:
 /// publishes a custom notification. Not idempotent (a retry would publish
@@ -100,24 +82,6 @@ impl PublishNotification {
     }
 }
 
-impl Operation for PublishNotification {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::post(self.meta())
-            .lit("notifications/custom")
-            .json(&self.notification)
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
 
 /// `parse_notifications_errors`: the `typeDescription` of every
 /// error-severity notification, in order (the reference client joins them

@@ -166,8 +166,21 @@ pub enum Answer {
     /// No body the client reads.
     Empty,
     /// JSON the registry does not describe (an operation decoded by hand
-    /// without an `answer:` model).
+    /// without an `answer:` model, or `answer: serde_json::Value;`).
     Undescribed,
+}
+
+#[cfg(feature = "schema")]
+impl Answer {
+    /// A JSON body of `schema`: [`Undescribed`](Self::Undescribed) when
+    /// the schema allows any JSON (`serde_json::Value`'s).
+    pub fn json(schema: schemars::Schema) -> Self {
+        if schema.as_bool() == Some(true) || schema.as_object().is_some_and(|o| o.is_empty()) {
+            Answer::Undescribed
+        } else {
+            Answer::Json(schema)
+        }
+    }
 }
 
 /// A registry entry: an operation's metadata, its examples, and how to

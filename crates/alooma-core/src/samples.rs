@@ -2,18 +2,16 @@
 //! and [`sample_queries`], the pure choice of which samples the
 //! all-samples test helpers fetch.
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{Sample, SamplesStats, StatusCodes};
-use bytes::Bytes;
-use http::{Request, Response};
 
 crate::declare::operations! {
     area: samples;
 
     /// Recent sample events, optionally of one event type and some status codes.
-    op get_samples for GetSamples: GET "samples";
+    impl op get_samples for GetSamples: GET "samples";
     retry: Idempotent;
-    answer: Vec<alooma_types::Sample>;
+    query: "eventType" = {event_type?}, "status" = {|op| &op.status_codes};
+    output: Vec<Sample> = json;
     example: GetSamples::new(),
         "" => GetSamples::new().event_type("web/clicks & more").statuses(["NO_MAPPING", "DROP"]),
         "status_only" => GetSamples::new().status("NO_MAPPING").status("A&B=C");
@@ -101,27 +99,6 @@ impl GetSamples {
     }
 }
 
-impl Operation for GetSamples {
-    type Output = Vec<Sample>;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let mut spec = RequestSpec::get(self.meta())
-            .lit("samples")
-            .query_opt("eventType", self.event_type.as_deref());
-        for code in &self.status_codes {
-            spec = spec.query("status", code);
-        }
-        spec.finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
 
 /// The `get_samples` requests the all-samples test helpers make: one per
 /// (event type, status code) whose count in `stats` is above zero, keeping
