@@ -9,28 +9,33 @@
 //! `get_*_config` operations decode a node's configuration with
 //! [`sink_config`].
 
-use crate::auth::SensitiveBody;
 use crate::error::snippet;
 use crate::structure::sink_node;
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
+use crate::Error;
 use alooma_types::{Node, OutputConfig, OutputUpdate, SinkType, Structure};
-use bytes::Bytes;
-use http::{Request, Response};
 use serde::de::DeserializeOwned;
 
 crate::declare::operations! {
     area: outputs;
 
     /// The output node (the first of the list the server answers).
-    op get_output_node for GetOutputNode: GET "plumbing/outputs";
+    impl op get_output_node for GetOutputNode: GET "plumbing/outputs";
     retry: Idempotent;
+    output: Node = json(Vec<Node>) then (|_op, nodes| nodes.into_iter().next().ok_or_else(|| {
+        Error::NotFound {
+            operation: "get_output_node",
+            what: "the system has no output node".into(),
+        }
+    }));
     answer: Vec<alooma_types::Node>;
     example: GetOutputNode;
 
     /// Replaces the output's configuration.
-    op set_output for SetOutput: PUT "plumbing/nodes/{output_id}";
+    impl op set_output for SetOutput: PUT "plumbing/nodes" / {output_id = |op| op.update.id};
     retry: Idempotent;
-    body: alooma_types::OutputUpdate;
+    body: {update};
+    sensitive: true;
+    output: Option<serde_json::Value> = json_or_empty;
     answer: alooma_types::Node;
     example: examples::set_output();
 }
@@ -73,27 +78,6 @@ mod examples {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetOutputNode;
 
-impl Operation for GetOutputNode {
-    type Output = Node;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("plumbing/outputs")
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        let nodes: Vec<Node> = decode::json(self.meta().name, response)?;
-        nodes.into_iter().next().ok_or_else(|| Error::NotFound {
-            operation: "get_output_node",
-            what: "the system has no output node".into(),
-        })
-    }
-}
 
 /// `PUT plumbing/nodes/{output_id}`: replaces the output's configuration.
 ///
@@ -171,27 +155,6 @@ impl SetOutput {
     }
 }
 
-impl Operation for SetOutput {
-    type Output = Option<serde_json::Value>;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let mut req = RequestSpec::put(self.meta())
-            .lit("plumbing/nodes")
-            .seg(&self.update.id)
-            .json(&self.update)
-            .finish()?;
-        req.extensions_mut().insert(SensitiveBody);
-        Ok(req)
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json_or_empty(self.meta().name, response)
-    }
-}
 
 /// `get_redshift_config` / `get_snowflake_config` / `get_bigquery_config`:
 /// the configuration of the first node of type `sink`, decoded as `T`

@@ -8,10 +8,8 @@
 //! accepts both shapes the service uses (a list, or an object of
 //! id → query).
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
+use crate::Error;
 use alooma_types::{QueryConfiguration, Schedule, ScheduledQueries, ScheduledQuery};
-use bytes::Bytes;
-use http::{Request, Response};
 use serde::Serialize;
 
 crate::declare::operations! {
@@ -31,8 +29,15 @@ crate::declare::operations! {
     example: GetQueries;
 
     /// The one scheduled query of an event type.
-    op get_query_by_event_type for GetQueryByEventType: GET "v2/consolidation";
+    impl op get_query_by_event_type for GetQueryByEventType: GET "v2/consolidation";
     retry: Idempotent;
+    query: "event_type" = {event_type};
+    check: (|op| if op.event_type.is_empty() {
+        Err("the event type must not be empty".into())
+    } else {
+        Ok(())
+    });
+    output: ScheduledQuery = json(ScheduledQueries) then (|op, queries| op.only(queries));
     answer: alooma_types::ScheduledQueries;
     example: GetQueryByEventType::new("web/clicks & more");
 
@@ -51,16 +56,24 @@ crate::declare::operations! {
     example: GetScheduledQueries;
 
     /// Schedules the default consolidation query of an event type.
-    op schedule_default_query for ScheduleDefaultQuery: POST "v2/consolidation";
+    impl op schedule_default_query for ScheduleDefaultQuery: POST "v2/consolidation";
     retry: NotIdempotent;
-    body: alooma_types::QueryConfiguration;
+    check: (|op| match op.configuration.event_type.as_deref() {
+        None | Some("") => Err("the configuration needs an event_type".into()),
+        Some(_) => Ok(()),
+    });
+    body: (|op| op.body()) as QueryConfiguration;
+    output: ScheduledQuery = json;
     answer: alooma_types::ScheduledQuery;
     example: examples::schedule_default_query();
 
     /// Schedules a custom query.
-    op schedule_query for ScheduleQuery: POST "v2/consolidation/custom";
+    impl op schedule_query for ScheduleQuery: POST "v2/consolidation/custom";
     retry: NotIdempotent;
-    body: CustomQueryBody<'static>;
+    check: (|op| op.check());
+    body: (|op| op.wire_body()) as CustomQueryBody<'static>;
+    output: serde_json::Value = json_or_empty(Option<serde_json::Value>)
+        then (|_op, answer| Ok(answer.unwrap_or_default()));
     answer: alooma_types::ScheduledQuery;
     example: ScheduleQuery::new("orders", "insert into x select * from y;", Schedule::Every { hours: 8 });
 
@@ -133,34 +146,10 @@ pub struct GetQueryByEventType {
 }
 
 impl GetQueryByEventType {
-    /// The scheduled query of `event_type`.
-    pub fn new(event_type: impl Into<String>) -> Self {
-        GetQueryByEventType {
-            event_type: event_type.into(),
-        }
-    }
-}
-
-impl Operation for GetQueryByEventType {
-    type Output = ScheduledQuery;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let spec = RequestSpec::get(self.meta()).lit("v2/consolidation");
-        let spec = if self.event_type.is_empty() {
-            spec.fail("the event type must not be empty")
-        } else {
-            spec
-        };
-        spec.query("event_type", &self.event_type).finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        let name = self.meta().name;
-        let queries: ScheduledQueries = decode::json(name, response)?;
+    /// The one query of the answer: none, or several (duplicate
+    /// consolidations), is [`Error::NotFound`].
+    fn only(&self, queries: ScheduledQueries) -> Result<ScheduledQuery, Error> {
+        let name = crate::Operation::meta(self).name;
         match queries.len() {
             1 => Ok(queries.into_vec().remove(0)),
             0 => Err(Error::NotFound {
@@ -179,7 +168,15 @@ impl Operation for GetQueryByEventType {
             }),
         }
     }
+
+    /// The scheduled query of `event_type`.
+    pub fn new(event_type: impl Into<String>) -> Self {
+        GetQueryByEventType {
+            event_type: event_type.into(),
+        }
+    }
 }
+
 
 /// `get_queries_in_error_state`: the queries with a non-empty
 /// `error_message` (the shape of the collection is kept).
@@ -266,26 +263,6 @@ impl ScheduleDefaultQuery {
     }
 }
 
-impl Operation for ScheduleDefaultQuery {
-    type Output = ScheduledQuery;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let spec = RequestSpec::post(self.meta()).lit("v2/consolidation");
-        let spec = match self.configuration.event_type.as_deref() {
-            None | Some("") => spec.fail("the configuration needs an event_type"),
-            Some(_) => spec,
-        };
-        spec.json(&self.body()).finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
 
 #[derive(Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -332,6 +309,49 @@ pub struct ScheduleQuery {
 }
 
 impl ScheduleQuery {
+    /// The schedule as the body's `frequency` (hours) or `run_at` (cron);
+    /// `None` for a kind of schedule this SDK does not send.
+    fn frequency_and_run_at(&self) -> Option<(Option<u32>, Option<&str>)> {
+        match &self.schedule {
+            Schedule::Every { hours } => Some((Some(*hours), None)),
+            Schedule::Cron(cron) => Some((None, Some(cron.as_str()))),
+            _ => None,
+        }
+    }
+
+    /// An empty event type, query or cron string, zero hours and a kind of
+    /// schedule this SDK does not send are refused.
+    fn check(&self) -> Result<(), String> {
+        if self.event_type.is_empty() {
+            return Err("the event type must not be empty".into());
+        }
+        if self.query.trim().is_empty() {
+            return Err("the query must not be empty".into());
+        }
+        let Some((frequency, run_at)) = self.frequency_and_run_at() else {
+            return Err("this kind of schedule is not supported by this SDK version".into());
+        };
+        if frequency == Some(0) {
+            return Err("the frequency must be at least 1 hour".into());
+        }
+        if run_at.is_some_and(|c| c.trim().is_empty()) {
+            return Err("the run_at cron string must not be empty".into());
+        }
+        Ok(())
+    }
+
+    /// The body sent.
+    fn wire_body(&self) -> CustomQueryBody<'_> {
+        let (frequency, run_at) = self.frequency_and_run_at().unwrap_or((None, None));
+        CustomQueryBody {
+            custom_query: &self.query,
+            event_type: &self.event_type,
+            avoid_duplicates: self.avoid_duplicates,
+            frequency,
+            run_at,
+        }
+    }
+
     /// Schedules `query` for `event_type` on `schedule`.
     pub fn new(
         event_type: impl Into<String>,
@@ -353,46 +373,3 @@ impl ScheduleQuery {
     }
 }
 
-impl Operation for ScheduleQuery {
-    type Output = serde_json::Value;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let mut spec = RequestSpec::post(self.meta()).lit("v2/consolidation/custom");
-        if self.event_type.is_empty() {
-            spec = spec.fail("the event type must not be empty");
-        }
-        if self.query.trim().is_empty() {
-            spec = spec.fail("the query must not be empty");
-        }
-        let (frequency, run_at) = match &self.schedule {
-            Schedule::Every { hours } => (Some(*hours), None),
-            Schedule::Cron(cron) => (None, Some(cron.as_str())),
-            _ => {
-                spec = spec.fail("this kind of schedule is not supported by this SDK version");
-                (None, None)
-            }
-        };
-        if frequency == Some(0) {
-            spec = spec.fail("the frequency must be at least 1 hour");
-        }
-        if run_at.is_some_and(|c| c.trim().is_empty()) {
-            spec = spec.fail("the run_at cron string must not be empty");
-        }
-        spec.json(&CustomQueryBody {
-            custom_query: &self.query,
-            event_type: &self.event_type,
-            avoid_duplicates: self.avoid_duplicates,
-            frequency,
-            run_at,
-        })
-        .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json_or_empty(self.meta().name, response).map(Option::unwrap_or_default)
-    }
-}

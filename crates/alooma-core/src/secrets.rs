@@ -1,10 +1,6 @@
 //! Secrets for Code Engine: `get_secrets`, `set_secrets`, `delete_secret`.
 
-use crate::auth::SensitiveBody;
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::Secret;
-use bytes::Bytes;
-use http::{Request, Response};
 use std::collections::BTreeMap;
 
 crate::declare::operations! {
@@ -27,9 +23,18 @@ crate::declare::operations! {
     example: GetSecrets;
 
     /// Creates or updates secrets (name → value).
-    op set_secrets for SetSecrets: PUT "secrets";
+    impl op set_secrets for SetSecrets: PUT "secrets";
     retry: Idempotent;
-    body: std::collections::BTreeMap<String, alooma_types::Secret>;
+    check: (|op| if op.secrets.is_empty() {
+        Err("at least one secret is required".into())
+    } else if op.secrets.keys().any(String::is_empty) {
+        Err("a secret name must not be empty".into())
+    } else {
+        Ok(())
+    });
+    body: {secrets};
+    sensitive: true;
+    output: () = empty;
     answer: ();
     example: SetSecrets::new([("my_user", "example"), ("my_password", "12345678")]);
 
@@ -86,27 +91,3 @@ impl SetSecrets {
     }
 }
 
-impl Operation for SetSecrets {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let mut spec = RequestSpec::put(self.meta()).lit("secrets");
-        if self.secrets.is_empty() {
-            spec = spec.fail("at least one secret is required");
-        }
-        if self.secrets.keys().any(String::is_empty) {
-            spec = spec.fail("a secret name must not be empty");
-        }
-        let mut req = spec.json(&self.secrets).finish()?;
-        req.extensions_mut().insert(SensitiveBody);
-        Ok(req)
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}

@@ -1,11 +1,7 @@
 //! Account settings: `get_settings`, `set_settings_email_notifications`,
 //! `set_s3_retention`, `delete_s3_retention`.
 
-use crate::auth::SensitiveBody;
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
 use alooma_types::{EmailNotifications, S3Retention, S3RetentionOptions, Secret, Settings};
-use bytes::Bytes;
-use http::{Request, Response};
 
 crate::declare::operations! {
     area: settings;
@@ -46,8 +42,13 @@ crate::declare::operations! {
     example: SetSettingsEmailNotifications::default();
 
     /// Stores raw events in your S3 bucket too.
-    op set_s3_retention for SetS3Retention: POST "settings/s3-retention";
+    impl op set_s3_retention for SetS3Retention: POST "settings/s3-retention";
     retry: Idempotent;
+    check: (|op| op.check());
+    body: {retention};
+    sensitive: true;
+    output: () = empty;
+    answer: serde_json::Value;
     example: SetS3Retention::new(
         "alooma-retention",
         "AKIAIOSFODNN7EXAMPLE",
@@ -93,6 +94,21 @@ pub struct SetS3Retention {
 }
 
 impl SetS3Retention {
+    /// A bucket and both AWS keys are required.
+    fn check(&self) -> Result<(), String> {
+        let r = &self.retention;
+        let blank = |v: Option<&str>| v.is_none_or(str::is_empty);
+        if blank(r.aws_bucket_name.as_deref()) {
+            return Err("the bucket name must not be empty".into());
+        }
+        if blank(r.aws_access_key_id.as_deref())
+            || blank(r.aws_secret_access_key.get().map(Secret::expose))
+        {
+            return Err("the AWS access key id and secret access key are required".into());
+        }
+        Ok(())
+    }
+
     /// Retention into `bucket` with the given credentials and options.
     pub fn new(
         bucket: impl Into<String>,
@@ -111,31 +127,3 @@ impl SetS3Retention {
     }
 }
 
-impl Operation for SetS3Retention {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let r = &self.retention;
-        let mut spec = RequestSpec::post(self.meta()).lit("settings/s3-retention");
-        let blank = |v: Option<&str>| v.is_none_or(str::is_empty);
-        if blank(r.aws_bucket_name.as_deref()) {
-            spec = spec.fail("the bucket name must not be empty");
-        }
-        if blank(r.aws_access_key_id.as_deref())
-            || blank(r.aws_secret_access_key.get().map(Secret::expose))
-        {
-            spec = spec.fail("the AWS access key id and secret access key are required");
-        }
-        let mut req = spec.json(r).finish()?;
-        req.extensions_mut().insert(SensitiveBody);
-        Ok(req)
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
