@@ -7,7 +7,6 @@
 //! [`Login`] is the transport's request, not an operation callers make, so
 //! it is not in the [registry](crate::operations).
 
-use crate::registry::Declared;
 use crate::{decode, Error, Operation, OperationMeta, RequestSpec, RetrySafety};
 use alooma_types::{Extra, Secret};
 use bytes::Bytes;
@@ -136,8 +135,9 @@ crate::declare::operations! {
     area: auth;
 
     /// The account name of the credentials in use.
-    op get_account_name for GetAccountName: GET "repository";
+    impl op get_account_name for GetAccountName: GET "repository";
     retry: Idempotent;
+    output: String = json(Repository) then (|_op, r| Ok(r.client_name));
     answer: Repository;
     example: GetAccountName;
 }
@@ -156,18 +156,3 @@ crate::declare::operations! {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetAccountName;
 
-impl Operation for GetAccountName {
-    type Output = String;
-
-    fn meta(&self) -> OperationMeta {
-        Self::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta()).lit("repository").finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json::<Repository>(self.meta().name, response).map(|r| r.client_name)
-    }
-}

@@ -7,13 +7,11 @@
 //! ([`GetTransform`], [`GetTransformDefaults`], [`attach_result`]; the sample
 //! side is in [`crate::samples`]).
 
-use crate::{decode, Error, Operation, OperationMeta, RequestSpec};
+use crate::Error;
 use alooma_types::{
     CodeLanguage, CodeModule, Extra, Requirement, Sample, TransformResult, DEFAULT_TRANSFORM_CODE,
     MAIN_MODULE,
 };
-use bytes::Bytes;
-use http::{Request, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -35,15 +33,19 @@ crate::declare::operations! {
     example: GetCodeEngineCode;
 
     /// One module's code (from the list of every module).
-    op get_code_engine_module for GetCodeEngineModule: GET "transform/functions";
+    impl op get_code_engine_module for GetCodeEngineModule: GET "transform/functions";
     retry: Idempotent;
+    output: String = json(Vec<CodeModule>)
+        then (|op, modules| module_code(crate::Operation::meta(op).name, &modules, &op.name));
     answer: Vec<alooma_types::CodeModule>;
     example: GetCodeEngineModule::new("submodule");
 
     /// Defines (or redefines) Code Engine modules.
-    op set_code_engine_code for SetCodeEngineCode: POST "transform/v2/functions";
+    impl op set_code_engine_code for SetCodeEngineCode: POST "transform/v2/functions";
     retry: Idempotent;
-    body: Vec<ModuleBody<'static>>;
+    body: [|op| module_bodies(crate::Operation::meta(op).name, &op.modules)] as Vec<ModuleBody<'static>>;
+    output: () = empty;
+    answer: serde_json::Value;
     example: SetCodeEngineCode::from_map(&examples::modules());
 
     /// Removes one Code Engine module.
@@ -133,22 +135,25 @@ crate::declare::operations! {
     example: GetCodeEngineRequirements;
 
     /// One module's code (the reference's deprecated `get_transform`).
-    op get_transform for GetTransform: GET "transform/functions/{name}";
+    impl op get_transform for GetTransform: GET "transform/functions" / {name};
     retry: Idempotent;
     deprecated: true;
+    output: String = json(ModuleCode) then (|_op, m| Ok(m.code));
     answer: ModuleCode;
     example: GetTransform::main();
 
     /// The default transform code (of PYTHON).
-    op get_transform_defaults for GetTransformDefaults: GET "transform/defaults";
+    impl op get_transform_defaults for GetTransformDefaults: GET "transform/defaults";
     retry: Idempotent;
+    output: String = json(BTreeMap<String, Value>) then (|op, defaults| python_default(op, defaults));
     answer: std::collections::BTreeMap<String, String>;
     example: GetTransformDefaults;
 
     /// Runs a transform on a sample.
-    op test_transform for TestTransform: POST "transform/functions/run";
+    impl op test_transform for TestTransform: POST "transform/functions/run";
     retry: Idempotent;
-    body: TestTransformBody<'static>;
+    body: [|op| op.body()] as TestTransformBody<'static>;
+    output: TransformResult = json;
     answer: alooma_types::TransformResult;
     example: TestTransform::new(
         serde_json::json!({"user": "bob", "ts": 1}),
@@ -156,9 +161,10 @@ crate::declare::operations! {
     );
 
     /// Runs Code Engine modules on a sample.
-    op test_code_engine_code for TestCodeEngineCode: POST "transform/v2/functions/run";
+    impl op test_code_engine_code for TestCodeEngineCode: POST "transform/v2/functions/run";
     retry: Idempotent;
-    body: TestCodeEngineBody<'static>;
+    body: [|op| op.body()] as TestCodeEngineBody<'static>;
+    output: TransformResult = json;
     answer: alooma_types::TransformResult;
     example: TestCodeEngineCode::new(r#"{"path": "/a?b#c"}"#, examples::util_modules());
 }
@@ -221,25 +227,6 @@ impl GetCodeEngineModule {
     }
 }
 
-impl Operation for GetCodeEngineModule {
-    type Output = String;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("transform/functions")
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        let name = self.meta().name;
-        let modules: Vec<CodeModule> = decode::json(name, response)?;
-        module_code(name, &modules, &self.name)
-    }
-}
 
 /// The code of the module called `name` in `modules`, or
 /// [`Error::NotFound`] (for `operation`) naming the modules that exist.
@@ -286,6 +273,17 @@ struct ModuleBody<'a> {
 }
 
 const PYTHON: CodeLanguage = CodeLanguage::Python;
+
+/// The default `PYTHON` transform of a `transform/defaults` answer.
+fn python_default(op: &GetTransformDefaults, mut defaults: BTreeMap<String, Value>) -> Result<String, Error> {
+    match defaults.remove(CodeLanguage::Python.as_str()) {
+        Some(Value::String(code)) => Ok(code),
+        _ => Err(Error::NotFound {
+            operation: crate::Operation::meta(op).name,
+            what: "the server sent no default PYTHON transform".into(),
+        }),
+    }
+}
 
 fn module_bodies<'a>(
     operation: &'static str,
@@ -341,25 +339,6 @@ impl SetCodeEngineCode {
     }
 }
 
-impl Operation for SetCodeEngineCode {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let body = module_bodies(self.meta().name, &self.modules)?;
-        RequestSpec::post(self.meta())
-            .lit("transform/v2/functions")
-            .json(&body)
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
 
 /// The body `set_transform` and `set_transform_to_default` send.
 #[derive(Serialize)]
@@ -413,24 +392,6 @@ impl GetTransform {
     }
 }
 
-impl Operation for GetTransform {
-    type Output = String;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("transform/functions")
-            .seg(&self.name)
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json::<ModuleCode>(self.meta().name, response).map(|m| m.code)
-    }
-}
 
 /// `GET transform/defaults`: the default code per language,
 /// `{"PYTHON": "def transform(event):\n\treturn event"}`; answers the
@@ -446,31 +407,6 @@ impl Operation for GetTransform {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetTransformDefaults;
 
-impl Operation for GetTransformDefaults {
-    type Output = String;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("transform/defaults")
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        let name = self.meta().name;
-        let mut defaults: BTreeMap<String, Value> = decode::json(name, response)?;
-        match defaults.remove(CodeLanguage::Python.as_str()) {
-            Some(Value::String(code)) => Ok(code),
-            _ => Err(Error::NotFound {
-                operation: name,
-                what: "the server sent no default PYTHON transform".into(),
-            }),
-        }
-    }
-}
 
 /// A sample event given to a test run: a JSON value, or JSON text that is
 /// parsed before sending (the reference accepts a dict or a JSON string).
@@ -569,6 +505,16 @@ pub struct TestTransform {
 }
 
 impl TestTransform {
+    /// The body sent: the sample must be a JSON object (or its text).
+    fn body(&self) -> Result<TestTransformBody<'_>, Error> {
+        Ok(TestTransformBody {
+            language: CodeLanguage::Python,
+            function_name: MAIN_MODULE,
+            code: &self.code,
+            sample: self.sample.resolve(crate::Operation::meta(self).name)?,
+        })
+    }
+
     /// Runs `code` on `sample`.
     pub fn new(sample: impl Into<SampleInput>, code: impl Into<String>) -> Self {
         TestTransform {
@@ -578,30 +524,6 @@ impl TestTransform {
     }
 }
 
-impl Operation for TestTransform {
-    type Output = TransformResult;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let sample = self.sample.resolve(self.meta().name)?;
-        RequestSpec::post(self.meta())
-            .lit("transform/functions/run")
-            .json(&TestTransformBody {
-                language: CodeLanguage::Python,
-                function_name: MAIN_MODULE,
-                code: &self.code,
-                sample,
-            })
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
 
 #[derive(Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -634,6 +556,15 @@ pub struct TestCodeEngineCode {
 }
 
 impl TestCodeEngineCode {
+    /// The body sent: the sample must be a JSON object (or its text), each
+    /// module named.
+    fn body(&self) -> Result<TestCodeEngineBody<'_>, Error> {
+        let name = crate::Operation::meta(self).name;
+        let sample = self.sample.resolve(name)?;
+        let modules = module_bodies(name, &self.modules)?;
+        Ok(TestCodeEngineBody { modules, sample })
+    }
+
     /// Runs `modules` on `sample`.
     pub fn new(sample: impl Into<SampleInput>, modules: Vec<CodeModule>) -> Self {
         TestCodeEngineCode {
@@ -643,27 +574,6 @@ impl TestCodeEngineCode {
     }
 }
 
-impl Operation for TestCodeEngineCode {
-    type Output = TransformResult;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let name = self.meta().name;
-        let sample = self.sample.resolve(name)?;
-        let modules = module_bodies(name, &self.modules)?;
-        RequestSpec::post(self.meta())
-            .lit("transform/v2/functions/run")
-            .json(&TestCodeEngineBody { modules, sample })
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json(self.meta().name, response)
-    }
-}
 
 /// The answer of the all-samples test helpers for one sample: the sample
 /// with its test run's answer in its `result` key.

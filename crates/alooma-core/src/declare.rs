@@ -6,12 +6,19 @@
 //! - **declared**: its struct, constructor, [`Operation`](crate::Operation)
 //!   implementation and registry entry all come from the declaration
 //!   (method, path template with caller data in braces, query, body,
-//!   retry safety, own timeout, output and decoder, examples); or
-//! - **hand-written** (`op name for Type`): composite or unusual
-//!   operations whose struct and `Operation` implementation are written by
-//!   hand below the declaration; the declaration still gives their
-//!   metadata (`Type::META` through [`Declared`](crate::registry::Declared),
-//!   which `meta()` returns) and examples, so the registry holds them too.
+//!   retry safety, own timeout, output and decoder, examples);
+//! - **declared with its own struct** (`impl op name for Type`): the
+//!   struct, its constructors and setters are written by hand (optional
+//!   arguments, builders), and the `Operation` implementation comes from
+//!   the declaration with hooks (see the clauses below): the variation
+//!   sits in hooks, never in a hand-written `build`/`decode`; or
+//! - **hand-written** (`op name for Type`): the two operations whose
+//!   request or answer no hook describes (`login`, whose answer is a
+//!   cookie and whose 401 is a login failure; `create_input`, whose path
+//!   depends on validation and whose id comes from any of three answer
+//!   shapes); the declaration still gives their metadata (`Type::META`
+//!   through [`Declared`](crate::registry::Declared), which `meta()`
+//!   returns) and examples, so the registry holds them too.
 //!
 //! The first doc line is the operation's one-line summary (in the registry
 //! and `alooma operations`); the route and retry safety are added to the
@@ -171,8 +178,6 @@ macro_rules! operations {
             fn build(&self) -> ::core::result::Result<::http::Request<::bytes::Bytes>, $crate::Error> {
                 let meta = $crate::Operation::meta(self);
                 let spec = $crate::RequestSpec::new(meta.verb.method(), meta);
-                $( let spec = $crate::declare::operations!(@path spec self $path); )+
-                $($( let spec = $crate::declare::operations!(@query spec self $qk $qv $(if $qf)?); )+)?
                 $(
                     let check = |$cop: &Self| -> ::core::result::Result<(), ::std::string::String> { $check };
                     let spec = match check(self) {
@@ -180,6 +185,8 @@ macro_rules! operations {
                         ::core::result::Result::Err(reason) => spec.fail(reason),
                     };
                 )?
+                $( let spec = $crate::declare::operations!(@path spec self $path); )+
+                $($( let spec = $crate::declare::operations!(@query spec self $qk $qv $(if $qf)?); )+)?
                 $( let spec = $crate::declare::operations!(@body spec self $body); )?
                 $( let spec = if $sensitive { spec.sensitive() } else { spec }; )?
                 spec.finish()
@@ -301,7 +308,7 @@ macro_rules! operations {
 
     (@answer $g:ident) => { $crate::registry::Answer::Undescribed };
     (@answer $g:ident answer $aty:ty ; json_or_empty $out:ty) => {
-        $crate::registry::Answer::JsonOrEmpty($g.subschema_for::<$aty>())
+        $crate::registry::Answer::json_or_empty($g.subschema_for::<$aty>())
     };
     (@answer $g:ident answer $aty:ty ; $decode:ident $out:ty) => {
         $crate::registry::Answer::json($g.subschema_for::<$aty>())

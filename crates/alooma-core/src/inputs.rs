@@ -24,8 +24,9 @@ crate::declare::operations! {
     area: inputs;
 
     /// Every input, as a list ordered by id.
-    op get_inputs for GetInputs: GET "inputs";
+    impl op get_inputs for GetInputs: GET "inputs";
     retry: Idempotent;
+    output: Vec<Node> = json(BTreeMap<String, Node>) then (|_op, by_id| Ok(by_id.into_values().collect()));
     answer: std::collections::BTreeMap<String, alooma_types::Node>;
     example: GetInputs;
 
@@ -54,9 +55,17 @@ crate::declare::operations! {
         "without_validation" => CreateInput::new(&examples::postgres()).one_click(false).validate(false);
 
     /// Replaces an input's definition.
-    op edit_input for EditInput: PUT "inputs/{id}";
+    impl op edit_input for EditInput: PUT "inputs" / {id = |op| op.spec.id.as_deref().unwrap_or_default()};
     retry: Idempotent;
-    body: alooma_types::InputSpec;
+    check: (|op| if op.spec.id.as_deref().is_none_or(str::is_empty) {
+        Err("the input has no id: an input cannot be edited without its id".into())
+    } else {
+        Ok(())
+    });
+    body: {spec};
+    sensitive: true;
+    output: Option<serde_json::Value> = json_or_empty;
+    answer: serde_json::Value;
     example: EditInput::new(
         &InputSpec::new("orders db", "POSTGRESQL")
             .with_id(examples::ODD)
@@ -117,15 +126,25 @@ crate::declare::operations! {
     example: RemoveInput::new(examples::ODD);
 
     /// An input's sleep time, in seconds.
-    op get_input_sleep_time for GetInputSleepTime: GET "inputSleepTime/{id}";
+    impl op get_input_sleep_time for GetInputSleepTime: GET "inputSleepTime" / {id};
     retry: Idempotent;
+    output: f64 = json(InputSleepTime) then (|_op, t| Ok(*t.input_sleep_time.get()));
     answer: alooma_types::InputSleepTime;
     example: GetInputSleepTime::new(examples::ODD);
 
     /// Sets an input's sleep time, sent in the form given.
-    op set_input_sleep_time for SetInputSleepTime: PUT "inputSleepTime/{id}";
+    impl op set_input_sleep_time for SetInputSleepTime: PUT "inputSleepTime" / {id};
     retry: Idempotent;
-    body: SleepTime;
+    check: (|op| {
+        let t = op.sleep_time.as_f64();
+        if t.is_finite() && t >= 0.0 {
+            Ok(())
+        } else {
+            Err(format!("the sleep time must be a finite number of at least 0, not {}", op.sleep_time))
+        }
+    });
+    body: {sleep_time};
+    output: () = empty;
     answer: alooma_types::InputSleepTime;
     example: SetInputSleepTime::new(examples::ODD, 2.5);
 }
@@ -160,22 +179,6 @@ mod examples {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetInputs;
 
-impl Operation for GetInputs {
-    type Output = Vec<Node>;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta()).lit("inputs").finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        let by_id: BTreeMap<String, Node> = decode::json(self.meta().name, response)?;
-        Ok(by_id.into_values().collect())
-    }
-}
 
 /// `get_inputs`' client-side filters: a name regex matched at the *start*
 /// of the name (like Python's `re.match`), an exact type, an exact id.
@@ -492,34 +495,6 @@ impl EditInput {
     }
 }
 
-impl Operation for EditInput {
-    type Output = Option<serde_json::Value>;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let id = self.spec.id.as_deref().unwrap_or_default();
-        if id.is_empty() {
-            return Err(Error::build(
-                self.meta().name,
-                "the input has no id: an input cannot be edited without its id",
-            ));
-        }
-        let mut req = RequestSpec::put(self.meta())
-            .lit("inputs")
-            .seg(id)
-            .json(&self.spec)
-            .finish()?;
-        req.extensions_mut().insert(SensitiveBody);
-        Ok(req)
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json_or_empty(self.meta().name, response)
-    }
-}
 
 /// `GET inputSleepTime/{id}`: the input's sleep time, from
 /// `{"inputSleepTime": n}`. A failed call is an error (the reference
@@ -546,25 +521,6 @@ impl GetInputSleepTime {
     }
 }
 
-impl Operation for GetInputSleepTime {
-    type Output = f64;
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        RequestSpec::get(self.meta())
-            .lit("inputSleepTime")
-            .seg(&self.id)
-            .finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::json::<InputSleepTime>(self.meta().name, response)
-            .map(|t| *t.input_sleep_time.get())
-    }
-}
 
 /// A sleep time as the caller gave it: an integer is sent as an integer
 /// (`45`), a float as a float (`45.5`), as the reference client sends the
@@ -698,33 +654,6 @@ impl SetInputSleepTime {
     }
 }
 
-impl Operation for SetInputSleepTime {
-    type Output = ();
-
-    fn meta(&self) -> OperationMeta {
-        <Self as crate::registry::Declared>::META
-    }
-
-    fn build(&self) -> Result<Request<Bytes>, Error> {
-        let spec = RequestSpec::put(self.meta())
-            .lit("inputSleepTime")
-            .seg(&self.id);
-        let t = self.sleep_time.as_f64();
-        let spec = if t.is_finite() && t >= 0.0 {
-            spec
-        } else {
-            spec.fail(format!(
-                "the sleep time must be a finite number of at least 0, not {}",
-                self.sleep_time
-            ))
-        };
-        spec.json(&self.sleep_time).finish()
-    }
-
-    fn decode(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
-        decode::empty(self.meta().name, response)
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -181,6 +181,15 @@ impl Answer {
             Answer::Json(schema)
         }
     }
+
+    /// A JSON body of `schema` or an empty body:
+    /// [`Undescribed`](Self::Undescribed) when the schema allows any JSON.
+    pub fn json_or_empty(schema: schemars::Schema) -> Self {
+        match Answer::json(schema) {
+            Answer::Json(schema) => Answer::JsonOrEmpty(schema),
+            other => other,
+        }
+    }
 }
 
 /// A registry entry: an operation's metadata, its examples, and how to
