@@ -97,7 +97,7 @@ pub use emulator::{
 };
 pub use error::EmulatorError;
 pub use faults::{Fault, FaultKind};
-pub use http::router::{operations, routes};
+pub use http::router::{operation_areas, operations, routes};
 pub use journal::{Expect, JournalFilter, RequestRecord, VerifyError};
 pub use persist::Snapshot;
 pub use seed::Seed;

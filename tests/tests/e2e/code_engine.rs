@@ -117,6 +117,7 @@ async fn module_names_needing_encoding_round_trip() {
 async fn set_transform_to_default_resets_main() {
     let emu = start().await;
     let c = client(&emu);
+    assert_eq!(c.get_transform_defaults().await.unwrap(), DEFAULT_CODE);
     c.set_transform_to_default().await.unwrap();
     assert_eq!(
         c.get_code_engine_module("main").await.unwrap(),

@@ -322,3 +322,28 @@ fn every_operation_of_the_registry_has_an_emulator_route() {
         "operations the emulator has no route for: {missing:#?}"
     );
 }
+
+/// The areas are the registry's: the emulator serves each operation in the
+/// handler module of its area, and has a handler module for every area.
+/// (A route that serves a second operation, such as `start_restream` on
+/// `set_output`'s route, counts for the route's own.)
+#[test]
+fn the_emulator_serves_each_operation_in_the_module_of_its_area() {
+    use std::collections::BTreeMap;
+    let registry: BTreeMap<&str, &str> = alooma::core::operations()
+        .map(|op| (op.meta().name, op.meta().area))
+        .collect();
+    let mut served_areas = BTreeSet::new();
+    for (area, operation) in alooma_emulator::operation_areas() {
+        let Some(registry_area) = registry.get(operation) else {
+            panic!("the emulator serves `{operation}`, which the registry does not declare");
+        };
+        assert_eq!(
+            area, *registry_area,
+            "`{operation}` is served in the emulator's `{area}` handlers, but belongs to `{registry_area}`"
+        );
+        served_areas.insert(area);
+    }
+    let areas: BTreeSet<&str> = registry.values().copied().collect();
+    assert_eq!(served_areas, areas, "one emulator handler module per area");
+}

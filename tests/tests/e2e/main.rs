@@ -6,11 +6,11 @@
 // Integration tests: unwrap, expect and panic are how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod account;
 mod auth;
 mod cassettes;
 mod code_engine;
 mod coverage;
+mod credits;
 mod event_types;
 mod faults;
 mod inputs;
@@ -19,6 +19,7 @@ mod metrics;
 mod notifications;
 mod outputs;
 mod queries;
+mod recipe;
 mod restream;
 mod samples;
 mod scenarios;
@@ -27,3 +28,4 @@ mod settings;
 mod structure;
 mod system;
 mod tables;
+mod users;

@@ -13,10 +13,19 @@ pub(crate) type Handler = fn(&mut State, &Req<'_>, &[&str]) -> Outcome;
 /// client's method name, what the request journal records) and its
 /// handler.
 pub(crate) struct Route {
+    /// The handler module that declares it (`…::handlers::inputs`).
+    pub(crate) module: &'static str,
     pub(crate) method: &'static str,
     pub(crate) path: &'static str,
     pub(crate) operation: &'static str,
     pub(crate) handler: Handler,
+}
+
+impl Route {
+    /// The API area it belongs to: its handler module's name (`inputs`).
+    pub(crate) fn area(&self) -> &'static str {
+        self.module.rsplit("::").next().unwrap_or(self.module)
+    }
 }
 
 /// Declares an area module's `ROUTES`:
@@ -26,6 +35,7 @@ macro_rules! route_table {
         /// This area's routes, in matching order.
         pub(crate) const ROUTES: &[$crate::http::route::Route] = &[$(
             $crate::http::route::Route {
+                module: module_path!(),
                 method: stringify!($method),
                 path: $path,
                 operation: stringify!($operation),

@@ -82,6 +82,21 @@ pub fn operations() -> impl Iterator<Item = (&'static str, &'static str, &'stati
     )
 }
 
+/// Every route's operation with its API area (the handler module that
+/// serves it), as `(area, operation)`: the areas are the SDK's, one
+/// handler module each (`POST login` is the server's own, not a route).
+///
+/// ```
+/// let areas: Vec<_> = alooma_emulator::operation_areas().collect();
+/// assert!(areas.contains(&("tables", "get_table_dependencies")));
+/// ```
+pub fn operation_areas() -> impl Iterator<Item = (&'static str, &'static str)> {
+    AREAS
+        .iter()
+        .flat_map(|area| area.iter())
+        .map(|r| (r.area(), r.operation))
+}
+
 /// The operation a request to `segs` is, when one route serves several
 /// (pause and resume, an output and the restream node, a query list and
 /// its filter).

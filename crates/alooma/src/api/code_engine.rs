@@ -126,6 +126,18 @@ crate::api::methods! {
         }
     }
 
+    /// The default transform's code (`GET transform/defaults`, its
+    /// `PYTHON` entry): what `main` holds on a new account, and what
+    /// [`set_transform_to_default`](Self::set_transform_to_default) deploys.
+    ///
+    /// ```
+    /// # alooma_tests::doc(|client| async move {
+    /// let code = client.get_transform_defaults().await?;
+    /// assert!(code.contains("def transform(event)"));
+    /// # Ok(()) });
+    /// ```
+    pub async fn get_transform_defaults(&self) -> Result<String, Error> = GetTransformDefaults;
+
     /// Deploys one module's code (`POST transform/functions/{module}` with
     /// `{"language": "PYTHON", "code", "functionName"}`): the reference's
     /// deprecated `set_transform` (`module` was `main` by default).

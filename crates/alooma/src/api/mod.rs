@@ -19,6 +19,7 @@
 //! sees which method each request belongs to. Offline helpers (`pub fn`) are declared the same way. Arguments
 //! are plain `name: Type` (use `impl Trait` rather than generic parameters).
 
+mod auth;
 mod code_engine;
 mod credits;
 mod event_types;
@@ -48,7 +49,7 @@ mod users;
 /// ```
 pub fn client_methods() -> impl Iterator<Item = (&'static str, &'static str)> {
     [
-        ("client", crate::client::METHODS),
+        ("auth", auth::METHODS),
         ("code_engine", code_engine::METHODS),
         ("credits", credits::METHODS),
         ("event_types", event_types::METHODS),

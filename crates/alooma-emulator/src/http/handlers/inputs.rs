@@ -246,7 +246,25 @@ fn job_view(state: &State, node: &Node, meta: &InputMeta) -> Value {
 
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
+/// `POST plumbing/nodes/remove/{id}`: removes an input (system nodes
+/// cannot be removed).
+pub(crate) fn remove_node(state: &mut State, id: &str) -> Outcome {
+    let node = state
+        .node(id)
+        .ok_or_else(|| ApiError::not_found(format!("no node with id {id}")))?;
+    if !node.is_user_input() {
+        return Err(ApiError::bad_request(format!(
+            "node {id} is a {} node and cannot be removed",
+            node.node_type
+        )));
+    }
+    state.nodes.retain(|n| n.id != id);
+    state.input_meta.remove(id);
+    Ok(Reply::empty())
+}
+
 crate::http::route::route_table! {
+    POST "plumbing/nodes/remove/{id}" as remove_input => |state, _req, p| { let id = p[0]; remove_node(state, id) },
     POST "plumbing/inputs" as create_input => |state, req, _p| create(state, req),
     POST "inputs" as create_input => |state, req, _p| create(state, req),
     GET "inputs" as get_inputs => |state, _req, _p| list(state),

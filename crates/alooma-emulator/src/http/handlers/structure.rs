@@ -1,30 +1,16 @@
-//! System structure: `plumbing/…` (nodes, outputs, restream queue).
+//! System structure: `plumbing/` (every node) and `deployInfo`.
 
-use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::domain::model::{absent_or_null, Node, Object};
+use crate::domain::model::Node;
 use crate::domain::state::State;
-use crate::http::reply::{ApiError, Outcome, Reply, Req};
+use crate::http::reply::{Outcome, Reply};
 
 /// What the service answers in place of a stored output password.
-const MASK: &str = "**********";
-
-/// The body of `PUT plumbing/nodes/{id}`: any of a node's keys.
-#[derive(Deserialize)]
-struct NodeUpdate {
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(rename = "type", default, deserialize_with = "absent_or_null")]
-    node_type: Option<Option<String>>,
-    #[serde(default)]
-    configuration: Option<Object>,
-}
+pub(crate) const MASK: &str = "**********";
 
 /// A node as answered: an output's password masked.
-fn shown(node: &Node) -> Value {
+pub(crate) fn shown(node: &Node) -> Value {
     let mut node = node.clone();
     if node.is_output() {
         if let Some(pw) = node.configuration.get_mut("password") {
@@ -42,105 +28,12 @@ pub(crate) fn get_structure(state: &State) -> Outcome {
     Ok(Reply::json(json!({ "nodes": nodes })))
 }
 
-/// `GET plumbing/outputs` → the output nodes.
-pub(crate) fn get_outputs(state: &State) -> Outcome {
-    let outputs: Vec<Value> = state
-        .nodes
-        .iter()
-        .filter(|n| n.is_output())
-        .map(shown)
-        .collect();
-    Ok(Reply::json(json!(outputs)))
-}
-
-/// `PUT plumbing/nodes/{id}`: updates a node (an output's configuration,
-/// the restream node's streaming flag …). The type cannot change; an
-/// output's password sent back as the mask keeps the stored one.
-pub(crate) fn put_node(state: &mut State, req: &Req<'_>, id: &str) -> Outcome {
-    let body: NodeUpdate = req.body()?;
-    if body.id.as_deref().is_some_and(|body_id| body_id != id) {
-        return Err(ApiError::bad_request(
-            "the body's `id` does not match the path",
-        ));
-    }
-    let node = state
-        .node_mut(id)
-        .ok_or_else(|| ApiError::not_found(format!("no node with id {id}")))?;
-    if let Some(Some(t)) = &body.node_type {
-        if *t != node.node_type {
-            return Err(ApiError::bad_request(format!(
-                "changing the node type from {} to {t} is not supported",
-                node.node_type
-            )));
-        }
-    }
-    if let Some(mut config) = body.configuration {
-        if node.is_output() {
-            if let Some(sink) = config.get("sinkType").and_then(Value::as_str) {
-                if !sink.eq_ignore_ascii_case(&node.node_type) {
-                    return Err(ApiError::bad_request(format!(
-                        "changing the output type from {} to {sink} is not supported",
-                        node.node_type
-                    )));
-                }
-            }
-            if config.get("password").and_then(Value::as_str) == Some(MASK) {
-                // The mask the service answered with: keep the stored password.
-                match node.configuration.get("password").cloned() {
-                    Some(stored) => config.insert("password".into(), stored),
-                    None => config.remove("password"),
-                };
-            }
-            node.configuration = config;
-        } else {
-            node.configuration.extend(config);
-        }
-    }
-    if let Some(name) = body.name {
-        node.name = name;
-    }
-    let answer = shown(node);
-    let restream = node.node_type == "RESTREAM";
-    if restream {
-        crate::domain::advance::restream_changed(state);
-    }
-    Ok(Reply::json(answer))
-}
-
-/// `POST plumbing/nodes/remove/{id}`: removes an input (system nodes
-/// cannot be removed).
-pub(crate) fn remove_node(state: &mut State, id: &str) -> Outcome {
-    let node = state
-        .node(id)
-        .ok_or_else(|| ApiError::not_found(format!("no node with id {id}")))?;
-    if !node.is_user_input() {
-        return Err(ApiError::bad_request(format!(
-            "node {id} is a {} node and cannot be removed",
-            node.node_type
-        )));
-    }
-    state.nodes.retain(|n| n.id != id);
-    state.input_meta.remove(id);
-    Ok(Reply::empty())
-}
-
-/// `DELETE plumbing/purge/restream`: empties the Restream Queue.
-pub(crate) fn purge_restream(state: &mut State) -> Outcome {
-    let node = state
-        .node_of_type_mut("RESTREAM")
-        .ok_or_else(|| ApiError::not_found("this account has no restream node"))?;
-    node.stats.insert("availbleForRestream".into(), json!(0));
-    if node.stats.contains_key("size_used") {
-        node.stats.insert("size_used".into(), json!(0));
-    }
-    crate::domain::advance::restream_purged(state);
-    Ok(Reply::empty())
+/// `GET deployInfo`.
+pub(crate) fn deploy_info(state: &State) -> Outcome {
+    Ok(Reply::json(Value::Object(state.deploy_info.clone())))
 }
 
 crate::http::route::route_table! {
     GET "plumbing" as get_structure => |state, _req, _p| get_structure(state),
-    GET "plumbing/outputs" as get_output_node => |state, _req, _p| get_outputs(state),
-    PUT "plumbing/nodes/{id}" as set_output => |state, req, p| { let id = p[0]; put_node(state, req, id) },
-    POST "plumbing/nodes/remove/{id}" as remove_input => |state, _req, p| { let id = p[0]; remove_node(state, id) },
-    DELETE "plumbing/purge/restream" as purge_restream_queue => |state, _req, _p| purge_restream(state),
+    GET "deployInfo" as get_deployment_info => |state, _req, _p| deploy_info(state),
 }

@@ -1,4 +1,4 @@
-//! Account-wide reads: `repository`, `user/`, `credits/…`, `deployInfo`,
+//! Credits and usage: `credits/company`, `credits/used-credits`,
 //! `events/loaded-events-per-table/summary`.
 
 use serde_json::{json, Value};
@@ -6,21 +6,6 @@ use serde_json::{json, Value};
 use crate::domain::model::Object;
 use crate::domain::state::State;
 use crate::http::reply::{ApiError, Outcome, Reply, Req};
-
-/// `GET repository` → `{"config_clientName": account}`.
-pub(crate) fn repository(state: &State) -> Outcome {
-    Ok(Reply::json(json!({ "config_clientName": state.account })))
-}
-
-/// `GET user/` → list of users.
-pub(crate) fn users(state: &State) -> Outcome {
-    Ok(Reply::json(json!(state.users)))
-}
-
-/// `GET deployInfo`.
-pub(crate) fn deploy_info(state: &State) -> Outcome {
-    Ok(Reply::json(Value::Object(state.deploy_info.clone())))
-}
 
 /// `GET credits/company`.
 pub(crate) fn company_credits(state: &State) -> Outcome {
@@ -95,12 +80,8 @@ fn in_range(value: Option<&str>, from: Option<&str>, to: Option<&str>) -> bool {
     from.is_none_or(|f| v >= f) && to.is_none_or(|t| v <= t || v.starts_with(t))
 }
 
-// This area's routes, in matching order (a literal segment before a
-// `{capture}` in the same place).
+// This area's routes, in matching order.
 crate::http::route::route_table! {
-    GET "repository" as get_account_name => |state, _req, _p| repository(state),
-    GET "user" as get_users => |state, _req, _p| users(state),
-    GET "deployInfo" as get_deployment_info => |state, _req, _p| deploy_info(state),
     GET "credits/company" as get_company_credits => |state, _req, _p| company_credits(state),
     GET "credits/used-credits" as get_used_credits => |state, req, _p| used_credits(state, req),
     GET "events/loaded-events-per-table/summary" as get_loaded_events_per_table_summary => |state, req, _p| loaded_events(state, req),
