@@ -64,24 +64,42 @@ macro_rules! areas {
     };
 }
 
-areas! {
-    auth,
-    structure,
-    outputs,
-    inputs,
-    event_types,
-    code_engine,
-    samples,
-    metrics,
-    notifications,
-    restream,
-    tables,
-    queries,
-    secrets,
-    settings,
-    users,
-    credits,
+/// Calls `$callback! { auth, structure, … }` with every API area, in the
+/// registry's order: the one list of the areas. This crate declares its
+/// area modules and registry from it; the facade declares its area modules
+/// and `client_methods` from it, so the two cannot disagree.
+///
+/// ```
+/// macro_rules! count {
+///     ($($area:ident),+ $(,)?) => { [$(stringify!($area)),+].len() };
+/// }
+/// assert_eq!(alooma_core::with_areas!(count), alooma_core::areas().len());
+/// ```
+#[macro_export]
+macro_rules! with_areas {
+    ($callback:ident) => {
+        $callback! {
+            auth,
+            structure,
+            outputs,
+            inputs,
+            event_types,
+            code_engine,
+            samples,
+            metrics,
+            notifications,
+            restream,
+            tables,
+            queries,
+            secrets,
+            settings,
+            users,
+            credits,
+        }
+    };
 }
+
+with_areas!(areas);
 
 /// Every operation this crate declares, area by area (see [`registry`]).
 ///

@@ -19,58 +19,40 @@
 //! sees which method each request belongs to. Offline helpers (`pub fn`) are declared the same way. Arguments
 //! are plain `name: Type` (use `impl Trait` rather than generic parameters).
 
-mod auth;
-mod code_engine;
-mod credits;
-mod event_types;
-mod inputs;
+// The facade's own areas: offline mapping edits and composites over
+// several areas.
 pub(crate) mod mapping;
-mod metrics;
-mod notifications;
-mod outputs;
-mod queries;
-mod restream;
-mod samples;
-mod secrets;
-mod settings;
-mod structure;
 pub(crate) mod system;
-mod tables;
-mod users;
 
-/// Every method of [`Client`](crate::Client) (and, with the `blocking`
-/// feature, of [`blocking::Client`](crate::blocking::Client)) that
-/// reaches the API or edits a mapping, by area: `(area, method)`.
-///
-/// ```
-/// let methods: Vec<_> = alooma::client_methods().collect();
-/// assert!(methods.contains(&("event_types", "get_event_types")));
-/// assert!(methods.contains(&("mapping", "map_field")));
-/// ```
-pub fn client_methods() -> impl Iterator<Item = (&'static str, &'static str)> {
-    [
-        ("auth", auth::METHODS),
-        ("code_engine", code_engine::METHODS),
-        ("credits", credits::METHODS),
-        ("event_types", event_types::METHODS),
-        ("inputs", inputs::METHODS),
-        ("mapping", mapping::METHODS),
-        ("metrics", metrics::METHODS),
-        ("notifications", notifications::METHODS),
-        ("outputs", outputs::METHODS),
-        ("queries", queries::METHODS),
-        ("restream", restream::METHODS),
-        ("samples", samples::METHODS),
-        ("secrets", secrets::METHODS),
-        ("settings", settings::METHODS),
-        ("structure", structure::METHODS),
-        ("system", system::METHODS),
-        ("tables", tables::METHODS),
-        ("users", users::METHODS),
-    ]
-    .into_iter()
-    .flat_map(|(area, methods)| methods.iter().map(move |m| (area, *m)))
+/// The API areas' modules, one per area of the registry
+/// ([`alooma_core::with_areas`]), and [`client_methods`].
+macro_rules! client_areas {
+    ($($area:ident),+ $(,)?) => {
+        $(mod $area;)+
+
+        /// Every method of [`Client`](crate::Client) (and, with the
+        /// `blocking` feature, of [`blocking::Client`](crate::blocking::Client))
+        /// that reaches the API or edits a mapping, by area:
+        /// `(area, method)`.
+        ///
+        /// ```
+        /// let methods: Vec<_> = alooma::client_methods().collect();
+        /// assert!(methods.contains(&("event_types", "get_event_types")));
+        /// assert!(methods.contains(&("mapping", "map_field")));
+        /// ```
+        pub fn client_methods() -> impl Iterator<Item = (&'static str, &'static str)> {
+            [
+                $((stringify!($area), $area::METHODS),)+
+                ("mapping", mapping::METHODS),
+                ("system", system::METHODS),
+            ]
+            .into_iter()
+            .flat_map(|(area, methods)| methods.iter().map(move |m| (area, *m)))
+        }
+    };
 }
+
+alooma_core::with_areas!(client_areas);
 
 /// Declares an area's client methods once: the async method, its blocking
 /// twin and its name in the area's `METHODS`. See the [module docs](self).
