@@ -2,7 +2,7 @@
 //! `get_loaded_events_per_table_summary`.
 //!
 //! Dates (`YYYY-MM-DD`) and timestamps (`YYYY-MM-DDTHH:MM:SS`) are checked
-//! client-side, so a typo is an [`Error::Build`] instead of a confusing
+//! client-side, so a typo is an [`Error::Build`](crate::Error::Build) instead of a confusing
 //! server answer.
 
 use alooma_types::{CompanyCredits, LoadedEventsSummary, UsedCredits};

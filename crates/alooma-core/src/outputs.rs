@@ -83,7 +83,7 @@ pub struct GetOutputNode;
 ///
 /// Build it with [`SetOutput::for_node`] from the current output node (what
 /// `set_output` does). The body holds the warehouse password, so the
-/// request is marked [`SensitiveBody`]. The answer (the server's JSON, if
+/// request is marked [`SensitiveBody`](crate::auth::SensitiveBody). The answer (the server's JSON, if
 /// any) is returned as is.
 ///
 /// ```

@@ -8,7 +8,7 @@ use http::Request;
 /// [`render`] with every secret value replaced by `<redacted>`: the values
 /// at secret keys of a JSON body, every value of a `set_secrets` body
 /// (whose keys are the secrets' names), and a non-JSON body of a request
-/// marked [`SensitiveBody`](crate::auth::SensitiveBody). What dry runs print.
+/// marked [`SensitiveBody`](crate::auth::SensitiveBody)(crate::auth::SensitiveBody). What dry runs print.
 ///
 /// ```
 /// use alooma_core::{render_redacted, Operation, inputs::EditInput};

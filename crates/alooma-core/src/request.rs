@@ -195,7 +195,7 @@ impl RequestSpec {
     }
 
     /// Marks the body as holding credentials
-    /// ([`SensitiveBody`](crate::auth::SensitiveBody) in the request's
+    /// ([`SensitiveBody`](crate::auth::SensitiveBody)(crate::auth::SensitiveBody) in the request's
     /// extensions): no layer logs or records it in clear.
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;

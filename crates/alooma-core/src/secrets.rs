@@ -57,7 +57,7 @@ crate::declare::operations! {
 
 /// `PUT secrets` with a JSON object of name → value: creates or updates
 /// secrets. The values are [`Secret`]s: `Debug` of the operation never
-/// shows them, and the request is marked [`SensitiveBody`] so no layer logs
+/// shows them, and the request is marked [`SensitiveBody`](crate::auth::SensitiveBody) so no layer logs
 /// its body.
 ///
 /// ```

@@ -75,7 +75,7 @@ crate::declare::operations! {
 /// Body keys: awsBucketName, awsAccessKeyId, awsSecretAccessKey,
 /// saveMetadata, gzip, serverSideEncryption, and filePrefix only when given.
 /// The secret key never shows in `Debug`, and the request is marked
-/// [`SensitiveBody`].
+/// [`SensitiveBody`](crate::auth::SensitiveBody).
 ///
 /// ```
 /// use alooma_core::{Operation, settings::SetS3Retention};

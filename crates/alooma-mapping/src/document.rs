@@ -33,7 +33,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::io::{self, Write};
 
-/// Every edit of one run (see the [module docs](self)).
+/// Every edit of one run: field edits, column changes, event-type edits and
+/// the warehouse check, applied in that order, all or nothing.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MappingEdits {

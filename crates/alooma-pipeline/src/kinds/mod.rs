@@ -272,7 +272,7 @@ kinds! {
     Schemas => schemas,
 }
 
-/// What each kind is, by its module's [`Resource`] rules.
+/// What each kind is, by its module's rules (the crate's `Resource` trait).
 impl Kind {
     /// Whether `plan` and `apply` manage this kind (requirements, tables
     /// and schemas are exported for review only).
