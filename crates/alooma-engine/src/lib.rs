@@ -11,6 +11,16 @@
 //!   replace a worker that hangs, crashes or grows, and the next event
 //!   runs on a fresh one.
 //!
+//! - [`mapper`]: the **Mapper**. Events become rows of their event
+//!   type's table by its mapping (STRICT, FLEXIBLE, AUTO_MAP), are dropped
+//!   by a rule, or wait in the Restream Queue with the reason; event types
+//!   learn the union of their fields, auto-mapping names and types new
+//!   columns, and values convert to their columns' types on load.
+//!
+//! - [`warehouse`]: the **warehouse**, a real database the rows load
+//!   into (embedded SQLite; a schema is an attached database), each event
+//!   once per `@uuid`, one transaction a batch.
+//!
 //! Like the emulator, the crate keeps its own models (events are
 //! `serde_json` objects) and does not depend on the SDK's crates: the SDK
 //! is checked against an independent implementation.
@@ -55,5 +65,7 @@
 
 pub mod code_engine;
 mod error;
+pub mod mapper;
+pub mod warehouse;
 
 pub use error::EngineError;

@@ -1,0 +1,412 @@
+//! The Mapper: each event, after the Code Engine, becomes a row of its
+//! event type's table, is dropped by a rule, or waits in the Restream
+//! Queue with the reason (data-path §3).
+//!
+//! - **Event types** are created on first sight (named by
+//!   `_metadata.event_type`, else `_metadata.input_label`) and keep the
+//!   union of every field seen, in the order first seen, with stats: how
+//!   many values of each JSON kind, and a few samples. Fields are never
+//!   removed.
+//! - **Modes** ([`MappingMode`]): the event type's own, else the
+//!   account's default (STRICT unless set). STRICT queues an event with a
+//!   value in an unmapped field; FLEXIBLE drops unmapped fields; AUTO_MAP
+//!   gives each new field a column (its name from the path, its type
+//!   inferred from the value: [`naming`], [`convert::infer`]) and, for an
+//!   event type without a table, a table named after the event type, and
+//!   loads the event ([`Row::new_columns`] and [`Row::new_table`] say what
+//!   the warehouse must add first).
+//! - **Metadata** fields (`_metadata.*`) never hold an event back: they
+//!   load where mapped, are auto-mapped in AUTO_MAP, and are otherwise
+//!   left out.
+//! - **Nesting**: an object's keys are sub-fields, loaded as their own
+//!   columns; a field whose values are lists is one column holding the
+//!   list's JSON; an object field mapped to a column of its own loads its
+//!   JSON whole.
+//! - **Discards**: a discarded event type drops its events, a discarded
+//!   field drops its values; neither touches the Restream Queue.
+//! - **Conversion** on load ([`convert::convert`]): a value that does not
+//!   fit its column (too long without `truncate`, `null` into `NOT NULL`,
+//!   text that is not a number) queues the event naming the field, the
+//!   column and the value.
+//!
+//! Choices where the service's documentation is silent: the event-type
+//! name fallback above; a `null` value never maps a field (auto-mapping
+//! waits for a value, and STRICT lets it pass); two fields mapped to one
+//! column load the first one's value; stats keep three samples per kind.
+
+pub mod convert;
+pub mod model;
+pub mod naming;
+
+use convert::{convert, infer, Cell};
+use model::{ColumnType, EventType, Field, FieldMapping, MappingMode, TableMapping};
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// Samples kept per JSON kind in a field's stats.
+const SAMPLES: usize = 3;
+
+/// The Mapper of one account: its event types and default mode.
+#[derive(Debug, Clone, Default)]
+pub struct Mapper {
+    /// The account's default mapping mode.
+    pub default_mode: MappingMode,
+    /// The event types by name.
+    pub event_types: BTreeMap<String, EventType>,
+}
+
+/// What became of one event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A row to load.
+    Load(Row),
+    /// Dropped by a rule (not an error; never queued).
+    Discarded(Discard),
+    /// Held in the Restream Queue.
+    Queued(QueueReason),
+}
+
+/// Why an event was dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Discard {
+    /// Its event type is discarded.
+    EventType(String),
+}
+
+/// Why an event waits in the Restream Queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum QueueReason {
+    /// STRICT: these fields hold values and are not mapped.
+    Unmapped {
+        /// The event type.
+        event_type: String,
+        /// The fields' paths (`customer.email`).
+        fields: Vec<String>,
+    },
+    /// A value does not fit its column.
+    Conversion {
+        /// The field's path.
+        field: String,
+        /// The column.
+        column: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The event type has no table (and is not auto-mapped).
+    NoTable {
+        /// The event type.
+        event_type: String,
+    },
+    /// The event is not a JSON object.
+    NotAnObject,
+    /// The event names no event type (no `_metadata.event_type` or
+    /// `input_label`).
+    NoEventType,
+}
+
+impl QueueReason {
+    /// A short name for counting (`unmapped`, `conversion` …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            QueueReason::Unmapped { .. } => "unmapped",
+            QueueReason::Conversion { .. } => "conversion",
+            QueueReason::NoTable { .. } => "no_table",
+            QueueReason::NotAnObject => "not_an_object",
+            QueueReason::NoEventType => "no_event_type",
+        }
+    }
+}
+
+impl fmt::Display for QueueReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueueReason::Unmapped { event_type, fields } => write!(
+                f,
+                "event type {event_type:?} is STRICT and these fields are not mapped: {}",
+                fields.join(", ")
+            ),
+            QueueReason::Conversion {
+                field,
+                column,
+                message,
+            } => write!(f, "field {field} (column {column}): {message}"),
+            QueueReason::NoTable { event_type } => {
+                write!(f, "event type {event_type:?} is not mapped to a table")
+            }
+            QueueReason::NotAnObject => f.write_str("the event is not a JSON object"),
+            QueueReason::NoEventType => {
+                f.write_str("the event names no event type (_metadata.event_type)")
+            }
+        }
+    }
+}
+
+/// A row to load into a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The event type.
+    pub event_type: String,
+    /// The schema (`None`: the warehouse's default).
+    pub schema: Option<String>,
+    /// The table.
+    pub table: String,
+    /// The columns and their values, in field order.
+    pub columns: Vec<(String, Cell)>,
+    /// Columns auto-mapping added for this event (the warehouse adds them
+    /// before loading).
+    pub new_columns: Vec<(String, ColumnType)>,
+    /// Whether auto-mapping gave the event type its table with this event.
+    pub new_table: bool,
+}
+
+/// A leaf of an event: a field's path and its value.
+struct Leaf<'a> {
+    path: Vec<String>,
+    value: &'a Value,
+}
+
+impl Mapper {
+    /// A Mapper with no event types and this default mode.
+    pub fn new(default_mode: MappingMode) -> Self {
+        Mapper {
+            default_mode,
+            event_types: BTreeMap::new(),
+        }
+    }
+
+    /// The event type an event belongs to: `_metadata.event_type`, else
+    /// `_metadata.input_label`.
+    pub fn event_type_of(event: &Value) -> Option<&str> {
+        let meta = event.get("_metadata")?;
+        meta.get("event_type")
+            .and_then(Value::as_str)
+            .or_else(|| meta.get("input_label").and_then(Value::as_str))
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Maps one event: the event type learns its fields, and the event
+    /// becomes a row, is dropped, or is queued (see the module docs).
+    pub fn map(&mut self, event: &Value) -> Outcome {
+        let Value::Object(object) = event else {
+            return Outcome::Queued(QueueReason::NotAnObject);
+        };
+        let Some(name) = Self::event_type_of(event).map(str::to_owned) else {
+            return Outcome::Queued(QueueReason::NoEventType);
+        };
+        let default_mode = self.default_mode;
+        let et = self
+            .event_types
+            .entry(name.clone())
+            .or_insert_with(|| EventType::new(name.clone()));
+        observe(&mut et.fields, object);
+        if et.is_discarded() {
+            return Outcome::Discarded(Discard::EventType(name));
+        }
+        let mode = et.mode.unwrap_or(default_mode);
+        let mut leaves = Vec::new();
+        collect(&et.fields, object, &mut Vec::new(), &mut leaves);
+
+        let mut new_table = false;
+        if et.table().is_none() {
+            if mode != MappingMode::AutoMap {
+                return Outcome::Queued(QueueReason::NoTable { event_type: name });
+            }
+            let mapping = et.mapping.get_or_insert_with(TableMapping::default);
+            mapping.table_name = Some(naming::legal(&[name.as_str()], naming::MAX_NAME));
+            new_table = true;
+        }
+
+        let mut unmapped = Vec::new();
+        let mut new_columns = Vec::new();
+        let mut taken: BTreeSet<String> = columns_of(&et.fields);
+        let mut columns: Vec<(String, Cell)> = Vec::new();
+        let mut loaded: BTreeSet<String> = BTreeSet::new();
+        for leaf in &leaves {
+            let Some(field) = field_mut(&mut et.fields, &leaf.path) else {
+                continue;
+            };
+            if field.is_discarded() {
+                continue;
+            }
+            if field.column().is_none() {
+                let metadata = leaf.path.first().is_some_and(|p| p == "_metadata");
+                if leaf.value.is_null() {
+                    continue;
+                }
+                match mode {
+                    MappingMode::AutoMap => {
+                        let Some(ty) = infer(leaf.value) else {
+                            continue;
+                        };
+                        let parts: Vec<&str> = leaf.path.iter().map(String::as_str).collect();
+                        let column = naming::unique(
+                            &naming::legal(&parts, naming::MAX_NAME),
+                            &mut taken,
+                            naming::MAX_NAME,
+                        );
+                        field.mapping = Some(FieldMapping {
+                            is_discarded: false,
+                            column_name: column.clone(),
+                            column_type: Some(ty.clone()),
+                            machine_generated: Some(true),
+                            rest: Map::new(),
+                        });
+                        new_columns.push((column, ty));
+                    }
+                    MappingMode::Strict if !metadata => {
+                        unmapped.push(leaf.path.join("."));
+                        continue;
+                    }
+                    _ => continue,
+                }
+            }
+            let Some((column, ty)) = field.column() else {
+                continue;
+            };
+            if !loaded.insert(column.to_owned()) {
+                continue;
+            }
+            match convert(leaf.value, ty) {
+                Ok(cell) => columns.push((column.to_owned(), cell)),
+                Err(e) => {
+                    return Outcome::Queued(QueueReason::Conversion {
+                        field: leaf.path.join("."),
+                        column: column.to_owned(),
+                        message: e.message,
+                    })
+                }
+            }
+        }
+        if !unmapped.is_empty() {
+            return Outcome::Queued(QueueReason::Unmapped {
+                event_type: name,
+                fields: unmapped,
+            });
+        }
+        // `table()` is set above when it was missing.
+        let (schema, table) = match et.table() {
+            Some((schema, table)) => (schema.map(str::to_owned), table.to_owned()),
+            None => return Outcome::Queued(QueueReason::NoTable { event_type: name }),
+        };
+        Outcome::Load(Row {
+            event_type: name,
+            schema,
+            table,
+            columns,
+            new_columns,
+            new_table,
+        })
+    }
+}
+
+/// Adds the keys of `object` the fields lack (in order) and counts each
+/// value in its field's stats, at every depth.
+fn observe(fields: &mut Vec<Field>, object: &Map<String, Value>) {
+    for (key, value) in object {
+        let index = match fields.iter().position(|f| &f.field_name == key) {
+            Some(i) => i,
+            None => {
+                fields.push(Field::new(key.clone()));
+                fields.len() - 1
+            }
+        };
+        let field = &mut fields[index];
+        count(field, value);
+        if let Value::Object(inner) = value {
+            observe(&mut field.fields, inner);
+        }
+    }
+}
+
+/// The JSON kind's name in stats.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Counts `value` in `field.stats`: `{"totalCount": n, "<kind>Stats":
+/// {"count": k, "sample": [{"value": v}, …]}}` (objects are not sampled).
+fn count(field: &mut Field, value: &Value) {
+    let stats = field.stats.get_or_insert_with(|| json!({}));
+    let Value::Object(stats) = stats else {
+        return;
+    };
+    let total = stats.get("totalCount").and_then(Value::as_u64).unwrap_or(0);
+    stats.insert("totalCount".into(), json!(total + 1));
+    let entry = stats
+        .entry(format!("{}Stats", kind(value)))
+        .or_insert_with(|| json!({"count": 0, "sample": []}));
+    if let Value::Object(k) = entry {
+        let n = k.get("count").and_then(Value::as_u64).unwrap_or(0);
+        k.insert("count".into(), json!(n + 1));
+        if !value.is_object() {
+            if let Some(Value::Array(samples)) = k.get_mut("sample") {
+                if samples.len() < SAMPLES {
+                    samples.push(json!({ "value": value }));
+                }
+            }
+        }
+    }
+}
+
+/// The leaves of `object` by the fields: a nested object is walked unless
+/// its field is mapped to a column of its own; anything else is a leaf.
+fn collect<'a>(
+    fields: &[Field],
+    object: &'a Map<String, Value>,
+    path: &mut Vec<String>,
+    out: &mut Vec<Leaf<'a>>,
+) {
+    for field in fields {
+        let Some(value) = object.get(&field.field_name) else {
+            continue;
+        };
+        path.push(field.field_name.clone());
+        match value {
+            Value::Object(inner) if field.column().is_none() && !field.is_discarded() => {
+                collect(&field.fields, inner, path, out);
+            }
+            _ => out.push(Leaf {
+                path: path.clone(),
+                value,
+            }),
+        }
+        path.pop();
+    }
+}
+
+fn field_mut<'f>(fields: &'f mut [Field], path: &[String]) -> Option<&'f mut Field> {
+    let (first, rest) = path.split_first()?;
+    let field = fields.iter_mut().find(|f| &f.field_name == first)?;
+    if rest.is_empty() {
+        Some(field)
+    } else {
+        field_mut(&mut field.fields, rest)
+    }
+}
+
+/// Every column name the fields use (for auto-mapping's unique names).
+fn columns_of(fields: &[Field]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    fn walk(fields: &[Field], out: &mut BTreeSet<String>) {
+        for f in fields {
+            if let Some(m) = &f.mapping {
+                if !m.column_name.is_empty() {
+                    out.insert(m.column_name.clone());
+                }
+            }
+            walk(&f.fields, out);
+        }
+    }
+    walk(fields, &mut out);
+    out
+}

@@ -1,0 +1,466 @@
+//! The embedded SQLite warehouse: one file (or memory) for the account's
+//! bookkeeping, and one attached database per schema beside it, so that
+//! `public.orders` is a table `orders` of the attached database `public`.
+//!
+//! ```
+//! use alooma_engine::warehouse::{sqlite::Sqlite, Column, LoadRow, TableName, Warehouse};
+//! use alooma_engine::mapper::{convert::Cell, model::ColumnType};
+//! let mut w = Sqlite::in_memory()?;
+//! let orders = TableName::new(None, "orders");
+//! w.create_table(&orders, &[Column { name: "id".into(), column_type: ColumnType::new("BIGINT") }])?;
+//! let row = LoadRow { uuid: "u-1".into(), cells: vec![("id".into(), Cell::Int(7))] };
+//! assert_eq!(w.load(&orders, &[row.clone()])?.inserted, 1);
+//! assert_eq!(w.load(&orders, &[row])?.already_loaded, 1);
+//! assert_eq!(w.query_json("SELECT id FROM public.orders")?, serde_json::json!([{"id": 7}]));
+//! # Ok::<(), alooma_engine::warehouse::WarehouseError>(())
+//! ```
+
+use super::{Column, LoadRow, Loaded, TableName, Warehouse, WarehouseError, DEFAULT_SCHEMA};
+use crate::mapper::convert::Cell;
+use crate::mapper::model::ColumnType;
+use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+
+/// An embedded SQLite warehouse.
+pub struct Sqlite {
+    conn: Connection,
+    /// The main file, when not in memory (schemas live beside it).
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Sqlite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sqlite").field("path", &self.path).finish()
+    }
+}
+
+fn db(e: rusqlite::Error) -> WarehouseError {
+    WarehouseError::Database(e.to_string())
+}
+
+/// A quoted SQL identifier.
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A schema name SQLite can attach under (and a file name can hold).
+fn check_schema(schema: &str) -> Result<(), WarehouseError> {
+    let ok = !schema.is_empty()
+        && schema.len() <= 63
+        && schema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !matches!(schema.to_ascii_lowercase().as_str(), "main" | "temp");
+    if ok {
+        Ok(())
+    } else {
+        Err(WarehouseError::BadName(schema.to_owned()))
+    }
+}
+
+/// The SQL type of a mapping's column type (`VARCHAR(256) NOT NULL`).
+fn sql_type(ty: &ColumnType) -> String {
+    let mut out = ty.type_name.trim().to_ascii_uppercase();
+    if !out.contains('(') {
+        if let Some(n) = ty.char_length() {
+            out = format!("{out}({n})");
+        } else if let Some(p) = ty.precision.as_ref().and_then(|v| {
+            v.as_u64()
+                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+        }) {
+            out = match ty.numeric_scale() {
+                Some(s) => format!("{out}({p},{s})"),
+                None => format!("{out}({p})"),
+            };
+        }
+    }
+    if ty.is_non_null() {
+        out.push_str(" NOT NULL");
+    }
+    out
+}
+
+fn to_sql(cell: &Cell) -> SqlValue {
+    match cell {
+        Cell::Null => SqlValue::Null,
+        Cell::Bool(b) => SqlValue::Integer(i64::from(*b)),
+        Cell::Int(n) => SqlValue::Integer(*n),
+        Cell::Float(x) => SqlValue::Real(*x),
+        Cell::Text(t) => SqlValue::Text(t.clone()),
+    }
+}
+
+impl Sqlite {
+    /// An in-memory warehouse (schemas are in-memory databases too).
+    ///
+    /// # Errors
+    ///
+    /// [`WarehouseError::Database`] when SQLite cannot start.
+    pub fn in_memory() -> Result<Self, WarehouseError> {
+        let mut w = Sqlite {
+            conn: Connection::open_in_memory().map_err(db)?,
+            path: None,
+        };
+        w.prepare()?;
+        Ok(w)
+    }
+
+    /// The warehouse in the file `path` (created when missing), its
+    /// schemas in files beside it (`<path>.<schema>`).
+    ///
+    /// # Errors
+    ///
+    /// [`WarehouseError::Database`] when the file cannot be opened.
+    pub fn open(path: &Path) -> Result<Self, WarehouseError> {
+        let mut w = Sqlite {
+            conn: Connection::open(path).map_err(db)?,
+            path: Some(path.to_owned()),
+        };
+        w.prepare()?;
+        Ok(w)
+    }
+
+    /// The bookkeeping tables, the default schema, and every schema made
+    /// before attached again. (The rollback journal, not WAL: a
+    /// transaction over attached databases is atomic only so, and a batch
+    /// writes its rows and their `@uuid`s in two.)
+    fn prepare(&mut self) -> Result<(), WarehouseError> {
+        self.conn
+            .execute_batch(
+                "CREATE TABLE IF NOT EXISTS main._alooma_loaded (
+                     uuid TEXT PRIMARY KEY, schema_name TEXT, table_name TEXT);
+                 CREATE TABLE IF NOT EXISTS main._alooma_schemas (name TEXT PRIMARY KEY);",
+            )
+            .map_err(db)?;
+        let schemas: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT name FROM main._alooma_schemas ORDER BY name")
+                .map_err(db)?;
+            let rows = stmt.query_map([], |r| r.get(0)).map_err(db)?;
+            rows.collect::<Result<_, _>>().map_err(db)?
+        };
+        for schema in &schemas {
+            self.attach(schema)?;
+        }
+        if !schemas.iter().any(|s| s == DEFAULT_SCHEMA) {
+            self.create_schema(DEFAULT_SCHEMA)?;
+        }
+        Ok(())
+    }
+
+    fn attach(&mut self, schema: &str) -> Result<(), WarehouseError> {
+        check_schema(schema)?;
+        let file = match &self.path {
+            Some(p) => {
+                let mut name = p.as_os_str().to_owned();
+                name.push(format!(".{schema}"));
+                PathBuf::from(name).to_string_lossy().into_owned()
+            }
+            None => ":memory:".to_owned(),
+        };
+        self.conn
+            .execute(
+                &format!("ATTACH DATABASE ?1 AS {}", ident(schema)),
+                params![file],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn attached(&self, schema: &str) -> Result<bool, WarehouseError> {
+        let mut stmt = self.conn.prepare("PRAGMA database_list").map_err(db)?;
+        let names = stmt
+            .query_map([], |r| r.get::<_, String>(1))
+            .map_err(db)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db)?;
+        Ok(names.iter().any(|n| n == schema))
+    }
+
+    fn has_table(&self, table: &TableName) -> Result<bool, WarehouseError> {
+        if !self.attached(&table.schema)? {
+            return Err(WarehouseError::NoSchema(table.schema.clone()));
+        }
+        let sql = format!(
+            "SELECT 1 FROM {}.sqlite_master WHERE type = 'table' AND name = ?1",
+            ident(&table.schema)
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, params![table.table], |_| Ok(()))
+            .optional()
+            .map_err(db)?
+            .is_some())
+    }
+
+    fn columns(&self, table: &TableName) -> Result<Vec<Column>, WarehouseError> {
+        let sql = format!(
+            "PRAGMA {}.table_info({})",
+            ident(&table.schema),
+            ident(&table.table)
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(db)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })
+            .map_err(db)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, declared, notnull) = row.map_err(db)?;
+            let (base, args) = match declared.split_once('(') {
+                Some((b, a)) => (b.trim().to_owned(), a.trim_end_matches(')').to_owned()),
+                None => (declared.trim().to_owned(), String::new()),
+            };
+            let mut ty = ColumnType::new(base.clone());
+            let nums: Vec<u64> = args
+                .split(',')
+                .filter_map(|n| n.trim().parse().ok())
+                .collect();
+            match (base.as_str(), nums.as_slice()) {
+                ("NUMERIC" | "DECIMAL", [p, s]) => {
+                    ty.precision = Some((*p).into());
+                    ty.scale = Some((*s).into());
+                }
+                ("NUMERIC" | "DECIMAL", [p]) => ty.precision = Some((*p).into()),
+                (_, [n]) => ty.length = Some((*n).into()),
+                _ => {}
+            }
+            ty.non_null = Some((notnull != 0).into());
+            out.push(Column {
+                name,
+                column_type: ty,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Runs a query and answers its rows as JSON objects (column → value;
+    /// SQLite integers, reals, text and `NULL`; blobs as hex text).
+    ///
+    /// # Errors
+    ///
+    /// [`WarehouseError::Database`] when the query fails.
+    pub fn query_json(&self, sql: &str) -> Result<serde_json::Value, WarehouseError> {
+        let mut stmt = self.conn.prepare(sql).map_err(db)?;
+        let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+        let mut rows = stmt.query([]).map_err(db)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(db)? {
+            let mut object = serde_json::Map::new();
+            for (i, name) in names.iter().enumerate() {
+                let v = match row.get_ref(i).map_err(db)? {
+                    ValueRef::Null => serde_json::Value::Null,
+                    ValueRef::Integer(n) => n.into(),
+                    ValueRef::Real(x) => serde_json::Number::from_f64(x)
+                        .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                    ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
+                    ValueRef::Blob(b) => b
+                        .iter()
+                        .map(|x| format!("{x:02x}"))
+                        .collect::<String>()
+                        .into(),
+                };
+                object.insert(name.clone(), v);
+            }
+            out.push(serde_json::Value::Object(object));
+        }
+        Ok(serde_json::Value::Array(out))
+    }
+}
+
+impl Warehouse for Sqlite {
+    fn schemas(&mut self) -> Result<Vec<String>, WarehouseError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name FROM main._alooma_schemas ORDER BY name")
+            .map_err(db)?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)
+    }
+
+    fn create_schema(&mut self, schema: &str) -> Result<(), WarehouseError> {
+        check_schema(schema)?;
+        if !self.attached(schema)? {
+            self.attach(schema)?;
+        }
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO main._alooma_schemas (name) VALUES (?1)",
+                params![schema],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn tables(&mut self) -> Result<Vec<(TableName, Vec<Column>)>, WarehouseError> {
+        let mut out = Vec::new();
+        for schema in self.schemas()? {
+            let sql = format!(
+                "SELECT name FROM {}.sqlite_master WHERE type = 'table' ORDER BY name",
+                ident(&schema)
+            );
+            let names: Vec<String> = {
+                let mut stmt = self.conn.prepare(&sql).map_err(db)?;
+                let rows = stmt.query_map([], |r| r.get(0)).map_err(db)?;
+                rows.collect::<Result<_, _>>().map_err(db)?
+            };
+            for name in names {
+                let table = TableName {
+                    schema: schema.clone(),
+                    table: name,
+                };
+                let columns = self.columns(&table)?;
+                out.push((table, columns));
+            }
+        }
+        Ok(out)
+    }
+
+    fn create_table(
+        &mut self,
+        table: &TableName,
+        columns: &[Column],
+    ) -> Result<(), WarehouseError> {
+        if self.has_table(table)? {
+            return Err(WarehouseError::TableExists(table.clone()));
+        }
+        if columns.is_empty() {
+            return Err(WarehouseError::Database(
+                "a table needs at least one column".into(),
+            ));
+        }
+        let cols: Vec<String> = columns
+            .iter()
+            .map(|c| format!("{} {}", ident(&c.name), sql_type(&c.column_type)))
+            .collect();
+        let sql = format!(
+            "CREATE TABLE {}.{} ({})",
+            ident(&table.schema),
+            ident(&table.table),
+            cols.join(", ")
+        );
+        self.conn.execute(&sql, []).map_err(db)?;
+        Ok(())
+    }
+
+    fn add_columns(&mut self, table: &TableName, columns: &[Column]) -> Result<(), WarehouseError> {
+        if !self.has_table(table)? {
+            return Err(WarehouseError::NoTable(table.clone()));
+        }
+        let existing = self.columns(table)?;
+        for c in columns {
+            if existing
+                .iter()
+                .any(|e| e.name.eq_ignore_ascii_case(&c.name))
+            {
+                continue;
+            }
+            // An added column cannot be NOT NULL without a default: rows
+            // already loaded have none.
+            let mut ty = c.column_type.clone();
+            ty.non_null = None;
+            let sql = format!(
+                "ALTER TABLE {}.{} ADD COLUMN {} {}",
+                ident(&table.schema),
+                ident(&table.table),
+                ident(&c.name),
+                sql_type(&ty)
+            );
+            self.conn.execute(&sql, []).map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn drop_table(&mut self, table: &TableName) -> Result<(), WarehouseError> {
+        if !self.has_table(table)? {
+            return Err(WarehouseError::NoTable(table.clone()));
+        }
+        let sql = format!(
+            "DROP TABLE {}.{}",
+            ident(&table.schema),
+            ident(&table.table)
+        );
+        self.conn.execute(&sql, []).map_err(db)?;
+        Ok(())
+    }
+
+    fn load(&mut self, table: &TableName, rows: &[LoadRow]) -> Result<Loaded, WarehouseError> {
+        if !self.has_table(table)? {
+            return Err(WarehouseError::NoTable(table.clone()));
+        }
+        let known: Vec<String> = self.columns(table)?.into_iter().map(|c| c.name).collect();
+        for row in rows {
+            if let Some((missing, _)) = row.cells.iter().find(|(c, _)| !known.contains(c)) {
+                return Err(WarehouseError::NoColumn {
+                    table: table.clone(),
+                    column: missing.clone(),
+                });
+            }
+        }
+        let tx = self.conn.transaction().map_err(db)?;
+        let mut loaded = Loaded::default();
+        {
+            let mut mark = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO main._alooma_loaded (uuid, schema_name, table_name)
+                     VALUES (?1, ?2, ?3)",
+                )
+                .map_err(db)?;
+            for row in rows {
+                if mark
+                    .execute(params![row.uuid, table.schema, table.table])
+                    .map_err(db)?
+                    == 0
+                {
+                    loaded.already_loaded += 1;
+                    continue;
+                }
+                let names: Vec<String> = row.cells.iter().map(|(c, _)| ident(c)).collect();
+                let sql = if names.is_empty() {
+                    format!(
+                        "INSERT INTO {}.{} DEFAULT VALUES",
+                        ident(&table.schema),
+                        ident(&table.table)
+                    )
+                } else {
+                    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+                    format!(
+                        "INSERT INTO {}.{} ({}) VALUES ({})",
+                        ident(&table.schema),
+                        ident(&table.table),
+                        names.join(", "),
+                        marks.join(", ")
+                    )
+                };
+                let values: Vec<SqlValue> = row.cells.iter().map(|(_, c)| to_sql(c)).collect();
+                let mut insert = tx.prepare_cached(&sql).map_err(db)?;
+                insert
+                    .execute(rusqlite::params_from_iter(values))
+                    .map_err(db)?;
+                loaded.inserted += 1;
+            }
+        }
+        tx.commit().map_err(db)?;
+        Ok(loaded)
+    }
+
+    fn is_loaded(&mut self, uuid: &str) -> Result<bool, WarehouseError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM main._alooma_loaded WHERE uuid = ?1",
+                params![uuid],
+                |_| Ok(()),
+            )
+            .optional()
+            .map_err(db)?
+            .is_some())
+    }
+}
