@@ -21,6 +21,11 @@
 //!   into (embedded SQLite; a schema is an attached database), each event
 //!   once per `@uuid`, one transaction a batch.
 //!
+//! - [`intake`], [`restream`] and [`flow`]: events stamped with their
+//!   `_metadata`, run through the Code Engine, the Mapper and into the
+//!   warehouse by a [`flow::DataPath`]; whatever does not load waits in the
+//!   Restream Queue with its reason until a restream.
+//!
 //! Like the emulator, the crate keeps its own models (events are
 //! `serde_json` objects) and does not depend on the SDK's crates: the SDK
 //! is checked against an independent implementation.
@@ -65,7 +70,10 @@
 
 pub mod code_engine;
 mod error;
+pub mod flow;
+pub mod intake;
 pub mod mapper;
+pub mod restream;
 pub mod warehouse;
 
 pub use error::EngineError;

@@ -4,6 +4,7 @@
 // Integration tests: unwrap, expect and panic are how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod flow;
 mod mapper;
 mod runner;
 mod warehouse;
