@@ -42,6 +42,11 @@ pub struct DataPath {
     pub queue: RestreamQueue,
     /// Everything counted so far.
     pub totals: Report,
+    /// Whether a table a mapping names and the warehouse lacks is created
+    /// (with the mapping's columns) instead of holding its events in the
+    /// queue: for an offline run into a new warehouse; the service queued
+    /// them until the table existed.
+    pub create_tables: bool,
 }
 
 impl std::fmt::Debug for DataPath {
@@ -143,6 +148,7 @@ impl DataPath {
             warehouse,
             queue: RestreamQueue::new(),
             totals: Report::default(),
+            create_tables: false,
         }
     }
 
@@ -346,7 +352,7 @@ impl DataPath {
         let grows = batch
             .iter()
             .any(|(_, row, _)| row.new_table || !row.new_columns.is_empty());
-        if !grows {
+        if !grows && !self.create_tables {
             return Ok(());
         }
         let Some((_, first, _)) = batch.first() else {
@@ -364,6 +370,13 @@ impl DataPath {
         }
         if self.warehouse.schemas()?.iter().all(|s| *s != table.schema) {
             self.warehouse.create_schema(&table.schema)?;
+        }
+        if !grows {
+            // Only a missing table is made; an existing one is the user's.
+            return match self.warehouse.create_table(table, &columns) {
+                Err(WarehouseError::TableExists(_)) => Ok(()),
+                other => other,
+            };
         }
         match self.warehouse.add_columns(table, &columns) {
             Err(e) if e.is_missing_table() => self.warehouse.create_table(table, &columns),

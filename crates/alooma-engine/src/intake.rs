@@ -124,6 +124,20 @@ pub fn child_uuid(parent: &str, index: usize) -> String {
     uuid::Uuid::new_v5(&namespace, index.to_string().as_bytes()).to_string()
 }
 
+/// A stable id for `text` (UUID v5 in a namespace of this crate's): the
+/// same text gives the same id.
+///
+/// ```
+/// use alooma_engine::intake::named_uuid;
+/// assert_eq!(named_uuid("events.json#3"), named_uuid("events.json#3"));
+/// assert_ne!(named_uuid("events.json#3"), named_uuid("events.json#4"));
+/// ```
+pub fn named_uuid(text: &str) -> String {
+    let namespace =
+        uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, b"https://docs.rs/alooma-engine");
+    uuid::Uuid::new_v5(&namespace, text.as_bytes()).to_string()
+}
+
 /// Epoch milliseconds as ISO 8601 UTC with milliseconds and `Z`.
 ///
 /// ```

@@ -70,6 +70,10 @@ pub enum PipelineError {
         /// Their server ids.
         ids: String,
     },
+    /// A run over events could not go on (the warehouse, the Code
+    /// Engine's modules).
+    #[error("{0}")]
+    Run(String),
     /// A change that the API cannot make.
     #[error("{id}: {message}")]
     Unsupported {

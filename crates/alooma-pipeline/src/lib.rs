@@ -71,6 +71,7 @@ mod kind;
 mod kinds;
 mod names;
 mod plan;
+pub mod run;
 mod secrets;
 
 pub use apply::{ApplyOptions, ApplyReport, StepOutcome, StepReport};

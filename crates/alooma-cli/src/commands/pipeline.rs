@@ -4,6 +4,7 @@
 use crate::context::Ctx;
 use crate::exit::CliError;
 use crate::output::{write_line, Format};
+use alooma_pipeline::run::{RunOptions, WarehouseUrl};
 use alooma_pipeline::{ApplyOptions, Pipeline, PipelineError, Plan, PlanOptions, SecretValues};
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -24,6 +25,37 @@ pub enum PipelineCmd {
     /// Carry out the plan: asks first (unless --yes), refuses without a
     /// terminal and without --yes.
     Apply(ApplyArgs),
+    /// Run the pipeline offline, with no server: its Code Engine modules
+    /// (real Python), its mappings and mapping mode, over raw events (JSON,
+    /// JSON lines, .gz, or an S3 retention folder) into a warehouse.
+    /// Re-running the same events loads nothing twice.
+    #[command(
+        after_help = "Examples:\n  alooma pipeline run ./pipeline --events retention/ --warehouse sqlite:dwh.sqlite\n  alooma -o json pipeline run ./pipeline --events day.jsonl.gz --warehouse sqlite:dwh.sqlite --queued failed.jsonl"
+    )]
+    Run(RunArgs),
+}
+
+/// Arguments of `alooma pipeline run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The pipeline directory (as `pipeline export` writes it).
+    pub dir: PathBuf,
+    /// Event files or folders (repeatable).
+    #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+    pub events: Vec<PathBuf>,
+    /// Where rows load: sqlite:PATH or sqlite::memory:.
+    #[arg(long, value_name = "URL")]
+    pub warehouse: String,
+    /// Where events that did not load are written, one JSON object a line
+    /// with the reason [default: queued.jsonl, only when one did not load]
+    #[arg(long, value_name = "FILE")]
+    pub queued: Option<PathBuf>,
+    /// Events per batch.
+    #[arg(long, default_value_t = 1000)]
+    pub batch: usize,
+    /// The Python interpreter the Code Engine runs [default: python3]
+    #[arg(long, value_name = "PATH", env = "ALOOMA_PYTHON")]
+    pub python: Option<PathBuf>,
 }
 
 /// What plan and apply share.
@@ -147,10 +179,99 @@ async fn export(dir: &Path, ctx: &Ctx) -> Result<(), CliError> {
     }
 }
 
+/// `pipeline run`: the library's [`Pipeline::run`], with a progress bar on
+/// a terminal, the events that did not load written to a file, and a
+/// summary.
+fn run_offline(args: &RunArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let pipeline = Pipeline::load(&args.dir).map_err(pipeline_error)?;
+    let mut options =
+        RunOptions::new(WarehouseUrl::parse(&args.warehouse).map_err(pipeline_error)?);
+    options.batch_size = args.batch;
+    if let Some(python) = &args.python {
+        options.code_engine = options.code_engine.python(python);
+    }
+    let queued_path = args
+        .queued
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("queued.jsonl"));
+    let mut queued_file: Option<std::io::BufWriter<std::fs::File>> = None;
+    let mut queued = 0usize;
+    let bar = ctx.out.spinner("events read: 0");
+    let result = pipeline.run(
+        &args.events,
+        &options,
+        &mut |not_loaded| {
+            if queued_file.is_none() {
+                let f =
+                    std::fs::File::create(&queued_path).map_err(|source| PipelineError::Io {
+                        path: queued_path.clone(),
+                        source,
+                    })?;
+                queued_file = Some(std::io::BufWriter::new(f));
+            }
+            queued += 1;
+            let io = |source| PipelineError::Io {
+                path: queued_path.clone(),
+                source,
+            };
+            if let Some(out) = queued_file.as_mut() {
+                serde_json::to_writer(&mut *out, &not_loaded)
+                    .map_err(std::io::Error::from)
+                    .map_err(io)?;
+                std::io::Write::write_all(out, b"\n").map_err(io)?;
+            }
+            Ok(())
+        },
+        &mut |read| bar.set_message(format!("events read: {read}")),
+    );
+    bar.finish_and_clear();
+    if let Some(mut out) = queued_file.take() {
+        std::io::Write::flush(&mut out)
+            .map_err(|e| CliError::failed(format!("{}: {e}", queued_path.display())))?;
+    }
+    let report = result.map_err(pipeline_error)?;
+    let queued_to = (queued > 0).then(|| queued_path.display().to_string());
+    match ctx.out.format() {
+        Format::Json | Format::Yaml => {
+            let mut value = serde_json::to_value(&report).unwrap_or_default();
+            value["queued_file"] = json!(queued_to);
+            ctx.out.value(&value)
+        }
+        Format::Table | Format::Tsv => {
+            let f = &report.flow;
+            write_line(&format!(
+                "read {} event(s): {} row(s) loaded, {} already loaded, {} discarded, {} dropped by the Code Engine, {} did not load",
+                report.events_read,
+                f.loaded,
+                f.already_loaded,
+                f.discarded,
+                f.dropped_by_code,
+                queued
+            ))?;
+            for (event_type, n) in &f.loaded_by_event_type {
+                write_line(&format!("  {event_type}: {n} row(s)"))?;
+            }
+            for (kind, n) in &f.queued {
+                write_line(&format!("  not loaded ({kind}): {n}"))?;
+            }
+            if report.not_events > 0 {
+                write_line(&format!("  not events (malformed): {}", report.not_events))?;
+            }
+            if let Some(file) = queued_to {
+                write_line(&format!(
+                    "events that did not load, with the reason: {file}"
+                ))?;
+            }
+            Ok(())
+        }
+    }
+}
+
 /// Runs a `pipeline` command.
 pub async fn run(cmd: PipelineCmd, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
         PipelineCmd::Export { dir } => export(&dir, ctx).await,
+        PipelineCmd::Run(args) => run_offline(&args, ctx),
         PipelineCmd::Plan(args) => {
             let plan = make_plan(&args.target, ctx).await;
             if !args.detailed_exitcode {

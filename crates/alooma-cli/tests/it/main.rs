@@ -14,4 +14,5 @@ mod ecosystem;
 mod offline;
 mod pipeline;
 mod processes;
+mod run;
 mod secrets;

@@ -1,0 +1,469 @@
+//! [`Pipeline::run`]: an exported pipeline run offline, with no server,
+//! over raw events into a warehouse: its Code Engine modules in CPython,
+//! its event types' mappings and mapping mode in the Mapper, the rows into
+//! a real database ([`alooma_engine::flow`]).
+//!
+//! - **Events** come from JSON files (one object, or an array of
+//!   objects), JSON lines, either gzip-compressed (`.gz`), or folders of
+//!   them, walked in name order: an S3 retention bucket copied locally
+//!   (`<prefix>/<input_label>/<YYYY-MM-DD-HH>/<file>.json.gz`) runs as is.
+//!   Files are read as streams, in batches: memory does not grow with the
+//!   number of events.
+//! - **`_metadata`**: an event's own is kept (retained events carry
+//!   theirs). One without an `@uuid` gets a stable one from where it was
+//!   read (the file's path as given and the event's place in it), so a
+//!   re-run recognises it and loads nothing twice. One without an
+//!   `input_label` is labelled by its folder in the retention layout (the
+//!   folder above the `YYYY-MM-DD-HH` one), else by its file's name.
+//! - **What does not load** (a Code Engine error, an unmapped field in
+//!   STRICT, a value that does not convert, a line that is not JSON, a
+//!   value that is not an object) is handed to the caller with its reason,
+//!   to be written to a file: nothing is lost.
+//! - **Tables** a mapping names and the warehouse lacks are created with
+//!   the mapping's columns (a new warehouse starts empty); existing ones
+//!   are used as they are.
+//! - **Warehouses**: `sqlite:PATH` (a file, created when missing) or
+//!   `sqlite::memory:`. PostgreSQL (`postgres://…`) is refused with a
+//!   clear error by this version.
+
+use crate::{Document, Kind, Pipeline, PipelineError, ResourceId};
+use alooma_engine::code_engine::{CodeEngine, Config, Modules};
+use alooma_engine::flow::{DataPath, Report};
+use alooma_engine::intake::{stamp, Input};
+use alooma_engine::mapper::model::{EventType, MappingMode};
+use alooma_engine::mapper::Mapper;
+use alooma_engine::warehouse::sqlite::Sqlite;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Where the rows go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WarehouseUrl {
+    /// An SQLite file.
+    Sqlite(PathBuf),
+    /// An SQLite database in memory (gone when the run ends).
+    SqliteMemory,
+}
+
+impl WarehouseUrl {
+    /// Reads `sqlite:PATH`, `sqlite::memory:` (or a path ending in
+    /// `.sqlite`/`.db`).
+    ///
+    /// # Errors
+    ///
+    /// [`PipelineError::Run`] for another scheme, naming the ones taken.
+    ///
+    /// ```
+    /// use alooma_pipeline::run::WarehouseUrl;
+    /// assert_eq!(WarehouseUrl::parse("sqlite::memory:").unwrap(), WarehouseUrl::SqliteMemory);
+    /// assert!(WarehouseUrl::parse("postgres://localhost/dwh").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, PipelineError> {
+        if text == "sqlite::memory:" || text == "sqlite://:memory:" {
+            return Ok(WarehouseUrl::SqliteMemory);
+        }
+        if let Some(path) = text
+            .strip_prefix("sqlite://")
+            .or_else(|| text.strip_prefix("sqlite:"))
+        {
+            return Ok(WarehouseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if !text.contains("://") && (text.ends_with(".sqlite") || text.ends_with(".db")) {
+            return Ok(WarehouseUrl::Sqlite(PathBuf::from(text)));
+        }
+        Err(PipelineError::Run(format!(
+            "warehouse {text:?}: this version loads into SQLite only (sqlite:PATH or sqlite::memory:)"
+        )))
+    }
+}
+
+/// How a run goes.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RunOptions {
+    /// The warehouse.
+    pub warehouse: WarehouseUrl,
+    /// How the Code Engine runs (interpreter, workers, limits).
+    pub code_engine: Config,
+    /// Events per batch (one transaction a table a batch).
+    pub batch_size: usize,
+}
+
+impl RunOptions {
+    /// Into `warehouse`, batches of 1000, the Code Engine with a worker
+    /// per core.
+    pub fn new(warehouse: WarehouseUrl) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        RunOptions {
+            warehouse,
+            code_engine: Config::default().workers(cores),
+            batch_size: 1000,
+        }
+    }
+}
+
+/// An event that did not load, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotLoaded {
+    /// The reason's kind (`unmapped`, `code_engine`, `malformed` …).
+    pub kind: String,
+    /// Why, in a line.
+    pub reason: String,
+    /// Where it was read (`file#n`).
+    pub source: String,
+    /// The event (or, for a line that is not JSON, its text).
+    pub event: Value,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RunReport {
+    /// The data path's counts (loaded, already loaded, discarded …).
+    #[serde(flatten)]
+    pub flow: Report,
+    /// Events read.
+    pub events_read: usize,
+    /// Lines or values that were not events (not JSON, not an object).
+    pub not_events: usize,
+    /// The warehouse's tables after the run.
+    pub tables: Vec<String>,
+}
+
+/// One event read, and where; or why it is not one, with its text.
+struct Read1 {
+    event: Result<Value, (String, String)>,
+    source: String,
+}
+
+/// A stable id for the event at `source` (`file#n`).
+fn source_uuid(source: &str) -> String {
+    alooma_engine::intake::named_uuid(source)
+}
+
+/// The input label of an event read from `path` when it names none.
+fn label_of(path: &Path) -> String {
+    let hour = |s: &str| {
+        let b = s.as_bytes();
+        b.len() == 13
+            && b.iter().enumerate().all(|(i, c)| {
+                if matches!(i, 4 | 7 | 10) {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+    };
+    let parent = path.parent();
+    let folder = parent.and_then(|p| p.file_name()).and_then(|n| n.to_str());
+    if folder.is_some_and(hour) {
+        if let Some(label) = parent
+            .and_then(Path::parent)
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+        {
+            return label.to_owned();
+        }
+    }
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("events");
+    name.split('.').next().unwrap_or(name).to_owned()
+}
+
+/// Every file under `path` (itself when a file), in name order.
+fn files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), PipelineError> {
+    let io = |source| PipelineError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(io)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .map_err(io)?;
+        entries.sort();
+        for e in entries {
+            files(&e, out)?;
+        }
+    } else {
+        std::fs::metadata(path).map_err(io)?;
+        out.push(path.to_owned());
+    }
+    Ok(())
+}
+
+/// Reads the events of one file, calling `each` per event, streaming JSON
+/// lines; a file whose first line is not a JSON value is read whole as one
+/// document (an object, or an array of objects).
+fn read_file(
+    path: &Path,
+    each: &mut dyn FnMut(Read1) -> Result<(), PipelineError>,
+) -> Result<(), PipelineError> {
+    let io = |source| PipelineError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(flate2::read::MultiGzDecoder::new(file))
+    } else {
+        Box::new(file)
+    };
+    let mut reader = BufReader::new(reader);
+    let shown = path.display().to_string();
+    let mut first = String::new();
+    reader.read_line(&mut first).map_err(io)?;
+    let first_is_value = {
+        let t = first.trim();
+        t.is_empty() || serde_json::from_str::<Value>(t).is_ok()
+    };
+    if !first_is_value {
+        let mut rest = String::new();
+        reader.read_to_string(&mut rest).map_err(io)?;
+        let text = first + &rest;
+        return match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Array(items)) => {
+                for (i, item) in items.into_iter().enumerate() {
+                    each(Read1 {
+                        event: Ok(item),
+                        source: format!("{shown}#{}", i + 1),
+                    })?;
+                }
+                Ok(())
+            }
+            Ok(value) => each(Read1 {
+                event: Ok(value),
+                source: format!("{shown}#1"),
+            }),
+            Err(e) => each(Read1 {
+                event: Err((format!("not JSON: {e}"), text)),
+                source: format!("{shown}#1"),
+            }),
+        };
+    }
+    let mut n = 0usize;
+    let mut line = first;
+    loop {
+        let text = line.trim();
+        if !text.is_empty() {
+            n += 1;
+            let source = format!("{shown}#{n}");
+            match serde_json::from_str::<Value>(text) {
+                // A line holding an array (a one-line array file, a
+                // batch) holds one event an item.
+                Ok(Value::Array(items)) => {
+                    for (i, item) in items.into_iter().enumerate() {
+                        each(Read1 {
+                            event: Ok(item),
+                            source: format!("{source}.{}", i + 1),
+                        })?;
+                    }
+                }
+                Ok(value) => each(Read1 {
+                    event: Ok(value),
+                    source,
+                })?,
+                Err(e) => each(Read1 {
+                    // The line as it was, but for its line break.
+                    event: Err((
+                        format!("not JSON: {e}: {}", truncate(text)),
+                        line.trim_end_matches(['\n', '\r']).to_owned(),
+                    )),
+                    source,
+                })?,
+            }
+        }
+        line = String::new();
+        if reader.read_line(&mut line).map_err(io)? == 0 {
+            return Ok(());
+        }
+    }
+}
+
+fn truncate(text: &str) -> String {
+    let mut out: String = text.chars().take(80).collect();
+    if text.chars().count() > 80 {
+        out.push('…');
+    }
+    out
+}
+
+impl Pipeline {
+    /// Runs this pipeline over the events at `paths` into the warehouse of
+    /// `options` (see the [module docs](crate::run)); `not_loaded` gets
+    /// each event that did not load, `progress` the events read so far
+    /// after each batch.
+    ///
+    /// # Errors
+    ///
+    /// [`PipelineError`] when a file cannot be read, the warehouse cannot
+    /// be opened, or the Code Engine modules do not load.
+    pub fn run(
+        &self,
+        paths: &[PathBuf],
+        options: &RunOptions,
+        not_loaded: &mut dyn FnMut(NotLoaded) -> Result<(), PipelineError>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<RunReport, PipelineError> {
+        let warehouse = match &options.warehouse {
+            WarehouseUrl::Sqlite(path) => Sqlite::open(path),
+            WarehouseUrl::SqliteMemory => Sqlite::in_memory(),
+        }
+        .map_err(|e| PipelineError::Run(format!("the warehouse: {e}")))?;
+        let mut path = DataPath::new(self.mapper()?, Box::new(warehouse));
+        path.create_tables = true;
+        let modules = self.modules();
+        if !modules.is_empty() {
+            let engine = Arc::new(CodeEngine::new(options.code_engine.clone()));
+            let deployment = engine
+                .deploy(&modules)
+                .map_err(|e| PipelineError::Run(format!("the Code Engine modules: {e}")))?;
+            path.code = Some((engine, deployment));
+        }
+
+        let mut all = Vec::new();
+        for p in paths {
+            files(p, &mut all)?;
+        }
+        let mut report = RunReport::default();
+        let mut batch: Vec<(Value, String)> = Vec::new();
+        let now = now_millis();
+        let batch_size = options.batch_size.max(1);
+        for file in &all {
+            let label = label_of(file);
+            let input = Input {
+                id: format!("file:{label}"),
+                label,
+                input_type: "FILE".into(),
+            };
+            read_file(file, &mut |read| {
+                report.events_read += 1;
+                let (reason, kept) = match read.event {
+                    Err((reason, raw)) => (reason, Value::String(raw)),
+                    Ok(mut e) => {
+                        if let Some(Value::Object(m)) = e.get_mut("_metadata") {
+                            m.entry("@uuid")
+                                .or_insert_with(|| json!(source_uuid(&read.source)));
+                        } else if let Value::Object(o) = &mut e {
+                            o.insert(
+                                "_metadata".into(),
+                                json!({"@uuid": source_uuid(&read.source)}),
+                            );
+                        }
+                        match stamp(e.clone(), &input, now) {
+                            Ok(event) => {
+                                batch.push((event, read.source));
+                                if batch.len() >= batch_size {
+                                    run_batch(&mut path, &mut batch, not_loaded)?;
+                                    progress(report.events_read);
+                                }
+                                return Ok(());
+                            }
+                            Err(err) => (err.to_string(), e),
+                        }
+                    }
+                };
+                report.not_events += 1;
+                not_loaded(NotLoaded {
+                    kind: "malformed".into(),
+                    reason,
+                    source: read.source,
+                    event: kept,
+                })
+            })?;
+        }
+        run_batch(&mut path, &mut batch, not_loaded)?;
+        progress(report.events_read);
+        report.flow = path.totals.clone();
+        report.tables = path
+            .warehouse
+            .tables()
+            .map_err(|e| PipelineError::Run(format!("the warehouse: {e}")))?
+            .into_iter()
+            .map(|(t, _)| t.to_string())
+            .collect();
+        Ok(report)
+    }
+
+    /// The Mapper of this pipeline: its default mapping mode and event
+    /// types.
+    fn mapper(&self) -> Result<Mapper, PipelineError> {
+        let mode = self
+            .get(&ResourceId::singleton(Kind::MappingMode))
+            .and_then(Document::as_json)
+            .and_then(Value::as_str)
+            .and_then(MappingMode::parse)
+            .unwrap_or_default();
+        let mut mapper = Mapper::new(mode);
+        for (id, doc) in self.resources() {
+            if id.kind != Kind::EventType {
+                continue;
+            }
+            let Some(json) = doc.as_json() else { continue };
+            let et: EventType =
+                serde_json::from_value(json.clone()).map_err(|e| PipelineError::Layout {
+                    path: PathBuf::from(format!(
+                        "event-types/{}.json",
+                        crate::encode_name(&id.name)
+                    )),
+                    message: format!("not an event type the Mapper can use: {e}"),
+                })?;
+            mapper.event_types.insert(id.name.clone(), et);
+        }
+        Ok(mapper)
+    }
+
+    /// The Code Engine modules of this pipeline.
+    fn modules(&self) -> Modules {
+        let mut modules = Modules::new();
+        for (id, doc) in self.resources() {
+            if let (Kind::CodeModule, Some(code)) = (id.kind, doc.as_text()) {
+                modules.insert(id.name.clone(), code);
+            }
+        }
+        modules
+    }
+}
+
+/// Runs what the batch holds and hands what did not load to the caller.
+fn run_batch(
+    path: &mut DataPath,
+    batch: &mut Vec<(Value, String)>,
+    not_loaded: &mut dyn FnMut(NotLoaded) -> Result<(), PipelineError>,
+) -> Result<(), PipelineError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let (events, sources): (Vec<Value>, Vec<String>) = std::mem::take(batch).into_iter().unzip();
+    let uuid = |e: &Value| e["_metadata"]["@uuid"].as_str().map(str::to_owned);
+    let by_uuid: std::collections::HashMap<String, String> = events
+        .iter()
+        .zip(&sources)
+        .filter_map(|(e, s)| Some((uuid(e)?, s.clone())))
+        .collect();
+    path.process(events);
+    for q in path.queue.take() {
+        let source = uuid(&q.event)
+            .and_then(|u| by_uuid.get(&u).cloned())
+            .unwrap_or_default();
+        not_loaded(NotLoaded {
+            kind: q.kind.to_owned(),
+            reason: q.reason,
+            source,
+            event: q.event,
+        })?;
+    }
+    Ok(())
+}
+
+fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
