@@ -290,9 +290,13 @@ impl EventType {
         self.mapping_mut().is_discarded.set(discarded);
     }
 
-    /// Sets the event type's own mapping mode.
+    /// Sets the event type's own mapping mode (and, when the event type
+    /// says it follows the account's default, says it no longer does).
     pub fn set_mapping_mode(&mut self, mode: MappingMode) {
         self.mapping_mode = Maybe::Value(mode);
+        if self.using_default_mapping_mode.is_some() {
+            self.using_default_mapping_mode.set(false);
+        }
     }
 
     /// Consolidates the event type as `consolidation` says.

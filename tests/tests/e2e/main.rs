@@ -14,6 +14,7 @@ mod credits;
 mod event_types;
 mod faults;
 mod inputs;
+mod intake;
 mod mapping;
 mod metrics;
 mod notifications;

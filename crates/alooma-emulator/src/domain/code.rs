@@ -41,6 +41,11 @@ impl CodeExecution {
         self.0.is_some()
     }
 
+    /// The engine code runs on, shared, `None` when execution is off.
+    pub(crate) fn engine_arc(&self) -> Option<Arc<CodeEngine>> {
+        self.0.clone()
+    }
+
     /// The engine code runs on, `None` when execution is off.
     pub(crate) fn engine(&self) -> Option<&CodeEngine> {
         self.0.as_deref()

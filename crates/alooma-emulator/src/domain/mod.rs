@@ -14,6 +14,7 @@ pub(crate) mod advance;
 pub mod cassette;
 pub mod clock;
 pub mod code;
+pub mod data;
 pub mod model;
 pub(crate) mod params;
 pub mod persist;

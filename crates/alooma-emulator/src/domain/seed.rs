@@ -286,6 +286,8 @@ impl State {
             clock,
             transitions,
             code: crate::domain::code::CodeExecution::default(),
+            data: None,
+            warehouse: super::data::WarehouseLocation::default(),
         };
         for node in &seed.nodes {
             if state.nodes.iter().any(|n| n.id == node.id) {
@@ -379,6 +381,11 @@ impl State {
         for id in input_ids {
             let task_id = self.new_id();
             let entry = listed.get(&id);
+            let (label, input_type) = self
+                .node(&id)
+                .map(|n| (n.name.clone(), n.node_type.clone()))
+                .unwrap_or_default();
+            let account_name = self.account.clone();
             let created_ms = entry.and_then(|e| e.created_ms).unwrap_or(day_ago);
             self.input_meta.insert(
                 id,
@@ -390,6 +397,7 @@ impl State {
                     created_ms,
                     reads: 0,
                     running: true,
+                    token: Some(super::data::mint_token(&account_name, &label, &input_type)),
                 },
             );
         }

@@ -49,6 +49,10 @@ pub struct InputMeta {
     /// [`Transitions`]).
     #[serde(default = "yes")]
     pub running: bool,
+    /// The token events are pushed with (`POST /rest/{token}`, the Python
+    /// SDK).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 fn yes() -> bool {
@@ -162,6 +166,12 @@ pub struct State {
     /// Whether and how Code Engine code runs.
     #[serde(skip)]
     pub(crate) code: CodeExecution,
+    /// The data path, once events flow (see [`super::data`]).
+    #[serde(skip)]
+    pub(crate) data: Option<super::data::AccountData>,
+    /// Where the data path's warehouse lives.
+    #[serde(skip)]
+    pub(crate) warehouse: super::data::WarehouseLocation,
 }
 
 impl State {

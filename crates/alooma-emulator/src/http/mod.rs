@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod faults;
 pub(crate) mod handlers;
+pub(crate) mod intake;
 pub mod journal;
 pub(crate) mod reply;
 pub(crate) mod route;

@@ -139,6 +139,33 @@ async fn handle(
         });
     }
 
+    if let Some(intake) = crate::http::intake::route(&shared, &method, &path) {
+        let now = shared.clock.now_millis();
+        let (parts, body) = req.into_parts();
+        let mut record = journal::new_record(now, None, &method, intake.journal_path(), None);
+        record.operation = Some("intake".into());
+        let outcome = match read_request_body(&shared, &parts.headers, body).await {
+            Ok(body) => {
+                let (account, outcome) = crate::http::intake::serve(
+                    &shared,
+                    &intake,
+                    &method,
+                    raw_query.as_deref(),
+                    &body,
+                );
+                record.account = account;
+                outcome
+            }
+            Err(e) => Err(e),
+        };
+        record.status = Some(match &outcome {
+            Ok(reply) => reply.status.as_u16(),
+            Err(e) => e.status.as_u16(),
+        });
+        push_record(&shared, record);
+        return Ok(respond(outcome, false));
+    }
+
     let now = shared.clock.now_millis();
     let (parts, body) = req.into_parts();
     // Which account, and which segments under its REST root.

@@ -7,8 +7,9 @@
 //!   union of every field seen, in the order first seen, with stats: how
 //!   many values of each JSON kind, and a few samples. Fields are never
 //!   removed.
-//! - **Modes** ([`MappingMode`]): the event type's own, else the
-//!   account's default (STRICT unless set). STRICT queues an event with a
+//! - **Modes** ([`MappingMode`]): the event type's own, else (or when it
+//!   says `usingDefaultMappingMode: true`) the account's default (STRICT
+//!   unless set). STRICT queues an event with a
 //!   value in an unmapped field; FLEXIBLE drops unmapped fields; AUTO_MAP
 //!   gives each new field a column (its name from the path, its type
 //!   inferred from the value: [`naming`], [`convert::infer`]) and, for an
@@ -205,7 +206,7 @@ impl Mapper {
         if et.is_discarded() {
             return Outcome::Discarded(Discard::EventType(name));
         }
-        let mode = et.mode.unwrap_or(default_mode);
+        let mode = et.own_mode().unwrap_or(default_mode);
         let mut leaves = Vec::new();
         collect(&et.fields, object, &mut Vec::new(), &mut leaves);
 
@@ -279,6 +280,14 @@ impl Mapper {
                     })
                 }
             }
+        }
+        // A NOT NULL column whose field the event lacks gets null: refused.
+        if let Some((path, column, ty)) = missing_non_null(&et.fields, &loaded) {
+            return Outcome::Queued(QueueReason::Conversion {
+                field: path,
+                column,
+                message: format!("null into the NOT NULL {ty} column (the event has no value)"),
+            });
         }
         if !unmapped.is_empty() {
             return Outcome::Queued(QueueReason::Unmapped {
@@ -392,6 +401,36 @@ fn field_mut<'f>(fields: &'f mut [Field], path: &[String]) -> Option<&'f mut Fie
     } else {
         field_mut(&mut field.fields, rest)
     }
+}
+
+/// The first mapped `NOT NULL` column not in `loaded`: its field's path,
+/// its name and its type.
+fn missing_non_null(
+    fields: &[Field],
+    loaded: &BTreeSet<String>,
+) -> Option<(String, String, String)> {
+    fn walk(
+        fields: &[Field],
+        prefix: &str,
+        loaded: &BTreeSet<String>,
+    ) -> Option<(String, String, String)> {
+        for f in fields {
+            let path = if prefix.is_empty() {
+                f.field_name.clone()
+            } else {
+                format!("{prefix}.{}", f.field_name)
+            };
+            if let Some((column, ty)) = f.column() {
+                if ty.is_non_null() && !loaded.contains(column) {
+                    return Some((path, column.to_owned(), ty.type_name.clone()));
+                }
+            } else if let Some(found) = walk(&f.fields, &path, loaded) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    walk(fields, "", loaded)
 }
 
 /// Every column name the fields use (for auto-mapping's unique names).

@@ -220,6 +220,21 @@ impl EventType {
         }
     }
 
+    /// The event type's own mode: `None` when it has none, or says it
+    /// follows the account's default (`usingDefaultMappingMode: true`).
+    pub fn own_mode(&self) -> Option<MappingMode> {
+        let follows_default = match self.rest.get("usingDefaultMappingMode") {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+            _ => false,
+        };
+        if follows_default {
+            None
+        } else {
+            self.mode
+        }
+    }
+
     /// Whether the whole event type is discarded.
     pub fn is_discarded(&self) -> bool {
         self.mapping.as_ref().is_some_and(|m| m.is_discarded)

@@ -141,4 +141,8 @@ pub trait Warehouse {
 
     /// Whether the event `uuid` was loaded.
     fn is_loaded(&mut self, uuid: &str) -> Result<bool, WarehouseError>;
+
+    /// Runs an SQL query and answers its rows as JSON objects (column →
+    /// value), to look at what loaded.
+    fn query_json(&self, sql: &str) -> Result<serde_json::Value, WarehouseError>;
 }

@@ -248,6 +248,10 @@ impl Sqlite {
     ///
     /// [`WarehouseError::Database`] when the query fails.
     pub fn query_json(&self, sql: &str) -> Result<serde_json::Value, WarehouseError> {
+        self.rows_json(sql)
+    }
+
+    fn rows_json(&self, sql: &str) -> Result<serde_json::Value, WarehouseError> {
         let mut stmt = self.conn.prepare(sql).map_err(db)?;
         let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
         let mut rows = stmt.query([]).map_err(db)?;
@@ -449,6 +453,10 @@ impl Warehouse for Sqlite {
         }
         tx.commit().map_err(db)?;
         Ok(loaded)
+    }
+
+    fn query_json(&self, sql: &str) -> Result<serde_json::Value, WarehouseError> {
+        self.rows_json(sql)
     }
 
     fn is_loaded(&mut self, uuid: &str) -> Result<bool, WarehouseError> {

@@ -229,6 +229,14 @@ fn conversions_truncate_refuse_and_respect_not_null() {
         m.map(&event("orders", json!({"id": null}))),
         Outcome::Queued(QueueReason::Conversion { .. })
     ));
+    // A NOT NULL column whose field is absent gets null: refused too.
+    match m.map(&event("orders", json!({"customer": {"email": "a@b.c"}}))) {
+        Outcome::Queued(QueueReason::Conversion { field, message, .. }) => {
+            assert_eq!(field, "id");
+            assert!(message.contains("NOT NULL"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
     let long = json!({"id": "9", "customer": {"email": "someone@example.com"}});
     assert!(matches!(
         m.map(&event("orders", long.clone())),

@@ -94,6 +94,11 @@ pub(crate) fn create(state: &mut State, req: &Req<'_>) -> Outcome {
             created_ms: now,
             reads: 0,
             running: !waits,
+            token: Some(crate::domain::data::mint_token(
+                &state.account,
+                &body.name,
+                &body.input_type,
+            )),
         },
     );
     if !state.event_types.contains_key(&body.name) {

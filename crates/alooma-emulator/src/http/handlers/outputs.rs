@@ -82,8 +82,13 @@ pub(crate) fn put_node(state: &mut State, req: &Req<'_>, id: &str) -> Outcome {
     }
     let answer = shown(node);
     let restream = node.node_type == "RESTREAM";
+    let streaming = crate::domain::advance::is_streaming(&node.configuration);
     if restream {
         crate::domain::advance::restream_changed(state);
+        // Events that flowed: the queue goes through the data path again.
+        if streaming && state.has_data() {
+            state.restream_events();
+        }
     }
     Ok(Reply::json(answer))
 }

@@ -16,6 +16,7 @@ pub(crate) fn purge_restream(state: &mut State) -> Outcome {
         node.stats.insert("size_used".into(), json!(0));
     }
     crate::domain::advance::restream_purged(state);
+    state.purge_events();
     Ok(Reply::empty())
 }
 

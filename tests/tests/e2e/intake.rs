@@ -1,0 +1,191 @@
+//! Events pushed to the emulator's inputs flow: the webhook
+//! (`/rest/{token}`, POST and GET) and the Python SDK's protocol, through
+//! the deployed Code Engine code (real Python) and the Mapper into the
+//! account's SQLite warehouse; what does not load waits in the Restream
+//! Queue until the mapping is fixed and a restream loads it, once.
+
+use alooma::types::{InputSpec, MappingMode};
+use alooma_tests::{client, start};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// One HTTP/1.1 request over a plain socket: the status and the body.
+async fn send(
+    emu: &alooma_emulator::Emulator,
+    method: &str,
+    target: &str,
+    body: &str,
+) -> (u16, String) {
+    let mut s = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
+    let head = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        emu.addr(),
+        body.len()
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(body.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).await.unwrap();
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text[9..12].parse().unwrap();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn rows(emu: &alooma_emulator::Emulator, sql: &str) -> Value {
+    emu.with_state_mut(|s| s.query_warehouse(sql)).unwrap()
+}
+
+#[tokio::test]
+async fn webhook_events_load_into_the_warehouse_through_the_code_engine() {
+    let emu = start().await;
+    let c = client(&emu);
+    c.set_mapping_mode(MappingMode::AutoMap).await.unwrap();
+    c.create_input(&InputSpec::new("hooks", "REST_ENDPOINT"))
+        .await
+        .unwrap();
+    let modules = std::collections::BTreeMap::from([(
+        "main".to_owned(),
+        "def transform(event):\n    if event.get('skip'):\n        return None\n    event['source'] = 'hook'\n    return event\n".to_owned(),
+    )]);
+    c.set_code_engine_code(&modules).await.unwrap();
+    let token = emu
+        .with_state(|s| s.input_token("hooks").map(str::to_owned))
+        .unwrap();
+
+    let (status, body) = send(
+        &emu,
+        "POST",
+        &format!("/rest/{token}"),
+        r#"[{"id": "a", "n": 1, "page": "/a"}, {"id": "b", "n": 2, "skip": true}]"#,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["events"], 2);
+    let (status, _) = send(
+        &emu,
+        "GET",
+        &format!("/rest/{token}?id=c&n=3&page=%2Fb"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // A GET's values arrive as text: `n` is BIGINT from the first event,
+    // and "3" converts; `id` is the event type's own VARCHAR column.
+    assert_eq!(
+        rows(
+            &emu,
+            "SELECT id, n, page, source, _metadata_input_label AS label FROM public.hooks ORDER BY n"
+        ),
+        json!([
+            {"id": "a", "n": 1, "page": "/a", "source": "hook", "label": "hooks"},
+            {"id": "c", "n": 3, "page": "/b", "source": "hook", "label": "hooks"},
+        ])
+    );
+    // The event type learned its fields, with auto-mapped columns.
+    let et = c.get_event_type("hooks").await.unwrap();
+    let names: Vec<String> = et.fields().iter().map(|f| f.field_name.clone()).collect();
+    assert!(
+        names.contains(&"page".to_owned()) && names.contains(&"source".to_owned()),
+        "{names:?}"
+    );
+
+    // The journal has the request, without the token or the events.
+    let intake: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation.as_deref() == Some("intake"))
+        .collect();
+    assert_eq!(intake.len(), 2);
+    assert!(intake
+        .iter()
+        .all(|r| r.path == "/rest/{token}" && r.body.is_none() && r.query.is_none()));
+}
+
+#[tokio::test]
+async fn a_strict_failure_waits_in_the_restream_queue_and_a_restream_loads_it_once() {
+    let emu = start().await;
+    let c = client(&emu);
+    c.set_mapping_mode(MappingMode::Strict).await.unwrap();
+    c.create_input(&InputSpec::new("orders_hook", "REST_ENDPOINT"))
+        .await
+        .unwrap();
+    let token = emu
+        .with_state(|s| s.input_token("orders_hook").map(str::to_owned))
+        .unwrap();
+    let (status, _) = send(
+        &emu,
+        "POST",
+        &format!("/rest/{token}"),
+        r#"{"id": "o-7", "order": 7, "total": 9.5}"#,
+    )
+    .await;
+    assert_eq!(status, 200);
+    // STRICT, and the event type is not mapped: it waits, with the reason.
+    assert_eq!(c.get_restream_queue_size().await.unwrap(), 1);
+    let queue = emu.with_state(|s| s.restream_queue());
+    assert!(queue[0].1.contains("orders_hook"), "{queue:?}");
+
+    // Fix: the event type auto-maps; then restream.
+    let mut et = c.get_mapping("orders_hook").await.unwrap();
+    et.set_mapping_mode(MappingMode::AutoMap);
+    c.set_mapping(&et, "orders_hook").await.unwrap();
+    c.start_restream().await.unwrap();
+    assert_eq!(c.get_restream_queue_size().await.unwrap(), 0);
+    assert_eq!(
+        rows(
+            &emu,
+            "SELECT \"order\", total, _metadata_restream_count AS passes FROM public.orders_hook"
+        ),
+        json!([{"order": 7, "total": 9.5, "passes": 1}])
+    );
+    // A second restream has nothing to send; nothing loads twice.
+    c.start_restream().await.unwrap();
+    assert_eq!(
+        rows(&emu, "SELECT count(*) AS n FROM public.orders_hook"),
+        json!([{"n": 1}])
+    );
+}
+
+#[tokio::test]
+async fn bad_intake_is_refused_clearly_and_takes_nothing() {
+    let emu = start().await;
+    let c = client(&emu);
+    c.create_input(&InputSpec::new("h", "REST_ENDPOINT"))
+        .await
+        .unwrap();
+    let token = emu
+        .with_state(|s| s.input_token("h").map(str::to_owned))
+        .unwrap();
+    let (status, body) = send(&emu, "POST", "/pysdk/not-a-token", "[]").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("bad token"), "{body}");
+    let (status, body) = send(&emu, "POST", &format!("/rest/{token}"), "{not json").await;
+    assert_eq!(status, 400);
+    assert!(body.contains("not JSON"), "{body}");
+    let (status, body) = send(&emu, "POST", &format!("/rest/{token}"), r#"[{"a": 1}, 5]"#).await;
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("event 2") && body.contains("nothing was taken"),
+        "{body}"
+    );
+    assert_eq!(emu.with_state(|s| s.data_totals()), None, "nothing flowed");
+    // The SDK's checks.
+    let (status, body) = send(&emu, "GET", "/", "{}").await;
+    assert_eq!(status, 200);
+    assert!(
+        serde_json::from_str::<Value>(&body).unwrap()["maxRequestSize"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert_eq!(
+        send(&emu, "GET", &format!("/verify/{token}"), "").await.0,
+        200
+    );
+    assert_eq!(send(&emu, "GET", "/verify/nope", "").await.0, 400);
+}
