@@ -390,8 +390,24 @@ pub mod python {
     /// When the virtualenv cannot be made or PyPI cannot be reached (CI
     /// reaches it).
     pub fn reference_client(dir: &Path) -> PathBuf {
+        venv_with(dir, &["alooma==0.4.16", "requests"])
+    }
+
+    /// A virtualenv in `dir` with the event SDK (`alooma-pysdk==2.1` from
+    /// PyPI, unmodified) installed. Its `python`.
+    ///
+    /// # Panics
+    ///
+    /// As [`reference_client`].
+    pub fn event_sdk(dir: &Path) -> PathBuf {
+        venv_with(dir, &["alooma-pysdk==2.1"])
+    }
+
+    /// A virtualenv in `dir` with `packages` installed, made on first use
+    /// and kept (a marker file names what it holds).
+    fn venv_with(dir: &Path, packages: &[&str]) -> PathBuf {
         let python = dir.join("bin/python");
-        let marker = dir.join(".alooma-0.4.16-installed");
+        let marker = dir.join(format!(".installed-{}", packages.join("+")));
         if marker.exists() {
             return python;
         }
@@ -410,16 +426,16 @@ pub mod python {
             "python3 -m venv",
         );
         run(
-            Command::new(&python).args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "alooma==0.4.16",
-                "requests",
-            ]),
-            "pip install alooma==0.4.16",
+            Command::new(&python)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                ])
+                .args(packages),
+            &format!("pip install {}", packages.join(" ")),
         );
         if let Err(e) = std::fs::write(&marker, "") {
             panic!("{}: {e}", marker.display());

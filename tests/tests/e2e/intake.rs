@@ -189,3 +189,62 @@ async fn bad_intake_is_refused_clearly_and_takes_nothing() {
     );
     assert_eq!(send(&emu, "GET", "/verify/nope", "").await.0, 400);
 }
+
+#[tokio::test]
+async fn the_python_sdk_from_pypi_delivers_its_events() {
+    let emu = start().await;
+    let c = client(&emu);
+    c.set_mapping_mode(MappingMode::AutoMap).await.unwrap();
+    c.create_input(&InputSpec::new("sdk", "PYTHON_SDK"))
+        .await
+        .unwrap();
+    let token = emu
+        .with_state(|s| s.input_token("sdk").map(str::to_owned))
+        .unwrap();
+    let venv = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pysdk-venv");
+    let python = tokio::task::spawn_blocking(move || alooma_tests::python::event_sdk(&venv))
+        .await
+        .unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("python/pysdk_send.py");
+    let host = format!("127.0.0.1:{}", emu.addr().port());
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .arg(script)
+            .arg(host)
+            .arg(token)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The SDK's event type, its message unwrapped, its metadata and its
+    // @uuid in `_metadata`.
+    assert_eq!(
+        rows(
+            &emu,
+            "SELECT i, name, message, _metadata_source AS source, _metadata_input_label AS label
+             FROM public.sdk_events ORDER BY i"
+        ),
+        json!([
+            {"i": null, "name": null, "message": "a plain message", "source": null, "label": "sdk"},
+            {"i": 0, "name": "n0", "message": null, "source": "test", "label": "sdk"},
+            {"i": 1, "name": "n1", "message": null, "source": "test", "label": "sdk"},
+            {"i": 2, "name": "n2", "message": null, "source": "test", "label": "sdk"},
+            {"i": 3, "name": "n3", "message": null, "source": "test", "label": "sdk"},
+            {"i": 4, "name": "n4", "message": null, "source": "test", "label": "sdk"},
+        ])
+    );
+    assert_eq!(
+        rows(
+            &emu,
+            "SELECT count(DISTINCT _metadata__uuid) AS n FROM public.sdk_events"
+        ),
+        json!([{"n": 6}])
+    );
+}
