@@ -42,7 +42,7 @@ pub async fn run() -> Result<(), CliError> {
         emu.base_url()
     ))?;
 
-    let result = walk(&client).await;
+    let result = walk(&client, &emu).await;
     let shutdown = emu.shutdown().await;
     result?;
     shutdown.map_err(|e| CliError::failed(format!("the emulator did not stop cleanly: {e}")))?;
@@ -74,7 +74,99 @@ fn step(n: u32, title: &str) -> Result<(), CliError> {
     say(&format!("\n== {n}. {title}"))
 }
 
-async fn walk(client: &Client) -> Result<(), CliError> {
+/// Sends `body` to `path` of the emulator over HTTP (what a webhook
+/// sender does): the status.
+async fn post(emu: &Emulator, path: &str, body: &str) -> Result<u16, CliError> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let fail = |e: std::io::Error| CliError::failed(format!("sending events: {e}"));
+    let mut s = tokio::net::TcpStream::connect(emu.addr())
+        .await
+        .map_err(fail)?;
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        emu.addr(),
+        body.len()
+    );
+    s.write_all(head.as_bytes()).await.map_err(fail)?;
+    s.write_all(body.as_bytes()).await.map_err(fail)?;
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).await.map_err(fail)?;
+    String::from_utf8_lossy(&answer)
+        .get(9..12)
+        .and_then(|code| code.parse().ok())
+        .ok_or_else(|| CliError::failed("the emulator's answer has no status"))
+}
+
+/// Events through a webhook input: held by STRICT, fixed, restreamed,
+/// and read back from the warehouse.
+async fn events_flow(client: &Client, emu: &Emulator) -> Result<(), CliError> {
+    // Step 4's transform needs a price; page views have none.
+    client.set_transform_to_default().await?;
+    say(
+        "   main is the default transform again (set_transform_to_default): events pass unchanged",
+    )?;
+    client
+        .set_mapping_mode(alooma::types::MappingMode::Strict)
+        .await?;
+    client
+        .create_input(&alooma::types::InputSpec::new("webhook", "REST_ENDPOINT"))
+        .await?;
+    let token = emu
+        .with_state(|s| s.input_token("webhook").map(str::to_owned))
+        .ok_or_else(|| CliError::failed("the webhook input has no token"))?;
+    let events = r#"[{"id": "w1", "created_at": "2024-05-01T10:00:00Z", "page": "/home"},
+                     {"id": "w2", "created_at": "2024-05-01T10:00:05Z", "page": "/pricing"},
+                     {"id": "w3", "created_at": "2024-05-01T10:00:09Z", "page": "/signup"}]"#;
+    let status = post(emu, &format!("/rest/{token}"), events).await?;
+    if status != 200 {
+        return Err(CliError::failed(format!("the webhook answered {status}")));
+    }
+    let waiting = client.get_restream_queue_size().await?;
+    let reason = emu
+        .with_state(|s| s.restream_queue().first().map(|(_, r)| r.clone()))
+        .unwrap_or_default();
+    say(&format!(
+        "   sent 3 events to POST /rest/<token>: {waiting} wait in the Restream Queue"
+    ))?;
+    say(&format!("   why: {reason}"))?;
+    let mut mapping = client.get_mapping("webhook").await?;
+    client
+        .map_field(
+            &mut mapping,
+            path("page")?,
+            "page",
+            ColumnType::new("VARCHAR").with_length(256),
+        )
+        .map_err(|e| CliError::failed(format!("mapping `page`: {e}")))?;
+    client.set_mapping(&mapping, "webhook").await?;
+    client.start_restream().await?;
+    say(&format!(
+        "   mapped `page` (map_field, set_mapping), restreamed (start_restream): {} wait",
+        client.get_restream_queue_size().await?
+    ))?;
+    let rows = emu
+        .with_state_mut(|s| {
+            s.query_warehouse("SELECT id, created_at, page FROM public.webhook ORDER BY id")
+        })
+        .map_err(CliError::failed)?;
+    say("   SELECT id, created_at, page FROM public.webhook (the SQLite warehouse):")?;
+    for row in rows.as_array().into_iter().flatten() {
+        say(&format!(
+            "     {}  {}  {}",
+            row["id"].as_str().unwrap_or_default(),
+            row["created_at"].as_str().unwrap_or_default(),
+            row["page"].as_str().unwrap_or_default()
+        ))?;
+    }
+    if rows.as_array().map_or(0, Vec::len) != 3 {
+        return Err(CliError::failed(format!(
+            "the warehouse holds {rows}, not the 3 events"
+        )));
+    }
+    Ok(())
+}
+
+async fn walk(client: &Client, emu: &Emulator) -> Result<(), CliError> {
     step(1, "the pipeline's structure (get_structure)")?;
     let structure = client.get_structure().await?;
     for node in structure.nodes() {
@@ -211,7 +303,13 @@ async fn walk(client: &Client) -> Result<(), CliError> {
         "   scheduled query {query_id} every 4 hours, and ran it once"
     ))?;
 
-    step(7, "clean up the whole system (clean_system)")?;
+    step(
+        7,
+        "send events through a webhook, fix what waits, restream, query the warehouse",
+    )?;
+    events_flow(client, emu).await?;
+
+    step(8, "clean up the whole system (clean_system)")?;
     let report = client
         .clean_system_with(|s, outcome| {
             let _ = say(&format!("   {:<33} {outcome}", s.operation()));

@@ -10,6 +10,10 @@
 //! types, fields, stats, auto-mapped columns). The RESTREAM node's
 //! `availbleForRestream` is the queue's size once events flow.
 //!
+//! A table an event type's mapping names is made in the warehouse, with
+//! the mapping's columns, when its first rows load (the service made it
+//! when the event type was mapped).
+//!
 //! Input tokens: every input gets one when it is made (a JWT-shaped text
 //! whose payload names the account, the input and its type, as the
 //! service's did; its signature is random). `POST /rest/{token}`,
@@ -144,8 +148,11 @@ impl State {
                 WarehouseLocation::File(path) => Sqlite::open(path),
             }
             .map_err(|e| IngestError::Warehouse(e.to_string()))?;
+            let mut path = DataPath::new(Mapper::new(EngineMode::Strict), Box::new(warehouse));
+            // Mapping an event type made its table on the service.
+            path.create_tables = true;
             self.data = Some(AccountData {
-                path: DataPath::new(Mapper::new(EngineMode::Strict), Box::new(warehouse)),
+                path,
                 deployed: None,
             });
         }
