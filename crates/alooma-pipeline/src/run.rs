@@ -22,9 +22,9 @@
 //! - **Tables** a mapping names and the warehouse lacks are created with
 //!   the mapping's columns (a new warehouse starts empty); existing ones
 //!   are used as they are.
-//! - **Warehouses**: `sqlite:PATH` (a file, created when missing) or
-//!   `sqlite::memory:`. PostgreSQL (`postgres://…`) is refused with a
-//!   clear error by this version.
+//! - **Warehouses**: `sqlite:PATH` (a file, created when missing),
+//!   `sqlite::memory:`, or `postgres://user@host:port/db` (the stand-in
+//!   for Redshift).
 
 use crate::{Document, Kind, Pipeline, PipelineError, ResourceId};
 use alooma_engine::code_engine::{CodeEngine, Config, Modules};
@@ -47,11 +47,13 @@ pub enum WarehouseUrl {
     Sqlite(PathBuf),
     /// An SQLite database in memory (gone when the run ends).
     SqliteMemory,
+    /// A PostgreSQL server (`postgres://user@host:port/db`).
+    Postgres(String),
 }
 
 impl WarehouseUrl {
     /// Reads `sqlite:PATH`, `sqlite::memory:` (or a path ending in
-    /// `.sqlite`/`.db`).
+    /// `.sqlite`/`.db`), `postgres://…`.
     ///
     /// # Errors
     ///
@@ -60,7 +62,8 @@ impl WarehouseUrl {
     /// ```
     /// use alooma_pipeline::run::WarehouseUrl;
     /// assert_eq!(WarehouseUrl::parse("sqlite::memory:").unwrap(), WarehouseUrl::SqliteMemory);
-    /// assert!(WarehouseUrl::parse("postgres://localhost/dwh").is_err());
+    /// assert!(WarehouseUrl::parse("postgres://localhost/dwh").is_ok());
+    /// assert!(WarehouseUrl::parse("mysql://localhost/dwh").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Self, PipelineError> {
         if text == "sqlite::memory:" || text == "sqlite://:memory:" {
@@ -75,8 +78,11 @@ impl WarehouseUrl {
         if !text.contains("://") && (text.ends_with(".sqlite") || text.ends_with(".db")) {
             return Ok(WarehouseUrl::Sqlite(PathBuf::from(text)));
         }
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Ok(WarehouseUrl::Postgres(text.to_owned()));
+        }
         Err(PipelineError::Run(format!(
-            "warehouse {text:?}: this version loads into SQLite only (sqlite:PATH or sqlite::memory:)"
+            "warehouse {text:?}: give sqlite:PATH, sqlite::memory: or postgres://user@host:port/db"
         )))
     }
 }
@@ -311,12 +317,17 @@ impl Pipeline {
         not_loaded: &mut dyn FnMut(NotLoaded) -> Result<(), PipelineError>,
         progress: &mut dyn FnMut(usize),
     ) -> Result<RunReport, PipelineError> {
-        let warehouse = match &options.warehouse {
-            WarehouseUrl::Sqlite(path) => Sqlite::open(path),
-            WarehouseUrl::SqliteMemory => Sqlite::in_memory(),
+        let warehouse: Box<dyn alooma_engine::warehouse::Warehouse + Send> = match &options
+            .warehouse
+        {
+            WarehouseUrl::Sqlite(path) => Sqlite::open(path).map(|w| Box::new(w) as _),
+            WarehouseUrl::SqliteMemory => Sqlite::in_memory().map(|w| Box::new(w) as _),
+            WarehouseUrl::Postgres(url) => {
+                alooma_engine::warehouse::postgres::Postgres::connect(url).map(|w| Box::new(w) as _)
+            }
         }
         .map_err(|e| PipelineError::Run(format!("the warehouse: {e}")))?;
-        let mut path = DataPath::new(self.mapper()?, Box::new(warehouse));
+        let mut path = DataPath::new(self.mapper()?, warehouse);
         path.create_tables = true;
         let modules = self.modules();
         if !modules.is_empty() {

@@ -43,7 +43,8 @@ pub struct RunArgs {
     /// Event files or folders (repeatable).
     #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
     pub events: Vec<PathBuf>,
-    /// Where rows load: sqlite:PATH or sqlite::memory:.
+    /// Where rows load: sqlite:PATH, sqlite::memory: or
+    /// postgres://user@host:port/db.
     #[arg(long, value_name = "URL")]
     pub warehouse: String,
     /// Where events that did not load are written, one JSON object a line

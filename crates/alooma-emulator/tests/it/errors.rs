@@ -32,9 +32,12 @@ async fn unknown_paths_are_404_with_json() {
     r.assert_error(405);
     assert_eq!(r.headers["allow"], "GET");
     let key = emu.api_key().unwrap().to_owned();
-    raw(&emu, Method::GET, "/", None, Auth::Key(&key))
+    raw(&emu, Method::GET, "/nowhere", None, Auth::Key(&key))
         .await
         .assert_error(404);
+    // `GET /` is the Python SDK's connection check (see `intake`).
+    let check = raw(&emu, Method::GET, "/", None, Auth::Key(&key)).await;
+    assert_eq!(check.status, 200);
     raw(
         &emu,
         Method::GET,

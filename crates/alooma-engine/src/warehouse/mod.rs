@@ -1,6 +1,6 @@
 //! The warehouse: a real database the Mapper's rows load into, behind one
-//! small trait ([`Warehouse`]), with an embedded SQLite implementation
-//! ([`sqlite::Sqlite`]).
+//! small trait ([`Warehouse`]): embedded SQLite ([`sqlite::Sqlite`]) and
+//! PostgreSQL ([`postgres::Postgres`], the stand-in for Redshift).
 //!
 //! - **Names.** A table is `(schema, table)`; no schema is the
 //!   warehouse's default (`public`). In SQLite a schema is an attached
@@ -14,6 +14,7 @@
 //!   a row whose `@uuid` is already loaded (a replay, a restream of an
 //!   event that did load, a re-run) is skipped, never loaded twice.
 
+pub mod postgres;
 pub mod sqlite;
 
 use crate::mapper::convert::Cell;
@@ -144,5 +145,5 @@ pub trait Warehouse {
 
     /// Runs an SQL query and answers its rows as JSON objects (column →
     /// value), to look at what loaded.
-    fn query_json(&self, sql: &str) -> Result<serde_json::Value, WarehouseError>;
+    fn query_json(&mut self, sql: &str) -> Result<serde_json::Value, WarehouseError>;
 }

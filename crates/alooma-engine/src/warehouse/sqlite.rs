@@ -455,7 +455,7 @@ impl Warehouse for Sqlite {
         Ok(loaded)
     }
 
-    fn query_json(&self, sql: &str) -> Result<serde_json::Value, WarehouseError> {
+    fn query_json(&mut self, sql: &str) -> Result<serde_json::Value, WarehouseError> {
         self.rows_json(sql)
     }
 

@@ -6,5 +6,6 @@
 
 mod flow;
 mod mapper;
+mod postgres;
 mod runner;
 mod warehouse;

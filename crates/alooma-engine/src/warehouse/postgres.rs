@@ -1,0 +1,413 @@
+//! The PostgreSQL warehouse (the stand-in for Redshift): the same
+//! [`Warehouse`] over a real server, `schema.table` as itself.
+//!
+//! Values travel as text and are cast to their column's type by the
+//! server (`CAST($1 AS bigint)`), so a value loads as the warehouse's COPY
+//! would take it; the loaded events' `@uuid`s are in
+//! `public._alooma_loaded`, written in the same transaction as the rows.
+
+use super::{Column, LoadRow, Loaded, TableName, Warehouse, WarehouseError, DEFAULT_SCHEMA};
+use crate::mapper::convert::Cell;
+use crate::mapper::model::ColumnType;
+use postgres::{Client, NoTls};
+
+/// A PostgreSQL warehouse.
+pub struct Postgres {
+    client: Client,
+}
+
+impl std::fmt::Debug for Postgres {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Postgres").finish_non_exhaustive()
+    }
+}
+
+fn db(e: postgres::Error) -> WarehouseError {
+    // The server's own message when it sent one.
+    let message = e
+        .as_db_error()
+        .map_or_else(|| e.to_string(), |d| d.message().to_owned());
+    WarehouseError::Database(message)
+}
+
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The server's type for a mapping's column type.
+fn sql_type(ty: &ColumnType) -> String {
+    let name = ty.type_name.trim().to_ascii_uppercase();
+    let base = name.split('(').next().unwrap_or_default().trim().to_owned();
+    let mut out = match base.as_str() {
+        "VARCHAR" | "CHARACTER VARYING" | "NVARCHAR" => match ty.char_length() {
+            // Redshift's and Snowflake's longest are beyond PostgreSQL's
+            // varchar limit: text then.
+            Some(n) if n <= 10_485_760 => format!("varchar({n})"),
+            _ => "text".into(),
+        },
+        "CHAR" | "CHARACTER" | "BPCHAR" => match ty.char_length() {
+            Some(n) => format!("char({n})"),
+            None => "char(1)".into(),
+        },
+        "TEXT" | "STRING" | "JSON" | "SUPER" | "VARIANT" => "text".into(),
+        "BIGINT" | "INT8" => "bigint".into(),
+        "INT" | "INTEGER" | "INT4" => "integer".into(),
+        "SMALLINT" | "INT2" => "smallint".into(),
+        "FLOAT" | "FLOAT8" | "FLOAT_NORM" | "DOUBLE" | "DOUBLE PRECISION" => {
+            "double precision".into()
+        }
+        "REAL" | "FLOAT4" => "real".into(),
+        "NUMERIC" | "DECIMAL" => {
+            let p = ty.precision.as_ref().and_then(|v| {
+                v.as_u64()
+                    .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+            });
+            match (p, ty.numeric_scale()) {
+                (Some(p), Some(s)) => format!("numeric({p},{s})"),
+                (Some(p), None) => format!("numeric({p})"),
+                _ => "numeric".into(),
+            }
+        }
+        "BOOLEAN" | "BOOL" => "boolean".into(),
+        "TIMESTAMP" | "DATETIME" => "timestamp".into(),
+        "TIMESTAMPTZ" => "timestamptz".into(),
+        "DATE" => "date".into(),
+        _ => "text".into(),
+    };
+    if ty.is_non_null() {
+        out.push_str(" NOT NULL");
+    }
+    out
+}
+
+/// The mapping's type for a column the server describes.
+fn mapping_type(
+    data_type: &str,
+    length: Option<i32>,
+    precision: Option<i32>,
+    scale: Option<i32>,
+) -> ColumnType {
+    let mut ty = ColumnType::new(match data_type {
+        "character varying" => "VARCHAR",
+        "character" => "CHAR",
+        "text" => "TEXT",
+        "bigint" => "BIGINT",
+        "integer" => "INTEGER",
+        "smallint" => "SMALLINT",
+        "double precision" => "FLOAT",
+        "real" => "REAL",
+        "numeric" => "NUMERIC",
+        "boolean" => "BOOLEAN",
+        "timestamp without time zone" => "TIMESTAMP",
+        "timestamp with time zone" => "TIMESTAMPTZ",
+        "date" => "DATE",
+        other => other,
+    });
+    if let Some(n) = length {
+        ty.length = Some(n.into());
+    }
+    if data_type == "numeric" {
+        ty.precision = precision.map(Into::into);
+        ty.scale = scale.map(Into::into);
+    }
+    ty
+}
+
+/// A cell as the text the server casts.
+fn text_of(cell: &Cell) -> Option<String> {
+    match cell {
+        Cell::Null => None,
+        Cell::Bool(b) => Some(b.to_string()),
+        Cell::Int(n) => Some(n.to_string()),
+        Cell::Float(x) => Some(x.to_string()),
+        Cell::Text(t) => Some(t.clone()),
+    }
+}
+
+impl Postgres {
+    /// Connects to `url` (`postgres://user@host:port/db`, or
+    /// `host=/tmp port=5432 user=…`), making the default schema and the
+    /// bookkeeping table when missing.
+    ///
+    /// # Errors
+    ///
+    /// [`WarehouseError::Database`] when the server cannot be reached.
+    pub fn connect(url: &str) -> Result<Self, WarehouseError> {
+        let mut client = Client::connect(url, NoTls).map_err(db)?;
+        client
+            .batch_execute(&format!(
+                "CREATE SCHEMA IF NOT EXISTS {public};
+                 CREATE TABLE IF NOT EXISTS {public}._alooma_loaded (
+                     uuid text PRIMARY KEY, schema_name text, table_name text)",
+                public = ident(DEFAULT_SCHEMA)
+            ))
+            .map_err(db)?;
+        Ok(Postgres { client })
+    }
+
+    fn has_schema(&mut self, schema: &str) -> Result<bool, WarehouseError> {
+        Ok(!self
+            .client
+            .query(
+                "SELECT 1 FROM information_schema.schemata WHERE schema_name = $1",
+                &[&schema],
+            )
+            .map_err(db)?
+            .is_empty())
+    }
+
+    fn has_table(&mut self, table: &TableName) -> Result<bool, WarehouseError> {
+        if !self.has_schema(&table.schema)? {
+            return Err(WarehouseError::NoSchema(table.schema.clone()));
+        }
+        Ok(!self
+            .client
+            .query(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
+                &[&table.schema, &table.table],
+            )
+            .map_err(db)?
+            .is_empty())
+    }
+
+    fn columns(&mut self, table: &TableName) -> Result<Vec<Column>, WarehouseError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT column_name::text, data_type::text, is_nullable::text,
+                        character_maximum_length::int, numeric_precision::int, numeric_scale::int
+                 FROM information_schema.columns
+                 WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
+                &[&table.schema, &table.table],
+            )
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let mut ty = mapping_type(r.get(1), r.get(3), r.get(4), r.get(5));
+                ty.non_null = Some((r.get::<_, String>(2) == "NO").into());
+                Column {
+                    name: r.get(0),
+                    column_type: ty,
+                }
+            })
+            .collect())
+    }
+}
+
+impl Warehouse for Postgres {
+    fn schemas(&mut self) -> Result<Vec<String>, WarehouseError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT schema_name::text FROM information_schema.schemata
+                 WHERE schema_name NOT LIKE 'pg\\_%' AND schema_name <> 'information_schema'
+                 ORDER BY 1",
+                &[],
+            )
+            .map_err(db)?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn create_schema(&mut self, schema: &str) -> Result<(), WarehouseError> {
+        if schema.is_empty() || schema.len() > 63 {
+            return Err(WarehouseError::BadName(schema.to_owned()));
+        }
+        self.client
+            .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {}", ident(schema)))
+            .map_err(db)
+    }
+
+    fn tables(&mut self) -> Result<Vec<(TableName, Vec<Column>)>, WarehouseError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT table_schema::text, table_name::text FROM information_schema.tables
+                 WHERE table_type = 'BASE TABLE' AND table_schema NOT LIKE 'pg\\_%'
+                   AND table_schema <> 'information_schema' AND table_name <> '_alooma_loaded'
+                 ORDER BY 1, 2",
+                &[],
+            )
+            .map_err(db)?;
+        let names: Vec<TableName> = rows
+            .iter()
+            .map(|r| TableName {
+                schema: r.get(0),
+                table: r.get(1),
+            })
+            .collect();
+        let mut out = Vec::new();
+        for t in names {
+            let cols = self.columns(&t)?;
+            out.push((t, cols));
+        }
+        Ok(out)
+    }
+
+    fn create_table(
+        &mut self,
+        table: &TableName,
+        columns: &[Column],
+    ) -> Result<(), WarehouseError> {
+        if self.has_table(table)? {
+            return Err(WarehouseError::TableExists(table.clone()));
+        }
+        if columns.is_empty() {
+            return Err(WarehouseError::Database(
+                "a table needs at least one column".into(),
+            ));
+        }
+        let cols: Vec<String> = columns
+            .iter()
+            .map(|c| format!("{} {}", ident(&c.name), sql_type(&c.column_type)))
+            .collect();
+        self.client
+            .batch_execute(&format!(
+                "CREATE TABLE {}.{} ({})",
+                ident(&table.schema),
+                ident(&table.table),
+                cols.join(", ")
+            ))
+            .map_err(db)
+    }
+
+    fn add_columns(&mut self, table: &TableName, columns: &[Column]) -> Result<(), WarehouseError> {
+        if !self.has_table(table)? {
+            return Err(WarehouseError::NoTable(table.clone()));
+        }
+        let existing = self.columns(table)?;
+        for c in columns {
+            if existing.iter().any(|e| e.name == c.name) {
+                continue;
+            }
+            let mut ty = c.column_type.clone();
+            ty.non_null = None;
+            self.client
+                .batch_execute(&format!(
+                    "ALTER TABLE {}.{} ADD COLUMN {} {}",
+                    ident(&table.schema),
+                    ident(&table.table),
+                    ident(&c.name),
+                    sql_type(&ty)
+                ))
+                .map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn drop_table(&mut self, table: &TableName) -> Result<(), WarehouseError> {
+        if !self.has_table(table)? {
+            return Err(WarehouseError::NoTable(table.clone()));
+        }
+        self.client
+            .batch_execute(&format!(
+                "DROP TABLE {}.{}",
+                ident(&table.schema),
+                ident(&table.table)
+            ))
+            .map_err(db)
+    }
+
+    fn load(&mut self, table: &TableName, rows: &[LoadRow]) -> Result<Loaded, WarehouseError> {
+        if !self.has_table(table)? {
+            return Err(WarehouseError::NoTable(table.clone()));
+        }
+        let columns = self.columns(table)?;
+        for row in rows {
+            if let Some((missing, _)) = row
+                .cells
+                .iter()
+                .find(|(c, _)| !columns.iter().any(|k| &k.name == c))
+            {
+                return Err(WarehouseError::NoColumn {
+                    table: table.clone(),
+                    column: missing.clone(),
+                });
+            }
+        }
+        let mut tx = self.client.transaction().map_err(db)?;
+        let mark = tx
+            .prepare(&format!(
+                "INSERT INTO {}._alooma_loaded (uuid, schema_name, table_name)
+                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                ident(DEFAULT_SCHEMA)
+            ))
+            .map_err(db)?;
+        let mut loaded = Loaded::default();
+        for row in rows {
+            let marked = tx
+                .execute(&mark, &[&row.uuid, &table.schema, &table.table])
+                .map_err(db)?;
+            if marked == 0 {
+                loaded.already_loaded += 1;
+                continue;
+            }
+            let names: Vec<String> = row.cells.iter().map(|(c, _)| ident(c)).collect();
+            let casts: Vec<String> = row
+                .cells
+                .iter()
+                .enumerate()
+                .map(|(i, (c, _))| {
+                    let ty = columns
+                        .iter()
+                        .find(|k| &k.name == c)
+                        .map(|k| {
+                            sql_type(&ColumnType {
+                                non_null: None,
+                                ..k.column_type.clone()
+                            })
+                        })
+                        .unwrap_or_else(|| "text".into());
+                    format!("CAST(${}::text AS {ty})", i + 1)
+                })
+                .collect();
+            let sql = if names.is_empty() {
+                format!(
+                    "INSERT INTO {}.{} DEFAULT VALUES",
+                    ident(&table.schema),
+                    ident(&table.table)
+                )
+            } else {
+                format!(
+                    "INSERT INTO {}.{} ({}) VALUES ({})",
+                    ident(&table.schema),
+                    ident(&table.table),
+                    names.join(", "),
+                    casts.join(", ")
+                )
+            };
+            let values: Vec<Option<String>> = row.cells.iter().map(|(_, c)| text_of(c)).collect();
+            let params: Vec<&(dyn postgres::types::ToSql + Sync)> = values
+                .iter()
+                .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+                .collect();
+            tx.execute(sql.as_str(), &params).map_err(db)?;
+            loaded.inserted += 1;
+        }
+        tx.commit().map_err(db)?;
+        Ok(loaded)
+    }
+
+    fn is_loaded(&mut self, uuid: &str) -> Result<bool, WarehouseError> {
+        Ok(!self
+            .client
+            .query(
+                &format!(
+                    "SELECT 1 FROM {}._alooma_loaded WHERE uuid = $1",
+                    ident(DEFAULT_SCHEMA)
+                ),
+                &[&uuid],
+            )
+            .map_err(db)?
+            .is_empty())
+    }
+
+    fn query_json(&mut self, sql: &str) -> Result<serde_json::Value, WarehouseError> {
+        let wrapped = format!(
+            "SELECT coalesce(jsonb_agg(q), '[]'::jsonb) FROM ({}) q",
+            sql.trim().trim_end_matches(';')
+        );
+        let row = self.client.query_one(wrapped.as_str(), &[]).map_err(db)?;
+        Ok(row.get::<_, serde_json::Value>(0))
+    }
+}
