@@ -443,3 +443,178 @@ pub mod python {
         python
     }
 }
+
+/// A PostgreSQL server of a test's own (Debian's `postgresql` package:
+/// `initdb`, `pg_ctl`; `.ci/run` installs it), in a temporary directory, on
+/// a Unix socket, stopped when dropped. Under root the server runs as the
+/// `postgres` user the package made (initdb refuses root).
+pub mod postgres {
+    use std::path::PathBuf;
+    use std::process::Command;
+
+    /// A PostgreSQL server of this test's own.
+    pub struct Server {
+        dir: tempfile::TempDir,
+        port: u16,
+        bin: PathBuf,
+        as_postgres: bool,
+    }
+
+    /// The directory of `initdb`: on the PATH, or Debian's.
+    fn pg_bin() -> PathBuf {
+        let on_path = std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .find(|d| d.join("initdb").is_file());
+        if let Some(dir) = on_path {
+            return dir;
+        }
+        let mut debian: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .map(|d| {
+                d.filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+                    .collect()
+            })
+            .unwrap_or_default();
+        debian.sort();
+        debian
+            .pop()
+            .filter(|d| d.join("initdb").is_file())
+            .unwrap_or_else(|| {
+                panic!("PostgreSQL's server programs (initdb, pg_ctl) are not installed: apt-get install postgresql (.ci/run does)")
+            })
+    }
+
+    fn run(server: &Server, program: &str, args: &[&str]) {
+        let exe = server.bin.join(program);
+        let out = if server.as_postgres {
+            Command::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(&exe)
+                .args(args)
+                .output()
+        } else {
+            Command::new(&exe).args(args).output()
+        }
+        .unwrap_or_else(|e| panic!("{program} could not start: {e}"));
+        assert!(
+            out.status.success(),
+            "{program} {args:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    impl Server {
+        /// Starts a server in a new temporary directory.
+        ///
+        /// # Panics
+        ///
+        /// When PostgreSQL's programs are missing or the server does not start.
+        pub fn start() -> Server {
+            // initdb refuses to run as root: then the server runs as the
+            // `postgres` user the package made.
+            let root = Command::new("id")
+                .arg("-u")
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("no temporary directory: {e}"));
+            if root {
+                let ok = Command::new("chown")
+                    .args(["postgres:postgres"])
+                    .arg(dir.path())
+                    .status()
+                    .is_ok_and(|s| s.success());
+                assert!(
+                    ok,
+                    "could not give the test's directory to the postgres user"
+                );
+            }
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map(|a| a.port())
+                .unwrap_or_else(|e| panic!("no free port: {e}"));
+            let server = Server {
+                dir,
+                port,
+                bin: pg_bin(),
+                as_postgres: root,
+            };
+            let data = server.data();
+            run(
+                &server,
+                "initdb",
+                &[
+                    "-D",
+                    &data,
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                ],
+            );
+            let options = format!(
+                "-p {port} -k {} -c listen_addresses='' -c fsync=off",
+                server.dir.path().display()
+            );
+            let log = server.dir.path().join("log").display().to_string();
+            run(
+                &server,
+                "pg_ctl",
+                &["-D", &data, "-o", &options, "-l", &log, "-w", "start"],
+            );
+            server
+        }
+
+        fn data(&self) -> String {
+            self.dir.path().join("data").display().to_string()
+        }
+
+        /// A connection string for it (`host=<dir> port=… user=postgres`).
+        pub fn url(&self) -> String {
+            format!(
+                "host={} port={} user=postgres dbname=postgres",
+                self.dir.path().display(),
+                self.port
+            )
+        }
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            // No panic here: a failed test is already unwinding.
+            let exe = self.bin.join("pg_ctl");
+            let data = self.data();
+            let args = ["-D", data.as_str(), "-m", "immediate", "stop"];
+            let _ = if self.as_postgres {
+                Command::new("runuser")
+                    .args(["-u", "postgres", "--"])
+                    .arg(&exe)
+                    .args(args)
+                    .output()
+            } else {
+                Command::new(&exe).args(args).output()
+            };
+        }
+    }
+
+    impl Server {
+        /// A `postgres://` URL for it (the socket directory as the host).
+        pub fn postgres_url(&self) -> String {
+            let dir = self.dir.path().display().to_string();
+            let host: String = dir
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                        char::from(b).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            format!("postgres://postgres@{host}:{}/postgres", self.port)
+        }
+    }
+}

@@ -148,6 +148,11 @@ pub struct ServeArgs {
     /// The Python interpreter that runs Code Engine code [default: python3]
     #[arg(long, value_name = "PATH", env = "ALOOMA_PYTHON")]
     pub python: Option<PathBuf>,
+    /// Where events pushed to the inputs load: sqlite:PATH,
+    /// postgres://user@host:port/db, or sqlite::memory: [default: an
+    /// SQLite file beside --state, else in memory]
+    #[arg(long, value_name = "URL")]
+    pub warehouse: Option<String>,
 }
 
 fn parse_fault(spec: &str) -> Result<Fault, String> {
@@ -332,6 +337,19 @@ async fn serve(args: ServeArgs, global: &GlobalArgs) -> Result<(), CliError> {
             engine = engine.python(python);
         }
         alooma_emulator::CodeExecution::with_config(engine)
+    };
+    config.warehouse = match (&args.warehouse, &config.state_file) {
+        (Some(url), _) => alooma_emulator::domain::data::WarehouseLocation::parse(url).ok_or_else(|| {
+            CliError::usage(format!(
+                "--warehouse {url:?}: give sqlite:PATH, sqlite::memory: or postgres://user@host:port/db"
+            ))
+        })?,
+        (None, Some(state)) => {
+            let mut file = state.as_os_str().to_owned();
+            file.push(".warehouse.sqlite");
+            alooma_emulator::domain::data::WarehouseLocation::File(file.into())
+        }
+        (None, None) => alooma_emulator::domain::data::WarehouseLocation::Memory,
     };
     if args.test_clock {
         config.clock = Clock::manual(Clock::system().now_millis());

@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 
 use crate::domain::clock::Clock;
 use crate::domain::code::CodeExecution;
+use crate::domain::data::WarehouseLocation;
 use crate::domain::persist::Snapshot;
 use crate::domain::seed::Seed;
 use crate::domain::state::State;
@@ -85,6 +86,9 @@ pub struct EmulatorConfig {
     /// (by default a real CPython, `python3` or `ALOOMA_PYTHON`; see
     /// [`CodeExecution`]).
     pub code: CodeExecution,
+    /// Where the primary account's warehouse lives (in memory by default;
+    /// the other accounts' are in memory, each its own).
+    pub warehouse: WarehouseLocation,
 }
 
 /// One more account of an emulator: its name, key, login and seed.
@@ -174,6 +178,7 @@ impl Default for EmulatorConfig {
             state_file: None,
             faults: Vec::new(),
             code: CodeExecution::default(),
+            warehouse: WarehouseLocation::default(),
         }
     }
 }
@@ -316,6 +321,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Where the primary account's warehouse lives: an SQLite file, or a
+    /// PostgreSQL server (see [`WarehouseLocation`]).
+    pub fn warehouse(mut self, location: WarehouseLocation) -> Self {
+        self.config.warehouse = location;
+        self
+    }
+
     /// Injects a fault from the start.
     pub fn fault(mut self, fault: Fault) -> Self {
         self.config.faults.push(fault);
@@ -415,7 +427,7 @@ impl Emulator {
             )));
         }
         let mut tenants = Vec::new();
-        for a in accounts {
+        for (index, a) in accounts.into_iter().enumerate() {
             let state = match loaded.remove(&a.account) {
                 Some(mut s) => {
                     s.clock = config.clock.clone();
@@ -440,6 +452,10 @@ impl Emulator {
                     other => other,
                 })?,
             };
+            let mut state = state;
+            if index == 0 {
+                state.warehouse = config.warehouse.clone();
+            }
             let credentials = match (a.username, a.password) {
                 (Some(u), Some(p)) => Some((u, p)),
                 _ => None,

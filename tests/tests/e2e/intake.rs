@@ -5,6 +5,7 @@
 //! Queue until the mapping is fixed and a restream loads it, once.
 
 use alooma::types::{InputSpec, MappingMode};
+use alooma_engine::warehouse::Warehouse;
 use alooma_tests::{client, start};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -247,4 +248,54 @@ async fn the_python_sdk_from_pypi_delivers_its_events() {
         ),
         json!([{"n": 6}])
     );
+}
+
+#[tokio::test]
+async fn webhook_events_load_into_a_real_postgresql_server() {
+    let server = tokio::task::spawn_blocking(alooma_tests::postgres::Server::start)
+        .await
+        .unwrap();
+    let emu = alooma_tests::start_with(alooma_emulator::Emulator::builder().warehouse(
+        alooma_emulator::domain::data::WarehouseLocation::Postgres(server.postgres_url()),
+    ))
+    .await;
+    let c = client(&emu);
+    c.set_mapping_mode(MappingMode::AutoMap).await.unwrap();
+    c.create_input(&InputSpec::new("pg_hook", "REST_ENDPOINT"))
+        .await
+        .unwrap();
+    let token = emu
+        .with_state(|s| s.input_token("pg_hook").map(str::to_owned))
+        .unwrap();
+    let body = r#"[{"id": "a", "n": 1.5, "at": "2024-05-01T10:00:00Z", "_metadata": {"@uuid": "0b0e9f2c-1111-4c8e-9a51-2f0e2f6d7a10"}},
+                 {"id": "b", "n": 2.5, "_metadata": {"@uuid": "0b0e9f2c-2222-4c8e-9a51-2f0e2f6d7a10"}}]"#;
+    let (status, answer) = send(&emu, "POST", &format!("/rest/{token}"), body).await;
+    assert_eq!(status, 200, "{answer}");
+    // Sent again (a sender's retry) with the same ids: nothing loads twice.
+    assert_eq!(
+        send(&emu, "POST", &format!("/rest/{token}"), body).await.0,
+        200
+    );
+    let got = tokio::task::spawn_blocking({
+        let url = server.url();
+        move || {
+            let mut w = alooma_engine_postgres(&url);
+            w.query_json("SELECT id, n, at FROM public.pg_hook ORDER BY id")
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        got,
+        json!([
+            {"id": "a", "n": 1.5, "at": "2024-05-01T10:00:00"},
+            {"id": "b", "n": 2.5, "at": null},
+        ])
+    );
+}
+
+/// A second connection to the server, to read what the emulator loaded.
+fn alooma_engine_postgres(url: &str) -> impl alooma_engine::warehouse::Warehouse {
+    alooma_engine::warehouse::postgres::Postgres::connect(url).unwrap()
 }

@@ -30,6 +30,7 @@ use alooma_engine::intake::{stamp, Input};
 use alooma_engine::mapper::model::MappingMode as EngineMode;
 use alooma_engine::mapper::Mapper;
 use alooma_engine::warehouse::sqlite::Sqlite;
+use alooma_engine::warehouse::{Column, LoadRow, Loaded, TableName, Warehouse, WarehouseError};
 use serde_json::{json, Value};
 
 use super::model::{EventType, MappingMode};
@@ -59,6 +60,34 @@ pub enum WarehouseLocation {
     Memory,
     /// An SQLite file (kept across restarts).
     File(PathBuf),
+    /// A PostgreSQL server (`postgres://user@host:port/db`).
+    Postgres(String),
+}
+
+impl WarehouseLocation {
+    /// Reads `sqlite:PATH`, `sqlite::memory:` or `postgres://…`.
+    ///
+    /// ```
+    /// use alooma_emulator::domain::data::WarehouseLocation;
+    /// assert_eq!(WarehouseLocation::parse("sqlite::memory:"), Some(WarehouseLocation::Memory));
+    /// assert!(WarehouseLocation::parse("postgres://u@h/db").is_some());
+    /// assert_eq!(WarehouseLocation::parse("mysql://h/db"), None);
+    /// ```
+    pub fn parse(text: &str) -> Option<Self> {
+        if text == "sqlite::memory:" {
+            return Some(WarehouseLocation::Memory);
+        }
+        if let Some(path) = text
+            .strip_prefix("sqlite://")
+            .or_else(|| text.strip_prefix("sqlite:"))
+        {
+            return Some(WarehouseLocation::File(PathBuf::from(path)));
+        }
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Some(WarehouseLocation::Postgres(text.to_owned()));
+        }
+        None
+    }
 }
 
 /// Why events were not taken.
@@ -80,6 +109,76 @@ impl std::fmt::Display for IngestError {
             IngestError::NotAnObject(why) => f.write_str(why),
             IngestError::Warehouse(why) => write!(f, "the warehouse: {why}"),
         }
+    }
+}
+
+/// Runs `f` on a thread of its own when an async runtime is current: the
+/// PostgreSQL client blocks on a runtime of its own, which cannot start
+/// inside another (the HTTP front's).
+fn off_runtime<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|scope| match scope.spawn(f).join() {
+        Ok(r) => r,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
+}
+
+/// A warehouse dropped on a thread of its own when an async runtime is
+/// current (the PostgreSQL client's own runtime cannot be dropped inside
+/// another); every call goes to the warehouse it holds.
+struct Detached(Option<Box<dyn Warehouse + Send>>);
+
+impl Detached {
+    fn inner(&mut self) -> Result<&mut (dyn Warehouse + Send + 'static), WarehouseError> {
+        self.0
+            .as_deref_mut()
+            .ok_or_else(|| WarehouseError::Database("the warehouse is closed".into()))
+    }
+}
+
+impl Drop for Detached {
+    fn drop(&mut self) {
+        if let Some(w) = self.0.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                std::thread::spawn(move || drop(w));
+            }
+        }
+    }
+}
+
+impl Warehouse for Detached {
+    fn schemas(&mut self) -> Result<Vec<String>, WarehouseError> {
+        self.inner()?.schemas()
+    }
+    fn create_schema(&mut self, schema: &str) -> Result<(), WarehouseError> {
+        self.inner()?.create_schema(schema)
+    }
+    fn tables(&mut self) -> Result<Vec<(TableName, Vec<Column>)>, WarehouseError> {
+        self.inner()?.tables()
+    }
+    fn create_table(
+        &mut self,
+        table: &TableName,
+        columns: &[Column],
+    ) -> Result<(), WarehouseError> {
+        self.inner()?.create_table(table, columns)
+    }
+    fn add_columns(&mut self, table: &TableName, columns: &[Column]) -> Result<(), WarehouseError> {
+        self.inner()?.add_columns(table, columns)
+    }
+    fn drop_table(&mut self, table: &TableName) -> Result<(), WarehouseError> {
+        self.inner()?.drop_table(table)
+    }
+    fn load(&mut self, table: &TableName, rows: &[LoadRow]) -> Result<Loaded, WarehouseError> {
+        self.inner()?.load(table, rows)
+    }
+    fn is_loaded(&mut self, uuid: &str) -> Result<bool, WarehouseError> {
+        self.inner()?.is_loaded(uuid)
+    }
+    fn query_json(&mut self, sql: &str) -> Result<Value, WarehouseError> {
+        self.inner()?.query_json(sql)
     }
 }
 
@@ -143,12 +242,20 @@ impl State {
     /// The account's data path, made on first use.
     fn data(&mut self) -> Result<&mut AccountData, IngestError> {
         if self.data.is_none() {
-            let warehouse = match &self.warehouse {
-                WarehouseLocation::Memory => Sqlite::in_memory(),
-                WarehouseLocation::File(path) => Sqlite::open(path),
-            }
+            let location = self.warehouse.clone();
+            let warehouse: Box<dyn Warehouse + Send> = off_runtime(move || match &location {
+                WarehouseLocation::Memory => Sqlite::in_memory().map(|w| Box::new(w) as _),
+                WarehouseLocation::File(path) => Sqlite::open(path).map(|w| Box::new(w) as _),
+                WarehouseLocation::Postgres(url) => {
+                    alooma_engine::warehouse::postgres::Postgres::connect(url)
+                        .map(|w| Box::new(w) as _)
+                }
+            })
             .map_err(|e| IngestError::Warehouse(e.to_string()))?;
-            let mut path = DataPath::new(Mapper::new(EngineMode::Strict), Box::new(warehouse));
+            let mut path = DataPath::new(
+                Mapper::new(EngineMode::Strict),
+                Box::new(Detached(Some(warehouse))),
+            );
             // Mapping an event type made its table on the service.
             path.create_tables = true;
             self.data = Some(AccountData {
@@ -255,7 +362,8 @@ impl State {
             );
         }
         self.sync_into_path()?;
-        let report = self.data()?.path.process(stamped);
+        let data = self.data()?;
+        let report = off_runtime(|| data.path.process(stamped));
         self.sync_from_path();
         Ok(report)
     }
@@ -264,7 +372,8 @@ impl State {
     pub(crate) fn restream_events(&mut self) -> Option<Report> {
         self.data.as_ref()?;
         self.sync_into_path().ok()?;
-        let report = self.data.as_mut()?.path.restream();
+        let data = self.data.as_mut()?;
+        let report = off_runtime(|| data.path.restream());
         self.sync_from_path();
         Some(report)
     }
