@@ -88,7 +88,7 @@ pub fn operations() -> impl Iterator<Item = (&'static str, &'static str, &'stati
 ///
 /// ```
 /// let areas: Vec<_> = alooma_emulator::operation_areas().collect();
-/// assert!(areas.contains(&("tables", "get_table_dependencies")));
+/// assert!(areas.contains(&("tables", "get_tables")));
 /// ```
 pub fn operation_areas() -> impl Iterator<Item = (&'static str, &'static str)> {
     AREAS
