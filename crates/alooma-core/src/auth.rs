@@ -113,10 +113,7 @@ impl Operation for Login {
     }
 }
 
-/// A marker in a request's extensions: the body holds a credential and must
-/// never be logged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SensitiveBody;
+pub use crate::request::SensitiveBody;
 
 /// What `GET repository` answers: `{"config_clientName": "<account>"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -62,6 +62,11 @@ fn redacted_secret(body: &[u8]) -> Option<String> {
     alooma_types::redacted_paths(&value).into_iter().next()
 }
 
+/// A marker in a request's extensions: the body holds a credential and must
+/// never be logged (also `alooma_core::auth::SensitiveBody`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SensitiveBody;
+
 /// A request under construction: method, path, query, body and metadata.
 ///
 /// Literal path parts come from the operation ([`lit`](Self::lit)); caller
@@ -285,7 +290,7 @@ impl RequestSpec {
         headers.insert(header::ACCEPT, JSON);
         req.extensions_mut().insert(self.meta);
         if self.sensitive {
-            req.extensions_mut().insert(crate::auth::SensitiveBody);
+            req.extensions_mut().insert(SensitiveBody);
         }
         Ok(req)
     }

@@ -124,6 +124,46 @@ fn uuid_of(event: &Value) -> String {
         .to_owned()
 }
 
+/// Gives `event` a `_metadata` object with a text `@uuid`: the parent's
+/// `_metadata` when it has none (or one that is not an object, kept under
+/// `original_metadata`), the parent's id for an event that goes on, a
+/// stable id of its own (and `@parent_uuid`) for the `index`th part of a
+/// split.
+fn keep_id(
+    event: &mut serde_json::Map<String, Value>,
+    parent: Option<&Value>,
+    part: Option<(&str, usize)>,
+) {
+    let parent_meta = parent.cloned().unwrap_or_else(|| json!({}));
+    let parent_id = parent_meta
+        .get("@uuid")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let meta = event
+        .entry("_metadata")
+        .or_insert_with(|| parent_meta.clone());
+    if !meta.is_object() {
+        let original = std::mem::replace(meta, parent_meta.clone());
+        if let Value::Object(m) = meta {
+            m.insert("original_metadata".into(), original);
+        }
+    }
+    if let Value::Object(m) = meta {
+        match part {
+            Some((parent, i)) => {
+                m.insert("@uuid".into(), json!(child_uuid(parent, i)));
+                m.insert("@parent_uuid".into(), json!(parent));
+            }
+            None => {
+                if !m.get("@uuid").is_some_and(Value::is_string) {
+                    m.insert("@uuid".into(), json!(parent_id));
+                }
+            }
+        }
+    }
+}
+
 /// Every column an event type's mapping gives, in field order.
 fn mapped_columns(fields: &[Field], out: &mut Vec<Column>) {
     for f in fields {
@@ -141,7 +181,8 @@ fn mapped_columns(fields: &[Field], out: &mut Vec<Column>) {
 
 impl DataPath {
     /// A data path with no Code Engine deployment and an empty queue.
-    pub fn new(mapper: Mapper, warehouse: Box<dyn Warehouse + Send>) -> Self {
+    pub fn new(mut mapper: Mapper, warehouse: Box<dyn Warehouse + Send>) -> Self {
+        mapper.max_name = mapper.max_name.min(warehouse.max_name());
         DataPath {
             code: None,
             mapper,
@@ -150,6 +191,28 @@ impl DataPath {
             totals: Report::default(),
             create_tables: false,
         }
+    }
+
+    /// Holds stamped events in the Restream Queue, all with one reason
+    /// (the Code Engine's modules do not load, say): nothing runs.
+    pub fn hold(&mut self, events: Vec<Value>, kind: &'static str, reason: &str) -> Report {
+        let mut report = Report {
+            received: events.len(),
+            ..Report::default()
+        };
+        if !events.is_empty() {
+            report.queued.insert(kind.to_owned(), events.len());
+        }
+        for event in events {
+            self.queue.push(Queued {
+                event_type: event_type_of(&event),
+                event,
+                reason: reason.to_owned(),
+                kind,
+            });
+        }
+        self.totals.add(&report);
+        report
     }
 
     /// Runs stamped events (see [`crate::intake`]) through the Code
@@ -195,24 +258,25 @@ impl DataPath {
                 }
                 Ok(runs) => {
                     for (origin, run) in runs.into_iter().enumerate() {
-                        let parent_meta = events[origin].get("_metadata").cloned();
+                        let parent_meta =
+                            events.get(origin).and_then(|e| e.get("_metadata")).cloned();
                         match run.result {
-                            Transformed::Event(e) => transformed.push(Transformed1 {
-                                origin,
-                                event: Value::Object(e),
-                            }),
+                            Transformed::Event(mut e) => {
+                                // The transform may have dropped or
+                                // replaced `_metadata`: the event keeps
+                                // its id, what loading once goes by.
+                                keep_id(&mut e, parent_meta.as_ref(), None);
+                                transformed.push(Transformed1 {
+                                    origin,
+                                    event: Value::Object(e),
+                                });
+                            }
                             Transformed::Dropped => report.dropped_by_code += 1,
                             Transformed::Split(parts) => {
                                 report.split_into += parts.len().saturating_sub(1);
-                                let parent = uuid_of(&events[origin]);
+                                let parent = events.get(origin).map(uuid_of).unwrap_or_default();
                                 for (i, mut part) in parts.into_iter().enumerate() {
-                                    let meta = part.entry("_metadata").or_insert_with(|| {
-                                        parent_meta.clone().unwrap_or(json!({}))
-                                    });
-                                    if let Value::Object(m) = meta {
-                                        m.insert("@uuid".into(), json!(child_uuid(&parent, i)));
-                                        m.insert("@parent_uuid".into(), json!(parent));
-                                    }
+                                    keep_id(&mut part, parent_meta.as_ref(), Some((&parent, i)));
                                     transformed.push(Transformed1 {
                                         origin,
                                         event: Value::Object(part),
@@ -355,6 +419,9 @@ impl DataPath {
         if !grows && !self.create_tables {
             return Ok(());
         }
+        // With `create_tables`, every batch makes sure its table has every
+        // column the mapping gives (a mapping changed since, a column an
+        // earlier event's failure left unmade).
         let Some((_, first, _)) = batch.first() else {
             return Ok(());
         };
@@ -370,13 +437,6 @@ impl DataPath {
         }
         if self.warehouse.schemas()?.iter().all(|s| *s != table.schema) {
             self.warehouse.create_schema(&table.schema)?;
-        }
-        if !grows {
-            // Only a missing table is made; an existing one is the user's.
-            return match self.warehouse.create_table(table, &columns) {
-                Err(WarehouseError::TableExists(_)) => Ok(()),
-                other => other,
-            };
         }
         match self.warehouse.add_columns(table, &columns) {
             Err(e) if e.is_missing_table() => self.warehouse.create_table(table, &columns),

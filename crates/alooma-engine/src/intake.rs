@@ -100,6 +100,13 @@ pub fn stamp(event: Value, input: &Input, received_ms: i64) -> Result<Value, Int
             meta.insert(key.into(), value);
         }
     }
+    // An id of another JSON kind (`17`) is kept as its text: every event's
+    // `@uuid` is text, what loading once goes by.
+    if let Some(id) = meta.get_mut("@uuid") {
+        if !id.is_string() {
+            *id = Value::String(id.to_string());
+        }
+    }
     object.insert("_metadata".into(), Value::Object(meta));
     Ok(Value::Object(object))
 }

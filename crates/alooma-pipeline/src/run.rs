@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Where the rows go.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WarehouseUrl {
     /// An SQLite file.
@@ -49,6 +49,28 @@ pub enum WarehouseUrl {
     SqliteMemory,
     /// A PostgreSQL server (`postgres://user@host:port/db`).
     Postgres(String),
+}
+
+impl std::fmt::Debug for WarehouseUrl {
+    /// A PostgreSQL password is left out.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WarehouseUrl::Sqlite(p) => f.debug_tuple("Sqlite").field(p).finish(),
+            WarehouseUrl::SqliteMemory => f.write_str("SqliteMemory"),
+            WarehouseUrl::Postgres(url) => {
+                let shown = match (url.find("://"), url.rfind('@')) {
+                    (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
+                        Some((user, _)) => {
+                            format!("{}{user}:<redacted>{}", &url[..s + 3], &url[at..])
+                        }
+                        None => url.clone(),
+                    },
+                    _ => url.clone(),
+                };
+                f.debug_tuple("Postgres").field(&shown).finish()
+            }
+        }
+    }
 }
 
 impl WarehouseUrl {
@@ -247,48 +269,65 @@ fn read_file(
                 event: Ok(value),
                 source: format!("{shown}#1"),
             }),
-            Err(e) => each(Read1 {
-                event: Err((format!("not JSON: {e}"), text)),
-                source: format!("{shown}#1"),
-            }),
+            // Not one document either: JSON lines whose first is bad.
+            Err(_) => {
+                let mut n = 0usize;
+                for line in text.lines() {
+                    one_line(line, &shown, &mut n, each)?;
+                }
+                Ok(())
+            }
         };
     }
     let mut n = 0usize;
     let mut line = first;
     loop {
-        let text = line.trim();
-        if !text.is_empty() {
-            n += 1;
-            let source = format!("{shown}#{n}");
-            match serde_json::from_str::<Value>(text) {
-                // A line holding an array (a one-line array file, a
-                // batch) holds one event an item.
-                Ok(Value::Array(items)) => {
-                    for (i, item) in items.into_iter().enumerate() {
-                        each(Read1 {
-                            event: Ok(item),
-                            source: format!("{source}.{}", i + 1),
-                        })?;
-                    }
-                }
-                Ok(value) => each(Read1 {
-                    event: Ok(value),
-                    source,
-                })?,
-                Err(e) => each(Read1 {
-                    // The line as it was, but for its line break.
-                    event: Err((
-                        format!("not JSON: {e}: {}", truncate(text)),
-                        line.trim_end_matches(['\n', '\r']).to_owned(),
-                    )),
-                    source,
-                })?,
-            }
-        }
+        one_line(&line, &shown, &mut n, each)?;
         line = String::new();
         if reader.read_line(&mut line).map_err(io)? == 0 {
             return Ok(());
         }
+    }
+}
+
+/// The event (or events) of one line of a JSON-lines file, the `n`th
+/// non-empty one.
+fn one_line(
+    line: &str,
+    shown: &str,
+    n: &mut usize,
+    each: &mut dyn FnMut(Read1) -> Result<(), PipelineError>,
+) -> Result<(), PipelineError> {
+    let text = line.trim();
+    if text.is_empty() {
+        return Ok(());
+    }
+    *n += 1;
+    let source = format!("{shown}#{n}");
+    match serde_json::from_str::<Value>(text) {
+        // A line holding an array (a one-line array file, a batch) holds
+        // one event an item.
+        Ok(Value::Array(items)) => {
+            for (i, item) in items.into_iter().enumerate() {
+                each(Read1 {
+                    event: Ok(item),
+                    source: format!("{source}.{}", i + 1),
+                })?;
+            }
+            Ok(())
+        }
+        Ok(value) => each(Read1 {
+            event: Ok(value),
+            source,
+        }),
+        Err(e) => each(Read1 {
+            // The line as it was, but for its line break.
+            event: Err((
+                format!("not JSON: {e}: {}", truncate(text)),
+                line.trim_end_matches(['\n', '\r']).to_owned(),
+            )),
+            source,
+        }),
     }
 }
 
@@ -358,14 +397,17 @@ impl Pipeline {
                 let (reason, kept) = match read.event {
                     Err((reason, raw)) => (reason, Value::String(raw)),
                     Ok(mut e) => {
-                        if let Some(Value::Object(m)) = e.get_mut("_metadata") {
-                            m.entry("@uuid")
-                                .or_insert_with(|| json!(source_uuid(&read.source)));
-                        } else if let Value::Object(o) = &mut e {
-                            o.insert(
-                                "_metadata".into(),
-                                json!({"@uuid": source_uuid(&read.source)}),
-                            );
+                        if let Value::Object(o) = &mut e {
+                            let meta = o.entry("_metadata").or_insert_with(|| json!({}));
+                            if !meta.is_object() {
+                                let original = meta.take();
+                                *meta = json!({ "original_metadata": original });
+                            }
+                            if let Value::Object(m) = meta {
+                                if m.get("@uuid").is_none_or(Value::is_null) {
+                                    m.insert("@uuid".into(), json!(source_uuid(&read.source)));
+                                }
+                            }
                         }
                         match stamp(e.clone(), &input, now) {
                             Ok(event) => {

@@ -299,3 +299,45 @@ async fn webhook_events_load_into_a_real_postgresql_server() {
 fn alooma_engine_postgres(url: &str) -> impl alooma_engine::warehouse::Warehouse {
     alooma_engine::warehouse::postgres::Postgres::connect(url).unwrap()
 }
+
+#[tokio::test]
+async fn modules_that_do_not_load_hold_the_events_and_tokens_stay_out_of_the_journal() {
+    let emu = start().await;
+    let c = client(&emu);
+    c.set_mapping_mode(MappingMode::AutoMap).await.unwrap();
+    c.create_input(&InputSpec::new("h2", "REST_ENDPOINT"))
+        .await
+        .unwrap();
+    let modules = std::collections::BTreeMap::from([(
+        "main".to_owned(),
+        "import no_such_module_anywhere\n\ndef transform(event):\n    return event\n".to_owned(),
+    )]);
+    c.set_code_engine_code(&modules).await.unwrap();
+    let token = emu
+        .with_state(|s| s.input_token("h2").map(str::to_owned))
+        .unwrap();
+    assert_eq!(
+        send(&emu, "POST", &format!("/rest/{token}"), r#"{"a": 1}"#)
+            .await
+            .0,
+        200
+    );
+    // Never loaded without the user's code: it waits, saying why.
+    let queue = emu.with_state(|s| s.restream_queue());
+    assert_eq!(queue.len(), 1);
+    assert!(queue[0].1.contains("do not load"), "{queue:?}");
+    assert_eq!(emu.with_state(|s| s.data_totals()).unwrap().loaded, 0);
+
+    // Another method on a token's path: 405, and the journal has no token.
+    let (status, _) = send(&emu, "PUT", &format!("/rest/{token}"), "{}").await;
+    assert_eq!(status, 405);
+    assert!(emu.requests().iter().all(|r| !r.path.contains(&token)));
+    // Nor does Debug.
+    let shown = emu.with_state(|s| format!("{:?}", s.input_meta));
+    assert!(!shown.contains(&token), "{shown}");
+    let location = alooma_emulator::domain::data::WarehouseLocation::parse(
+        "postgres://loader:s3cret@localhost:5432/dwh",
+    )
+    .unwrap();
+    assert!(!format!("{location:?}").contains("s3cret"));
+}

@@ -21,203 +21,22 @@
 //! that input.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use alooma_engine::code_engine::{Deployment, Modules};
+use alooma_engine::code_engine::Modules;
 use alooma_engine::flow::{DataPath, Report};
 use alooma_engine::intake::{stamp, Input};
 use alooma_engine::mapper::model::MappingMode as EngineMode;
 use alooma_engine::mapper::Mapper;
 use alooma_engine::warehouse::sqlite::Sqlite;
-use alooma_engine::warehouse::{Column, LoadRow, Loaded, TableName, Warehouse, WarehouseError};
+use alooma_engine::warehouse::Warehouse;
 use serde_json::{json, Value};
 
-use super::model::{EventType, MappingMode};
+pub(crate) use super::account_data::mint_token;
+use super::account_data::{engine_mode, off_runtime, AccountData, Detached};
+pub use super::account_data::{IngestError, WarehouseLocation};
+use super::model::EventType;
 use super::state::State;
-
-/// The data path of one account, made on first use.
-pub struct AccountData {
-    path: DataPath,
-    /// The modules the Code Engine runs now, and their deployment.
-    deployed: Option<(BTreeMap<String, String>, Deployment)>,
-}
-
-impl std::fmt::Debug for AccountData {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccountData")
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Where an account's warehouse lives.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum WarehouseLocation {
-    /// An SQLite database in memory (gone with the emulator).
-    #[default]
-    Memory,
-    /// An SQLite file (kept across restarts).
-    File(PathBuf),
-    /// A PostgreSQL server (`postgres://user@host:port/db`).
-    Postgres(String),
-}
-
-impl WarehouseLocation {
-    /// Reads `sqlite:PATH`, `sqlite::memory:` or `postgres://…`.
-    ///
-    /// ```
-    /// use alooma_emulator::domain::data::WarehouseLocation;
-    /// assert_eq!(WarehouseLocation::parse("sqlite::memory:"), Some(WarehouseLocation::Memory));
-    /// assert!(WarehouseLocation::parse("postgres://u@h/db").is_some());
-    /// assert_eq!(WarehouseLocation::parse("mysql://h/db"), None);
-    /// ```
-    pub fn parse(text: &str) -> Option<Self> {
-        if text == "sqlite::memory:" {
-            return Some(WarehouseLocation::Memory);
-        }
-        if let Some(path) = text
-            .strip_prefix("sqlite://")
-            .or_else(|| text.strip_prefix("sqlite:"))
-        {
-            return Some(WarehouseLocation::File(PathBuf::from(path)));
-        }
-        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-            return Some(WarehouseLocation::Postgres(text.to_owned()));
-        }
-        None
-    }
-}
-
-/// Why events were not taken.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum IngestError {
-    /// No input has this token.
-    UnknownToken,
-    /// An event is not a JSON object (its place and kind).
-    NotAnObject(String),
-    /// The warehouse could not be opened.
-    Warehouse(String),
-}
-
-impl std::fmt::Display for IngestError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            IngestError::UnknownToken => f.write_str("no input has this token"),
-            IngestError::NotAnObject(why) => f.write_str(why),
-            IngestError::Warehouse(why) => write!(f, "the warehouse: {why}"),
-        }
-    }
-}
-
-/// Runs `f` on a thread of its own when an async runtime is current: the
-/// PostgreSQL client blocks on a runtime of its own, which cannot start
-/// inside another (the HTTP front's).
-fn off_runtime<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    if tokio::runtime::Handle::try_current().is_err() {
-        return f();
-    }
-    std::thread::scope(|scope| match scope.spawn(f).join() {
-        Ok(r) => r,
-        Err(panic) => std::panic::resume_unwind(panic),
-    })
-}
-
-/// A warehouse dropped on a thread of its own when an async runtime is
-/// current (the PostgreSQL client's own runtime cannot be dropped inside
-/// another); every call goes to the warehouse it holds.
-struct Detached(Option<Box<dyn Warehouse + Send>>);
-
-impl Detached {
-    fn inner(&mut self) -> Result<&mut (dyn Warehouse + Send + 'static), WarehouseError> {
-        self.0
-            .as_deref_mut()
-            .ok_or_else(|| WarehouseError::Database("the warehouse is closed".into()))
-    }
-}
-
-impl Drop for Detached {
-    fn drop(&mut self) {
-        if let Some(w) = self.0.take() {
-            if tokio::runtime::Handle::try_current().is_ok() {
-                std::thread::spawn(move || drop(w));
-            }
-        }
-    }
-}
-
-impl Warehouse for Detached {
-    fn schemas(&mut self) -> Result<Vec<String>, WarehouseError> {
-        self.inner()?.schemas()
-    }
-    fn create_schema(&mut self, schema: &str) -> Result<(), WarehouseError> {
-        self.inner()?.create_schema(schema)
-    }
-    fn tables(&mut self) -> Result<Vec<(TableName, Vec<Column>)>, WarehouseError> {
-        self.inner()?.tables()
-    }
-    fn create_table(
-        &mut self,
-        table: &TableName,
-        columns: &[Column],
-    ) -> Result<(), WarehouseError> {
-        self.inner()?.create_table(table, columns)
-    }
-    fn add_columns(&mut self, table: &TableName, columns: &[Column]) -> Result<(), WarehouseError> {
-        self.inner()?.add_columns(table, columns)
-    }
-    fn drop_table(&mut self, table: &TableName) -> Result<(), WarehouseError> {
-        self.inner()?.drop_table(table)
-    }
-    fn load(&mut self, table: &TableName, rows: &[LoadRow]) -> Result<Loaded, WarehouseError> {
-        self.inner()?.load(table, rows)
-    }
-    fn is_loaded(&mut self, uuid: &str) -> Result<bool, WarehouseError> {
-        self.inner()?.is_loaded(uuid)
-    }
-    fn query_json(&mut self, sql: &str) -> Result<Value, WarehouseError> {
-        self.inner()?.query_json(sql)
-    }
-}
-
-/// A new input token: `header.payload.signature`, base64url.
-pub(crate) fn mint_token(account: &str, label: &str, input_type: &str) -> String {
-    let header = b64(br#"{"alg":"HS256","typ":"JWT"}"#);
-    let payload = b64(
-        json!({"clientName": account, "inputLabel": label, "inputType": input_type})
-            .to_string()
-            .as_bytes(),
-    );
-    let signature: Vec<u8> = (0..32).map(|_| fastrand::u8(..)).collect();
-    format!("{header}.{payload}.{}", b64(&signature))
-}
-
-/// Base64url without padding.
-fn b64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            let index = (n >> (18 - 6 * i)) & 0x3f;
-            out.push(char::from(ALPHABET[index as usize]));
-        }
-    }
-    out
-}
-
-fn engine_mode(mode: MappingMode) -> EngineMode {
-    match mode {
-        MappingMode::Strict => EngineMode::Strict,
-        MappingMode::Flexible => EngineMode::Flexible,
-        MappingMode::AutoMap => EngineMode::AutoMap,
-    }
-}
 
 impl State {
     /// The input whose token this is: `(id, name, type)`.
@@ -261,6 +80,8 @@ impl State {
             self.data = Some(AccountData {
                 path,
                 deployed: None,
+                deploy_error: None,
+                unreadable: std::collections::BTreeSet::new(),
             });
         }
         self.data
@@ -272,21 +93,33 @@ impl State {
     /// the state's modules (deployed again when they changed).
     fn sync_into_path(&mut self) -> Result<(), IngestError> {
         let mode = engine_mode(self.mapping_mode);
-        let types: BTreeMap<String, alooma_engine::mapper::model::EventType> = self
-            .event_types
-            .iter()
-            .filter_map(|(name, et)| {
-                let json = serde_json::to_value(et).ok()?;
-                Some((name.clone(), serde_json::from_value(json).ok()?))
-            })
-            .collect();
+        let mut types: BTreeMap<String, alooma_engine::mapper::model::EventType> = BTreeMap::new();
+        let mut unreadable = std::collections::BTreeSet::new();
+        for (name, et) in &self.event_types {
+            let read = serde_json::to_value(et)
+                .ok()
+                .and_then(|json| serde_json::from_value(json).ok());
+            match read {
+                Some(et) => {
+                    types.insert(name.clone(), et);
+                }
+                None => {
+                    unreadable.insert(name.clone());
+                }
+            }
+        }
         let modules = self.modules.clone();
         let engine = self.code.engine_arc();
         let data = self.data()?;
         data.path.mapper.default_mode = mode;
         data.path.mapper.event_types = types;
+        data.unreadable = unreadable;
         match engine {
             None => data.path.code = None,
+            Some(_) if modules.is_empty() => {
+                data.path.code = None;
+                data.deploy_error = None;
+            }
             Some(engine) => {
                 let stale = data.deployed.as_ref().is_none_or(|(m, _)| *m != modules);
                 if stale {
@@ -294,10 +127,18 @@ impl State {
                     for (name, code) in &modules {
                         m.insert(name.clone(), code.clone());
                     }
-                    // Modules that do not load fail each event at run time
-                    // (the queue holds them with the error); deployed as is.
-                    if let Ok(deployment) = engine.deploy(&m) {
-                        data.deployed = Some((modules, deployment));
+                    // Modules that do not load hold every event in the
+                    // Restream Queue with the error (never run without
+                    // the user's code, nor with an older version of it).
+                    match engine.deploy(&m) {
+                        Ok(deployment) => {
+                            data.deployed = Some((modules, deployment));
+                            data.deploy_error = None;
+                        }
+                        Err(e) => {
+                            data.deployed = None;
+                            data.deploy_error = Some(e.to_string());
+                        }
                     }
                 }
                 data.path.code = data
@@ -320,6 +161,7 @@ impl State {
             .mapper
             .event_types
             .iter()
+            .filter(|(name, _)| !data.unreadable.contains(*name))
             .filter_map(|(name, et)| {
                 let json = serde_json::to_value(et).ok()?;
                 Some((name.clone(), serde_json::from_value(json).ok()?))
@@ -363,7 +205,14 @@ impl State {
         }
         self.sync_into_path()?;
         let data = self.data()?;
-        let report = off_runtime(|| data.path.process(stamped));
+        let report = match data.deploy_error.clone() {
+            Some(error) => data.path.hold(
+                stamped,
+                "code_engine",
+                &format!("the Code Engine modules do not load: {error}"),
+            ),
+            None => off_runtime(|| data.path.process(stamped)),
+        };
         self.sync_from_path();
         Ok(report)
     }
@@ -373,6 +222,10 @@ impl State {
         self.data.as_ref()?;
         self.sync_into_path().ok()?;
         let data = self.data.as_mut()?;
+        if data.deploy_error.is_some() {
+            // The events would only wait again: they stay where they are.
+            return None;
+        }
         let report = off_runtime(|| data.path.restream());
         self.sync_from_path();
         Some(report)
@@ -417,9 +270,6 @@ impl State {
     /// The warehouse's error, as text.
     pub fn query_warehouse(&mut self, sql: &str) -> Result<Value, String> {
         let data = self.data().map_err(|e| e.to_string())?;
-        data.path
-            .warehouse
-            .query_json(sql)
-            .map_err(|e| e.to_string())
+        off_runtime(|| data.path.warehouse.query_json(sql)).map_err(|e| e.to_string())
     }
 }

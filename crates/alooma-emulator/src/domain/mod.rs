@@ -10,6 +10,7 @@
 //! it; `seed` over `state` and `advance`; `cassette` over `seed`; `persist`
 //! over `state`.
 
+pub(crate) mod account_data;
 pub(crate) mod advance;
 pub mod cassette;
 pub mod clock;

@@ -287,7 +287,7 @@ impl State {
             transitions,
             code: crate::domain::code::CodeExecution::default(),
             data: None,
-            warehouse: super::data::WarehouseLocation::default(),
+            warehouse: super::account_data::WarehouseLocation::default(),
         };
         for node in &seed.nodes {
             if state.nodes.iter().any(|n| n.id == node.id) {
@@ -397,7 +397,11 @@ impl State {
                     created_ms,
                     reads: 0,
                     running: true,
-                    token: Some(super::data::mint_token(&account_name, &label, &input_type)),
+                    token: Some(super::account_data::mint_token(
+                        &account_name,
+                        &label,
+                        &input_type,
+                    )),
                 },
             );
         }

@@ -25,9 +25,23 @@ pub const EVENT_DROPPING_TRANSFORM_CODE: &str = "def transform(event):\n\treturn
 /// The default Code Engine transform (`GET transform/defaults`).
 pub const DEFAULT_TRANSFORM_CODE: &str = "def transform(event):\n\treturn event";
 
+impl std::fmt::Debug for InputMeta {
+    /// The token (a credential) is left out.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InputMeta")
+            .field("created_at", &self.created_at)
+            .field("sleep_time", &self.sleep_time)
+            .field("paused", &self.paused)
+            .field("task_id", &self.task_id)
+            .field("running", &self.running)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
 /// Emulator-side bookkeeping of one input (what `GET inputs/{id}` reports
 /// beyond the structure node).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InputMeta {
     /// When the input was created (`YYYY-MM-DDTHH:MM:SS.ffffff`).
@@ -168,10 +182,10 @@ pub struct State {
     pub(crate) code: CodeExecution,
     /// The data path, once events flow (see [`super::data`]).
     #[serde(skip)]
-    pub(crate) data: Option<super::data::AccountData>,
+    pub(crate) data: Option<super::account_data::AccountData>,
     /// Where the data path's warehouse lives.
     #[serde(skip)]
-    pub(crate) warehouse: super::data::WarehouseLocation,
+    pub(crate) warehouse: super::account_data::WarehouseLocation,
 }
 
 impl State {

@@ -44,6 +44,9 @@ pub(crate) enum Intake {
     PythonSdk(String),
     /// `POST|GET /rest/{token}`.
     Webhook(String),
+    /// An intake path under a method it does not take (405); the path as
+    /// the journal shows it.
+    WrongMethod(&'static str),
 }
 
 impl Intake {
@@ -54,6 +57,7 @@ impl Intake {
             Intake::Verify(_) => "/verify/{token}",
             Intake::PythonSdk(_) => "/pysdk/{token}",
             Intake::Webhook(_) => "/rest/{token}",
+            Intake::WrongMethod(path) => path,
         }
     }
 }
@@ -77,6 +81,11 @@ pub(crate) fn route(shared: &Shared, method: &str, path: &str) -> Option<Intake>
         ("POST" | "GET", ["rest", token]) if known(shared, token) => {
             Some(Intake::Webhook((*token).to_owned()))
         }
+        // A token in the path under another method: answered (405) and
+        // journaled without it.
+        (_, ["rest", token]) if known(shared, token) => Some(Intake::WrongMethod("/rest/{token}")),
+        (_, ["verify", _]) => Some(Intake::WrongMethod("/verify/{token}")),
+        (_, ["pysdk", _]) => Some(Intake::WrongMethod("/pysdk/{token}")),
         _ => None,
     }
 }
@@ -140,6 +149,17 @@ pub(crate) fn serve(
     body: &[u8],
 ) -> (Option<String>, Result<Reply, ApiError>) {
     let token = match intake {
+        Intake::WrongMethod(path) => {
+            let allowed: &[&str] = match *path {
+                "/rest/{token}" => &["GET", "POST"],
+                "/verify/{token}" => &["GET"],
+                _ => &["POST"],
+            };
+            return (
+                None,
+                Err(ApiError::method_not_allowed(method, path, allowed)),
+            );
+        }
         Intake::ConnectionCheck => {
             return (
                 None,

@@ -49,12 +49,21 @@ use std::fmt;
 const SAMPLES: usize = 3;
 
 /// The Mapper of one account: its event types and default mode.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Mapper {
     /// The account's default mapping mode.
     pub default_mode: MappingMode,
     /// The event types by name.
     pub event_types: BTreeMap<String, EventType>,
+    /// The longest name auto-mapping gives a table or column (the
+    /// warehouse's limit).
+    pub max_name: usize,
+}
+
+impl Default for Mapper {
+    fn default() -> Self {
+        Mapper::new(MappingMode::Strict)
+    }
 }
 
 /// What became of one event.
@@ -175,6 +184,7 @@ impl Mapper {
         Mapper {
             default_mode,
             event_types: BTreeMap::new(),
+            max_name: naming::MAX_NAME,
         }
     }
 
@@ -198,6 +208,7 @@ impl Mapper {
             return Outcome::Queued(QueueReason::NoEventType);
         };
         let default_mode = self.default_mode;
+        let max_name = self.max_name;
         let et = self
             .event_types
             .entry(name.clone())
@@ -216,7 +227,7 @@ impl Mapper {
                 return Outcome::Queued(QueueReason::NoTable { event_type: name });
             }
             let mapping = et.mapping.get_or_insert_with(TableMapping::default);
-            mapping.table_name = Some(naming::legal(&[name.as_str()], naming::MAX_NAME));
+            mapping.table_name = Some(naming::legal(&[name.as_str()], max_name));
             new_table = true;
         }
 
@@ -243,11 +254,8 @@ impl Mapper {
                             continue;
                         };
                         let parts: Vec<&str> = leaf.path.iter().map(String::as_str).collect();
-                        let column = naming::unique(
-                            &naming::legal(&parts, naming::MAX_NAME),
-                            &mut taken,
-                            naming::MAX_NAME,
-                        );
+                        let column =
+                            naming::unique(&naming::legal(&parts, max_name), &mut taken, max_name);
                         field.mapping = Some(FieldMapping {
                             is_discarded: false,
                             column_name: column.clone(),

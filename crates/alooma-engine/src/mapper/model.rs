@@ -56,7 +56,7 @@ pub struct EventType {
     )]
     pub mode: Option<MappingMode>,
     /// Its top-level fields.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub fields: Vec<Field>,
     /// Every other key, as it came.
     #[serde(flatten)]
@@ -68,7 +68,7 @@ pub struct EventType {
 #[serde(rename_all = "camelCase")]
 pub struct TableMapping {
     /// The whole event type is discarded: its events are dropped.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub is_discarded: bool,
     /// The warehouse schema (`None`: the output's default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,7 +89,7 @@ pub struct Field {
     /// The key.
     pub field_name: String,
     /// Sub-fields (the keys of its object values).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub fields: Vec<Field>,
     /// Its column; `None`: unmapped.
     #[serde(default)]
@@ -107,10 +107,10 @@ pub struct Field {
 #[serde(rename_all = "camelCase")]
 pub struct FieldMapping {
     /// The field is discarded: its values are dropped.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub is_discarded: bool,
     /// The column's name (`""` when discarded).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub column_name: String,
     /// The column's type (`None` when discarded).
     #[serde(default)]
@@ -149,6 +149,16 @@ pub struct ColumnType {
     /// Every other key, as it came.
     #[serde(flatten)]
     pub rest: Map<String, Value>,
+}
+
+/// `null` read as the type's default (`false`, `""`, `[]`), as the
+/// service's own mappings write some keys.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// A flag written as a bool or its text.

@@ -57,9 +57,12 @@ pub fn legal(parts: &[&str], max: usize) -> String {
 }
 
 fn cut(name: &mut String, max: usize) {
-    // ASCII only by construction: any byte is a boundary.
     if name.len() > max {
-        name.truncate(max);
+        let mut end = max;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name.truncate(end);
     }
 }
 

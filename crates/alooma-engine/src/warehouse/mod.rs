@@ -143,6 +143,11 @@ pub trait Warehouse {
     /// Whether the event `uuid` was loaded.
     fn is_loaded(&mut self, uuid: &str) -> Result<bool, WarehouseError>;
 
+    /// The longest table or column name it takes, in bytes.
+    fn max_name(&self) -> usize {
+        crate::mapper::naming::MAX_NAME
+    }
+
     /// Runs an SQL query and answers its rows as JSON objects (column →
     /// value), to look at what loaded.
     fn query_json(&mut self, sql: &str) -> Result<serde_json::Value, WarehouseError>;

@@ -80,6 +80,20 @@ fn sql_type(ty: &ColumnType) -> String {
     out
 }
 
+/// The type a value is cast to before it goes into its column: the
+/// column's, without a length or precision.
+fn cast_type(ty: &ColumnType) -> String {
+    let full = sql_type(&ColumnType {
+        non_null: None,
+        ..ty.clone()
+    });
+    let base = full.split('(').next().unwrap_or("text").trim();
+    match base {
+        "char" => "bpchar".into(),
+        other => other.to_owned(),
+    }
+}
+
 /// The mapping's type for a column the server describes.
 fn mapping_type(
     data_type: &str,
@@ -351,12 +365,10 @@ impl Warehouse for Postgres {
                     let ty = columns
                         .iter()
                         .find(|k| &k.name == c)
-                        .map(|k| {
-                            sql_type(&ColumnType {
-                                non_null: None,
-                                ..k.column_type.clone()
-                            })
-                        })
+                        // The type without its length: the column itself
+                        // refuses a value too long instead of a cast
+                        // cutting it.
+                        .map(|k| cast_type(&k.column_type))
                         .unwrap_or_else(|| "text".into());
                     format!("CAST(${}::text AS {ty})", i + 1)
                 })
@@ -400,6 +412,11 @@ impl Warehouse for Postgres {
             )
             .map_err(db)?
             .is_empty())
+    }
+
+    /// PostgreSQL's identifiers are 63 bytes at most.
+    fn max_name(&self) -> usize {
+        63
     }
 
     fn query_json(&mut self, sql: &str) -> Result<serde_json::Value, WarehouseError> {

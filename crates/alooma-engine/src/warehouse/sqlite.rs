@@ -61,7 +61,38 @@ fn check_schema(schema: &str) -> Result<(), WarehouseError> {
 
 /// The SQL type of a mapping's column type (`VARCHAR(256) NOT NULL`).
 fn sql_type(ty: &ColumnType) -> String {
-    let mut out = ty.type_name.trim().to_ascii_uppercase();
+    // Only a type name made of letters, digits, `_` and spaces goes into
+    // the SQL (the mapping's name, kept for the catalog); anything else is
+    // stored by its kind.
+    let name = ty.type_name.trim().to_ascii_uppercase();
+    // One word, then at most `(n)` or `(p,s)`.
+    let (word, args) = match name.split_once('(') {
+        Some((w, rest)) => (w, Some(rest)),
+        None => (name.as_str(), None),
+    };
+    let plain = !word.is_empty()
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && args.is_none_or(|a| {
+            a.strip_suffix(')').is_some_and(|inner| {
+                !inner.is_empty()
+                    && inner.split(',').count() <= 2
+                    && inner.split(',').all(|n| {
+                        !n.trim().is_empty() && n.trim().chars().all(|c| c.is_ascii_digit())
+                    })
+            })
+        });
+    let mut out = if plain {
+        name
+    } else {
+        match crate::mapper::convert::Kind::of(&ty.type_name) {
+            Some(crate::mapper::convert::Kind::Int) => "BIGINT".into(),
+            Some(crate::mapper::convert::Kind::Float) => "FLOAT".into(),
+            Some(crate::mapper::convert::Kind::Bool) => "BOOLEAN".into(),
+            Some(crate::mapper::convert::Kind::Timestamp) => "TIMESTAMP".into(),
+            Some(crate::mapper::convert::Kind::Date) => "DATE".into(),
+            _ => "TEXT".into(),
+        }
+    };
     if !out.contains('(') {
         if let Some(n) = ty.char_length() {
             out = format!("{out}({n})");

@@ -305,3 +305,45 @@ fn without_an_interpreter_every_event_waits() {
     );
     assert_eq!(path.queue.len(), 2);
 }
+
+#[test]
+fn a_transform_that_replaces_metadata_keeps_each_event_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("w.sqlite");
+    let mut path = DataPath::new(
+        Mapper::new(MappingMode::AutoMap),
+        Box::new(Sqlite::open(&file).unwrap()),
+    );
+    let engine = Arc::new(CodeEngine::new(Config::default().workers(1)));
+    let code = "def transform(event):\n    event['_metadata'] = {'event_type': 'shop'}\n    return event\n";
+    path.code = Some((
+        Arc::clone(&engine),
+        engine.deploy(&Modules::main(code)).unwrap(),
+    ));
+    let events = stamped(vec![json!({"n": 1}), json!({"n": 2}), json!({"n": 3})]);
+    let report = path.process(events.clone());
+    assert_eq!((report.loaded, report.already_loaded), (3, 0), "{report:?}");
+    assert_eq!(path.process(events).already_loaded, 3);
+    assert_eq!(
+        query(&file, "SELECT count(*) AS n FROM public.shop"),
+        json!([{"n": 3}])
+    );
+}
+
+#[test]
+fn a_column_a_failed_event_left_unmade_is_made_for_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("w.sqlite");
+    let mut path = DataPath::new(
+        Mapper::new(MappingMode::AutoMap),
+        Box::new(Sqlite::open(&file).unwrap()),
+    );
+    path.create_tables = true;
+    let long = "x".repeat(300);
+    // `s` is auto-mapped VARCHAR(256) and this value does not fit: queued,
+    // the table never made; the next event still loads.
+    let first = path.process(stamped(vec![json!({"a": 1, "s": long})]));
+    assert_eq!(first.queued_total(), 1, "{first:?}");
+    let next = path.process(stamped(vec![json!({"a": 2})]));
+    assert_eq!(next.loaded, 1, "{next:?}");
+}

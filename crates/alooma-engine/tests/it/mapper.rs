@@ -297,3 +297,21 @@ fn stats_count_kinds_and_keep_samples_and_the_model_round_trips() {
     let back: EventType = serde_json::from_value(json.clone()).unwrap();
     assert_eq!(serde_json::to_value(&back).unwrap(), json);
 }
+
+#[test]
+fn nulls_where_the_service_writes_them_read_as_their_defaults() {
+    let et: EventType = serde_json::from_value(json!({
+        "name": "e", "mapping": {"isDiscarded": null, "tableName": "e"}, "fields": null
+    }))
+    .unwrap();
+    assert!(!et.is_discarded());
+    let f: alooma_engine::mapper::model::Field = serde_json::from_value(json!({
+        "fieldName": "a", "fields": null, "mapping": {"isDiscarded": null, "columnName": null, "columnType": null}
+    }))
+    .unwrap();
+    assert!(!f.is_discarded() && f.column().is_none());
+    // A long non-ASCII name made unique is cut on a character boundary.
+    let mut taken = std::collections::BTreeSet::from(["é".repeat(100)]);
+    let name = alooma_engine::mapper::naming::unique(&"é".repeat(100), &mut taken, 127);
+    assert!(name.ends_with("_1") && name.len() <= 127, "{name}");
+}

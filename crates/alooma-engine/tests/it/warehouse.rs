@@ -225,3 +225,30 @@ fn odd_names_are_quoted_and_bad_schema_names_refused() {
         );
     }
 }
+
+#[test]
+fn a_type_name_is_never_sql_of_its_own() {
+    let mut w = Sqlite::in_memory().unwrap();
+    let t = TableName::new(None, "t");
+    w.create_table(
+        &t,
+        &[
+            column("a", ColumnType::new("BIGINT CHECK(0)")),
+            column("b", ColumnType::new("TEXT) --")),
+        ],
+    )
+    .unwrap();
+    let done = w
+        .load(
+            &t,
+            &[row(
+                "u",
+                &[("a", Cell::Int(1)), ("b", Cell::Text("x".into()))],
+            )],
+        )
+        .unwrap();
+    assert_eq!(done.inserted, 1);
+    let (_, cols) = w.tables().unwrap().remove(0);
+    let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["a", "b"]);
+}

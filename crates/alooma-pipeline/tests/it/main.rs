@@ -8,4 +8,5 @@ mod support;
 
 mod files;
 mod properties;
+mod run;
 mod scenarios;
