@@ -1,5 +1,5 @@
 //! The account's data path: events pushed to its inputs run through its
-//! Code Engine modules (real CPython, by its [`CodeExecution`]), its event
+//! Code Engine modules (real CPython, by its [`CodeExecution`](crate::CodeExecution)), its event
 //! types' mappings and mapping mode (`alooma_engine`'s Mapper) and into a
 //! real warehouse (embedded SQLite, in memory unless given a file), with
 //! what does not load held in the Restream Queue with its reason.
