@@ -78,6 +78,23 @@ pub struct Report {
     pub queued: BTreeMap<String, usize>,
     /// Rows loaded, by event type.
     pub loaded_by_event_type: BTreeMap<String, usize>,
+    /// Each received event's status, in order (a batch's own; not in
+    /// [`DataPath::totals`]): the service's sample status codes —
+    /// `VALID`, `DROP`, `NEW_TYPE` (its event type has no table yet),
+    /// `UNMAPPED_FIELDS`, `TYPE_MISMATCH`, `TRANSFORM_ERROR`, `NO_MAPPING`.
+    #[serde(skip)]
+    pub statuses: Vec<&'static str>,
+}
+
+/// The sample status of an event queued for a reason of this kind.
+fn status_of(kind: &str) -> &'static str {
+    match kind {
+        "unmapped" => "UNMAPPED_FIELDS",
+        "conversion" | "warehouse" => "TYPE_MISMATCH",
+        "code_engine" => "TRANSFORM_ERROR",
+        "no_table" => "NEW_TYPE",
+        _ => "NO_MAPPING",
+    }
 }
 
 impl Report {
@@ -203,6 +220,7 @@ impl DataPath {
         if !events.is_empty() {
             report.queued.insert(kind.to_owned(), events.len());
         }
+        report.statuses = vec![status_of(kind); events.len()];
         for event in events {
             self.queue.push(Queued {
                 event_type: event_type_of(&event),
@@ -236,6 +254,8 @@ impl DataPath {
             }
         };
         let mut to_queue: Vec<(usize, &'static str, String)> = Vec::new();
+        // Events a rule dropped (the transform, a discarded type), by place.
+        let mut dropped: BTreeSet<usize> = BTreeSet::new();
 
         // The Code Engine.
         let mut transformed: Vec<Transformed1> = Vec::new();
@@ -271,7 +291,10 @@ impl DataPath {
                                     event: Value::Object(e),
                                 });
                             }
-                            Transformed::Dropped => report.dropped_by_code += 1,
+                            Transformed::Dropped => {
+                                report.dropped_by_code += 1;
+                                dropped.insert(origin);
+                            }
                             Transformed::Split(parts) => {
                                 report.split_into += parts.len().saturating_sub(1);
                                 let parent = events.get(origin).map(uuid_of).unwrap_or_default();
@@ -307,7 +330,10 @@ impl DataPath {
                         .or_default()
                         .push((t.origin, row, uuid));
                 }
-                Outcome::Discarded(_) => report.discarded += 1,
+                Outcome::Discarded(_) => {
+                    report.discarded += 1;
+                    dropped.insert(t.origin);
+                }
                 Outcome::Queued(reason) => to_queue.push(queue(
                     t.origin,
                     reason.kind(),
@@ -391,6 +417,18 @@ impl DataPath {
             }
         }
 
+        let mut statuses = vec!["VALID"; events.len()];
+        for origin in &dropped {
+            if let Some(s) = statuses.get_mut(*origin) {
+                *s = "DROP";
+            }
+        }
+        for (origin, kind, _) in &to_queue {
+            if let Some(s) = statuses.get_mut(*origin) {
+                *s = status_of(kind);
+            }
+        }
+        report.statuses = statuses;
         for (origin, kind, reason) in to_queue {
             let Some(event) = events.get(origin) else {
                 continue; // a second failure of an event already queued

@@ -87,6 +87,17 @@ async fn webhook_events_load_into_the_warehouse_through_the_code_engine() {
             {"id": "c", "n": 3, "page": "/b", "source": "hook", "label": "hooks"},
         ])
     );
+    // Samples: the events as they arrived, with their status.
+    let samples = c.get_samples(Some("hooks"), &[]).await.unwrap();
+    let mut statuses: Vec<String> = samples
+        .iter()
+        .map(|s| s.status.get().cloned().unwrap_or_default())
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, ["DROP", "VALID", "VALID"], "{samples:?}");
+    assert!(samples
+        .iter()
+        .all(|s| s.sample.get().is_some_and(|e| e.get("source").is_none())));
     // The event type learned its fields, with auto-mapped columns.
     let et = c.get_event_type("hooks").await.unwrap();
     let names: Vec<String> = et.fields().iter().map(|f| f.field_name.clone()).collect();

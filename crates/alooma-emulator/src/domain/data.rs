@@ -35,7 +35,11 @@ use serde_json::{json, Value};
 pub(crate) use super::account_data::mint_token;
 use super::account_data::{engine_mode, off_runtime, AccountData, Detached};
 pub use super::account_data::{IngestError, WarehouseLocation};
-use super::model::EventType;
+use super::model::{EventType, Sample};
+
+/// How many samples are kept per event type and status (the service's
+/// number is not documented; its sample listing answered up to 10).
+pub const SAMPLES_KEPT: usize = 10;
 use super::state::State;
 
 impl State {
@@ -204,6 +208,7 @@ impl State {
             );
         }
         self.sync_into_path()?;
+        let raw = stamped.clone();
         let data = self.data()?;
         let report = match data.deploy_error.clone() {
             Some(error) => data.path.hold(
@@ -214,7 +219,35 @@ impl State {
             None => off_runtime(|| data.path.process(stamped)),
         };
         self.sync_from_path();
+        self.keep_samples(raw, &report.statuses);
         Ok(report)
+    }
+
+    /// Keeps events as they arrived (before the Code Engine and the
+    /// Mapper) as samples, with their status: the last
+    /// [`SAMPLES_KEPT`] of each event type and status.
+    fn keep_samples(&mut self, events: Vec<Value>, statuses: &[&'static str]) {
+        for (event, status) in events.into_iter().zip(statuses) {
+            let event_type = event
+                .get("_metadata")
+                .and_then(|m| m.get("event_type"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            self.samples.push(Sample {
+                event_type: event_type.clone(),
+                status: Some((*status).to_owned()),
+                rest: super::state::object(json!({ "sample": event })),
+            });
+            // The oldest of this event type and status beyond the limit
+            // goes.
+            let same =
+                |s: &Sample| s.event_type == event_type && s.status.as_deref() == Some(status);
+            if self.samples.iter().filter(|s| same(s)).count() > SAMPLES_KEPT {
+                if let Some(at) = self.samples.iter().position(same) {
+                    self.samples.remove(at);
+                }
+            }
+        }
     }
 
     /// Sends the Restream Queue through the data path again.
