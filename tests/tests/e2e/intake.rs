@@ -352,3 +352,47 @@ async fn modules_that_do_not_load_hold_the_events_and_tokens_stay_out_of_the_jou
     .unwrap();
     assert!(!format!("{location:?}").contains("s3cret"));
 }
+
+#[tokio::test]
+async fn what_waits_survives_a_restart_with_its_state_file_and_loads_once_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let warehouse = dir.path().join("dwh.sqlite");
+    let builder = || {
+        alooma_emulator::Emulator::builder()
+            .state_file(&state)
+            .warehouse(alooma_emulator::domain::data::WarehouseLocation::File(
+                warehouse.clone(),
+            ))
+    };
+    let emu = alooma_tests::start_with(builder()).await;
+    let c = client(&emu);
+    c.set_mapping_mode(MappingMode::Strict).await.unwrap();
+    c.create_input(&InputSpec::new("kept", "REST_ENDPOINT"))
+        .await
+        .unwrap();
+    let token = emu
+        .with_state(|s| s.input_token("kept").map(str::to_owned))
+        .unwrap();
+    let body = r#"{"id": "k1", "page": "/x"}"#;
+    assert_eq!(
+        send(&emu, "POST", &format!("/rest/{token}"), body).await.0,
+        200
+    );
+    assert_eq!(c.get_restream_queue_size().await.unwrap(), 1);
+    emu.shutdown().await.unwrap();
+
+    // Restarted from its state file: the event still waits.
+    let emu = alooma_tests::start_with(builder()).await;
+    let c = client(&emu);
+    assert_eq!(c.get_restream_queue_size().await.unwrap(), 1);
+    let mut et = c.get_mapping("kept").await.unwrap();
+    et.set_mapping_mode(MappingMode::AutoMap);
+    c.set_mapping(&et, "kept").await.unwrap();
+    c.start_restream().await.unwrap();
+    assert_eq!(c.get_restream_queue_size().await.unwrap(), 0);
+    assert_eq!(
+        rows(&emu, "SELECT id, page FROM public.kept"),
+        json!([{"id": "k1", "page": "/x"}])
+    );
+}

@@ -35,6 +35,35 @@ impl std::fmt::Debug for AccountData {
     }
 }
 
+/// An event of the Restream Queue as the state file keeps it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct QueuedEvent {
+    /// The event as it entered the Code Engine.
+    pub event: Value,
+    /// Why it did not load.
+    pub reason: String,
+    /// The reason's kind (`unmapped`, `code_engine` …).
+    pub kind: String,
+    /// Its event type, when known.
+    #[serde(default)]
+    pub event_type: Option<String>,
+}
+
+/// The queue's kind names, as `&'static str` (an unknown one reads as
+/// `restored`).
+pub(crate) fn kind_name(kind: &str) -> &'static str {
+    match kind {
+        "unmapped" => "unmapped",
+        "conversion" => "conversion",
+        "code_engine" => "code_engine",
+        "no_table" => "no_table",
+        "warehouse" => "warehouse",
+        "not_an_object" => "not_an_object",
+        "no_event_type" => "no_event_type",
+        _ => "restored",
+    }
+}
+
 /// Where an account's warehouse lives.
 #[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]

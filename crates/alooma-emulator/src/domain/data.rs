@@ -81,6 +81,15 @@ impl State {
             );
             // Mapping an event type made its table on the service.
             path.create_tables = true;
+            // What waited when the state was saved waits again.
+            for q in &self.restream_events {
+                path.queue.push(alooma_engine::restream::Queued {
+                    event: q.event.clone(),
+                    reason: q.reason.clone(),
+                    kind: super::account_data::kind_name(&q.kind),
+                    event_type: q.event_type.clone(),
+                });
+            }
             self.data = Some(AccountData {
                 path,
                 deployed: None,
@@ -172,6 +181,18 @@ impl State {
             })
             .collect();
         let queued = data.path.queue.len();
+        let saved: Vec<super::account_data::QueuedEvent> = data
+            .path
+            .queue
+            .iter()
+            .map(|q| super::account_data::QueuedEvent {
+                event: q.event.clone(),
+                reason: q.reason.clone(),
+                kind: q.kind.to_owned(),
+                event_type: q.event_type.clone(),
+            })
+            .collect();
+        self.restream_events = saved;
         for (name, et) in learned {
             self.event_types.insert(name, et);
         }
@@ -252,7 +273,9 @@ impl State {
 
     /// Sends the Restream Queue through the data path again.
     pub(crate) fn restream_events(&mut self) -> Option<Report> {
-        self.data.as_ref()?;
+        if !self.has_data() {
+            return None;
+        }
         self.sync_into_path().ok()?;
         let data = self.data.as_mut()?;
         if data.deploy_error.is_some() {
@@ -269,11 +292,12 @@ impl State {
         if let Some(data) = self.data.as_mut() {
             data.path.queue.purge();
         }
+        self.restream_events.clear();
     }
 
     /// Whether events have flowed (the queue and counts are real).
     pub(crate) fn has_data(&self) -> bool {
-        self.data.is_some()
+        self.data.is_some() || !self.restream_events.is_empty()
     }
 
     /// Everything counted since events began to flow.
@@ -283,6 +307,13 @@ impl State {
 
     /// The Restream Queue: each event with its reason.
     pub fn restream_queue(&self) -> Vec<(Value, String)> {
+        if self.data.is_none() {
+            return self
+                .restream_events
+                .iter()
+                .map(|q| (q.event.clone(), q.reason.clone()))
+                .collect();
+        }
         self.data
             .as_ref()
             .map(|d| {

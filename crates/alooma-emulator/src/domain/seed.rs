@@ -288,6 +288,7 @@ impl State {
             code: crate::domain::code::CodeExecution::default(),
             data: None,
             warehouse: super::account_data::WarehouseLocation::default(),
+            restream_events: Vec::new(),
         };
         for node in &seed.nodes {
             if state.nodes.iter().any(|n| n.id == node.id) {

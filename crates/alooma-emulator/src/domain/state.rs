@@ -186,6 +186,10 @@ pub struct State {
     /// Where the data path's warehouse lives.
     #[serde(skip)]
     pub(crate) warehouse: super::account_data::WarehouseLocation,
+    /// The Restream Queue's events as the state file keeps them (a copy of
+    /// the data path's, so a restarted emulator still holds them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) restream_events: Vec<super::account_data::QueuedEvent>,
 }
 
 impl State {

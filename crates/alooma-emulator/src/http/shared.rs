@@ -100,6 +100,9 @@ impl Shared {
                 restored.clock = state.clock.clone();
                 restored.transitions = state.transitions.clone();
                 restored.code = state.code.clone();
+                // The data path (its warehouse, its queue) goes on.
+                restored.warehouse = state.warehouse.clone();
+                restored.data = state.data.take();
                 *state = restored;
             }
         }

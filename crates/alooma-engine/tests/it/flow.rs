@@ -77,7 +77,10 @@ fn a_transform_drops_splits_and_fails_events_and_the_rest_loads_once() {
     assert_eq!(report.dropped_by_code, 1);
     assert_eq!(report.split_into, 2);
     assert_eq!(report.queued, [("code_engine".to_owned(), 1)].into());
-    assert_eq!(report.statuses, ["VALID", "DROP", "VALID", "TRANSFORM_ERROR"]);
+    assert_eq!(
+        report.statuses,
+        ["VALID", "DROP", "VALID", "TRANSFORM_ERROR"]
+    );
 
     let rows = query(
         &file,
