@@ -139,6 +139,28 @@ async fn a_strict_failure_waits_in_the_restream_queue_and_a_restream_loads_it_on
     assert_eq!(status, 200);
     // STRICT, and the event type is not mapped: it waits, with the reason.
     assert_eq!(c.get_restream_queue_size().await.unwrap(), 1);
+    // The metrics are what happened (one point a minute, ten minutes).
+    let metric = |series: &[alooma::types::MetricSeries], name: &str| -> f64 {
+        series
+            .iter()
+            .find(|s| s.target.as_str() == name)
+            .map(|s| s.values().sum())
+            .unwrap_or(-1.0)
+    };
+    use alooma::types::MetricName;
+    let names = [
+        MetricName::IncomingEvents,
+        MetricName::UnmappedEvents,
+        MetricName::RestreamedEvents,
+        MetricName::ErrorEvents,
+    ];
+    let series = c
+        .get_metrics_by_names_with(names.clone(), 10, Some(1))
+        .await
+        .unwrap();
+    assert_eq!(metric(&series, "INCOMING_EVENTS"), 1.0, "{series:?}");
+    assert_eq!(metric(&series, "UNMAPPED_EVENTS"), 1.0);
+    assert_eq!(metric(&series, "ERROR_EVENTS"), 0.0);
     let queue = emu.with_state(|s| s.restream_queue());
     assert!(queue[0].1.contains("orders_hook"), "{queue:?}");
 
@@ -148,6 +170,12 @@ async fn a_strict_failure_waits_in_the_restream_queue_and_a_restream_loads_it_on
     c.set_mapping(&et, "orders_hook").await.unwrap();
     c.start_restream().await.unwrap();
     assert_eq!(c.get_restream_queue_size().await.unwrap(), 0);
+    let series = c
+        .get_metrics_by_names_with(names, 10, Some(1))
+        .await
+        .unwrap();
+    assert_eq!(metric(&series, "RESTREAMED_EVENTS"), 1.0, "{series:?}");
+    assert_eq!(metric(&series, "INCOMING_EVENTS"), 1.0);
     assert_eq!(
         rows(
             &emu,

@@ -25,6 +25,8 @@ pub struct AccountData {
     /// Event types the Mapper could not read (their mapping is not written
     /// back, so it is never replaced by a blank one).
     pub(crate) unreadable: std::collections::BTreeSet<String>,
+    /// What happened, minute by minute (epoch seconds of the minute).
+    pub(crate) minutes: BTreeMap<i64, MinuteCounts>,
 }
 
 impl std::fmt::Debug for AccountData {
@@ -33,6 +35,27 @@ impl std::fmt::Debug for AccountData {
             .field("path", &self.path)
             .finish_non_exhaustive()
     }
+}
+
+/// What happened in one minute of the data path (the metrics' source).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MinuteCounts {
+    /// Events received.
+    pub incoming: u64,
+    /// Rows loaded.
+    pub loaded: u64,
+    /// Events queued for unmapped fields or a missing table.
+    pub unmapped: u64,
+    /// Events dropped by a rule (the transform, a discarded type).
+    pub ignored: u64,
+    /// Events queued for an error (Code Engine, conversion, warehouse).
+    pub errors: u64,
+    /// Events sent through again by a restream.
+    pub restreamed: u64,
+    /// Bytes of the events received (their JSON).
+    pub bytes: u64,
+    /// Processing times: (milliseconds, events) of each batch.
+    pub latencies: Vec<(f64, u64)>,
 }
 
 /// An event of the Restream Queue as the state file keeps it.

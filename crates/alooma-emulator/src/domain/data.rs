@@ -33,7 +33,7 @@ use alooma_engine::warehouse::Warehouse;
 use serde_json::{json, Value};
 
 pub(crate) use super::account_data::mint_token;
-use super::account_data::{engine_mode, off_runtime, AccountData, Detached};
+use super::account_data::{engine_mode, off_runtime, AccountData, Detached, MinuteCounts};
 pub use super::account_data::{IngestError, WarehouseLocation};
 use super::model::{EventType, Sample};
 
@@ -95,6 +95,7 @@ impl State {
                 deployed: None,
                 deploy_error: None,
                 unreadable: std::collections::BTreeSet::new(),
+                minutes: BTreeMap::new(),
             });
         }
         self.data
@@ -230,6 +231,11 @@ impl State {
         }
         self.sync_into_path()?;
         let raw = stamped.clone();
+        let bytes: u64 = raw
+            .iter()
+            .map(|e| serde_json::to_string(e).map_or(0, |t| t.len() as u64))
+            .sum();
+        let started = std::time::Instant::now();
         let data = self.data()?;
         let report = match data.deploy_error.clone() {
             Some(error) => data.path.hold(
@@ -239,9 +245,92 @@ impl State {
             ),
             None => off_runtime(|| data.path.process(stamped)),
         };
+        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        self.count_minute(&report, bytes, latency_ms, false);
         self.sync_from_path();
         self.keep_samples(raw, &report.statuses);
         Ok(report)
+    }
+
+    /// Counts a batch in its minute (see [`Self::data_metric`]).
+    fn count_minute(&mut self, report: &Report, bytes: u64, latency_ms: f64, restream: bool) {
+        let minute = self.now_millis().div_euclid(60_000) * 60;
+        let Some(data) = self.data.as_mut() else {
+            return;
+        };
+        let m = data.minutes.entry(minute).or_default();
+        let n = report.received as u64;
+        if restream {
+            m.restreamed += n;
+        } else {
+            m.incoming += n;
+            m.bytes += bytes;
+        }
+        m.loaded += report.loaded as u64;
+        m.ignored += (report.discarded + report.dropped_by_code) as u64;
+        for (kind, count) in &report.queued {
+            if matches!(kind.as_str(), "unmapped" | "no_table") {
+                m.unmapped += *count as u64;
+            } else {
+                m.errors += *count as u64;
+            }
+        }
+        if n > 0 {
+            m.latencies.push((latency_ms, n));
+        }
+        // Two days of minutes at most.
+        while data.minutes.len() > 2 * 24 * 60 {
+            data.minutes.pop_first();
+        }
+    }
+
+    /// A metric's value over the minutes `[from, to)` (epoch seconds), from
+    /// what the data path did; `None` once events have flowed but for a
+    /// metric with no value there (an average of nothing), and `None` with
+    /// `flowing == false` before any event flowed (then the series are the
+    /// seeded ones).
+    pub(crate) fn data_metric(&self, name: &str, from: i64, to: i64) -> Option<Option<f64>> {
+        let data = self.data.as_ref()?;
+        let window: Vec<&MinuteCounts> = data.minutes.range(from..to).map(|(_, m)| m).collect();
+        let sum = |f: fn(&MinuteCounts) -> u64| window.iter().map(|m| f(m)).sum::<u64>() as f64;
+        let minutes = ((to - from) as f64 / 60.0).max(1.0);
+        let mut latencies: Vec<(f64, u64)> = window
+            .iter()
+            .flat_map(|m| m.latencies.iter().copied())
+            .collect();
+        latencies.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let events: u64 = latencies.iter().map(|(_, n)| n).sum();
+        let percentile = |p: f64| {
+            let target = (p * events as f64).ceil().max(1.0) as u64;
+            let mut seen = 0;
+            latencies.iter().find_map(|(ms, n)| {
+                seen += n;
+                (seen >= target).then_some(*ms)
+            })
+        };
+        Some(match name {
+            "INCOMING_EVENTS" => Some(sum(|m| m.incoming)),
+            "RESTREAMED_EVENTS" => Some(sum(|m| m.restreamed)),
+            "UNMAPPED_EVENTS" => Some(sum(|m| m.unmapped)),
+            "IGNORED_EVENTS" => Some(sum(|m| m.ignored)),
+            "ERROR_EVENTS" => Some(sum(|m| m.errors)),
+            "LOADED_EVENTS_RATE" => Some(sum(|m| m.loaded) / minutes),
+            "EVENT_PROCESSING_RATE" => Some(sum(|m| m.incoming) / minutes),
+            "EVENT_SIZE_TOTAL" => Some(sum(|m| m.bytes)),
+            "EVENT_SIZE_AVG" => {
+                let n = sum(|m| m.incoming);
+                (n > 0.0).then(|| sum(|m| m.bytes) / n)
+            }
+            "EVENTS_IN_PIPELINE" => Some(0.0),
+            "EVENTS_IN_TRANSIT" => Some(data.path.queue.len() as f64),
+            "LATENCY_AVG" => (events > 0).then(|| {
+                latencies.iter().map(|(ms, n)| ms * *n as f64).sum::<f64>() / events as f64
+            }),
+            "LATENCY_PERCENTILE_50" => percentile(0.5),
+            "LATENCY_PERCENTILE_95" => percentile(0.95),
+            "LATENCY_MAX" => latencies.last().map(|(ms, _)| *ms),
+            _ => None,
+        })
     }
 
     /// Keeps events as they arrived (before the Code Engine and the
@@ -282,7 +371,10 @@ impl State {
             // The events would only wait again: they stay where they are.
             return None;
         }
+        let started = std::time::Instant::now();
         let report = off_runtime(|| data.path.restream());
+        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        self.count_minute(&report, 0, latency_ms, true);
         self.sync_from_path();
         Some(report)
     }

@@ -34,7 +34,7 @@ pub(crate) const METRICS: [(&str, f64); 15] = [
 const MAX_POINTS: u64 = 10_000;
 
 /// `GET metrics` → list of `{"target", "datapoints": [[value|null, epoch]…]}`.
-pub(crate) fn get(req: &Req<'_>, now_secs: i64) -> Outcome {
+pub(crate) fn get(state: &crate::domain::state::State, req: &Req<'_>, now_secs: i64) -> Outcome {
     let names = req
         .query
         .get("metrics")
@@ -77,7 +77,15 @@ pub(crate) fn get(req: &Req<'_>, now_secs: i64) -> Outcome {
             .map(|i| {
                 let back = i64::try_from(points - 1 - i).unwrap_or(0);
                 let ts = end.saturating_sub(back.saturating_mul(step_i));
-                json!([value(k, i, base), ts])
+                // Once events flow, the series are what happened: the
+                // point at `ts` covers the step that starts there.
+                let v = match state.data_metric(name, ts, ts.saturating_add(step_i)) {
+                    Some(real) => {
+                        real.map_or(Value::Null, |v| json!((v * 1000.0).round() / 1000.0))
+                    }
+                    None => value(k, i, base),
+                };
+                json!([v, ts])
             })
             .collect();
         out.push(json!({"target": name, "datapoints": datapoints}));
@@ -102,5 +110,5 @@ fn parse_minutes(s: &str) -> Option<u64> {
 // This area's routes, in matching order (a literal segment before a
 // `{capture}` in the same place).
 crate::http::route::route_table! {
-    GET "metrics" as get_metrics_by_names => |state, req, _p| get(req, state.clock.now_secs()),
+    GET "metrics" as get_metrics_by_names => |state, req, _p| get(state, req, state.clock.now_secs()),
 }
