@@ -86,6 +86,8 @@ where
         Ok(rt) => rt,
         Err(e) => panic!("no runtime: {e}"),
     };
+    // The examples are tests too: what they call counts for coverage.
+    coverage::install();
     runtime.block_on(async {
         let emu = match Emulator::builder().seed(seed).start().await {
             Ok(emu) => emu,
@@ -287,8 +289,10 @@ pub mod coverage {
                 .open(path)
                 .ok();
         }
+        // One write per line: the documentation's examples run in
+        // processes of their own, appending to the same file.
         if let Some(f) = file.as_mut() {
-            let _ = writeln!(f, "{kind} {name}");
+            let _ = f.write_all(format!("{kind} {name}\n").as_bytes());
         }
     }
 

@@ -1,8 +1,8 @@
 //! The API's contract checked by independent tools.
 //!
-//! - `openapi`: writes `openapi/alooma.json` (and the emulator's copy,
-//!   `crates/alooma-emulator/data/openapi.json`, which it serves at
-//!   `/__emulator/openapi.json`) from the registry; a test fails when the
+//! - `openapi`: writes `openapi/alooma.json` (and the emulator's gzip copy,
+//!   `crates/alooma-emulator/data/openapi.json.gz`, which it serves at
+//!   `/__emulator/openapi.json`) from the registry; tests fail when the
 //!   committed files are stale.
 //! - `contract`: in a temporary virtualenv from PyPI, validates the
 //!   document with `openapi-spec-validator`, then runs Schemathesis against
@@ -14,23 +14,28 @@ use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use std::process::Command;
 
-/// Where the document is committed.
+/// Where the document is committed: as text, and the emulator's gzip copy.
 pub fn document_paths() -> [PathBuf; 2] {
     [
         crate::root().join("openapi/alooma.json"),
-        crate::root().join("crates/alooma-emulator/data/openapi.json"),
+        crate::root().join("crates/alooma-emulator/data/openapi.json.gz"),
     ]
 }
 
 /// `cargo xtask openapi`.
 pub fn write_openapi() -> Result<()> {
+    use std::io::Write;
     let text = alooma_core::openapi::document_text();
-    for path in document_paths() {
+    let [plain, gz] = document_paths();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(text.as_bytes())?;
+    let compressed = encoder.finish()?;
+    for (path, bytes) in [(plain, text.as_bytes()), (gz, &compressed[..])] {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
-        eprintln!("wrote {} ({} bytes)", path.display(), text.len());
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("wrote {} ({} bytes)", path.display(), bytes.len());
     }
     Ok(())
 }

@@ -72,7 +72,8 @@
 //!   (`serde_json::Value`: JSON it does not describe).
 //! - a hand-written operation names the wire models of its body and of
 //!   the server's answer with `body: Type;` and `answer: Type;` (after
-//!   `deprecated`), for their JSON Schemas; a declared one's come from its
+//!   `deprecated`; `answer: Type | empty;` when the answer may be empty),
+//!   for their JSON Schemas; a declared one's come from its
 //!   `body` and `output` clauses.
 
 macro_rules! operations {
@@ -161,7 +162,7 @@ macro_rules! operations {
     ) => {
         $crate::declare::operations!(@entry $area $ty $name $summary $verb [$($path)/+] $retry
             [$($timeout)?] [$($deprecated)?] [$example $(, $label => $more)*]
-            [$($body $(as $bty)?)?] [$(answer $aty ;)? $decode $out]);
+            [$($body $(as $bty)?)?] [$(answer $aty ;)? $decode $out] [$decode $(then $mid)?]);
 
         impl $crate::Operation for $ty {
             type Output = $out;
@@ -213,13 +214,13 @@ macro_rules! operations {
         $(timeout: $timeout:expr;)?
         $(deprecated: $deprecated:literal;)?
         $(body: $bty:ty;)?
-        $(answer: $aty:ty;)?
+        $(answer: $aty:ty $(| $or_empty:ident)?;)?
         example: $example:expr $(, $label:literal => $more:expr)* ;
         $($rest:tt)*
     ) => {
         $crate::declare::operations!(@entry $area $ty $name $summary $verb [$($path)/+] $retry
             [$($timeout)?] [$($deprecated)?] [$example $(, $label => $more)*] [$(type $bty)?]
-            [$(json $aty)?]);
+            [$(answer_of [$($or_empty)?] $aty)?] [hand]);
 
         $crate::declare::operations!(@munch $area [$($done,)* $ty,] $($rest)*);
     };
@@ -237,7 +238,7 @@ macro_rules! operations {
     ) => {
         $crate::declare::operations!(@entry $area $ty $name $summary $verb [$($path)/+] $retry
             [$($timeout)?] [$($deprecated)?] [$example $(, $label => $more)*] [$($body $(as $bty)?)?]
-            [$decode $out]);
+            [$decode $out] [$decode]);
 
         impl $crate::Operation for $ty {
             type Output = $out;
@@ -270,8 +271,13 @@ macro_rules! operations {
     (@entry $area:ident $ty:ident $name:ident $summary:literal $verb:ident [$($path:tt)/+]
         $retry:ident [$($timeout:expr)?] [$($deprecated:literal)?]
         [$example:expr $(, $label:literal => $more:expr)*] [$($body:tt)*] [$($answer:tt)*]
+        [$($how:tt)*]
     ) => {
         impl $crate::registry::Declared for $ty {
+            const DECODING: $crate::registry::Decoding =
+                $crate::declare::operations!(@decoding $($how)*);
+            const MAPPED: bool = $crate::declare::operations!(@mapped $($how)*);
+
             const META: $crate::OperationMeta = $crate::OperationMeta {
                 name: stringify!($name),
                 retry: $crate::RetrySafety::$retry,
@@ -306,12 +312,28 @@ macro_rules! operations {
         }
     };
 
+    // Whether the output is the answer as decoded (no `then` mapping, not
+    // decoded by hand).
+    // How the answer is read: `[decoder (then Type)?]`, or `[hand]`.
+    (@decoding hand) => { $crate::registry::Decoding::ByHand };
+    (@decoding json $($then:tt)*) => { $crate::registry::Decoding::Json };
+    (@decoding json_or_empty $($then:tt)*) => { $crate::registry::Decoding::JsonOrEmpty };
+    (@decoding empty $($then:tt)*) => { $crate::registry::Decoding::Ignored };
+    (@mapped $decode:ident then $($mid:tt)+) => { true };
+    (@mapped $($how:tt)*) => { false };
+
     (@answer $g:ident) => { $crate::registry::Answer::Undescribed };
     (@answer $g:ident answer $aty:ty ; json_or_empty $out:ty) => {
         $crate::registry::Answer::json_or_empty($g.subschema_for::<$aty>())
     };
     (@answer $g:ident answer $aty:ty ; $decode:ident $out:ty) => {
         $crate::registry::Answer::json($g.subschema_for::<$aty>())
+    };
+    (@answer $g:ident answer_of [] $aty:ty) => {
+        $crate::registry::Answer::json($g.subschema_for::<$aty>())
+    };
+    (@answer $g:ident answer_of [empty] $aty:ty) => {
+        $crate::registry::Answer::json_or_empty($g.subschema_for::<$aty>())
     };
     (@answer $g:ident json $out:ty) => { $crate::registry::Answer::Json($g.subschema_for::<$out>()) };
     (@answer $g:ident json_or_empty $out:ty) => {

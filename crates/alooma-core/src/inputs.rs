@@ -50,7 +50,7 @@ crate::declare::operations! {
     op create_input for CreateInput: POST "plumbing/inputs | inputs";
     retry: NotIdempotent;
     body: alooma_types::InputSpec;
-    answer: alooma_types::Node;
+    answer: alooma_types::Node | empty;
     example: CreateInput::new(&examples::postgres()),
         "without_validation" => CreateInput::new(&examples::postgres()).one_click(false).validate(false);
 

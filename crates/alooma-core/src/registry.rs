@@ -136,6 +136,13 @@ where
     /// The operation's metadata, as [`Operation::meta`] returns it.
     const META: OperationMeta;
 
+    /// How the operation reads a successful answer.
+    const DECODING: Decoding;
+
+    /// Whether a hook maps the decoded answer to the output
+    /// (`output: T = json(Wire) then (…)`).
+    const MAPPED: bool = false;
+
     /// The operation's examples, the main one first.
     fn examples() -> Vec<Example>;
 
@@ -152,6 +159,21 @@ where
     fn answer_schema(_generator: &mut schemars::SchemaGenerator) -> Answer {
         Answer::Undescribed
     }
+}
+
+/// How an operation reads a successful answer: its declared decoder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Decoding {
+    /// JSON of the output's model (`json`); anything else is a decode error.
+    Json,
+    /// JSON of the output's model, or an empty body (`json_or_empty`).
+    JsonOrEmpty,
+    /// The body is not read; the status is (`empty`).
+    Ignored,
+    /// A decoder written by hand (`login`, `create_input`): what it
+    /// accepts is its own, and tested with it.
+    ByHand,
 }
 
 /// What an operation's successful answer is (feature `schema`).
@@ -197,6 +219,8 @@ impl Answer {
 #[derive(Clone, Copy)]
 pub struct OperationInfo {
     meta: OperationMeta,
+    decoding: Decoding,
+    mapped: bool,
     examples: fn() -> Vec<Example>,
     from_arguments: fn(Value) -> Result<Box<dyn DynOperation>, Error>,
     #[cfg(feature = "schema")]
@@ -221,6 +245,8 @@ impl OperationInfo {
     {
         OperationInfo {
             meta: O::META,
+            decoding: O::DECODING,
+            mapped: O::MAPPED,
             examples: O::examples,
             from_arguments: from_arguments::<O>,
             #[cfg(feature = "schema")]
@@ -250,6 +276,29 @@ impl OperationInfo {
     /// The operation's metadata.
     pub const fn meta(&self) -> &OperationMeta {
         &self.meta
+    }
+
+    /// Whether the operation's output is the server's answer as decoded
+    /// (no hook maps it): encoding the output gives back the JSON read.
+    ///
+    /// ```
+    /// assert!(alooma_core::operation("get_event_types").unwrap().answers_as_read());
+    /// assert!(!alooma_core::operation("create_input").unwrap().answers_as_read());
+    /// ```
+    pub const fn answers_as_read(&self) -> bool {
+        matches!(self.decoding, Decoding::Json | Decoding::JsonOrEmpty) && !self.mapped
+    }
+
+    /// How the operation reads a successful answer.
+    ///
+    /// ```
+    /// use alooma_core::{operation, registry::Decoding};
+    /// assert_eq!(operation("create_input").unwrap().decoding(), Decoding::ByHand);
+    /// assert_eq!(operation("get_inputs").unwrap().decoding(), Decoding::Json);
+    /// assert_eq!(operation("delete_event_type").unwrap().decoding(), Decoding::Ignored);
+    /// ```
+    pub const fn decoding(&self) -> Decoding {
+        self.decoding
     }
 
     /// The operation's examples, the main one first.

@@ -5,7 +5,8 @@ use crate::OperationMeta;
 use bytes::Bytes;
 use http::Request;
 
-/// [`render`] with every secret value replaced by `<redacted>`: the values
+/// What dry runs print: the operation's name, then [`render`] with every
+/// secret value replaced by `<redacted>`: the values
 /// at secret keys of a JSON body, every value of a `set_secrets` body
 /// (whose keys are the secrets' names), and a non-JSON body of a request
 /// marked [`SensitiveBody`](crate::auth::SensitiveBody)(crate::auth::SensitiveBody). What dry runs print.
@@ -44,11 +45,16 @@ pub fn render_redacted(request: &Request<Bytes>) -> String {
         }
         Err(_) => {}
     }
-    render(&shown)
+    match request.extensions().get::<OperationMeta>() {
+        Some(meta) => format!("operation: {}\n{}", meta.name, render(&shown)),
+        None => render(&shown),
+    }
 }
 
-/// Renders a request as text: the request line, its operation metadata, the
-/// headers that matter, and the body (pretty-printed when it is JSON).
+/// Renders a request as text: the request line, its retry safety and own
+/// timeout, the headers that matter, and the body (pretty-printed when it
+/// is JSON). The operation's name is left out: a snapshot's file name
+/// carries it, and [`render_redacted`] (what dry runs print) adds it.
 ///
 /// ```
 /// use alooma_core::{render, Operation, event_types::GetEventType};
@@ -59,8 +65,7 @@ pub fn render(request: &Request<Bytes>) -> String {
     let mut out = format!("{} {}\n", request.method(), request.uri());
     if let Some(meta) = request.extensions().get::<OperationMeta>() {
         out.push_str(&format!(
-            "operation: {} ({})",
-            meta.name,
+            "retry: {}",
             if meta.retry.is_idempotent() {
                 "idempotent"
             } else {

@@ -151,7 +151,7 @@ async fn server_504_is_a_server_timeout() {
             .api_key(emu.api_key().unwrap())
             .retry_policy(policy),
     );
-    emu.inject(Fault::status(504).path("deployInfo"));
-    let err = c.get_deployment_info().await.unwrap_err();
+    emu.inject(Fault::status(504).path("user/"));
+    let err = c.get_users().await.unwrap_err();
     assert!(matches!(err, Error::ServerTimeout { .. }), "{err:?}");
 }

@@ -33,28 +33,3 @@ async fn set_secrets_stores_values() {
     );
     assert_eq!(count(&emu, "PUT", "secrets"), 1);
 }
-
-#[tokio::test]
-async fn delete_secret_removes_it() {
-    let emu = start().await;
-    let c = client(&emu);
-    c.delete_secret("db_password").await.unwrap();
-    assert_eq!(c.get_secrets().await.unwrap(), ["partner_api_token"]);
-    assert!(c.delete_secret("db_password").await.is_err());
-}
-
-#[tokio::test]
-async fn secret_names_needing_encoding_round_trip() {
-    let emu = start().await;
-    let c = client(&emu);
-    let name = "aws/key? prod ü";
-    c.set_secrets([(name, "v")]).await.unwrap();
-    assert!(c.get_secrets().await.unwrap().iter().any(|n| n == name));
-    c.delete_secret(name).await.unwrap();
-    assert!(!c.get_secrets().await.unwrap().iter().any(|n| n == name));
-    assert!(emu.with_state(|s| !s.secrets.contains_key(name)));
-    assert_eq!(
-        count(&emu, "DELETE", "secrets/aws%2Fkey%3F%20prod%20%C3%BC"),
-        1
-    );
-}

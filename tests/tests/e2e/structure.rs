@@ -104,17 +104,6 @@ async fn get_bigquery_node_is_none_without_bigquery() {
 }
 
 #[tokio::test]
-async fn get_deployment_info_reads_deploy_info() {
-    let emu = start().await;
-    let c = client(&emu);
-    let info = c.get_deployment_info().await.unwrap();
-    let json = serde_json::to_value(&info).unwrap();
-    assert_eq!(json["deploymentName"], "acme-emulator");
-    assert_eq!(json["gitCommitId"], "e1a2b3c");
-    assert_eq!(count(&emu, "GET", "deployInfo"), 1);
-}
-
-#[tokio::test]
 async fn get_public_ssh_key_needs_no_request() {
     let emu = start().await;
     let c = client(&emu);

@@ -127,21 +127,6 @@ async fn drop_table_with_and_without_cascade() {
 }
 
 #[tokio::test]
-async fn get_table_dependencies_lists_dependents() {
-    let emu = start().await;
-    let c = client(&emu);
-    assert_eq!(
-        c.get_table_dependencies("public", "orders").await.unwrap(),
-        ["public.orders_daily"]
-    );
-    assert!(c
-        .get_table_dependencies("analytics", "sessions")
-        .await
-        .unwrap()
-        .is_empty());
-}
-
-#[tokio::test]
 async fn get_table_reads_one_table_with_its_columns() {
     let emu = start().await;
     let c = client(&emu);
@@ -183,11 +168,6 @@ async fn table_and_schema_names_needing_encoding_round_trip() {
     c.create_table(table, &columns()).await.unwrap();
     assert!(stored_table(&emu, "public", table).is_some());
     c.alter_table(table, &columns()).await.unwrap();
-    assert!(c
-        .get_table_dependencies("public", table)
-        .await
-        .unwrap()
-        .is_empty());
     c.drop_table_with("public", table, false).await.unwrap();
     assert!(stored_table(&emu, "public", table).is_none());
     let encoded = "odd%2Fname%3F%20%C3%BC";

@@ -21,7 +21,7 @@ const MALFORMED: &[&str] = &[
 /// reference's examples (the submodule of `get_code_engine_module`).
 fn modules_json() -> String {
     let submodule: String = serde_json::from_str(include_str!(
-        "../../../alooma-types/tests/fixtures/code_engine/get_code_engine_module.json"
+        "../../../alooma-types/tests/fixtures/module_text/get_code_engine_module.json"
     ))
     .unwrap();
     json!([
@@ -42,7 +42,7 @@ fn get_code_engine_code() {
     // The facade's answer: module name → code, as the reference's example.
     let map = CodeModule::to_map(&modules);
     let example: BTreeMap<String, String> = serde_json::from_str(include_str!(
-        "../../../alooma-types/tests/fixtures/code_engine/get_code_engine_code.json"
+        "../../../alooma-types/tests/fixtures/module_code/get_code_engine_code.result.json"
     ))
     .unwrap();
     assert_eq!(

@@ -8,13 +8,14 @@ use alooma_core::{credits::*, Error, Operation};
 use alooma_types::TimePrecision;
 
 const COMPANY: &str =
-    include_str!("../../../alooma-types/tests/fixtures/credits/get_company_credits.json");
-const MONTHLY: &str =
-    include_str!("../../../alooma-types/tests/fixtures/credits/get_company_credits_monthly.json");
+    include_str!("../../../alooma-types/tests/fixtures/company_credits/get_company_credits.json");
+const MONTHLY: &str = include_str!(
+    "../../../alooma-types/tests/fixtures/company_credits/get_company_credits_monthly.json"
+);
 const USED: &str =
-    include_str!("../../../alooma-types/tests/fixtures/credits/get_used_credits.json");
+    include_str!("../../../alooma-types/tests/fixtures/used_credits/get_used_credits.json");
 const LOADED: &str = include_str!(
-    "../../../alooma-types/tests/fixtures/credits/get_loaded_events_per_table_summary.json"
+    "../../../alooma-types/tests/fixtures/loaded_events/get_loaded_events_per_table_summary.json"
 );
 
 #[test]

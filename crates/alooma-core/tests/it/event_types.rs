@@ -20,7 +20,7 @@ const MALFORMED: &[&str] = &[
 ];
 
 const EVENT_TYPE: &str =
-    include_str!("../../../alooma-types/tests/fixtures/event_types/get_event_type.json");
+    include_str!("../../../alooma-types/tests/fixtures/event_type/get_event_type.json");
 
 /// An event type with `stats` at every level, as `GET event-types/{name}` sends it.
 const WITH_STATS: &str = r#"{"name":"web/clicks","stats":{"count":3},"mappingMode":"AUTO_MAP",

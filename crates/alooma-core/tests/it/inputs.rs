@@ -9,9 +9,9 @@ use alooma_core::structure::GetStructure;
 use alooma_core::{render, Error, Operation};
 use alooma_types::{Delimited, InputSpec, LoadFiles, MixpanelInput, S3FileFormat, S3Input};
 
-const INPUT: &str = include_str!("../../../alooma-types/tests/fixtures/inputs/get_inputs.json");
+const INPUT: &str = include_str!("../../../alooma-types/tests/fixtures/node/get_inputs.json");
 const INPUT_DETAILS: &str =
-    include_str!("../../../alooma-types/tests/fixtures/inputs/get_input_by_name.json");
+    include_str!("../../../alooma-types/tests/fixtures/input_details/get_input_by_name.json");
 
 /// An odd id: every character that must not reach the path raw.
 const ODD: &str = "in/1?x=2#frag 50% é";

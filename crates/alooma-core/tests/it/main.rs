@@ -21,6 +21,7 @@ macro_rules! snapshot {
     }};
 }
 
+mod answers;
 mod code_engine;
 mod common;
 mod credits;

@@ -13,13 +13,13 @@ use alooma_types::{
 };
 
 const OUTPUT_NODE: &str =
-    include_str!("../../../alooma-types/tests/fixtures/outputs/get_output_node.json");
+    include_str!("../../../alooma-types/tests/fixtures/node/get_output_node.result.json");
 const REDSHIFT_CONFIG: &str =
-    include_str!("../../../alooma-types/tests/fixtures/outputs/get_redshift_config.json");
+    include_str!("../../../alooma-types/tests/fixtures/redshift_config/get_redshift_config.json");
 const SNOWFLAKE_CONFIG: &str =
-    include_str!("../../../alooma-types/tests/fixtures/outputs/get_snowflake_config.json");
+    include_str!("../../../alooma-types/tests/fixtures/snowflake_config/get_snowflake_config.json");
 const BIGQUERY_CONFIG: &str =
-    include_str!("../../../alooma-types/tests/fixtures/outputs/get_bigquery_config.json");
+    include_str!("../../../alooma-types/tests/fixtures/bigquery_config/get_bigquery_config.json");
 
 fn structure_with(node_type: &str, config: &str) -> Structure {
     GetStructure

@@ -7,7 +7,8 @@ use crate::common::*;
 use alooma_core::{queries::*, render, Error, Operation, RetrySafety};
 use alooma_types::{QueryConfiguration, QueryStatus, Schedule, ScheduledQueries};
 
-const QUERIES: &str = include_str!("../../../alooma-types/tests/fixtures/queries/get_queries.json");
+const QUERIES: &str =
+    include_str!("../../../alooma-types/tests/fixtures/scheduled_queries/get_queries.json");
 
 fn one_query() -> String {
     let v: serde_json::Value = serde_json::from_str(QUERIES).unwrap();

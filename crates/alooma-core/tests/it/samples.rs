@@ -16,7 +16,7 @@ const MALFORMED: &[&str] = &[
 ];
 
 const STATUS_CODES: &str =
-    include_str!("../../../alooma-types/tests/fixtures/samples/get_samples_status_codes.json");
+    include_str!("../../../alooma-types/tests/fixtures/status_codes/get_samples_status_codes.json");
 
 #[test]
 fn get_samples() {

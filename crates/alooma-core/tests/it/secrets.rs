@@ -43,18 +43,3 @@ fn set_secrets() {
         Err(Error::Build { .. })
     ));
 }
-
-#[test]
-fn delete_secret() {
-    // Defect 3: the reference sends secret names raw.
-    let op = DeleteSecret::new("db/pass word?#%é");
-    op.decode(answer(200, "")).unwrap();
-    assert!(matches!(
-        op.decode(answer(404, "no such secret")),
-        Err(Error::Api { .. })
-    ));
-    assert!(matches!(
-        DeleteSecret::new("").build(),
-        Err(Error::Build { .. })
-    ));
-}

@@ -11,7 +11,7 @@ use alooma_types::{DigestFrequency, EmailNotifications, S3RetentionOptions};
 const SETTINGS: &str =
     include_str!("../../../alooma-types/tests/fixtures/settings/get_settings.json");
 const DEFAULTS: &str = include_str!(
-    "../../../alooma-types/tests/fixtures/settings/set_settings_email_notifications.json"
+    "../../../alooma-types/tests/fixtures/email_notifications/set_settings_email_notifications.json"
 );
 
 #[test]

@@ -9,11 +9,9 @@ use alooma_core::{render, Error, Operation};
 use alooma_types::{SinkType, Structure, ALOOMA_PUBLIC_SSH_KEY};
 
 const REDSHIFT_NODE: &str =
-    include_str!("../../../alooma-types/tests/fixtures/structure/get_redshift_node.json");
+    include_str!("../../../alooma-types/tests/fixtures/node/get_redshift_node.json");
 const SNOWFLAKE_NODE: &str =
-    include_str!("../../../alooma-types/tests/fixtures/structure/get_snowflake_node.json");
-const DEPLOYMENT: &str =
-    include_str!("../../../alooma-types/tests/fixtures/deployment/get_deployment_info.json");
+    include_str!("../../../alooma-types/tests/fixtures/node/get_snowflake_node.json");
 
 /// A structure holding the documented nodes plus a transformer, a restream
 /// queue and two mappers (one deleted).
@@ -107,13 +105,6 @@ fn get_bigquery_node() {
 }
 
 #[test]
-fn get_deployment_info() {
-    let d = GetDeploymentInfo.decode(ok(DEPLOYMENT)).unwrap();
-    assert_eq!(d.git_branch.as_deref(), Some("origin/master"));
-    assert_eq!(d.build_timestamp.as_deref(), Some("2018-06-13T20:31:54Z"));
-}
-
-#[test]
 fn get_public_ssh_key() {
     // No request: the key is a constant.
     snapshot!("get_public_ssh_key", ALOOMA_PUBLIC_SSH_KEY);
@@ -172,10 +163,6 @@ fn malformed_answers_are_errors_not_panics() {
         .decode(answer(500, "<html>oops</html>"))
         .unwrap_err();
     assert!(matches!(err, Error::Api { .. }), "{err}");
-    let err = GetDeploymentInfo.decode(answer(401, "")).unwrap_err();
-    assert!(err.is_auth());
-    let err = GetDeploymentInfo.decode(ok("[1]")).unwrap_err();
-    assert!(matches!(err, Error::Decode { .. }));
 }
 
 #[test]

@@ -10,8 +10,9 @@ use alooma_types::{Column, ColumnType, Schema};
 const TABLES: &str = include_str!("../../../alooma-types/tests/fixtures/tables/get_tables.json");
 const TABLE_NAMES: &str =
     include_str!("../../../alooma-types/tests/fixtures/tables/get_table_names.json");
-const COLUMNS: &str = include_str!("../../../alooma-types/tests/fixtures/tables/create_table.json");
-const SCHEMAS: &str = include_str!("../../../alooma-types/tests/fixtures/tables/get_schemas.json");
+const COLUMNS: &str =
+    include_str!("../../../alooma-types/tests/fixtures/columns/create_table.request.json");
+const SCHEMAS: &str = include_str!("../../../alooma-types/tests/fixtures/schemas/get_schemas.json");
 const ODD: &str = "a/b?c#d%e f é";
 
 fn columns() -> Vec<Column> {
@@ -135,17 +136,6 @@ fn drop_table() {
         op.decode(answer(400, "has dependencies")),
         Err(Error::Api { .. })
     ));
-}
-
-#[test]
-fn get_table_dependencies() {
-    let op = GetTableDependencies::new("public", "a/b");
-    assert_eq!(
-        op.decode(answer(200, r#"["public.v_orders", "public.v_daily"]"#))
-            .unwrap(),
-        ["public.v_orders", "public.v_daily"]
-    );
-    bad_list_bodies(&op);
 }
 
 #[test]

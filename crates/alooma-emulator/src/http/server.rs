@@ -121,13 +121,39 @@ async fn handle(
     if let Ok(Some(Target::Admin(segs))) = &target {
         if method == "GET" && segs.len() == 1 && segs[0] == "openapi.json" {
             // The API's contract: public, it holds nothing of the account.
+            // Sent as stored (gzip) to a client that takes it.
+            let gzip = req
+                .headers()
+                .get_all(http::header::ACCEPT_ENCODING)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .any(|coding| {
+                    let mut parts = coding.split(';').map(str::trim);
+                    parts.next() == Some("gzip") && parts.all(|p| p != "q=0")
+                });
+            let body = if gzip {
+                Bytes::from_static(crate::http::admin::OPENAPI_GZ)
+            } else {
+                crate::http::admin::openapi_text()
+            };
             let mut resp = Response::new(
-                Full::new(Bytes::from_static(crate::http::admin::OPENAPI.as_bytes()))
+                Full::new(body)
                     .map_err(|never| match never {})
                     .boxed_unsync(),
             );
             resp.headers_mut()
                 .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            if gzip {
+                resp.headers_mut().insert(
+                    http::header::CONTENT_ENCODING,
+                    HeaderValue::from_static("gzip"),
+                );
+            }
+            resp.headers_mut().insert(
+                http::header::VARY,
+                HeaderValue::from_static("accept-encoding"),
+            );
             return Ok(resp);
         }
         let segs: Vec<&str> = segs.iter().map(String::as_str).collect();

@@ -71,3 +71,29 @@ async fn the_openapi_description_is_served_without_credentials() {
     assert_eq!(doc["openapi"], "3.1.0");
     assert!(doc["paths"]["/event-types/{name}/mapping"]["post"].is_object());
 }
+
+#[tokio::test]
+async fn the_openapi_description_is_sent_compressed_to_a_client_that_takes_gzip() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let emu = Emulator::start().await.unwrap();
+    let mut s = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
+    s.write_all(
+        b"GET /__emulator/openapi.json HTTP/1.1\r\nHost: x\r\n\
+          Accept-Encoding: br;q=0, gzip, deflate\r\nConnection: close\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).await.unwrap();
+    let at = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&answer[..at]).to_ascii_lowercase();
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(&answer[at + 4..]),
+        &mut text,
+    )
+    .unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+}

@@ -1,5 +1,5 @@
 //! The decoding policy, checked on a corpus of realistic documents: the
-//! API reference's examples (`tests/fixtures/`), the emulator's demo seed
+//! API reference's examples (`tests/fixtures/<model>/`, each file named for the operation that answered it), the emulator's demo seed
 //! and shapes real users' tools wrote (`tests/corpus/<model>/`).
 //!
 //! For every document:
@@ -223,6 +223,25 @@ fn models() -> Vec<Model> {
             map_entry: none,
         },
         Model {
+            name: "status_codes",
+            round_trip: rt::<StatusCodes>,
+            required: none,
+            // A map of status → description.
+            map_entry: |k| k.len() == 1,
+        },
+        Model {
+            name: "email_notifications",
+            round_trip: rt::<EmailNotifications>,
+            required: none,
+            map_entry: none,
+        },
+        Model {
+            name: "module_text",
+            round_trip: rt::<String>,
+            required: none,
+            map_entry: none,
+        },
+        Model {
             name: "metrics",
             round_trip: rt::<Vec<MetricSeries>>,
             required: |k| k == ["target"],
@@ -230,41 +249,6 @@ fn models() -> Vec<Model> {
         },
     ]
 }
-
-/// The API reference's examples and the model each is read as.
-const FIXTURES: &[(&str, &str)] = &[
-    ("code_engine/get_code_engine_code.json", "module_code"),
-    ("credits/get_company_credits.json", "company_credits"),
-    (
-        "credits/get_company_credits_monthly.json",
-        "company_credits",
-    ),
-    (
-        "credits/get_loaded_events_per_table_summary.json",
-        "loaded_events",
-    ),
-    ("credits/get_used_credits.json", "used_credits"),
-    ("deployment/get_deployment_info.json", "deployment"),
-    ("event_types/get_event_type.json", "event_type"),
-    ("inputs/get_input_by_name.json", "input_details"),
-    ("inputs/get_inputs.json", "node"),
-    ("metrics/get_metrics_by_names.json", "metrics"),
-    ("notifications/get_notifications.json", "notifications"),
-    ("outputs/get_output_node.json", "node"),
-    ("outputs/get_redshift_config.json", "redshift_config"),
-    ("outputs/get_snowflake_config.json", "snowflake_config"),
-    ("outputs/get_bigquery_config.json", "bigquery_config"),
-    ("queries/get_queries.json", "scheduled_queries"),
-    ("settings/get_settings.json", "settings"),
-    ("structure/get_redshift_node.json", "node"),
-    ("structure/get_snowflake_node.json", "node"),
-    ("tables/create_table.json", "columns"),
-    ("tables/get_schemas.json", "schemas"),
-    ("tables/get_table_names.json", "tables"),
-    ("tables/get_tables.json", "tables"),
-    ("tables/get_tables_shallow.json", "tables"),
-    ("users/get_users.json", "users"),
-];
 
 /// Keys that some model reads leniently: a string form of their number or
 /// bool must decode (and round-trip) wherever they appear.
@@ -322,15 +306,11 @@ fn documents() -> Vec<(String, &'static str, Value)> {
             std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     };
-    for (file, model) in FIXTURES {
-        docs.push((
-            format!("fixtures/{file}"),
-            *model,
-            read(&dir().join("fixtures").join(file)),
-        ));
-    }
-    for model in models() {
-        let folder = dir().join("corpus").join(model.name);
+    for (place, model) in ["fixtures", "corpus"]
+        .into_iter()
+        .flat_map(|place| models().into_iter().map(move |m| (place, m)))
+    {
+        let folder = dir().join(place).join(model.name);
         let Ok(entries) = std::fs::read_dir(&folder) else {
             continue;
         };
@@ -338,7 +318,7 @@ fn documents() -> Vec<(String, &'static str, Value)> {
         files.sort();
         for path in files {
             let label = format!(
-                "corpus/{}/{}",
+                "{place}/{}/{}",
                 model.name,
                 path.file_name().unwrap().to_string_lossy()
             );

@@ -6,21 +6,8 @@
 // Integration tests: unwrap, expect and panic are how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod code_engine;
-mod common;
 mod corpus;
-mod credits;
-mod deployment;
-mod event_types;
-mod inputs;
 mod metrics;
-mod notifications;
-mod outputs;
-mod queries;
-mod samples;
 mod settings;
-mod structure;
 #[cfg(feature = "schema")]
 mod substitution;
-mod tables;
-mod users;

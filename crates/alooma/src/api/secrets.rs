@@ -27,11 +27,18 @@ crate::api::methods! {
         secrets: impl IntoIterator<Item = (impl Into<String>, impl Into<Secret>)>,
     ) -> Result<(), Error> = SetSecrets::new(secrets);
 
-    /// Deletes a secret (`DELETE secrets/{name}`).
+    /// Deletes a secret (`DELETE secrets/{name}`). The name is sent as
+    /// one path segment, percent-encoded; a secret that does not exist is
+    /// an [`Error::Api`](crate::Error::Api) (404).
     ///
     /// ```
     /// # alooma_tests::doc(|client| async move {
     /// client.delete_secret("db_password").await?;
+    /// # assert_eq!(client.get_secrets().await?, ["partner_api_token"]);
+    /// # assert!(client.delete_secret("db_password").await.is_err());
+    /// client.set_secrets([("aws/key? prod ü", "v")]).await?;
+    /// client.delete_secret("aws/key? prod ü").await?;
+    /// # assert!(!client.get_secrets().await?.iter().any(|n| n == "aws/key? prod ü"));
     /// # Ok(()) });
     /// ```
     pub async fn delete_secret(&self, name: &str) -> Result<(), Error> = DeleteSecret::new(name);

@@ -97,7 +97,10 @@ crate::api::methods! {
     ///
     /// ```
     /// # alooma_tests::doc(|client| async move {
-    /// println!("{:?}", client.get_deployment_info().await?.deployment_name);
+    /// let info = client.get_deployment_info().await?;
+    /// println!("{:?}", info.deployment_name);
+    /// # assert_eq!(info.deployment_name.as_deref(), Some("acme-emulator"));
+    /// # assert_eq!(info.git_commit_id.as_deref(), Some("e1a2b3c"));
     /// # Ok(()) });
     /// ```
     pub async fn get_deployment_info(&self) -> Result<DeploymentInfo, Error> = GetDeploymentInfo;

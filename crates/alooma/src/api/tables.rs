@@ -153,7 +153,8 @@ crate::api::methods! {
     /// ```
     /// # alooma_tests::doc(|client| async move {
     /// let deps = client.get_table_dependencies("public", "orders").await?;
-    /// # let _ = deps;
+    /// # assert_eq!(deps, ["public.orders_daily"]);
+    /// # assert!(client.get_table_dependencies("analytics", "sessions").await?.is_empty());
     /// # Ok(()) });
     /// ```
     pub async fn get_table_dependencies(

@@ -11,7 +11,9 @@ async fn get_company_credits() {
         "GET",
         "/credits/company",
         200,
-        include_str!("../../../alooma-types/tests/fixtures/credits/get_company_credits.json"),
+        include_str!(
+            "../../../alooma-types/tests/fixtures/company_credits/get_company_credits.json"
+        ),
     );
     let c = Client::with_service(mock)
         .get_company_credits()
@@ -22,7 +24,8 @@ async fn get_company_credits() {
 
 #[tokio::test]
 async fn get_used_credits() {
-    let used = include_str!("../../../alooma-types/tests/fixtures/credits/get_used_credits.json");
+    let used =
+        include_str!("../../../alooma-types/tests/fixtures/used_credits/get_used_credits.json");
     let mock = MockService::new();
     mock.on("GET", "/credits/used-credits", 200, used)
         .on(
@@ -61,7 +64,7 @@ async fn get_used_credits() {
 #[tokio::test]
 async fn get_loaded_events_per_table_summary() {
     let body = include_str!(
-        "../../../alooma-types/tests/fixtures/credits/get_loaded_events_per_table_summary.json"
+        "../../../alooma-types/tests/fixtures/loaded_events/get_loaded_events_per_table_summary.json"
     );
     let mock = MockService::new();
     mock.on(

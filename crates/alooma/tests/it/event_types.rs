@@ -8,7 +8,7 @@ use alooma::{Client, ClientSettings, Error};
 use serde_json::json;
 
 const EVENT_TYPE: &str =
-    include_str!("../../../alooma-types/tests/fixtures/event_types/get_event_type.json");
+    include_str!("../../../alooma-types/tests/fixtures/event_type/get_event_type.json");
 
 const WITH_STATS: &str = r#"{"name":"web/clicks","stats":{"count":3},"mappingMode":"AUTO_MAP",
   "mapping":{"isDiscarded":false,"tableName":"clicks","schema":"public","stats":{"x":1}},

@@ -10,9 +10,9 @@ use serde_json::json;
 use std::collections::BTreeSet;
 
 const STRUCTURE_URI: &str = "/plumbing/?resolution=1min";
-const INPUT: &str = include_str!("../../../alooma-types/tests/fixtures/inputs/get_inputs.json");
+const INPUT: &str = include_str!("../../../alooma-types/tests/fixtures/node/get_inputs.json");
 const INPUT_DETAILS: &str =
-    include_str!("../../../alooma-types/tests/fixtures/inputs/get_input_by_name.json");
+    include_str!("../../../alooma-types/tests/fixtures/input_details/get_input_by_name.json");
 
 fn node(id: &str, name: &str, node_type: &str) -> String {
     format!(

@@ -15,6 +15,7 @@ mod inputs;
 mod mapping;
 mod metrics;
 mod notifications;
+mod operations;
 mod outputs;
 mod queries;
 mod restream;

@@ -8,11 +8,11 @@ use serde_json::json;
 
 const STRUCTURE_URI: &str = "/plumbing/?resolution=1min";
 const OUTPUT_NODE: &str =
-    include_str!("../../../alooma-types/tests/fixtures/outputs/get_output_node.json");
+    include_str!("../../../alooma-types/tests/fixtures/node/get_output_node.result.json");
 const SNOWFLAKE_NODE: &str =
-    include_str!("../../../alooma-types/tests/fixtures/structure/get_snowflake_node.json");
+    include_str!("../../../alooma-types/tests/fixtures/node/get_snowflake_node.json");
 const BIGQUERY_CONFIG: &str =
-    include_str!("../../../alooma-types/tests/fixtures/outputs/get_bigquery_config.json");
+    include_str!("../../../alooma-types/tests/fixtures/bigquery_config/get_bigquery_config.json");
 
 fn with_output(node_type: &str, id: &str) -> (MockService, Client<MockService>) {
     let mock = MockService::new();

@@ -6,7 +6,8 @@ use alooma::types::{QueryConfiguration, Schedule};
 use alooma::{Client, Error};
 use serde_json::json;
 
-const QUERIES: &str = include_str!("../../../alooma-types/tests/fixtures/queries/get_queries.json");
+const QUERIES: &str =
+    include_str!("../../../alooma-types/tests/fixtures/scheduled_queries/get_queries.json");
 
 #[tokio::test]
 async fn get_queries_in_both_shapes_and_in_error_state() {

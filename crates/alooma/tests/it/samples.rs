@@ -6,7 +6,7 @@ use alooma::{Client, Error};
 use serde_json::json;
 
 const STATUS_CODES: &str =
-    include_str!("../../../alooma-types/tests/fixtures/samples/get_samples_status_codes.json");
+    include_str!("../../../alooma-types/tests/fixtures/status_codes/get_samples_status_codes.json");
 
 fn uris(mock: &MockService) -> Vec<String> {
     mock.requests().iter().map(|r| r.uri.clone()).collect()

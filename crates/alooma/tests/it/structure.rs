@@ -6,9 +6,7 @@ use alooma::{Client, Error};
 
 const STRUCTURE_URI: &str = "/plumbing/?resolution=1min";
 const REDSHIFT_NODE: &str =
-    include_str!("../../../alooma-types/tests/fixtures/structure/get_redshift_node.json");
-const DEPLOYMENT: &str =
-    include_str!("../../../alooma-types/tests/fixtures/deployment/get_deployment_info.json");
+    include_str!("../../../alooma-types/tests/fixtures/node/get_redshift_node.json");
 
 fn structure() -> String {
     format!(
@@ -93,22 +91,6 @@ async fn get_sink_nodes() {
     );
     assert!(client.get_snowflake_node().await.unwrap().is_none());
     assert!(client.get_bigquery_node().await.unwrap().is_none());
-}
-
-#[tokio::test]
-async fn get_deployment_info() {
-    let mock = MockService::new();
-    mock.on("GET", "/deployInfo", 200, DEPLOYMENT);
-    let client = Client::with_service(mock.clone());
-    let d = client.get_deployment_info().await.unwrap();
-    assert_eq!(d.git_commit_id.as_deref(), Some("xxxxxxx"));
-    assert_eq!(mock.requests()[0].uri, "/deployInfo");
-    let err = client.get_deployment_info().await.unwrap_err();
-    assert_eq!(
-        err.status().map(|s| s.as_u16()),
-        Some(404),
-        "unscripted call fails: {err}"
-    );
 }
 
 #[tokio::test]
