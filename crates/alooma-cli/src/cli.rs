@@ -1,6 +1,10 @@
 //! The command line, as clap types.
 
 use crate::commands;
+use crate::context::Ctx;
+use crate::exit::CliError;
+use clap::ArgMatches;
+use serde_json::json;
 use crate::output::Format;
 use clap::{Args, Parser, Subcommand};
 
@@ -162,113 +166,153 @@ pub fn command_for(args: &[String]) -> clap::Command {
     }
 }
 
-/// Every command.
-#[derive(Debug, Subcommand)]
-pub enum Command {
+/// Declares every command once: its help and clap attributes, its
+/// arguments, and what runs it (a call into its module of
+/// [`commands`](crate::commands)). The [`Command`] enum and its dispatch
+/// both come from here.
+macro_rules! commands {
+    (($ctx:ident, $matches:ident) $(
+        $(#[$attr:meta])*
+        $variant:ident $(($args:ident: $ty:ty))? => $run:expr;
+    )+) => {
+        /// Every command.
+        #[derive(Debug, Subcommand)]
+        pub enum Command {
+            $( $(#[$attr])* $variant $(($ty))?, )+
+        }
+
+        impl Command {
+            /// Runs the command.
+            pub(crate) async fn run(
+                self,
+                $ctx: &Ctx,
+                $matches: &ArgMatches,
+            ) -> Result<(), CliError> {
+                match self {
+                    $( Command::$variant $(($args))? => $run, )+
+                }
+            }
+        }
+    };
+}
+
+commands! {
+    (ctx, matches)
     /// Inputs: list, get, create, edit, pause, resume, remove, sleep time.
     #[command(
         subcommand,
         after_help = "Examples:\n  alooma -o table inputs list\n  alooma inputs get --name orders_db\n  alooma inputs create spec.json\n  alooma --yes inputs remove 7f0e2a10-3c55-4b8d-a2f4-0000000000a3"
     )]
-    Inputs(commands::inputs::InputsCmd),
+    Inputs(cmd: commands::inputs::InputsCmd) => commands::inputs::run(cmd, ctx).await;
     /// The pipeline's structure (nodes).
-    Structure(commands::structure::StructureArgs),
+    Structure(args: commands::structure::StructureArgs) => commands::structure::run(args, ctx).await;
     /// Event types: list, get, discard, delete.
     #[command(
         subcommand,
         name = "event-types",
         after_help = "Examples:\n  alooma -o table event-types list\n  alooma event-types get orders --query 'fields[].fieldName'\n  alooma --dry-run event-types delete orders"
     )]
-    EventTypes(commands::event_types::EventTypesCmd),
+    EventTypes(cmd: commands::event_types::EventTypesCmd) => commands::event_types::run(cmd, ctx).await;
     /// Mappings: get, set, mode, and offline edit and diff.
     #[command(
         subcommand,
         after_help = "Examples:\n  alooma mapping get orders > orders.json\n  alooma mapping edit orders.json --discard debug_info --map 'customer.email:email:VARCHAR(256)' --in-place\n  alooma mapping diff old.json orders.json -o json\n  alooma mapping set orders orders.json"
     )]
-    Mapping(commands::mapping::MappingCmd),
+    Mapping(cmd: commands::mapping::MappingCmd) => {
+        let edit = matches
+            .subcommand_matches("mapping")
+            .and_then(|m| m.subcommand_matches("edit"));
+        commands::mapping::run(cmd, ctx, edit).await
+    };
     /// The Code Engine: modules, test runs, requirements.
     #[command(
         subcommand,
         name = "code-engine",
         after_help = "Examples:\n  alooma code-engine get main > main.py\n  alooma code-engine test event.json --code main=main.py\n  alooma code-engine set main main.py"
     )]
-    CodeEngine(commands::code_engine::CodeEngineCmd),
+    CodeEngine(cmd: commands::code_engine::CodeEngineCmd) => commands::code_engine::run(cmd, ctx).await;
     /// Run Code Engine modules locally, in a real Python interpreter
     /// (offline: no server).
     #[command(subcommand)]
-    Code(commands::code::CodeCmd),
+    Code(cmd: commands::code::CodeCmd) => commands::code::run(cmd, ctx);
     /// Pipeline metrics.
     #[command(subcommand)]
-    Metrics(commands::metrics::MetricsCmd),
+    Metrics(cmd: commands::metrics::MetricsCmd) => commands::metrics::run(cmd, ctx).await;
     /// Warehouse tables.
     #[command(subcommand)]
-    Tables(commands::tables::TablesCmd),
+    Tables(cmd: commands::tables::TablesCmd) => commands::tables::run(cmd, ctx).await;
     /// Warehouse schemas.
     #[command(subcommand)]
-    Schemas(commands::tables::SchemasCmd),
+    Schemas(cmd: commands::tables::SchemasCmd) => commands::tables::run_schemas(cmd, ctx).await;
     /// Scheduled (consolidation) queries.
     #[command(
         subcommand,
         after_help = "Examples:\n  alooma -o table queries list\n  alooma queries schedule orders 'INSERT INTO daily SELECT 1' --every 6\n  alooma --yes queries remove 12"
     )]
-    Queries(commands::queries::QueriesCmd),
+    Queries(cmd: commands::queries::QueriesCmd) => commands::queries::run(cmd, ctx).await;
     /// Secrets (values are never printed).
     #[command(subcommand)]
-    Secrets(commands::secrets::SecretsCmd),
+    Secrets(cmd: commands::secrets::SecretsCmd) => commands::secrets::run(cmd, ctx).await;
     /// Settings: e-mail notifications, S3 retention.
     #[command(subcommand)]
-    Settings(commands::settings::SettingsCmd),
+    Settings(cmd: commands::settings::SettingsCmd) => commands::settings::run(cmd, ctx).await;
     /// The Restream Queue.
     #[command(subcommand)]
-    Restream(commands::restream::RestreamCmd),
+    Restream(cmd: commands::restream::RestreamCmd) => commands::restream::run(cmd, ctx).await;
     /// The output (warehouse) node.
     #[command(subcommand)]
-    Outputs(commands::outputs::OutputsCmd),
+    Outputs(cmd: commands::outputs::OutputsCmd) => commands::outputs::run(cmd, ctx).await;
     /// Notifications.
     #[command(subcommand)]
-    Notifications(commands::notifications::NotificationsCmd),
+    Notifications(cmd: commands::notifications::NotificationsCmd) => commands::notifications::run(cmd, ctx).await;
     /// Samples of events.
     #[command(subcommand)]
-    Samples(commands::samples::SamplesCmd),
+    Samples(cmd: commands::samples::SamplesCmd) => commands::samples::run(cmd, ctx).await;
     /// Credits and loaded-event summaries.
     #[command(subcommand)]
-    Credits(commands::credits::CreditsCmd),
+    Credits(cmd: commands::credits::CreditsCmd) => commands::credits::run(cmd, ctx).await;
     /// The account's users.
-    Users,
+    Users => {
+        let users = ctx.client()?.get_users().await?;
+        ctx.out.value(&users)
+    };
     /// The account name for these credentials.
-    Account,
+    Account => {
+        let name = ctx.client()?.get_account_name().await?;
+        ctx.out.value(&json!({ "account": name }))
+    };
     /// Whole-system operations.
     #[command(subcommand)]
-    System(commands::system::SystemCmd),
+    System(cmd: commands::system::SystemCmd) => commands::system::run(cmd, ctx).await;
     /// Deployment information.
-    Deployment(commands::structure::DeploymentArgs),
+    Deployment(args: commands::structure::DeploymentArgs) => commands::structure::deployment(args, ctx).await;
     /// Write a profile to the config file (and its API key to the
     /// credentials file, mode 0600).
-    Configure(commands::configure::ConfigureArgs),
+    Configure(args: commands::configure::ConfigureArgs) => commands::configure::run(&args, ctx, matches);
     /// Write the man pages into a directory (`cargo xtask man`).
     #[command(hide = true)]
-    Man(commands::man::ManArgs),
+    Man(args: commands::man::ManArgs) => commands::man::run(&args);
     /// The environment variables alooma reads (`alooma help environment`).
     #[command(long_about = crate::config::ENVIRONMENT)]
-    Environment,
+    Environment => crate::output::write_line(crate::config::ENVIRONMENT);
     /// The pipeline as code: export to files, plan, apply.
     #[command(
         subcommand,
         after_help = "Examples:\n  alooma pipeline export pipeline/\n  alooma -o table pipeline plan pipeline/ --detailed-exitcode\n  alooma pipeline apply pipeline/ --dry-run\n  ALOOMA_SECRET_OUTPUT_PASSWORD=... alooma --yes pipeline apply pipeline/ --test-code"
     )]
-    Pipeline(commands::pipeline::PipelineCmd),
+    Pipeline(cmd: commands::pipeline::PipelineCmd) => commands::pipeline::run(cmd, ctx).await;
     /// Every operation of the API (the registry), with its request and
     /// the `alooma call` that runs it.
-    Operations,
+    Operations => commands::call::list(ctx);
     /// Run any operation by name: `alooma call get_event_type name=clicks`.
-    Call(commands::call::CallArgs),
+    Call(args: commands::call::CallArgs) => commands::call::call(args, ctx).await;
     /// Shell completion scripts.
-    Completions(commands::completions::CompletionsArgs),
+    Completions(args: commands::completions::CompletionsArgs) => commands::completions::run(&args);
     /// The local Alooma emulator.
     #[command(subcommand)]
-    Emulator(crate::emulator_cmd::EmulatorCmd),
+    Emulator(cmd: crate::emulator_cmd::EmulatorCmd) => crate::emulator_cmd::run(cmd, ctx).await;
     /// Walk through a real workflow against an in-process emulator.
-    Demo,
+    Demo => crate::demo::run().await;
 }
 
 #[cfg(test)]

@@ -34,50 +34,9 @@ use std::path::Path;
 
 /// Runs a parsed command.
 pub async fn run(command: Command, ctx: &Ctx, matches: &ArgMatches) -> Result<(), CliError> {
-    match command {
-        Command::Inputs(cmd) => inputs::run(cmd, ctx).await,
-        Command::Structure(args) => structure::run(args, ctx).await,
-        Command::Deployment(args) => structure::deployment(args, ctx).await,
-        Command::EventTypes(cmd) => event_types::run(cmd, ctx).await,
-        Command::Metrics(cmd) => metrics::run(cmd, ctx).await,
-        Command::Tables(cmd) => tables::run(cmd, ctx).await,
-        Command::Schemas(cmd) => tables::run_schemas(cmd, ctx).await,
-        Command::Queries(cmd) => queries::run(cmd, ctx).await,
-        Command::Secrets(cmd) => secrets::run(cmd, ctx).await,
-        Command::Settings(cmd) => settings::run(cmd, ctx).await,
-        Command::Restream(cmd) => restream::run(cmd, ctx).await,
-        Command::Outputs(cmd) => outputs::run(cmd, ctx).await,
-        Command::Notifications(cmd) => notifications::run(cmd, ctx).await,
-        Command::Credits(cmd) => credits::run(cmd, ctx).await,
-        Command::System(cmd) => system::run(cmd, ctx).await,
-        Command::Users => {
-            let users = ctx.client()?.get_users().await?;
-            ctx.out.value(&users)
-        }
-        Command::Mapping(cmd) => {
-            let edit = matches
-                .subcommand_matches("mapping")
-                .and_then(|m| m.subcommand_matches("edit"));
-            mapping::run(cmd, ctx, edit).await
-        }
-        Command::CodeEngine(cmd) => code_engine::run(cmd, ctx).await,
-        Command::Code(cmd) => code::run(cmd, ctx),
-        Command::Samples(cmd) => samples::run(cmd, ctx).await,
-        Command::Account => {
-            let name = ctx.client()?.get_account_name().await?;
-            ctx.out.value(&json!({ "account": name }))
-        }
-        Command::Pipeline(cmd) => pipeline::run(cmd, ctx).await,
-        Command::Configure(args) => configure::run(&args, ctx, matches),
-        Command::Man(args) => man::run(&args),
-        Command::Environment => crate::output::write_line(crate::config::ENVIRONMENT),
-        Command::Operations => call::list(ctx),
-        Command::Call(args) => call::call(args, ctx).await,
-        Command::Demo => crate::demo::run().await,
-        Command::Completions(args) => completions::run(&args),
-        Command::Emulator(cmd) => crate::emulator_cmd::run(cmd, ctx).await,
-    }
+    command.run(ctx, matches).await
 }
+
 
 /// Reads a file (`-` for standard input) as text.
 pub fn read_text(path: &Path) -> Result<String, CliError> {
