@@ -5,8 +5,8 @@ use crate::OperationMeta;
 use bytes::Bytes;
 use http::Request;
 
-/// What dry runs print: the operation's name, then [`render`] with every
-/// secret value replaced by `<redacted>`: the values
+/// What dry runs print: [`render`] with the operation's name after the
+/// request line and every secret value replaced by `<redacted>`: the values
 /// at secret keys of a JSON body, every value of a `set_secrets` body
 /// (whose keys are the secrets' names), and a non-JSON body of a request
 /// marked [`SensitiveBody`](crate::auth::SensitiveBody)(crate::auth::SensitiveBody). What dry runs print.
@@ -45,9 +45,11 @@ pub fn render_redacted(request: &Request<Bytes>) -> String {
         }
         Err(_) => {}
     }
-    match request.extensions().get::<OperationMeta>() {
-        Some(meta) => format!("operation: {}\n{}", meta.name, render(&shown)),
-        None => render(&shown),
+    let text = render(&shown);
+    match (request.extensions().get::<OperationMeta>(), text.split_once('\n')) {
+        // The request line, then which operation it is.
+        (Some(meta), Some((line, rest))) => format!("{line}\noperation: {}\n{rest}", meta.name),
+        _ => text,
     }
 }
 
