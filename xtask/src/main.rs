@@ -35,7 +35,6 @@ fn main() -> Result<()> {
         "man" => man(rest),
         "msrv" => msrv(),
         "reference-smoke" => emulator::reference_smoke(),
-        "deps" => lean_dependencies(),
         "browser" => emulator::browser(),
         "openapi" => contract::write_openapi(),
         "contract" => contract::contract(),
@@ -52,7 +51,6 @@ fn main() -> Result<()> {
                  bench [--reference]  run the benchmarks and print ratios to their floors\n  \
                  bench --reference-only  only the comparison with the reference Python client\n  \
                  reference-smoke      the reference Python client (PyPI) against the emulator: every call must work\n  \
-                 deps                 the dependency trees are lean (no server in the SDK, no h2 in the CLI)\n  \
                  browser              the emulator's web page in headless Chromium (skips without it)\n  \
                  openapi              write openapi/alooma.json (and the emulator's copy) from the registry\n  \
                  contract             validate the OpenAPI document and run schemathesis against the emulator (PyPI)\n  \
@@ -160,76 +158,8 @@ fn msrv() -> Result<()> {
     Ok(())
 }
 
-/// Each crate compiles only what it uses: the SDK (`alooma`) pulls no
-/// server, database or engine crate, and nothing the CLI runs speaks
-/// HTTP/2 (`h2`): `cargo tree -e normal` of each.
-fn lean_dependencies() -> Result<()> {
-    eprintln!("==> dependency trees: no server in the SDK, no h2 in the CLI");
-    let tree = |package: &str| -> Result<Vec<String>> {
-        let out = cargo()
-            .args([
-                "tree", "--locked", "-e", "normal", "--prefix", "none", "-p", package,
-            ])
-            .args(["--format", "{p}"])
-            .output()?;
-        anyhow::ensure!(out.status.success(), "cargo tree -p {package} failed");
-        let crates: std::collections::BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
-            .collect();
-        Ok(crates.into_iter().collect())
-    };
-    let forbidden = [
-        (
-            "alooma",
-            &[
-                "h2",
-                "alooma-emulator",
-                "alooma-engine",
-                "rusqlite",
-                "postgres",
-            ][..],
-        ),
-        ("alooma-cli", &["h2"][..]),
-    ];
-    for (package, names) in forbidden {
-        let crates = tree(package)?;
-        let found: Vec<&str> = names
-            .iter()
-            .copied()
-            .filter(|n| crates.iter().any(|c| c == n))
-            .collect();
-        anyhow::ensure!(
-            found.is_empty(),
-            "{package} depends on {found:?}: see `cargo tree -p {package} -e normal -i {}`",
-            found[0]
-        );
-        eprintln!("{package}: {} crates, none of {names:?}", crates.len());
-    }
-    // The SDK's hyper is a client: no server feature.
-    let out = cargo()
-        .args([
-            "tree",
-            "--locked",
-            "-e",
-            "features,no-dev",
-            "-p",
-            "alooma",
-            "-i",
-            "hyper",
-        ])
-        .output()?;
-    let features = String::from_utf8_lossy(&out.stdout);
-    anyhow::ensure!(
-        !features.contains("feature \"server\""),
-        "the SDK turns on hyper's server feature:\n{features}"
-    );
-    Ok(())
-}
-
 fn test() -> Result<()> {
     msrv()?;
-    lean_dependencies()?;
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--", "--check"]);
     run("cargo fmt --check", fmt)?;

@@ -37,6 +37,7 @@ pub async fn run(command: Command, ctx: &Ctx, matches: &ArgMatches) -> Result<()
     command.run(ctx, matches).await
 }
 
+
 /// Reads a file (`-` for standard input) as text.
 pub fn read_text(path: &Path) -> Result<String, CliError> {
     if path == Path::new("-") {
