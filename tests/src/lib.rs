@@ -576,6 +576,41 @@ pub mod postgres {
             self.dir.path().join("data").display().to_string()
         }
 
+        /// Stops the server at once (`pg_ctl stop -m immediate`): its
+        /// connections break, as when a warehouse goes away mid-load.
+        ///
+        /// # Panics
+        ///
+        /// When `pg_ctl` fails.
+        pub fn stop(&self) {
+            let data = self.data();
+            run(
+                self,
+                "pg_ctl",
+                &["-D", &data, "-m", "immediate", "-w", "stop"],
+            );
+        }
+
+        /// Starts the stopped server again, on the same port and data.
+        ///
+        /// # Panics
+        ///
+        /// When `pg_ctl` fails.
+        pub fn restart(&self) {
+            let data = self.data();
+            let options = format!(
+                "-p {} -k {} -c listen_addresses='' -c fsync=off",
+                self.port,
+                self.dir.path().display()
+            );
+            let log = self.dir.path().join("log").display().to_string();
+            run(
+                self,
+                "pg_ctl",
+                &["-D", &data, "-o", &options, "-l", &log, "-w", "start"],
+            );
+        }
+
         /// A connection string for it (`host=<dir> port=… user=postgres`).
         pub fn url(&self) -> String {
             format!(

@@ -3,10 +3,10 @@
 use crate::commands;
 use crate::context::Ctx;
 use crate::exit::CliError;
-use clap::ArgMatches;
-use serde_json::json;
 use crate::output::Format;
+use clap::ArgMatches;
 use clap::{Args, Parser, Subcommand};
+use serde_json::json;
 
 /// Drive Alooma data pipelines from the shell.
 ///

@@ -46,7 +46,10 @@ pub fn render_redacted(request: &Request<Bytes>) -> String {
         Err(_) => {}
     }
     let text = render(&shown);
-    match (request.extensions().get::<OperationMeta>(), text.split_once('\n')) {
+    match (
+        request.extensions().get::<OperationMeta>(),
+        text.split_once('\n'),
+    ) {
         // The request line, then which operation it is.
         (Some(meta), Some((line, rest))) => format!("{line}\noperation: {}\n{rest}", meta.name),
         _ => text,

@@ -424,3 +424,73 @@ async fn what_waits_survives_a_restart_with_its_state_file_and_loads_once_after(
         json!([{"id": "k1", "page": "/x"}])
     );
 }
+
+#[tokio::test]
+async fn a_postgresql_warehouse_that_goes_away_mid_load_loses_nothing_and_loads_each_event_once_when_back(
+) {
+    let server = std::sync::Arc::new(
+        tokio::task::spawn_blocking(alooma_tests::postgres::Server::start)
+            .await
+            .unwrap(),
+    );
+    let emu = alooma_tests::start_with(alooma_emulator::Emulator::builder().warehouse(
+        alooma_emulator::domain::data::WarehouseLocation::Postgres(server.postgres_url()),
+    ))
+    .await;
+    let c = client(&emu);
+    c.set_mapping_mode(MappingMode::AutoMap).await.unwrap();
+    c.create_input(&InputSpec::new("away", "REST_ENDPOINT"))
+        .await
+        .unwrap();
+    let token = emu
+        .with_state(|s| s.input_token("away").map(str::to_owned))
+        .unwrap();
+    let event = |id: &str| json!({"id": id, "n": 1}).to_string();
+    for id in ["a", "b"] {
+        assert_eq!(
+            send(&emu, "POST", &format!("/rest/{token}"), &event(id))
+                .await
+                .0,
+            200
+        );
+    }
+
+    // The server goes away: what arrives is accepted and waits, saying why.
+    let s = std::sync::Arc::clone(&server);
+    tokio::task::spawn_blocking(move || s.stop()).await.unwrap();
+    for id in ["c", "d", "e"] {
+        let (status, answer) = send(&emu, "POST", &format!("/rest/{token}"), &event(id)).await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    let queue = emu.with_state(|s| s.restream_queue());
+    assert_eq!(queue.len(), 3, "{queue:?}");
+    let totals = emu.with_state(|s| s.data_totals()).unwrap();
+    assert_eq!(totals.loaded, 2);
+
+    // Back: a restream loads each waiting event once, and the ones loaded
+    // before stay once.
+    let s = std::sync::Arc::clone(&server);
+    tokio::task::spawn_blocking(move || s.restart())
+        .await
+        .unwrap();
+    c.start_restream().await.unwrap();
+    assert_eq!(c.get_restream_queue_size().await.unwrap(), 0);
+    c.start_restream().await.unwrap();
+    let got = tokio::task::spawn_blocking({
+        let url = server.url();
+        move || {
+            let mut w = alooma_engine_postgres(&url);
+            w.query_json("SELECT id, count(*) AS n FROM public.away GROUP BY id ORDER BY id")
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        got,
+        json!([
+            {"id": "a", "n": 1}, {"id": "b", "n": 1}, {"id": "c", "n": 1},
+            {"id": "d", "n": 1}, {"id": "e", "n": 1},
+        ])
+    );
+}

@@ -45,8 +45,7 @@ fn holds(pattern: &str, text: &str, name: &str) -> bool {
         return text.contains(&format!(" as {name} "));
     }
     // The client method, with the example that calls it.
-    text.contains(&format!("fn {name}("))
-        && text.contains(&format!("client.{name}("))
+    text.contains(&format!("fn {name}(")) && text.contains(&format!("client.{name}("))
 }
 
 #[test]

@@ -37,7 +37,6 @@ pub async fn run(command: Command, ctx: &Ctx, matches: &ArgMatches) -> Result<()
     command.run(ctx, matches).await
 }
 
-
 /// Reads a file (`-` for standard input) as text.
 pub fn read_text(path: &Path) -> Result<String, CliError> {
     if path == Path::new("-") {

@@ -13,6 +13,7 @@ use postgres::{Client, NoTls};
 
 /// A PostgreSQL warehouse.
 pub struct Postgres {
+    url: String,
     client: Client,
 }
 
@@ -147,6 +148,14 @@ impl Postgres {
     ///
     /// [`WarehouseError::Database`] when the server cannot be reached.
     pub fn connect(url: &str) -> Result<Self, WarehouseError> {
+        Ok(Postgres {
+            url: url.to_owned(),
+            client: Self::open(url)?,
+        })
+    }
+
+    /// A new connection, with the default schema and the bookkeeping table.
+    fn open(url: &str) -> Result<Client, WarehouseError> {
         let mut client = Client::connect(url, NoTls).map_err(db)?;
         client
             .batch_execute(&format!(
@@ -156,12 +165,22 @@ impl Postgres {
                 public = ident(DEFAULT_SCHEMA)
             ))
             .map_err(db)?;
-        Ok(Postgres { client })
+        Ok(client)
+    }
+
+    /// The connection, opened again when the server closed it (a restart,
+    /// a dropped connection): the call that found it broken failed (its
+    /// events wait in the Restream Queue), the next one reconnects.
+    fn live(&mut self) -> Result<&mut Client, WarehouseError> {
+        if self.client.is_closed() {
+            self.client = Self::open(&self.url)?;
+        }
+        Ok(&mut self.client)
     }
 
     fn has_schema(&mut self, schema: &str) -> Result<bool, WarehouseError> {
         Ok(!self
-            .client
+            .live()?
             .query(
                 "SELECT 1 FROM information_schema.schemata WHERE schema_name = $1",
                 &[&schema],
@@ -175,7 +194,7 @@ impl Postgres {
             return Err(WarehouseError::NoSchema(table.schema.clone()));
         }
         Ok(!self
-            .client
+            .live()?
             .query(
                 "SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
                 &[&table.schema, &table.table],
@@ -186,7 +205,7 @@ impl Postgres {
 
     fn columns(&mut self, table: &TableName) -> Result<Vec<Column>, WarehouseError> {
         let rows = self
-            .client
+            .live()?
             .query(
                 "SELECT column_name::text, data_type::text, is_nullable::text,
                         character_maximum_length::int, numeric_precision::int, numeric_scale::int
@@ -212,7 +231,7 @@ impl Postgres {
 impl Warehouse for Postgres {
     fn schemas(&mut self) -> Result<Vec<String>, WarehouseError> {
         let rows = self
-            .client
+            .live()?
             .query(
                 "SELECT schema_name::text FROM information_schema.schemata
                  WHERE schema_name NOT LIKE 'pg\\_%' AND schema_name <> 'information_schema'
@@ -227,14 +246,14 @@ impl Warehouse for Postgres {
         if schema.is_empty() || schema.len() > 63 {
             return Err(WarehouseError::BadName(schema.to_owned()));
         }
-        self.client
+        self.live()?
             .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {}", ident(schema)))
             .map_err(db)
     }
 
     fn tables(&mut self) -> Result<Vec<(TableName, Vec<Column>)>, WarehouseError> {
         let rows = self
-            .client
+            .live()?
             .query(
                 "SELECT table_schema::text, table_name::text FROM information_schema.tables
                  WHERE table_type = 'BASE TABLE' AND table_schema NOT LIKE 'pg\\_%'
@@ -275,7 +294,7 @@ impl Warehouse for Postgres {
             .iter()
             .map(|c| format!("{} {}", ident(&c.name), sql_type(&c.column_type)))
             .collect();
-        self.client
+        self.live()?
             .batch_execute(&format!(
                 "CREATE TABLE {}.{} ({})",
                 ident(&table.schema),
@@ -296,7 +315,7 @@ impl Warehouse for Postgres {
             }
             let mut ty = c.column_type.clone();
             ty.non_null = None;
-            self.client
+            self.live()?
                 .batch_execute(&format!(
                     "ALTER TABLE {}.{} ADD COLUMN {} {}",
                     ident(&table.schema),
@@ -313,7 +332,7 @@ impl Warehouse for Postgres {
         if !self.has_table(table)? {
             return Err(WarehouseError::NoTable(table.clone()));
         }
-        self.client
+        self.live()?
             .batch_execute(&format!(
                 "DROP TABLE {}.{}",
                 ident(&table.schema),
@@ -339,7 +358,7 @@ impl Warehouse for Postgres {
                 });
             }
         }
-        let mut tx = self.client.transaction().map_err(db)?;
+        let mut tx = self.live()?.transaction().map_err(db)?;
         let mark = tx
             .prepare(&format!(
                 "INSERT INTO {}._alooma_loaded (uuid, schema_name, table_name)
@@ -402,7 +421,7 @@ impl Warehouse for Postgres {
 
     fn is_loaded(&mut self, uuid: &str) -> Result<bool, WarehouseError> {
         Ok(!self
-            .client
+            .live()?
             .query(
                 &format!(
                     "SELECT 1 FROM {}._alooma_loaded WHERE uuid = $1",
@@ -424,7 +443,7 @@ impl Warehouse for Postgres {
             "SELECT coalesce(jsonb_agg(q), '[]'::jsonb) FROM ({}) q",
             sql.trim().trim_end_matches(';')
         );
-        let row = self.client.query_one(wrapped.as_str(), &[]).map_err(db)?;
+        let row = self.live()?.query_one(wrapped.as_str(), &[]).map_err(db)?;
         Ok(row.get::<_, serde_json::Value>(0))
     }
 }
