@@ -108,9 +108,11 @@ pub struct ServeArgs {
     #[arg(long, value_name = "BYTES", default_value_t = alooma_emulator::DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
     /// Load the state from FILE when it exists (instead of the seed), and
-    /// save it there, atomically, at shutdown (Ctrl-C, SIGTERM) and on
-    /// `POST /__emulator/snapshot`. The file holds secret values: keep it
-    /// private (it is written with mode 0600).
+    /// save it there, atomically: after every request that changed
+    /// something (an API write, events taken in) before it is answered, at
+    /// shutdown (Ctrl-C, SIGTERM) and on `POST /__emulator/snapshot`. What
+    /// the emulator answered 2xx outlives a kill. The file holds secret
+    /// values: keep it private (it is written with mode 0600).
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
     /// Inject a fault from the start (repeatable): JSON, or

@@ -486,6 +486,7 @@ impl Emulator {
             clock: config.clock,
             state_file: config.state_file,
             snapshots: Mutex::new(BTreeMap::new()),
+            saving: Mutex::new(()),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::run(listener, Arc::clone(&shared), stopped));

@@ -384,3 +384,183 @@ fn metrics_show_and_watch_give_json_when_piped() {
     }
     stop(&mut child.0, "-INT");
 }
+
+/// One HTTP request on a fresh connection: the status, or `None` when the
+/// connection failed or broke before an answer.
+fn http_send(base: &str, method: &str, path: &str, body: &str) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let host = base.strip_prefix("http://")?;
+    let mut s = std::net::TcpStream::connect(host).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: API serve-key\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).ok()?;
+    let status = answer.split(' ').nth(1)?.parse().ok()?;
+    let body = answer.split_once("\r\n\r\n").map(|(_, b)| b.to_owned())?;
+    Some((status, body))
+}
+
+/// The rows of `public.<table>` in an SQLite warehouse, by `id`: how many
+/// times each loaded.
+fn loaded_ids(warehouse: &std::path::Path, table: &str) -> std::collections::BTreeMap<String, i64> {
+    let public = format!("{}.public", warehouse.display());
+    let conn = rusqlite::Connection::open(public).unwrap();
+    let mut stmt = conn
+        .prepare(&format!("SELECT id, count(*) FROM \"{table}\" GROUP BY id"))
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .unwrap();
+    rows.map(Result::unwrap).collect()
+}
+
+#[test]
+fn an_emulator_killed_mid_load_loses_nothing_it_accepted_and_loads_nothing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let warehouse = dir.path().join("dwh.sqlite");
+    let wh_arg = format!("sqlite:{}", warehouse.display());
+    let args = [
+        "--state",
+        state.to_str().unwrap(),
+        "--warehouse",
+        wh_arg.as_str(),
+    ];
+    let first = Served::start(&args);
+    let spec = dir.path().join("spec.json");
+    std::fs::write(&spec, r#"{"name": "crash", "type": "REST_ENDPOINT"}"#).unwrap();
+    for cli in [
+        &["call", "set_mapping_mode", "mode=AUTO_MAP"][..],
+        &["inputs", "create", spec.to_str().unwrap()][..],
+    ] {
+        let out = first.cli(cli);
+        assert!(out.status.success(), "{cli:?}: {}", stderr(&out));
+    }
+    // Every fifth event fails in the Code Engine and waits in the queue.
+    let code = dir.path().join("main.py");
+    std::fs::write(
+        &code,
+        "def transform(event):\n    if event['n'] % 5 == 0:\n        raise ValueError('five')\n    return event\n",
+    )
+    .unwrap();
+    let out = first.cli(&["code-engine", "set", "main", code.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (_, doc) = http_send(&first.url, "GET", "/__emulator/state", "").unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    let token = doc["input_meta"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find_map(|m| m["token"].as_str())
+        .unwrap()
+        .to_owned();
+
+    // A sender posts one event at a time, each with its own @uuid, and
+    // notes which were answered 200; the emulator is killed under it.
+    let event = |n: u32| {
+        format!(
+            r#"{{"id": "e{n}", "n": {n}, "_metadata": {{"@uuid": "00000000-0000-4000-8000-{n:012}"}}}}"#
+        )
+    };
+    let sender = {
+        let url = first.url.clone();
+        let token = token.clone();
+        std::thread::spawn(move || {
+            let mut acked = Vec::new();
+            let mut unacked = Vec::new();
+            for n in 1..=2_000u32 {
+                match http_send(&url, "POST", &format!("/rest/{token}"), &event(n)) {
+                    Some((200, _)) => acked.push(n),
+                    Some((status, body)) => panic!("event {n}: {status} {body}"),
+                    None => {
+                        unacked.push(n);
+                        break;
+                    }
+                }
+            }
+            (acked, unacked)
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while loaded_ids_or_empty(&warehouse, "crash").len() < 40 {
+        assert!(Instant::now() < deadline, "nothing loaded");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut first = first;
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let (acked, unacked) = sender.join().unwrap();
+    assert!(acked.len() >= 40, "{} acked", acked.len());
+
+    // Started again from its state file: what was answered 200 is loaded
+    // or waits; the sender sends again what got no answer.
+    let second = Served::start(&args);
+    for n in &unacked {
+        let (status, body) =
+            http_send(&second.url, "POST", &format!("/rest/{token}"), &event(*n)).unwrap();
+        assert_eq!(status, 200, "{body}");
+    }
+    let loaded = loaded_ids(&warehouse, "crash");
+    assert!(loaded.values().all(|&c| c == 1), "loaded twice: {loaded:?}");
+    let size = |s: &Served| -> u64 {
+        let out = s.cli(&["-o", "json", "restream", "size"]);
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&out))
+            .unwrap_or_else(|e| panic!("{e}: {} {}", stdout(&out), stderr(&out)));
+        doc["restreamQueueSize"].as_u64().unwrap()
+    };
+    let waiting = size(&second);
+    let sent: Vec<u32> = acked.iter().chain(&unacked).copied().collect();
+    let fives = sent.iter().filter(|n| *n % 5 == 0).count() as u64;
+    assert!(
+        waiting >= fives,
+        "{waiting} wait, {fives} failed in the Code Engine"
+    );
+    for n in &acked {
+        let id = format!("e{n}");
+        assert_eq!(
+            loaded.contains_key(&id),
+            n % 5 != 0,
+            "{id}: accepted, and neither loaded nor waiting"
+        );
+    }
+
+    // The transform fixed and the queue restreamed: every event sent is
+    // loaded, once.
+    std::fs::write(&code, "def transform(event):\n    return event\n").unwrap();
+    let out = second.cli(&["code-engine", "set", "main", code.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = second.cli(&["restream", "start"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(size(&second), 0);
+    let loaded = loaded_ids(&warehouse, "crash");
+    for n in &sent {
+        assert_eq!(loaded.get(&format!("e{n}")), Some(&1), "e{n}: {loaded:?}");
+    }
+    assert_eq!(loaded.len(), sent.len());
+    second.stop();
+}
+
+/// [`loaded_ids`], or nothing while the table does not exist yet.
+fn loaded_ids_or_empty(
+    warehouse: &std::path::Path,
+    table: &str,
+) -> std::collections::BTreeMap<String, i64> {
+    let public = format!("{}.public", warehouse.display());
+    let Ok(conn) = rusqlite::Connection::open(public) else {
+        return Default::default();
+    };
+    let Ok(mut stmt) = conn.prepare(&format!("SELECT id, count(*) FROM \"{table}\" GROUP BY id"))
+    else {
+        return Default::default();
+    };
+    let Ok(rows) = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))) else {
+        return Default::default();
+    };
+    rows.filter_map(Result::ok).collect()
+}

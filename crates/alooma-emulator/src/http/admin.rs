@@ -19,7 +19,7 @@
 //! | `DELETE /__emulator/sessions` | expire the account's login sessions |
 //! | `GET /__emulator/state` | the account's state as JSON (secret values left out, credentials redacted) |
 //! | `POST /__emulator/snapshot[?name=N]` | take a snapshot of every account (kept in memory under N, default `default`) and save the state file, if there is one |
-//! | `POST /__emulator/restore[?name=N]` | go back to snapshot N; with no such snapshot, to the state file; with a state document as the body, to it |
+//! | `POST /__emulator/restore[?name=N]` | go back to snapshot N; with no such snapshot, to the state file (saved after every write: the state as of the last one); with a state document as the body, to it |
 //! | `GET /__emulator/clock` | the clock: `{"now_ms", "now", "manual"}` |
 //! | `POST /__emulator/clock` | move it: `{"advance_ms": N}`, `{"advance_secs": N}` or `{"set_ms": N}` |
 

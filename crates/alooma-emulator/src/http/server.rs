@@ -108,7 +108,31 @@ async fn serve_connection(
 }
 
 /// One request, start to finish. Never fails: every problem is an answer.
+///
+/// With a state file, a request that changed something (any method but
+/// `GET`/`HEAD`, answered 2xx: an API write, events taken in) is saved
+/// before it is answered: what the emulator said it accepted outlives a
+/// kill.
 async fn handle(
+    shared: Arc<Shared>,
+    kill: Arc<Notify>,
+    req: Request<Incoming>,
+) -> Result<Response<RespBody>, Infallible> {
+    let writes = !matches!(*req.method(), http::Method::GET | http::Method::HEAD);
+    let resp = answer(Arc::clone(&shared), kill, req).await?;
+    if writes && resp.status().is_success() && shared.state_file.is_some() {
+        let saving = Arc::clone(&shared);
+        match tokio::task::spawn_blocking(move || saving.save().map(|_| ())).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!("the emulator could not save its state file: {e}"),
+            Err(e) => tracing::warn!("the emulator's state save did not finish: {e}"),
+        }
+    }
+    Ok(resp)
+}
+
+/// The answer to one request.
+async fn answer(
     shared: Arc<Shared>,
     kill: Arc<Notify>,
     req: Request<Incoming>,

@@ -55,6 +55,9 @@ pub(crate) struct Shared {
     pub(crate) state_file: Option<PathBuf>,
     /// Snapshots taken by `POST /__emulator/snapshot`, by name.
     pub(crate) snapshots: Mutex<BTreeMap<String, Snapshot>>,
+    /// Held while the state file is written: one save at a time, each of
+    /// the state as it is when it starts.
+    pub(crate) saving: Mutex<()>,
 }
 
 impl Shared {
@@ -114,6 +117,7 @@ impl Shared {
         let Some(path) = &self.state_file else {
             return Ok(None);
         };
+        let _one_at_a_time = lock(&self.saving);
         self.snapshot()?.write(path)?;
         Ok(Some(path))
     }

@@ -2,7 +2,7 @@
 //! atomic save, load at start). The test that restarts a real process is
 //! the CLI's (`alooma emulator serve --state`).
 
-use crate::common::{admin, get_ok, ok};
+use crate::common::{admin, get, get_ok, ok};
 use alooma_emulator::persist::STATE_FORMAT;
 use alooma_emulator::{Emulator, Snapshot};
 use http::Method;
@@ -102,7 +102,9 @@ async fn snapshot_and_restore_over_http_go_back_in_time() {
     let r = admin(&emu, Method::POST, "restore?name=clean", None).await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     assert_eq!(get_ok(&emu, "event-types/orders").await["name"], "orders");
-    // Without such a snapshot, the state file; with a body, that document.
+    // Without such a snapshot, the state file: saved after every write,
+    // it holds the deletion too.
+    let doc = std::fs::read_to_string(&file).unwrap();
     ok(&emu, Method::DELETE, "event-types/orders", None).await;
     assert_eq!(
         admin(&emu, Method::POST, "restore?name=nope", None)
@@ -110,9 +112,12 @@ async fn snapshot_and_restore_over_http_go_back_in_time() {
             .status,
         200
     );
-    assert_eq!(get_ok(&emu, "event-types/orders").await["name"], "orders");
-    let doc = std::fs::read_to_string(&file).unwrap();
-    ok(&emu, Method::DELETE, "event-types/orders", None).await;
+    assert_eq!(
+        get(&emu, "event-types/orders").await.status,
+        404,
+        "the file is the state as of the last write"
+    );
+    // With a body, that document.
     let r = crate::common::raw(
         &emu,
         Method::POST,
