@@ -115,6 +115,11 @@ pub struct ServeArgs {
     /// values: keep it private (it is written with mode 0600).
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+    /// Keep the events of intake requests (`POST /rest/{token}`, the Python
+    /// SDK) in the journal, secrets redacted; by default they are journaled
+    /// without their events, which are users' data.
+    #[arg(long)]
+    pub journal_events: bool,
     /// Inject a fault from the start (repeatable): JSON, or
     /// KIND[:key=value,…], e.g.
     /// `status:status=503,operation=get_inputs,probability=0.2,seed=7,times=forever`
@@ -317,6 +322,7 @@ async fn serve(args: ServeArgs, global: &GlobalArgs) -> Result<(), CliError> {
     config.body_timeout = std::time::Duration::from_secs(args.body_timeout.max(1));
     config.max_body_bytes = args.max_body_bytes;
     config.state_file = args.state.clone();
+    config.journal_events = args.journal_events;
     config.faults = args.faults.clone();
     for spec in &args.add_accounts {
         config.accounts.push(parse_account(spec)?);

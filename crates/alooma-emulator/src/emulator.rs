@@ -77,9 +77,14 @@ pub struct EmulatorConfig {
     /// How the state moves over time.
     pub transitions: Transitions,
     /// A state file: loaded at start when it exists (instead of the seeds
-    /// of the accounts it holds), saved at shutdown and on
-    /// `POST /__emulator/snapshot` (see [`crate::persist`]).
+    /// of the accounts it holds), saved after every write (before it is
+    /// answered), at shutdown and on `POST /__emulator/snapshot` (see
+    /// [`crate::persist`]).
     pub state_file: Option<PathBuf>,
+    /// Whether the journal keeps the events of intake requests
+    /// (`/rest/{token}`, `/pysdk/{token}`), secrets redacted by the
+    /// journal's key rule. Off by default: they are users' data.
+    pub journal_events: bool,
     /// Faults injected from the start.
     pub faults: Vec<Fault>,
     /// Whether test runs execute Code Engine code, and with which engine
@@ -176,6 +181,7 @@ impl Default for EmulatorConfig {
             clock: Clock::system(),
             transitions: Transitions::default(),
             state_file: None,
+            journal_events: false,
             faults: Vec::new(),
             code: CodeExecution::default(),
             warehouse: WarehouseLocation::default(),
@@ -198,6 +204,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("accounts", &self.accounts)
             .field("clock", &self.clock)
             .field("transitions", &self.transitions)
+            .field("journal_events", &self.journal_events)
             .field("state_file", &self.state_file)
             .field("faults", &self.faults)
             .field("code", &self.code)
@@ -315,9 +322,24 @@ impl EmulatorBuilder {
     }
 
     /// Loads the state from this file when it exists, and saves it there
-    /// at shutdown and on `POST /__emulator/snapshot`.
+    /// after every write (before answering it), at shutdown and on
+    /// `POST /__emulator/snapshot`.
     pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.config.state_file = Some(path.into());
+        self
+    }
+
+    /// Keeps the events of intake requests in the journal (secrets
+    /// redacted by the journal's key rule); by default an intake request
+    /// is journaled without its body.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let emu = alooma_emulator::Emulator::builder().journal_events(true).start().await.unwrap();
+    /// # emu.shutdown().await.unwrap(); });
+    /// ```
+    pub fn journal_events(mut self, keep: bool) -> Self {
+        self.config.journal_events = keep;
         self
     }
 
@@ -487,6 +509,7 @@ impl Emulator {
             state_file: config.state_file,
             snapshots: Mutex::new(BTreeMap::new()),
             saving: Mutex::new(()),
+            journal_events: config.journal_events,
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::run(listener, Arc::clone(&shared), stopped));

@@ -494,3 +494,45 @@ async fn a_postgresql_warehouse_that_goes_away_mid_load_loses_nothing_and_loads_
         ])
     );
 }
+
+#[tokio::test]
+async fn intake_is_journaled_without_its_events_unless_asked_and_then_with_secrets_redacted() {
+    for keep in [false, true] {
+        let emu =
+            alooma_tests::start_with(alooma_emulator::Emulator::builder().journal_events(keep))
+                .await;
+        let c = client(&emu);
+        c.create_input(&InputSpec::new("journaled", "REST_ENDPOINT"))
+            .await
+            .unwrap();
+        let token = emu
+            .with_state(|s| s.input_token("journaled").map(str::to_owned))
+            .unwrap();
+        let body = r#"[{"user": "ada", "password": "hunter2", "nested": {"api_key": "k-123"}}]"#;
+        assert_eq!(
+            send(&emu, "POST", &format!("/rest/{token}"), body).await.0,
+            200
+        );
+        let records = emu.requests();
+        let intake: Vec<_> = records
+            .iter()
+            .filter(|r| r.operation.as_deref() == Some("intake"))
+            .collect();
+        assert_eq!(intake.len(), 1, "{records:?}");
+        let text = serde_json::to_string(&records).unwrap();
+        assert!(!text.contains(&token), "the token is a credential");
+        assert!(
+            !text.contains("hunter2") && !text.contains("k-123"),
+            "{text}"
+        );
+        match (keep, &intake[0].body) {
+            (false, None) => {}
+            (true, Some(events)) => {
+                assert_eq!(events[0]["user"], "ada");
+                assert_eq!(events[0]["password"], "[redacted by the emulator]");
+                assert_eq!(events[0]["nested"]["api_key"], "[redacted by the emulator]");
+            }
+            (keep, body) => panic!("journal_events({keep}) kept {body:?}"),
+        }
+    }
+}

@@ -196,6 +196,9 @@ async fn answer(
         record.operation = Some("intake".into());
         let outcome = match read_request_body(&shared, &parts.headers, body).await {
             Ok(body) => {
+                if shared.journal_events {
+                    record.body = journal::recorded_body(None, &body);
+                }
                 let (account, outcome) = crate::http::intake::serve(
                     &shared,
                     &intake,

@@ -58,6 +58,8 @@ pub(crate) struct Shared {
     /// Held while the state file is written: one save at a time, each of
     /// the state as it is when it starts.
     pub(crate) saving: Mutex<()>,
+    /// Whether intake requests are journaled with their events.
+    pub(crate) journal_events: bool,
 }
 
 impl Shared {
