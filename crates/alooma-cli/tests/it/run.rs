@@ -175,3 +175,149 @@ fn a_warehouse_this_version_cannot_load_is_refused_clearly() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("postgres://"), "{}", stderr(&out));
 }
+
+/// POSTs `body` to the emulator's `path` on a fresh connection: the status.
+fn post(emu: &Emu, path: &str, body: &str) -> u16 {
+    use std::io::Read;
+    let host = emu.emu.addr();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    answer.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+/// Every row of `public.<table>` with the columns the events gave (the
+/// `_metadata` ones left out: ids and times are the loader's own), sorted.
+fn user_rows(warehouse: &Path, table: &str) -> Vec<serde_json::Value> {
+    let mut w = Sqlite::open(warehouse).unwrap();
+    let all = alooma_engine::warehouse::Warehouse::query_json(
+        &mut w,
+        &format!("SELECT * FROM public.{table}"),
+    )
+    .unwrap();
+    let mut rows: Vec<serde_json::Value> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            // By column name: the two tables' columns may come in
+            // another order.
+            let kept: std::collections::BTreeMap<String, serde_json::Value> = row
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(k, _)| !k.starts_with("_metadata"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            serde_json::to_value(kept).unwrap()
+        })
+        .collect();
+    rows.sort_by_key(|r| r.to_string());
+    rows
+}
+
+#[test]
+fn pipeline_run_loads_the_rows_the_emulator_loaded_from_the_same_events() {
+    let root = tempfile::tempdir().unwrap();
+    let emulator_dwh = root.path().join("emulator.sqlite");
+    let emu = Emu::with(|b| {
+        b.seed(alooma_emulator::Seed::empty()).warehouse(
+            alooma_emulator::domain::data::WarehouseLocation::File(emulator_dwh.clone()),
+        )
+    });
+    let spec = root.path().join("spec.json");
+    std::fs::write(&spec, r#"{"name": "shop", "type": "REST_ENDPOINT"}"#).unwrap();
+    let code = root.path().join("main.py");
+    std::fs::write(&code, TRANSFORM).unwrap();
+    for args in [
+        &["call", "set_mapping_mode", "mode=AUTO_MAP"][..],
+        &["inputs", "create", spec.to_str().unwrap()][..],
+        &["code-engine", "set", "main", code.to_str().unwrap()][..],
+    ] {
+        let out = emu.cmd().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+
+    // The same events: to the emulator's webhook, and into a file.
+    let mut events: Vec<String> = Vec::new();
+    for n in 0..40 {
+        let body = match n % 8 {
+            0 => format!(r#""page": "/p{n}", "ms": {n}"#),
+            1 => format!(
+                r#""page": "/p{n}", "ms": "{n}.5", "user": {{"id": {n}, "tags": ["a", "b"]}}"#
+            ),
+            2 => format!(r#""page": "/p{n}", "debug": true"#),
+            3 => format!(r#""page": "/p{n}", "boom": {n}"#),
+            4 => format!(r#""item": "i{n}", "price": {n}.25, "ok": false"#),
+            5 => format!(r#""page": null, "ms": null, "note": "é ✓ {n}""#),
+            6 => format!(r#""page": "/p{n}", "user": {{"id": "{n}", "name": "u{n}"}}"#),
+            _ => format!(
+                r#""list": [1, 2, {n}], "page": "/p{n}", "at": "2024-05-01T10:00:0{}Z""#,
+                n % 10
+            ),
+        };
+        events.push(format!(r#"{{"id": "e{n}", {body}}}"#));
+    }
+    let token = emu
+        .emu
+        .with_state(|s| s.input_token("shop").map(str::to_owned))
+        .unwrap();
+    for chunk in events.chunks(15) {
+        let body = format!("[{}]", chunk.join(","));
+        assert_eq!(post(&emu, &format!("/rest/{token}"), &body), 200);
+    }
+    let file = root.path().join("shop.jsonl");
+    std::fs::write(&file, events.join("\n")).unwrap();
+
+    // The emulator's pipeline, exported, then run offline over the file.
+    let dir = root.path().join("pipeline");
+    let out = emu
+        .cmd()
+        .args(["pipeline", "export", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let run_dwh = root.path().join("run.sqlite");
+    let out = Emu::bare()
+        .args([
+            "-o",
+            "json",
+            "pipeline",
+            "run",
+            dir.to_str().unwrap(),
+            "--events",
+        ])
+        .arg(&file)
+        .arg("--warehouse")
+        .arg(format!("sqlite:{}", run_dwh.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = json(&out);
+
+    let loaded_by_emulator = user_rows(&emulator_dwh, "shop");
+    // 40 events: 5 dropped by the transform, 5 failing in it, 5 whose
+    // `ms` does not convert to the auto-mapped BIGINT, 25 loaded.
+    assert_eq!(loaded_by_emulator.len(), 25, "{loaded_by_emulator:#?}");
+    assert_eq!(user_rows(&run_dwh, "shop"), loaded_by_emulator);
+    // What did not load: the same events, for the same reasons.
+    let waiting = emu.emu.with_state(|s| s.restream_queue());
+    let in_code = waiting
+        .iter()
+        .filter(|(_, why)| why.starts_with("Code Engine error"))
+        .count();
+    assert_eq!((waiting.len(), in_code), (10, 5), "{waiting:?}");
+    assert_eq!(report["loaded"], 25, "{report}");
+    assert_eq!(report["dropped_by_code"], 5, "{report}");
+    assert_eq!(
+        report["queued"],
+        serde_json::json!({"code_engine": 5, "conversion": 5})
+    );
+}

@@ -40,15 +40,20 @@ impl Emu {
 
     /// An emulator with `seed`.
     pub fn with_seed(seed: Seed) -> Self {
+        Self::with(|b| b.seed(seed))
+    }
+
+    /// An emulator of account `acme` with the test key and login,
+    /// configured further by `configure` (its seed, warehouse …).
+    pub fn with(
+        configure: impl FnOnce(alooma_emulator::EmulatorBuilder) -> alooma_emulator::EmulatorBuilder,
+    ) -> Self {
+        let builder = Emulator::builder()
+            .account("acme")
+            .api_key(KEY)
+            .credentials(USER, PASSWORD);
         let emu = runtime()
-            .block_on(
-                Emulator::builder()
-                    .account("acme")
-                    .api_key(KEY)
-                    .credentials(USER, PASSWORD)
-                    .seed(seed)
-                    .start(),
-            )
+            .block_on(configure(builder).start())
             .expect("the emulator starts");
         Emu { emu }
     }
