@@ -372,6 +372,62 @@ pub mod coverage {
     }
 }
 
+/// One HTTP/1.1 request to the emulator over a plain socket (no client,
+/// no credentials): the status and the body. For intake (`/rest/{token}`)
+/// and answers read byte for byte.
+///
+/// # Panics
+///
+/// When the emulator cannot be reached or answers no HTTP.
+pub async fn send_raw(
+    emu: &alooma_emulator::Emulator,
+    method: &str,
+    target: &str,
+    body: &str,
+) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = match tokio::net::TcpStream::connect(emu.addr()).await {
+        Ok(s) => s,
+        Err(e) => panic!("the emulator is not reachable: {e}"),
+    };
+    let head = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        emu.addr(),
+        body.len()
+    );
+    let mut answer = Vec::new();
+    let sent = async {
+        s.write_all(head.as_bytes()).await?;
+        s.write_all(body.as_bytes()).await?;
+        s.read_to_end(&mut answer).await
+    };
+    if let Err(e) = sent.await {
+        panic!("{method} {target}: {e}");
+    }
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {text:?}"));
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// What the primary account's warehouse answers to `sql`, as JSON rows.
+///
+/// # Panics
+///
+/// When the warehouse refuses the query.
+pub fn warehouse_rows(emu: &alooma_emulator::Emulator, sql: &str) -> serde_json::Value {
+    match emu.with_state_mut(|s| s.query_warehouse(sql)) {
+        Ok(rows) => rows,
+        Err(e) => panic!("{sql}: {e}"),
+    }
+}
+
 /// Python for the tests that drive Python tools.
 pub mod python {
     use std::path::{Path, PathBuf};

@@ -6,39 +6,8 @@
 
 use alooma::types::{InputSpec, MappingMode};
 use alooma_engine::warehouse::Warehouse;
-use alooma_tests::{client, start};
+use alooma_tests::{client, send_raw as send, start, warehouse_rows as rows};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// One HTTP/1.1 request over a plain socket: the status and the body.
-async fn send(
-    emu: &alooma_emulator::Emulator,
-    method: &str,
-    target: &str,
-    body: &str,
-) -> (u16, String) {
-    let mut s = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
-    let head = format!(
-        "{method} {target} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        emu.addr(),
-        body.len()
-    );
-    s.write_all(head.as_bytes()).await.unwrap();
-    s.write_all(body.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    s.read_to_end(&mut answer).await.unwrap();
-    let text = String::from_utf8_lossy(&answer).into_owned();
-    let status = text[9..12].parse().unwrap();
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
-}
-
-fn rows(emu: &alooma_emulator::Emulator, sql: &str) -> Value {
-    emu.with_state_mut(|s| s.query_warehouse(sql)).unwrap()
-}
 
 #[tokio::test]
 async fn webhook_events_load_into_the_warehouse_through_the_code_engine() {

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use alooma::types::{Column, ColumnType, Schema};
-use alooma_tests::{client, count, requests_to, start};
+use alooma_tests::{client, count, requests_to, start, warehouse_rows as warehouse};
 
 fn stored_table(
     emu: &alooma_emulator::Emulator,
@@ -205,4 +205,100 @@ async fn create_table_in_schema_creates_it_there() {
         .await
         .unwrap_err()
         .is_not_found());
+}
+
+#[tokio::test]
+async fn the_tables_api_is_the_warehouse_catalog() {
+    let emu = start().await;
+    let c = client(&emu);
+    // The seed's tables exist in the database.
+    assert_eq!(
+        warehouse(&emu, "SELECT count(*) AS n FROM public.orders"),
+        serde_json::json!([{"n": 0}])
+    );
+    // A table made through the API is a real table; altering it adds the
+    // new column; rows go in.
+    c.create_table("made", &columns()).await.unwrap();
+    let mut more = columns();
+    more.push(Column::new(
+        "note",
+        ColumnType::new("VARCHAR").with_length(16),
+    ));
+    c.alter_table("made", &more).await.unwrap();
+    warehouse(
+        &emu,
+        "INSERT INTO public.made (id, name, note) VALUES (1, 'a', 'n')",
+    );
+    assert_eq!(
+        warehouse(&emu, "SELECT id, name, note FROM public.made"),
+        serde_json::json!([{"id": 1, "name": "a", "note": "n"}])
+    );
+    // A schema whose name needs quoting, and a table in it.
+    c.create_schema(&Schema::new("team/ü")).await.unwrap();
+    c.create_table_in_schema("team/ü", "t", &columns())
+        .await
+        .unwrap();
+    assert_eq!(
+        warehouse(&emu, "SELECT count(*) AS n FROM \"team/ü\".t"),
+        serde_json::json!([{"n": 0}])
+    );
+
+    // A table the data path made (auto-mapping) is listed with the
+    // columns the warehouse has, has no dependents, and drops.
+    c.set_mapping_mode(alooma::types::MappingMode::AutoMap)
+        .await
+        .unwrap();
+    c.create_input(&alooma::types::InputSpec::new("clicks", "REST_ENDPOINT"))
+        .await
+        .unwrap();
+    let token = emu
+        .with_state(|s| s.input_token("clicks").map(str::to_owned))
+        .unwrap();
+    let r = alooma_tests::send_raw(
+        &emu,
+        "POST",
+        &format!("/rest/{token}"),
+        r#"{"id": "c1", "page": "/x", "ms": 12}"#,
+    )
+    .await;
+    assert_eq!(r.0, 200, "{}", r.1);
+    let clicks = c.get_table("public", "clicks").await.unwrap();
+    let names: Vec<&str> = clicks
+        .columns()
+        .iter()
+        .filter_map(|col| col.column_name.as_deref())
+        .collect();
+    assert!(
+        names.contains(&"page") && names.contains(&"ms"),
+        "{names:?}"
+    );
+    assert!(c
+        .get_tables()
+        .await
+        .unwrap()
+        .iter()
+        .any(|t| t.table_name.as_deref() == Some("clicks")));
+    assert!(c
+        .get_table_dependencies("public", "clicks")
+        .await
+        .unwrap()
+        .is_empty());
+    c.drop_table_with("public", "clicks", false).await.unwrap();
+    assert!(c
+        .get_table("public", "clicks")
+        .await
+        .unwrap_err()
+        .is_not_found());
+    assert!(warehouse(
+        &emu,
+        "SELECT name FROM public.sqlite_master WHERE name = 'clicks'"
+    )
+    .as_array()
+    .unwrap()
+    .is_empty());
+    // Dropping a table of the API drops it in the database too.
+    c.drop_table_with("public", "made", false).await.unwrap();
+    assert!(emu
+        .with_state_mut(|s| s.query_warehouse("SELECT * FROM public.made"))
+        .is_err());
 }

@@ -63,7 +63,7 @@ impl State {
     }
 
     /// The account's data path, made on first use.
-    fn data(&mut self) -> Result<&mut AccountData, IngestError> {
+    pub(super) fn data(&mut self) -> Result<&mut AccountData, IngestError> {
         if self.data.is_none() {
             let location = self.warehouse.clone();
             let warehouse: Box<dyn Warehouse + Send> = off_runtime(move || match &location {
@@ -75,6 +75,12 @@ impl State {
                 }
             })
             .map_err(|e| IngestError::Warehouse(e.to_string()))?;
+            // What the state's catalog holds exists in the database.
+            let mut warehouse = warehouse;
+            let schemas: Vec<String> = self.schemas.iter().map(|s| s.schema_name.clone()).collect();
+            let tables = self.tables.clone();
+            off_runtime(|| super::catalog::make_missing(&schemas, &tables, warehouse.as_mut()))
+                .map_err(|e| IngestError::Warehouse(e.to_string()))?;
             let mut path = DataPath::new(
                 Mapper::new(EngineMode::Strict),
                 Box::new(Detached(Some(warehouse))),

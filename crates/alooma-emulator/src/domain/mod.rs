@@ -13,6 +13,7 @@
 pub(crate) mod account_data;
 pub(crate) mod advance;
 pub mod cassette;
+pub mod catalog;
 pub mod clock;
 pub mod code;
 pub mod data;

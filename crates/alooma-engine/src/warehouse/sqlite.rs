@@ -44,19 +44,34 @@ fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// A schema name SQLite can attach under (and a file name can hold).
+/// A schema name SQLite can attach under: any name of 1 to 63 bytes (as
+/// PostgreSQL and Redshift take) but SQLite's own `main` and `temp`.
 fn check_schema(schema: &str) -> Result<(), WarehouseError> {
     let ok = !schema.is_empty()
         && schema.len() <= 63
-        && schema
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !schema.contains('\0')
         && !matches!(schema.to_ascii_lowercase().as_str(), "main" | "temp");
     if ok {
         Ok(())
     } else {
         Err(WarehouseError::BadName(schema.to_owned()))
     }
+}
+
+/// The file suffix of a schema's database: the name itself when it is
+/// letters, digits and `_` (`dwh.sqlite.public`), else those kept and
+/// every other byte as `%XX` (`a/b` → `a%2Fb`), so any name is one file
+/// beside the main one.
+fn file_suffix(schema: &str) -> String {
+    let mut out = String::with_capacity(schema.len());
+    for b in schema.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The SQL type of a mapping's column type (`VARCHAR(256) NOT NULL`).
@@ -186,7 +201,7 @@ impl Sqlite {
         let file = match &self.path {
             Some(p) => {
                 let mut name = p.as_os_str().to_owned();
-                name.push(format!(".{schema}"));
+                name.push(format!(".{}", file_suffix(schema)));
                 PathBuf::from(name).to_string_lossy().into_owned()
             }
             None => ":memory:".to_owned(),

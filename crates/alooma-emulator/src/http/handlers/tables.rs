@@ -4,16 +4,30 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
+use crate::domain::catalog::CatalogError;
 use crate::domain::model::{Column, Schema};
 use crate::domain::state::{State, Table};
 use crate::http::reply::{ApiError, Outcome, Reply, Req};
 
-/// `GET tables[/{schema}][?shallow=true]` → list of tables.
-pub(crate) fn list(state: &State, req: &Req<'_>, schema: Option<&str>) -> Outcome {
+/// A warehouse that did not follow, as an answer: 503 when it cannot be
+/// reached, 400 when it refused the change.
+fn warehouse_error(e: CatalogError) -> ApiError {
+    match e {
+        CatalogError::Unreachable(_) => {
+            ApiError::new(http::StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+        }
+        _ => ApiError::bad_request(e.to_string()),
+    }
+}
+
+/// `GET tables[/{schema}][?shallow=true]` → list of tables: the
+/// warehouse's catalog (see [`crate::domain::catalog`]).
+pub(crate) fn list(state: &mut State, req: &Req<'_>, schema: Option<&str>) -> Outcome {
     let schema = schema.map_or_else(|| state.default_schema(), str::to_owned);
     let shallow = req.query.flag("shallow");
     let list: Vec<Value> = state
-        .tables
+        .catalog_tables()
+        .map_err(warehouse_error)?
         .iter()
         .filter(|t| t.schema == schema)
         .map(|t| t.to_wire(shallow))
@@ -21,9 +35,15 @@ pub(crate) fn list(state: &State, req: &Req<'_>, schema: Option<&str>) -> Outcom
     Ok(Reply::json(json!(list)))
 }
 
-/// `GET tables/{schema}/{table}` → one table.
-pub(crate) fn get(state: &State, schema: &str, table: &str) -> Outcome {
-    find(state, schema, table).map(|t| Reply::json(state.tables[t].to_wire(false)))
+/// `GET tables/{schema}/{table}` → one table, from the warehouse's catalog.
+pub(crate) fn get(state: &mut State, schema: &str, table: &str) -> Outcome {
+    state
+        .catalog_tables()
+        .map_err(warehouse_error)?
+        .iter()
+        .find(|t| t.schema == schema && t.table_name == table)
+        .map(|t| Reply::json(t.to_wire(false)))
+        .ok_or_else(|| ApiError::not_found(format!("no table {schema}.{table}")))
 }
 
 /// `POST tables/{table}`: create a table in the default schema from a
@@ -41,11 +61,16 @@ pub(crate) fn create_in(state: &mut State, req: &Req<'_>, schema: &str, table: &
         return Err(ApiError::not_found(format!("no schema {schema}")));
     }
     let schema = schema.to_owned();
-    if find(state, &schema, table).is_ok() {
+    if find(state, &schema, table).is_ok()
+        || state.catalog_has(&schema, table).map_err(warehouse_error)?
+    {
         return Err(ApiError::bad_request(format!(
             "table {schema}.{table} already exists"
         )));
     }
+    state
+        .catalog_create(&schema, table, &columns)
+        .map_err(warehouse_error)?;
     let t = Table {
         schema,
         table_name: table.to_owned(),
@@ -63,6 +88,9 @@ pub(crate) fn alter(state: &mut State, req: &Req<'_>, table: &str) -> Outcome {
     let columns = columns(req)?;
     let schema = state.default_schema();
     let i = find(state, &schema, table)?;
+    state
+        .catalog_alter(&schema, table, &columns)
+        .map_err(warehouse_error)?;
     state.tables[i].columns = columns;
     Ok(Reply::json(state.tables[i].to_wire(false)))
 }
@@ -72,7 +100,20 @@ pub(crate) fn alter(state: &mut State, req: &Req<'_>, table: &str) -> Outcome {
 /// Without cascade a table with existing dependents is refused (400); with
 /// cascade the dependents are dropped too, transitively.
 pub(crate) fn drop(state: &mut State, req: &Req<'_>, schema: &str, table: &str) -> Outcome {
-    let i = find(state, schema, table)?;
+    let i = match find(state, schema, table) {
+        Ok(i) => i,
+        // A table the data path made: in the warehouse only, with no
+        // dependents the state knows.
+        Err(missing) => {
+            if !state.catalog_has(schema, table).map_err(warehouse_error)? {
+                return Err(missing);
+            }
+            state
+                .catalog_drop(&[(schema.to_owned(), table.to_owned())])
+                .map_err(warehouse_error)?;
+            return Ok(Reply::empty());
+        }
+    };
     let cascade = req.query.flag("cascade");
     let existing: BTreeSet<String> = state.tables.iter().map(Table::qualified_name).collect();
     let dependents: Vec<&String> = state.tables[i]
@@ -102,6 +143,13 @@ pub(crate) fn drop(state: &mut State, req: &Req<'_>, schema: &str, table: &str) 
             );
         }
     }
+    let dropped: Vec<(String, String)> = state
+        .tables
+        .iter()
+        .filter(|t| doomed.contains(&t.qualified_name()))
+        .map(|t| (t.schema.clone(), t.table_name.clone()))
+        .collect();
+    state.catalog_drop(&dropped).map_err(warehouse_error)?;
     state
         .tables
         .retain(|t| !doomed.contains(&t.qualified_name()));
@@ -112,8 +160,18 @@ pub(crate) fn drop(state: &mut State, req: &Req<'_>, schema: &str, table: &str) 
 }
 
 /// `GET tables/{schema}/{table}/dependencies` → list of `schema.table`.
-pub(crate) fn dependencies(state: &State, schema: &str, table: &str) -> Outcome {
-    let i = find(state, schema, table)?;
+pub(crate) fn dependencies(state: &mut State, schema: &str, table: &str) -> Outcome {
+    let i = match find(state, schema, table) {
+        Ok(i) => i,
+        // A table the data path made: nothing depends on it.
+        Err(missing) => {
+            return if state.catalog_has(schema, table).map_err(warehouse_error)? {
+                Ok(Reply::json(json!([])))
+            } else {
+                Err(missing)
+            };
+        }
+    };
     let existing: BTreeSet<String> = state.tables.iter().map(Table::qualified_name).collect();
     let deps: Vec<&String> = state.tables[i]
         .dependencies
@@ -144,6 +202,9 @@ pub(crate) fn create_schema(state: &mut State, req: &Req<'_>) -> Outcome {
             schema.schema_name
         )));
     }
+    state
+        .catalog_create_schema(&schema.schema_name)
+        .map_err(warehouse_error)?;
     if schema.default {
         for s in &mut state.schemas {
             s.default = false;
