@@ -132,6 +132,17 @@ async fn a_strict_failure_waits_in_the_restream_queue_and_a_restream_loads_it_on
     assert_eq!(metric(&series, "ERROR_EVENTS"), 0.0);
     let queue = emu.with_state(|s| s.restream_queue());
     assert!(queue[0].1.contains("orders_hook"), "{queue:?}");
+    // And a notification says so, and what to do.
+    let notes = c.get_notifications(0).await.unwrap();
+    let partial = notes
+        .messages
+        .iter()
+        .find(|n| n.type_description.as_deref() == Some("Partially Mapped Event"))
+        .unwrap_or_else(|| panic!("{notes:?}"));
+    assert!(partial
+        .description
+        .as_deref()
+        .is_some_and(|d| d.starts_with("1 event(s) have fields")));
 
     // Fix: the event type auto-maps; then restream.
     let mut et = c.get_mapping("orders_hook").await.unwrap();

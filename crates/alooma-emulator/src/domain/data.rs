@@ -253,9 +253,65 @@ impl State {
         };
         let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
         self.count_minute(&report, bytes, latency_ms, false);
+        self.notify_of(&report);
         self.sync_from_path();
         self.keep_samples(raw, &report.statuses);
         Ok(report)
+    }
+
+    /// The notifications a batch raises: one for each reason events went
+    /// to the Restream Queue, with how many (choice [G]: the service's
+    /// wording is known for two, "New Event Type Needs Mapping" and
+    /// "Partially Mapped Event"; the others are named for their reason).
+    fn notify_of(&mut self, report: &Report) {
+        for (kind, count) in &report.queued {
+            let (notification, description, severity, what) = match kind.as_str() {
+                "unmapped" => (
+                    "PARTIALLY_MAPPED_EVENT",
+                    "Partially Mapped Event",
+                    "warning",
+                    "have fields the mapping does not map; map them, then restream",
+                ),
+                "no_table" => (
+                    "NEW_EVENT_TYPE_NEEDS_MAPPING",
+                    "New Event Type Needs Mapping",
+                    "warning",
+                    "belong to an event type with no table to load into; map it, then restream",
+                ),
+                "conversion" => (
+                    "TYPE_MISMATCH",
+                    "Type Mismatch",
+                    "error",
+                    "have values their columns cannot take; fix the mapping, then restream",
+                ),
+                "code_engine" => (
+                    "CODE_ENGINE_ERROR",
+                    "Code Engine Error",
+                    "error",
+                    "failed in the Code Engine; fix the code, then restream",
+                ),
+                "warehouse" => (
+                    "LOAD_ERROR",
+                    "Load Error",
+                    "error",
+                    "were refused by the warehouse or could not reach it; restream when it is back",
+                ),
+                _ => (
+                    "UNMAPPABLE_EVENT",
+                    "Unmappable Event",
+                    "error",
+                    "cannot be mapped as they are; fix them in the Code Engine, then restream",
+                ),
+            };
+            let text = format!("{count} event(s) {what}. They wait in the Restream Queue.");
+            self.notify(
+                notification,
+                description,
+                severity,
+                &text,
+                serde_json::json!({ "reason": kind, "events": count }),
+            );
+        }
     }
 
     /// Counts a batch in its minute (see [`Self::data_metric`]).
@@ -381,6 +437,7 @@ impl State {
         let report = off_runtime(|| data.path.restream());
         let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
         self.count_minute(&report, 0, latency_ms, true);
+        self.notify_of(&report);
         self.sync_from_path();
         Some(report)
     }

@@ -224,6 +224,35 @@ impl State {
         n
     }
 
+    /// Adds a notification (newest first, as `GET notifications` reads
+    /// them) and gives it back: its `type` and `typeDescription`, its
+    /// `severity` (`info`, `warning`, `error`), a description and data.
+    pub fn notify(
+        &mut self,
+        kind: &str,
+        type_description: &str,
+        severity: &str,
+        description: &str,
+        data: Value,
+    ) -> Value {
+        let n = self.next_number();
+        let message = json!({
+            "id": format!("alooma-notifications+0+{n}"),
+            "type": kind,
+            "typeDescription": type_description,
+            "severity": severity,
+            "description": description,
+            "message": description,
+            "params": [],
+            "data": data,
+            "state": "NEW",
+            "aggregatedCount": 1,
+            "timestamp": self.now_millis(),
+        });
+        self.notifications.insert(0, object(message.clone()));
+        message
+    }
+
     /// The node with this id.
     pub fn node(&self, id: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.id == id)

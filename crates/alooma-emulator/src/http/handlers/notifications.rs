@@ -57,24 +57,13 @@ pub(crate) fn publish(state: &mut State, req: &Req<'_>) -> Outcome {
             "`level` must be one of info, warning, error",
         ));
     }
-    let (description, data) = (body.description, body.data);
-    let n = state.next_number();
-    let message = json!({
-        "id": format!("alooma-notifications+0+{n}"),
-        "type": "CUSTOM",
-        "typeDescription": "Custom Notification",
-        "severity": level,
-        "description": description,
-        "message": description,
-        "params": [],
-        "data": data,
-        "state": "NEW",
-        "aggregatedCount": 1,
-        "timestamp": state.now_millis(),
-    });
-    state
-        .notifications
-        .insert(0, crate::domain::state::object(message.clone()));
+    let message = state.notify(
+        "CUSTOM",
+        "Custom Notification",
+        &level,
+        &body.description,
+        body.data,
+    );
     Ok(Reply::json(message))
 }
 
