@@ -157,7 +157,8 @@ pub struct ServeArgs {
     pub python: Option<PathBuf>,
     /// Where events pushed to the inputs load: sqlite:PATH,
     /// postgres://user@host:port/db, or sqlite::memory: [default: an
-    /// SQLite file beside --state, else in memory]
+    /// SQLite file beside --state, else in memory]. Each --add-account has
+    /// its own beside it (PATH.account-NAME; in memory with PostgreSQL).
     #[arg(long, value_name = "URL")]
     pub warehouse: Option<String>,
 }

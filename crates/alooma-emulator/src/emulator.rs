@@ -91,8 +91,9 @@ pub struct EmulatorConfig {
     /// (by default a real CPython, `python3` or `ALOOMA_PYTHON`; see
     /// [`CodeExecution`]).
     pub code: CodeExecution,
-    /// Where the primary account's warehouse lives (in memory by default;
-    /// the other accounts' are in memory, each its own).
+    /// Where the primary account's warehouse lives (in memory by default).
+    /// Each other account has its own beside it (see
+    /// [`WarehouseLocation::for_account`]).
     pub warehouse: WarehouseLocation,
 }
 
@@ -475,9 +476,11 @@ impl Emulator {
                 })?,
             };
             let mut state = state;
-            if index == 0 {
-                state.warehouse = config.warehouse.clone();
-            }
+            state.warehouse = if index == 0 {
+                config.warehouse.clone()
+            } else {
+                config.warehouse.for_account(&a.account)
+            };
             let credentials = match (a.username, a.password) {
                 (Some(u), Some(p)) => Some((u, p)),
                 _ => None,

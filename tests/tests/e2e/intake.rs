@@ -516,3 +516,89 @@ async fn intake_is_journaled_without_its_events_unless_asked_and_then_with_secre
         }
     }
 }
+
+#[tokio::test]
+async fn two_accounts_keep_their_events_queues_and_tables_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dwh.sqlite");
+    let emu = alooma_tests::start_with(
+        alooma_emulator::Emulator::builder()
+            .warehouse(alooma_emulator::domain::data::WarehouseLocation::File(
+                file.clone(),
+            ))
+            .add_account(alooma_emulator::AccountConfig::new("globex", "GLOBEX-KEY")),
+    )
+    .await;
+    let acme = client(&emu);
+    let globex = alooma_tests::builder(&emu)
+        .account("globex")
+        .api_key("GLOBEX-KEY")
+        .build()
+        .unwrap();
+    let mut tokens = Vec::new();
+    for (c, mode) in [
+        (&acme, MappingMode::AutoMap),
+        (&globex, MappingMode::Strict),
+    ] {
+        c.set_mapping_mode(mode).await.unwrap();
+        c.create_input(&InputSpec::new("shared_name", "REST_ENDPOINT"))
+            .await
+            .unwrap();
+    }
+    for account in ["acme", "globex"] {
+        tokens.push(
+            emu.with_account_state(account, |s| s.input_token("shared_name").map(str::to_owned))
+                .flatten()
+                .unwrap(),
+        );
+    }
+    assert_ne!(tokens[0], tokens[1]);
+    for token in &tokens {
+        let body = r#"{"id": "x1", "page": "/p"}"#;
+        assert_eq!(
+            send(&emu, "POST", &format!("/rest/{token}"), body).await.0,
+            200
+        );
+    }
+    // acme auto-maps and loads into its warehouse; globex is STRICT and
+    // holds its event in its own queue.
+    assert_eq!(acme.get_restream_queue_size().await.unwrap(), 0);
+    assert_eq!(globex.get_restream_queue_size().await.unwrap(), 1);
+    assert!(acme.get_table("public", "shared_name").await.is_ok());
+    assert!(globex
+        .get_table("public", "shared_name")
+        .await
+        .unwrap_err()
+        .is_not_found());
+    // Each account's rows in its own database file.
+    assert_eq!(
+        rows(&emu, "SELECT id, page FROM public.shared_name"),
+        json!([{"id": "x1", "page": "/p"}])
+    );
+    let globex_file =
+        alooma_emulator::domain::data::WarehouseLocation::File(file.clone()).for_account("globex");
+    assert_eq!(
+        globex_file,
+        alooma_emulator::domain::data::WarehouseLocation::File(
+            dir.path().join("dwh.sqlite.account-globex")
+        )
+    );
+    // globex maps and restreams: its event loads into its own file.
+    let mut et = globex.get_mapping("shared_name").await.unwrap();
+    et.set_mapping_mode(MappingMode::AutoMap);
+    globex.set_mapping(&et, "shared_name").await.unwrap();
+    globex.start_restream().await.unwrap();
+    assert_eq!(globex.get_restream_queue_size().await.unwrap(), 0);
+    let theirs = emu
+        .with_account_state_mut("globex", |s| {
+            s.query_warehouse("SELECT id FROM public.shared_name")
+        })
+        .unwrap()
+        .unwrap();
+    assert_eq!(theirs, json!([{"id": "x1"}]));
+    assert_eq!(
+        rows(&emu, "SELECT count(*) AS n FROM public.shared_name"),
+        json!([{"n": 1}]),
+        "acme's table holds acme's row only"
+    );
+}

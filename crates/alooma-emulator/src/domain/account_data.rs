@@ -128,6 +128,40 @@ impl std::fmt::Debug for WarehouseLocation {
 }
 
 impl WarehouseLocation {
+    /// Where another account of the same emulator keeps its warehouse, so
+    /// no account sees another's tables, rows or queue: beside an SQLite
+    /// file, a file of its own (`dwh.sqlite.account-globex`, the account's
+    /// name with bytes other than letters, digits, `-` and `_` as `%XX`);
+    /// in memory, a database of its own. Choice [G]: a PostgreSQL server
+    /// holds the primary account's only; the others' are in memory, as
+    /// one database cannot hold two accounts' `public` schemas apart.
+    ///
+    /// ```
+    /// use alooma_emulator::domain::data::WarehouseLocation;
+    /// let primary = WarehouseLocation::File("/tmp/dwh.sqlite".into());
+    /// assert_eq!(
+    ///     primary.for_account("globex"),
+    ///     WarehouseLocation::File("/tmp/dwh.sqlite.account-globex".into())
+    /// );
+    /// ```
+    pub fn for_account(&self, account: &str) -> WarehouseLocation {
+        match self {
+            WarehouseLocation::File(path) => {
+                let mut name = path.as_os_str().to_owned();
+                name.push(".account-");
+                for b in account.bytes() {
+                    if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+                        name.push(char::from(b).to_string());
+                    } else {
+                        name.push(format!("%{b:02X}"));
+                    }
+                }
+                WarehouseLocation::File(PathBuf::from(name))
+            }
+            _ => WarehouseLocation::Memory,
+        }
+    }
+
     /// Reads `sqlite:PATH`, `sqlite::memory:` or `postgres://…`.
     ///
     /// ```
