@@ -359,61 +359,97 @@ impl Warehouse for Postgres {
             }
         }
         let mut tx = self.live()?.transaction().map_err(db)?;
-        let mark = tx
-            .prepare(&format!(
-                "INSERT INTO {}._alooma_loaded (uuid, schema_name, table_name)
-                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                ident(DEFAULT_SCHEMA)
-            ))
-            .map_err(db)?;
+        // The batch's ids in one statement: those not loaded before come
+        // back (each once, though a batch held it twice).
+        let uuids: Vec<&str> = rows.iter().map(|r| r.uuid.as_str()).collect();
+        let mut fresh: std::collections::HashSet<String> = tx
+            .query(
+                &format!(
+                    "INSERT INTO {}._alooma_loaded (uuid, schema_name, table_name)
+                     SELECT u, $2, $3 FROM unnest($1::text[]) AS u
+                     ON CONFLICT DO NOTHING RETURNING uuid",
+                    ident(DEFAULT_SCHEMA)
+                ),
+                &[&uuids, &table.schema, &table.table],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect();
+        // The rows to insert, grouped by their columns (one group as a
+        // rule): each group is one statement over arrays, one value a
+        // column and row, cast by the server to the column's type.
         let mut loaded = Loaded::default();
+        let mut groups: Vec<(Vec<&str>, Vec<Vec<Option<String>>>, usize)> = Vec::new();
         for row in rows {
-            let marked = tx
-                .execute(&mark, &[&row.uuid, &table.schema, &table.table])
-                .map_err(db)?;
-            if marked == 0 {
+            if !fresh.remove(&row.uuid) {
                 loaded.already_loaded += 1;
                 continue;
             }
-            let names: Vec<String> = row.cells.iter().map(|(c, _)| ident(c)).collect();
-            let casts: Vec<String> = row
-                .cells
+            loaded.inserted += 1;
+            let names: Vec<&str> = row.cells.iter().map(|(c, _)| c.as_str()).collect();
+            let at = match groups.iter().position(|(n, _, _)| *n == names) {
+                Some(at) => at,
+                None => {
+                    groups.push((names, vec![Vec::new(); row.cells.len()], 0));
+                    groups.len() - 1
+                }
+            };
+            if let Some((_, values, count)) = groups.get_mut(at) {
+                *count += 1;
+                for (column, (_, cell)) in values.iter_mut().zip(&row.cells) {
+                    column.push(text_of(cell));
+                }
+            }
+        }
+        for (names, values, count) in &groups {
+            if names.is_empty() {
+                // Rows without a value: one each.
+                let sql = format!(
+                    "INSERT INTO {}.{} DEFAULT VALUES",
+                    ident(&table.schema),
+                    ident(&table.table)
+                );
+                for _ in 0..*count {
+                    tx.execute(sql.as_str(), &[]).map_err(db)?;
+                }
+                continue;
+            }
+            let casts: Vec<String> = names
                 .iter()
                 .enumerate()
-                .map(|(i, (c, _))| {
+                .map(|(i, c)| {
                     let ty = columns
                         .iter()
-                        .find(|k| &k.name == c)
+                        .find(|k| k.name == *c)
                         // The type without its length: the column itself
                         // refuses a value too long instead of a cast
                         // cutting it.
                         .map(|k| cast_type(&k.column_type))
                         .unwrap_or_else(|| "text".into());
-                    format!("CAST(${}::text AS {ty})", i + 1)
+                    format!("CAST(x.a{i} AS {ty})")
                 })
                 .collect();
-            let sql = if names.is_empty() {
-                format!(
-                    "INSERT INTO {}.{} DEFAULT VALUES",
-                    ident(&table.schema),
-                    ident(&table.table)
-                )
-            } else {
-                format!(
-                    "INSERT INTO {}.{} ({}) VALUES ({})",
-                    ident(&table.schema),
-                    ident(&table.table),
-                    names.join(", "),
-                    casts.join(", ")
-                )
-            };
-            let values: Vec<Option<String>> = row.cells.iter().map(|(_, c)| text_of(c)).collect();
+            let arrays: Vec<String> = (1..=names.len()).map(|i| format!("${i}::text[]")).collect();
+            let aliases: Vec<String> = (0..names.len()).map(|i| format!("a{i}")).collect();
+            let sql = format!(
+                "INSERT INTO {}.{} ({}) SELECT {} FROM unnest({}) AS x({})",
+                ident(&table.schema),
+                ident(&table.table),
+                names
+                    .iter()
+                    .map(|c| ident(c))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                casts.join(", "),
+                arrays.join(", "),
+                aliases.join(", ")
+            );
             let params: Vec<&(dyn postgres::types::ToSql + Sync)> = values
                 .iter()
                 .map(|v| v as &(dyn postgres::types::ToSql + Sync))
                 .collect();
             tx.execute(sql.as_str(), &params).map_err(db)?;
-            loaded.inserted += 1;
         }
         tx.commit().map_err(db)?;
         Ok(loaded)

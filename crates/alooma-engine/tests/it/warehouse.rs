@@ -218,12 +218,34 @@ fn odd_names_are_quoted_and_bad_schema_names_refused() {
             .unwrap(),
         json!([{"v": 5}])
     );
-    for bad in ["", "main", "a;b", "x y", "temp"] {
+    let too_long = "s".repeat(64);
+    for bad in ["", "main", "temp", "TEMP", too_long.as_str()] {
         assert!(
             matches!(w.create_schema(bad), Err(WarehouseError::BadName(_))),
             "{bad:?}"
         );
     }
+    // Any other name is quoted, in SQL and in its file's name.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dwh.sqlite");
+    let mut w = Sqlite::open(&file).unwrap();
+    for odd in ["a;b", "x y", "team/ü"] {
+        w.create_schema(odd).unwrap();
+        let t = TableName::new(Some(odd), "t");
+        w.create_table(&t, &[column("v", ColumnType::new("BIGINT"))])
+            .unwrap();
+        w.load(&t, &[row(&format!("u-{odd}"), &[("v", Cell::Int(1))])])
+            .unwrap();
+    }
+    assert!(dir.path().join("dwh.sqlite.a%3Bb").is_file());
+    assert!(dir.path().join("dwh.sqlite.team%2F%C3%BC").is_file());
+    // Opened again, the schemas are attached again.
+    drop(w);
+    let mut w = Sqlite::open(&file).unwrap();
+    assert_eq!(
+        w.query_json(r#"SELECT v FROM "x y".t"#).unwrap(),
+        json!([{"v": 1}])
+    );
 }
 
 #[test]
