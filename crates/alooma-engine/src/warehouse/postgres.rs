@@ -128,6 +128,10 @@ fn mapping_type(
     ty
 }
 
+/// Rows of a batch that fill the same columns: the column names, each
+/// column's values (as text, `None` for SQL `NULL`), and how many rows.
+type Group<'a> = (Vec<&'a str>, Vec<Vec<Option<String>>>, usize);
+
 /// A cell as the text the server casts.
 fn text_of(cell: &Cell) -> Option<String> {
     match cell {
@@ -380,7 +384,7 @@ impl Warehouse for Postgres {
         // rule): each group is one statement over arrays, one value a
         // column and row, cast by the server to the column's type.
         let mut loaded = Loaded::default();
-        let mut groups: Vec<(Vec<&str>, Vec<Vec<Option<String>>>, usize)> = Vec::new();
+        let mut groups: Vec<Group<'_>> = Vec::new();
         for row in rows {
             if !fresh.remove(&row.uuid) {
                 loaded.already_loaded += 1;
