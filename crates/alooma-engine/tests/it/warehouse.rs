@@ -241,7 +241,7 @@ fn odd_names_are_quoted_and_bad_schema_names_refused() {
     assert!(dir.path().join("dwh.sqlite.team%2F%C3%BC").is_file());
     // Opened again, the schemas are attached again.
     drop(w);
-    let mut w = Sqlite::open(&file).unwrap();
+    let w = Sqlite::open(&file).unwrap();
     assert_eq!(
         w.query_json(r#"SELECT v FROM "x y".t"#).unwrap(),
         json!([{"v": 1}])
