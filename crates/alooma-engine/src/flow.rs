@@ -151,6 +151,15 @@ fn keep_id(
     parent: Option<&Value>,
     part: Option<(&str, usize)>,
 ) {
+    // The common case: the transform kept `_metadata` and its id.
+    if part.is_none()
+        && event
+            .get("_metadata")
+            .and_then(|m| m.get("@uuid"))
+            .is_some_and(Value::is_string)
+    {
+        return;
+    }
     let parent_meta = parent.cloned().unwrap_or_else(|| json!({}));
     let parent_id = parent_meta
         .get("@uuid")
@@ -278,14 +287,13 @@ impl DataPath {
                 }
                 Ok(runs) => {
                     for (origin, run) in runs.into_iter().enumerate() {
-                        let parent_meta =
-                            events.get(origin).and_then(|e| e.get("_metadata")).cloned();
+                        let parent_meta = events.get(origin).and_then(|e| e.get("_metadata"));
                         match run.result {
                             Transformed::Event(mut e) => {
                                 // The transform may have dropped or
                                 // replaced `_metadata`: the event keeps
                                 // its id, what loading once goes by.
-                                keep_id(&mut e, parent_meta.as_ref(), None);
+                                keep_id(&mut e, parent_meta, None);
                                 transformed.push(Transformed1 {
                                     origin,
                                     event: Value::Object(e),
@@ -299,7 +307,7 @@ impl DataPath {
                                 report.split_into += parts.len().saturating_sub(1);
                                 let parent = events.get(origin).map(uuid_of).unwrap_or_default();
                                 for (i, mut part) in parts.into_iter().enumerate() {
-                                    keep_id(&mut part, parent_meta.as_ref(), Some((&parent, i)));
+                                    keep_id(&mut part, parent_meta, Some((&parent, i)));
                                     transformed.push(Transformed1 {
                                         origin,
                                         event: Value::Object(part),
@@ -363,13 +371,18 @@ impl DataPath {
                 }
                 continue;
             }
-            let load: Vec<LoadRow> = batch
-                .iter()
-                .map(|(_, row, uuid)| LoadRow {
-                    uuid: uuid.clone(),
-                    cells: row.columns.clone(),
+            let (origins, load): (Vec<usize>, Vec<LoadRow>) = batch
+                .into_iter()
+                .map(|(origin, row, uuid)| {
+                    (
+                        origin,
+                        LoadRow {
+                            uuid,
+                            cells: row.columns,
+                        },
+                    )
                 })
-                .collect();
+                .unzip();
             match self.warehouse.load(&table, &load) {
                 Ok(done) => {
                     report.loaded += done.inserted;
@@ -377,7 +390,7 @@ impl DataPath {
                     *report.loaded_by_event_type.entry(event_type).or_insert(0) += done.inserted;
                 }
                 Err(e) if e.is_missing_table() => {
-                    for (origin, _, _) in &batch {
+                    for origin in &origins {
                         to_queue.push(queue(
                             *origin,
                             "no_table",
@@ -390,7 +403,7 @@ impl DataPath {
                 Err(_) => {
                     // One row refused fails the batch's transaction: each row
                     // alone, so the others load and only the refused wait.
-                    for ((origin, _, _), row) in batch.iter().zip(load) {
+                    for (origin, row) in origins.iter().zip(load) {
                         match self.warehouse.load(&table, std::slice::from_ref(&row)) {
                             Ok(done) => {
                                 report.loaded += done.inserted;

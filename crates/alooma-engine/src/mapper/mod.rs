@@ -174,7 +174,7 @@ pub struct Row {
 
 /// A leaf of an event: a field's path and its value.
 struct Leaf<'a> {
-    path: Vec<String>,
+    path: Vec<&'a str>,
     value: &'a Value,
 }
 
@@ -233,7 +233,19 @@ impl Mapper {
 
         let mut unmapped = Vec::new();
         let mut new_columns = Vec::new();
-        let mut taken: BTreeSet<String> = columns_of(&et.fields);
+        // The column names in use: gathered only when auto-mapping will
+        // name a column for this event.
+        let names_one = mode == MappingMode::AutoMap
+            && leaves.iter().any(|leaf| {
+                !leaf.value.is_null()
+                    && field_ref(&et.fields, &leaf.path)
+                        .is_some_and(|f| !f.is_discarded() && f.column().is_none())
+            });
+        let mut taken: BTreeSet<String> = if names_one {
+            columns_of(&et.fields)
+        } else {
+            BTreeSet::new()
+        };
         let mut columns: Vec<(String, Cell)> = Vec::new();
         let mut loaded: BTreeSet<String> = BTreeSet::new();
         for leaf in &leaves {
@@ -244,7 +256,7 @@ impl Mapper {
                 continue;
             }
             if field.column().is_none() {
-                let metadata = leaf.path.first().is_some_and(|p| p == "_metadata");
+                let metadata = leaf.path.first().is_some_and(|p| *p == "_metadata");
                 if leaf.value.is_null() {
                     continue;
                 }
@@ -253,9 +265,11 @@ impl Mapper {
                         let Some(ty) = infer(leaf.value) else {
                             continue;
                         };
-                        let parts: Vec<&str> = leaf.path.iter().map(String::as_str).collect();
-                        let column =
-                            naming::unique(&naming::legal(&parts, max_name), &mut taken, max_name);
+                        let column = naming::unique(
+                            &naming::legal(&leaf.path, max_name),
+                            &mut taken,
+                            max_name,
+                        );
                         field.mapping = Some(FieldMapping {
                             is_discarded: false,
                             column_name: column.clone(),
@@ -338,15 +352,26 @@ fn observe(fields: &mut Vec<Field>, object: &Map<String, Value>) {
     }
 }
 
-/// The JSON kind's name in stats.
-fn kind(value: &Value) -> &'static str {
+/// The key of the JSON kind's stats (`numberStats` …).
+fn kind_stats(value: &Value) -> &'static str {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
+        Value::Null => "nullStats",
+        Value::Bool(_) => "booleanStats",
+        Value::Number(_) => "numberStats",
+        Value::String(_) => "stringStats",
+        Value::Array(_) => "arrayStats",
+        Value::Object(_) => "objectStats",
+    }
+}
+
+/// Adds one to the count at `key` (made 1 when missing or not a count),
+/// in place: no allocation once the key is there.
+fn bump(map: &mut Map<String, Value>, key: &str) {
+    match map.get_mut(key) {
+        Some(v) => *v = json!(v.as_u64().unwrap_or(0) + 1),
+        None => {
+            map.insert(key.to_owned(), json!(1));
+        }
     }
 }
 
@@ -357,14 +382,13 @@ fn count(field: &mut Field, value: &Value) {
     let Value::Object(stats) = stats else {
         return;
     };
-    let total = stats.get("totalCount").and_then(Value::as_u64).unwrap_or(0);
-    stats.insert("totalCount".into(), json!(total + 1));
-    let entry = stats
-        .entry(format!("{}Stats", kind(value)))
-        .or_insert_with(|| json!({"count": 0, "sample": []}));
-    if let Value::Object(k) = entry {
-        let n = k.get("count").and_then(Value::as_u64).unwrap_or(0);
-        k.insert("count".into(), json!(n + 1));
+    bump(stats, "totalCount");
+    let key = kind_stats(value);
+    if !stats.contains_key(key) {
+        stats.insert(key.to_owned(), json!({"count": 0, "sample": []}));
+    }
+    if let Some(Value::Object(k)) = stats.get_mut(key) {
+        bump(k, "count");
         if !value.is_object() {
             if let Some(Value::Array(samples)) = k.get_mut("sample") {
                 if samples.len() < SAMPLES {
@@ -380,14 +404,14 @@ fn count(field: &mut Field, value: &Value) {
 fn collect<'a>(
     fields: &[Field],
     object: &'a Map<String, Value>,
-    path: &mut Vec<String>,
+    path: &mut Vec<&'a str>,
     out: &mut Vec<Leaf<'a>>,
 ) {
     for field in fields {
-        let Some(value) = object.get(&field.field_name) else {
+        let Some((key, value)) = object.get_key_value(&field.field_name) else {
             continue;
         };
-        path.push(field.field_name.clone());
+        path.push(key.as_str());
         match value {
             Value::Object(inner) if field.column().is_none() && !field.is_discarded() => {
                 collect(&field.fields, inner, path, out);
@@ -401,13 +425,23 @@ fn collect<'a>(
     }
 }
 
-fn field_mut<'f>(fields: &'f mut [Field], path: &[String]) -> Option<&'f mut Field> {
+fn field_mut<'f>(fields: &'f mut [Field], path: &[&str]) -> Option<&'f mut Field> {
     let (first, rest) = path.split_first()?;
-    let field = fields.iter_mut().find(|f| &f.field_name == first)?;
+    let field = fields.iter_mut().find(|f| f.field_name == *first)?;
     if rest.is_empty() {
         Some(field)
     } else {
         field_mut(&mut field.fields, rest)
+    }
+}
+
+fn field_ref<'f>(fields: &'f [Field], path: &[&str]) -> Option<&'f Field> {
+    let (first, rest) = path.split_first()?;
+    let field = fields.iter().find(|f| f.field_name == *first)?;
+    if rest.is_empty() {
+        Some(field)
+    } else {
+        field_ref(&field.fields, rest)
     }
 }
 
@@ -417,28 +451,25 @@ fn missing_non_null(
     fields: &[Field],
     loaded: &BTreeSet<String>,
 ) -> Option<(String, String, String)> {
-    fn walk(
-        fields: &[Field],
-        prefix: &str,
+    fn walk<'f>(
+        fields: &'f [Field],
+        path: &mut Vec<&'f str>,
         loaded: &BTreeSet<String>,
     ) -> Option<(String, String, String)> {
         for f in fields {
-            let path = if prefix.is_empty() {
-                f.field_name.clone()
-            } else {
-                format!("{prefix}.{}", f.field_name)
-            };
+            path.push(&f.field_name);
             if let Some((column, ty)) = f.column() {
                 if ty.is_non_null() && !loaded.contains(column) {
-                    return Some((path, column.to_owned(), ty.type_name.clone()));
+                    return Some((path.join("."), column.to_owned(), ty.type_name.clone()));
                 }
-            } else if let Some(found) = walk(&f.fields, &path, loaded) {
+            } else if let Some(found) = walk(&f.fields, path, loaded) {
                 return Some(found);
             }
+            path.pop();
         }
         None
     }
-    walk(fields, "", loaded)
+    walk(fields, &mut Vec::new(), loaded)
 }
 
 /// Every column name the fields use (for auto-mapping's unique names).

@@ -58,6 +58,26 @@ fn check_schema(schema: &str) -> Result<(), WarehouseError> {
     }
 }
 
+/// The `INSERT` of a row filling these cells' columns.
+fn insert_sql(table: &TableName, cells: &[(String, Cell)]) -> String {
+    if cells.is_empty() {
+        return format!(
+            "INSERT INTO {}.{} DEFAULT VALUES",
+            ident(&table.schema),
+            ident(&table.table)
+        );
+    }
+    let names: Vec<String> = cells.iter().map(|(c, _)| ident(c)).collect();
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    format!(
+        "INSERT INTO {}.{} ({}) VALUES ({})",
+        ident(&table.schema),
+        ident(&table.table),
+        names.join(", "),
+        marks.join(", ")
+    )
+}
+
 /// The file suffix of a schema's database: the name itself when it is
 /// letters, digits and `_` (`dwh.sqlite.public`), else those kept and
 /// every other byte as `%XX` (`a/b` → `a%2Fb`), so any name is one file
@@ -463,6 +483,9 @@ impl Warehouse for Sqlite {
                      VALUES (?1, ?2, ?3)",
                 )
                 .map_err(db)?;
+            // The statement of the previous row, kept while the rows fill
+            // the same columns (as they do but for auto-mapping's growth).
+            let mut last: Option<(Vec<&str>, String)> = None;
             for row in rows {
                 if mark
                     .execute(params![row.uuid, table.schema, table.table])
@@ -472,25 +495,17 @@ impl Warehouse for Sqlite {
                     loaded.already_loaded += 1;
                     continue;
                 }
-                let names: Vec<String> = row.cells.iter().map(|(c, _)| ident(c)).collect();
-                let sql = if names.is_empty() {
-                    format!(
-                        "INSERT INTO {}.{} DEFAULT VALUES",
-                        ident(&table.schema),
-                        ident(&table.table)
-                    )
-                } else {
-                    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-                    format!(
-                        "INSERT INTO {}.{} ({}) VALUES ({})",
-                        ident(&table.schema),
-                        ident(&table.table),
-                        names.join(", "),
-                        marks.join(", ")
-                    )
-                };
+                let same = last.as_ref().is_some_and(|(names, _)| {
+                    names.len() == row.cells.len()
+                        && names.iter().zip(&row.cells).all(|(n, (c, _))| n == c)
+                });
+                if !same {
+                    let names: Vec<&str> = row.cells.iter().map(|(c, _)| c.as_str()).collect();
+                    last = Some((names, insert_sql(table, &row.cells)));
+                }
+                let sql = last.as_ref().map_or("", |(_, sql)| sql.as_str());
                 let values: Vec<SqlValue> = row.cells.iter().map(|(_, c)| to_sql(c)).collect();
-                let mut insert = tx.prepare_cached(&sql).map_err(db)?;
+                let mut insert = tx.prepare_cached(sql).map_err(db)?;
                 insert
                     .execute(rusqlite::params_from_iter(values))
                     .map_err(db)?;
