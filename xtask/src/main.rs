@@ -177,6 +177,20 @@ fn test() -> Result<()> {
     ]);
     run("cargo clippy -D warnings", clippy)?;
 
+    let mut doc = cargo();
+    doc.args([
+        "doc",
+        "--workspace",
+        "--no-deps",
+        "--all-features",
+        "--locked",
+    ])
+    .env("RUSTDOCFLAGS", "-D warnings");
+    run("cargo doc -D warnings", doc)?;
+
+    // Tests write into temporary folders only: the source tree after the
+    // suite is as it was before it.
+    let before = tree_status();
     // The suite runs once, recording what the end-to-end tests exercise;
     // the coverage checks (ignored in the suite) then read it.
     let record = root().join("target/e2e-record");
@@ -212,17 +226,18 @@ fn test() -> Result<()> {
         "the suite's coverage (what the run above recorded)",
         coverage,
     )?;
-
-    let mut doc = cargo();
-    doc.args([
-        "doc",
-        "--workspace",
-        "--no-deps",
-        "--all-features",
-        "--locked",
-    ])
-    .env("RUSTDOCFLAGS", "-D warnings");
-    run("cargo doc -D warnings", doc)?;
+    let after = tree_status();
+    if let (Some(before), Some(after)) = (before, after) {
+        let written: Vec<&str> = after
+            .lines()
+            .filter(|line| !before.lines().any(|b| b == *line))
+            .collect();
+        anyhow::ensure!(
+            written.is_empty(),
+            "the tests wrote into the source tree (write into a temporary folder instead):\n{}",
+            written.join("\n")
+        );
+    }
 
     // Every published crate packages, in dependency order (unpublished
     // workspace dependencies resolve locally).
@@ -249,6 +264,19 @@ fn test() -> Result<()> {
     }
     eprintln!("\nall checks passed");
     Ok(())
+}
+
+/// `git status --porcelain` of the checkout, or `None` outside a git
+/// checkout (a source archive), where the check does not apply.
+fn tree_status() -> Option<String> {
+    let out = Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=all"])
+        .current_dir(root())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn ensure_installed(bin: &str, krate: &str) -> Result<()> {

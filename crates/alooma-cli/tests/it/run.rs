@@ -165,6 +165,7 @@ fn a_warehouse_this_version_cannot_load_is_refused_clearly() {
     let dir = pipeline_dir(root.path());
     let (retention, _) = events(root.path());
     let out = Emu::bare()
+        .current_dir(root.path())
         .args(["pipeline", "run"])
         .arg(&dir)
         .arg("--events")
@@ -285,7 +286,9 @@ fn pipeline_run_loads_the_rows_the_emulator_loaded_from_the_same_events() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let run_dwh = root.path().join("run.sqlite");
+    // Run where the default `queued.jsonl` lands in the test's own folder.
     let out = Emu::bare()
+        .current_dir(root.path())
         .args([
             "-o",
             "json",
@@ -320,4 +323,6 @@ fn pipeline_run_loads_the_rows_the_emulator_loaded_from_the_same_events() {
         report["queued"],
         serde_json::json!({"code_engine": 5, "conversion": 5})
     );
+    let kept = std::fs::read_to_string(root.path().join("queued.jsonl")).unwrap();
+    assert_eq!(kept.lines().count(), 10, "{kept}");
 }

@@ -132,7 +132,7 @@ impl WarehouseLocation {
     /// no account sees another's tables, rows or queue: beside an SQLite
     /// file, a file of its own (`dwh.sqlite.account-globex`, the account's
     /// name with bytes other than letters, digits, `-` and `_` as `%XX`);
-    /// in memory, a database of its own. Choice [G]: a PostgreSQL server
+    /// in memory, a database of its own. Choice \[G\]: a PostgreSQL server
     /// holds the primary account's only; the others' are in memory, as
     /// one database cannot hold two accounts' `public` schemas apart.
     ///

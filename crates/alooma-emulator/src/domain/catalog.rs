@@ -13,7 +13,7 @@
 //! What a warehouse does not hold stays in the state beside it: the
 //! columns' distribution and sort keys, a table's retention, the
 //! dependencies of views (which `drop_table` checks), and a seed's table
-//! without columns (listed, not made). Choice [G]: the
+//! without columns (listed, not made). Choice \[G\]: the
 //! warehouse only grows columns (`alter_table` adds the ones it lacks);
 //! a column the new list leaves out stays in the warehouse with its rows,
 //! as Redshift's `ALTER TABLE` through the service did not drop columns.

@@ -260,7 +260,7 @@ impl State {
     }
 
     /// The notifications a batch raises: one for each reason events went
-    /// to the Restream Queue, with how many (choice [G]: the service's
+    /// to the Restream Queue, with how many (choice \[G\]: the service's
     /// wording is known for two, "New Event Type Needs Mapping" and
     /// "Partially Mapped Event"; the others are named for their reason).
     fn notify_of(&mut self, report: &Report) {
