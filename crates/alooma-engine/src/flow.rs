@@ -4,6 +4,18 @@
 //! anywhere after intake waits in the queue as it entered the Code Engine,
 //! and a restream runs it through both again with `restream_count` + 1.
 //!
+//! # Overlapping stages
+//!
+//! A batch goes through two stages: [`Coded::run`] (the Code Engine, which
+//! needs no state of the path and runs on any thread) and
+//! [`DataPath::load`] (the Mapper, which learns from every event, and the
+//! warehouse, in order). [`DataPath::process`] runs both, one after the
+//! other; [`DataPath::process_stream`] runs a stream of batches with the
+//! stages overlapping: reading batch n+2, the Code Engine on batch n+1 and
+//! loading batch n happen at once, in bounded memory. The order in which
+//! the Mapper sees events, and so every mapping it makes, is the same
+//! either way.
+//!
 //! ```
 //! use alooma_engine::flow::DataPath;
 //! use alooma_engine::intake::{stamp, Input};
@@ -205,6 +217,155 @@ fn mapped_columns(fields: &[Field], out: &mut Vec<Column>) {
     }
 }
 
+/// Events to queue, and the events dropped by a rule, by place in the
+/// batch.
+#[derive(Default)]
+struct Failures {
+    /// (place, reason kind, reason); a place already queued is
+    /// `usize::MAX` (counted once, its later failures kept for nothing).
+    to_queue: Vec<(usize, &'static str, String)>,
+    queued: BTreeSet<usize>,
+    dropped: BTreeSet<usize>,
+}
+
+impl Failures {
+    /// Queues the event at `origin` for this reason (once: an event that
+    /// fails twice, as two parts of a split, counts once).
+    fn queue(&mut self, origin: usize, kind: &'static str, reason: String, report: &mut Report) {
+        if self.queued.insert(origin) {
+            *report.queued.entry(kind.to_owned()).or_insert(0) += 1;
+            self.to_queue.push((origin, kind, reason));
+        } else {
+            self.to_queue.push((usize::MAX, kind, reason));
+        }
+    }
+}
+
+/// A batch after the Code Engine's stage: what each event became, for
+/// [`DataPath::load`]. Made by [`Coded::run`], on any thread.
+pub struct Coded {
+    events: Vec<Value>,
+    transformed: Vec<Transformed1>,
+    report: Report,
+    failures: Failures,
+}
+
+impl std::fmt::Debug for Coded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Coded")
+            .field("events", &self.events.len())
+            .field("transformed", &self.transformed.len())
+            .field("report", &self.report)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Coded {
+    /// Runs stamped events through the Code Engine's deployment (`None`:
+    /// they go on unchanged): each event goes on (keeping its id), is
+    /// dropped, is split (each part with an id of its own), or fails.
+    pub fn run(code: Option<&(Arc<CodeEngine>, Deployment)>, events: Vec<Value>) -> Coded {
+        let mut report = Report {
+            received: events.len(),
+            ..Report::default()
+        };
+        let mut failures = Failures::default();
+        let mut transformed: Vec<Transformed1> = Vec::new();
+        match code {
+            None => transformed.extend(events.iter().enumerate().map(|(origin, e)| Transformed1 {
+                origin,
+                event: e.clone(),
+            })),
+            Some((engine, deployment)) => match engine.run(deployment, &events) {
+                Err(e) => {
+                    for origin in 0..events.len() {
+                        failures.queue(
+                            origin,
+                            "code_engine",
+                            format!("the Code Engine could not run: {e}"),
+                            &mut report,
+                        );
+                    }
+                }
+                Ok(runs) => {
+                    for (origin, run) in runs.into_iter().enumerate() {
+                        let parent_meta = events.get(origin).and_then(|e| e.get("_metadata"));
+                        match run.result {
+                            Transformed::Event(mut e) => {
+                                // The transform may have dropped or
+                                // replaced `_metadata`: the event keeps
+                                // its id, what loading once goes by.
+                                keep_id(&mut e, parent_meta, None);
+                                transformed.push(Transformed1 {
+                                    origin,
+                                    event: Value::Object(e),
+                                });
+                            }
+                            Transformed::Dropped => {
+                                report.dropped_by_code += 1;
+                                failures.dropped.insert(origin);
+                            }
+                            Transformed::Split(parts) => {
+                                report.split_into += parts.len().saturating_sub(1);
+                                let parent = events.get(origin).map(uuid_of).unwrap_or_default();
+                                for (i, mut part) in parts.into_iter().enumerate() {
+                                    keep_id(&mut part, parent_meta, Some((&parent, i)));
+                                    transformed.push(Transformed1 {
+                                        origin,
+                                        event: Value::Object(part),
+                                    });
+                                }
+                            }
+                            Transformed::Failed(error) => failures.queue(
+                                origin,
+                                "code_engine",
+                                format!("Code Engine error: {error}"),
+                                &mut report,
+                            ),
+                        }
+                    }
+                }
+            },
+        }
+        Coded {
+            events,
+            transformed,
+            report,
+            failures,
+        }
+    }
+}
+
+/// Where [`DataPath::process_stream`]'s feed sends batches.
+#[derive(Debug)]
+pub struct Feed<T> {
+    batches: std::sync::mpsc::SyncSender<(Vec<Value>, T)>,
+}
+
+/// The data path stopped taking batches (its consumer failed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the data path stopped taking batches")
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+impl<T> Feed<T> {
+    /// Sends a batch of stamped events with its tag; waits while the
+    /// stages are full.
+    ///
+    /// # Errors
+    ///
+    /// [`Stopped`] when the data path stopped (the feed should end).
+    pub fn send(&self, events: Vec<Value>, tag: T) -> Result<(), Stopped> {
+        self.batches.send((events, tag)).map_err(|_| Stopped)
+    }
+}
+
 impl DataPath {
     /// A data path with no Code Engine deployment and an empty queue.
     pub fn new(mut mapper: Mapper, warehouse: Box<dyn Warehouse + Send>) -> Self {
@@ -245,87 +406,107 @@ impl DataPath {
     /// Runs stamped events (see [`crate::intake`]) through the Code
     /// Engine, the Mapper and into the warehouse, in one batch.
     pub fn process(&mut self, events: Vec<Value>) -> Report {
-        let mut report = Report {
-            received: events.len(),
-            ..Report::default()
-        };
-        let mut queued_origins: BTreeSet<usize> = BTreeSet::new();
-        let queue = |origin: usize,
-                     kind: &'static str,
-                     reason: String,
-                     report: &mut Report,
-                     queued_origins: &mut BTreeSet<usize>| {
-            if queued_origins.insert(origin) {
-                *report.queued.entry(kind.to_owned()).or_insert(0) += 1;
-                (origin, kind, reason)
-            } else {
-                (usize::MAX, kind, reason)
-            }
-        };
-        let mut to_queue: Vec<(usize, &'static str, String)> = Vec::new();
-        // Events a rule dropped (the transform, a discarded type), by place.
-        let mut dropped: BTreeSet<usize> = BTreeSet::new();
+        let coded = Coded::run(self.code.as_ref(), events);
+        self.load(coded)
+    }
 
-        // The Code Engine.
-        let mut transformed: Vec<Transformed1> = Vec::new();
-        match &self.code {
-            None => transformed.extend(events.iter().enumerate().map(|(origin, e)| Transformed1 {
-                origin,
-                event: e.clone(),
-            })),
-            Some((engine, deployment)) => match engine.run(deployment, &events) {
-                Err(e) => {
-                    for origin in 0..events.len() {
-                        to_queue.push(queue(
-                            origin,
-                            "code_engine",
-                            format!("the Code Engine could not run: {e}"),
-                            &mut report,
-                            &mut queued_origins,
-                        ));
+    /// Runs batches through the data path with its stages overlapping, so
+    /// that they take about as long as the slowest stage instead of the sum
+    /// of all three (see [Overlapping stages](crate::flow#overlapping-stages)):
+    /// `feed` (on a thread of its own) sends batches, each with a tag; the
+    /// Code Engine runs one batch (on another thread) while this thread
+    /// maps and loads the one before; `done` gets each batch's tag and
+    /// [`Report`], in the order sent, with the data path (its Restream
+    /// Queue holds what did not load).
+    ///
+    /// At most four batches are in flight, so memory does not grow with
+    /// the stream. When `done` fails, the stream stops: `feed`'s next
+    /// [`Feed::send`] answers [`Stopped`], and the error is returned;
+    /// otherwise `feed`'s own error is.
+    ///
+    /// ```
+    /// use alooma_engine::flow::DataPath;
+    /// use alooma_engine::intake::{stamp, Input};
+    /// use alooma_engine::mapper::{model::MappingMode, Mapper};
+    /// use alooma_engine::warehouse::sqlite::Sqlite;
+    /// let mut path = DataPath::new(Mapper::new(MappingMode::AutoMap), Box::new(Sqlite::in_memory()?));
+    /// let input = Input { id: "i".into(), label: "clicks".into(), input_type: "REST_ENDPOINT".into() };
+    /// let mut loaded = Vec::new();
+    /// path.process_stream(
+    ///     |feed| {
+    ///         for batch in 0..3 {
+    ///             let events = (0..10)
+    ///                 .map(|i| stamp(serde_json::json!({"n": batch * 10 + i}), &input, 0).unwrap())
+    ///                 .collect();
+    ///             if feed.send(events, batch).is_err() {
+    ///                 break; // the consumer stopped
+    ///             }
+    ///         }
+    ///         Ok::<(), std::io::Error>(())
+    ///     },
+    ///     |_path, batch, report| {
+    ///         loaded.push((batch, report.loaded));
+    ///         Ok(())
+    ///     },
+    /// )?;
+    /// assert_eq!(loaded, [(0, 10), (1, 10), (2, 10)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The first error of `done`, else the error of `feed`.
+    pub fn process_stream<T, E, F, D>(&mut self, feed: F, mut done: D) -> Result<(), E>
+    where
+        T: Send,
+        E: Send,
+        F: FnOnce(&Feed<T>) -> Result<(), E> + Send,
+        D: FnMut(&mut DataPath, T, Report) -> Result<(), E>,
+    {
+        let code = self.code.clone();
+        std::thread::scope(|scope| {
+            let (batches, to_code) = std::sync::mpsc::sync_channel::<(Vec<Value>, T)>(1);
+            let (coded, to_load) = std::sync::mpsc::sync_channel::<(Coded, T)>(1);
+            let coder = scope.spawn(move || {
+                for (events, tag) in to_code {
+                    if coded
+                        .send((Coded::run(code.as_ref(), events), tag))
+                        .is_err()
+                    {
+                        break; // the loader stopped
                     }
                 }
-                Ok(runs) => {
-                    for (origin, run) in runs.into_iter().enumerate() {
-                        let parent_meta = events.get(origin).and_then(|e| e.get("_metadata"));
-                        match run.result {
-                            Transformed::Event(mut e) => {
-                                // The transform may have dropped or
-                                // replaced `_metadata`: the event keeps
-                                // its id, what loading once goes by.
-                                keep_id(&mut e, parent_meta, None);
-                                transformed.push(Transformed1 {
-                                    origin,
-                                    event: Value::Object(e),
-                                });
-                            }
-                            Transformed::Dropped => {
-                                report.dropped_by_code += 1;
-                                dropped.insert(origin);
-                            }
-                            Transformed::Split(parts) => {
-                                report.split_into += parts.len().saturating_sub(1);
-                                let parent = events.get(origin).map(uuid_of).unwrap_or_default();
-                                for (i, mut part) in parts.into_iter().enumerate() {
-                                    keep_id(&mut part, parent_meta, Some((&parent, i)));
-                                    transformed.push(Transformed1 {
-                                        origin,
-                                        event: Value::Object(part),
-                                    });
-                                }
-                            }
-                            Transformed::Failed(error) => to_queue.push(queue(
-                                origin,
-                                "code_engine",
-                                format!("Code Engine error: {error}"),
-                                &mut report,
-                                &mut queued_origins,
-                            )),
-                        }
-                    }
+            });
+            let feeder = scope.spawn(move || feed(&Feed { batches }));
+            let mut outcome = Ok(());
+            for (batch, tag) in &to_load {
+                let report = self.load(batch);
+                if let Err(e) = done(self, tag, report) {
+                    outcome = Err(e);
+                    break;
                 }
-            },
-        }
+            }
+            // Stops the coder (its next send fails), which stops the feed.
+            drop(to_load);
+            let fed = feeder
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            if let Err(panic) = coder.join() {
+                std::panic::resume_unwind(panic);
+            }
+            outcome.and(fed)
+        })
+    }
+
+    /// The Mapper and the warehouse's stage: maps each event the Code
+    /// Engine gave and loads the rows; what fails waits in the queue.
+    pub fn load(&mut self, coded: Coded) -> Report {
+        let Coded {
+            events,
+            transformed,
+            mut report,
+            mut failures,
+        } = coded;
 
         // The Mapper.
         let mut rows: BTreeMap<(TableName, String), Vec<Pending>> = BTreeMap::new();
@@ -340,34 +521,24 @@ impl DataPath {
                 }
                 Outcome::Discarded(_) => {
                     report.discarded += 1;
-                    dropped.insert(t.origin);
+                    failures.dropped.insert(t.origin);
                 }
-                Outcome::Queued(reason) => to_queue.push(queue(
-                    t.origin,
-                    reason.kind(),
-                    reason.to_string(),
-                    &mut report,
-                    &mut queued_origins,
-                )),
+                Outcome::Queued(reason) => {
+                    failures.queue(t.origin, reason.kind(), reason.to_string(), &mut report)
+                }
             }
         }
 
         // The warehouse: one transaction a table and event type.
         for ((table, event_type), batch) in rows {
             if let Err(e) = self.prepare_table(&table, &batch) {
+                let kind = if e.is_missing_table() {
+                    "no_table"
+                } else {
+                    "warehouse"
+                };
                 for (origin, _, _) in &batch {
-                    let kind = if e.is_missing_table() {
-                        "no_table"
-                    } else {
-                        "warehouse"
-                    };
-                    to_queue.push(queue(
-                        *origin,
-                        kind,
-                        e.to_string(),
-                        &mut report,
-                        &mut queued_origins,
-                    ));
+                    failures.queue(*origin, kind, e.to_string(), &mut report);
                 }
                 continue;
             }
@@ -391,13 +562,7 @@ impl DataPath {
                 }
                 Err(e) if e.is_missing_table() => {
                     for origin in &origins {
-                        to_queue.push(queue(
-                            *origin,
-                            "no_table",
-                            e.to_string(),
-                            &mut report,
-                            &mut queued_origins,
-                        ));
+                        failures.queue(*origin, "no_table", e.to_string(), &mut report);
                     }
                 }
                 Err(_) => {
@@ -413,17 +578,14 @@ impl DataPath {
                                     .entry(event_type.clone())
                                     .or_insert(0) += done.inserted;
                             }
-                            Err(e) => to_queue.push(queue(
-                                *origin,
-                                if e.is_missing_table() {
+                            Err(e) => {
+                                let kind = if e.is_missing_table() {
                                     "no_table"
                                 } else {
                                     "warehouse"
-                                },
-                                e.to_string(),
-                                &mut report,
-                                &mut queued_origins,
-                            )),
+                                };
+                                failures.queue(*origin, kind, e.to_string(), &mut report);
+                            }
                         }
                     }
                 }
@@ -431,18 +593,18 @@ impl DataPath {
         }
 
         let mut statuses = vec!["VALID"; events.len()];
-        for origin in &dropped {
+        for origin in &failures.dropped {
             if let Some(s) = statuses.get_mut(*origin) {
                 *s = "DROP";
             }
         }
-        for (origin, kind, _) in &to_queue {
+        for (origin, kind, _) in &failures.to_queue {
             if let Some(s) = statuses.get_mut(*origin) {
                 *s = status_of(kind);
             }
         }
         report.statuses = statuses;
-        for (origin, kind, reason) in to_queue {
+        for (origin, kind, reason) in failures.to_queue {
             let Some(event) = events.get(origin) else {
                 continue; // a second failure of an event already queued
             };

@@ -77,38 +77,45 @@ pub fn stamp(event: Value, input: &Input, received_ms: i64) -> Result<Value, Int
     let Value::Object(mut object) = event else {
         return Err(IntakeError::NotAnObject(kind(&event)));
     };
-    let mut meta = match object.remove("_metadata") {
-        Some(Value::Object(m)) => m,
-        None => Map::new(),
-        Some(other) => {
-            let mut m = Map::new();
-            m.insert("original_metadata".into(), other);
-            m
-        }
-    };
-    let defaults = [
-        ("@uuid", json!(new_uuid())),
-        ("@timestamp", json!(iso_millis(received_ms))),
-        ("input_label", json!(input.label)),
-        ("input_type", json!(input.input_type)),
-        ("input_id", json!(input.id)),
-        ("event_type", json!(input.label)),
-        ("restream_count", json!(0)),
-    ];
-    for (key, value) in defaults {
-        if meta.get(key).is_none_or(Value::is_null) {
-            meta.insert(key.into(), value);
+    // `_metadata` stays where the event has it (last when it has none),
+    // so the order of the event's own keys is the order it came in.
+    let slot = object
+        .entry("_metadata")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !slot.is_object() {
+        let original = slot.take();
+        let mut m = Map::new();
+        m.insert("original_metadata".into(), original);
+        *slot = Value::Object(m);
+    }
+    if let Value::Object(meta) = slot {
+        fill(meta, "@uuid", || json!(new_uuid()));
+        fill(meta, "@timestamp", || json!(iso_millis(received_ms)));
+        fill(meta, "input_label", || json!(input.label));
+        fill(meta, "input_type", || json!(input.input_type));
+        fill(meta, "input_id", || json!(input.id));
+        fill(meta, "event_type", || json!(input.label));
+        fill(meta, "restream_count", || json!(0));
+        // An id of another JSON kind (`17`) is kept as its text: every
+        // event's `@uuid` is text, what loading once goes by.
+        if let Some(id) = meta.get_mut("@uuid") {
+            if !id.is_string() {
+                *id = Value::String(id.to_string());
+            }
         }
     }
-    // An id of another JSON kind (`17`) is kept as its text: every event's
-    // `@uuid` is text, what loading once goes by.
-    if let Some(id) = meta.get_mut("@uuid") {
-        if !id.is_string() {
-            *id = Value::String(id.to_string());
-        }
-    }
-    object.insert("_metadata".into(), Value::Object(meta));
     Ok(Value::Object(object))
+}
+
+/// Sets `key` to `value()` when it is absent or `null` (in its place).
+fn fill(meta: &mut Map<String, Value>, key: &str, value: impl FnOnce() -> Value) {
+    match meta.get_mut(key) {
+        Some(v) if !v.is_null() => {}
+        Some(v) => *v = value(),
+        None => {
+            meta.insert(key.to_owned(), value());
+        }
+    }
 }
 
 /// A new event id (UUID v4).

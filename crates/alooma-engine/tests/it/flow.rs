@@ -351,3 +351,160 @@ fn a_column_a_failed_event_left_unmade_is_made_for_the_next() {
     let next = path.process(stamped(vec![json!({"a": 2})]));
     assert_eq!(next.loaded, 1, "{next:?}");
 }
+
+#[test]
+fn intake_keeps_the_order_of_an_events_keys_with_its_metadata_where_it_was() {
+    let e = stamp(
+        json!({"_metadata": {"event_type": "t"}, "a": 1, "b": 2, "c": 3}),
+        &input(),
+        0,
+    )
+    .unwrap();
+    let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["_metadata", "a", "b", "c"]);
+    let meta: Vec<&str> = e["_metadata"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(meta[0], "event_type", "{meta:?}");
+    // Without one, `_metadata` comes last; one that is not an object is
+    // kept under `original_metadata`, in its place.
+    let e = stamp(json!({"a": 1, "_metadata": 7, "b": 2}), &input(), 0).unwrap();
+    let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["a", "_metadata", "b"]);
+    assert_eq!(e["_metadata"]["original_metadata"], 7);
+    let e = stamp(json!({"b": 1, "a": 2}), &input(), 0).unwrap();
+    let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["b", "a", "_metadata"]);
+}
+
+/// Mixed events: loaded, dropped, split, failing in the transform, and
+/// fields that appear late (auto-mapped as they come).
+fn mixed_batches() -> Vec<Vec<Value>> {
+    (0..6)
+        .map(|b| {
+            stamped(
+                (0..40)
+                    .map(|i| {
+                        let n = b * 40 + i;
+                        match n % 8 {
+                            0 => json!({"n": n, "debug": true}),
+                            1 => json!({"n": n, "boom": n}),
+                            2 => json!({"n": n, "items": [1, 2]}),
+                            3 if b > 2 => json!({"n": n, format!("late_{}", n % 3): n}),
+                            _ => json!({"n": n, "page": format!("/p{n}")}),
+                        }
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn overlapped_stages_load_what_one_batch_after_another_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one");
+    let two = dir.path().join("two");
+    std::fs::create_dir_all(&one).unwrap();
+    std::fs::create_dir_all(&two).unwrap();
+    let batches = mixed_batches();
+
+    let (mut serial, serial_file) = path_with_code(&one, MappingMode::AutoMap);
+    let mut serial_reports = Vec::new();
+    for batch in batches.clone() {
+        serial_reports.push(serial.process(batch));
+    }
+
+    let (mut overlapped, overlapped_file) = path_with_code(&two, MappingMode::AutoMap);
+    let mut reports = Vec::new();
+    overlapped
+        .process_stream(
+            |feed| {
+                for (i, batch) in batches.clone().into_iter().enumerate() {
+                    feed.send(batch, i).unwrap();
+                }
+                Ok::<(), String>(())
+            },
+            |_, i, report| {
+                reports.push((i, report));
+                Ok(())
+            },
+        )
+        .unwrap();
+    let tags: Vec<usize> = reports.iter().map(|(i, _)| *i).collect();
+    assert_eq!(tags, [0, 1, 2, 3, 4, 5]);
+    let reports: Vec<_> = reports.into_iter().map(|(_, r)| r).collect();
+    assert_eq!(reports, serial_reports);
+    assert_eq!(overlapped.totals, serial.totals);
+    assert!(serial.totals.loaded > 0 && serial.totals.queued_total() > 0);
+    assert_eq!(
+        format!("{:?}", overlapped.mapper.event_types),
+        format!("{:?}", serial.mapper.event_types)
+    );
+    let queue = |p: &mut DataPath| -> Vec<(Value, String)> {
+        p.queue
+            .take()
+            .into_iter()
+            .map(|q| (q.event, q.reason))
+            .collect()
+    };
+    assert_eq!(queue(&mut overlapped), queue(&mut serial));
+    let rows = "SELECT * FROM shop ORDER BY n, item";
+    assert_eq!(query(&overlapped_file, rows), query(&serial_file, rows));
+}
+
+#[test]
+fn a_stream_stops_when_its_consumer_fails_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut path, _) = path_with_code(dir.path(), MappingMode::AutoMap);
+    let mut sent = 0;
+    let mut seen = 0;
+    let outcome = path.process_stream(
+        |feed| {
+            for batch in (0..100).map(|i| stamped(vec![json!({"n": i})])) {
+                if feed.send(batch, ()).is_err() {
+                    return Err("stopped".to_owned());
+                }
+                sent += 1;
+            }
+            Ok(())
+        },
+        |_, (), _| {
+            seen += 1;
+            if seen == 2 {
+                Err("the consumer failed".to_owned())
+            } else {
+                Ok(())
+            }
+        },
+    );
+    assert_eq!(outcome, Err("the consumer failed".to_owned()));
+    assert_eq!(seen, 2);
+    // The feed stopped within the few batches in flight.
+    assert!(sent < 10, "{sent}");
+    // What was loaded is what the consumer saw, at most the batches in
+    // flight more.
+    assert!(
+        path.totals.loaded >= 2 && path.totals.loaded <= 6,
+        "{:?}",
+        path.totals
+    );
+}
+
+#[test]
+fn a_feed_error_ends_the_stream_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut path, _) = path_with_code(dir.path(), MappingMode::AutoMap);
+    let outcome = path.process_stream(
+        |feed| {
+            feed.send(stamped(vec![json!({"n": 1})]), ()).unwrap();
+            Err("unreadable file".to_owned())
+        },
+        |_, (), _| Ok(()),
+    );
+    assert_eq!(outcome, Err("unreadable file".to_owned()));
+    assert_eq!(path.totals.loaded, 1);
+}
