@@ -382,57 +382,75 @@ impl Pipeline {
             files(p, &mut all)?;
         }
         let mut report = RunReport::default();
-        let mut batch: Vec<(Value, String)> = Vec::new();
         let now = now_millis();
         let batch_size = options.batch_size.max(1);
-        for file in &all {
-            let label = label_of(file);
-            let input = Input {
-                id: format!("file:{label}"),
-                label,
-                input_type: "FILE".into(),
-            };
-            read_file(file, &mut |read| {
-                report.events_read += 1;
-                let (reason, kept) = match read.event {
-                    Err((reason, raw)) => (reason, Value::String(raw)),
-                    Ok(mut e) => {
-                        if let Value::Object(o) = &mut e {
-                            let meta = o.entry("_metadata").or_insert_with(|| json!({}));
-                            if !meta.is_object() {
-                                let original = meta.take();
-                                *meta = json!({ "original_metadata": original });
-                            }
-                            if let Value::Object(m) = meta {
-                                if m.get("@uuid").is_none_or(Value::is_null) {
-                                    m.insert("@uuid".into(), json!(source_uuid(&read.source)));
-                                }
-                            }
-                        }
-                        match stamp(e.clone(), &input, now) {
-                            Ok(event) => {
-                                batch.push((event, read.source));
+        let (events_read, not_events) = (&mut report.events_read, &mut report.not_events);
+        // Reading and stamping (on a thread of their own), the Code Engine
+        // and the Mapper with the warehouse overlap, a batch apart.
+        path.process_stream(
+            |feed| {
+                let mut batch = Vec::with_capacity(batch_size);
+                let mut read = Batch::default();
+                for file in &all {
+                    let label = label_of(file);
+                    let input = Input {
+                        id: format!("file:{label}"),
+                        label,
+                        input_type: "FILE".into(),
+                    };
+                    read_file(file, &mut |one| {
+                        *events_read += 1;
+                        read.events_read = *events_read;
+                        match with_id(one.event, &one.source, &input, now) {
+                            Ok((event, uuid)) => {
+                                read.sources.insert(uuid, one.source);
+                                batch.push(event);
                                 if batch.len() >= batch_size {
-                                    run_batch(&mut path, &mut batch, not_loaded)?;
-                                    progress(report.events_read);
+                                    let full = std::mem::replace(
+                                        &mut batch,
+                                        Vec::with_capacity(batch_size),
+                                    );
+                                    feed.send(full, std::mem::take(&mut read))
+                                        .map_err(|e| PipelineError::Run(e.to_string()))?;
                                 }
-                                return Ok(());
                             }
-                            Err(err) => (err.to_string(), e),
+                            Err(malformed) => {
+                                *not_events += 1;
+                                read.malformed.push(NotLoaded {
+                                    kind: "malformed".into(),
+                                    reason: malformed.0,
+                                    source: one.source,
+                                    event: malformed.1,
+                                });
+                            }
                         }
-                    }
-                };
-                report.not_events += 1;
-                not_loaded(NotLoaded {
-                    kind: "malformed".into(),
-                    reason,
-                    source: read.source,
-                    event: kept,
-                })
-            })?;
-        }
-        run_batch(&mut path, &mut batch, not_loaded)?;
-        progress(report.events_read);
+                        Ok(())
+                    })?;
+                }
+                // The last batch (perhaps only what was not an event).
+                feed.send(batch, read)
+                    .map_err(|e| PipelineError::Run(e.to_string()))
+            },
+            |path, read, _| {
+                for malformed in read.malformed {
+                    not_loaded(malformed)?;
+                }
+                for q in path.queue.take() {
+                    let source = q.event["_metadata"]["@uuid"]
+                        .as_str()
+                        .and_then(|u| read.sources.get(u).cloned())
+                        .unwrap_or_default();
+                    not_loaded(NotLoaded {
+                        kind: q.kind.to_owned(),
+                        reason: q.reason,
+                        source,
+                        event: q.event,
+                    })?;
+                }
+                progress(read.events_read);
+                Ok(())
+            },
+        )?;
         report.flow = path.totals.clone();
         report.tables = path
             .warehouse
@@ -484,35 +502,48 @@ impl Pipeline {
     }
 }
 
-/// Runs what the batch holds and hands what did not load to the caller.
-fn run_batch(
-    path: &mut DataPath,
-    batch: &mut Vec<(Value, String)>,
-    not_loaded: &mut dyn FnMut(NotLoaded) -> Result<(), PipelineError>,
-) -> Result<(), PipelineError> {
-    if batch.is_empty() {
-        return Ok(());
+/// What was read for one batch besides its events: where each event was
+/// read (by `@uuid`), what was not an event, and the events read so far.
+#[derive(Default)]
+struct Batch {
+    sources: std::collections::HashMap<String, String>,
+    malformed: Vec<NotLoaded>,
+    events_read: usize,
+}
+
+/// A value read at `source`, stamped as an event of `input` with its
+/// `@uuid` (a stable one from `source` when it has none), or why it is not
+/// an event with what to keep of it.
+fn with_id(
+    read: Result<Value, (String, String)>,
+    source: &str,
+    input: &Input,
+    now: i64,
+) -> Result<(Value, String), (String, Value)> {
+    let mut event = match read {
+        Err((reason, raw)) => return Err((reason, Value::String(raw))),
+        Ok(Value::Object(o)) => o,
+        Ok(other) => {
+            let reason = match stamp(other.clone(), input, now) {
+                Err(e) => e.to_string(),
+                Ok(_) => "not an event".to_owned(),
+            };
+            return Err((reason, other));
+        }
+    };
+    let meta = event.entry("_metadata").or_insert_with(|| json!({}));
+    if !meta.is_object() {
+        let original = meta.take();
+        *meta = json!({ "original_metadata": original });
     }
-    let (events, sources): (Vec<Value>, Vec<String>) = std::mem::take(batch).into_iter().unzip();
-    let uuid = |e: &Value| e["_metadata"]["@uuid"].as_str().map(str::to_owned);
-    let by_uuid: std::collections::HashMap<String, String> = events
-        .iter()
-        .zip(&sources)
-        .filter_map(|(e, s)| Some((uuid(e)?, s.clone())))
-        .collect();
-    path.process(events);
-    for q in path.queue.take() {
-        let source = uuid(&q.event)
-            .and_then(|u| by_uuid.get(&u).cloned())
-            .unwrap_or_default();
-        not_loaded(NotLoaded {
-            kind: q.kind.to_owned(),
-            reason: q.reason,
-            source,
-            event: q.event,
-        })?;
+    if let Value::Object(m) = meta {
+        if m.get("@uuid").is_none_or(Value::is_null) {
+            m.insert("@uuid".into(), json!(source_uuid(source)));
+        }
     }
-    Ok(())
+    let event = stamp(Value::Object(event), input, now).map_err(|e| (e.to_string(), json!(null)))?;
+    let uuid = event["_metadata"]["@uuid"].as_str().unwrap_or_default().to_owned();
+    Ok((event, uuid))
 }
 
 fn now_millis() -> i64 {
