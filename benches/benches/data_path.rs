@@ -22,7 +22,9 @@
 //!    a peak that does not grow with the events (1 M within 10% of 100 k).
 //!
 //! `DATA_PATH_EVENTS` sets the events per round (default 20000),
-//! `PIPELINE_RUN_EVENTS` the large run (default 1000000).
+//! `PIPELINE_RUN_EVENTS` the large run (default 1000000), `DATA_PATH_PARTS`
+//! which parts run (default `sqlite,postgres,run`; `path` runs only the
+//! SQLite end to end, with no floors, for a profiler).
 #![allow(missing_docs, clippy::print_stdout, clippy::expect_used, clippy::panic)]
 
 use alooma_benches::timing::{load, median, verdict};
@@ -38,6 +40,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The allocator the `alooma` command runs the data path with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const ROUNDS: usize = 5;
 const BATCH: usize = 1000;
@@ -407,6 +413,8 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
+    let parts = std::env::var("DATA_PATH_PARTS").unwrap_or_else(|_| "sqlite,postgres,run".into());
+    let part = |name: &str| parts.split(',').any(|p| p.trim() == name);
     let events: Vec<Value> = (0..count).map(event).collect();
     let bodies = bodies(&events);
     let modules = Modules::main(DEFAULT_TRANSFORM);
@@ -422,34 +430,53 @@ fn main() {
 
     // SQLite: a new file every round.
     let round = std::cell::Cell::new(0);
-    compare(
-        "SQLite",
-        count,
-        || {
-            round.set(round.get() + 1);
-            let file = dir.path().join(format!("path-{}.sqlite", round.get()));
+    if part("path") {
+        for round in 0..ROUNDS {
+            let file = dir.path().join(format!("profile-{round}.sqlite"));
             let w = alooma_engine::warehouse::sqlite::Sqlite::open(&file).expect("sqlite");
-            end_to_end(&engine, &modules, Box::new(w), &bodies, count)
-        },
-        || runner(&engine, &modules, &events),
-        || sqlite_insert(dir.path(), &columns, &rows),
-    );
+            let took = end_to_end(&engine, &modules, Box::new(w), &bodies, count);
+            println!(
+                "end to end (SQLite) round {round}: {:.0} events/s",
+                per_sec(count, took)
+            );
+        }
+    }
+    if part("sqlite") {
+        compare(
+            "SQLite",
+            count,
+            || {
+                round.set(round.get() + 1);
+                let file = dir.path().join(format!("path-{}.sqlite", round.get()));
+                let w = alooma_engine::warehouse::sqlite::Sqlite::open(&file).expect("sqlite");
+                end_to_end(&engine, &modules, Box::new(w), &bodies, count)
+            },
+            || runner(&engine, &modules, &events),
+            || sqlite_insert(dir.path(), &columns, &rows),
+        );
+    }
 
     // PostgreSQL: a server of its own, the schema new every round.
-    let server = alooma_tests::postgres::Server::start();
-    let url = server.url();
-    compare(
-        "PostgreSQL",
-        count,
-        || {
-            pg_reset(&url);
-            let w = alooma_engine::warehouse::postgres::Postgres::connect(&url).expect("postgres");
-            end_to_end(&engine, &modules, Box::new(w), &bodies, count)
-        },
-        || runner(&engine, &modules, &events),
-        || pg_insert(&url, &columns, &rows),
-    );
-    drop(server);
+    if part("postgres") {
+        let server = alooma_tests::postgres::Server::start();
+        let url = server.url();
+        compare(
+            "PostgreSQL",
+            count,
+            || {
+                pg_reset(&url);
+                let w =
+                    alooma_engine::warehouse::postgres::Postgres::connect(&url).expect("postgres");
+                end_to_end(&engine, &modules, Box::new(w), &bodies, count)
+            },
+            || runner(&engine, &modules, &events),
+            || pg_insert(&url, &columns, &rows),
+        );
+        drop(server);
+    }
+    if !part("run") {
+        return;
+    }
 
     // `pipeline run` over retained events: memory against the count.
     let alooma = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/alooma");

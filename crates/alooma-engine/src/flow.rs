@@ -265,6 +265,15 @@ impl Coded {
     /// they go on unchanged): each event goes on (keeping its id), is
     /// dropped, is split (each part with an id of its own), or fails.
     pub fn run(code: Option<&(Arc<CodeEngine>, Deployment)>, events: Vec<Value>) -> Coded {
+        Coded::run_with(code, events, false)
+    }
+
+    /// [`Coded::run`], the batch on one worker when `one_worker`.
+    fn run_with(
+        code: Option<&(Arc<CodeEngine>, Deployment)>,
+        events: Vec<Value>,
+        one_worker: bool,
+    ) -> Coded {
         let mut report = Report {
             received: events.len(),
             ..Report::default()
@@ -276,7 +285,11 @@ impl Coded {
                 origin,
                 event: e.clone(),
             })),
-            Some((engine, deployment)) => match engine.run(deployment, &events) {
+            Some((engine, deployment)) => match if one_worker {
+                engine.run_on_one_worker(deployment, &events)
+            } else {
+                engine.run(deployment, &events)
+            } {
                 Err(e) => {
                     for origin in 0..events.len() {
                         failures.queue(
@@ -336,10 +349,12 @@ impl Coded {
     }
 }
 
-/// Where [`DataPath::process_stream`]'s feed sends batches.
+/// Where [`DataPath::process_stream`]'s feed sends batches: to the Code
+/// Engine's stages in turn.
 #[derive(Debug)]
 pub struct Feed<T> {
-    batches: std::sync::mpsc::SyncSender<(Vec<Value>, T)>,
+    coders: Vec<std::sync::mpsc::SyncSender<(Vec<Value>, T)>>,
+    next: std::cell::Cell<usize>,
 }
 
 /// The data path stopped taking batches (its consumer failed).
@@ -362,7 +377,13 @@ impl<T> Feed<T> {
     ///
     /// [`Stopped`] when the data path stopped (the feed should end).
     pub fn send(&self, events: Vec<Value>, tag: T) -> Result<(), Stopped> {
-        self.batches.send((events, tag)).map_err(|_| Stopped)
+        let n = self.next.get();
+        self.next.set(n.wrapping_add(1));
+        let coder = self
+            .coders
+            .get(n % self.coders.len().max(1))
+            .ok_or(Stopped)?;
+        coder.send((events, tag)).map_err(|_| Stopped)
     }
 }
 
@@ -419,8 +440,8 @@ impl DataPath {
     /// [`Report`], in the order sent, with the data path (its Restream
     /// Queue holds what did not load).
     ///
-    /// At most four batches are in flight, so memory does not grow with
-    /// the stream. When `done` fails, the stream stops: `feed`'s next
+    /// A few batches are in flight (three for each Code Engine worker, and
+    /// one loading), so memory does not grow with the stream. When `done` fails, the stream stops: `feed`'s next
     /// [`Feed::send`] answers [`Stopped`], and the error is returned;
     /// otherwise `feed`'s own error is.
     ///
@@ -464,35 +485,58 @@ impl DataPath {
         D: FnMut(&mut DataPath, T, Report) -> Result<(), E>,
     {
         let code = self.code.clone();
+        // A Code Engine stage a worker, each running whole batches in turn,
+        // so no worker waits for another's share of a batch.
+        let coders = code
+            .as_ref()
+            .map_or(1, |(engine, _)| engine.config().workers.max(1));
         std::thread::scope(|scope| {
-            let (batches, to_code) = std::sync::mpsc::sync_channel::<(Vec<Value>, T)>(1);
-            let (coded, to_load) = std::sync::mpsc::sync_channel::<(Coded, T)>(1);
-            let coder = scope.spawn(move || {
-                for (events, tag) in to_code {
-                    if coded
-                        .send((Coded::run(code.as_ref(), events), tag))
-                        .is_err()
-                    {
-                        break; // the loader stopped
+            let mut inputs = Vec::with_capacity(coders);
+            let mut outputs = Vec::with_capacity(coders);
+            let mut stages = Vec::with_capacity(coders);
+            for _ in 0..coders {
+                let (input, to_code) = std::sync::mpsc::sync_channel::<(Vec<Value>, T)>(1);
+                let (coded, output) = std::sync::mpsc::sync_channel::<(Coded, T)>(1);
+                let code = code.clone();
+                stages.push(scope.spawn(move || {
+                    for (events, tag) in to_code {
+                        let batch = Coded::run_with(code.as_ref(), events, true);
+                        if coded.send((batch, tag)).is_err() {
+                            break; // the loader stopped
+                        }
                     }
-                }
+                }));
+                inputs.push(input);
+                outputs.push(output);
+            }
+            let feeder = scope.spawn(move || {
+                feed(&Feed {
+                    coders: inputs,
+                    next: std::cell::Cell::new(0),
+                })
             });
-            let feeder = scope.spawn(move || feed(&Feed { batches }));
             let mut outcome = Ok(());
-            for (batch, tag) in &to_load {
+            // Batches come back in the order sent: from each stage in turn;
+            // the first stage with nothing more ends the stream.
+            for output in outputs.iter().cycle() {
+                let Ok((batch, tag)) = output.recv() else {
+                    break;
+                };
                 let report = self.load(batch);
                 if let Err(e) = done(self, tag, report) {
                     outcome = Err(e);
                     break;
                 }
             }
-            // Stops the coder (its next send fails), which stops the feed.
-            drop(to_load);
+            // Stops the stages (their next send fails), which stops the feed.
+            drop(outputs);
             let fed = feeder
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            if let Err(panic) = coder.join() {
-                std::panic::resume_unwind(panic);
+            for stage in stages {
+                if let Err(panic) = stage.join() {
+                    std::panic::resume_unwind(panic);
+                }
             }
             outcome.and(fed)
         })

@@ -541,8 +541,12 @@ fn with_id(
             m.insert("@uuid".into(), json!(source_uuid(source)));
         }
     }
-    let event = stamp(Value::Object(event), input, now).map_err(|e| (e.to_string(), json!(null)))?;
-    let uuid = event["_metadata"]["@uuid"].as_str().unwrap_or_default().to_owned();
+    let event =
+        stamp(Value::Object(event), input, now).map_err(|e| (e.to_string(), json!(null)))?;
+    let uuid = event["_metadata"]["@uuid"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     Ok((event, uuid))
 }
 

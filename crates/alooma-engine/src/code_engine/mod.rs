@@ -290,12 +290,31 @@ impl CodeEngine {
     /// broken protocol) is an error; each event's own failure is its
     /// [`Transformed::Failed`].
     pub fn run(&self, deployment: &Deployment, events: &[Value]) -> Result<Vec<Run>, EngineError> {
+        self.run_on(deployment, events, self.config.workers)
+    }
+
+    /// [`run`](Self::run) on one worker: for callers that run several
+    /// batches at once, a batch each worker (see
+    /// [`DataPath::process_stream`](crate::flow::DataPath::process_stream)).
+    pub fn run_on_one_worker(
+        &self,
+        deployment: &Deployment,
+        events: &[Value],
+    ) -> Result<Vec<Run>, EngineError> {
+        self.run_on(deployment, events, 1)
+    }
+
+    /// Runs `events` split across at most `workers` workers.
+    fn run_on(
+        &self,
+        deployment: &Deployment,
+        events: &[Value],
+        workers: usize,
+    ) -> Result<Vec<Run>, EngineError> {
         if events.is_empty() {
             return Ok(Vec::new());
         }
-        let shares = self
-            .config
-            .workers
+        let shares = workers
             .min(events.len().div_ceil(self.config.min_share.max(1)))
             .max(1);
         if shares == 1 {

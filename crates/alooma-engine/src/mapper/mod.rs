@@ -172,10 +172,37 @@ pub struct Row {
     pub new_table: bool,
 }
 
-/// A leaf of an event: a field's path and its value.
+/// A leaf of an event: where its path lies in [`Leaves::steps`] and its
+/// value.
 struct Leaf<'a> {
-    path: Vec<&'a str>,
+    start: usize,
+    end: usize,
     value: &'a Value,
+}
+
+/// The leaves of an event, with every leaf's path in one vector: a step is
+/// a key and the index of its field among its siblings.
+#[derive(Default)]
+struct Leaves<'a> {
+    steps: Vec<(&'a str, usize)>,
+    leaves: Vec<Leaf<'a>>,
+}
+
+impl<'a> Leaves<'a> {
+    fn steps(&self, leaf: &Leaf<'a>) -> &[(&'a str, usize)] {
+        self.steps.get(leaf.start..leaf.end).unwrap_or_default()
+    }
+
+    /// The leaf's path as text (`customer.email`).
+    fn path(&self, leaf: &Leaf<'a>) -> String {
+        let names: Vec<&str> = self.steps(leaf).iter().map(|(k, _)| *k).collect();
+        names.join(".")
+    }
+
+    /// The leaf's path as keys.
+    fn keys(&self, leaf: &Leaf<'a>) -> Vec<&'a str> {
+        self.steps(leaf).iter().map(|(k, _)| *k).collect()
+    }
 }
 
 impl Mapper {
@@ -218,7 +245,7 @@ impl Mapper {
             return Outcome::Discarded(Discard::EventType(name));
         }
         let mode = et.own_mode().unwrap_or(default_mode);
-        let mut leaves = Vec::new();
+        let mut leaves = Leaves::default();
         collect(&et.fields, object, &mut Vec::new(), &mut leaves);
 
         let mut new_table = false;
@@ -236,9 +263,9 @@ impl Mapper {
         // The column names in use: gathered only when auto-mapping will
         // name a column for this event.
         let names_one = mode == MappingMode::AutoMap
-            && leaves.iter().any(|leaf| {
+            && leaves.leaves.iter().any(|leaf| {
                 !leaf.value.is_null()
-                    && field_ref(&et.fields, &leaf.path)
+                    && field_at(&et.fields, leaves.steps(leaf))
                         .is_some_and(|f| !f.is_discarded() && f.column().is_none())
             });
         let mut taken: BTreeSet<String> = if names_one {
@@ -246,17 +273,19 @@ impl Mapper {
         } else {
             BTreeSet::new()
         };
-        let mut columns: Vec<(String, Cell)> = Vec::new();
-        let mut loaded: BTreeSet<String> = BTreeSet::new();
-        for leaf in &leaves {
-            let Some(field) = field_mut(&mut et.fields, &leaf.path) else {
+        let mut columns: Vec<(String, Cell)> = Vec::with_capacity(leaves.leaves.len());
+        for leaf in &leaves.leaves {
+            let Some(field) = field_at_mut(&mut et.fields, leaves.steps(leaf)) else {
                 continue;
             };
             if field.is_discarded() {
                 continue;
             }
             if field.column().is_none() {
-                let metadata = leaf.path.first().is_some_and(|p| *p == "_metadata");
+                let metadata = leaves
+                    .steps(leaf)
+                    .first()
+                    .is_some_and(|(p, _)| *p == "_metadata");
                 if leaf.value.is_null() {
                     continue;
                 }
@@ -266,7 +295,7 @@ impl Mapper {
                             continue;
                         };
                         let column = naming::unique(
-                            &naming::legal(&leaf.path, max_name),
+                            &naming::legal(&leaves.keys(leaf), max_name),
                             &mut taken,
                             max_name,
                         );
@@ -280,7 +309,7 @@ impl Mapper {
                         new_columns.push((column, ty));
                     }
                     MappingMode::Strict if !metadata => {
-                        unmapped.push(leaf.path.join("."));
+                        unmapped.push(leaves.path(leaf));
                         continue;
                     }
                     _ => continue,
@@ -289,14 +318,15 @@ impl Mapper {
             let Some((column, ty)) = field.column() else {
                 continue;
             };
-            if !loaded.insert(column.to_owned()) {
+            // Two fields mapped to one column: the first one's value.
+            if columns.iter().any(|(c, _)| c == column) {
                 continue;
             }
             match convert(leaf.value, ty) {
                 Ok(cell) => columns.push((column.to_owned(), cell)),
                 Err(e) => {
                     return Outcome::Queued(QueueReason::Conversion {
-                        field: leaf.path.join("."),
+                        field: leaves.path(leaf),
                         column: column.to_owned(),
                         message: e.message,
                     })
@@ -304,7 +334,7 @@ impl Mapper {
             }
         }
         // A NOT NULL column whose field the event lacks gets null: refused.
-        if let Some((path, column, ty)) = missing_non_null(&et.fields, &loaded) {
+        if let Some((path, column, ty)) = missing_non_null(&et.fields, &columns) {
             return Outcome::Queued(QueueReason::Conversion {
                 field: path,
                 column,
@@ -336,14 +366,23 @@ impl Mapper {
 /// Adds the keys of `object` the fields lack (in order) and counts each
 /// value in its field's stats, at every depth.
 fn observe(fields: &mut Vec<Field>, object: &Map<String, Value>) {
+    // Events of a type mostly come with their keys in one order: the field
+    // after the last one found is tried first.
+    let mut next = 0;
     for (key, value) in object {
-        let index = match fields.iter().position(|f| &f.field_name == key) {
-            Some(i) => i,
-            None => {
-                fields.push(Field::new(key.clone()));
-                fields.len() - 1
+        let hinted = fields.get(next).is_some_and(|f| &f.field_name == key);
+        let index = if hinted {
+            next
+        } else {
+            match fields.iter().position(|f| &f.field_name == key) {
+                Some(i) => i,
+                None => {
+                    fields.push(Field::new(key.clone()));
+                    fields.len() - 1
+                }
             }
         };
+        next = index + 1;
         let field = &mut fields[index];
         count(field, value);
         if let Value::Object(inner) = value {
@@ -384,16 +423,22 @@ fn count(field: &mut Field, value: &Value) {
     };
     bump(stats, "totalCount");
     let key = kind_stats(value);
-    if !stats.contains_key(key) {
-        stats.insert(key.to_owned(), json!({"count": 0, "sample": []}));
-    }
-    if let Some(Value::Object(k)) = stats.get_mut(key) {
-        bump(k, "count");
-        if !value.is_object() {
-            if let Some(Value::Array(samples)) = k.get_mut("sample") {
-                if samples.len() < SAMPLES {
-                    samples.push(json!({ "value": value }));
-                }
+    let kind = match stats.get_mut(key) {
+        Some(Value::Object(k)) => k,
+        Some(_) => return, // not the stats' shape: kept as it is
+        None => {
+            stats.insert(key.to_owned(), json!({"count": 0, "sample": []}));
+            match stats.get_mut(key) {
+                Some(Value::Object(k)) => k,
+                _ => return,
+            }
+        }
+    };
+    bump(kind, "count");
+    if !value.is_object() {
+        if let Some(Value::Array(samples)) = kind.get_mut("sample") {
+            if samples.len() < SAMPLES {
+                samples.push(json!({ "value": value }));
             }
         }
     }
@@ -404,44 +449,50 @@ fn count(field: &mut Field, value: &Value) {
 fn collect<'a>(
     fields: &[Field],
     object: &'a Map<String, Value>,
-    path: &mut Vec<&'a str>,
-    out: &mut Vec<Leaf<'a>>,
+    path: &mut Vec<(&'a str, usize)>,
+    out: &mut Leaves<'a>,
 ) {
-    for field in fields {
+    for (index, field) in fields.iter().enumerate() {
         let Some((key, value)) = object.get_key_value(&field.field_name) else {
             continue;
         };
-        path.push(key.as_str());
+        path.push((key.as_str(), index));
         match value {
             Value::Object(inner) if field.column().is_none() && !field.is_discarded() => {
                 collect(&field.fields, inner, path, out);
             }
-            _ => out.push(Leaf {
-                path: path.clone(),
-                value,
-            }),
+            _ => {
+                let start = out.steps.len();
+                out.steps.extend_from_slice(path);
+                out.leaves.push(Leaf {
+                    start,
+                    end: out.steps.len(),
+                    value,
+                });
+            }
         }
         path.pop();
     }
 }
 
-fn field_mut<'f>(fields: &'f mut [Field], path: &[&str]) -> Option<&'f mut Field> {
-    let (first, rest) = path.split_first()?;
-    let field = fields.iter_mut().find(|f| f.field_name == *first)?;
+/// The field at a leaf's steps (by index: no name compared).
+fn field_at_mut<'f>(fields: &'f mut [Field], steps: &[(&str, usize)]) -> Option<&'f mut Field> {
+    let ((_, index), rest) = steps.split_first()?;
+    let field = fields.get_mut(*index)?;
     if rest.is_empty() {
         Some(field)
     } else {
-        field_mut(&mut field.fields, rest)
+        field_at_mut(&mut field.fields, rest)
     }
 }
 
-fn field_ref<'f>(fields: &'f [Field], path: &[&str]) -> Option<&'f Field> {
-    let (first, rest) = path.split_first()?;
-    let field = fields.iter().find(|f| f.field_name == *first)?;
+fn field_at<'f>(fields: &'f [Field], steps: &[(&str, usize)]) -> Option<&'f Field> {
+    let ((_, index), rest) = steps.split_first()?;
+    let field = fields.get(*index)?;
     if rest.is_empty() {
         Some(field)
     } else {
-        field_ref(&field.fields, rest)
+        field_at(&field.fields, rest)
     }
 }
 
@@ -449,17 +500,17 @@ fn field_ref<'f>(fields: &'f [Field], path: &[&str]) -> Option<&'f Field> {
 /// its name and its type.
 fn missing_non_null(
     fields: &[Field],
-    loaded: &BTreeSet<String>,
+    loaded: &[(String, Cell)],
 ) -> Option<(String, String, String)> {
     fn walk<'f>(
         fields: &'f [Field],
         path: &mut Vec<&'f str>,
-        loaded: &BTreeSet<String>,
+        loaded: &[(String, Cell)],
     ) -> Option<(String, String, String)> {
         for f in fields {
             path.push(&f.field_name);
             if let Some((column, ty)) = f.column() {
-                if ty.is_non_null() && !loaded.contains(column) {
+                if ty.is_non_null() && !loaded.iter().any(|(c, _)| c == column) {
                     return Some((path.join("."), column.to_owned(), ty.type_name.clone()));
                 }
             } else if let Some(found) = walk(&f.fields, path, loaded) {

@@ -18,7 +18,7 @@
 use super::{Column, LoadRow, Loaded, TableName, Warehouse, WarehouseError, DEFAULT_SCHEMA};
 use crate::mapper::convert::Cell;
 use crate::mapper::model::ColumnType;
-use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 
@@ -147,13 +147,18 @@ fn sql_type(ty: &ColumnType) -> String {
     out
 }
 
-fn to_sql(cell: &Cell) -> SqlValue {
-    match cell {
-        Cell::Null => SqlValue::Null,
-        Cell::Bool(b) => SqlValue::Integer(i64::from(*b)),
-        Cell::Int(n) => SqlValue::Integer(*n),
-        Cell::Float(x) => SqlValue::Real(*x),
-        Cell::Text(t) => SqlValue::Text(t.clone()),
+/// A cell bound to a statement as it is (text by reference, no copy).
+struct Bind<'a>(&'a Cell);
+
+impl rusqlite::ToSql for Bind<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(match self.0 {
+            Cell::Null => ValueRef::Null,
+            Cell::Bool(b) => ValueRef::Integer(i64::from(*b)),
+            Cell::Int(n) => ValueRef::Integer(*n),
+            Cell::Float(x) => ValueRef::Real(*x),
+            Cell::Text(t) => ValueRef::Text(t.as_bytes()),
+        }))
     }
 }
 
@@ -485,7 +490,7 @@ impl Warehouse for Sqlite {
                 .map_err(db)?;
             // The statement of the previous row, kept while the rows fill
             // the same columns (as they do but for auto-mapping's growth).
-            let mut last: Option<(Vec<&str>, String)> = None;
+            let mut last: Option<(Vec<&str>, rusqlite::CachedStatement<'_>)> = None;
             for row in rows {
                 if mark
                     .execute(params![row.uuid, table.schema, table.table])
@@ -499,15 +504,20 @@ impl Warehouse for Sqlite {
                     names.len() == row.cells.len()
                         && names.iter().zip(&row.cells).all(|(n, (c, _))| n == c)
                 });
-                if !same {
-                    let names: Vec<&str> = row.cells.iter().map(|(c, _)| c.as_str()).collect();
-                    last = Some((names, insert_sql(table, &row.cells)));
-                }
-                let sql = last.as_ref().map_or("", |(_, sql)| sql.as_str());
-                let values: Vec<SqlValue> = row.cells.iter().map(|(_, c)| to_sql(c)).collect();
-                let mut insert = tx.prepare_cached(sql).map_err(db)?;
+                let insert = match &mut last {
+                    Some((_, insert)) if same => insert,
+                    _ => {
+                        let names: Vec<&str> = row.cells.iter().map(|(c, _)| c.as_str()).collect();
+                        let insert = tx
+                            .prepare_cached(&insert_sql(table, &row.cells))
+                            .map_err(db)?;
+                        &mut last.insert((names, insert)).1
+                    }
+                };
                 insert
-                    .execute(rusqlite::params_from_iter(values))
+                    .execute(rusqlite::params_from_iter(
+                        row.cells.iter().map(|(_, c)| Bind(c)),
+                    ))
                     .map_err(db)?;
                 loaded.inserted += 1;
             }
