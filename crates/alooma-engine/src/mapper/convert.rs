@@ -72,19 +72,49 @@ impl Kind {
     /// The kind of a type name (`VARCHAR`, `INT8`, `timestamptz` …);
     /// `None` for a type this crate does not load.
     pub fn of(type_name: &str) -> Option<Kind> {
-        let t = type_name.trim().to_ascii_uppercase();
-        let base = t.split(['(', ' ']).next().unwrap_or_default();
-        Some(match base {
-            "VARCHAR" | "CHAR" | "CHARACTER" | "TEXT" | "STRING" | "NVARCHAR" | "BPCHAR"
-            | "JSON" | "SUPER" | "VARIANT" => Kind::Text,
-            "BIGINT" | "INT" | "INT2" | "INT4" | "INT8" | "INTEGER" | "SMALLINT" => Kind::Int,
-            "FLOAT" | "FLOAT4" | "FLOAT8" | "FLOAT_NORM" | "DOUBLE" | "REAL" | "NUMERIC"
-            | "DECIMAL" => Kind::Float,
-            "BOOLEAN" | "BOOL" => Kind::Bool,
-            "TIMESTAMP" | "TIMESTAMPTZ" | "DATETIME" => Kind::Timestamp,
-            "DATE" => Kind::Date,
-            _ => return None,
-        })
+        const NAMES: &[(&str, Kind)] = &[
+            ("VARCHAR", Kind::Text),
+            ("CHAR", Kind::Text),
+            ("CHARACTER", Kind::Text),
+            ("TEXT", Kind::Text),
+            ("STRING", Kind::Text),
+            ("NVARCHAR", Kind::Text),
+            ("BPCHAR", Kind::Text),
+            ("JSON", Kind::Text),
+            ("SUPER", Kind::Text),
+            ("VARIANT", Kind::Text),
+            ("BIGINT", Kind::Int),
+            ("INT", Kind::Int),
+            ("INT2", Kind::Int),
+            ("INT4", Kind::Int),
+            ("INT8", Kind::Int),
+            ("INTEGER", Kind::Int),
+            ("SMALLINT", Kind::Int),
+            ("FLOAT", Kind::Float),
+            ("FLOAT4", Kind::Float),
+            ("FLOAT8", Kind::Float),
+            ("FLOAT_NORM", Kind::Float),
+            ("DOUBLE", Kind::Float),
+            ("REAL", Kind::Float),
+            ("NUMERIC", Kind::Float),
+            ("DECIMAL", Kind::Float),
+            ("BOOLEAN", Kind::Bool),
+            ("BOOL", Kind::Bool),
+            ("TIMESTAMP", Kind::Timestamp),
+            ("TIMESTAMPTZ", Kind::Timestamp),
+            ("DATETIME", Kind::Timestamp),
+            ("DATE", Kind::Date),
+        ];
+        // Any case, no copy: it runs for every value loaded.
+        let base = type_name
+            .trim()
+            .split(['(', ' '])
+            .next()
+            .unwrap_or_default();
+        NAMES
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(base))
+            .map(|(_, kind)| *kind)
     }
 }
 

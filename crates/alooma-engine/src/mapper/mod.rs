@@ -403,44 +403,56 @@ fn kind_stats(value: &Value) -> &'static str {
     }
 }
 
-/// Adds one to the count at `key` (made 1 when missing or not a count),
-/// in place: no allocation once the key is there.
-fn bump(map: &mut Map<String, Value>, key: &str) {
-    match map.get_mut(key) {
-        Some(v) => *v = json!(v.as_u64().unwrap_or(0) + 1),
-        None => {
-            map.insert(key.to_owned(), json!(1));
-        }
-    }
-}
-
 /// Counts `value` in `field.stats`: `{"totalCount": n, "<kind>Stats":
 /// {"count": k, "sample": [{"value": v}, …]}}` (objects are not sampled).
+/// The few keys are found by a walk, not hashed: it runs for every value.
 fn count(field: &mut Field, value: &Value) {
     let stats = field.stats.get_or_insert_with(|| json!({}));
     let Value::Object(stats) = stats else {
         return;
     };
-    bump(stats, "totalCount");
     let key = kind_stats(value);
-    let kind = match stats.get_mut(key) {
-        Some(Value::Object(k)) => k,
-        Some(_) => return, // not the stats' shape: kept as it is
-        None => {
-            stats.insert(key.to_owned(), json!({"count": 0, "sample": []}));
-            match stats.get_mut(key) {
-                Some(Value::Object(k)) => k,
-                _ => return,
+    let (mut total, mut kind) = (false, false);
+    for (k, v) in stats.iter_mut() {
+        if k == "totalCount" {
+            *v = json!(v.as_u64().unwrap_or(0) + 1);
+            total = true;
+        } else if k == key {
+            if let Value::Object(of_kind) = v {
+                count_kind(of_kind, value);
+            }
+            kind = true;
+        }
+    }
+    if !total {
+        stats.insert("totalCount".to_owned(), json!(1));
+    }
+    if !kind {
+        let mut of_kind = Map::new();
+        of_kind.insert("count".to_owned(), json!(0));
+        of_kind.insert("sample".to_owned(), json!([]));
+        count_kind(&mut of_kind, value);
+        stats.insert(key.to_owned(), Value::Object(of_kind));
+    }
+}
+
+/// Counts `value` in its kind's stats (`{"count": k, "sample": […]}`).
+fn count_kind(stats: &mut Map<String, Value>, value: &Value) {
+    let mut counted = false;
+    for (k, v) in stats.iter_mut() {
+        if k == "count" {
+            *v = json!(v.as_u64().unwrap_or(0) + 1);
+            counted = true;
+        } else if k == "sample" && !value.is_object() {
+            if let Value::Array(samples) = v {
+                if samples.len() < SAMPLES {
+                    samples.push(json!({ "value": value }));
+                }
             }
         }
-    };
-    bump(kind, "count");
-    if !value.is_object() {
-        if let Some(Value::Array(samples)) = kind.get_mut("sample") {
-            if samples.len() < SAMPLES {
-                samples.push(json!({ "value": value }));
-            }
-        }
+    }
+    if !counted {
+        stats.insert("count".to_owned(), json!(1));
     }
 }
 
