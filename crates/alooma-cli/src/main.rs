@@ -18,6 +18,12 @@ mod progress;
 use clap::FromArgMatches;
 use std::process::ExitCode;
 
+/// mimalloc: the data path (`pipeline run`, the emulator's intake) makes
+/// and frees a JSON tree per event, which glibc's allocator does slower
+/// (the data path benchmark runs with it too).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let matches = cli::command_for(&args).get_matches();

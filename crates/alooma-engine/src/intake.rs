@@ -89,13 +89,38 @@ pub fn stamp(event: Value, input: &Input, received_ms: i64) -> Result<Value, Int
         *slot = Value::Object(m);
     }
     if let Value::Object(meta) = slot {
-        fill(meta, "@uuid", || json!(new_uuid()));
-        fill(meta, "@timestamp", || json!(iso_millis(received_ms)));
-        fill(meta, "input_label", || json!(input.label));
-        fill(meta, "input_type", || json!(input.input_type));
-        fill(meta, "input_id", || json!(input.id));
-        fill(meta, "event_type", || json!(input.label));
-        fill(meta, "restream_count", || json!(0));
+        // Which keys the event's own `_metadata` holds (not null): found
+        // by one walk, then only the missing ones made.
+        const KEYS: [&str; 7] = [
+            "@uuid",
+            "@timestamp",
+            "input_label",
+            "input_type",
+            "input_id",
+            "event_type",
+            "restream_count",
+        ];
+        let mut present = [false; KEYS.len()];
+        for (k, v) in meta.iter() {
+            if let Some(i) = KEYS.iter().position(|key| key == k) {
+                present[i] = !v.is_null();
+            }
+        }
+        for (i, key) in KEYS.iter().enumerate() {
+            if present[i] {
+                continue;
+            }
+            let value = match i {
+                0 => json!(new_uuid()),
+                1 => json!(iso_millis(received_ms)),
+                2 | 5 => json!(input.label),
+                3 => json!(input.input_type),
+                4 => json!(input.id),
+                _ => json!(0),
+            };
+            // In place of a `null`, else last.
+            meta.insert((*key).to_owned(), value);
+        }
         // An id of another JSON kind (`17`) is kept as its text: every
         // event's `@uuid` is text, what loading once goes by.
         if let Some(id) = meta.get_mut("@uuid") {
@@ -105,17 +130,6 @@ pub fn stamp(event: Value, input: &Input, received_ms: i64) -> Result<Value, Int
         }
     }
     Ok(Value::Object(object))
-}
-
-/// Sets `key` to `value()` when it is absent or `null` (in its place).
-fn fill(meta: &mut Map<String, Value>, key: &str, value: impl FnOnce() -> Value) {
-    match meta.get_mut(key) {
-        Some(v) if !v.is_null() => {}
-        Some(v) => *v = value(),
-        None => {
-            meta.insert(key.to_owned(), value());
-        }
-    }
 }
 
 /// A new event id (UUID v4).

@@ -268,10 +268,17 @@ pub fn convert(value: &Value, ty: &ColumnType) -> Result<Cell, ConversionError> 
         Kind::Text => {
             let mut text = match value {
                 Value::String(s) => s.clone(),
-                other => other.to_string(),
+                // The JSON text (written straight to a buffer: faster than
+                // `Display`'s formatter).
+                other => serde_json::to_string(other).unwrap_or_else(|_| other.to_string()),
             };
             if let Some(max) = ty.char_length().and_then(|n| usize::try_from(n).ok()) {
-                let chars = text.chars().count();
+                // No more bytes than the limit: no more characters either.
+                let chars = if text.len() <= max {
+                    0
+                } else {
+                    text.chars().count()
+                };
                 if chars > max {
                     if !ty.truncates() {
                         return Err(ConversionError {
