@@ -466,6 +466,10 @@ pub mod python {
     /// A virtualenv in `dir` with `packages` installed, made on first use
     /// and kept (a marker file names what it holds).
     fn venv_with(dir: &Path, packages: &[&str]) -> PathBuf {
+        // Tests of one binary run at once: one makes the venv, the others
+        // wait for it.
+        static MAKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _making = MAKING.lock().unwrap_or_else(|e| e.into_inner());
         let python = dir.join("bin/python");
         let marker = dir.join(format!(".installed-{}", packages.join("+")));
         if marker.exists() {

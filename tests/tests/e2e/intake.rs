@@ -602,3 +602,137 @@ async fn two_accounts_keep_their_events_queues_and_tables_apart() {
         "acme's table holds acme's row only"
     );
 }
+
+/// Where the scenario below loads, and how the test reads it back.
+enum Loads {
+    Sqlite,
+    Postgres(String),
+}
+
+/// What the emulator's warehouse answers to `sql` (PostgreSQL through a
+/// connection of the test's own, off the async runtime).
+async fn loaded(emu: &alooma_emulator::Emulator, loads: &Loads, sql: &str) -> Value {
+    match loads {
+        Loads::Sqlite => rows(emu, sql),
+        Loads::Postgres(url) => {
+            let (url, sql) = (url.clone(), sql.to_owned());
+            tokio::task::spawn_blocking(move || {
+                alooma_engine_postgres(&url).query_json(&sql).unwrap()
+            })
+            .await
+            .unwrap()
+        }
+    }
+}
+
+/// Events from the Python SDK (alooma-pysdk 2.1 from PyPI, unmodified)
+/// and from the webhook wait in STRICT; the event types are mapped (auto)
+/// and a restream loads each event once; a second restream and the
+/// webhook's retry load nothing more.
+async fn sdk_and_webhook_wait_in_strict_and_load_once_after_the_fix(
+    emu: &alooma_emulator::Emulator,
+    loads: &Loads,
+) {
+    let c = client(emu);
+    c.set_mapping_mode(MappingMode::Strict).await.unwrap();
+    for (name, kind) in [("shop_hook", "REST_ENDPOINT"), ("sdk", "PYTHON_SDK")] {
+        c.create_input(&InputSpec::new(name, kind)).await.unwrap();
+    }
+    let token = |name: &str| {
+        emu.with_state(|s| s.input_token(name).map(str::to_owned))
+            .unwrap()
+    };
+    let hook = format!("/rest/{}", token("shop_hook"));
+    let body = r#"[{"id": "o-1", "order": 1, "total": 9.5}, {"id": "o-2", "order": 2, "total": 20, "note": "gift"}]"#;
+    assert_eq!(send(emu, "POST", &hook, body).await.0, 200);
+    let venv = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pysdk-venv");
+    let python = tokio::task::spawn_blocking(move || alooma_tests::python::event_sdk(&venv))
+        .await
+        .unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("python/pysdk_send.py");
+    let (host, sdk_token) = (format!("127.0.0.1:{}", emu.addr().port()), token("sdk"));
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .arg(script)
+            .arg(host)
+            .arg(sdk_token)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // STRICT, and neither event type is mapped: all 2 + 6 wait.
+    assert_eq!(c.get_restream_queue_size().await.unwrap(), 8);
+    let waiting = emu.with_state(|s| s.restream_queue());
+    assert!(
+        waiting
+            .iter()
+            .all(|(_, why)| why.contains("shop_hook") || why.contains("sdk_events")),
+        "{waiting:?}"
+    );
+
+    // The fix: each event type auto-maps; then a restream.
+    for event_type in ["shop_hook", "sdk_events"] {
+        let mut et = c.get_mapping(event_type).await.unwrap();
+        et.set_mapping_mode(MappingMode::AutoMap);
+        c.set_mapping(&et, event_type).await.unwrap();
+    }
+    c.start_restream().await.unwrap();
+    assert_eq!(c.get_restream_queue_size().await.unwrap(), 0);
+    let counts = |table: &str| {
+        format!(
+            "SELECT count(*) AS n, count(DISTINCT _metadata__uuid) AS ids, \
+             min(_metadata_restream_count) AS passes FROM public.{table}"
+        )
+    };
+    let expect = |n: i64| json!([{"n": n, "ids": n, "passes": 1}]);
+    assert_eq!(loaded(emu, loads, &counts("shop_hook")).await, expect(2));
+    assert_eq!(loaded(emu, loads, &counts("sdk_events")).await, expect(6));
+    assert_eq!(
+        loaded(
+            emu,
+            loads,
+            "SELECT id, \"order\", note, \
+             CASE WHEN total * 2 = 19 OR total = 20 THEN 'yes' ELSE 'no' END AS total_ok \
+             FROM public.shop_hook ORDER BY \"order\""
+        )
+        .await,
+        json!([
+            {"id": "o-1", "order": 1, "note": null, "total_ok": "yes"},
+            {"id": "o-2", "order": 2, "note": "gift", "total_ok": "yes"},
+        ])
+    );
+
+    // Nothing loads twice: a second restream has nothing to send.
+    c.start_restream().await.unwrap();
+    assert_eq!(loaded(emu, loads, &counts("shop_hook")).await, expect(2));
+    assert_eq!(loaded(emu, loads, &counts("sdk_events")).await, expect(6));
+}
+
+#[tokio::test]
+async fn sdk_and_webhook_events_wait_in_strict_and_load_once_into_sqlite_after_the_fix() {
+    let emu = start().await;
+    sdk_and_webhook_wait_in_strict_and_load_once_after_the_fix(&emu, &Loads::Sqlite).await;
+}
+
+#[tokio::test]
+async fn sdk_and_webhook_events_wait_in_strict_and_load_once_into_postgresql_after_the_fix() {
+    let server = tokio::task::spawn_blocking(alooma_tests::postgres::Server::start)
+        .await
+        .unwrap();
+    let emu = alooma_tests::start_with(alooma_emulator::Emulator::builder().warehouse(
+        alooma_emulator::domain::data::WarehouseLocation::Postgres(server.postgres_url()),
+    ))
+    .await;
+    sdk_and_webhook_wait_in_strict_and_load_once_after_the_fix(
+        &emu,
+        &Loads::Postgres(server.url()),
+    )
+    .await;
+}
