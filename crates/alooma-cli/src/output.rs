@@ -181,6 +181,22 @@ impl Output {
         bar
     }
 
+    /// A bar of bytes on standard error (hidden when it is not a
+    /// terminal): how much of `len` bytes is done, the rate and the time
+    /// left; its length may be set later.
+    pub fn bytes_bar(&self, len: u64, message: impl Into<String>) -> ProgressBar {
+        let bar = ProgressBar::with_draw_target(Some(len), self.draw_target());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.set_message(message.into());
+        bar
+    }
+
     fn draw_target(&self) -> ProgressDrawTarget {
         if self.progress {
             ProgressDrawTarget::stderr()

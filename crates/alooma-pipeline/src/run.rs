@@ -161,6 +161,19 @@ pub struct RunReport {
     pub tables: Vec<String>,
 }
 
+/// How far a run is: after each batch loaded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Events read so far.
+    pub events_read: usize,
+    /// Bytes of the event files read so far (as stored: compressed for
+    /// `.gz`).
+    pub bytes_read: u64,
+    /// Bytes of all the event files.
+    pub bytes_total: u64,
+}
+
 /// One event read, and where; or why it is not one, with its text.
 struct Read1 {
     event: Result<Value, (String, String)>,
@@ -231,14 +244,18 @@ fn files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), PipelineError> {
 /// document (an object, or an array of objects).
 fn read_file(
     path: &Path,
+    bytes_read: &std::cell::Cell<u64>,
     each: &mut dyn FnMut(Read1) -> Result<(), PipelineError>,
 ) -> Result<(), PipelineError> {
     let io = |source| PipelineError::Io {
         path: path.to_owned(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
+    let file = Counting {
+        inner: std::fs::File::open(path).map_err(io)?,
+        count: bytes_read,
+    };
+    let reader: Box<dyn Read + '_> = if path.extension().is_some_and(|e| e == "gz") {
         Box::new(flate2::read::MultiGzDecoder::new(file))
     } else {
         Box::new(file)
@@ -287,6 +304,20 @@ fn read_file(
         if reader.read_line(&mut line).map_err(io)? == 0 {
             return Ok(());
         }
+    }
+}
+
+/// A reader that adds the bytes it reads to a count.
+struct Counting<'a, R> {
+    inner: R,
+    count: &'a std::cell::Cell<u64>,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
     }
 }
 
@@ -342,8 +373,8 @@ fn truncate(text: &str) -> String {
 impl Pipeline {
     /// Runs this pipeline over the events at `paths` into the warehouse of
     /// `options` (see the [module docs](crate::run)); `not_loaded` gets
-    /// each event that did not load, `progress` the events read so far
-    /// after each batch.
+    /// each event that did not load, `progress` how far the run is after
+    /// each batch.
     ///
     /// # Errors
     ///
@@ -354,7 +385,7 @@ impl Pipeline {
         paths: &[PathBuf],
         options: &RunOptions,
         not_loaded: &mut dyn FnMut(NotLoaded) -> Result<(), PipelineError>,
-        progress: &mut dyn FnMut(usize),
+        progress: &mut dyn FnMut(Progress),
     ) -> Result<RunReport, PipelineError> {
         let warehouse: Box<dyn alooma_engine::warehouse::Warehouse + Send> = match &options
             .warehouse
@@ -381,6 +412,11 @@ impl Pipeline {
         for p in paths {
             files(p, &mut all)?;
         }
+        let bytes_total = all
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
         let mut report = RunReport::default();
         let now = now_millis();
         let batch_size = options.batch_size.max(1);
@@ -391,6 +427,7 @@ impl Pipeline {
             |feed| {
                 let mut batch = Vec::with_capacity(batch_size);
                 let mut read = Batch::default();
+                let bytes_read = std::cell::Cell::new(0);
                 for file in &all {
                     let label = label_of(file);
                     let input = Input {
@@ -398,9 +435,13 @@ impl Pipeline {
                         label,
                         input_type: "FILE".into(),
                     };
-                    read_file(file, &mut |one| {
+                    read_file(file, &bytes_read, &mut |one| {
                         *events_read += 1;
-                        read.events_read = *events_read;
+                        read.progress = Progress {
+                            events_read: *events_read,
+                            bytes_read: bytes_read.get(),
+                            bytes_total,
+                        };
                         match with_id(one.event, &one.source, &input, now) {
                             Ok((event, uuid)) => {
                                 read.sources.insert(uuid, one.source);
@@ -428,6 +469,11 @@ impl Pipeline {
                     })?;
                 }
                 // The last batch (perhaps only what was not an event).
+                read.progress = Progress {
+                    events_read: *events_read,
+                    bytes_read: bytes_read.get(),
+                    bytes_total,
+                };
                 feed.send(batch, read)
                     .map_err(|e| PipelineError::Run(e.to_string()))
             },
@@ -447,7 +493,7 @@ impl Pipeline {
                         event: q.event,
                     })?;
                 }
-                progress(read.events_read);
+                progress(read.progress);
                 Ok(())
             },
         )?;
@@ -503,12 +549,12 @@ impl Pipeline {
 }
 
 /// What was read for one batch besides its events: where each event was
-/// read (by `@uuid`), what was not an event, and the events read so far.
+/// read (by `@uuid`), what was not an event, and how far the reading is.
 #[derive(Default)]
 struct Batch {
     sources: std::collections::HashMap<String, String>,
     malformed: Vec<NotLoaded>,
-    events_read: usize,
+    progress: Progress,
 }
 
 /// A value read at `source`, stamped as an event of `input` with its

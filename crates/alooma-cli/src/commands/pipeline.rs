@@ -197,7 +197,7 @@ fn run_offline(args: &RunArgs, ctx: &Ctx) -> Result<(), CliError> {
         .unwrap_or_else(|| PathBuf::from("queued.jsonl"));
     let mut queued_file: Option<std::io::BufWriter<std::fs::File>> = None;
     let mut queued = 0usize;
-    let bar = ctx.out.spinner("events read: 0");
+    let bar = ctx.out.bytes_bar(0, "0 events");
     let result = pipeline.run(
         &args.events,
         &options,
@@ -223,7 +223,11 @@ fn run_offline(args: &RunArgs, ctx: &Ctx) -> Result<(), CliError> {
             }
             Ok(())
         },
-        &mut |read| bar.set_message(format!("events read: {read}")),
+        &mut |progress| {
+            bar.set_length(progress.bytes_total);
+            bar.set_position(progress.bytes_read);
+            bar.set_message(format!("{} events", progress.events_read));
+        },
     );
     bar.finish_and_clear();
     if let Some(mut out) = queued_file.take() {

@@ -49,3 +49,53 @@ fn awkward_events_load_once_and_bad_lines_are_kept() {
     let url = WarehouseUrl::parse("postgres://u:s3cret@h:5432/db").unwrap();
     assert!(!format!("{url:?}").contains("s3cret"));
 }
+
+#[test]
+fn a_run_reports_its_progress_in_events_and_bytes_of_the_files() {
+    use std::io::Write;
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("p");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("pipeline.json"), "{\"format_version\": 1}\n").unwrap();
+    std::fs::write(dir.join("mapping-mode.json"), "\"AUTO_MAP\"\n").unwrap();
+    // Two files, one of them gzip: 2500 events in all, with a bad line.
+    let events = root.path().join("events");
+    std::fs::create_dir_all(&events).unwrap();
+    let plain: String = (0..1500).map(|i| format!("{{\"n\": {i}}}\n")).collect();
+    std::fs::write(events.join("a.jsonl"), plain + "{oops\n").unwrap();
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(events.join("b.jsonl.gz")).unwrap(),
+        flate2::Compression::default(),
+    );
+    for i in 1500..2500 {
+        writeln!(gz, "{{\"n\": {i}}}").unwrap();
+    }
+    gz.finish().unwrap();
+    let total: u64 = ["a.jsonl", "b.jsonl.gz"]
+        .iter()
+        .map(|f| std::fs::metadata(events.join(f)).unwrap().len())
+        .sum();
+
+    let pipeline = Pipeline::load(&dir).unwrap();
+    let mut options = RunOptions::new(WarehouseUrl::SqliteMemory);
+    options.batch_size = 400;
+    let mut seen = Vec::new();
+    let report = pipeline
+        .run(
+            std::slice::from_ref(&events),
+            &options,
+            &mut |_| Ok(()),
+            &mut |p| seen.push(p),
+        )
+        .unwrap();
+    assert_eq!(report.events_read, 2501);
+    assert!(seen.len() >= 7, "a report a batch: {seen:?}");
+    assert!(seen.iter().all(|p| p.bytes_total == total));
+    assert!(
+        seen.windows(2)
+            .all(|w| w[0].events_read <= w[1].events_read && w[0].bytes_read <= w[1].bytes_read),
+        "{seen:?}"
+    );
+    let last = seen.last().unwrap();
+    assert_eq!((last.events_read, last.bytes_read), (2501, total));
+}
