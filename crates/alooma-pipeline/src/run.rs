@@ -373,8 +373,8 @@ fn truncate(text: &str) -> String {
 impl Pipeline {
     /// Runs this pipeline over the events at `paths` into the warehouse of
     /// `options` (see the [module docs](crate::run)); `not_loaded` gets
-    /// each event that did not load, `progress` how far the run is after
-    /// each batch.
+    /// each event that did not load, `progress` how far the run is before
+    /// the first batch and after each.
     ///
     /// # Errors
     ///
@@ -417,6 +417,10 @@ impl Pipeline {
             .filter_map(|f| std::fs::metadata(f).ok())
             .map(|m| m.len())
             .sum();
+        progress(Progress {
+            bytes_total,
+            ..Progress::default()
+        });
         let mut report = RunReport::default();
         let now = now_millis();
         let batch_size = options.batch_size.max(1);
