@@ -9,7 +9,8 @@
 //!    run, in alternating rounds (floor, path, floor …). The path runs as
 //!    `DataPath::process_stream`: intake, the Code Engine and the Mapper
 //!    with the warehouse overlap, a batch apart.
-//!    - the Code Engine runner alone on the same events, same batches;
+//!    - the Code Engine runner alone on the same events, same batches (as
+//!      the path's Code Engine stage gets them: stamped at intake);
 //!    - the same rows inserted straight into the same kind of database by
 //!      one prepared statement, one transaction per batch.
 //!
@@ -420,6 +421,12 @@ fn main() {
     let parts = std::env::var("DATA_PATH_PARTS").unwrap_or_else(|_| "sqlite,postgres,run".into());
     let part = |name: &str| parts.split(',').any(|p| p.trim() == name);
     let events: Vec<Value> = (0..count).map(event).collect();
+    // The events as the path's Code Engine stage gets them: stamped at
+    // intake (with the `_metadata` the path gives them).
+    let stamped: Vec<Value> = events
+        .iter()
+        .map(|e| stamp(e.clone(), &input(), 1_700_000_000_000).expect("an object"))
+        .collect();
     let bodies = bodies(&events);
     let modules = Modules::main(DEFAULT_TRANSFORM);
     let engine = Arc::new(CodeEngine::new(Config::default().python(&python)));
@@ -455,7 +462,7 @@ fn main() {
                 let w = alooma_engine::warehouse::sqlite::Sqlite::open(&file).expect("sqlite");
                 end_to_end(&engine, &modules, Box::new(w), &bodies, count)
             },
-            || runner(&engine, &modules, &events),
+            || runner(&engine, &modules, &stamped),
             || sqlite_insert(dir.path(), &columns, &rows),
         );
     }
@@ -473,7 +480,7 @@ fn main() {
                     alooma_engine::warehouse::postgres::Postgres::connect(&url).expect("postgres");
                 end_to_end(&engine, &modules, Box::new(w), &bodies, count)
             },
-            || runner(&engine, &modules, &events),
+            || runner(&engine, &modules, &stamped),
             || pg_insert(&url, &columns, &rows),
         );
         drop(server);

@@ -195,12 +195,14 @@ impl Sqlite {
     /// The bookkeeping tables, the default schema, and every schema made
     /// before attached again. (The rollback journal, not WAL: a
     /// transaction over attached databases is atomic only so, and a batch
-    /// writes its rows and their `@uuid`s in two.)
+    /// writes its rows and their `@uuid`s in two. The `@uuid`s are a table
+    /// `WITHOUT ROWID`: one B-tree a row marked, not a table and an index;
+    /// a file made before keeps its table as it is.)
     fn prepare(&mut self) -> Result<(), WarehouseError> {
         self.conn
             .execute_batch(
                 "CREATE TABLE IF NOT EXISTS main._alooma_loaded (
-                     uuid TEXT PRIMARY KEY, schema_name TEXT, table_name TEXT);
+                     uuid TEXT PRIMARY KEY, schema_name TEXT, table_name TEXT) WITHOUT ROWID;
                  CREATE TABLE IF NOT EXISTS main._alooma_schemas (name TEXT PRIMARY KEY);",
             )
             .map_err(db)?;
