@@ -274,3 +274,43 @@ fn a_type_name_is_never_sql_of_its_own() {
     let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["a", "b"]);
 }
+
+#[test]
+fn a_warehouse_file_made_before_keeps_its_loaded_ids_and_loads_nothing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("old.sqlite");
+    // The bookkeeping as an earlier version made it (a rowid table).
+    {
+        let conn = rusqlite::Connection::open(&file).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE _alooma_loaded (uuid TEXT PRIMARY KEY, schema_name TEXT, table_name TEXT);
+             INSERT INTO _alooma_loaded VALUES ('u-old', 'public', 'orders');",
+        )
+        .unwrap();
+    }
+    let mut w = Sqlite::open(&file).unwrap();
+    let table = TableName::new(None, "orders");
+    w.create_table(&table, &orders_columns()).unwrap();
+    let rows = [
+        row("u-old", &[("id", Cell::Int(1))]),
+        row("u-new", &[("id", Cell::Int(2))]),
+    ];
+    let done = w.load(&table, &rows).unwrap();
+    assert_eq!((done.inserted, done.already_loaded), (1, 1));
+    assert_eq!(
+        w.query_json("SELECT id FROM public.orders").unwrap(),
+        json!([{"id": 2}])
+    );
+    // A new file has the table WITHOUT ROWID.
+    let fresh = dir.path().join("new.sqlite");
+    drop(Sqlite::open(&fresh).unwrap());
+    let sql: String = rusqlite::Connection::open(&fresh)
+        .unwrap()
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = '_alooma_loaded'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(sql.ends_with("WITHOUT ROWID"), "{sql}");
+}
