@@ -432,6 +432,7 @@ impl Pipeline {
                 let mut batch = Vec::with_capacity(batch_size);
                 let mut read = Batch::default();
                 let bytes_read = std::cell::Cell::new(0);
+                let mut failed = None;
                 for file in &all {
                     let label = label_of(file);
                     let input = Input {
@@ -439,7 +440,7 @@ impl Pipeline {
                         label,
                         input_type: "FILE".into(),
                     };
-                    read_file(file, &bytes_read, &mut |one| {
+                    let each = read_file(file, &bytes_read, &mut |one| {
                         *events_read += 1;
                         read.progress = Progress {
                             events_read: *events_read,
@@ -470,16 +471,28 @@ impl Pipeline {
                             }
                         }
                         Ok(())
-                    })?;
+                    });
+                    if let Err(e) = each {
+                        failed = Some(e);
+                        break;
+                    }
                 }
-                // The last batch (perhaps only what was not an event).
+                // The last batch (perhaps only what was not an event), also
+                // when a file could not be read: what was read before it is
+                // loaded, and what was not an event handed over, before the
+                // error.
                 read.progress = Progress {
                     events_read: *events_read,
                     bytes_read: bytes_read.get(),
                     bytes_total,
                 };
-                feed.send(batch, read)
-                    .map_err(|e| PipelineError::Run(e.to_string()))
+                let sent = feed
+                    .send(batch, read)
+                    .map_err(|e| PipelineError::Run(e.to_string()));
+                match failed {
+                    Some(e) => Err(e),
+                    None => sent,
+                }
             },
             |path, read, _| {
                 for malformed in read.malformed {

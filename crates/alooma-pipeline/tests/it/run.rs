@@ -99,3 +99,44 @@ fn a_run_reports_its_progress_in_events_and_bytes_of_the_files() {
     let last = seen.last().unwrap();
     assert_eq!((last.events_read, last.bytes_read), (2501, total));
 }
+
+#[test]
+fn a_file_that_cannot_be_read_fails_the_run_after_what_was_read_before_it() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("p");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("pipeline.json"), "{\"format_version\": 1}\n").unwrap();
+    std::fs::write(dir.join("mapping-mode.json"), "\"AUTO_MAP\"\n").unwrap();
+    let good = root.path().join("a.jsonl");
+    std::fs::write(&good, "{\"n\": 1}\n{oops\n{\"n\": 2}\n").unwrap();
+    // A file that says gzip and is not: reading it fails.
+    let broken = root.path().join("b.jsonl.gz");
+    std::fs::write(&broken, "not gzip at all\n").unwrap();
+
+    let pipeline = Pipeline::load(&dir).unwrap();
+    let w = root.path().join("w.sqlite");
+    let options = RunOptions::new(WarehouseUrl::Sqlite(w.clone()));
+    let mut kept = Vec::new();
+    let outcome = pipeline.run(
+        &[good, broken],
+        &options,
+        &mut |n| {
+            kept.push(n);
+            Ok(())
+        },
+        &mut |_| {},
+    );
+    assert!(outcome.is_err(), "{outcome:?}");
+    // The bad line read before the failure is handed over, and the events
+    // read before it are loaded (a re-run loads them once: stable ids).
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0].event, "{oops");
+    let mut sqlite = alooma_engine::warehouse::sqlite::Sqlite::open(&w).unwrap();
+    use alooma_engine::warehouse::Warehouse;
+    assert_eq!(
+        sqlite
+            .query_json("SELECT n FROM public.a ORDER BY n")
+            .unwrap(),
+        serde_json::json!([{"n": 1}, {"n": 2}])
+    );
+}
