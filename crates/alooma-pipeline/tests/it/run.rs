@@ -131,8 +131,7 @@ fn a_file_that_cannot_be_read_fails_the_run_after_what_was_read_before_it() {
     // read before it are loaded (a re-run loads them once: stable ids).
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(kept[0].event, "{oops");
-    let mut sqlite = alooma_engine::warehouse::sqlite::Sqlite::open(&w).unwrap();
-    use alooma_engine::warehouse::Warehouse;
+    let sqlite = alooma_engine::warehouse::sqlite::Sqlite::open(&w).unwrap();
     assert_eq!(
         sqlite
             .query_json("SELECT n FROM public.a ORDER BY n")
