@@ -210,17 +210,10 @@ async fn bad_intake_is_refused_clearly_and_takes_nothing() {
     assert_eq!(send(&emu, "GET", "/verify/nope", "").await.0, 400);
 }
 
-#[tokio::test]
-async fn the_python_sdk_from_pypi_delivers_its_events() {
-    let emu = start().await;
-    let c = client(&emu);
-    c.set_mapping_mode(MappingMode::AutoMap).await.unwrap();
-    c.create_input(&InputSpec::new("sdk", "PYTHON_SDK"))
-        .await
-        .unwrap();
-    let token = emu
-        .with_state(|s| s.input_token("sdk").map(str::to_owned))
-        .unwrap();
+/// Runs `python/pysdk_send.py` (alooma-pysdk 2.1 from PyPI, unmodified, in
+/// a venv made on first use) against the emulator's input `token`: five
+/// events and a plain message, event type `sdk_events`.
+async fn send_with_the_python_sdk(emu: &alooma_emulator::Emulator, token: String) {
     let venv = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pysdk-venv");
     let python = tokio::task::spawn_blocking(move || alooma_tests::python::event_sdk(&venv))
         .await
@@ -243,6 +236,20 @@ async fn the_python_sdk_from_pypi_delivers_its_events() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[tokio::test]
+async fn the_python_sdk_from_pypi_delivers_its_events() {
+    let emu = start().await;
+    let c = client(&emu);
+    c.set_mapping_mode(MappingMode::AutoMap).await.unwrap();
+    c.create_input(&InputSpec::new("sdk", "PYTHON_SDK"))
+        .await
+        .unwrap();
+    let token = emu
+        .with_state(|s| s.input_token("sdk").map(str::to_owned))
+        .unwrap();
+    send_with_the_python_sdk(&emu, token).await;
     // The SDK's event type, its message unwrapped, its metadata and its
     // @uuid in `_metadata`.
     assert_eq!(
@@ -645,27 +652,7 @@ async fn sdk_and_webhook_wait_in_strict_and_load_once_after_the_fix(
     let hook = format!("/rest/{}", token("shop_hook"));
     let body = r#"[{"id": "o-1", "order": 1, "total": 9.5}, {"id": "o-2", "order": 2, "total": 20, "note": "gift"}]"#;
     assert_eq!(send(emu, "POST", &hook, body).await.0, 200);
-    let venv = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pysdk-venv");
-    let python = tokio::task::spawn_blocking(move || alooma_tests::python::event_sdk(&venv))
-        .await
-        .unwrap();
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("python/pysdk_send.py");
-    let (host, sdk_token) = (format!("127.0.0.1:{}", emu.addr().port()), token("sdk"));
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(python)
-            .arg(script)
-            .arg(host)
-            .arg(sdk_token)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    send_with_the_python_sdk(emu, token("sdk")).await;
 
     // STRICT, and neither event type is mapped: all 2 + 6 wait.
     assert_eq!(c.get_restream_queue_size().await.unwrap(), 8);

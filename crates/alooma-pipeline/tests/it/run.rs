@@ -5,13 +5,19 @@
 use alooma_pipeline::run::{RunOptions, WarehouseUrl};
 use alooma_pipeline::Pipeline;
 
-#[test]
-fn awkward_events_load_once_and_bad_lines_are_kept() {
-    let root = tempfile::tempdir().unwrap();
-    let dir = root.path().join("p");
+/// A pipeline directory under `root` with nothing but `AUTO_MAP`.
+fn auto_map_pipeline(root: &std::path::Path) -> std::path::PathBuf {
+    let dir = root.join("p");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("pipeline.json"), "{\"format_version\": 1}\n").unwrap();
     std::fs::write(dir.join("mapping-mode.json"), "\"AUTO_MAP\"\n").unwrap();
+    dir
+}
+
+#[test]
+fn awkward_events_load_once_and_bad_lines_are_kept() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = auto_map_pipeline(root.path());
     let events = root.path().join("e.jsonl");
     std::fs::write(
         &events,
@@ -54,10 +60,7 @@ fn awkward_events_load_once_and_bad_lines_are_kept() {
 fn a_run_reports_its_progress_in_events_and_bytes_of_the_files() {
     use std::io::Write;
     let root = tempfile::tempdir().unwrap();
-    let dir = root.path().join("p");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("pipeline.json"), "{\"format_version\": 1}\n").unwrap();
-    std::fs::write(dir.join("mapping-mode.json"), "\"AUTO_MAP\"\n").unwrap();
+    let dir = auto_map_pipeline(root.path());
     // Two files, one of them gzip: 2500 events in all, with a bad line.
     let events = root.path().join("events");
     std::fs::create_dir_all(&events).unwrap();
@@ -103,10 +106,7 @@ fn a_run_reports_its_progress_in_events_and_bytes_of_the_files() {
 #[test]
 fn a_file_that_cannot_be_read_fails_the_run_after_what_was_read_before_it() {
     let root = tempfile::tempdir().unwrap();
-    let dir = root.path().join("p");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("pipeline.json"), "{\"format_version\": 1}\n").unwrap();
-    std::fs::write(dir.join("mapping-mode.json"), "\"AUTO_MAP\"\n").unwrap();
+    let dir = auto_map_pipeline(root.path());
     let good = root.path().join("a.jsonl");
     std::fs::write(&good, "{\"n\": 1}\n{oops\n{\"n\": 2}\n").unwrap();
     // A file that says gzip and is not: reading it fails.
