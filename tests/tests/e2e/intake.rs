@@ -302,16 +302,12 @@ async fn webhook_events_load_into_a_real_postgresql_server() {
         send(&emu, "POST", &format!("/rest/{token}"), body).await.0,
         200
     );
-    let got = tokio::task::spawn_blocking({
-        let url = server.url();
-        move || {
-            let mut w = alooma_engine_postgres(&url);
-            w.query_json("SELECT id, n, at FROM public.pg_hook ORDER BY id")
-                .unwrap()
-        }
-    })
-    .await
-    .unwrap();
+    let got = loaded(
+        &emu,
+        &Loads::Postgres(server.url()),
+        "SELECT id, n, at FROM public.pg_hook ORDER BY id",
+    )
+    .await;
     assert_eq!(
         got,
         json!([
@@ -463,16 +459,12 @@ async fn a_postgresql_warehouse_that_goes_away_mid_load_loses_nothing_and_loads_
     c.start_restream().await.unwrap();
     assert_eq!(c.get_restream_queue_size().await.unwrap(), 0);
     c.start_restream().await.unwrap();
-    let got = tokio::task::spawn_blocking({
-        let url = server.url();
-        move || {
-            let mut w = alooma_engine_postgres(&url);
-            w.query_json("SELECT id, count(*) AS n FROM public.away GROUP BY id ORDER BY id")
-                .unwrap()
-        }
-    })
-    .await
-    .unwrap();
+    let got = loaded(
+        &emu,
+        &Loads::Postgres(server.url()),
+        "SELECT id, count(*) AS n FROM public.away GROUP BY id ORDER BY id",
+    )
+    .await;
     assert_eq!(
         got,
         json!([
