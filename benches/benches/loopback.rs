@@ -10,6 +10,8 @@
 //! Criterion reports each variant; the summary printed at the end gives the
 //! SDK / floor ratios: the median of the ratios of alternating rounds, with
 //! their spread and the machine's load.
+//!
+//! `LOOPBACK_SIZES=2KB` (names separated by commas) runs only those sizes.
 #![allow(missing_docs, clippy::print_stdout, clippy::expect_used)]
 
 use alooma::types::EventType;
@@ -24,12 +26,33 @@ use tokio::runtime::Runtime;
 
 /// An answer size: event types in the list, its name, calls per timed
 /// batch (so that a batch takes tens of milliseconds at every size), and
-/// the target ratio.
+/// the target ratios: one call at a time (sequential and 1 in flight),
+/// and 8 or 64 in flight.
 struct Size {
     event_types: usize,
     name: &'static str,
     batch: usize,
     target: f64,
+    target_concurrent: f64,
+}
+
+impl Size {
+    /// The target ratio with `in_flight` calls in flight (0: sequential).
+    fn target(&self, in_flight: usize) -> f64 {
+        if in_flight <= 1 {
+            self.target
+        } else {
+            self.target_concurrent
+        }
+    }
+
+    /// Whether `LOOPBACK_SIZES` (names separated by commas, `2KB,79KB`)
+    /// leaves this size in; unset, every size runs.
+    fn chosen(&self) -> bool {
+        std::env::var("LOOPBACK_SIZES").map_or(true, |names| {
+            names.split(',').any(|n| n.trim() == self.name)
+        })
+    }
 }
 
 const SIZES: [Size; 3] = [
@@ -37,19 +60,22 @@ const SIZES: [Size; 3] = [
         event_types: 5,
         name: "2KB",
         batch: 4096,
-        target: 1.10,
+        target: 1.05,
+        target_concurrent: 1.10,
     },
     Size {
         event_types: 200,
         name: "79KB",
         batch: 512,
         target: 1.05,
+        target_concurrent: 1.05,
     },
     Size {
         event_types: 5_000,
         name: "2MB",
         batch: 64,
         target: 1.05,
+        target_concurrent: 1.05,
     },
 ];
 
@@ -139,7 +165,7 @@ impl Setup {
 }
 
 fn benches(c: &mut Criterion) {
-    for size in &SIZES {
+    for size in SIZES.iter().filter(|s| s.chosen()) {
         let s = setup(size.event_types);
         let mut seq = c.benchmark_group(format!("get_event_types_{}_sequential", size.name));
         seq.sample_size(10)
@@ -187,10 +213,11 @@ fn summary() {
     println!(
         "get_event_types, SDK / floor time: median of the ratios of {ROUNDS} alternating rounds (range); load is the 1-minute load average before and after"
     );
-    for size in &SIZES {
+    for size in SIZES.iter().filter(|s| s.chosen()) {
         let s = setup(size.event_types);
         let seq_calls = size.batch;
         let report = |what: &str,
+                      in_flight: usize,
                       calls: usize,
                       r: alooma_benches::timing::Rounds,
                       before: Option<f64>| {
@@ -205,8 +232,8 @@ fn summary() {
                 load().map_or("?".into(), |l| format!("{l:.2}")),
                 size.event_types,
                 s.body_len,
-                size.target,
-                verdict(ratio <= size.target)
+                size.target(in_flight),
+                verdict(ratio <= size.target(in_flight))
             );
         };
         // Warm both sides' pools and allocators.
@@ -218,7 +245,7 @@ fn summary() {
             || s.timed(s.sdk_sequential(seq_calls)),
             || s.timed(s.floor_sequential(seq_calls)),
         );
-        report("sequential", seq_calls, r, before);
+        report("sequential", 0, seq_calls, r, before);
         for k in LEVELS {
             let before = load();
             let r = alternate(
@@ -226,7 +253,7 @@ fn summary() {
                 || s.timed(s.sdk_batch(k, size.batch)),
                 || s.timed(s.floor_batch(k, size.batch)),
             );
-            report(&format!("in flight {k:>2}"), size.batch, r, before);
+            report(&format!("in flight {k:>2}"), k, size.batch, r, before);
         }
     }
 }

@@ -1,9 +1,19 @@
 //! Benchmark 5b: heap allocations per built request, counted by the
 //! `stats_alloc` global allocator wrapper (this binary only), against the
 //! floor: a bare `http::Request::get("/event-types")` with an empty body.
+//!
+//! Then the same count for a whole call over loopback: `get_event_types`
+//! (5 event types, 2 KB) through `alooma::Client` against the bare floor
+//! client, one call at a time, against the in-process static server. The
+//! server's allocations are counted on both sides alike, so the difference
+//! is the SDK's.
 #![allow(missing_docs, clippy::print_stdout, clippy::expect_used)]
 
+use alooma_benches::floor::Floor;
 use alooma_benches::ops::operations;
+use alooma_benches::server::{Routes, StaticServer};
+use alooma_benches::{client_runtime, payload, sdk_client};
+use alooma_types::EventType;
 use bytes::Bytes;
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 use std::alloc::System;
@@ -65,5 +75,32 @@ fn main() {
         get_event_types.1,
         floor_allocs,
         floor_bytes,
+    );
+    calls();
+}
+
+/// Allocations and bytes per whole `get_event_types` call, SDK and floor.
+fn calls() {
+    let server = StaticServer::start(Routes::new().with("event-types", payload::event_types(5)))
+        .expect("server");
+    let rt = client_runtime().expect("runtime");
+    let sdk = sdk_client(&server.base_url()).expect("client");
+    let floor = Floor::new(&server.url("event-types")).expect("floor");
+    let sdk_call = || rt.block_on(sdk.get_event_types()).expect("sdk call").len();
+    let floor_call = || {
+        rt.block_on(floor.get::<Vec<EventType>>())
+            .expect("floor call")
+            .len()
+    };
+    // Warm the pools (each side's connection) before counting.
+    for _ in 0..100 {
+        sdk_call();
+        floor_call();
+    }
+    let (sdk_allocs, sdk_bytes) = count(&sdk_call);
+    let (floor_allocs, floor_bytes) = count(&floor_call);
+    println!(
+        "RESULT call allocations: get_event_types (2 KB) over loopback, SDK {sdk_allocs:.1} ({sdk_bytes:.0} B) vs floor (bare hyper-util client) {floor_allocs:.1} ({floor_bytes:.0} B) per call, the in-process server's included on both sides: the SDK's own {:.1}",
+        sdk_allocs - floor_allocs
     );
 }

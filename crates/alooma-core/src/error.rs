@@ -453,6 +453,27 @@ impl Error {
         }
     }
 
+    /// Why no connection could carry the request, when the transport
+    /// knows ([`ConnectCause`] under an [`Error::Connect`], or under the
+    /// last error of a call that ran out of its retry budget).
+    ///
+    /// ```
+    /// use alooma_core::{ConnectCause, ConnectFailure, Error};
+    /// let cause = ConnectCause::new(ConnectFailure::NotSent, "closed before the request was written");
+    /// let e = Error::Connect { operation: "get_inputs", source: Box::new(cause) };
+    /// assert_eq!(e.connect_failure(), Some(ConnectFailure::NotSent));
+    /// assert_eq!(Error::build("get_inputs", "bad").connect_failure(), None);
+    /// ```
+    pub fn connect_failure(&self) -> Option<ConnectFailure> {
+        match self {
+            Error::Connect { source, .. } => source
+                .downcast_ref::<ConnectCause>()
+                .map(ConnectCause::failure),
+            Error::RetryBudgetExhausted { last, .. } => last.connect_failure(),
+            _ => None,
+        }
+    }
+
     /// Whether the request was refused on this side before anything was
     /// sent (a bad argument).
     pub fn is_build(&self) -> bool {

@@ -8,14 +8,14 @@
 //!
 //! | outcome of an attempt | retried when |
 //! |---|---|
-//! | [`Error::Connect`] (nothing was sent) | always, unless its [`ConnectCause`] is permanent (a certificate, TLS, an unknown host) |
+//! | [`Error::Connect`] (nothing was sent) | always, unless its [`ConnectCause`](crate::ConnectCause) is permanent (a certificate, TLS, an unknown host) |
 //! | connect [`Error::Timeout`] (nothing was sent) | always |
 //! | HTTP 429 (the server refused the request unprocessed) | always |
 //! | HTTP 502, 503, 504 | the operation is [`RetrySafety::Idempotent`] |
 //! | [`Error::Transport`], attempt [`Error::Timeout`] (the request may have been processed) | the operation is idempotent |
 //! | anything else (2xx, other statuses, auth, build, config, size, decode errors) | never |
 
-use crate::{ConnectCause, Error, RetrySafety, TimeoutKind};
+use crate::{ConnectFailure, Error, RetrySafety, TimeoutKind};
 use http::StatusCode;
 
 /// What an attempt ended with.
@@ -99,9 +99,9 @@ impl RetryClassifier for DefaultClassifier {
             },
             RetryOutcome::Error(e) => match e {
                 Error::Connect { source, .. } => {
-                    let permanent = source
-                        .downcast_ref::<ConnectCause>()
-                        .is_some_and(|c| c.failure().is_permanent());
+                    let permanent = e
+                        .connect_failure()
+                        .is_some_and(ConnectFailure::is_permanent);
                     if permanent {
                         RetryDecision::DoNotRetry
                     } else {
@@ -132,7 +132,7 @@ impl RetryClassifier for DefaultClassifier {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ConnectFailure;
+    use crate::ConnectCause;
 
     #[test]
     fn the_rules() {

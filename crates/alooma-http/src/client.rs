@@ -20,9 +20,11 @@
 //!   the pool when its close has been read, by [`crate::connection`] when
 //!   it has arrived but not been read yet (nothing of the request is
 //!   written then), and by hyper-util when the connection died before the
-//!   request was handed to it. In each case nothing reached the server, so
-//!   the request is sent again on another connection, whatever the
-//!   operation. `Connection: close` is honoured, and an idle connection is
+//!   request was handed to it. In each case nothing reached the server:
+//!   the call fails as [`Error::Connect`] with [`ConnectFailure::NotSent`],
+//!   and the retry layer, which keeps the one copy of the request, sends it
+//!   again at once on another connection, whatever the operation, without
+//!   counting an attempt ([`crate::retry`]). `Connection: close` is honoured, and an idle connection is
 //!   dropped after [`Config::pool_idle_timeout`], which should stay under
 //!   the server's own keep-alive timeout.
 //! - A request that was written and then got no answer may have been
@@ -34,7 +36,6 @@ use crate::config::Config;
 use crate::connection::{Guarded, Habits};
 use crate::meta::operation_name;
 use crate::proxy::{ProxyConnector, Route};
-use crate::BoxFuture;
 use alooma_core::{BoxError, ConnectCause, ConnectFailure, Error, TimeoutKind};
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, Uri};
@@ -42,7 +43,7 @@ use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::{Client, ResponseFuture};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use std::fmt;
 use std::sync::Arc;
@@ -131,11 +132,6 @@ impl Service<Uri> for GuardedConnector {
 }
 
 type Connector = ConnectTimeout<HttpsConnector<ProxyConnector<GuardedConnector>>>;
-
-/// How many times a request that never reached the server is sent again on
-/// another connection before the call fails (every idle connection of the
-/// pool may have been closed by the server at once).
-const UNSENT_RESENDS: usize = 4;
 
 /// Whether the request behind `e` never reached the server: the guarded
 /// connection refused to start it, or hyper gave it back unsent.
@@ -471,57 +467,78 @@ fn map_error(operation: &'static str, e: hyper_util::client::legacy::Error, uri:
     }
 }
 
+pin_project_lite::pin_project! {
+    /// The future of [`HyperClient`]: hyper-util's own, with its error
+    /// mapped to the SDK's. No box of its own, and no copy of the request:
+    /// the request moves into hyper. A request a closing pooled connection
+    /// never took fails as [`Error::Connect`] with
+    /// [`ConnectFailure::NotSent`]; the retry layer above, which holds the
+    /// one copy of each request, sends it again.
+    pub struct HyperFuture {
+        #[pin]
+        call: ResponseFuture,
+        operation: &'static str,
+        // For the error's message (the host and port).
+        uri: Uri,
+    }
+}
+
+impl fmt::Debug for HyperFuture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyperFuture")
+            .field("operation", &self.operation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::future::Future for HyperFuture {
+    type Output = Result<Response<Incoming>, Error>;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        match std::task::ready!(this.call.poll(cx)) {
+            Ok(resp) => Poll::Ready(Ok(resp)),
+            Err(e) => Poll::Ready(Err(map_error(this.operation, e, this.uri))),
+        }
+    }
+}
+
 impl Service<Request<Bytes>> for HyperClient {
     type Response = Response<Incoming>;
     type Error = Error;
-    type Future = BoxFuture<Response<Incoming>>;
+    type Future = HyperFuture;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, req: Request<Bytes>) -> Self::Future {
+    fn call(&mut self, mut req: Request<Bytes>) -> Self::Future {
         let operation = operation_name(&req);
-        let (mut parts, body) = req.into_parts();
-        let shared = self.shared.clone();
-        if !parts.headers.contains_key(http::header::USER_AGENT) {
-            parts
-                .headers
-                .insert(http::header::USER_AGENT, shared.user_agent.clone());
+        let shared = &self.shared;
+        let headers = req.headers_mut();
+        if !headers.contains_key(http::header::USER_AGENT) {
+            headers.insert(http::header::USER_AGENT, shared.user_agent.clone());
         }
         // A plain-HTTP request forwarded by a proxy carries the proxy's
         // credentials (an https one gets them on its CONNECT only).
-        if parts.uri.scheme_str() == Some("http") {
-            if let Some((_, Some(auth))) = shared.route.proxy_for(&parts.uri) {
-                parts
-                    .headers
+        if req.uri().scheme_str() == Some("http") {
+            if let Some((_, Some(auth))) = shared.route.proxy_for(req.uri()) {
+                req.headers_mut()
                     .insert(http::header::PROXY_AUTHORIZATION, auth);
             }
         }
         if shared.habits.closes_after_answers() {
             // The server closes its connections right after answering: one
             // connection per request, so none is reused as it closes.
-            parts
-                .headers
+            req.headers_mut()
                 .entry(http::header::CONNECTION)
                 .or_insert(HeaderValue::from_static("close"));
         }
-        Box::pin(async move {
-            let mut resends = 0;
-            loop {
-                let mut req = Request::new(Full::new(body.clone()));
-                *req.method_mut() = parts.method.clone();
-                *req.uri_mut() = parts.uri.clone();
-                *req.version_mut() = parts.version;
-                *req.headers_mut() = parts.headers.clone();
-                match shared.client.request(req).await {
-                    Err(e) if never_sent(&e) && resends < UNSENT_RESENDS => {
-                        resends += 1;
-                        tracing::debug!(resends, "the request never reached the server; sending it on another connection");
-                    }
-                    result => return result.map_err(|e| map_error(operation, e, &parts.uri)),
-                }
-            }
-        })
+        let uri = req.uri().clone();
+        HyperFuture {
+            call: shared.client.request(req.map(Full::new)),
+            operation,
+            uri,
+        }
     }
 }

@@ -130,18 +130,24 @@ impl Guarded {
 
     /// Before a new request on a reused connection: `Err` when the server
     /// has sent anything (or closed) since its last answer.
-    fn check_before_request(&mut self, cx: &mut Context<'_>) -> io::Result<()> {
+    ///
+    /// The socket itself is asked (a non-blocking `MSG_PEEK`), not tokio's
+    /// readiness: on a runtime that was busy or blocked when the close
+    /// arrived, the driver has not seen it yet, and its readiness would say
+    /// "nothing" while the FIN sits in the socket.
+    fn check_before_request(&mut self) -> io::Result<()> {
         if !self.reused {
             return Ok(());
         }
-        let mut probe = [0u8; 1];
-        let mut buf = ReadBuf::new(&mut probe);
-        match self.stream.poll_peek(cx, &mut buf) {
-            Poll::Pending => {
+        let mut probe = [std::mem::MaybeUninit::<u8>::uninit(); 1];
+        match socket2::SockRef::from(&self.stream).peek(&mut probe) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                 self.reused = false;
                 Ok(())
             }
-            Poll::Ready(_) => {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => self.check_before_request(),
+            // Its close (0), anything it said, or a reset.
+            Ok(_) | Err(_) => {
                 self.habits.note_close_after_answer();
                 Err(io::Error::new(
                     io::ErrorKind::ConnectionAborted,
@@ -180,7 +186,7 @@ impl AsyncWrite for Guarded {
         cx: &mut Context<'_>,
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
-        if let Err(e) = self.check_before_request(cx) {
+        if let Err(e) = self.check_before_request() {
             return Poll::Ready(Err(e));
         }
         Pin::new(&mut self.stream).poll_write(cx, data)
@@ -191,7 +197,7 @@ impl AsyncWrite for Guarded {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        if let Err(e) = self.check_before_request(cx) {
+        if let Err(e) = self.check_before_request() {
             return Poll::Ready(Err(e));
         }
         Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)

@@ -19,6 +19,15 @@
 //! and the wait); a failure this layer returns is logged at DEBUG only,
 //! since the caller gets it.
 //!
+//! This layer keeps the call's one copy of its request: the layers below
+//! consume theirs. It also sends again, at once, a request that never
+//! reached the server (an [`Error::Connect`](alooma_core::Error::Connect)
+//! whose cause is [`ConnectFailure::NotSent`](alooma_core::ConnectFailure::NotSent):
+//! a pooled connection the server had closed). That is safe for every
+//! operation and is not a retry: no attempt is counted and the budget does
+//! not pay. After four such resends in a row the failure is classified like
+//! any other.
+//!
 //! The layer sits *outside* the auth layer, so every attempt carries the
 //! credentials current when it starts, and *outside* the attempt timeout
 //! and body collection, so each attempt is timed and read in full.

@@ -6,7 +6,7 @@ use crate::config::RetryPolicy;
 use crate::meta::{operation_name, retry_safety, Deadline};
 use crate::BoxFuture;
 use alooma_core::retry::{RetryCost, RetryDecision, RetryOutcome};
-use alooma_core::{decode, Error, RetrySafety};
+use alooma_core::{decode, ConnectFailure, Error, RetrySafety};
 use bytes::Bytes;
 use http::{Request, Response};
 use std::future::Future;
@@ -72,6 +72,11 @@ fn into_error(operation: &'static str, result: Result<Response<Bytes>, Error>) -
     }
 }
 
+/// How many times in a row a request that never reached the server is sent
+/// again at once before the failure counts as an attempt (every idle
+/// connection of the pool may have been closed by the server at once).
+pub(crate) const UNSENT_RESENDS: u32 = 4;
+
 /// One call's attempts: what every attempt after the first needs, and the
 /// bookkeeping between them.
 struct Attempts<S> {
@@ -86,6 +91,8 @@ struct Attempts<S> {
     attempt: u32,
     /// Budget tokens this call has spent on retries.
     spent: u32,
+    /// Resends in a row of a request that never reached the server.
+    unsent: u32,
 }
 
 /// What follows an attempt's outcome.
@@ -94,6 +101,9 @@ enum Next {
     Return(Result<Response<Bytes>, Error>),
     /// Another attempt, after this wait.
     Wait(Duration),
+    /// The same attempt again, at once: the request never reached the
+    /// server (a pooled connection closed under it).
+    Resend,
 }
 
 impl<S> Attempts<S> {
@@ -102,6 +112,23 @@ impl<S> Attempts<S> {
     /// (the budget has paid for it).
     fn after(&mut self, result: Result<Response<Bytes>, Error>) -> Next {
         let (attempt, operation, policy) = (self.attempt, self.operation, &self.policy);
+        // Nothing reached the server: sending it again is safe for every
+        // operation, and it is not a retry (no attempt, no budget). A
+        // connection refused is not this: it waits like any retry.
+        let never_sent = result
+            .as_ref()
+            .err()
+            .and_then(Error::connect_failure)
+            .is_some_and(|f| f == ConnectFailure::NotSent);
+        if never_sent && self.unsent < UNSENT_RESENDS {
+            self.unsent += 1;
+            tracing::debug!(
+                resends = self.unsent,
+                "the request never reached the server; sending it on another connection"
+            );
+            return Next::Resend;
+        }
+        self.unsent = 0;
         tracing::Span::current().record("attempts", attempt);
         let decision = match &result {
             Ok(resp) => policy
@@ -191,24 +218,28 @@ impl<S> Attempts<S> {
     }
 }
 
-/// The attempts after the first: wait, send a copy of the request through
-/// a clone of the inner service (made ready first), decide again.
+/// The attempts after the first: wait (none for a resend of a request
+/// that never reached the server), send a copy of the request through a
+/// clone of the inner service (made ready first), decide again.
 async fn retry_loop<S>(
     mut attempts: Attempts<S>,
-    mut wait: Duration,
+    mut wait: Option<Duration>,
 ) -> Result<Response<Bytes>, Error>
 where
     S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Clone + Send + 'static,
     S::Future: Send + 'static,
 {
     loop {
-        tokio::time::sleep(wait).await;
-        attempts.attempt += 1;
-        let result = attempts.inner.clone().oneshot(attempts.req.clone()).await;
-        match attempts.after(result) {
-            Next::Return(result) => return result,
-            Next::Wait(next) => wait = next,
+        if let Some(wait) = wait {
+            tokio::time::sleep(wait).await;
+            attempts.attempt += 1;
         }
+        let result = attempts.inner.clone().oneshot(attempts.req.clone()).await;
+        wait = match attempts.after(result) {
+            Next::Return(result) => return result,
+            Next::Wait(next) => Some(next),
+            Next::Resend => None,
+        };
     }
 }
 
@@ -265,7 +296,8 @@ where
                     };
                     match attempts.after(result) {
                         Next::Return(result) => return Poll::Ready(result),
-                        Next::Wait(wait) => (attempts, wait),
+                        Next::Wait(wait) => (attempts, Some(wait)),
+                        Next::Resend => (attempts, None),
                     }
                 }
             };
@@ -303,6 +335,7 @@ where
             req,
             attempt: 1,
             spent: 0,
+            unsent: 0,
         };
         RetryFuture {
             state: RetryState::First {

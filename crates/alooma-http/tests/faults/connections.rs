@@ -19,6 +19,14 @@ fn publish() -> Request<Bytes> {
 /// its answer (without `Connection: close`): each call finds a pooled
 /// connection that the server has just closed.
 async fn posts_to_a_closing_server(calls: usize) -> (usize, usize) {
+    posts_to_a_closing_server_with(calls, |_| {}).await
+}
+
+/// The same, with the configuration changed by `tune`.
+async fn posts_to_a_closing_server_with(
+    calls: usize,
+    tune: impl FnOnce(&mut Config),
+) -> (usize, usize) {
     let server = TestServer::start().await;
     server.default_for(
         "/rest/notifications/custom",
@@ -27,7 +35,9 @@ async fn posts_to_a_closing_server(calls: usize) -> (usize, usize) {
             after: Duration::ZERO,
         },
     );
-    let t = Transport::new(config(&server)).unwrap();
+    let mut config = config(&server);
+    tune(&mut config);
+    let t = Transport::new(config).unwrap();
     let mut failures = 0;
     for _ in 0..calls {
         match call(&t, publish()).await {
@@ -54,6 +64,52 @@ async fn the_same_on_a_multi_threaded_runtime() {
     eprintln!("stale keep-alive, multi-threaded runtime: {failures} failure(s) in 1000 POSTs");
     assert!(failures <= 1, "{failures} of 1000 POSTs failed");
     assert!(seen >= 1000 - failures && seen <= 1000, "{seen}");
+}
+
+/// Sending again a request that never reached the server is not a retry:
+/// it happens with retries turned off and an empty retry budget. The
+/// server (on a runtime of its own) closes each connection 300 ms after
+/// its answer; the client's runtime is not run until the close has arrived,
+/// so the close is in the socket but unread when the next POST is handed
+/// that pooled connection: it is not written, and is sent again.
+#[test]
+fn requests_that_never_reached_the_server_are_sent_again_without_retries() {
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = server_rt.block_on(TestServer::start());
+    server.default_for(
+        "/rest/notifications/custom",
+        Behavior::RespondThenClose {
+            body: b"{}".to_vec(),
+            after: Duration::from_millis(300),
+        },
+    );
+    let client_rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut config = config(&server);
+    config.retry.max_attempts = 1;
+    config.retry.budget.capacity = 0;
+    let t = client_rt
+        .block_on(async { Transport::new(config) })
+        .unwrap();
+    for round in 0..4 {
+        let resp = client_rt.block_on(call(&t, publish()));
+        assert_eq!(
+            resp.as_ref().map(|r| r.status().as_u16()).ok(),
+            Some(200),
+            "call {round}: {:?}",
+            resp.err()
+        );
+        // The client's runtime does not run: the close arrives unread.
+        std::thread::sleep(Duration::from_millis(450));
+    }
+    // Each POST reached the server once.
+    assert_eq!(server.count("/rest/notifications/custom"), 4);
 }
 
 /// The same against an external server named by `ALOOMA_CLOSING_SERVER`
