@@ -34,15 +34,36 @@ pub struct Lenient<T> {
     form: Form,
 }
 
-/// How a [`Lenient`] value is written.
+/// How a [`Lenient`] value is written. The common forms are told by the
+/// tag alone, so a `Lenient<f64>` is three words and one read as an integer
+/// costs no allocation; the rare ones are boxed.
 #[derive(Clone, PartialEq)]
 enum Form {
     /// As `T` serializes itself.
     Native,
-    /// As this JSON number (an integer read into a float, say).
+    /// As the integer the value is (an integer read into a float: `45`,
+    /// not `45.0`).
+    Integer,
+    /// As the float the value is (a float read into an integer type:
+    /// `1024.0`).
+    Float,
+    /// Anything else, exactly as read.
+    Kept(Box<Kept>),
+}
+
+/// A form kept as it was read.
+#[derive(Clone, PartialEq)]
+enum Kept {
+    /// This JSON number (an integer a float cannot hold exactly).
     Number(serde_json::Number),
-    /// As this exact string.
+    /// This exact string.
     Text(Box<str>),
+}
+
+impl Form {
+    fn text(text: &str) -> Self {
+        Form::Kept(Box::new(Kept::Text(text.into())))
+    }
 }
 
 impl<T> Lenient<T> {
@@ -66,13 +87,16 @@ impl<T> Lenient<T> {
 
     /// Whether the value is (or was received as) a string.
     pub fn is_quoted(&self) -> bool {
-        matches!(self.form, Form::Text(_))
+        self.text().is_some()
     }
 
     /// The exact text the value was read from, when it was a string.
     pub fn text(&self) -> Option<&str> {
         match &self.form {
-            Form::Text(t) => Some(t),
+            Form::Kept(kept) => match &**kept {
+                Kept::Text(t) => Some(t),
+                Kept::Number(_) => None,
+            },
             _ => None,
         }
     }
@@ -81,19 +105,17 @@ impl<T> Lenient<T> {
 impl<T: fmt::Display> Lenient<T> {
     /// A value sent as a string (`"true"`, `"5439"`).
     pub fn quoted(value: T) -> Self {
-        let text = value.to_string().into_boxed_str();
-        Lenient {
-            value,
-            form: Form::Text(text),
-        }
+        let form = Form::text(&value.to_string());
+        Lenient { value, form }
     }
 
     /// Replaces the value, keeping the form: a value read as a string is
     /// written as a string again.
     pub fn set(&mut self, value: T) {
-        self.form = match self.form {
-            Form::Text(_) => Form::Text(value.to_string().into_boxed_str()),
-            _ => Form::Native,
+        self.form = if self.is_quoted() {
+            Form::text(&value.to_string())
+        } else {
+            Form::Native
         };
         self.value = value;
     }
@@ -115,19 +137,27 @@ impl<T: Eq> Eq for Lenient<T> {}
 
 impl<T: fmt::Debug> fmt::Debug for Lenient<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.form {
-            Form::Text(t) => write!(f, "{:?} (as {t:?})", self.value),
-            _ => self.value.fmt(f),
+        match self.text() {
+            Some(t) => write!(f, "{:?} (as {t:?})", self.value),
+            None => self.value.fmt(f),
         }
     }
 }
 
-impl<T: Serialize> Serialize for Lenient<T> {
+impl<T: Serialize + LenientScalar> Serialize for Lenient<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match &self.form {
-            Form::Native => self.value.serialize(s),
-            Form::Number(n) => n.serialize(s),
-            Form::Text(t) => s.serialize_str(t),
+        let number = match &self.form {
+            Form::Native => None,
+            Form::Integer => self.value.as_number(true),
+            Form::Float => self.value.as_number(false),
+            Form::Kept(kept) => match &**kept {
+                Kept::Number(n) => return n.serialize(s),
+                Kept::Text(t) => return s.serialize_str(t),
+            },
+        };
+        match number {
+            Some(n) => n.serialize(s),
+            None => self.value.serialize(s),
         }
     }
 }
@@ -145,6 +175,12 @@ pub trait LenientScalar: Sized {
     }
     /// The value of a string, if it reads as one of `Self`.
     fn from_text(s: &str) -> Option<Self>;
+    /// The value as a JSON integer (`integer`) or float, when it is one.
+    /// A number read is kept by its form alone when this gives it back
+    /// exactly; otherwise the number itself is kept.
+    fn as_number(&self, _integer: bool) -> Option<serde_json::Number> {
+        None
+    }
 }
 
 macro_rules! lenient_int {
@@ -173,6 +209,13 @@ macro_rules! lenient_int {
                     Self::from_number(&n).map(|(v, _)| v)
                 })
             }
+            fn as_number(&self, integer: bool) -> Option<serde_json::Number> {
+                if integer {
+                    Some(serde_json::Number::from(*self))
+                } else {
+                    serde_json::Number::from_f64(*self as f64)
+                }
+            }
         }
     )+};
 }
@@ -187,6 +230,21 @@ impl LenientScalar for f64 {
     }
     fn from_text(s: &str) -> Option<Self> {
         s.trim().parse().ok().filter(|f: &f64| f.is_finite())
+    }
+    fn as_number(&self, integer: bool) -> Option<serde_json::Number> {
+        /// Every integer up to this is a float exactly.
+        const EXACT: f64 = 9_007_199_254_740_992.0;
+        if !integer {
+            return serde_json::Number::from_f64(*self);
+        }
+        if self.fract() != 0.0 || self.abs() > EXACT {
+            return None;
+        }
+        Some(if *self >= 0.0 {
+            serde_json::Number::from(*self as u64)
+        } else {
+            serde_json::Number::from(*self as i64)
+        })
     }
 }
 
@@ -214,10 +272,18 @@ impl<T: LenientScalar> LenientVisitor<T> {
     fn number<E: de::Error>(n: serde_json::Number) -> Result<Lenient<T>, E> {
         match T::from_number(&n) {
             Some((value, false)) => Ok(Lenient::new(value)),
-            Some((value, true)) => Ok(Lenient {
-                value,
-                form: Form::Number(n),
-            }),
+            Some((value, true)) => {
+                let form = if value.as_number(!n.is_f64()).as_ref() == Some(&n) {
+                    if n.is_f64() {
+                        Form::Float
+                    } else {
+                        Form::Integer
+                    }
+                } else {
+                    Form::Kept(Box::new(Kept::Number(n)))
+                };
+                Ok(Lenient { value, form })
+            }
             None => Err(E::custom(format_args!(
                 "invalid value {n}: expected {}",
                 T::EXPECTING
@@ -229,7 +295,7 @@ impl<T: LenientScalar> LenientVisitor<T> {
         match T::from_text(s) {
             Some(value) => Ok(Lenient {
                 value,
-                form: Form::Text(s.into()),
+                form: Form::text(s),
             }),
             None => Err(E::custom(format_args!(
                 "invalid value {s:?}: expected {} or a string holding one",
@@ -297,6 +363,39 @@ mod tests {
         }
         for json in ["true", "\"false\"", "\"True\""] {
             assert_eq!(round_trip::<bool>(json), json);
+        }
+    }
+
+    #[test]
+    fn numbers_no_form_can_give_back_are_kept() {
+        // Past 2^53 a float cannot hold the integer: the number is kept.
+        for json in [
+            "9007199254740993",
+            "-9007199254740993",
+            "18446744073709551615",
+        ] {
+            assert_eq!(round_trip::<f64>(json), json);
+        }
+        for json in ["0", "-0.5", "1e300", "9007199254740992"] {
+            let v: Lenient<f64> = serde_json::from_str(json).unwrap();
+            assert_eq!(
+                serde_json::to_value(&v).unwrap(),
+                serde_json::from_str::<serde_json::Value>(json).unwrap(),
+                "{json}"
+            );
+        }
+        assert_eq!(round_trip::<i64>("-12.0"), "-12.0");
+    }
+
+    #[test]
+    fn common_forms_cost_no_allocation_and_stay_small() {
+        use std::mem::size_of;
+        assert_eq!(size_of::<Lenient<f64>>(), 24);
+        assert_eq!(size_of::<Lenient<bool>>(), 24);
+        assert_eq!(size_of::<crate::Maybe<Lenient<f64>>>(), 24);
+        for json in ["45", "45.5", "1024"] {
+            let v: Lenient<f64> = serde_json::from_str(json).unwrap();
+            assert!(!matches!(v.form, Form::Kept(_)), "{json}");
         }
     }
 

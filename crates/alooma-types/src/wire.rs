@@ -66,9 +66,18 @@ pub trait Wire: Sized + Serialize + DeserializeOwned {
 /// assert_eq!(c.consolidation_keys.mistyped().unwrap().json(), "ID");
 /// assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"consolidationKeys":"ID"}"#);
 /// ```
+///
+/// It is one pointer wide, so that a [`Maybe`](crate::Maybe) holding it
+/// costs no more than the typed value it stands in for.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Mistyped {
-    json: Box<Value>,
+    kept: Box<Kept>,
+}
+
+/// What a [`Mistyped`] holds.
+#[derive(Clone, PartialEq, Eq)]
+struct Kept {
+    json: Value,
     /// Kept where a credential goes: `Debug` and `Display` redact it.
     secret: bool,
 }
@@ -77,8 +86,10 @@ impl Mistyped {
     /// Keeps `value`.
     pub fn new(value: Value) -> Self {
         Mistyped {
-            json: Box::new(value),
-            secret: false,
+            kept: Box::new(Kept {
+                json: value,
+                secret: false,
+            }),
         }
     }
 
@@ -86,29 +97,31 @@ impl Mistyped {
     /// key): sent back as read, never shown by `Debug` or `Display`.
     pub fn secret(value: Value) -> Self {
         Mistyped {
-            json: Box::new(value),
-            secret: true,
+            kept: Box::new(Kept {
+                json: value,
+                secret: true,
+            }),
         }
     }
 
     /// The JSON as it was read.
     pub fn json(&self) -> &Value {
-        &self.json
+        &self.kept.json
     }
 
     /// The JSON, consuming `self`.
     pub fn into_json(self) -> Value {
-        *self.json
+        self.kept.json
     }
 
     /// The JSON kind of the value (`"a string"`, `"a list"` …), for messages.
     pub fn kind(&self) -> &'static str {
-        kind_of(&self.json)
+        kind_of(&self.kept.json)
     }
 
     /// Whether it was read where a credential goes.
     pub fn is_secret(&self) -> bool {
-        self.secret
+        self.kept.secret
     }
 }
 
@@ -126,20 +139,20 @@ pub(crate) fn kind_of(value: &Value) -> &'static str {
 
 impl fmt::Debug for Mistyped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.secret {
+        if self.is_secret() {
             write!(f, "Mistyped({}, {})", self.kind(), crate::REDACTED)
         } else {
-            write!(f, "Mistyped({})", self.json)
+            write!(f, "Mistyped({})", self.json())
         }
     }
 }
 
 impl fmt::Display for Mistyped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.secret {
+        if self.is_secret() {
             f.write_str(crate::REDACTED)
         } else {
-            self.json.fmt(f)
+            self.json().fmt(f)
         }
     }
 }
@@ -157,7 +170,7 @@ impl Serialize for Mistyped {
         let mark = COLLECTING
             .try_with(|c| {
                 c.borrow_mut().as_mut().map(|list| {
-                    list.push((*self.json).clone());
+                    list.push(self.json().clone());
                     format!("{MARK}{}", list.len() - 1)
                 })
             })
@@ -165,7 +178,7 @@ impl Serialize for Mistyped {
             .flatten();
         match mark {
             Some(mark) => s.serialize_str(&mark),
-            None => self.json.serialize(s),
+            None => self.json().serialize(s),
         }
     }
 }
@@ -557,6 +570,21 @@ impl Wire for Value {
 
     fn from_null() -> Option<Self> {
         Some(Value::Null)
+    }
+}
+
+/// Free-form JSON kept out of line: a field that is usually absent or
+/// `null` costs one pointer, not a whole [`Value`].
+impl Wire for Box<Value> {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Maybe<Self>, D::Error> {
+        Ok(match Option::<Value>::deserialize(d)? {
+            None => Maybe::Null,
+            Some(v) => Maybe::Value(Box::new(v)),
+        })
+    }
+
+    fn from_null() -> Option<Self> {
+        Some(Box::new(Value::Null))
     }
 }
 
