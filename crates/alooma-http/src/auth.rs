@@ -319,9 +319,18 @@ fn duplicate(e: &Error) -> Error {
             kind: *kind,
             after: *after,
         },
+        // The kind of failure survives the copy: the retry layer sends a
+        // request that never reached the server again, and never retries a
+        // permanent failure.
         Error::Connect { operation, source } => Error::Connect {
             operation,
-            source: source.to_string().into(),
+            source: match source.downcast_ref::<alooma_core::ConnectCause>() {
+                Some(cause) => Box::new(alooma_core::ConnectCause::new(
+                    cause.failure(),
+                    cause.to_string(),
+                )),
+                None => source.to_string().into(),
+            },
         },
         Error::Api {
             operation,

@@ -157,6 +157,11 @@ fn never_sent(e: &hyper_util::client::legacy::Error) -> bool {
 ///
 /// Cloning costs one reference count: every clone shares one pool, and a
 /// call clones nothing of the client itself.
+///
+/// On its own it does not send a request again: one that never reached the
+/// server fails as [`Error::Connect`] with [`ConnectFailure::NotSent`], and
+/// [`crate::retry::RetryLayer`] above it (as in [`crate::Transport`]) sends
+/// it again from its copy.
 #[derive(Clone)]
 pub struct HyperClient {
     shared: Arc<Shared>,

@@ -11,8 +11,10 @@
 //! `close_notify`, an unsolicited `408`): in HTTP/1.1 a server says nothing
 //! between an answer and the next request except that it is going away.
 //! Then nothing is written, and the write fails with `StaleConnection`,
-//! which the client recognises as "never sent" and sends again on another
-//! connection, whatever the operation (Go's `net/http` draws the same line).
+//! which the client reports as never sent ([`alooma_core::ConnectFailure::NotSent`]);
+//! the retry layer sends it again on another connection, whatever the
+//! operation (Go's `net/http` draws the same line). The socket itself is
+//! asked, not tokio's readiness, which may not have seen the close yet.
 //!
 //! The check cannot see a close that arrives after the request went out.
 //! So the guard also learns the server's habit: a server seen closing
@@ -140,12 +142,17 @@ impl Guarded {
             return Ok(());
         }
         let mut probe = [std::mem::MaybeUninit::<u8>::uninit(); 1];
-        match socket2::SockRef::from(&self.stream).peek(&mut probe) {
+        let peeked = loop {
+            match socket2::SockRef::from(&self.stream).peek(&mut probe) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other,
+            }
+        };
+        match peeked {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                 self.reused = false;
                 Ok(())
             }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => self.check_before_request(),
             // Its close (0), anything it said, or a reset.
             Ok(_) | Err(_) => {
                 self.habits.note_close_after_answer();

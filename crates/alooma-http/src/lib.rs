@@ -39,7 +39,8 @@
 //!    collection, so a timed-out or broken body is retried like any other
 //!    failed attempt.
 //! 8. [`limit::RateLimitLayer`] (optional) — inside retry, so every
-//!    attempt the server sees counts against the rate.
+//!    attempt counts against the rate (a request sent again because it
+//!    never reached the server too: the limiter cannot tell beforehand).
 //! 9. [`auth`] — API key, or login session with single-flight re-login and
 //!    one replay on a 401 (the login request goes through the layers below,
 //!    so it is timed and size-limited too).
@@ -47,7 +48,9 @@
 //! 11. [`body`] — collects the body, enforcing the size limit.
 //! 12. [`client`] — hyper-util's pooled HTTP/1.1 client over rustls
 //!     (connect timeout, TLS with the configured roots or CA bundle, proxies
-//!     through [`proxy`], no redirects followed).
+//!     through [`proxy`], no redirects followed). A request a closing
+//!     connection never took fails as never sent, and the retry layer sends
+//!     it again.
 //!
 //! # Secrets
 //!

@@ -196,7 +196,8 @@ macro_rules! lenient_int {
                 }
                 // A float with no fraction (`1024.0`): read, and kept as read.
                 let f = n.as_f64()?;
-                if f.fract() == 0.0 && f >= <$t>::MIN as f64 && f <= <$t>::MAX as f64 {
+                // (`MAX as f64` may round up to a value past `MAX`.)
+                if f.fract() == 0.0 && f >= <$t>::MIN as f64 && f < <$t>::MAX as f64 + 1.0 {
                     Some((f as $t, true))
                 } else {
                     None
@@ -266,6 +267,15 @@ impl LenientScalar for bool {
     }
 }
 
+/// Whether two JSON numbers are written the same: `==` on numbers takes
+/// `-0.0` for `0.0`, so floats compare by their bits.
+fn same_number(a: &serde_json::Number, b: &serde_json::Number) -> bool {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) if a.is_f64() && b.is_f64() => x.to_bits() == y.to_bits(),
+        _ => a == b,
+    }
+}
+
 struct LenientVisitor<T>(std::marker::PhantomData<T>);
 
 impl<T: LenientScalar> LenientVisitor<T> {
@@ -273,7 +283,10 @@ impl<T: LenientScalar> LenientVisitor<T> {
         match T::from_number(&n) {
             Some((value, false)) => Ok(Lenient::new(value)),
             Some((value, true)) => {
-                let form = if value.as_number(!n.is_f64()).as_ref() == Some(&n) {
+                let form = if value
+                    .as_number(!n.is_f64())
+                    .is_some_and(|m| same_number(&m, &n))
+                {
                     if n.is_f64() {
                         Form::Float
                     } else {
@@ -385,6 +398,14 @@ mod tests {
             );
         }
         assert_eq!(round_trip::<i64>("-12.0"), "-12.0");
+        for json in ["-0.0", "0.0"] {
+            assert_eq!(round_trip::<i64>(json), json);
+            assert_eq!(round_trip::<f64>(json), json);
+        }
+        assert_eq!(round_trip::<u64>("-0.0"), "-0.0");
+        // 2^64 is past u64::MAX, and 2^63 past i64::MAX.
+        assert!(serde_json::from_str::<Lenient<u64>>("18446744073709551616.0").is_err());
+        assert!(serde_json::from_str::<Lenient<i64>>("9223372036854775808.0").is_err());
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub trait Wire: Sized + Serialize + DeserializeOwned {
 /// assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"consolidationKeys":"ID"}"#);
 /// ```
 ///
-/// It is one pointer wide, so that a [`Maybe`](crate::Maybe) holding it
+/// It is one pointer wide, so that a [`Maybe`] holding it
 /// costs no more than the typed value it stands in for.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Mistyped {

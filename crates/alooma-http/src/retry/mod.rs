@@ -110,6 +110,100 @@ mod tests {
         r
     }
 
+    /// A service failing the first `unsent` sends as never sent (a pooled
+    /// connection the server had closed), then answering 200.
+    fn closing(
+        unsent: u32,
+        count: Arc<AtomicU32>,
+    ) -> impl Service<
+        Request<Bytes>,
+        Response = Response<Bytes>,
+        Error = Error,
+        Future = impl Send + 'static,
+    > + Clone
+           + Send
+           + 'static {
+        tower::service_fn(move |_req: Request<Bytes>| {
+            let n = count.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if n < unsent {
+                    let cause = alooma_core::ConnectCause::new(
+                        alooma_core::ConnectFailure::NotSent,
+                        "closed before the request was written",
+                    );
+                    return Err(Error::Connect {
+                        operation: "op",
+                        source: Box::new(cause),
+                    });
+                }
+                Ok(Response::new(Bytes::new()))
+            }
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_that_never_reached_the_server_is_sent_again_at_once_for_free() {
+        // Four in a row: sent again at once, with no attempt counted and no
+        // budget spent, for an operation that is never retried.
+        let count = Arc::new(AtomicU32::new(0));
+        let mut p = policy();
+        p.max_attempts = 1;
+        let layer = RetryLayer::new(p);
+        let start = Instant::now();
+        let resp = layer
+            .layer(closing(4, count.clone()))
+            .oneshot(req(RetrySafety::NotIdempotent))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(count.load(Ordering::SeqCst), 5);
+        assert_eq!(start.elapsed(), Duration::ZERO, "no backoff");
+        assert_eq!(layer.budget().available(), 10);
+
+        // A fifth in a row counts as the attempt's failure.
+        let count = Arc::new(AtomicU32::new(0));
+        let mut p = policy();
+        p.max_attempts = 1;
+        let err = RetryLayer::new(p)
+            .layer(closing(5, count.clone()))
+            .oneshot(req(RetrySafety::NotIdempotent))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.connect_failure(),
+            Some(alooma_core::ConnectFailure::NotSent)
+        );
+        assert_eq!(count.load(Ordering::SeqCst), 5);
+
+        // With retries, the next attempt starts the resends over.
+        let count = Arc::new(AtomicU32::new(0));
+        let resp = RetryLayer::new(policy())
+            .layer(closing(7, count.clone()))
+            .oneshot(req(RetrySafety::Idempotent))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(count.load(Ordering::SeqCst), 8);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_resend_starts_after_the_deadline() {
+        let count = Arc::new(AtomicU32::new(0));
+        let mut p = policy();
+        p.max_attempts = 1;
+        let mut r = req(RetrySafety::NotIdempotent);
+        let now = Instant::now();
+        r.extensions_mut()
+            .insert(Deadline::new(now, Duration::from_secs(1)));
+        tokio::time::advance(Duration::from_millis(1)).await;
+        let err = RetryLayer::new(p)
+            .layer(closing(4, count.clone()))
+            .oneshot(r)
+            .await
+            .unwrap_err();
+        assert_eq!(count.load(Ordering::SeqCst), 1, "{err}");
+    }
+
     #[test]
     fn backoff_is_full_jitter_within_the_cap() {
         let p = policy();

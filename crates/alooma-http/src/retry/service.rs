@@ -120,7 +120,8 @@ impl<S> Attempts<S> {
             .err()
             .and_then(Error::connect_failure)
             .is_some_and(|f| f == ConnectFailure::NotSent);
-        if never_sent && self.unsent < UNSENT_RESENDS {
+        let in_time = self.deadline.is_none_or(|d| Instant::now() < d);
+        if never_sent && in_time && self.unsent < UNSENT_RESENDS {
             self.unsent += 1;
             tracing::debug!(
                 resends = self.unsent,

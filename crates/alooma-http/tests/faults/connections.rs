@@ -106,7 +106,7 @@ fn requests_that_never_reached_the_server_are_sent_again_without_retries() {
             resp.err()
         );
         // The client's runtime does not run: the close arrives unread.
-        std::thread::sleep(Duration::from_millis(450));
+        std::thread::sleep(Duration::from_millis(700));
     }
     // Each POST reached the server once.
     assert_eq!(server.count("/rest/notifications/custom"), 4);
