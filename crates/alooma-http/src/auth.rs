@@ -517,6 +517,23 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each call waiting for a shared login gets a copy of its failure;
+    /// the copy keeps the kind of a connect failure, which decides whether
+    /// the retry layer sends again at once, retries, or gives up.
+    #[test]
+    fn a_copied_connect_failure_keeps_its_kind() {
+        use alooma_core::{ConnectCause, ConnectFailure};
+        for failure in [ConnectFailure::NotSent, ConnectFailure::Certificate] {
+            let e = Error::Connect {
+                operation: "login",
+                source: Box::new(ConnectCause::new(failure, "why")),
+            };
+            let copy = duplicate(&e);
+            assert_eq!(copy.connect_failure(), Some(failure));
+            assert_eq!(copy.to_string(), e.to_string());
+        }
+    }
     use std::sync::atomic::{AtomicU32, Ordering};
 
     fn root() -> RestRoot {

@@ -134,8 +134,8 @@ pub struct Node {
     pub stats: Maybe<NodeStats>,
     /// The node's type-specific configuration.
     pub configuration: Maybe<Configuration>,
-    /// The node's state; free-form, kept as JSON (boxed: it is mostly
-    /// `null`).
+    /// The node's state; free-form, kept as JSON.
+    // Boxed: it is mostly `null`, and a whole `Value` is 72 bytes a node.
     pub state: Maybe<Box<serde_json::Value>>,
     /// Everything else, kept verbatim.
     pub extra: Extra,
