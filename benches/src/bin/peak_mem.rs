@@ -88,7 +88,7 @@ fn main() -> Result<(), BoxError> {
         )
     };
     println!(
-        "RESULT peak memory [{mode}]: body {:.1} MB ({nodes} nodes), peak growth {:.1} MB (VmHWM {:.1} MB over {:.1} MB baseline) = {ratio:.2} x body ({target_note}); decoded result alone (body freed) {:.2} x body",
+        "RESULT peak memory [{mode}]: body {:.1} MB ({nodes} nodes), peak growth {:.1} MB (VmHWM {:.1} MB over {:.1} MB baseline) = {ratio:.2} x body ({target_note}); held by the result after the call (with the body its configurations share) {:.2} x body",
         body_len as f64 / 1e6,
         growth as f64 / 1e6,
         peak as f64 / 1e6,

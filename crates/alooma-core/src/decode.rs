@@ -56,7 +56,32 @@ pub fn json<T: DeserializeOwned>(
     response: Response<Bytes>,
 ) -> Result<T, Error> {
     check_status(operation, &response)?;
-    from_slice(operation, response.body())
+    from_body(operation, response.into_body())
+}
+
+/// Answers at least this big are decoded sharing their body: the text the
+/// models keep as read (a node's configuration) slices the body instead of
+/// copying it, and the body lives as long as they do. A big structure is
+/// mostly such text, so its peak memory is one copy of it, not two. Small
+/// answers copy, and their body goes at once.
+pub const SHARE_BODY_FROM: usize = 64 * 1024;
+
+/// A body the decoded models may slice.
+struct SharedBytes(Bytes);
+
+impl alooma_types::SharedBody for SharedBytes {
+    fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// [`from_slice`] of a whole body, shared when it is big.
+fn from_body<T: DeserializeOwned>(operation: &'static str, body: Bytes) -> Result<T, Error> {
+    if body.len() >= SHARE_BODY_FROM {
+        alooma_types::decode_sharing(SharedBytes(body), |bytes| from_slice(operation, bytes))
+    } else {
+        from_slice(operation, &body)
+    }
 }
 
 /// Decodes JSON bytes into `T`, with the failing path in the error.
@@ -117,12 +142,30 @@ pub fn json_or_empty<T: DeserializeOwned>(
     if response.body().iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    from_slice(operation, response.body()).map(Some)
+    from_body(operation, response.into_body()).map(Some)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A big answer's configurations slice its body; a small one's copy.
+    #[test]
+    fn big_answers_share_their_body() {
+        let structure = |pad: usize| {
+            format!(
+                r#"{{"nodes":[{{"id":"a","configuration":{{"k":"v"}}}}],"pad":"{}"}}"#,
+                "x".repeat(pad)
+            )
+        };
+        for (pad, shared) in [(10, false), (SHARE_BODY_FROM, true)] {
+            let body = Bytes::from(structure(pad));
+            let s: alooma_types::Structure = json("get_structure", Response::new(body)).unwrap();
+            let c = s.nodes()[0].configuration.get().unwrap();
+            assert_eq!(c.is_shared(), shared, "{pad}");
+            assert_eq!(c.to_json(), r#"{"k":"v"}"#);
+        }
+    }
 
     fn resp(status: u16, body: &'static str) -> Response<Bytes> {
         Response::builder()

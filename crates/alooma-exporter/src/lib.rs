@@ -369,8 +369,8 @@ impl Exporter {
         m.node_latency.clear();
         let mut inputs: Vec<(InputLabels, i64)> = Vec::new();
         for node in nodes {
-            let name = node.name.get().cloned().unwrap_or_else(|| node.id.clone());
-            let kind = node.node_type.get().cloned().unwrap_or_default();
+            let name = node.name().unwrap_or(&node.id).to_owned();
+            let kind = node.node_type().unwrap_or_default().to_owned();
             let labels = NodeLabels {
                 node: name,
                 r#type: kind.clone(),

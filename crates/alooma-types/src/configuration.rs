@@ -4,6 +4,7 @@ use crate::RedactedMap;
 
 /// A JSON object.
 type Extra = serde_json::Map<String, Value>;
+use crate::shared::SharedText;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -16,7 +17,9 @@ use std::fmt;
 /// Decoded from an answer, it keeps the object's exact text, in one
 /// allocation and in the server's key order, and reads keys on demand: a
 /// structure of 200,000 nodes holds a fraction of the memory a map per node
-/// would. Built from a map (`From<Extra>`) or changed through
+/// would. Decoded with [`decode_sharing`](crate::decode_sharing) (as the
+/// SDK decodes big answers), the text is a slice of the answer's body, not
+/// a copy; [`unshare`](Self::unshare) copies it out. Built from a map (`From<Extra>`) or changed through
 /// [`make_mut`](Self::make_mut), it holds the map. Either way it encodes
 /// back to the same JSON object, and `==` compares the objects, not their
 /// spelling. `Debug` redacts credential-like keys (see
@@ -40,10 +43,17 @@ pub struct Configuration {
 #[derive(Clone)]
 enum Repr {
     /// The object's text, as decoded (checked to be an object).
-    Text(Box<RawValue>),
+    Text(Box<str>),
+    /// The same, as a slice of the body it was decoded from.
+    Shared(SharedText),
     /// A map, as built or changed by the caller (boxed: a configuration
-    /// costs two words whichever it holds).
+    /// costs three words whichever it holds).
     Map(Box<Extra>),
+}
+
+/// Why kept text did not read back (cannot happen: it was read once).
+fn unreadable() -> serde_json::Error {
+    de::Error::custom("the kept configuration text does not read back")
 }
 
 impl Configuration {
@@ -62,7 +72,47 @@ impl Configuration {
     pub fn get(&self, key: &str) -> Option<Value> {
         match &self.repr {
             Repr::Map(map) => map.get(key).cloned(),
-            Repr::Text(raw) => (&**raw).deserialize_map(FindKey(key)).ok().flatten(),
+            _ => {
+                let text = self.text()?;
+                serde_json::Deserializer::from_str(text)
+                    .deserialize_map(FindKey(key))
+                    .ok()
+                    .flatten()
+            }
+        }
+    }
+
+    /// The kept text (`None` for a map).
+    fn text(&self) -> Option<&str> {
+        match &self.repr {
+            Repr::Text(text) => Some(text),
+            Repr::Shared(shared) => shared.text(),
+            Repr::Map(_) => None,
+        }
+    }
+
+    /// Whether the text is a slice of the body it was decoded from.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.repr, Repr::Shared(_))
+    }
+
+    /// Copies text sliced from a body out of it, so that the body can be
+    /// freed while this configuration is kept.
+    ///
+    /// ```
+    /// use alooma_types::{decode_sharing, Configuration};
+    /// let mut c: Configuration =
+    ///     decode_sharing(r#"{"port":5439}"#.to_owned(), |b| serde_json::from_slice(b)).unwrap();
+    /// assert!(c.is_shared());
+    /// c.unshare();
+    /// assert!(!c.is_shared());
+    /// assert_eq!(c.to_json(), r#"{"port":5439}"#);
+    /// ```
+    pub fn unshare(&mut self) {
+        if let Repr::Shared(shared) = &self.repr {
+            if let Some(text) = shared.text() {
+                self.repr = Repr::Text(text.into());
+            }
         }
     }
 
@@ -79,7 +129,7 @@ impl Configuration {
     pub fn to_map(&self) -> Result<Extra, serde_json::Error> {
         match &self.repr {
             Repr::Map(map) => Ok((**map).clone()),
-            Repr::Text(raw) => serde_json::from_str(raw.get()),
+            _ => serde_json::from_str(self.text().ok_or_else(unreadable)?),
         }
     }
 
@@ -89,13 +139,13 @@ impl Configuration {
     /// # Errors
     /// As [`to_map`](Self::to_map); the configuration is unchanged then.
     pub fn make_mut(&mut self) -> Result<&mut Extra, serde_json::Error> {
-        if let Repr::Text(raw) = &self.repr {
-            self.repr = Repr::Map(Box::new(serde_json::from_str(raw.get())?));
+        if !matches!(self.repr, Repr::Map(_)) {
+            self.repr = Repr::Map(Box::new(self.to_map()?));
         }
         match &mut self.repr {
             Repr::Map(map) => Ok(map),
             // Just replaced by a map.
-            Repr::Text(_) => Err(de::Error::custom("configuration is not a map")),
+            _ => Err(de::Error::custom("configuration is not a map")),
         }
     }
 
@@ -113,7 +163,7 @@ impl Configuration {
     pub fn deserialize_into<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         match &self.repr {
             Repr::Map(map) => T::deserialize((**map).clone()),
-            Repr::Text(raw) => serde_json::from_str(raw.get()),
+            _ => serde_json::from_str(self.text().ok_or_else(unreadable)?),
         }
     }
 
@@ -121,7 +171,7 @@ impl Configuration {
     pub fn to_json(&self) -> String {
         match &self.repr {
             Repr::Map(map) => Value::Object((**map).clone()).to_string(),
-            Repr::Text(raw) => raw.get().to_owned(),
+            _ => self.text().unwrap_or("{}").to_owned(),
         }
     }
 }
@@ -142,8 +192,8 @@ impl From<Extra> for Configuration {
 
 impl PartialEq for Configuration {
     fn eq(&self, other: &Self) -> bool {
-        if let (Repr::Text(a), Repr::Text(b)) = (&self.repr, &other.repr) {
-            if a.get() == b.get() {
+        if let (Some(a), Some(b)) = (self.text(), other.text()) {
+            if a == b {
                 return true;
             }
         }
@@ -167,8 +217,20 @@ impl Serialize for Configuration {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match &self.repr {
             Repr::Map(map) => map.serialize(s),
-            Repr::Text(raw) => serialize_raw(raw, s),
+            _ => match self.text() {
+                Some(text) => serialize_text(text, s),
+                None => Err(serde::ser::Error::custom(unreadable())),
+            },
         }
+    }
+}
+
+/// Writes kept JSON text (read once as a JSON value) as
+/// [`serialize_raw`] does.
+pub(crate) fn serialize_text<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+    match serde_json::from_str::<&RawValue>(text) {
+        Ok(raw) => serialize_raw(raw, s),
+        Err(e) => Err(serde::ser::Error::custom(e)),
     }
 }
 
@@ -188,10 +250,25 @@ pub(crate) fn serialize_raw<S: Serializer>(raw: &RawValue, s: S) -> Result<S::Ok
     }
 }
 
+impl Configuration {
+    /// The configuration of an object's exact text: a slice of the body
+    /// being shared, when it lies within it, else a copy.
+    fn of_text(text: RawText<'_>) -> Self {
+        let repr = match text {
+            RawText::Borrowed(text) => match SharedText::within_current(text) {
+                Some(shared) => Repr::Shared(shared),
+                None => Repr::Text(text.into()),
+            },
+            RawText::Owned(text) => Repr::Text(text.into_boxed_str()),
+        };
+        Configuration { repr }
+    }
+}
+
 impl<'de> Deserialize<'de> for Configuration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        let text = raw.get();
+        let raw = RawText::deserialize(d)?;
+        let text = raw.as_str();
         if !text.starts_with('{') {
             // The start of what came instead, cut on a character boundary.
             let end = (0..=text.len().min(20))
@@ -203,9 +280,84 @@ impl<'de> Deserialize<'de> for Configuration {
                 &"a JSON object (a node configuration)",
             ));
         }
-        Ok(Configuration {
-            repr: Repr::Text(raw),
-        })
+        Ok(Configuration::of_text(raw))
+    }
+}
+
+/// serde_json's name for its raw values: a deserializer asked for a newtype
+/// struct of this name answers with the value's exact text, borrowed from
+/// the input when the input allows (this is how serde_json reads
+/// `&RawValue` and `Box<RawValue>`; serde_json's `Value` answers too). A
+/// test checks both forms.
+const RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+/// The exact text of one JSON value, borrowed from the input when it can be.
+enum RawText<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl RawText<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            RawText::Borrowed(text) => text,
+            RawText::Owned(text) => text,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawText<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_newtype_struct(RAW_VALUE, RawVisitor)
+    }
+}
+
+/// Reads serde_json's answer to [`RAW_VALUE`]: one entry, the name as its
+/// key and the text as its value.
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = RawText<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value (read by serde_json)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawText<'de>, A::Error> {
+        if map.next_key_seed(KeyIs(RAW_VALUE))? != Some(true) {
+            return Err(de::Error::invalid_type(de::Unexpected::Map, &self));
+        }
+        map.next_value_seed(RawSeed)
+    }
+}
+
+/// The text of a [`RAW_VALUE`] entry.
+struct RawSeed;
+
+impl<'de> DeserializeSeed<'de> for RawSeed {
+    type Value = RawText<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<RawText<'de>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RawSeed {
+    type Value = RawText<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the text of a JSON value")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<RawText<'de>, E> {
+        Ok(RawText::Borrowed(text))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<RawText<'de>, E> {
+        Ok(RawText::Owned(text.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<RawText<'de>, E> {
+        Ok(RawText::Owned(text))
     }
 }
 
@@ -258,15 +410,17 @@ impl Visitor<'_> for KeyIs<'_> {
 impl crate::Wire for Configuration {
     /// An object is a configuration; any other JSON value is kept.
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<crate::Maybe<Self>, D::Error> {
-        Ok(match Option::<Box<RawValue>>::deserialize(d)? {
-            None => crate::Maybe::Null,
-            Some(raw) if raw.get().starts_with('{') => crate::Maybe::Value(Configuration {
-                repr: Repr::Text(raw),
-            }),
-            Some(raw) => match serde_json::from_str::<Value>(raw.get()) {
+        let raw = RawText::deserialize(d)?;
+        let text = raw.as_str();
+        Ok(if text == "null" {
+            crate::Maybe::Null
+        } else if text.starts_with('{') {
+            crate::Maybe::Value(Configuration::of_text(raw))
+        } else {
+            match serde_json::from_str::<Value>(text) {
                 Ok(value) => crate::Maybe::Mistyped(crate::Mistyped::new(value)),
                 Err(e) => return Err(de::Error::custom(e)),
-            },
+            }
         })
     }
 }
@@ -338,6 +492,79 @@ mod tests {
         let c: Configuration = serde_json::from_value(json!({"a": {"b": 1}})).unwrap();
         assert_eq!(c.get("a"), Some(json!({"b": 1})));
         assert!(serde_json::from_value::<Configuration>(json!([1])).is_err());
+    }
+
+    #[test]
+    fn decoded_sharing_the_body_slices_it_and_reads_the_same() {
+        let body = r#"{"nodes":[{"id":"a","configuration":{"z":1, "a":"x"}},{"id":"b","configuration":{}}]}"#;
+        let plain: crate::Structure = serde_json::from_str(body).unwrap();
+        let shared: crate::Structure =
+            crate::decode_sharing(body.to_owned(), |b| serde_json::from_slice(b)).unwrap();
+        assert_eq!(plain, shared);
+        for (p, s) in plain.nodes().iter().zip(shared.nodes()) {
+            let (p, s) = (
+                p.configuration.get().unwrap(),
+                s.configuration.get().unwrap(),
+            );
+            assert!(!p.is_shared() && s.is_shared());
+            assert_eq!(p.to_json(), s.to_json());
+            assert_eq!(p.get("z"), s.get("z"));
+            assert_eq!(p.to_map().unwrap(), s.to_map().unwrap());
+        }
+        assert_eq!(
+            serde_json::to_string(&plain).unwrap(),
+            serde_json::to_string(&shared).unwrap()
+        );
+        assert!(serde_json::to_string(&shared)
+            .unwrap()
+            .contains(r#"{"z":1, "a":"x"}"#));
+        // A map made of it, and a copy out, no longer slice the body.
+        let mut c = shared.nodes()[0].configuration.get().unwrap().clone();
+        c.unshare();
+        assert!(!c.is_shared());
+        assert_eq!(c.to_json(), r#"{"z":1, "a":"x"}"#);
+        c.make_mut().unwrap().insert("n".into(), json!(null));
+        assert_eq!(c.to_json(), r#"{"z":1,"a":"x","n":null}"#);
+    }
+
+    #[test]
+    fn text_from_outside_the_shared_body_is_copied() {
+        // Read from another document while a body is shared: a copy.
+        let c: Configuration = crate::decode_sharing(r#"{"a":1}"#.to_owned(), |_| {
+            serde_json::from_str(r#"{"b":2}"#)
+        })
+        .unwrap();
+        assert!(!c.is_shared());
+        assert_eq!(c.get("b"), Some(json!(2)));
+        // Nested calls put the outer body back.
+        let outer = r#"{"o":1}"#.to_owned();
+        let c: Configuration = crate::decode_sharing(outer, |b| {
+            let inner: Configuration =
+                crate::decode_sharing(r#"{"i":1}"#.to_owned(), |i| serde_json::from_slice(i))
+                    .unwrap();
+            assert!(inner.is_shared());
+            serde_json::from_slice(b)
+        })
+        .unwrap();
+        assert!(c.is_shared() && c.get("o").is_some());
+        // After the call, nothing is shared.
+        let c: Configuration = serde_json::from_str(r#"{"a":1}"#).unwrap();
+        assert!(!c.is_shared());
+    }
+
+    #[test]
+    fn a_value_deserializer_gives_the_text_too() {
+        let v = json!({"configuration": {"a": [1, 2]}});
+        let n: crate::Node =
+            serde_json::from_value(json!({"id": "x", "configuration": v["configuration"]}))
+                .unwrap();
+        assert_eq!(n.configuration.get().unwrap().get("a"), Some(json!([1, 2])));
+        let m: crate::Node =
+            serde_json::from_value(json!({"id": "x", "configuration": "no"})).unwrap();
+        assert_eq!(m.configuration.mistyped().unwrap().json(), "no");
+        let z: crate::Node =
+            serde_json::from_value(json!({"id": "x", "configuration": null})).unwrap();
+        assert_eq!(z.configuration, crate::Maybe::Null);
     }
 
     #[test]

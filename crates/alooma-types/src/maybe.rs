@@ -331,6 +331,20 @@ impl PartialEq<&str> for Maybe<String> {
     }
 }
 
+/// `maybe == "text"` is true only for that value.
+impl PartialEq<str> for Maybe<crate::ShortText> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_deref() == Some(other)
+    }
+}
+
+/// `maybe == "text"` is true only for that value.
+impl PartialEq<&str> for Maybe<crate::ShortText> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_deref() == Some(*other)
+    }
+}
+
 impl<T: Serialize> Serialize for Maybe<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {

@@ -55,6 +55,25 @@ impl<T: JsonSchema> JsonSchema for Lenient<T> {
     }
 }
 
+/// A string, as a `String` (only its memory differs).
+impl JsonSchema for crate::ShortText {
+    fn inline_schema() -> bool {
+        String::inline_schema()
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        String::schema_name()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        String::schema_id()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        String::json_schema(generator)
+    }
+}
+
 impl JsonSchema for Secret {
     fn inline_schema() -> bool {
         true

@@ -7,7 +7,7 @@
 //! (`REDSHIFT`, `SNOWFLAKE`, `BIGQUERY`) … `GET inputs` and
 //! `GET plumbing/outputs` answer with the same node objects.
 
-use crate::{is_sensitive_key, Configuration, Extra, Lenient, Maybe};
+use crate::{is_sensitive_key, Configuration, Extra, Lenient, Maybe, ShortText};
 use std::fmt;
 
 crate::string_enum! {
@@ -80,6 +80,30 @@ impl Structure {
         self.nodes.get().map_or(&[], Vec::as_slice)
     }
 
+    /// Copies every configuration sliced from the answer's body out of it
+    /// ([`Configuration::unshare`]), so that the body is freed while the
+    /// structure is kept. The SDK decodes big answers sharing their body:
+    /// a structure kept for long, or a few nodes kept from it, may rather
+    /// hold their own copies.
+    ///
+    /// ```
+    /// use alooma_types::{decode_sharing, Structure};
+    /// let body = r#"{"nodes":[{"id":"a","configuration":{"port":"5439"}}]}"#.to_owned();
+    /// let mut s: Structure = decode_sharing(body, |b| serde_json::from_slice(b)).unwrap();
+    /// assert!(s.nodes()[0].configuration.get().unwrap().is_shared());
+    /// s.unshare();
+    /// assert!(!s.nodes()[0].configuration.get().unwrap().is_shared());
+    /// ```
+    pub fn unshare(&mut self) {
+        if let Some(nodes) = self.nodes.as_mut() {
+            for node in nodes {
+                if let Some(c) = node.configuration.as_mut() {
+                    c.unshare();
+                }
+            }
+        }
+    }
+
     /// The nodes, consuming the structure.
     pub fn into_nodes(self) -> Vec<Node> {
         self.nodes.into_option().unwrap_or_default()
@@ -121,11 +145,11 @@ pub struct Node {
     /// The node's id.
     pub id: String,
     /// The node's display name.
-    pub name: Maybe<String>,
+    pub name: Maybe<ShortText>,
     /// The node's type (`S3`, `SALESFORCE`, `RESTREAM`, `TRANSFORMER`,
     /// `REDSHIFT` …; see [`node_types`]).
     #[serde(rename = "type")]
-    pub node_type: Maybe<String>,
+    pub node_type: Maybe<ShortText>,
     /// `INPUT`, `OUTPUT` …
     pub category: Maybe<NodeCategory>,
     /// Whether the node was deleted (deleted nodes stay in the structure).
@@ -150,8 +174,8 @@ impl Node {
     ) -> Self {
         Node {
             id: id.into(),
-            name: Maybe::Value(name.into()),
-            node_type: Maybe::Value(node_type.into()),
+            name: Maybe::Value(ShortText::from(name.into())),
+            node_type: Maybe::Value(ShortText::from(node_type.into())),
             category: Maybe::Absent,
             deleted: Maybe::Absent,
             stats: Maybe::Absent,

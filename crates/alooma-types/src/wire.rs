@@ -638,6 +638,7 @@ macro_rules! wire_buffered {
 
 wire_leaf!(
     String,
+    crate::ShortText,
     bool,
     u8,
     u16,

@@ -252,7 +252,7 @@ async fn read_everything(c: &Client) {
     reads_taking(c, None).await;
     let structure = c.get_structure().await.unwrap();
     for node in structure.nodes.get().into_iter().flatten() {
-        let kind = node.node_type.get().map(String::as_str);
+        let kind = node.node_type();
         if node.is_input() && !matches!(kind, Some("RESTREAM" | "AGENT")) {
             let id = node.id.clone();
             c.get_input_by_id(&id).await.unwrap();

@@ -27,7 +27,7 @@ async fn get_inputs_lists_and_filters() {
         .await
         .unwrap()
         .into_iter()
-        .map(|n| n.name.into_option().unwrap())
+        .map(|n| String::from(n.name.into_option().unwrap()))
         .collect();
     all.sort();
     assert_eq!(all, ["orders_db", "salesforce", "web_events"]);
@@ -244,7 +244,7 @@ async fn remove_input_removes_node() {
         .await
         .unwrap()
         .into_iter()
-        .filter_map(|n| n.name.into_option())
+        .filter_map(|n| n.name.into_option().map(String::from))
         .collect();
     assert!(!names.contains(&"salesforce".to_owned()), "{names:?}");
     assert_eq!(

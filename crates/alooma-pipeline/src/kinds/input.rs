@@ -68,7 +68,7 @@ pub(super) async fn fetch<S: HttpService>(
         if system || node.is_deleted() {
             continue;
         }
-        let name = node.name.get().cloned().unwrap_or_default();
+        let name = node.name().unwrap_or_default().to_owned();
         inputs
             .entry(name)
             .or_default()

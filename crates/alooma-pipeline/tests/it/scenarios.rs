@@ -386,7 +386,7 @@ async fn a_reference_without_a_value_keeps_the_servers_value() {
         .await
         .unwrap()
         .into_iter()
-        .find(|n| n.name.get().map(String::as_str) == Some("orders_db"))
+        .find(|n| n.name() == Some("orders_db"))
         .unwrap()
         .id;
     let _ = &mut input;
