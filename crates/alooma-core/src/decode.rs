@@ -63,7 +63,10 @@ pub fn json<T: DeserializeOwned>(
 /// models keep as read (a node's configuration) slices the body instead of
 /// copying it, and the body lives as long as they do. A big structure is
 /// mostly such text, so its peak memory is one copy of it, not two. Small
-/// answers copy, and their body goes at once.
+/// answers copy, and their body goes at once. (A body read in one piece is
+/// a slice of the connection's read buffer, which it keeps; the transport
+/// joins a body of several pieces without slack.) `Structure::unshare`
+/// lets a kept structure's body go.
 pub const SHARE_BODY_FROM: usize = 64 * 1024;
 
 /// A body the decoded models may slice.

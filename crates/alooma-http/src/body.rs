@@ -183,7 +183,7 @@ where
                         }
                         None => {
                             let body = match joined.take() {
-                                Some(buf) => buf.freeze(),
+                                Some(buf) => trimmed(buf),
                                 None => first.take().unwrap_or_default(),
                             };
                             let Some(parts) = parts.take() else {
@@ -234,12 +234,37 @@ where
     }
 }
 
+/// The joined body, without the room it did not use. A body of undeclared
+/// length grew by doubling, and what is decoded from a big body may keep it
+/// (`alooma_core::decode::SHARE_BODY_FROM`): no slack is kept with it.
+fn trimmed(buf: BytesMut) -> Bytes {
+    if buf.capacity() - buf.len() <= buf.len() / 8 {
+        return buf.freeze();
+    }
+    let mut body = Vec::from(buf);
+    body.shrink_to_fit();
+    Bytes::from(body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use http_body::Frame;
     use http_body_util::{Full, StreamBody};
     use tower::ServiceExt;
+
+    #[test]
+    fn a_joined_body_keeps_no_slack() {
+        let mut buf = BytesMut::with_capacity(1 << 20);
+        buf.extend_from_slice(&[b'x'; 1000]);
+        let body = trimmed(buf);
+        assert_eq!(body.len(), 1000);
+        // What a shared body keeps: no more than it holds.
+        assert_eq!(Vec::from(body).capacity(), 1000);
+        let mut snug = BytesMut::with_capacity(1000);
+        snug.extend_from_slice(&[b'y'; 1000]);
+        assert_eq!(trimmed(snug).len(), 1000);
+    }
 
     #[tokio::test]
     async fn collects_within_the_limit_and_refuses_beyond_it() {

@@ -14,12 +14,13 @@ use std::fmt;
 /// A node's type-specific configuration (`"configuration"` of a node): a
 /// JSON object such as `{"auto_map": "true", "port": "5439", …}`.
 ///
-/// Decoded from an answer, it keeps the object's exact text, in one
-/// allocation and in the server's key order, and reads keys on demand: a
-/// structure of 200,000 nodes holds a fraction of the memory a map per node
-/// would. Decoded with [`decode_sharing`](crate::decode_sharing) (as the
-/// SDK decodes big answers), the text is a slice of the answer's body, not
-/// a copy; [`unshare`](Self::unshare) copies it out. Built from a map (`From<Extra>`) or changed through
+/// Decoded from an answer, it keeps the object's exact text, in the
+/// server's key order, and reads keys on demand: a structure of 200,000
+/// nodes holds a fraction of the memory a map per node would. The text is
+/// one allocation; decoded with [`decode_sharing`](crate::decode_sharing)
+/// (as the SDK decodes answers of 64 KB and more), it is a slice of the
+/// answer's body instead, and the body stays in memory while this value or
+/// any clone of it lives; [`unshare`](Self::unshare) copies the text out. Built from a map (`From<Extra>`) or changed through
 /// [`make_mut`](Self::make_mut), it holds the map. Either way it encodes
 /// back to the same JSON object, and `==` compares the objects, not their
 /// spelling. `Debug` redacts credential-like keys (see
@@ -225,12 +226,22 @@ impl Serialize for Configuration {
     }
 }
 
-/// Writes kept JSON text (read once as a JSON value) as
-/// [`serialize_raw`] does.
+/// Writes kept JSON text (the exact text of a JSON value, as read) as
+/// [`serialize_raw`] does: to serde_json verbatim, without reading it again
+/// (serde_json writes a struct named [`RAW_VALUE`] with one field of that
+/// name as the field's text, as it writes a `RawValue`); to any other
+/// serializer as the value it holds.
 pub(crate) fn serialize_text<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
-    match serde_json::from_str::<&RawValue>(text) {
-        Ok(raw) => serialize_raw(raw, s),
-        Err(e) => Err(serde::ser::Error::custom(e)),
+    use serde::ser::SerializeStruct;
+    if std::any::type_name::<S>().contains("serde_json::") {
+        let mut raw = s.serialize_struct(RAW_VALUE, 1)?;
+        raw.serialize_field(RAW_VALUE, text)?;
+        raw.end()
+    } else {
+        match serde_json::from_str::<Value>(text) {
+            Ok(value) => value.serialize(s),
+            Err(e) => Err(serde::ser::Error::custom(e)),
+        }
     }
 }
 
@@ -320,7 +331,7 @@ impl<'de> Visitor<'de> for RawVisitor {
     type Value = RawText<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value (read by serde_json)")
+        f.write_str("a JSON value")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawText<'de>, A::Error> {
@@ -328,6 +339,14 @@ impl<'de> Visitor<'de> for RawVisitor {
             return Err(de::Error::invalid_type(de::Unexpected::Map, &self));
         }
         map.next_value_seed(RawSeed)
+    }
+
+    /// A deserializer that does not know serde_json's raw values (YAML,
+    /// serde's own flattening and buffering) hands over the value itself:
+    /// it is read as JSON and kept as its text (a copy).
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<RawText<'de>, D::Error> {
+        let value = Value::deserialize(d)?;
+        Ok(RawText::Owned(value.to_string()))
     }
 }
 
@@ -565,6 +584,38 @@ mod tests {
         let z: crate::Node =
             serde_json::from_value(json!({"id": "x", "configuration": null})).unwrap();
         assert_eq!(z.configuration, crate::Maybe::Null);
+    }
+
+    #[test]
+    fn kept_text_is_written_verbatim_to_every_serde_json_writer() {
+        let text = r#"{"z":1, "a":[1,2]}"#;
+        for c in [
+            decoded(text),
+            crate::decode_sharing(text.to_owned(), |b| serde_json::from_slice(b)).unwrap(),
+        ] {
+            assert_eq!(serde_json::to_string(&c).unwrap(), text);
+            assert_eq!(serde_json::to_string_pretty(&c).unwrap(), text);
+            assert_eq!(
+                serde_json::to_value(&c).unwrap(),
+                json!({"z": 1, "a": [1, 2]})
+            );
+        }
+    }
+
+    #[test]
+    fn deserializers_that_do_not_know_raw_values_copy_the_value() {
+        // serde's own flattening buffers the fields and hands them over as
+        // values, not as serde_json's raw values.
+        #[derive(serde::Deserialize)]
+        struct Wrapped {
+            #[serde(flatten)]
+            node: crate::Node,
+        }
+        let w: Wrapped =
+            serde_json::from_str(r#"{"id":"a","configuration":{"port":"5439"}}"#).unwrap();
+        let c = w.node.configuration.get().unwrap();
+        assert_eq!(c.get("port"), Some(json!("5439")));
+        assert!(!c.is_shared());
     }
 
     #[test]

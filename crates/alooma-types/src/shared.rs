@@ -15,13 +15,19 @@ use std::sync::Arc;
 
 /// A whole JSON document that the values decoded from it may slice.
 ///
+/// [`bytes`](Self::bytes) must give the same bytes for the body's whole
+/// life: the values keep offsets into them. (Were they to change, a value
+/// would read as unreadable text, never as other bytes of memory.)
+///
 /// ```
 /// use alooma_types::{decode_sharing, Structure};
 /// let body = r#"{"nodes":[{"id":"a","configuration":{"port":"5439"}}]}"#.to_owned();
 /// let s: Structure = decode_sharing(body, |bytes| serde_json::from_slice(bytes)).unwrap();
 /// assert_eq!(s.nodes()[0].configuration.get().unwrap().to_json(), r#"{"port":"5439"}"#);
 /// ```
-pub trait SharedBody: Send + Sync + 'static {
+pub trait SharedBody:
+    Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe + 'static
+{
     /// The document's bytes (JSON text, so UTF-8).
     fn bytes(&self) -> &[u8];
 }
@@ -103,7 +109,9 @@ impl SharedText {
     }
 
     /// The text (`None` cannot happen: it was text when it was sliced, and
-    /// a body does not change).
+    /// a body does not change). Its UTF-8 is checked again on each read, a
+    /// pass over a configuration's few hundred bytes: the crate has no
+    /// unsafe code to skip it.
     pub(crate) fn text(&self) -> Option<&str> {
         let start = self.start as usize;
         let bytes = self.body.bytes().get(start..start + self.len as usize)?;

@@ -97,9 +97,7 @@ impl Structure {
     pub fn unshare(&mut self) {
         if let Some(nodes) = self.nodes.as_mut() {
             for node in nodes {
-                if let Some(c) = node.configuration.as_mut() {
-                    c.unshare();
-                }
+                node.unshare();
             }
         }
     }
@@ -129,6 +127,11 @@ impl Structure {
 /// stays a JSON object (a compact [`Configuration`]); the server masks
 /// passwords in it. `Debug` redacts configuration values whose key looks
 /// like a credential.
+///
+/// A node decoded from a big answer (64 KB and more: a structure, the
+/// inputs of a big pipeline), and every clone of it, keeps that answer's
+/// body in memory, which its configuration slices; [`Node::unshare`]
+/// copies the configuration out.
 ///
 /// ```
 /// use alooma_types::Node;
@@ -222,6 +225,15 @@ impl Node {
     /// Whether the node is deleted (`false` when absent or `null`).
     pub fn is_deleted(&self) -> bool {
         self.deleted.get().is_some_and(|d| *d.get())
+    }
+
+    /// Copies the configuration out of the answer's body it slices, if it
+    /// does ([`Configuration::unshare`]), so that a node kept for long does
+    /// not keep the whole body.
+    pub fn unshare(&mut self) {
+        if let Some(c) = self.configuration.as_mut() {
+            c.unshare();
+        }
     }
 
     /// Whether the node's category is `INPUT`.
@@ -377,6 +389,16 @@ mod tests {
         assert_eq!(size_of::<Maybe<NodeStats>>(), 80);
         assert_eq!(size_of::<Maybe<Box<serde_json::Value>>>(), 16);
         assert!(size_of::<Node>() <= 248, "{}", size_of::<Node>());
+    }
+
+    /// Values a caller may hold across `catch_unwind`, or send to another
+    /// thread, whatever body they share.
+    #[test]
+    fn nodes_stay_send_sync_and_unwind_safe() {
+        fn check<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+        check::<Node>();
+        check::<Structure>();
+        check::<Configuration>();
     }
 
     #[test]
