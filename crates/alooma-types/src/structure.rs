@@ -127,11 +127,7 @@ impl Structure {
 /// stays a JSON object (a compact [`Configuration`]); the server masks
 /// passwords in it. `Debug` redacts configuration values whose key looks
 /// like a credential.
-///
-/// A node decoded from a big answer (64 KB and more: a structure, the
-/// inputs of a big pipeline), and every clone of it, keeps that answer's
-/// body in memory, which its configuration slices; [`Node::unshare`]
-/// copies the configuration out.
+
 ///
 /// ```
 /// use alooma_types::Node;
@@ -230,6 +226,10 @@ impl Node {
     /// Copies the configuration out of the answer's body it slices, if it
     /// does ([`Configuration::unshare`]), so that a node kept for long does
     /// not keep the whole body.
+    ///
+    /// A node decoded from a big answer (64 KB and more: a structure, the
+    /// inputs of a big pipeline), and every clone of it, keeps that
+    /// answer's body in memory while its configuration slices it.
     pub fn unshare(&mut self) {
         if let Some(c) = self.configuration.as_mut() {
             c.unshare();
