@@ -127,7 +127,6 @@ impl Structure {
 /// stays a JSON object (a compact [`Configuration`]); the server masks
 /// passwords in it. `Debug` redacts configuration values whose key looks
 /// like a credential.
-
 ///
 /// ```
 /// use alooma_types::Node;
