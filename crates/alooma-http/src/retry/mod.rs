@@ -76,6 +76,25 @@ mod tests {
         }
     }
 
+    /// A service counting its calls in `count` and answering the `n`th
+    /// (from 0) with `answer(n)`.
+    fn counting(
+        count: Arc<AtomicU32>,
+        answer: impl Fn(u32) -> Result<Response<Bytes>, Error> + Clone + Send + 'static,
+    ) -> impl Service<
+        Request<Bytes>,
+        Response = Response<Bytes>,
+        Error = Error,
+        Future = impl Send + 'static,
+    > + Clone
+           + Send
+           + 'static {
+        tower::service_fn(move |_req: Request<Bytes>| {
+            let result = answer(count.fetch_add(1, Ordering::SeqCst));
+            async move { result }
+        })
+    }
+
     /// A service answering the statuses in `script`, then 200.
     fn scripted(
         script: Vec<u16>,
@@ -89,18 +108,13 @@ mod tests {
            + Send
            + 'static {
         let script = Arc::new(script);
-        tower::service_fn(move |_req: Request<Bytes>| {
-            let n = count.fetch_add(1, Ordering::SeqCst) as usize;
-            let status = script.get(n).copied().unwrap_or(200);
-            async move {
-                Ok::<_, Error>(
-                    Response::builder()
-                        .status(status)
-                        .header("retry-after", "1")
-                        .body(Bytes::new())
-                        .unwrap(),
-                )
-            }
+        counting(count, move |n| {
+            let status = script.get(n as usize).copied().unwrap_or(200);
+            Ok(Response::builder()
+                .status(status)
+                .header("retry-after", "1")
+                .body(Bytes::new())
+                .unwrap())
         })
     }
 
@@ -123,21 +137,18 @@ mod tests {
     > + Clone
            + Send
            + 'static {
-        tower::service_fn(move |_req: Request<Bytes>| {
-            let n = count.fetch_add(1, Ordering::SeqCst);
-            async move {
-                if n < unsent {
-                    let cause = alooma_core::ConnectCause::new(
-                        alooma_core::ConnectFailure::NotSent,
-                        "closed before the request was written",
-                    );
-                    return Err(Error::Connect {
-                        operation: "op",
-                        source: Box::new(cause),
-                    });
-                }
-                Ok(Response::new(Bytes::new()))
+        counting(count, move |n| {
+            if n >= unsent {
+                return Ok(Response::new(Bytes::new()));
             }
+            let cause = alooma_core::ConnectCause::new(
+                alooma_core::ConnectFailure::NotSent,
+                "closed before the request was written",
+            );
+            Err(Error::Connect {
+                operation: "op",
+                source: Box::new(cause),
+            })
         })
     }
 
