@@ -120,8 +120,10 @@ impl<S> Attempts<S> {
             .err()
             .and_then(Error::connect_failure)
             .is_some_and(|f| f == ConnectFailure::NotSent);
-        let in_time = self.deadline.is_none_or(|d| Instant::now() < d);
-        if never_sent && in_time && self.unsent < UNSENT_RESENDS {
+        if never_sent
+            && self.unsent < UNSENT_RESENDS
+            && self.deadline.is_none_or(|d| Instant::now() < d)
+        {
             self.unsent += 1;
             tracing::debug!(
                 resends = self.unsent,
