@@ -13,8 +13,10 @@
 //! Then nothing is written, and the write fails with `StaleConnection`,
 //! which the client reports as never sent ([`alooma_core::ConnectFailure::NotSent`]);
 //! the retry layer sends it again on another connection, whatever the
-//! operation (Go's `net/http` draws the same line). The socket itself is
-//! asked, not tokio's readiness, which may not have seen the close yet.
+//! operation (Go's `net/http` draws the same line). Right after the
+//! previous request, tokio's readiness is asked, which costs no system
+//! call; later, when the runtime may have been too busy or blocked to have
+//! seen a close yet, the socket itself is asked.
 //!
 //! The check cannot see a close that arrives after the request went out.
 //! So the guard also learns the server's habit: a server seen closing
@@ -36,6 +38,11 @@ use tokio::time::Instant;
 
 /// A close this soon after the answer's last byte is "right after it".
 const RIGHT_AFTER: Duration = Duration::from_millis(250);
+/// How long after a request tokio's readiness is trusted to show the
+/// server's close: a server that closes connections sooner than this after
+/// an answer closes them "right after" it ([`RIGHT_AFTER`]), which
+/// [`Habits`] handles.
+const READINESS_HOLDS: Duration = RIGHT_AFTER;
 /// How long a seen habit lasts before keep-alive is tried again.
 const HABIT_LASTS: Duration = Duration::from_secs(60);
 
@@ -106,6 +113,8 @@ pub struct Guarded {
     reused: bool,
     /// When the last bytes of an answer were read.
     last_read: Option<Instant>,
+    /// When the last request started.
+    last_request: Option<std::time::Instant>,
     habits: Arc<Habits>,
     /// The stream goes to a forward proxy (plain HTTP through a proxy):
     /// requests are sent in absolute form.
@@ -119,6 +128,7 @@ impl Guarded {
             stream,
             reused: false,
             last_read: None,
+            last_request: None,
             habits,
             proxied: false,
         }
@@ -133,33 +143,56 @@ impl Guarded {
     /// Before a new request on a reused connection: `Err` when the server
     /// has sent anything (or closed) since its last answer.
     ///
-    /// The socket itself is asked (a non-blocking `MSG_PEEK`), not tokio's
-    /// readiness: on a runtime that was busy or blocked when the close
-    /// arrived, the driver has not seen it yet, and its readiness would say
-    /// "nothing" while the FIN sits in the socket.
-    fn check_before_request(&mut self) -> io::Result<()> {
+    /// Within [`READINESS_HOLDS`] of the previous request, tokio's readiness
+    /// is asked (no system call unless it saw the socket readable): a
+    /// server that closes idle connections after that long cannot have
+    /// closed this one yet, and a close that came sooner arrived with the
+    /// answer or while the runtime ran. Later, the socket itself is asked (a
+    /// non-blocking `MSG_PEEK`): on a runtime that was busy or blocked when
+    /// the close arrived, the driver has not seen it yet, and its readiness
+    /// would say "nothing" while the FIN sits in the socket.
+    fn check_before_request(&mut self, cx: &mut Context<'_>) -> io::Result<()> {
         if !self.reused {
+            if self.last_request.is_none() {
+                // The connection's first request.
+                self.last_request = Some(std::time::Instant::now());
+            }
             return Ok(());
         }
+        // The real clock, also under tokio's paused test clock: the question
+        // is how long the server may have had.
+        let now = std::time::Instant::now();
+        let recent = self
+            .last_request
+            .is_some_and(|at| now.saturating_duration_since(at) < READINESS_HOLDS);
+        let spoke = if recent {
+            let mut probe = [0u8; 1];
+            let mut buf = ReadBuf::new(&mut probe);
+            self.stream.poll_peek(cx, &mut buf).is_ready()
+        } else {
+            self.socket_spoke()
+        };
+        if spoke {
+            self.habits.note_close_after_answer();
+            return Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                StaleConnection,
+            ));
+        }
+        self.reused = false;
+        self.last_request = Some(now);
+        Ok(())
+    }
+
+    /// Whether the socket holds anything (its close, anything the server
+    /// said, or a reset), asked with a non-blocking `MSG_PEEK`.
+    fn socket_spoke(&self) -> bool {
         let mut probe = [std::mem::MaybeUninit::<u8>::uninit(); 1];
-        let peeked = loop {
+        loop {
             match socket2::SockRef::from(&self.stream).peek(&mut probe) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                other => break other,
-            }
-        };
-        match peeked {
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                self.reused = false;
-                Ok(())
-            }
-            // Its close (0), anything it said, or a reset.
-            Ok(_) | Err(_) => {
-                self.habits.note_close_after_answer();
-                Err(io::Error::new(
-                    io::ErrorKind::ConnectionAborted,
-                    StaleConnection,
-                ))
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
+                Ok(_) | Err(_) => return true,
             }
         }
     }
@@ -193,7 +226,7 @@ impl AsyncWrite for Guarded {
         cx: &mut Context<'_>,
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
-        if let Err(e) = self.check_before_request() {
+        if let Err(e) = self.check_before_request(cx) {
             return Poll::Ready(Err(e));
         }
         Pin::new(&mut self.stream).poll_write(cx, data)
@@ -204,7 +237,7 @@ impl AsyncWrite for Guarded {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        if let Err(e) = self.check_before_request() {
+        if let Err(e) = self.check_before_request(cx) {
             return Poll::Ready(Err(e));
         }
         Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
@@ -261,6 +294,55 @@ mod tests {
         drop(c);
         assert!(
             server.await.unwrap().is_empty(),
+            "nothing of the second request was sent"
+        );
+    }
+
+    /// The close arrives while the runtime is blocked, so its driver has
+    /// not seen it when the next request starts: tokio's readiness would
+    /// say "nothing". The guard asks the socket then, because more than
+    /// [`READINESS_HOLDS`] passed since the previous request.
+    #[test]
+    fn a_close_the_blocked_runtime_has_not_seen_is_found_in_the_socket() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (close_tx, close_rx) = std::sync::mpsc::channel();
+        let server = std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            let (mut s, _) = listener.accept().unwrap();
+            let mut buf = [0u8; 5];
+            s.read_exact(&mut buf).unwrap();
+            s.write_all(b"answer").unwrap();
+            // Closed once the client has its answer, while it is blocked.
+            close_rx.recv().unwrap();
+            s.shutdown(std::net::Shutdown::Write).unwrap();
+            let mut rest = Vec::new();
+            s.read_to_end(&mut rest).unwrap_or_default();
+            rest
+        });
+        let habits = Arc::new(Habits::default());
+        let err = rt.block_on(async {
+            let mut c = Guarded::new(TcpStream::connect(addr).await.unwrap(), habits.clone());
+            c.write_all(b"first").await.unwrap();
+            // A read with room to spare, as hyper's: tokio then takes the
+            // socket for drained and clears its readiness.
+            let mut answer = [0u8; 64];
+            assert_eq!(c.read(&mut answer).await.unwrap(), 6);
+            // Block the runtime: the close arrives, and no driver turn
+            // sees it before the next write.
+            close_tx.send(()).unwrap();
+            std::thread::sleep(READINESS_HOLDS + Duration::from_millis(100));
+            let err = c.write_all(b"second").await.unwrap_err();
+            drop(c);
+            err
+        });
+        assert!(is_stale(&err), "{err}");
+        assert!(
+            server.join().unwrap().is_empty(),
             "nothing of the second request was sent"
         );
     }

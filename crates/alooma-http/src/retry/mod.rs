@@ -33,11 +33,13 @@
 //! and body collection, so each attempt is timed and read in full.
 //!
 //! The parts: [`budget`] (the token bucket), [`backoff`] (when to try
-//! again), [`service`] (the layer and its attempt loop); the classifier is
-//! the policy's, from `alooma_core::retry`.
+//! again), [`service`] (the layer and its attempt loop), `copy` (the copy
+//! of the request kept for a resend); the classifier is the policy's, from
+//! `alooma_core::retry`.
 
 pub mod backoff;
 pub mod budget;
+mod copy;
 pub mod service;
 
 pub use budget::RetryBudget;

@@ -2,6 +2,7 @@
 
 use super::backoff::{backoff, retry_after};
 use super::budget::RetryBudget;
+use super::copy::RequestCopy;
 use crate::config::RetryPolicy;
 use crate::meta::{operation_name, retry_safety, Deadline};
 use crate::BoxFuture;
@@ -81,7 +82,7 @@ pub(crate) const UNSENT_RESENDS: u32 = 4;
 /// bookkeeping between them.
 struct Attempts<S> {
     inner: S,
-    req: Request<Bytes>,
+    req: RequestCopy,
     policy: Arc<RetryPolicy>,
     budget: RetryBudget,
     operation: &'static str,
@@ -237,7 +238,7 @@ where
             tokio::time::sleep(wait).await;
             attempts.attempt += 1;
         }
-        let result = attempts.inner.clone().oneshot(attempts.req.clone()).await;
+        let result = attempts.inner.clone().oneshot(attempts.req.request()).await;
         wait = match attempts.after(result) {
             Next::Return(result) => return result,
             Next::Wait(next) => Some(next),
@@ -325,9 +326,9 @@ where
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
-        // The first attempt goes to the service made ready; a clone sends
-        // the retries (each made ready first).
-        let call = self.inner.call(req.clone());
+        // The first attempt goes to the service made ready, with the
+        // request itself; a clone sends the retries (each made ready
+        // first), from the copy.
         let attempts = Attempts {
             inner: self.inner.clone(),
             policy: self.policy.clone(),
@@ -335,11 +336,12 @@ where
             operation: operation_name(&req),
             safety: retry_safety(&req),
             deadline: req.extensions().get::<Deadline>().map(Deadline::at),
-            req,
+            req: RequestCopy::of(&req),
             attempt: 1,
             spent: 0,
             unsent: 0,
         };
+        let call = self.inner.call(req);
         RetryFuture {
             state: RetryState::First {
                 call,
