@@ -173,6 +173,42 @@ struct Shared {
     user_agent: HeaderValue,
     habits: Arc<Habits>,
     route: Route,
+    host: RootHost,
+}
+
+/// The `Host` header of the REST root's origin, made once: hyper-util
+/// would format it for every request that comes without one.
+struct RootHost {
+    scheme: http::uri::Scheme,
+    authority: http::uri::Authority,
+    value: Option<HeaderValue>,
+}
+
+impl RootHost {
+    /// The header for `scheme` and `authority`, as hyper-util writes it:
+    /// the host, and the port unless it is the scheme's default (80 for
+    /// `http`, 443 for `https`).
+    fn new(scheme: &http::uri::Scheme, authority: &http::uri::Authority) -> Self {
+        let secure = scheme == &http::uri::Scheme::HTTPS;
+        let text = match authority.port() {
+            Some(p) if (p.as_u16() == 443 && secure) || (p.as_u16() == 80 && !secure) => {
+                authority.host().to_owned()
+            }
+            Some(p) => format!("{}:{p}", authority.host()),
+            None => authority.host().to_owned(),
+        };
+        RootHost {
+            scheme: scheme.clone(),
+            authority: authority.clone(),
+            value: HeaderValue::from_str(&text).ok(),
+        }
+    }
+
+    /// The header for `uri` when it is for the root's origin.
+    fn for_uri(&self, uri: &Uri) -> Option<&HeaderValue> {
+        let same = uri.authority() == Some(&self.authority) && uri.scheme() == Some(&self.scheme);
+        self.value.as_ref().filter(|_| same)
+    }
 }
 
 impl fmt::Debug for HyperClient {
@@ -305,6 +341,7 @@ impl HyperClient {
                 user_agent,
                 habits,
                 route,
+                host: RootHost::new(root.scheme(), root.authority()),
             }),
         })
     }
@@ -524,6 +561,11 @@ impl Service<Request<Bytes>> for HyperClient {
         if !headers.contains_key(http::header::USER_AGENT) {
             headers.insert(http::header::USER_AGENT, shared.user_agent.clone());
         }
+        if let Some(host) = shared.host.for_uri(req.uri()) {
+            req.headers_mut()
+                .entry(http::header::HOST)
+                .or_insert_with(|| host.clone());
+        }
         // A plain-HTTP request forwarded by a proxy carries the proxy's
         // credentials (an https one gets them on its CONNECT only).
         if req.uri().scheme_str() == Some("http") {
@@ -545,5 +587,53 @@ impl Service<Request<Bytes>> for HyperClient {
             operation,
             uri,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(uri: &str) -> Option<String> {
+        let uri: Uri = uri.parse().unwrap();
+        let root = RootHost::new(uri.scheme().unwrap(), uri.authority().unwrap());
+        root.for_uri(&uri).map(|v| v.to_str().unwrap().to_owned())
+    }
+
+    /// The header hyper-util would write: the port unless it is the
+    /// scheme's default.
+    #[test]
+    fn the_root_host_is_written_as_hyper_util_writes_it() {
+        assert_eq!(
+            host("http://127.0.0.1:8080/rest").as_deref(),
+            Some("127.0.0.1:8080")
+        );
+        assert_eq!(host("http://h:80/").as_deref(), Some("h"));
+        assert_eq!(host("https://h:443/").as_deref(), Some("h"));
+        assert_eq!(host("https://h:80/").as_deref(), Some("h:80"));
+        assert_eq!(host("http://h:443/").as_deref(), Some("h:443"));
+        assert_eq!(
+            host("https://app.alooma.com/x").as_deref(),
+            Some("app.alooma.com")
+        );
+        assert_eq!(host("http://[::1]:9000/").as_deref(), Some("[::1]:9000"));
+    }
+
+    /// Another origin (another host, port or scheme) gets no header from
+    /// the root: hyper-util writes its own.
+    #[test]
+    fn only_the_roots_origin_gets_it() {
+        let root = RootHost::new(&http::uri::Scheme::HTTP, &"127.0.0.1:8080".parse().unwrap());
+        for other in [
+            "http://127.0.0.1:8081/x",
+            "https://127.0.0.1:8080/x",
+            "http://localhost:8080/x",
+            "/relative",
+        ] {
+            assert!(root.for_uri(&other.parse().unwrap()).is_none(), "{other}");
+        }
+        assert!(root
+            .for_uri(&"http://127.0.0.1:8080/x".parse().unwrap())
+            .is_some());
     }
 }

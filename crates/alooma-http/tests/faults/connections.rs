@@ -191,3 +191,31 @@ async fn a_server_that_closes_after_answers_gets_one_connection_per_request() {
         .iter()
         .any(|s| s.header("connection") == Some("close")));
 }
+
+/// Every request carries the `Host` of the REST root's origin (made once
+/// by the client, written as hyper-util writes it).
+#[tokio::test]
+async fn requests_carry_the_host_of_the_root() {
+    let server = TestServer::start().await;
+    server.default_for("/rest/inputs", Behavior::json(200, "[]"));
+    let t = Transport::new(config(&server)).unwrap();
+    for _ in 0..2 {
+        let resp = call(
+            &t,
+            request("GET", "/inputs", "get_inputs", RetrySafety::Idempotent),
+        )
+        .await
+        .unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+    let expected = server
+        .base_url()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    for s in &seen {
+        assert_eq!(s.header("host"), Some(expected.as_str()));
+    }
+}
