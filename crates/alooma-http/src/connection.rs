@@ -32,17 +32,18 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncRead, AsyncWrite, Interest, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 /// A close this soon after the answer's last byte is "right after it".
 const RIGHT_AFTER: Duration = Duration::from_millis(250);
 /// How long after a request tokio's readiness is trusted to show the
-/// server's close: a server that closes connections sooner than this after
-/// an answer closes them "right after" it ([`RIGHT_AFTER`]), which
-/// [`Habits`] handles.
-const READINESS_HOLDS: Duration = RIGHT_AFTER;
+/// server's close. A server that closes idle connections after a longer
+/// time cannot have closed this one yet; one that closes sooner after an
+/// answer races every client (its close may be on the wire while the next
+/// request goes out), which [`Habits`] handles.
+const READINESS_HOLDS: Duration = Duration::from_millis(20);
 /// How long a seen habit lasts before keep-alive is tried again.
 const HABIT_LASTS: Duration = Duration::from_secs(60);
 
@@ -115,6 +116,8 @@ pub struct Guarded {
     last_read: Option<Instant>,
     /// When the last request started.
     last_request: Option<std::time::Instant>,
+    /// The server's close (end of stream) was read.
+    read_closed: bool,
     habits: Arc<Habits>,
     /// The stream goes to a forward proxy (plain HTTP through a proxy):
     /// requests are sent in absolute form.
@@ -129,6 +132,7 @@ impl Guarded {
             reused: false,
             last_read: None,
             last_request: None,
+            read_closed: false,
             habits,
             proxied: false,
         }
@@ -144,20 +148,24 @@ impl Guarded {
     /// has sent anything (or closed) since its last answer.
     ///
     /// Within [`READINESS_HOLDS`] of the previous request, tokio's readiness
-    /// is asked (no system call unless it saw the socket readable): a
-    /// server that closes idle connections after that long cannot have
-    /// closed this one yet, and a close that came sooner arrived with the
-    /// answer or while the runtime ran. Later, the socket itself is asked (a
+    /// is asked first: no system call unless its driver saw the socket
+    /// readable or closed. Later, the socket itself is asked (a
     /// non-blocking `MSG_PEEK`): on a runtime that was busy or blocked when
     /// the close arrived, the driver has not seen it yet, and its readiness
-    /// would say "nothing" while the FIN sits in the socket.
-    fn check_before_request(&mut self, cx: &mut Context<'_>) -> io::Result<()> {
+    /// would say "nothing" while the FIN sits in the socket. Neither spends
+    /// the task's cooperative budget nor registers a waker, so the check
+    /// always runs in full.
+    fn check_before_request(&mut self) -> io::Result<()> {
         if !self.reused {
             if self.last_request.is_none() {
                 // The connection's first request.
                 self.last_request = Some(std::time::Instant::now());
             }
             return Ok(());
+        }
+        if self.read_closed {
+            // Its close was read already, and judged there: not a new habit.
+            return Err(stale());
         }
         // The real clock, also under tokio's paused test clock: the question
         // is how long the server may have had.
@@ -166,36 +174,56 @@ impl Guarded {
             .last_request
             .is_some_and(|at| now.saturating_duration_since(at) < READINESS_HOLDS);
         let spoke = if recent {
-            let mut probe = [0u8; 1];
-            let mut buf = ReadBuf::new(&mut probe);
-            self.stream.poll_peek(cx, &mut buf).is_ready()
+            self.readiness_spoke()
         } else {
             self.socket_spoke()
         };
         if spoke {
             self.habits.note_close_after_answer();
-            return Err(io::Error::new(
-                io::ErrorKind::ConnectionAborted,
-                StaleConnection,
-            ));
+            return Err(stale());
         }
         self.reused = false;
         self.last_request = Some(now);
         Ok(())
     }
 
+    /// [`Self::socket_spoke`], asked only when tokio's driver has seen the
+    /// socket readable or closed.
+    fn readiness_spoke(&self) -> bool {
+        match self
+            .stream
+            .try_io(Interest::READABLE, || peek(&self.stream).map(|_| ()))
+        {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => false,
+            Ok(()) | Err(_) => true,
+        }
+    }
+
     /// Whether the socket holds anything (its close, anything the server
     /// said, or a reset), asked with a non-blocking `MSG_PEEK`.
     fn socket_spoke(&self) -> bool {
-        let mut probe = [std::mem::MaybeUninit::<u8>::uninit(); 1];
-        loop {
-            match socket2::SockRef::from(&self.stream).peek(&mut probe) {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
-                Ok(_) | Err(_) => return true,
-            }
+        match peek(&self.stream) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => false,
+            Ok(_) | Err(_) => true,
         }
     }
+}
+
+/// A non-blocking `MSG_PEEK` of one byte: `WouldBlock` when the socket
+/// holds nothing.
+fn peek(stream: &TcpStream) -> io::Result<usize> {
+    let mut probe = [std::mem::MaybeUninit::<u8>::uninit(); 1];
+    loop {
+        match socket2::SockRef::from(stream).peek(&mut probe) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+/// The error of a write refused on a stale connection.
+fn stale() -> io::Error {
+    io::Error::new(io::ErrorKind::ConnectionAborted, StaleConnection)
 }
 
 impl AsyncRead for Guarded {
@@ -211,9 +239,13 @@ impl AsyncRead for Guarded {
             if buf.filled().len() > before {
                 self.reused = true;
                 self.last_read = Some(Instant::now());
-            } else if had_room && self.last_read.is_some_and(|t| t.elapsed() < RIGHT_AFTER) {
-                // The server closed the connection right after answering.
-                self.habits.note_close_after_answer();
+            } else if had_room {
+                // The end of the stream: the server closed.
+                self.read_closed = true;
+                if self.last_read.is_some_and(|t| t.elapsed() < RIGHT_AFTER) {
+                    // Right after answering.
+                    self.habits.note_close_after_answer();
+                }
             }
         }
         result
@@ -226,7 +258,7 @@ impl AsyncWrite for Guarded {
         cx: &mut Context<'_>,
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
-        if let Err(e) = self.check_before_request(cx) {
+        if let Err(e) = self.check_before_request() {
             return Poll::Ready(Err(e));
         }
         Pin::new(&mut self.stream).poll_write(cx, data)
@@ -237,7 +269,7 @@ impl AsyncWrite for Guarded {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        if let Err(e) = self.check_before_request(cx) {
+        if let Err(e) = self.check_before_request() {
             return Poll::Ready(Err(e));
         }
         Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
@@ -301,10 +333,12 @@ mod tests {
         );
     }
 
-    /// The close arrives while the runtime is blocked, so its driver has
-    /// not seen it when the next request starts: tokio's readiness would
-    /// say "nothing". The guard asks the socket then, because more than
-    /// [`READINESS_HOLDS`] passed since the previous request.
+    /// The server closes 100 ms after its answer, while the client's
+    /// runtime is blocked for 200 ms (a long decode, a `block_on`), so its
+    /// driver has not seen the close when the next request starts: tokio's
+    /// readiness would say "nothing". The guard asks the socket then,
+    /// because more than [`READINESS_HOLDS`] passed since the previous
+    /// request.
     #[test]
     fn a_close_the_blocked_runtime_has_not_seen_is_found_in_the_socket() {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -313,15 +347,16 @@ mod tests {
             .unwrap();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let (close_tx, close_rx) = std::sync::mpsc::channel();
+        let (answered_tx, answered_rx) = std::sync::mpsc::channel();
         let server = std::thread::spawn(move || {
             use std::io::{Read, Write};
             let (mut s, _) = listener.accept().unwrap();
             let mut buf = [0u8; 5];
             s.read_exact(&mut buf).unwrap();
             s.write_all(b"answer").unwrap();
-            // Closed once the client has its answer, while it is blocked.
-            close_rx.recv().unwrap();
+            // Closed 100 ms after the client has its answer.
+            answered_rx.recv().unwrap();
+            std::thread::sleep(Duration::from_millis(100));
             s.shutdown(std::net::Shutdown::Write).unwrap();
             let mut rest = Vec::new();
             s.read_to_end(&mut rest).unwrap_or_default();
@@ -337,8 +372,8 @@ mod tests {
             assert_eq!(c.read(&mut answer).await.unwrap(), 6);
             // Block the runtime: the close arrives, and no driver turn
             // sees it before the next write.
-            close_tx.send(()).unwrap();
-            std::thread::sleep(READINESS_HOLDS + Duration::from_millis(100));
+            answered_tx.send(()).unwrap();
+            std::thread::sleep(Duration::from_millis(200));
             let err = c.write_all(b"second").await.unwrap_err();
             drop(c);
             err
@@ -348,5 +383,85 @@ mod tests {
             server.join().unwrap().is_empty(),
             "nothing of the second request was sent"
         );
+    }
+
+    /// A task that has spent its cooperative budget still gets the check:
+    /// asking tokio's readiness through a budgeted call would say
+    /// "pending", and the request would go out unchecked.
+    #[tokio::test]
+    async fn a_spent_task_budget_does_not_skip_the_check() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 5];
+            s.read_exact(&mut buf).await.unwrap();
+            s.write_all(b"answer").await.unwrap();
+            s.shutdown().await.unwrap();
+            let mut rest = Vec::new();
+            s.read_to_end(&mut rest).await.unwrap_or_default();
+            rest
+        });
+        let habits = Arc::new(Habits::default());
+        let mut c = Guarded::new(TcpStream::connect(addr).await.unwrap(), habits);
+        c.write_all(b"first").await.unwrap();
+        let mut answer = [0u8; 64];
+        assert_eq!(c.read(&mut answer).await.unwrap(), 6);
+        // The driver sees the close (well within READINESS_HOLDS).
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        // Spend the task's budget, then start the next request in the same
+        // poll.
+        let outcome = std::future::poll_fn(|cx| {
+            while let Poll::Ready(restore) = tokio::task::coop::poll_proceed(cx) {
+                restore.made_progress();
+            }
+            Poll::Ready(Pin::new(&mut c).poll_write(cx, b"second"))
+        })
+        .await;
+        let err = match outcome {
+            Poll::Ready(Err(e)) => e,
+            _ => c
+                .write_all(b"second")
+                .await
+                .expect_err("the check was skipped: the request went out"),
+        };
+        assert!(is_stale(&err), "{err}");
+        drop(c);
+        assert!(
+            server.await.unwrap().is_empty(),
+            "nothing of the second request was sent"
+        );
+    }
+
+    /// A close read long after the answer is no habit, also when something
+    /// is written after it (TLS writes its `close_notify` as the connection
+    /// shuts down): the write is refused, and nothing is learnt.
+    #[tokio::test]
+    async fn a_late_close_teaches_no_habit() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 5];
+            s.read_exact(&mut buf).await.unwrap();
+            s.write_all(b"answer").await.unwrap();
+            tokio::time::sleep(RIGHT_AFTER + Duration::from_millis(100)).await;
+            s.shutdown().await.unwrap();
+            let mut rest = Vec::new();
+            s.read_to_end(&mut rest).await.unwrap_or_default();
+            rest
+        });
+        let habits = Arc::new(Habits::default());
+        let mut c = Guarded::new(TcpStream::connect(addr).await.unwrap(), habits.clone());
+        c.write_all(b"first").await.unwrap();
+        let mut answer = [0u8; 64];
+        assert_eq!(c.read(&mut answer).await.unwrap(), 6);
+        // The idle connection's close, read as hyper's idle read does.
+        assert_eq!(c.read(&mut answer).await.unwrap(), 0);
+        let err = c.write_all(b"bye").await.unwrap_err();
+        assert!(is_stale(&err), "{err}");
+        assert!(!habits.closes_after_answers());
+        drop(c);
+        assert!(server.await.unwrap().is_empty());
     }
 }
