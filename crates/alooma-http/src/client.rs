@@ -33,7 +33,7 @@
 //!   operation.
 
 use crate::config::Config;
-use crate::connection::{Guarded, Habits};
+use crate::connection::{Armable, Guarded, Habits};
 use crate::meta::operation_name;
 use crate::proxy::{ProxyConnector, Route};
 use alooma_core::{BoxError, ConnectCause, ConnectFailure, Error, TimeoutKind};
@@ -127,11 +127,49 @@ impl Service<Uri> for GuardedConnector {
     fn call(&mut self, uri: Uri) -> Self::Future {
         let fut = self.inner.call(uri);
         let habits = self.habits.clone();
-        Box::pin(async move { Ok(TokioIo::new(Guarded::new(fut.await?.into_inner(), habits))) })
+        // Armed once the connection is ready for requests: a TLS
+        // handshake or a proxy's tunnel goes over it first.
+        Box::pin(async move {
+            Ok(TokioIo::new(
+                Guarded::new(fut.await?.into_inner(), habits).disarmed(),
+            ))
+        })
     }
 }
 
-type Connector = ConnectTimeout<HttpsConnector<ProxyConnector<GuardedConnector>>>;
+/// Arms the [`Guarded`] stream under each new connection once the
+/// connection is ready for requests ([`Armable`]).
+#[derive(Debug, Clone)]
+struct ArmWhenReady<C> {
+    inner: C,
+}
+
+impl<C> Service<Uri> for ArmWhenReady<C>
+where
+    C: Service<Uri>,
+    C::Response: Armable + Send + 'static,
+    C::Future: Send + 'static,
+{
+    type Response = C::Response;
+    type Error = C::Error;
+    type Future =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Result<C::Response, C::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), C::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let fut = self.inner.call(uri);
+        Box::pin(async move {
+            let mut io = fut.await?;
+            io.arm();
+            Ok(io)
+        })
+    }
+}
+
+type Connector = ConnectTimeout<ArmWhenReady<HttpsConnector<ProxyConnector<GuardedConnector>>>>;
 
 /// Whether the request behind `e` never reached the server: the guarded
 /// connection refused to start it, or hyper gave it back unsent.
@@ -328,7 +366,12 @@ impl HyperClient {
                 },
                 route.clone(),
             ));
-        let connector = ConnectTimeout::new(https_connector, config.timeouts.connect);
+        let connector = ConnectTimeout::new(
+            ArmWhenReady {
+                inner: https_connector,
+            },
+            config.timeouts.connect,
+        );
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(config.pool_idle_timeout)
             .build(connector);

@@ -18,6 +18,11 @@
 //! call; later, when the runtime may have been too busy or blocked to have
 //! seen a close yet, the socket itself is asked.
 //!
+//! The guard is armed only once the connection is ready for requests
+//! ([`Armable`], by the client's connector): a TLS handshake or a proxy's
+//! tunnel goes over the stream first, and a server still sending its
+//! handshake flight while the client writes its own part is no close.
+//!
 //! The check cannot see a close that arrives after the request went out.
 //! So the guard also learns the server's habit: a server seen closing
 //! connections right after its answers ([`Habits`]) keeps no connection
@@ -26,6 +31,7 @@
 //! the race is gone (the server closes them anyway; nothing is lost).
 
 use hyper_util::client::legacy::connect::{Connected, Connection};
+use hyper_util::rt::TokioIo;
 use std::fmt;
 use std::io;
 use std::pin::Pin;
@@ -118,6 +124,9 @@ pub struct Guarded {
     last_request: Option<std::time::Instant>,
     /// The server's close (end of stream) was read.
     read_closed: bool,
+    /// Requests go over the stream: what went before (a TLS handshake, a
+    /// proxy's tunnel) is not guarded.
+    armed: bool,
     habits: Arc<Habits>,
     /// The stream goes to a forward proxy (plain HTTP through a proxy):
     /// requests are sent in absolute form.
@@ -133,9 +142,28 @@ impl Guarded {
             last_read: None,
             last_request: None,
             read_closed: false,
+            armed: true,
             habits,
             proxied: false,
         }
+    }
+
+    /// Leaves the stream unguarded until [`Guarded::arm`]: what goes over
+    /// it first (a TLS handshake, a proxy's `CONNECT`) is no request, and
+    /// the server speaking there (the rest of its handshake flight, still
+    /// arriving while the client writes its own) is no close.
+    pub fn disarmed(mut self) -> Self {
+        self.armed = false;
+        self
+    }
+
+    /// Starts guarding: the next write starts the connection's first
+    /// request.
+    pub fn arm(&mut self) {
+        self.armed = true;
+        self.reused = false;
+        self.last_read = None;
+        self.last_request = None;
     }
 
     /// Marks the stream as going to a forward proxy.
@@ -156,6 +184,9 @@ impl Guarded {
     /// the task's cooperative budget nor registers a waker, so the check
     /// always runs in full.
     fn check_before_request(&mut self) -> io::Result<()> {
+        if !self.armed {
+            return Ok(());
+        }
         if !self.reused {
             if self.last_request.is_none() {
                 // The connection's first request.
@@ -236,7 +267,12 @@ impl AsyncRead for Guarded {
         let had_room = buf.remaining() > 0;
         let result = Pin::new(&mut self.stream).poll_read(cx, buf);
         if let Poll::Ready(Ok(())) = result {
-            if buf.filled().len() > before {
+            if !self.armed {
+                // The handshake's bytes: neither an answer nor a habit.
+                if had_room && buf.filled().len() == before {
+                    self.read_closed = true;
+                }
+            } else if buf.filled().len() > before {
                 self.reused = true;
                 self.last_read = Some(Instant::now());
             } else if had_room {
@@ -285,6 +321,30 @@ impl AsyncWrite for Guarded {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+/// A new connection whose [`Guarded`] stream is armed once the connection
+/// is ready for requests (its TLS handshake and proxy tunnel done).
+pub trait Armable {
+    /// Arms the [`Guarded`] stream under the connection.
+    fn arm(&mut self);
+}
+
+impl Armable for TokioIo<Guarded> {
+    fn arm(&mut self) {
+        self.inner_mut().arm();
+    }
+}
+
+impl<T: Armable> Armable for hyper_rustls::MaybeHttpsStream<T> {
+    fn arm(&mut self) {
+        match self {
+            hyper_rustls::MaybeHttpsStream::Http(io) => io.arm(),
+            hyper_rustls::MaybeHttpsStream::Https(tls) => {
+                tls.inner_mut().get_mut().0.inner_mut().arm()
+            }
+        }
     }
 }
 
@@ -463,5 +523,53 @@ mod tests {
         assert!(!habits.closes_after_answers());
         drop(c);
         assert!(server.await.unwrap().is_empty());
+    }
+
+    /// A disarmed stream (a TLS handshake under way) lets the client write
+    /// while the server is still sending; armed, the same is refused.
+    #[tokio::test]
+    async fn a_disarmed_stream_is_not_guarded_until_armed() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 5];
+            s.read_exact(&mut buf).await.unwrap();
+            // Two pieces of one flight: the client reads the first and
+            // answers while the second is in its socket.
+            s.write_all(b"flight-1").await.unwrap();
+            s.write_all(b"flight-2").await.unwrap();
+            let mut got = [0u8; 5];
+            s.read_exact(&mut got).await.unwrap();
+            s.write_all(b"answer").await.unwrap();
+            s.shutdown().await.unwrap();
+            let mut rest = Vec::new();
+            s.read_to_end(&mut rest).await.unwrap_or_default();
+            (got, rest)
+        });
+        let habits = Arc::new(Habits::default());
+        let mut c =
+            Guarded::new(TcpStream::connect(addr).await.unwrap(), habits.clone()).disarmed();
+        c.write_all(b"hello").await.unwrap();
+        let mut first = [0u8; 8];
+        c.read_exact(&mut first).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        c.write_all(b"reply").await.unwrap();
+        let mut second = [0u8; 8];
+        c.read_exact(&mut second).await.unwrap();
+        assert!(!habits.closes_after_answers());
+        c.arm();
+        let mut answer = [0u8; 6];
+        c.read_exact(&mut answer).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let err = c.write_all(b"next").await.unwrap_err();
+        assert!(is_stale(&err), "{err}");
+        drop(c);
+        let (got, rest) = server.await.unwrap();
+        assert_eq!(&got, b"reply");
+        assert!(
+            rest.is_empty(),
+            "nothing of the request after the close was sent"
+        );
     }
 }

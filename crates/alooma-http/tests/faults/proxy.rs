@@ -14,6 +14,13 @@ struct TestCa {
 }
 
 fn test_ca() -> TestCa {
+    test_ca_serving(0)
+}
+
+/// The same, the server sending `fillers` unrelated certificates after its
+/// own and the CA's (a long chain: its handshake flight takes several
+/// reads).
+fn test_ca_serving(fillers: usize) -> TestCa {
     let ca_key = rcgen::KeyPair::generate().unwrap();
     let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
@@ -25,6 +32,20 @@ fn test_ca() -> TestCa {
     let leaf_params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
     let issuer = rcgen::Issuer::new(ca_params, ca_key);
     let leaf = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
+    let mut chain = vec![rustls::pki_types::CertificateDer::from(leaf.der().to_vec())];
+    if fillers > 0 {
+        chain.push(rustls::pki_types::CertificateDer::from(ca.der().to_vec()));
+    }
+    for i in 0..fillers {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let filler = rcgen::CertificateParams::new(vec![format!("filler-{i}.invalid")])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        chain.push(rustls::pki_types::CertificateDer::from(
+            filler.der().to_vec(),
+        ));
+    }
     let server = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
@@ -32,7 +53,7 @@ fn test_ca() -> TestCa {
     .unwrap()
     .with_no_client_auth()
     .with_single_cert(
-        vec![rustls::pki_types::CertificateDer::from(leaf.der().to_vec())],
+        chain,
         rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).unwrap(),
     )
     .unwrap();
@@ -181,6 +202,27 @@ async fn a_ca_bundle_is_trusted_and_a_bad_one_is_a_configuration_error() {
     );
     let err = Transport::new(tls_config(port, Some(&dir.path().join("missing.pem")))).unwrap_err();
     assert!(err.to_string().contains("missing.pem"), "{err}");
+}
+
+/// A server whose handshake flight is long (a certificate chain of 16 KB
+/// and more, as real chains can be): the client reads it in several
+/// pieces, and writes its own handshake messages in between while the rest
+/// of the flight is still in the socket. The stale-connection guard, which
+/// refuses a request on a connection the server has spoken on, must not
+/// take that for a server going away.
+#[tokio::test]
+async fn a_long_certificate_chain_is_no_stale_connection() {
+    let ca = test_ca_serving(40);
+    let (port, seen) = tls_server(&ca).await;
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("ca.pem");
+    std::fs::write(&bundle, &ca.ca_pem).unwrap();
+    let t = Transport::new(tls_config(port, Some(&bundle))).unwrap();
+    for _ in 0..3 {
+        let resp = call(&t, get_inputs()).await.unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+    assert_eq!(seen.lock().unwrap().len(), 3);
 }
 
 #[tokio::test]
