@@ -1,4 +1,7 @@
-//! The innermost service: hyper-util's pooled HTTP/1.1 client over rustls.
+//! The innermost service: pooled HTTP/1.1 connections over rustls. The
+//! REST root's origin has a pool of its own (`root_pool`, answering with [`AnswerBody`]); requests to
+//! any other origin, and all of them when a proxy carries the root's, go
+//! through hyper-util's pooled client.
 //!
 //! - TLS: rustls with certificate verification on and exactly one crypto
 //!   provider, *ring*, passed explicitly to the `ClientConfig` (the process
@@ -32,6 +35,11 @@
 //!   which only the retry layer may retry, and only for an idempotent
 //!   operation.
 
+mod root_pool;
+
+pub use root_pool::AnswerBody;
+use root_pool::{Failure, RootPool, Sending};
+
 use crate::config::Config;
 use crate::connection::{Armable, Guarded, Habits};
 use crate::meta::operation_name;
@@ -40,7 +48,6 @@ use alooma_core::{BoxError, ConnectCause, ConnectFailure, Error, TimeoutKind};
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, Uri};
 use http_body_util::Full;
-use hyper::body::Incoming;
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::{Client, ResponseFuture};
@@ -173,20 +180,12 @@ type Connector = ConnectTimeout<ArmWhenReady<HttpsConnector<ProxyConnector<Guard
 
 /// Whether the request behind `e` never reached the server: the guarded
 /// connection refused to start it, or hyper gave it back unsent.
-fn never_sent(e: &hyper_util::client::legacy::Error) -> bool {
-    if crate::connection::is_stale(e) {
-        return true;
-    }
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        if s.downcast_ref::<hyper::Error>()
-            .is_some_and(hyper::Error::is_canceled)
-        {
-            return true;
-        }
-        source = s.source();
-    }
-    false
+fn never_sent(e: &(dyn std::error::Error + 'static)) -> bool {
+    crate::connection::is_stale(e)
+        || chain(e).iter().any(|s| {
+            s.downcast_ref::<hyper::Error>()
+                .is_some_and(hyper::Error::is_canceled)
+        })
 }
 
 /// The pooled hyper client as a `tower::Service<Request<Bytes>>` answering
@@ -212,6 +211,8 @@ struct Shared {
     habits: Arc<Habits>,
     route: Route,
     host: RootHost,
+    /// The REST root's own pool; none when a proxy carries its requests.
+    root_pool: Option<Arc<RootPool<Connector>>>,
 }
 
 /// The `Host` header of the REST root's origin, made once: hyper-util
@@ -372,6 +373,21 @@ impl HyperClient {
             },
             config.timeouts.connect,
         );
+        let origin = Uri::builder()
+            .scheme(root.scheme().clone())
+            .authority(root.authority().clone())
+            .path_and_query("/")
+            .build()
+            .map_err(|e| Error::Config {
+                reason: format!("the REST root's origin is not a URI: {e}"),
+            })?;
+        let root_pool = route.proxy_for(&origin).is_none().then(|| {
+            Arc::new(RootPool::new(
+                connector.clone(),
+                origin,
+                config.pool_idle_timeout,
+            ))
+        });
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(config.pool_idle_timeout)
             .build(connector);
@@ -385,6 +401,7 @@ impl HyperClient {
                 habits,
                 route,
                 host: RootHost::new(root.scheme(), root.authority()),
+                root_pool,
             }),
         })
     }
@@ -422,7 +439,7 @@ fn authority(uri: &Uri) -> String {
 }
 
 /// Why a connection could not carry the request, in one line.
-fn connect_cause(e: &hyper_util::client::legacy::Error, uri: &Uri) -> ConnectCause {
+fn connect_cause(e: &(dyn std::error::Error + 'static), unsent: bool, uri: &Uri) -> ConnectCause {
     let errors = chain(e);
     let authority = authority(uri);
     for err in &errors {
@@ -453,7 +470,7 @@ fn connect_cause(e: &hyper_util::client::legacy::Error, uri: &Uri) -> ConnectCau
             return ConnectCause::new(failure, detail);
         }
     }
-    if crate::connection::is_stale(e) || never_sent(e) {
+    if unsent {
         return ConnectCause::new(
             ConnectFailure::NotSent,
             format!("{authority} closed every usable connection before the request could be written (it was not sent)"),
@@ -517,13 +534,20 @@ impl std::error::Error for RootCause {
     }
 }
 
-/// Maps hyper-util's error: a request that was never sent (a connect
-/// failure, a connection closed before the request was written) to
-/// [`Error::Connect`] (or a connect [`Error::Timeout`]), with its root cause
-/// in one line; anything else (the request may have been processed) to
-/// [`Error::Transport`], with its root cause.
-fn map_error(operation: &'static str, e: hyper_util::client::legacy::Error, uri: &Uri) -> Error {
-    for err in chain(&e) {
+/// Maps a failed request: one that was never sent (a connect failure,
+/// `connect`; a connection that gave it back or closed before it was
+/// written, `unsent` or found in the chain) to [`Error::Connect`] (or a
+/// connect [`Error::Timeout`]), with its root cause in one line; anything
+/// else (the request may have been processed) to [`Error::Transport`], with
+/// its root cause.
+fn map_failure(
+    operation: &'static str,
+    e: BoxError,
+    connect: bool,
+    unsent: bool,
+    uri: &Uri,
+) -> Error {
+    for err in chain(&*e) {
         if let Some(ConnectTimedOut(after)) = err.downcast_ref::<ConnectTimedOut>() {
             return Error::Timeout {
                 operation,
@@ -532,39 +556,46 @@ fn map_error(operation: &'static str, e: hyper_util::client::legacy::Error, uri:
             };
         }
     }
-    if e.is_connect() || never_sent(&e) {
-        let cause = connect_cause(&e, uri);
+    let unsent = unsent || never_sent(&*e);
+    if connect || unsent {
+        let cause = connect_cause(&*e, unsent, uri);
         return Error::Connect {
             operation,
-            source: Box::new(cause.with_source(Box::new(e))),
+            source: Box::new(cause.with_source(e)),
         };
     }
-    let summary = chain(&e)
+    let summary = chain(&*e)
         .last()
         .map(|err| err.to_string())
         .unwrap_or_else(|| e.to_string());
     Error::Transport {
         operation,
-        source: Box::new(RootCause {
-            summary,
-            source: Box::new(e),
-        }),
+        source: Box::new(RootCause { summary, source: e }),
     }
 }
 
 pin_project_lite::pin_project! {
-    /// The future of [`HyperClient`]: hyper-util's own, with its error
-    /// mapped to the SDK's. No box of its own, and no copy of the request:
-    /// the request moves into hyper. A request a closing pooled connection
-    /// never took fails as [`Error::Connect`] with
+    /// The future of [`HyperClient`], with its error mapped to the SDK's:
+    /// a request to the REST root's origin goes through the client's own
+    /// pool (one box), any other through hyper-util's (its box). No copy of
+    /// the request: it moves into hyper. A request a closing pooled
+    /// connection never took fails as [`Error::Connect`] with
     /// [`ConnectFailure::NotSent`]; the retry layer above, which holds the
     /// one copy of each request, sends it again.
     pub struct HyperFuture {
         #[pin]
-        call: ResponseFuture,
+        call: Call,
         operation: &'static str,
         // For the error's message (the host and port).
         uri: Uri,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = CallProj]
+    enum Call {
+        Root { call: Sending },
+        Other { #[pin] call: ResponseFuture },
     }
 }
 
@@ -577,19 +608,32 @@ impl fmt::Debug for HyperFuture {
 }
 
 impl std::future::Future for HyperFuture {
-    type Output = Result<Response<Incoming>, Error>;
+    type Output = Result<Response<AnswerBody>, Error>;
 
     fn poll(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        match std::task::ready!(this.call.poll(cx)) {
-            Ok(resp) => Poll::Ready(Ok(resp)),
-            Err(e) => Poll::Ready(Err(map_error(this.operation, e, this.uri))),
-        }
+        let (operation, uri) = (*this.operation, &*this.uri);
+        Poll::Ready(match this.call.project() {
+            CallProj::Root { call } => match std::task::ready!(call.as_mut().poll(cx)) {
+                Ok(resp) => Ok(resp),
+                Err(Failure::Connect(e)) => Err(map_failure(operation, e, true, false, uri)),
+                Err(Failure::Send { error, unsent }) => {
+                    Err(map_failure(operation, Box::new(error), false, unsent, uri))
+                }
+            },
+            CallProj::Other { call } => match std::task::ready!(call.poll(cx)) {
+                Ok(resp) => Ok(resp.map(AnswerBody::plain)),
+                Err(e) => {
+                    let connect = e.is_connect();
+                    Err(map_failure(operation, Box::new(e), connect, false, uri))
+                }
+            },
+        })
     }
 }
 
 impl Service<Request<Bytes>> for HyperClient {
-    type Response = Response<Incoming>;
+    type Response = Response<AnswerBody>;
     type Error = Error;
     type Future = HyperFuture;
 
@@ -604,11 +648,15 @@ impl Service<Request<Bytes>> for HyperClient {
         if !headers.contains_key(http::header::USER_AGENT) {
             headers.insert(http::header::USER_AGENT, shared.user_agent.clone());
         }
-        if let Some(host) = shared.host.for_uri(req.uri()) {
-            req.headers_mut()
-                .entry(http::header::HOST)
-                .or_insert_with(|| host.clone());
-        }
+        let to_root = match shared.host.for_uri(req.uri()) {
+            Some(host) => {
+                req.headers_mut()
+                    .entry(http::header::HOST)
+                    .or_insert_with(|| host.clone());
+                true
+            }
+            None => false,
+        };
         // A plain-HTTP request forwarded by a proxy carries the proxy's
         // credentials (an https one gets them on its CONNECT only).
         if req.uri().scheme_str() == Some("http") {
@@ -625,8 +673,16 @@ impl Service<Request<Bytes>> for HyperClient {
                 .or_insert(HeaderValue::from_static("close"));
         }
         let uri = req.uri().clone();
+        let call = match &shared.root_pool {
+            Some(pool) if to_root => Call::Root {
+                call: pool.send(req.map(Full::new)),
+            },
+            _ => Call::Other {
+                call: shared.client.request(req.map(Full::new)),
+            },
+        };
         HyperFuture {
-            call: shared.client.request(req.map(Full::new)),
+            call,
             operation,
             uri,
         }

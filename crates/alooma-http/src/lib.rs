@@ -46,11 +46,12 @@
 //!    so it is timed and size-limited too).
 //! 10. [`timeout::AttemptTimeoutLayer`] — one exchange: headers *and* body.
 //! 11. [`body`] — collects the body, enforcing the size limit.
-//! 12. [`client`] — hyper-util's pooled HTTP/1.1 client over rustls
-//!     (connect timeout, TLS with the configured roots or CA bundle, proxies
-//!     through [`proxy`], no redirects followed). A request a closing
-//!     connection never took fails as never sent, and the retry layer sends
-//!     it again.
+//! 12. [`client`] — pooled HTTP/1.1 connections over rustls (connect
+//!     timeout, TLS with the configured roots or CA bundle, proxies through
+//!     [`proxy`], no redirects followed): the REST root's origin has a pool
+//!     of its own, any other origin goes through hyper-util's. A request a
+//!     closing connection never took fails as never sent, and the retry
+//!     layer sends it again.
 //!
 //! # Secrets
 //!

@@ -219,3 +219,71 @@ async fn requests_carry_the_host_of_the_root() {
         assert_eq!(s.header("host"), Some(expected.as_str()));
     }
 }
+
+/// With 8 calls in flight, the REST root's pool hands each connection back
+/// when its answer has been read: 200 calls need at most 8 connections.
+#[tokio::test]
+async fn calls_in_flight_share_the_pooled_connections() {
+    use futures_util::StreamExt;
+    let server = TestServer::start().await;
+    server.default_for("/rest/inputs", Behavior::json(200, "[]"));
+    let t = Transport::new(config(&server)).unwrap();
+    let results: Vec<_> = futures_util::stream::iter(0..200)
+        .map(|_| call(&t, get_inputs()))
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    assert!(results
+        .iter()
+        .all(|r| r.as_ref().is_ok_and(|r| r.status() == 200)));
+    assert_eq!(server.count("/rest/inputs"), 200);
+    let connections = server.connections();
+    assert!((1..=8).contains(&connections), "{connections} connections");
+}
+
+/// A connection idle for longer than the pool's idle timeout is not used
+/// again: the next call opens another.
+#[tokio::test]
+async fn an_idle_connection_past_the_idle_timeout_is_not_reused() {
+    let server = TestServer::start().await;
+    server.default_for("/rest/inputs", Behavior::json(200, "[]"));
+    let mut c = config(&server);
+    c.pool_idle_timeout = Duration::from_millis(100);
+    let t = Transport::new(c).unwrap();
+    assert_eq!(call(&t, get_inputs()).await.unwrap().status(), 200);
+    assert_eq!(call(&t, get_inputs()).await.unwrap().status(), 200);
+    assert_eq!(server.connections(), 1);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert_eq!(call(&t, get_inputs()).await.unwrap().status(), 200);
+    assert_eq!(server.connections(), 2);
+}
+
+/// An answer dropped before its body was read does not give its connection
+/// back (the rest of its body would come first): the next request gets
+/// another connection, and succeeds.
+#[tokio::test]
+async fn an_answer_dropped_unread_does_not_give_its_connection_back() {
+    use alooma_http::client::HyperClient;
+    let server = TestServer::start().await;
+    server.default_for("/rest/inputs", Behavior::json(200, &"x".repeat(100_000)));
+    let c = config(&server);
+    let client = HyperClient::new(&c).unwrap();
+    let uri = format!("{}/rest/inputs", server.base_url());
+    let get = || http::Request::get(uri.as_str()).body(Bytes::new()).unwrap();
+    let answer = client.clone().oneshot(get()).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    drop(answer);
+    let answer = client.clone().oneshot(get()).await.unwrap();
+    let body = http_body_util::BodyExt::collect(answer.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    assert_eq!(body.len(), 100_000);
+    assert_eq!(server.connections(), 2);
+    // Read to its end, the answer gives its connection back.
+    let answer = client.clone().oneshot(get()).await.unwrap();
+    http_body_util::BodyExt::collect(answer.into_body())
+        .await
+        .unwrap();
+    assert_eq!(server.connections(), 2);
+}
