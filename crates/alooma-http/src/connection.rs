@@ -362,8 +362,11 @@ mod tests {
     use super::*;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    #[tokio::test]
-    async fn a_write_after_the_peer_closed_is_refused_before_any_byte() {
+    /// A server on loopback that reads a 5-byte request, answers `answer`,
+    /// closes `close_after` later, and returns whatever it read after that.
+    async fn one_answer_server(
+        close_after: Duration,
+    ) -> (std::net::SocketAddr, tokio::task::JoinHandle<Vec<u8>>) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let server = tokio::spawn(async move {
@@ -371,11 +374,18 @@ mod tests {
             let mut buf = [0u8; 5];
             s.read_exact(&mut buf).await.unwrap();
             s.write_all(b"answer").await.unwrap();
+            tokio::time::sleep(close_after).await;
             s.shutdown().await.unwrap();
             let mut rest = Vec::new();
             s.read_to_end(&mut rest).await.unwrap_or_default();
             rest
         });
+        (addr, server)
+    }
+
+    #[tokio::test]
+    async fn a_write_after_the_peer_closed_is_refused_before_any_byte() {
+        let (addr, server) = one_answer_server(Duration::ZERO).await;
         let habits = Arc::new(Habits::default());
         let mut c = Guarded::new(TcpStream::connect(addr).await.unwrap(), habits.clone());
         c.write_all(b"first").await.unwrap();
@@ -450,18 +460,7 @@ mod tests {
     /// "pending", and the request would go out unchecked.
     #[tokio::test]
     async fn a_spent_task_budget_does_not_skip_the_check() {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = tokio::spawn(async move {
-            let (mut s, _) = listener.accept().await.unwrap();
-            let mut buf = [0u8; 5];
-            s.read_exact(&mut buf).await.unwrap();
-            s.write_all(b"answer").await.unwrap();
-            s.shutdown().await.unwrap();
-            let mut rest = Vec::new();
-            s.read_to_end(&mut rest).await.unwrap_or_default();
-            rest
-        });
+        let (addr, server) = one_answer_server(Duration::ZERO).await;
         let habits = Arc::new(Habits::default());
         let mut c = Guarded::new(TcpStream::connect(addr).await.unwrap(), habits);
         c.write_all(b"first").await.unwrap();
@@ -498,19 +497,7 @@ mod tests {
     /// shuts down): the write is refused, and nothing is learnt.
     #[tokio::test]
     async fn a_late_close_teaches_no_habit() {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = tokio::spawn(async move {
-            let (mut s, _) = listener.accept().await.unwrap();
-            let mut buf = [0u8; 5];
-            s.read_exact(&mut buf).await.unwrap();
-            s.write_all(b"answer").await.unwrap();
-            tokio::time::sleep(RIGHT_AFTER + Duration::from_millis(100)).await;
-            s.shutdown().await.unwrap();
-            let mut rest = Vec::new();
-            s.read_to_end(&mut rest).await.unwrap_or_default();
-            rest
-        });
+        let (addr, server) = one_answer_server(RIGHT_AFTER + Duration::from_millis(100)).await;
         let habits = Arc::new(Habits::default());
         let mut c = Guarded::new(TcpStream::connect(addr).await.unwrap(), habits.clone());
         c.write_all(b"first").await.unwrap();
