@@ -63,17 +63,22 @@ trait Keep: Send + Sync {
 }
 
 impl<C: Send + Sync> Keep for RootPool<C> {
+    /// Keeps `tx` as the newest idle connection. The oldest ones, closed
+    /// or idle for too long, go first: a checkout under steady load takes
+    /// the newest and never looks at them.
     fn hand_back(&self, tx: SendRequest<Full<Bytes>>) {
         if tx.is_closed() {
             return;
         }
-        self.idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(Idle {
-                tx,
-                since: Instant::now(),
-            });
+        let now = Instant::now();
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        while idle.first().is_some_and(|oldest| {
+            oldest.tx.is_closed()
+                || now.saturating_duration_since(oldest.since) >= self.idle_timeout
+        }) {
+            idle.remove(0);
+        }
+        idle.push(Idle { tx, since: now });
     }
 }
 
@@ -119,8 +124,9 @@ where
         })
     }
 
-    /// The newest ready idle connection; closed and expired ones are
-    /// dropped, and ones not ready yet (their last answer just ended) stay.
+    /// The newest ready idle connection; closed and expired ones on the way
+    /// are dropped, and ones not ready yet (their last answer just ended)
+    /// stay, in their order (oldest first).
     fn checkout(&self) -> Option<SendRequest<Full<Bytes>>> {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         if idle.is_empty() {
@@ -134,9 +140,9 @@ where
             if entry.tx.is_closed()
                 || now.saturating_duration_since(entry.since) >= self.idle_timeout
             {
-                idle.swap_remove(i);
+                idle.remove(i);
             } else if entry.tx.is_ready() {
-                return Some(idle.swap_remove(i).tx);
+                return Some(idle.remove(i).tx);
             }
         }
         None
