@@ -287,3 +287,27 @@ async fn an_answer_dropped_unread_does_not_give_its_connection_back() {
         .unwrap();
     assert_eq!(server.connections(), 2);
 }
+
+/// An idle connection past the idle timeout is closed even while a newer
+/// one keeps being reused: handing a connection back drops the oldest
+/// expired ones, which a checkout taking the newest never reaches.
+#[tokio::test]
+async fn an_expired_idle_connection_is_closed_under_steady_use() {
+    let server = TestServer::start().await;
+    server.default_for("/rest/inputs", Behavior::json(200, "[]"));
+    let mut c = config(&server);
+    c.pool_idle_timeout = Duration::from_millis(200);
+    let t = Transport::new(c).unwrap();
+    // Two calls at once: two connections.
+    let (a, b) = tokio::join!(call(&t, get_inputs()), call(&t, get_inputs()));
+    assert!(a.is_ok() && b.is_ok());
+    assert_eq!(server.connections(), 2);
+    // Steady use of the newest, past the other's idle timeout.
+    for _ in 0..6 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(call(&t, get_inputs()).await.unwrap().status(), 200);
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(server.connections(), 2, "no new connection was needed");
+    assert_eq!(server.open_connections(), 1, "the expired one was closed");
+}

@@ -108,6 +108,8 @@ struct State {
     defaults: HashMap<String, Behavior>,
     seen: Vec<Seen>,
     connections: usize,
+    /// Connections accepted and not yet closed.
+    open: usize,
     auth: AuthMode,
     logins: usize,
     /// The session cookie currently valid (`sid=<value>`).
@@ -136,9 +138,16 @@ impl TestServer {
                 let Ok((stream, _)) = listener.accept().await else {
                     return;
                 };
-                s.state.lock().unwrap().connections += 1;
+                {
+                    let mut state = s.state.lock().unwrap();
+                    state.connections += 1;
+                    state.open += 1;
+                }
                 let s = s.clone();
-                tokio::spawn(async move { s.connection(stream).await });
+                tokio::spawn(async move {
+                    s.connection(stream).await;
+                    s.state.lock().unwrap().open -= 1;
+                });
             }
         });
         server
@@ -180,6 +189,11 @@ impl TestServer {
 
     pub fn logins(&self) -> usize {
         self.state.lock().unwrap().logins
+    }
+
+    /// Connections accepted and not closed yet.
+    pub fn open_connections(&self) -> usize {
+        self.state.lock().unwrap().open
     }
 
     pub fn connections(&self) -> usize {
